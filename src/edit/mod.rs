@@ -1,0 +1,421 @@
+//! Every change to annotations is an [`Edit`] value. [`apply`] validates it against the
+//! document and schema, changes the store, and returns the edit that undoes it; on error the
+//! store is left exactly as it was. [`History`] keeps inverses for undo and redo.
+
+mod history;
+
+use std::collections::BTreeMap;
+
+use thiserror::Error;
+
+use crate::check::{Problem, annotation_problems, link_problems};
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, CharRange, Document, Fragment, Link, LinkId, Review,
+    ReviewState, Timestamp,
+};
+use crate::schema::Schema;
+use crate::store::AnnotationStore;
+
+pub use history::History;
+
+/// What an edit is checked against, and who makes it when.
+#[derive(Clone, Copy, Debug)]
+pub struct EditContext<'a> {
+    /// The project's schema.
+    pub schema: &'a Schema,
+    /// The annotated document.
+    pub document: &'a Document,
+    /// The annotator (or reviewer) making the edit.
+    pub author: &'a str,
+    /// The time stamped on created or changed annotations.
+    pub now: &'a Timestamp,
+}
+
+/// One change to a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Creates an annotation with the next free id.
+    Add {
+        /// Label name.
+        label: String,
+        /// One range per fragment (several make a discontinuous span).
+        ranges: Vec<CharRange>,
+        /// Initial attribute values.
+        attributes: BTreeMap<String, AttributeValue>,
+    },
+    /// Puts an annotation in exactly as given, id included, replacing one with that id. Undo
+    /// of a removal and of every change to an annotation is a `Put` of the old value.
+    Put(Box<Annotation>),
+    /// Removes an annotation, the links touching it and references to it in attributes.
+    Remove {
+        /// Which annotation.
+        id: AnnotationId,
+    },
+    /// Gives an annotation another label, keeping the attributes the new label also has.
+    Relabel {
+        /// Which annotation.
+        id: AnnotationId,
+        /// The new label.
+        label: String,
+    },
+    /// Moves the ends of one fragment.
+    ResizeFragment {
+        /// Which annotation.
+        id: AnnotationId,
+        /// Which fragment (in start order).
+        index: usize,
+        /// Its new range.
+        range: CharRange,
+    },
+    /// Adds a fragment, making the span discontinuous.
+    AddFragment {
+        /// Which annotation.
+        id: AnnotationId,
+        /// The new fragment's range; it must not overlap the others.
+        range: CharRange,
+    },
+    /// Removes one fragment of a discontinuous span.
+    RemoveFragment {
+        /// Which annotation.
+        id: AnnotationId,
+        /// Which fragment (in start order).
+        index: usize,
+    },
+    /// Sets (or with `None` clears) an attribute.
+    SetAttribute {
+        /// Which annotation.
+        id: AnnotationId,
+        /// Attribute name.
+        name: String,
+        /// The new value.
+        value: Option<AttributeValue>,
+    },
+    /// Replaces the note.
+    SetNote {
+        /// Which annotation.
+        id: AnnotationId,
+        /// The new note.
+        note: String,
+    },
+    /// Sets the review state; the context's author is recorded as reviewer.
+    SetReview {
+        /// Which annotation.
+        id: AnnotationId,
+        /// The new state.
+        state: ReviewState,
+    },
+    /// Links two annotations with the next free id.
+    AddLink {
+        /// Relation kind.
+        kind: String,
+        /// Source annotation.
+        from: AnnotationId,
+        /// Target annotation.
+        to: AnnotationId,
+    },
+    /// Puts a link in exactly as given (undo of a removal).
+    PutLink(Link),
+    /// Removes a link.
+    RemoveLink {
+        /// Which link.
+        id: LinkId,
+    },
+    /// Several edits applied as one: all or none.
+    Batch(Vec<Edit>),
+}
+
+impl Edit {
+    /// If this is the inverse of an [`Edit::Add`], the id the new annotation got.
+    pub fn created_id(&self) -> Option<AnnotationId> {
+        match self {
+            Edit::Remove { id } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// Why an edit was refused. The store is unchanged.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum EditError {
+    /// No annotation has this id.
+    #[error("annotation {0} does not exist")]
+    UnknownAnnotation(AnnotationId),
+    /// No link has this id.
+    #[error("{0} does not exist")]
+    UnknownLink(LinkId),
+    /// No fragment has this index.
+    #[error("annotation {id} has no fragment {index}")]
+    UnknownFragment {
+        /// The annotation.
+        id: AnnotationId,
+        /// The index asked for.
+        index: usize,
+    },
+    /// An id that is already taken.
+    #[error("id {0} is already used by another annotation or link")]
+    IdInUse(u64),
+    /// The result would be invalid.
+    #[error(transparent)]
+    Invalid(#[from] Problem),
+}
+
+/// Applies `edit` to `store`. Returns the edit that undoes it; on error nothing changed.
+pub fn apply(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    edit: &Edit,
+) -> Result<Edit, EditError> {
+    match edit {
+        Edit::Add {
+            label,
+            ranges,
+            attributes,
+        } => {
+            let mut ann = Annotation {
+                id: AnnotationId(store.next_id()),
+                label: label.clone(),
+                fragments: ranges
+                    .iter()
+                    .map(|r| Fragment {
+                        start: r.start,
+                        end: r.end,
+                        text: String::new(),
+                    })
+                    .collect(),
+                attributes: attributes.clone(),
+                note: String::new(),
+                review: Review::default(),
+                author: ctx.author.to_owned(),
+                created: ctx.now.clone(),
+                modified: ctx.now.clone(),
+            };
+            ann.fragments.sort_by_key(|f| f.start);
+            check_annotation(&mut ann, store, ctx)?;
+            let id = AnnotationId(store.alloc_id());
+            debug_assert_eq!(id, ann.id);
+            store.put(ann);
+            Ok(Edit::Remove { id })
+        }
+        Edit::Put(ann) => {
+            let mut ann = (**ann).clone();
+            if store.link(LinkId(ann.id.0)).is_some() {
+                return Err(EditError::IdInUse(ann.id.0));
+            }
+            check_annotation(&mut ann, store, ctx)?;
+            let id = ann.id;
+            Ok(match store.put(ann) {
+                Some(old) => Edit::Put(Box::new(old)),
+                None => Edit::Remove { id },
+            })
+        }
+        Edit::Remove { id } => remove(store, ctx, *id),
+        Edit::Relabel { id, label } => modify(store, ctx, *id, |ann, schema| {
+            let new_label = schema
+                .label(label)
+                .ok_or_else(|| Problem::UnknownLabel(label.clone()))?;
+            // Keep what the new label also has, with the same type; drop the rest.
+            let old_label = schema.label(&ann.label);
+            ann.attributes.retain(|name, _| {
+                let new = new_label.attribute(name).map(|a| &a.kind);
+                let old = old_label.and_then(|l| l.attribute(name)).map(|a| &a.kind);
+                new.is_some() && new == old
+            });
+            ann.label = label.clone();
+            Ok(())
+        }),
+        Edit::ResizeFragment { id, index, range } => modify(store, ctx, *id, |ann, _| {
+            let fragment = ann
+                .fragments
+                .get_mut(*index)
+                .ok_or(EditError::UnknownFragment {
+                    id: ann.id,
+                    index: *index,
+                })?;
+            fragment.start = range.start;
+            fragment.end = range.end;
+            ann.fragments.sort_by_key(|f| f.start);
+            Ok(())
+        }),
+        Edit::AddFragment { id, range } => modify(store, ctx, *id, |ann, _| {
+            ann.fragments.push(Fragment {
+                start: range.start,
+                end: range.end,
+                text: String::new(),
+            });
+            ann.fragments.sort_by_key(|f| f.start);
+            Ok(())
+        }),
+        Edit::RemoveFragment { id, index } => modify(store, ctx, *id, |ann, _| {
+            if *index >= ann.fragments.len() {
+                return Err(EditError::UnknownFragment {
+                    id: ann.id,
+                    index: *index,
+                });
+            }
+            ann.fragments.remove(*index);
+            Ok(())
+        }),
+        Edit::SetAttribute { id, name, value } => modify(store, ctx, *id, |ann, _| {
+            match value {
+                Some(v) => ann.attributes.insert(name.clone(), v.clone()),
+                None => ann.attributes.remove(name),
+            };
+            Ok(())
+        }),
+        Edit::SetNote { id, note } => modify(store, ctx, *id, |ann, _| {
+            ann.note = note.clone();
+            Ok(())
+        }),
+        Edit::SetReview { id, state } => modify(store, ctx, *id, |ann, _| {
+            ann.review = match state {
+                ReviewState::Pending => Review::default(),
+                _ => Review {
+                    state: *state,
+                    reviewer: Some(ctx.author.to_owned()),
+                    time: Some(ctx.now.clone()),
+                },
+            };
+            Ok(())
+        }),
+        Edit::AddLink { kind, from, to } => {
+            let link = Link {
+                id: LinkId(store.next_id()),
+                kind: kind.clone(),
+                from: *from,
+                to: *to,
+            };
+            check_link(&link, store, ctx.schema)?;
+            let id = LinkId(store.alloc_id());
+            store.put_link(link);
+            Ok(Edit::RemoveLink { id })
+        }
+        Edit::PutLink(link) => {
+            if store.get(AnnotationId(link.id.0)).is_some() {
+                return Err(EditError::IdInUse(link.id.0));
+            }
+            check_link(link, store, ctx.schema)?;
+            Ok(match store.put_link(link.clone()) {
+                Some(old) => Edit::PutLink(old),
+                None => Edit::RemoveLink { id: link.id },
+            })
+        }
+        Edit::RemoveLink { id } => {
+            let link = store.take_link(*id).ok_or(EditError::UnknownLink(*id))?;
+            Ok(Edit::PutLink(link))
+        }
+        Edit::Batch(edits) => {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for edit in edits {
+                match apply(store, ctx, edit) {
+                    Ok(inverse) => inverses.push(inverse),
+                    Err(e) => {
+                        roll_back(store, ctx, inverses);
+                        return Err(e);
+                    }
+                }
+            }
+            inverses.reverse();
+            Ok(Edit::Batch(inverses))
+        }
+    }
+}
+
+/// Undoes already applied edits, newest first. Inverses of applied edits cannot fail.
+fn roll_back(store: &mut AnnotationStore, ctx: &EditContext<'_>, inverses: Vec<Edit>) {
+    for inverse in inverses.into_iter().rev() {
+        if let Err(e) = apply(store, ctx, &inverse) {
+            log::error!("rolling back a failed batch edit failed: {e}");
+        }
+    }
+}
+
+/// Changes a copy of one annotation with `change`, checks it, and puts it in.
+fn modify(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    id: AnnotationId,
+    change: impl FnOnce(&mut Annotation, &Schema) -> Result<(), EditError>,
+) -> Result<Edit, EditError> {
+    let old = store.get(id).ok_or(EditError::UnknownAnnotation(id))?;
+    let mut ann = old.clone();
+    change(&mut ann, ctx.schema)?;
+    ann.modified = ctx.now.clone();
+    check_annotation(&mut ann, store, ctx)?;
+    let old = store.put(ann).ok_or(EditError::UnknownAnnotation(id))?;
+    Ok(Edit::Put(Box::new(old)))
+}
+
+fn remove(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    id: AnnotationId,
+) -> Result<Edit, EditError> {
+    if store.get(id).is_none() {
+        return Err(EditError::UnknownAnnotation(id));
+    }
+    // First the links and references, so no annotation is ever left pointing at nothing.
+    let mut steps: Vec<Edit> = store
+        .links_of(id)
+        .map(|l| Edit::RemoveLink { id: l.id })
+        .collect();
+    for referrer in store.referrers_of(id).filter(|a| a.id != id) {
+        for (name, value) in &referrer.attributes {
+            if let AttributeValue::Refs(ids) = value
+                && ids.contains(&id)
+            {
+                let rest: Vec<AnnotationId> = ids.iter().copied().filter(|r| *r != id).collect();
+                steps.push(Edit::SetAttribute {
+                    id: referrer.id,
+                    name: name.clone(),
+                    value: (!rest.is_empty()).then_some(AttributeValue::Refs(rest)),
+                });
+            }
+        }
+    }
+    let mut inverses = Vec::with_capacity(steps.len() + 1);
+    for step in &steps {
+        match apply(store, ctx, step) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(e) => {
+                roll_back(store, ctx, inverses);
+                return Err(e);
+            }
+        }
+    }
+    let old = store.take(id).ok_or(EditError::UnknownAnnotation(id))?;
+    // Undo puts the annotation back first, then its links and references.
+    let mut undo = vec![Edit::Put(Box::new(old))];
+    undo.extend(inverses.into_iter().rev());
+    Ok(if undo.len() == 1 {
+        undo.remove(0)
+    } else {
+        Edit::Batch(undo)
+    })
+}
+
+/// Fills in fragment texts and refuses the annotation on its first blocking problem.
+fn check_annotation(
+    ann: &mut Annotation,
+    store: &AnnotationStore,
+    ctx: &EditContext<'_>,
+) -> Result<(), EditError> {
+    for f in &mut ann.fragments {
+        f.text = ctx.document.slice(f.range()).unwrap_or_default().to_owned();
+    }
+    let label_of = |id| store.get(id).map(|a| a.label.as_str());
+    match annotation_problems(ann, Some(ctx.document), ctx.schema, label_of)
+        .into_iter()
+        .find(Problem::blocks_edit)
+    {
+        Some(problem) => Err(problem.into()),
+        None => Ok(()),
+    }
+}
+
+fn check_link(link: &Link, store: &AnnotationStore, schema: &Schema) -> Result<(), EditError> {
+    let label_of = |id| store.get(id).map(|a| a.label.as_str());
+    match link_problems(link, schema, label_of).into_iter().next() {
+        Some(problem) => Err(problem.into()),
+        None => Ok(()),
+    }
+}

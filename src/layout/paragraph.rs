@@ -1,0 +1,341 @@
+//! One paragraph laid out by parley: bidi, line breaking, shaping, font fallback, and
+//! hit-testing, with every index converted to chars at this boundary.
+//!
+//! Coordinates are logical pixels (egui points) relative to the paragraph's top-left corner,
+//! except [`GlyphRunData`], which is in physical pixels for the rasteriser.
+
+use parley::{
+    Affinity, Alignment, AlignmentOptions, BaseDirection, Cluster, Cursor, FontData, Layout,
+    LineHeight, PositionedLayoutItem, Selection, StyleProperty,
+};
+
+use super::fonts::FontSet;
+
+/// An axis-aligned rectangle in logical pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x0: f32,
+    /// Top.
+    pub y0: f32,
+    /// Right.
+    pub x1: f32,
+    /// Bottom.
+    pub y1: f32,
+}
+
+impl Rect {
+    /// Centre point.
+    pub fn center(&self) -> (f32, f32) {
+        ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+    }
+
+    /// The same rectangle moved by `(dx, dy)`.
+    pub fn translate(&self, dx: f32, dy: f32) -> Rect {
+        Rect {
+            x0: self.x0 + dx,
+            y0: self.y0 + dy,
+            x1: self.x1 + dx,
+            y1: self.y1 + dy,
+        }
+    }
+
+    /// Width.
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+}
+
+/// Text direction of a paragraph or run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+/// Size and spacing of document text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextStyle {
+    /// Font size in logical pixels.
+    pub font_size: f32,
+    /// Line height as a multiple of the font size.
+    pub line_height: f32,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        Self {
+            font_size: 16.0,
+            line_height: 1.6,
+        }
+    }
+}
+
+/// A glyph placed in physical pixels, baseline origin.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedGlyph {
+    /// Glyph id in its font.
+    pub id: u32,
+    /// Pen x, physical pixels.
+    pub x: f32,
+    /// Baseline y, physical pixels.
+    pub y: f32,
+}
+
+/// Glyphs of one run, all in one font at one size.
+#[derive(Clone, Debug)]
+pub struct GlyphRunData {
+    /// The font (shared bytes plus face index).
+    pub font: FontData,
+    /// Size in physical pixels.
+    pub font_size_px: f32,
+    /// Variation coordinates (F2Dot14 bits), empty for static fonts.
+    pub coords: Vec<i16>,
+    /// The glyphs.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// One visual line of a paragraph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineInfo {
+    /// Top edge, logical pixels.
+    pub top: f32,
+    /// Bottom edge, logical pixels.
+    pub bottom: f32,
+    /// Baseline, logical pixels.
+    pub baseline: f32,
+    /// Chars of the paragraph on this line (local offsets).
+    pub chars: std::ops::Range<usize>,
+}
+
+/// A laid-out paragraph.
+pub struct ParagraphLayout {
+    layout: Layout<()>,
+    /// Byte offset of each char, plus the text length: local char → byte.
+    char_bytes: Vec<u32>,
+    scale: f32,
+    min_height: f32,
+    runs: Vec<GlyphRunData>,
+}
+
+impl std::fmt::Debug for ParagraphLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParagraphLayout")
+            .field("chars", &self.len_chars())
+            .field("lines", &self.layout.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ParagraphLayout {
+    /// Lays out `text` (one paragraph, without its line ending) at `width` logical pixels.
+    ///
+    /// `scale` is the display's pixels per point: shaping happens in physical pixels so glyphs
+    /// land on whole pixels. `direction` forces the base direction (for later pieces of a
+    /// paragraph split for length); `None` takes it from the first strong character.
+    pub fn new(
+        fonts: &mut FontSet,
+        text: &str,
+        style: &TextStyle,
+        width: f32,
+        scale: f32,
+        direction: Option<Direction>,
+        language: Option<&parley::Language>,
+    ) -> Self {
+        let mut layout = fonts.build_layout(text, scale, |builder| {
+            builder.push_default(StyleProperty::FontSize(style.font_size));
+            builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
+                style.line_height,
+            )));
+            if let Some(language) = language {
+                builder.push_default(StyleProperty::Locale(Some(language.clone())));
+            }
+            if let Some(direction) = direction {
+                builder.set_base_direction(match direction {
+                    Direction::Ltr => BaseDirection::Ltr,
+                    Direction::Rtl => BaseDirection::Rtl,
+                });
+            }
+        });
+        let mut char_bytes: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+        char_bytes.push(text.len() as u32);
+        break_lines(&mut layout, width * scale);
+        let mut paragraph = Self {
+            layout,
+            char_bytes,
+            scale,
+            min_height: style.font_size * style.line_height,
+            runs: Vec::new(),
+        };
+        paragraph.collect_runs();
+        paragraph
+    }
+
+    /// Breaks the lines again for a new width, keeping the shaping.
+    pub fn set_width(&mut self, width: f32) {
+        break_lines(&mut self.layout, width * self.scale);
+        self.collect_runs();
+    }
+
+    fn collect_runs(&mut self) {
+        self.runs.clear();
+        for line in self.layout.lines() {
+            for item in line.items() {
+                let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
+                    continue;
+                };
+                let run = glyph_run.run();
+                self.runs.push(GlyphRunData {
+                    font: run.font().clone(),
+                    font_size_px: run.font_size(),
+                    coords: run
+                        .normalized_coords()
+                        .iter()
+                        .map(|c| c.to_bits())
+                        .collect(),
+                    glyphs: glyph_run
+                        .positioned_glyphs()
+                        .map(|g| PlacedGlyph {
+                            id: g.id,
+                            x: g.x,
+                            y: g.y,
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+
+    /// Number of chars laid out.
+    pub fn len_chars(&self) -> usize {
+        self.char_bytes.len() - 1
+    }
+
+    /// Height in logical pixels (at least one line, even when empty).
+    pub fn height(&self) -> f32 {
+        (self.layout.height() / self.scale).max(self.min_height)
+    }
+
+    /// True when the paragraph's base direction is right-to-left.
+    pub fn direction(&self) -> Direction {
+        if self.layout.is_rtl() {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        }
+    }
+
+    /// The pixels-per-point the paragraph was shaped for.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// The glyph runs, in physical pixels, for painting.
+    pub fn glyph_runs(&self) -> &[GlyphRunData] {
+        &self.runs
+    }
+
+    /// The visual lines.
+    pub fn lines(&self) -> Vec<LineInfo> {
+        self.layout
+            .lines()
+            .map(|line| {
+                let m = line.metrics();
+                let range = line.text_range();
+                LineInfo {
+                    top: m.block_min_coord / self.scale,
+                    bottom: m.block_max_coord / self.scale,
+                    baseline: m.baseline / self.scale,
+                    chars: self.byte_to_char(range.start)..self.byte_to_char(range.end),
+                }
+            })
+            .collect()
+    }
+
+    fn byte_to_char(&self, byte: usize) -> usize {
+        match self.char_bytes.binary_search(&(byte as u32)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn char_to_byte(&self, char_offset: usize) -> usize {
+        self.char_bytes[char_offset.min(self.len_chars())] as usize
+    }
+
+    /// The char under a point (the first char of the cluster there), or `None` off the text.
+    /// A letter and its combining marks are one cluster: the letter is returned.
+    pub fn char_at(&self, x: f32, y: f32) -> Option<usize> {
+        let (cluster, _) = Cluster::from_point_exact(&self.layout, x * self.scale, y * self.scale)?;
+        Some(self.byte_to_char(cluster.text_range().start))
+    }
+
+    /// The char boundary nearest to a point, for the ends of a drag. Always a cluster
+    /// boundary; follows the visual order of the line under the point.
+    pub fn boundary_at(&self, x: f32, y: f32) -> usize {
+        let cursor = Cursor::from_point(&self.layout, x * self.scale, y * self.scale);
+        self.byte_to_char(cursor.index())
+    }
+
+    /// The local char range of the cluster holding `char_offset`.
+    pub fn cluster_chars(&self, char_offset: usize) -> std::ops::Range<usize> {
+        match Cluster::from_byte_index(&self.layout, self.char_to_byte(char_offset)) {
+            Some(c) => {
+                let r = c.text_range();
+                self.byte_to_char(r.start)..self.byte_to_char(r.end)
+            }
+            None => char_offset..char_offset + 1,
+        }
+    }
+
+    /// Rectangles covering local chars `start..end`, one per visual piece (several when the
+    /// range crosses a line break or a change of direction). The range is widened to whole
+    /// clusters, so a highlight never cuts a letter from its marks.
+    pub fn range_rects(&self, start: usize, end: usize) -> Vec<Rect> {
+        let len = self.len_chars();
+        let (start, end) = (start.min(len), end.min(len));
+        if start >= end {
+            return Vec::new();
+        }
+        let start_byte = self.char_to_byte(start);
+        let mut end_byte = self.char_to_byte(end);
+        if let Some(c) = Cluster::from_byte_index(&self.layout, end_byte)
+            && c.text_range().start < end_byte
+        {
+            end_byte = c.text_range().end;
+        }
+        let selection = Selection::new(
+            Cursor::from_byte_index(&self.layout, start_byte, Affinity::Downstream),
+            Cursor::from_byte_index(&self.layout, end_byte, Affinity::Upstream),
+        );
+        let s = self.scale as f64;
+        selection
+            .geometry(&self.layout)
+            .into_iter()
+            .map(|(b, _)| Rect {
+                x0: (b.x0 / s) as f32,
+                y0: (b.y0 / s) as f32,
+                x1: (b.x1 / s) as f32,
+                y1: (b.y1 / s) as f32,
+            })
+            .collect()
+    }
+
+    /// Glyph ids drawn for the cluster holding `char_offset` and the blob id of their font:
+    /// id 0 is the missing-glyph box.
+    pub fn glyphs_of(&self, char_offset: usize) -> Vec<(u32, u64)> {
+        let Some(cluster) = Cluster::from_byte_index(&self.layout, self.char_to_byte(char_offset))
+        else {
+            return Vec::new();
+        };
+        let blob = cluster.run().font().data.id();
+        cluster.glyphs().map(|g| (g.id, blob)).collect()
+    }
+}
+
+fn break_lines(layout: &mut Layout<()>, max_advance: f32) {
+    layout.break_all_lines(Some(max_advance.max(1.0)));
+    layout.align(Alignment::Start, AlignmentOptions::default());
+}

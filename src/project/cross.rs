@@ -1,0 +1,50 @@
+//! The cross-document link file of one annotator: `links/<annotator>.ron`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::CrossGroup;
+use crate::store::StoreError;
+use crate::store::file::{CURRENT_FORMAT, parse_versioned, read_text, to_pretty_ron, write_text};
+
+/// Groups of annotations across documents, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrossLinkFile {
+    /// Format version.
+    pub format: u32,
+    /// Whose annotations the members are.
+    pub annotator: String,
+    /// Next group id; ids are never reused.
+    pub next_id: u64,
+    /// The groups, by id.
+    #[serde(default)]
+    pub groups: Vec<CrossGroup>,
+}
+
+impl CrossLinkFile {
+    /// An empty file for `annotator`.
+    pub fn new(annotator: &str) -> Self {
+        Self {
+            format: CURRENT_FORMAT,
+            annotator: annotator.to_owned(),
+            next_id: 1,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Reads a cross-document link file.
+    pub fn load(path: &Path) -> Result<Self, StoreError> {
+        parse_versioned(&read_text(path)?, path)
+    }
+
+    /// Writes it atomically, groups by id and members sorted.
+    pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+        let mut sorted = self.clone();
+        sorted.groups.sort_by_key(|g| g.id);
+        for g in &mut sorted.groups {
+            g.members.sort();
+        }
+        write_text(path, &to_pretty_ron(&sorted, path)?)
+    }
+}

@@ -1,0 +1,456 @@
+//! A project is a folder:
+//!
+//! ```text
+//! accord.ron                              name, schema, documents, default annotator
+//! *.txt                                   the documents (UTF-8 plain text, read-only)
+//! annotations/<annotator>/<doc>.ron       one annotation file per document and annotator
+//! links/<annotator>.ron                   that annotator's cross-document groups
+//! ```
+//!
+//! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
+//! path in a project is relative and must stay inside the folder.
+
+mod cross;
+mod workspace;
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::model::{Document, DocumentError};
+use crate::schema::{Schema, SchemaError};
+
+pub use cross::CrossLinkFile;
+pub use workspace::{DocState, StoreStatus, Workspace, WorkspaceError};
+
+/// Name of the project file inside a project folder.
+pub const PROJECT_FILE: &str = "accord.ron";
+/// Folder of the annotation files.
+pub const ANNOTATIONS_DIR: &str = "annotations";
+/// Folder of the cross-document link files.
+pub const LINKS_DIR: &str = "links";
+
+/// Where the schema comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SchemaSource {
+    /// The schema shipped with Accord.
+    #[default]
+    Default,
+    /// A RON schema file inside the project folder.
+    File(String),
+    /// A schema written in the project file itself.
+    Inline(Schema),
+}
+
+/// One document of the project file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    /// Path relative to the project folder.
+    pub file: String,
+    /// BCP 47 language tag (`zh`, `ar`, `kk`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Publication date as written (`2024-08-22`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A short title for lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The project file, `accord.ron`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// Format version of the project file (1).
+    #[serde(default = "one")]
+    pub format: u32,
+    /// Display name.
+    pub name: String,
+    /// The schema.
+    #[serde(default)]
+    pub schema: SchemaSource,
+    /// The documents, in display order.
+    pub documents: Vec<DocumentEntry>,
+    /// Annotator used when none was chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_annotator: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Why a project could not be opened at all.
+#[derive(Debug, Error)]
+pub enum ProjectError {
+    /// The folder does not exist or cannot be listed.
+    #[error("cannot open project folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `accord.ron` cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The project file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `accord.ron` is not valid.
+    #[error(
+        "{path}:{line}:{column}: not a valid project file: {message}; fix it by hand or restore it from version control"
+    )]
+    Parse {
+        /// The project file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A newer project format.
+    #[error("{path} has format {found}, newer than this Accord understands (1); update Accord")]
+    NewerFormat {
+        /// The project file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+    /// The schema could not be loaded.
+    #[error("schema of {path}: {source}")]
+    Schema {
+        /// The file holding the schema.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: SchemaError,
+    },
+    /// The schema file is outside the project or unreadable.
+    #[error("schema file {path}: {detail}")]
+    SchemaFile {
+        /// The schema file as written.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// A document slot of an open project: the entry, and the document or why it did not open.
+#[derive(Debug)]
+pub struct ProjectDocument {
+    /// What the project file says about it.
+    pub entry: DocumentEntry,
+    /// The text, or why it could not be opened. The rest of the project works either way.
+    pub document: Result<Document, DocumentError>,
+}
+
+impl ProjectDocument {
+    /// The document's file name as written in the project.
+    pub fn file(&self) -> &str {
+        &self.entry.file
+    }
+
+    /// The document, if it opened.
+    pub fn doc(&self) -> Option<&Document> {
+        self.document.as_ref().ok()
+    }
+}
+
+/// An open project: its folder, file, schema and documents.
+#[derive(Debug)]
+pub struct Project {
+    /// The project folder.
+    pub root: PathBuf,
+    /// The project file (synthesised when the folder has none).
+    pub file: ProjectFile,
+    /// True when `accord.ron` exists.
+    pub has_project_file: bool,
+    /// The schema in force.
+    pub schema: Schema,
+    /// The documents, in project order.
+    pub documents: Vec<ProjectDocument>,
+}
+
+impl Project {
+    /// Opens a project folder. Fails only when the folder, project file or schema cannot be
+    /// read; a document that cannot be opened is kept as an error in its slot.
+    pub fn open(root: &Path) -> Result<Self, ProjectError> {
+        let meta = std::fs::metadata(root).map_err(|source| ProjectError::Folder {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(ProjectError::Folder {
+                path: root.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotADirectory,
+                    "not a folder; open the folder that holds the documents",
+                ),
+            });
+        }
+        let project_path = root.join(PROJECT_FILE);
+        let (file, has_project_file) = if project_path.exists() {
+            (read_project_file(&project_path)?, true)
+        } else {
+            (synthesise_project_file(root)?, false)
+        };
+        let schema = load_schema(root, &project_path, &file.schema)?;
+        let documents = file
+            .documents
+            .iter()
+            .map(|entry| ProjectDocument {
+                entry: entry.clone(),
+                document: resolve_inside(root, &entry.file)
+                    .and_then(|path| Document::open(&path))
+                    .map(|mut doc| {
+                        doc.file_name = entry.file.clone();
+                        doc
+                    }),
+            })
+            .collect();
+        Ok(Self {
+            root: root.to_path_buf(),
+            file,
+            has_project_file,
+            schema,
+            documents,
+        })
+    }
+
+    /// The project's display name.
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    /// Index of the document whose file is `file`.
+    pub fn document_index(&self, file: &str) -> Option<usize> {
+        self.documents.iter().position(|d| d.entry.file == file)
+    }
+
+    /// Path of an annotator's annotation file for a document.
+    pub fn annotation_path(&self, annotator: &str, document_file: &str) -> PathBuf {
+        self.root
+            .join(ANNOTATIONS_DIR)
+            .join(annotator)
+            .join(format!("{document_file}.ron"))
+    }
+
+    /// Path of an annotator's cross-document link file.
+    pub fn links_path(&self, annotator: &str) -> PathBuf {
+        self.root.join(LINKS_DIR).join(format!("{annotator}.ron"))
+    }
+
+    /// Annotators who have a folder under `annotations/`, sorted.
+    pub fn annotators(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root.join(ANNOTATIONS_DIR))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|n| check_annotator_name(n).is_ok())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Writes the project file atomically (e.g. to turn a plain folder into a project).
+    pub fn save_project_file(&self) -> Result<(), crate::store::StoreError> {
+        let path = self.root.join(PROJECT_FILE);
+        crate::store::file::write_text(&path, &project_file_ron(&self.file)?)
+    }
+}
+
+/// The pretty RON text of a project file.
+pub fn project_file_ron(file: &ProjectFile) -> Result<String, crate::store::StoreError> {
+    crate::store::file::to_pretty_ron(file, Path::new(PROJECT_FILE))
+}
+
+fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file: ProjectFile = ron::from_str(&text).map_err(|e| ProjectError::Parse {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    if file.format > 1 {
+        return Err(ProjectError::NewerFormat {
+            path: path.to_path_buf(),
+            found: file.format,
+        });
+    }
+    Ok(file)
+}
+
+/// A project file for a folder that has none: its `*.txt` files, by name.
+fn synthesise_project_file(root: &Path) -> Result<ProjectFile, ProjectError> {
+    let entries = std::fs::read_dir(root).map_err(|source| ProjectError::Folder {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    files.sort();
+    let name = root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Untitled".to_owned());
+    Ok(ProjectFile {
+        format: 1,
+        name,
+        schema: SchemaSource::Default,
+        documents: files
+            .into_iter()
+            .map(|file| DocumentEntry {
+                language: guess_language(&file),
+                file,
+                date: None,
+                title: None,
+            })
+            .collect(),
+        default_annotator: None,
+    })
+}
+
+/// `story.ar.txt` → `ar`: the convention of the sample documents.
+fn guess_language(file: &str) -> Option<String> {
+    let stem = file.strip_suffix(".txt")?;
+    let (_, tag) = stem.rsplit_once('.')?;
+    (2..=3)
+        .contains(&tag.len())
+        .then(|| tag.to_ascii_lowercase())
+}
+
+fn load_schema(
+    root: &Path,
+    project_path: &Path,
+    source: &SchemaSource,
+) -> Result<Schema, ProjectError> {
+    match source {
+        SchemaSource::Default => Ok(Schema::default_schema()),
+        SchemaSource::Inline(schema) => {
+            schema.check().map_err(|source| ProjectError::Schema {
+                path: project_path.to_path_buf(),
+                source,
+            })?;
+            Ok(schema.clone())
+        }
+        SchemaSource::File(rel) => {
+            let path = resolve_inside(root, rel).map_err(|e| ProjectError::SchemaFile {
+                path: PathBuf::from(rel),
+                detail: e.to_string(),
+            })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| ProjectError::SchemaFile {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+            Schema::from_ron(&text).map_err(|source| ProjectError::Schema { path, source })
+        }
+    }
+}
+
+/// Joins a relative path to the project folder, refusing anything that leaves it: absolute
+/// paths, `..`, and symlinks that point outside.
+pub fn resolve_inside(root: &Path, rel: &str) -> Result<PathBuf, DocumentError> {
+    let outside = |detail: &str| DocumentError::OutsideProject {
+        path: PathBuf::from(rel),
+        detail: detail.to_owned(),
+    };
+    let rel_path = Path::new(rel);
+    if rel.is_empty() {
+        return Err(outside("the path is empty"));
+    }
+    for component in rel_path.components() {
+        match component {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err(outside("it contains `..`")),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(outside("it is an absolute path"));
+            }
+        }
+    }
+    let joined = root.join(rel_path);
+    // A symlink may point anywhere: compare where it really is.
+    if let (Ok(real), Ok(real_root)) = (joined.canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err(outside(&format!(
+            "it is a link to {}",
+            real.to_string_lossy()
+        )));
+    }
+    Ok(joined)
+}
+
+/// Annotator names become folder names: refuse what would not be one folder.
+pub fn check_annotator_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("the annotator name is empty".into());
+    }
+    if name.starts_with('.')
+        || name
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':' | '\0') || c.is_control())
+    {
+        return Err(format!(
+            "annotator name {name:?} cannot be a folder name: use letters, digits, '-' or '_'"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_project_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(resolve_inside(root, "a.txt").is_ok());
+        assert!(resolve_inside(root, "sub/a.txt").is_ok());
+        assert!(resolve_inside(root, "../a.txt").is_err());
+        assert!(resolve_inside(root, "sub/../../a.txt").is_err());
+        assert!(resolve_inside(root, "/etc/passwd").is_err());
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("x.txt"), "x").unwrap();
+            std::os::unix::fs::symlink(outside.path().join("x.txt"), root.join("l.txt")).unwrap();
+            let err = resolve_inside(root, "l.txt").unwrap_err();
+            assert!(matches!(err, DocumentError::OutsideProject { .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn language_is_guessed_from_the_file_name() {
+        assert_eq!(guess_language("a.zh.txt").as_deref(), Some("zh"));
+        assert_eq!(guess_language("plain.txt"), None);
+    }
+
+    #[test]
+    fn annotator_names_must_be_one_folder() {
+        assert!(check_annotator_name("alice").is_ok());
+        assert!(check_annotator_name("Алия").is_ok());
+        assert!(check_annotator_name("../x").is_err());
+        assert!(check_annotator_name(".hidden").is_err());
+        assert!(check_annotator_name(" ").is_err());
+    }
+}

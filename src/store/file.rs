@@ -1,0 +1,282 @@
+//! The RON file of one document's annotations by one annotator:
+//! `annotations/<annotator>/<document file name>.ron`.
+//!
+//! ```ron
+//! (
+//!     format: 1,
+//!     document: (file: "tj-kz-talks-astana.ar.txt", sha256: "9f2c…", chars: 2401),
+//!     annotator: "alice",
+//!     next_id: 3,
+//!     annotations: [
+//!         (id: 1, label: "COUNTRY", fragments: [(start: 31, end: 40, text: "كازاخستان")],
+//!          author: "alice", created: "2026-11-23T15:10:00Z", modified: "2026-11-23T15:10:00Z"),
+//!     ],
+//!     links: [],
+//! )
+//! ```
+//!
+//! Annotations are written by start of their first fragment, then id, so diffs stay small.
+//! Every version of the format that was ever written keeps loading: older versions are turned
+//! into the current one by pure functions ([`migrate`]); a newer version is refused.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::AnnotationStore;
+use super::atomic::write_atomic;
+use crate::model::{Annotation, Document, Link};
+
+/// The format version this program writes.
+pub const CURRENT_FORMAT: u32 = 1;
+
+/// Which document an annotation file belongs to, as it was when annotated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentStamp {
+    /// The document's file name in the project.
+    pub file: String,
+    /// SHA-256 of the document's bytes.
+    pub sha256: String,
+    /// Number of chars in the document's text.
+    pub chars: usize,
+}
+
+impl DocumentStamp {
+    /// The stamp of a document as it is now.
+    pub fn of(doc: &Document) -> Self {
+        Self {
+            file: doc.file_name.clone(),
+            sha256: doc.sha256().to_owned(),
+            chars: doc.len_chars(),
+        }
+    }
+
+    /// True when `doc` is still the document this stamp was taken of.
+    pub fn matches(&self, doc: &Document) -> bool {
+        self.sha256 == doc.sha256() && self.chars == doc.len_chars()
+    }
+}
+
+/// The on-disk form of an [`AnnotationStore`] (current format).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    /// Format version, [`CURRENT_FORMAT`] when written by this program.
+    pub format: u32,
+    /// The annotated document.
+    pub document: DocumentStamp,
+    /// Whose annotations these are.
+    pub annotator: String,
+    /// Next id to hand out; ids are never reused.
+    pub next_id: u64,
+    /// Annotations by start, then id.
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+    /// Links by id.
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+/// Why an annotation file could not be read or written.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Reading or writing failed.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// "read" or "write".
+        action: &'static str,
+        /// The annotation file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not valid RON, or not the shape of an annotation file.
+    #[error(
+        "{path}:{line}:{column}: not a valid annotation file: {message}; fix the file by hand or restore it from version control"
+    )]
+    Parse {
+        /// The annotation file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// Written by a newer Accord.
+    #[error(
+        "{path} has format {found}, newer than this Accord understands (up to {supported}); update Accord"
+    )]
+    NewerFormat {
+        /// The annotation file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The newest version this program reads.
+        supported: u32,
+    },
+    /// A format number that never existed.
+    #[error("{path} has format {found}, which no Accord ever wrote; fix the `format` field")]
+    UnknownFormat {
+        /// The annotation file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+    /// Two annotations or links share an id.
+    #[error(
+        "{path}: id {id} is used twice; give one of them an id at or above `next_id` and raise `next_id`"
+    )]
+    DuplicateId {
+        /// The annotation file.
+        path: PathBuf,
+        /// The repeated id.
+        id: u64,
+    },
+    /// The value could not be turned into RON (should not happen).
+    #[error("cannot encode {path}: {message}")]
+    Encode {
+        /// The annotation file.
+        path: PathBuf,
+        /// What the encoder said.
+        message: String,
+    },
+}
+
+/// Only the version field, read first to pick a migration.
+#[derive(Deserialize)]
+struct FormatHeader {
+    format: u32,
+}
+
+/// Turns the RON text of any known format version into the current [`AnnotationFile`].
+///
+/// Version 1 is the current one, so there is nothing to convert yet. When version 2 comes, keep
+/// the version-1 types in a `v1` module, parse into them here, and convert with a pure
+/// `fn(v1::AnnotationFile) -> AnnotationFile`; the golden file `tests/golden/format-1.ron`
+/// keeps that path tested.
+pub fn migrate(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
+    parse_versioned(text, path)
+}
+
+/// Parses a versioned RON file of the current format, refusing newer and unknown versions
+/// with typed errors (annotation files and cross-document link files share this).
+pub fn parse_versioned<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, StoreError> {
+    let header: FormatHeader = ron::from_str(text).map_err(|e| parse_error(path, &e))?;
+    match header.format {
+        CURRENT_FORMAT => ron::from_str(text).map_err(|e| parse_error(path, &e)),
+        found if found > CURRENT_FORMAT => Err(StoreError::NewerFormat {
+            path: path.to_path_buf(),
+            found,
+            supported: CURRENT_FORMAT,
+        }),
+        found => Err(StoreError::UnknownFormat {
+            path: path.to_path_buf(),
+            found,
+        }),
+    }
+}
+
+/// Reads a whole file as text, naming the path in the error.
+pub fn read_text(path: &Path) -> Result<String, StoreError> {
+    std::fs::read_to_string(path).map_err(|source| StoreError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Pretty RON for Accord's data files: plain UTF-8 strings, nested values on one line.
+pub fn to_pretty_ron<T: Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(3)
+        .struct_names(false)
+        .escape_strings(false)
+        .new_line("\n".to_owned());
+    let mut text = ron::ser::to_string_pretty(value, config).map_err(|e| StoreError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes text atomically, naming the path in the error.
+pub fn write_text(path: &Path, text: &str) -> Result<(), StoreError> {
+    write_atomic(path, text.as_bytes()).map_err(|source| StoreError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+pub(crate) fn parse_error(path: &Path, e: &ron::error::SpannedError) -> StoreError {
+    StoreError::Parse {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    }
+}
+
+impl AnnotationFile {
+    /// Reads an annotation file of any known version.
+    pub fn load(path: &Path) -> Result<Self, StoreError> {
+        migrate(&read_text(path)?, path)
+    }
+
+    /// The file form of a store, in deterministic order.
+    pub fn from_store(store: &AnnotationStore, document: DocumentStamp, annotator: &str) -> Self {
+        Self {
+            format: CURRENT_FORMAT,
+            document,
+            annotator: annotator.to_owned(),
+            next_id: store.next_id(),
+            annotations: store.in_file_order().into_iter().cloned().collect(),
+            links: store.links().cloned().collect(),
+        }
+    }
+
+    /// Builds the in-memory store. Refuses duplicate ids; content checks against the document
+    /// and schema are [`crate::validate`]'s job.
+    pub fn into_store(self, path: &Path) -> Result<AnnotationStore, StoreError> {
+        let mut store = AnnotationStore::new();
+        let mut seen = std::collections::HashSet::new();
+        for id in self
+            .annotations
+            .iter()
+            .map(|a| a.id.0)
+            .chain(self.links.iter().map(|l| l.id.0))
+        {
+            if !seen.insert(id) {
+                return Err(StoreError::DuplicateId {
+                    path: path.to_path_buf(),
+                    id,
+                });
+            }
+        }
+        for a in self.annotations {
+            store.put(a);
+        }
+        for l in self.links {
+            store.put_link(l);
+        }
+        store.set_next_id(self.next_id);
+        Ok(store)
+    }
+
+    /// The pretty RON text: one annotation per block, fragments on one line.
+    pub fn to_ron(&self, path: &Path) -> Result<String, StoreError> {
+        to_pretty_ron(self, path)
+    }
+
+    /// Writes the file atomically. On error the old file is left as it was.
+    pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+        write_text(path, &self.to_ron(path)?)
+    }
+}

@@ -1,0 +1,254 @@
+//! Annotations of one document by one annotator, in memory and on disk.
+//!
+//! [`AnnotationStore`] is what edits change (through [`crate::edit`] only) and what views read.
+//! [`file`] is its RON form with a format version; [`atomic`] writes files so that a crash never
+//! leaves half a file.
+
+pub mod atomic;
+pub mod file;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Annotation, AnnotationId, CharRange, Link, LinkId};
+
+pub use file::{AnnotationFile, DocumentStamp, StoreError};
+
+/// Fragments longer than this are kept aside in the span index, so a range query only has to
+/// look this far back from its start.
+const LONG_FRAGMENT_CHARS: usize = 1024;
+
+/// Finds the fragments that overlap a char range in O(log n + hits).
+#[derive(Clone, Debug, Default)]
+struct SpanIndex {
+    /// (start, end, id) of every fragment up to [`LONG_FRAGMENT_CHARS`] long.
+    short: BTreeSet<(usize, usize, AnnotationId)>,
+    /// (start, end, id) of longer fragments: few, scanned whole.
+    long: BTreeSet<(usize, usize, AnnotationId)>,
+}
+
+impl SpanIndex {
+    fn set_for(&mut self, range: CharRange) -> &mut BTreeSet<(usize, usize, AnnotationId)> {
+        if range.len() > LONG_FRAGMENT_CHARS {
+            &mut self.long
+        } else {
+            &mut self.short
+        }
+    }
+
+    fn insert(&mut self, annotation: &Annotation) {
+        for f in &annotation.fragments {
+            self.set_for(f.range())
+                .insert((f.start, f.end, annotation.id));
+        }
+    }
+
+    fn remove(&mut self, annotation: &Annotation) {
+        for f in &annotation.fragments {
+            self.set_for(f.range())
+                .remove(&(f.start, f.end, annotation.id));
+        }
+    }
+
+    fn overlapping(&self, range: CharRange) -> Vec<(CharRange, AnnotationId)> {
+        // An empty query range finds what contains its position (a caret inside a span).
+        let range = if range.is_empty() {
+            CharRange::new(range.start, range.start + 1)
+        } else {
+            range
+        };
+        let lo = (
+            range.start.saturating_sub(LONG_FRAGMENT_CHARS),
+            0,
+            AnnotationId(0),
+        );
+        let hi = (range.end, 0, AnnotationId(0));
+        let mut hits: Vec<(CharRange, AnnotationId)> = self
+            .short
+            .range(lo..hi)
+            .chain(self.long.iter().take_while(|(s, _, _)| *s < range.end))
+            .filter(|(s, e, _)| *e > range.start && *s < range.end)
+            .map(|&(s, e, id)| (CharRange::new(s, e), id))
+            .collect();
+        hits.sort_by_key(|(r, id)| (r.start, *id));
+        hits
+    }
+}
+
+/// The annotations and links of one document by one annotator.
+#[derive(Clone, Debug, Default)]
+pub struct AnnotationStore {
+    annotations: BTreeMap<AnnotationId, Annotation>,
+    links: BTreeMap<LinkId, Link>,
+    /// The next id to hand out (annotations and links share the counter). Never decreases.
+    next_id: u64,
+    index: SpanIndex,
+    /// Bumped by every change, so views can tell when to refresh what they derived.
+    revision: u64,
+}
+
+impl AnnotationStore {
+    /// An empty store whose ids start at 1.
+    pub fn new() -> Self {
+        Self {
+            next_id: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Number of annotations.
+    pub fn len(&self) -> usize {
+        self.annotations.len()
+    }
+
+    /// True when there is no annotation.
+    pub fn is_empty(&self) -> bool {
+        self.annotations.is_empty()
+    }
+
+    /// The annotation with this id.
+    pub fn get(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.get(&id)
+    }
+
+    /// All annotations, by id.
+    pub fn annotations(&self) -> impl ExactSizeIterator<Item = &Annotation> + Clone {
+        self.annotations.values()
+    }
+
+    /// All annotations in file order: by start of the first fragment, then id.
+    pub fn in_file_order(&self) -> Vec<&Annotation> {
+        let mut all: Vec<&Annotation> = self.annotations.values().collect();
+        all.sort_by_key(|a| (a.extent().start, a.id));
+        all
+    }
+
+    /// The link with this id.
+    pub fn link(&self, id: LinkId) -> Option<&Link> {
+        self.links.get(&id)
+    }
+
+    /// All links, by id.
+    pub fn links(&self) -> impl ExactSizeIterator<Item = &Link> + Clone {
+        self.links.values()
+    }
+
+    /// Links that start or end at `id`.
+    pub fn links_of(&self, id: AnnotationId) -> impl Iterator<Item = &Link> {
+        self.links
+            .values()
+            .filter(move |l| l.from == id || l.to == id)
+    }
+
+    /// Annotations whose attributes refer to `id`.
+    pub fn referrers_of(&self, id: AnnotationId) -> impl Iterator<Item = &Annotation> {
+        self.annotations
+            .values()
+            .filter(move |a| a.referenced_ids().any(|r| r == id))
+    }
+
+    /// Fragments overlapping `range` (or containing its position when it is empty), sorted by
+    /// start then id. Cost follows the number of hits, not the number of annotations.
+    pub fn fragments_in(&self, range: CharRange) -> Vec<(CharRange, AnnotationId)> {
+        self.index.overlapping(range)
+    }
+
+    /// The next id the store will hand out.
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    /// A number that changes whenever the store does.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    // --- Mutation: only `crate::edit` (and loading) calls these, after validating. ---
+
+    pub(crate) fn alloc_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Inserts or replaces an annotation; returns the previous one with that id.
+    pub(crate) fn put(&mut self, annotation: Annotation) -> Option<Annotation> {
+        self.next_id = self.next_id.max(annotation.id.0 + 1);
+        self.revision += 1;
+        let old = self.annotations.remove(&annotation.id);
+        if let Some(old) = &old {
+            self.index.remove(old);
+        }
+        self.index.insert(&annotation);
+        self.annotations.insert(annotation.id, annotation);
+        old
+    }
+
+    pub(crate) fn take(&mut self, id: AnnotationId) -> Option<Annotation> {
+        let old = self.annotations.remove(&id)?;
+        self.index.remove(&old);
+        self.revision += 1;
+        Some(old)
+    }
+
+    pub(crate) fn put_link(&mut self, link: Link) -> Option<Link> {
+        self.next_id = self.next_id.max(link.id.0 + 1);
+        self.revision += 1;
+        self.links.insert(link.id, link)
+    }
+
+    pub(crate) fn take_link(&mut self, id: LinkId) -> Option<Link> {
+        let old = self.links.remove(&id)?;
+        self.revision += 1;
+        Some(old)
+    }
+
+    pub(crate) fn set_next_id(&mut self, next_id: u64) {
+        self.next_id = self.next_id.max(next_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Fragment, Timestamp};
+
+    fn ann(id: u64, ranges: &[(usize, usize)]) -> Annotation {
+        Annotation {
+            id: AnnotationId(id),
+            label: "PERSON".into(),
+            fragments: ranges
+                .iter()
+                .map(|&(start, end)| Fragment {
+                    start,
+                    end,
+                    text: String::new(),
+                })
+                .collect(),
+            attributes: Default::default(),
+            note: String::new(),
+            review: Default::default(),
+            author: "t".into(),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+        }
+    }
+
+    #[test]
+    fn range_query_finds_short_long_and_nested_fragments() {
+        let mut store = AnnotationStore::new();
+        store.put(ann(1, &[(0, 5)]));
+        store.put(ann(2, &[(3, 10), (20, 25)]));
+        store.put(ann(3, &[(0, 5000)]));
+        store.put(ann(4, &[(4000, 4010)]));
+        fn ids(store: &AnnotationStore, r: CharRange) -> Vec<u64> {
+            store.fragments_in(r).iter().map(|(_, id)| id.0).collect()
+        }
+        assert_eq!(ids(&store, CharRange::new(4, 6)), vec![1, 3, 2]);
+        assert_eq!(ids(&store, CharRange::new(21, 22)), vec![3, 2]);
+        assert_eq!(ids(&store, CharRange::new(4005, 4005)), vec![3, 4]);
+        assert_eq!(ids(&store, CharRange::new(5000, 6000)), Vec::<u64>::new());
+        store.take(AnnotationId(3));
+        assert_eq!(ids(&store, CharRange::new(4, 6)), vec![1, 2]);
+        assert_eq!(store.next_id(), 5);
+    }
+}
