@@ -23,6 +23,9 @@ pub struct Cli {
     /// Project folder (or a document in it) to open in the window. Default: the last project,
     /// else `sample_docs/` when run from the repository.
     pub path: Option<PathBuf>,
+    /// Annotate as this name (remembered; asked on first start when not given).
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
 }
 
 /// The subcommands.
@@ -77,7 +80,8 @@ fn validate(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     let report = match crate::validate::validate(&root) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {:#}", anyhow::Error::from(e));
+            // The message already holds its cause: `{:#}` would print it twice.
+            eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }
     };
@@ -115,7 +119,8 @@ fn stats(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     let stats = match crate::stats::stats(&root) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {:#}", anyhow::Error::from(e));
+            // The message already holds its cause: `{:#}` would print it twice.
+            eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }
     };

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod model;
 pub mod project;
 pub mod schema;
+pub mod search;
 pub mod stats;
 pub mod store;
 pub mod validate;

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => open_window(cli.path),
+        None => open_window(cli.path, cli.annotator),
     };
     match result {
         Ok(code) => code,
@@ -26,13 +26,19 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn open_window(path: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
-    accord::ui::run(path)?;
+fn open_window(
+    path: Option<std::path::PathBuf>,
+    annotator: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    accord::ui::run(path, annotator)?;
     Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_path: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+fn open_window(
+    _path: Option<std::path::PathBuf>,
+    _annotator: Option<String>,
+) -> anyhow::Result<ExitCode> {
     eprintln!(
         "this accord was built without the window (feature `gui`); use a subcommand, see `accord --help`"
     );

@@ -6,6 +6,7 @@ pub mod check;
 mod document;
 mod fonts;
 mod paragraph;
+pub mod snap;
 
 pub use document::{Block, DocumentLayout};
 pub use fonts::{BUNDLED_BOLD, BUNDLED_FONTS, BundledFont, FontError, FontSet};

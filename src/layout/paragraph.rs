@@ -173,6 +173,20 @@ impl ParagraphLayout {
         paragraph
     }
 
+    /// Lays out `text` on one line, however long (for lists and labels).
+    pub fn single_line(fonts: &mut FontSet, text: &str, style: &TextStyle, scale: f32) -> Self {
+        let mut paragraph = Self::new(fonts, text, style, f32::MAX / 4.0, scale, None, None);
+        paragraph.layout.break_all_lines(None);
+        paragraph.layout.align(Alignment::Start, AlignmentOptions::default());
+        paragraph.collect_runs();
+        paragraph
+    }
+
+    /// Width of the widest line, logical pixels.
+    pub fn content_width(&self) -> f32 {
+        self.layout.width() / self.scale
+    }
+
     /// Breaks the lines again for a new width, keeping the shaping.
     pub fn set_width(&mut self, width: f32) {
         break_lines(&mut self.layout, width * self.scale);

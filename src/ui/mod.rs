@@ -1,4 +1,113 @@
-//! placeholder
-pub fn run(_p: Option<std::path::PathBuf>) -> anyhow::Result<()> {
-    Ok(())
+//! The desktop window: thin egui views over the core. Views read the core's data and push
+//! [`app::Action`]s; the app applies them once per frame.
+
+mod actions;
+pub mod app;
+pub mod commands;
+mod dialogs;
+pub mod find;
+pub mod fonts;
+mod frame;
+pub mod glyph_atlas;
+mod panels;
+mod panes;
+pub mod text_view;
+
+use std::path::{Path, PathBuf};
+
+pub use app::{AccordApp, Action, Settings};
+pub use text_view::{DocView, TextEngine, ViewEvent, ViewInput, text_line};
+
+const SETTINGS_KEY: &str = "accord-settings";
+
+/// The project to open when none is named: the last one, else `sample_docs/` when run from
+/// the repository.
+pub fn default_project(settings: &Settings) -> Option<PathBuf> {
+    if let Some(last) = settings.recent.first().filter(|p| p.is_dir()) {
+        return Some(last.clone());
+    }
+    let candidates = [
+        PathBuf::from("sample_docs"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs"),
+    ];
+    candidates.into_iter().find(|p| p.is_dir())
+}
+
+/// Opens the window on `path` (a project folder or a document in one).
+pub fn run(path: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<()> {
+    if let Some(name) = &annotator {
+        crate::project::check_annotator_name(name).map_err(anyhow::Error::msg)?;
+    }
+    let engine = TextEngine::new()?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Accord")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Accord",
+        options,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            let mut settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
+            if annotator.is_some() {
+                settings.annotator = annotator;
+            }
+            cc.egui_ctx.set_theme(if settings.dark {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            let project = path.or_else(|| default_project(&settings));
+            Ok(Box::new(Window(
+                AccordApp::new(engine, settings, project.as_deref()),
+                String::new(),
+            )))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// The eframe app: the [`AccordApp`] plus window concerns (title, closing, persistence).
+struct Window(AccordApp, String);
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let app = &mut self.0;
+        let title = match &app.ws {
+            Some(ws) => format!(
+                "{}{} — Accord",
+                if ws.is_dirty() { "● " } else { "" },
+                ws.project.name()
+            ),
+            None => "Accord".to_owned(),
+        };
+        if title != self.1 {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.1 = title;
+        }
+        if ui.ctx().input(|i| i.viewport().close_requested()) && !app.may_close() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        app.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.0.remember_layout();
+        eframe::set_value(storage, SETTINGS_KEY, &self.0.settings);
+    }
+
+    fn on_exit(&mut self) {
+        // Autosave on exit, unless the user chose to drop the changes.
+        let app = &mut self.0;
+        if !app.close_allowed() && app.ws.as_ref().is_some_and(|w| w.is_dirty()) {
+            app.save_all();
+        }
+    }
 }
