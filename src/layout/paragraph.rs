@@ -177,7 +177,9 @@ impl ParagraphLayout {
     pub fn single_line(fonts: &mut FontSet, text: &str, style: &TextStyle, scale: f32) -> Self {
         let mut paragraph = Self::new(fonts, text, style, f32::MAX / 4.0, scale, None, None);
         paragraph.layout.break_all_lines(None);
-        paragraph.layout.align(Alignment::Start, AlignmentOptions::default());
+        paragraph
+            .layout
+            .align(Alignment::Start, AlignmentOptions::default());
         paragraph.collect_runs();
         paragraph
     }

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn words_widen_and_spaces_trim() {
-        assert_eq!(snapped("Токаев и Рахмон подписали", 2, 9), "Токаев и Рахмон");
+        assert_eq!(
+            snapped("Токаев и Рахмон подписали", 2, 9),
+            "Токаев и Рахмон"
+        );
         assert_eq!(snapped("Токаев и Рахмон", 6, 9), "и Рахмон");
         assert_eq!(snapped("trade to 2 billion", 9, 12), "2 billion");
     }
@@ -87,6 +90,9 @@ mod tests {
     fn harakat_stay_with_their_letter() {
         // ك َ ت َ ب َ — ending a drag between ت and its fatha takes the fatha along.
         let doc = Document::from_text("a.txt", "كَتَبَ");
-        assert_eq!(snap_to_clusters(&doc, CharRange::new(1, 3)), CharRange::new(0, 4));
+        assert_eq!(
+            snap_to_clusters(&doc, CharRange::new(1, 3)),
+            CharRange::new(0, 4)
+        );
     }
 }

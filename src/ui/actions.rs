@@ -19,7 +19,9 @@ impl AccordApp {
                 }
                 match dialog.pick_folder() {
                     Some(folder) => self.open_path(&folder),
-                    None => self.info("No folder chosen (you can also drop a folder onto the window)"),
+                    None => {
+                        self.info("No folder chosen (you can also drop a folder onto the window)")
+                    }
                 }
             }
             Command::Save => {
@@ -143,7 +145,11 @@ impl AccordApp {
                 self.buffers.clear();
                 self.info(if undo { "Undone" } else { "Redone" });
             }
-            Ok(false) => self.info(if undo { "Nothing to undo" } else { "Nothing to redo" }),
+            Ok(false) => self.info(if undo {
+                "Nothing to undo"
+            } else {
+                "Nothing to redo"
+            }),
             Err(e) => self.error(format!("{e}")),
         }
     }
@@ -193,7 +199,9 @@ impl AccordApp {
         }
         let n = step.len();
         if self.edit(step).is_some() {
-            self.info(format!("Labelled {n} matches as {label} (one undo removes them)"));
+            self.info(format!(
+                "Labelled {n} matches as {label} (one undo removes them)"
+            ));
         }
     }
 }

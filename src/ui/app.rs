@@ -264,7 +264,9 @@ impl AccordApp {
     /// Opens a project folder, or the folder of a document with that document first.
     pub fn open_path(&mut self, path: &Path) {
         let (root, first_doc) = if path.is_file() {
-            let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let root = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             (root, name)
         } else {
@@ -349,7 +351,24 @@ impl AccordApp {
                 .collect(),
             fractions: self.panes.iter().map(|p| p.fraction).collect(),
         };
-        self.settings.panes.insert(project_key(&ws.project.root), layout);
+        self.settings
+            .panes
+            .insert(project_key(&ws.project.root), layout);
+    }
+
+    /// Where the chars of `range` are on screen in `pane`, as last drawn (one rectangle per
+    /// visual piece). For tests and tooling that point at text.
+    pub fn text_rects(&mut self, pane: usize, range: CharRange) -> Vec<egui::Rect> {
+        let Some(ws) = &self.ws else {
+            return Vec::new();
+        };
+        let Some(p) = self.panes.get_mut(pane) else {
+            return Vec::new();
+        };
+        match ws.document(p.doc) {
+            Some(doc) => p.view.screen_rects(&mut self.engine, doc, range),
+            None => Vec::new(),
+        }
     }
 
     /// The document shown in the active pane.
@@ -536,7 +555,8 @@ impl AccordApp {
         pane
     }
 
-    fn scroll_pane_to(&mut self, pane: usize, range: CharRange) {
+    /// Scrolls `pane` so that `range` is in view (next frame).
+    pub fn scroll_pane_to(&mut self, pane: usize, range: CharRange) {
         let Some(ws) = &self.ws else { return };
         let Some(p) = self.panes.get_mut(pane) else {
             return;
@@ -667,7 +687,11 @@ impl AccordApp {
         } else {
             CharRange::new(moved, frag.end)
         };
-        if range.is_empty() || moved == edge || (end_edge && moved <= frag.start) || (!end_edge && moved >= frag.end) {
+        if range.is_empty()
+            || moved == edge
+            || (end_edge && moved <= frag.start)
+            || (!end_edge && moved >= frag.end)
+        {
             return;
         }
         self.edit(vec![(doc, Edit::ResizeFragment { id, index, range })]);
@@ -679,7 +703,11 @@ pub fn step_boundary(doc: &Document, offset: usize, forward: bool, word: bool) -
     let len = doc.len_chars();
     let mut at = offset;
     let step = |at: usize| -> usize {
-        let mut next = if forward { (at + 1).min(len) } else { at.saturating_sub(1) };
+        let mut next = if forward {
+            (at + 1).min(len)
+        } else {
+            at.saturating_sub(1)
+        };
         while next > 0 && next < len && !doc.is_grapheme_boundary(next) {
             next = if forward { next + 1 } else { next - 1 };
         }
@@ -698,7 +726,11 @@ pub fn step_boundary(doc: &Document, offset: usize, forward: bool, word: bool) -
         let inside = word_around(doc, probe);
         at = next;
         if let Some(w) = inside {
-            return if forward { w.end.max(at) } else { w.start.min(at) };
+            return if forward {
+                w.end.max(at)
+            } else {
+                w.start.min(at)
+            };
         }
     }
 }

@@ -233,9 +233,10 @@ impl Command {
     /// True for commands that work while a text field has the keyboard (they use Ctrl or a
     /// function key, so typing is never taken over).
     pub fn works_while_typing(self) -> bool {
-        self.shortcuts().iter().all(|s| {
-            s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F3)
-        }) && !matches!(self, Command::Copy | Command::Undo | Command::Redo)
+        self.shortcuts()
+            .iter()
+            .all(|s| s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F3))
+            && !matches!(self, Command::Copy | Command::Undo | Command::Redo)
     }
 }
 

@@ -13,7 +13,8 @@ impl AccordApp {
             egui::Modal::new(Id::unique("annotator name")).show(ctx, |ui| {
                 ui.heading("Who is annotating?");
                 ui.label("Your annotations are saved under annotations/<name>/ in each project.");
-                let response = ui.add(egui::TextEdit::singleline(&mut name).hint_text("e.g. aigerim"));
+                let response =
+                    ui.add(egui::TextEdit::singleline(&mut name).hint_text("e.g. aigerim"));
                 if ui.memory(|m| m.focused().is_none()) {
                     response.request_focus();
                 }
@@ -30,12 +31,16 @@ impl AccordApp {
         }
         if self.close_prompt {
             let dirty = self.ws.as_ref().map_or(0, |ws| {
-                (0..ws.len()).filter(|&i| ws.doc_state(i).is_dirty()).count()
+                (0..ws.len())
+                    .filter(|&i| ws.doc_state(i).is_dirty())
+                    .count()
             });
             let mut answer = None;
             egui::Modal::new(Id::unique("unsaved changes")).show(ctx, |ui| {
                 ui.heading("Unsaved changes");
-                ui.label(format!("{dirty} document(s) have changes that are not saved yet."));
+                ui.label(format!(
+                    "{dirty} document(s) have changes that are not saved yet."
+                ));
                 if let Some(e) = &self.save_error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
@@ -70,51 +75,59 @@ impl AccordApp {
     }
 
     fn shortcuts_ui(&self, ui: &mut egui::Ui) {
-        egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
-            egui::Grid::new("shortcuts").striped(true).num_columns(2).show(ui, |ui| {
-                for menu in Menu::ALL.into_iter().map(Some).chain([None]) {
-                    ui.label(RichText::new(menu.map_or("Resize the selected span", Menu::title)).strong());
-                    ui.end_row();
-                    for &command in Command::ALL.iter().filter(|c| c.menu() == menu) {
-                        let keys: Vec<String> = command
-                            .shortcuts()
-                            .iter()
-                            .map(|s| shortcut_text(ui.ctx(), s))
-                            .collect();
-                        ui.label(command.title());
-                        ui.label(RichText::new(keys.join("  or  ")).monospace());
-                        ui.end_row();
-                    }
-                }
-                ui.label(RichText::new("Labels").strong());
-                ui.end_row();
-                if let Some(ws) = &self.ws {
-                    for (i, label) in ws.project.schema.labels.iter().enumerate() {
-                        let mut keys = Vec::new();
-                        if let Some(h) = label.hotkey {
-                            keys.push(h.to_string());
+        egui::ScrollArea::vertical()
+            .max_height(560.0)
+            .show(ui, |ui| {
+                egui::Grid::new("shortcuts")
+                    .striped(true)
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for menu in Menu::ALL.into_iter().map(Some).chain([None]) {
+                            ui.label(
+                                RichText::new(menu.map_or("Resize the selected span", Menu::title))
+                                    .strong(),
+                            );
+                            ui.end_row();
+                            for &command in Command::ALL.iter().filter(|c| c.menu() == menu) {
+                                let keys: Vec<String> = command
+                                    .shortcuts()
+                                    .iter()
+                                    .map(|s| shortcut_text(ui.ctx(), s))
+                                    .collect();
+                                ui.label(command.title());
+                                ui.label(RichText::new(keys.join("  or  ")).monospace());
+                                ui.end_row();
+                            }
                         }
-                        if i < 9 {
-                            keys.push((i + 1).to_string());
-                        }
-                        ui.label(format!("Label selection as {}", label.name));
-                        ui.label(RichText::new(keys.join("  or  ")).monospace());
+                        ui.label(RichText::new("Labels").strong());
                         ui.end_row();
-                    }
-                }
-                ui.label(RichText::new("Mouse").strong());
-                ui.end_row();
-                for (what, how) in [
-                    ("Select text (snaps to words)", "drag"),
-                    ("Select exact characters", "Alt+drag"),
-                    ("Add a fragment to the selected span", "Ctrl+drag"),
-                    ("Select a span; again to cycle stacked spans", "click"),
-                ] {
-                    ui.label(what);
-                    ui.label(RichText::new(how).monospace());
-                    ui.end_row();
-                }
+                        if let Some(ws) = &self.ws {
+                            for (i, label) in ws.project.schema.labels.iter().enumerate() {
+                                let mut keys = Vec::new();
+                                if let Some(h) = label.hotkey {
+                                    keys.push(h.to_string());
+                                }
+                                if i < 9 {
+                                    keys.push((i + 1).to_string());
+                                }
+                                ui.label(format!("Label selection as {}", label.name));
+                                ui.label(RichText::new(keys.join("  or  ")).monospace());
+                                ui.end_row();
+                            }
+                        }
+                        ui.label(RichText::new("Mouse").strong());
+                        ui.end_row();
+                        for (what, how) in [
+                            ("Select text (snaps to words)", "drag"),
+                            ("Select exact characters", "Alt+drag"),
+                            ("Add a fragment to the selected span", "Ctrl+drag"),
+                            ("Select a span; again to cycle stacked spans", "click"),
+                        ] {
+                            ui.label(what);
+                            ui.label(RichText::new(how).monospace());
+                            ui.end_row();
+                        }
+                    });
             });
-        });
     }
 }

@@ -94,7 +94,11 @@ impl FindState {
 }
 
 /// The edits that give every match not yet carrying `label` a new span, per document.
-pub fn label_all_edits(ws: &Workspace, matches: &[(usize, CharRange)], label: &str) -> Vec<(usize, Edit)> {
+pub fn label_all_edits(
+    ws: &Workspace,
+    matches: &[(usize, CharRange)],
+    label: &str,
+) -> Vec<(usize, Edit)> {
     let mut step = Vec::new();
     for (doc, range) in matches {
         let store = ws.store(*doc);
@@ -134,7 +138,11 @@ impl AccordApp {
             }
             if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 let backwards = ui.input(|i| i.modifiers.shift);
-                self.queue.push(Action::Run(if backwards { Command::FindPrevious } else { Command::FindNext }));
+                self.queue.push(Action::Run(if backwards {
+                    Command::FindPrevious
+                } else {
+                    Command::FindNext
+                }));
                 field.request_focus();
             }
             ui.checkbox(&mut self.find.all_documents, "All documents");
@@ -147,10 +155,14 @@ impl AccordApp {
                 _ => format!("{n} matches"),
             };
             ui.label(position);
-            if ui.button("▲").on_hover_text("Previous match (Shift+F3)").clicked() {
+            if ui
+                .button("Previous")
+                .on_hover_text("Previous match (Shift+F3)")
+                .clicked()
+            {
                 self.queue.push(Action::Run(Command::FindPrevious));
             }
-            if ui.button("▼").on_hover_text("Next match (F3)").clicked() {
+            if ui.button("Next").on_hover_text("Next match (F3)").clicked() {
                 self.queue.push(Action::Run(Command::FindNext));
             }
             let label = self.current_label.clone();
@@ -165,7 +177,7 @@ impl AccordApp {
             {
                 self.queue.push(Action::Run(Command::LabelAllMatches));
             }
-            if ui.button("✕").on_hover_text("Close (Esc)").clicked() {
+            if ui.button("×").on_hover_text("Close (Esc)").clicked() {
                 self.find.open = false;
             }
         });
@@ -182,9 +194,17 @@ impl AccordApp {
             .max_height(120.0)
             .show(ui, |ui| {
                 for (i, (doc, range)) in self.find.matches.iter().enumerate().take(500) {
-                    let Some(document) = ws.document(*doc) else { continue };
-                    let context = CharRange::new(range.start.saturating_sub(20), (range.end + 20).min(document.len_chars()));
-                    let snippet = document.slice(context).unwrap_or_default().replace(['\n', '\r'], " ");
+                    let Some(document) = ws.document(*doc) else {
+                        continue;
+                    };
+                    let context = CharRange::new(
+                        range.start.saturating_sub(20),
+                        (range.end + 20).min(document.len_chars()),
+                    );
+                    let snippet = document
+                        .slice(context)
+                        .unwrap_or_default()
+                        .replace(['\n', '\r'], " ");
                     ui.horizontal(|ui| {
                         let selected = self.find.current == Some(i);
                         if ui

@@ -16,12 +16,16 @@ pub fn font_definitions() -> FontDefinitions {
     let mut defs = FontDefinitions::default();
     let mut ours = Vec::new();
     for font in BUNDLED_FONTS {
-        defs.font_data
-            .insert(font.family.to_owned(), Arc::new(FontData::from_static(font.bytes)));
+        defs.font_data.insert(
+            font.family.to_owned(),
+            Arc::new(FontData::from_static(font.bytes)),
+        );
         ours.push(font.family.to_owned());
     }
-    defs.font_data
-        .insert(BOLD.to_owned(), Arc::new(FontData::from_static(BUNDLED_BOLD.bytes)));
+    defs.font_data.insert(
+        BOLD.to_owned(),
+        Arc::new(FontData::from_static(BUNDLED_BOLD.bytes)),
+    );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         let list = defs.families.entry(family.clone()).or_default();
         let defaults = std::mem::take(list);

@@ -46,14 +46,21 @@ impl AccordApp {
         if modal_open {
             return;
         }
-        for &command in Command::ALL {
-            if typing && !command.works_while_typing() {
-                continue;
-            }
-            for shortcut in command.shortcuts() {
-                if ctx.input_mut(|i| i.consume_shortcut(shortcut)) {
-                    self.push(Action::Run(command));
-                }
+        // Most specific first: Ctrl+Shift+Z must not be taken by Ctrl+Z (egui ignores extra
+        // Shift and Alt when matching).
+        let mut shortcuts: Vec<(Command, &egui::KeyboardShortcut)> = Command::ALL
+            .iter()
+            .filter(|c| !typing || c.works_while_typing())
+            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, s)))
+            .collect();
+        shortcuts.sort_by_key(|(_, s)| {
+            std::cmp::Reverse(
+                s.modifiers.shift as u8 + s.modifiers.alt as u8 + s.modifiers.command as u8,
+            )
+        });
+        for (command, shortcut) in shortcuts {
+            if ctx.input_mut(|i| i.consume_shortcut(shortcut)) {
+                self.push(Action::Run(command));
             }
         }
         if typing {
@@ -95,7 +102,9 @@ impl AccordApp {
                     .map(|(_, n)| n.clone()),
                 Some(c) => labels
                     .iter()
-                    .find(|(h, _)| h.map(|h| h.to_ascii_lowercase()) == Some(c.to_ascii_lowercase()))
+                    .find(|(h, _)| {
+                        h.map(|h| h.to_ascii_lowercase()) == Some(c.to_ascii_lowercase())
+                    })
                     .map(|(_, n)| n.clone()),
                 None => None,
             };
@@ -165,14 +174,16 @@ impl AccordApp {
                 .on_hover_text("Your edits are saved under annotations/<this name>/");
             ui.separator();
             let dirty = self.ws.as_ref().map_or(0, |ws| {
-                (0..ws.len()).filter(|&i| ws.doc_state(i).is_dirty()).count()
+                (0..ws.len())
+                    .filter(|&i| ws.doc_state(i).is_dirty())
+                    .count()
             });
             if self.save_error.is_some() {
-                ui.colored_label(ui.visuals().error_fg_color, "⚠ not saved");
+                ui.colored_label(ui.visuals().error_fg_color, "NOT SAVED");
             } else if dirty > 0 {
-                ui.label(format!("● {dirty} unsaved"));
+                ui.label(format!("{dirty} unsaved"));
             } else {
-                ui.label("✔ saved");
+                ui.label("All saved");
             }
             if let Some(t) = &self.last_save {
                 ui.label(format!("last save {t}"));

@@ -131,10 +131,8 @@ impl GlyphAtlas {
                     continue;
                 };
                 let min = pos2(x.floor() + placed.offset.x, y + placed.offset.y);
-                let rect = Rect::from_min_size(
-                    pos2(min.x / scale, min.y / scale),
-                    placed.size / scale,
-                );
+                let rect =
+                    Rect::from_min_size(pos2(min.x / scale, min.y / scale), placed.size / scale);
                 while meshes.len() <= placed.page {
                     let page = meshes.len();
                     meshes.push(Mesh::with_texture(self.pages[page].texture.id()));
@@ -144,7 +142,12 @@ impl GlyphAtlas {
         }
     }
 
-    fn get_or_rasterise(&mut self, ctx: &Context, key: GlyphKey, run: &GlyphRunData) -> Option<Placed> {
+    fn get_or_rasterise(
+        &mut self,
+        ctx: &Context,
+        key: GlyphKey,
+        run: &GlyphRunData,
+    ) -> Option<Placed> {
         if let Some(p) = self.glyphs.get(&key) {
             return *p;
         }
@@ -192,7 +195,10 @@ impl GlyphAtlas {
         page.shelf_h = page.shelf_h.max(h);
         page.texture.set_partial(pos, image, TextureOptions::LINEAR);
         let uv = Rect::from_min_size(
-            pos2(pos[0] as f32 / PAGE_SIZE as f32, pos[1] as f32 / PAGE_SIZE as f32),
+            pos2(
+                pos[0] as f32 / PAGE_SIZE as f32,
+                pos[1] as f32 / PAGE_SIZE as f32,
+            ),
             egui::vec2(w as f32 / PAGE_SIZE as f32, h as f32 / PAGE_SIZE as f32),
         );
         Placed {
@@ -205,9 +211,9 @@ impl GlyphAtlas {
 }
 
 fn hash_coords(coords: &[i16]) -> u64 {
-    coords
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, c| (h ^ (*c as u16 as u64)).wrapping_mul(0x100_0000_01b3))
+    coords.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, c| {
+        (h ^ (*c as u16 as u64)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Fills one glyph's outline. Returns the coverage as white with alpha, and the offset of its

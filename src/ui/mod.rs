@@ -83,17 +83,19 @@ impl eframe::App for Window {
         let title = match &app.ws {
             Some(ws) => format!(
                 "{}{} — Accord",
-                if ws.is_dirty() { "● " } else { "" },
+                if ws.is_dirty() { "* " } else { "" },
                 ws.project.name()
             ),
             None => "Accord".to_owned(),
         };
         if title != self.1 {
-            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.1 = title;
         }
         if ui.ctx().input(|i| i.viewport().close_requested()) && !app.may_close() {
-            ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         app.show(ui);
     }

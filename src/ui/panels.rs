@@ -18,11 +18,15 @@ impl AccordApp {
             if let Some(e) = &self.project_error {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
-            ui.label("File → Open project… (Ctrl+O), or drop a folder onto the window.");
+            ui.label("File > Open project… (Ctrl+O), or drop a folder onto the window.");
             return;
         };
         ui.heading(ws.project.name());
-        ui.label(RichText::new(ws.project.root.display().to_string()).small().weak());
+        ui.label(
+            RichText::new(ws.project.root.display().to_string())
+                .small()
+                .weak(),
+        );
         ui.separator();
         ui.label(RichText::new("Documents").strong());
         let active_doc = self.active_doc();
@@ -36,9 +40,9 @@ impl AccordApp {
                 .count();
             ui.horizontal(|ui| {
                 let marker = match &state.status {
-                    StoreStatus::Editable if state.is_dirty() => "●",
+                    StoreStatus::Editable if state.is_dirty() => "*",
                     StoreStatus::Editable => " ",
-                    _ => "⚠",
+                    _ => "!",
                 };
                 let title = format!(
                     "{marker} {} [{}]",
@@ -48,9 +52,14 @@ impl AccordApp {
                 let response = ui.selectable_label(active_doc == Some(i), title);
                 let response = match &state.status {
                     StoreStatus::Editable => response.on_hover_text(
-                        slot.entry.title.clone().unwrap_or_else(|| slot.file().to_owned()),
+                        slot.entry
+                            .title
+                            .clone()
+                            .unwrap_or_else(|| slot.file().to_owned()),
                     ),
-                    StoreStatus::Locked(r) | StoreStatus::NoDocument(r) => response.on_hover_text(r),
+                    StoreStatus::Locked(r) | StoreStatus::NoDocument(r) => {
+                        response.on_hover_text(r)
+                    }
                 };
                 if response.clicked() {
                     show = Some(i);
@@ -82,7 +91,12 @@ impl AccordApp {
         let mut clicked = None;
         for layer in [Layer::Entity, Layer::Commitment] {
             ui.label(RichText::new(layer.name()).strong());
-            for (index, label) in schema.labels.iter().enumerate().filter(|(_, l)| l.layer == layer) {
+            for (index, label) in schema
+                .labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.layer == layer)
+            {
                 let color = label_color(schema, &label.name);
                 let keys = match (label.hotkey, index < 9) {
                     (Some(h), true) => format!("{h} · {}", index + 1),
@@ -93,7 +107,8 @@ impl AccordApp {
                 let current = self.current_label.as_deref() == Some(label.name.as_str());
                 let response = ui
                     .horizontal(|ui| {
-                        let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 3.0, color);
                         let r = ui.selectable_label(current, &label.name);
                         ui.label(RichText::new(keys).monospace().weak());
@@ -134,120 +149,172 @@ impl AccordApp {
             .links_of(id)
             .map(|link| {
                 let other = if link.from == id { link.to } else { link.from };
-                let text = ws.store(doc).get(other).map(|o| o.text()).unwrap_or_default();
+                let text = ws
+                    .store(doc)
+                    .get(other)
+                    .map(|o| o.text())
+                    .unwrap_or_default();
                 (link.clone(), other, text)
             })
             .collect();
         let mut edits: Vec<Edit> = Vec::new();
-        egui::ScrollArea::vertical().id_salt("details scroll").show(ui, |ui| {
-            ui.add_enabled_ui(editable, |ui| {
-                egui::Grid::new("annotation header").num_columns(2).show(ui, |ui| {
-                    ui.label("Label");
-                    egui::ComboBox::from_id_salt("relabel")
-                        .selected_text(&ann.label)
-                        .show_ui(ui, |ui| {
-                            for l in &schema.labels {
-                                if ui.selectable_label(l.name == ann.label, &l.name).clicked() && l.name != ann.label {
-                                    edits.push(Edit::Relabel {
-                                        id,
-                                        label: l.name.clone(),
-                                    });
-                                }
-                            }
+        egui::ScrollArea::vertical()
+            .id_salt("details scroll")
+            .show(ui, |ui| {
+                ui.add_enabled_ui(editable, |ui| {
+                    egui::Grid::new("annotation header")
+                        .num_columns(2)
+                        .show(ui, |ui| {
+                            let label_title = ui.label("Label");
+                            egui::ComboBox::from_id_salt("relabel")
+                                .selected_text(&ann.label)
+                                .show_ui(ui, |ui| {
+                                    for l in &schema.labels {
+                                        if ui
+                                            .selectable_label(l.name == ann.label, &l.name)
+                                            .clicked()
+                                            && l.name != ann.label
+                                        {
+                                            edits.push(Edit::Relabel {
+                                                id,
+                                                label: l.name.clone(),
+                                            });
+                                        }
+                                    }
+                                })
+                                .response
+                                .labelled_by(label_title.id);
+                            ui.end_row();
+                            ui.label("Id");
+                            ui.label(id.to_string());
+                            ui.end_row();
                         });
-                    ui.end_row();
-                    ui.label("Id");
-                    ui.label(id.to_string());
-                    ui.end_row();
-                });
-                ui.separator();
-                ui.label(RichText::new("Text").strong());
-                for (index, f) in ann.fragments.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new(format!("{}..{}", f.start, f.end)).monospace().weak());
-                        if ann.fragments.len() > 1
-                            && ui.small_button("✕").on_hover_text("Remove this fragment").clicked()
-                        {
-                            edits.push(Edit::RemoveFragment { id, index });
-                        }
-                    });
-                    text_line(ui, &mut self.engine, &f.text, 16.0);
-                }
-                if let Some(label) = schema.label(&ann.label)
-                    && !label.attributes.is_empty()
-                {
                     ui.separator();
-                    ui.label(RichText::new("Attributes").strong());
-                    for def in &label.attributes {
-                        self.attribute_ui(ui, doc, &ann, def, &mut edits);
-                    }
-                }
-                ui.separator();
-                ui.label(RichText::new("Note").strong());
-                let key = format!("note/{doc}/{}", id.0);
-                let buffer = self.buffers.entry(key.clone()).or_insert_with(|| ann.note.clone());
-                let response = ui.add(egui::TextEdit::multiline(buffer).desired_rows(3).desired_width(f32::INFINITY));
-                if response.lost_focus() && *buffer != ann.note {
-                    edits.push(Edit::SetNote {
-                        id,
-                        note: buffer.clone(),
-                    });
-                }
-                ui.separator();
-                egui::Grid::new("annotation footer").num_columns(2).show(ui, |ui| {
-                    ui.label("Review");
-                    egui::ComboBox::from_id_salt("review state")
-                        .selected_text(ann.review.state.name())
-                        .show_ui(ui, |ui| {
-                            for state in ReviewState::ALL {
-                                if ui.selectable_label(ann.review.state == state, state.name()).clicked()
-                                    && ann.review.state != state
-                                {
-                                    edits.push(Edit::SetReview { id, state });
-                                }
-                            }
-                        });
-                    ui.end_row();
-                    if let Some(r) = &ann.review.reviewer {
-                        ui.label("Reviewer");
-                        ui.label(format!("{r}, {}", ann.review.time.as_ref().map(|t| t.0.as_str()).unwrap_or("")));
-                        ui.end_row();
-                    }
-                    ui.label("Author");
-                    ui.label(&ann.author);
-                    ui.end_row();
-                    ui.label("Created");
-                    ui.label(&ann.created.0);
-                    ui.end_row();
-                    ui.label("Changed");
-                    ui.label(&ann.modified.0);
-                    ui.end_row();
-                });
-                if !links.is_empty() {
-                    ui.separator();
-                    ui.label(RichText::new("Links").strong());
-                    for (link, other, text) in &links {
-                        let arrow = if link.from == id { "→" } else { "←" };
+                    ui.label(RichText::new("Text").strong());
+                    for (index, f) in ann.fragments.iter().enumerate() {
                         ui.horizontal(|ui| {
-                            ui.label(format!("{arrow} {} {other}", link.kind));
-                            if ui.small_button("✕").clicked() {
-                                edits.push(Edit::RemoveLink { id: link.id });
+                            ui.label(
+                                RichText::new(format!("{}..{}", f.start, f.end))
+                                    .monospace()
+                                    .weak(),
+                            );
+                            if ann.fragments.len() > 1
+                                && ui
+                                    .small_button("×")
+                                    .on_hover_text("Remove this fragment")
+                                    .clicked()
+                            {
+                                edits.push(Edit::RemoveFragment { id, index });
                             }
                         });
-                        text_line(ui, &mut self.engine, text, 14.0);
+                        text_line(ui, &mut self.engine, &f.text, 16.0);
                     }
+                    if let Some(label) = schema.label(&ann.label)
+                        && !label.attributes.is_empty()
+                    {
+                        ui.separator();
+                        ui.label(RichText::new("Attributes").strong());
+                        for def in &label.attributes {
+                            self.attribute_ui(ui, doc, &ann, def, &mut edits);
+                        }
+                    }
+                    ui.separator();
+                    let note_label = ui.label(RichText::new("Note").strong());
+                    let key = format!("note/{doc}/{}", id.0);
+                    let buffer = self
+                        .buffers
+                        .entry(key.clone())
+                        .or_insert_with(|| ann.note.clone());
+                    let response = ui
+                        .add(
+                            egui::TextEdit::multiline(buffer)
+                                .desired_rows(3)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(note_label.id);
+                    if response.lost_focus() && *buffer != ann.note {
+                        edits.push(Edit::SetNote {
+                            id,
+                            note: buffer.clone(),
+                        });
+                    }
+                    ui.separator();
+                    egui::Grid::new("annotation footer")
+                        .num_columns(2)
+                        .show(ui, |ui| {
+                            let review_title = ui.label("Review");
+                            egui::ComboBox::from_id_salt("review state")
+                                .selected_text(ann.review.state.name())
+                                .show_ui(ui, |ui| {
+                                    for state in ReviewState::ALL {
+                                        if ui
+                                            .selectable_label(
+                                                ann.review.state == state,
+                                                state.name(),
+                                            )
+                                            .clicked()
+                                            && ann.review.state != state
+                                        {
+                                            edits.push(Edit::SetReview { id, state });
+                                        }
+                                    }
+                                })
+                                .response
+                                .labelled_by(review_title.id);
+                            ui.end_row();
+                            if let Some(r) = &ann.review.reviewer {
+                                ui.label("Reviewer");
+                                ui.label(format!(
+                                    "{r}, {}",
+                                    ann.review.time.as_ref().map(|t| t.0.as_str()).unwrap_or("")
+                                ));
+                                ui.end_row();
+                            }
+                            ui.label("Author");
+                            ui.label(&ann.author);
+                            ui.end_row();
+                            ui.label("Created");
+                            ui.label(&ann.created.0);
+                            ui.end_row();
+                            ui.label("Changed");
+                            ui.label(&ann.modified.0);
+                            ui.end_row();
+                        });
+                    if !links.is_empty() {
+                        ui.separator();
+                        ui.label(RichText::new("Links").strong());
+                        for (link, other, text) in &links {
+                            let arrow = if link.from == id { "to" } else { "from" };
+                            ui.horizontal(|ui| {
+                                ui.label(format!("{arrow} {} {other}", link.kind));
+                                if ui.small_button("×").clicked() {
+                                    edits.push(Edit::RemoveLink { id: link.id });
+                                }
+                            });
+                            text_line(ui, &mut self.engine, text, 14.0);
+                        }
+                    }
+                });
+                if !editable {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "Read-only: see the document list for why.",
+                    );
                 }
             });
-            if !editable {
-                ui.colored_label(ui.visuals().warn_fg_color, "Read-only: see the document list for why.");
-            }
-        });
         for edit in edits {
             self.push(Action::Edit { doc, edit });
         }
     }
 
-    fn attribute_ui(&mut self, ui: &mut Ui, doc: usize, ann: &Annotation, def: &AttributeDef, edits: &mut Vec<Edit>) {
+    fn attribute_ui(
+        &mut self,
+        ui: &mut Ui,
+        doc: usize,
+        ann: &Annotation,
+        def: &AttributeDef,
+        edits: &mut Vec<Edit>,
+    ) {
         let id = ann.id;
         let current = ann.attributes.get(&def.name);
         let set = |value: Option<AttributeValue>| Edit::SetAttribute {
@@ -260,7 +327,8 @@ impl AccordApp {
         } else {
             def.name.clone()
         };
-        ui.label(RichText::new(title).italics())
+        let title = ui
+            .label(RichText::new(title).italics())
             .on_hover_text(if def.required {
                 format!("{}\n(required)", def.description)
             } else {
@@ -275,7 +343,9 @@ impl AccordApp {
                 egui::ComboBox::from_id_salt(("enum", &def.name))
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
-                        if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                        if ui.selectable_label(current.is_none(), "—").clicked()
+                            && current.is_some()
+                        {
                             edits.push(set(None));
                         }
                         for v in values {
@@ -284,7 +354,9 @@ impl AccordApp {
                                 edits.push(set(Some(AttributeValue::Enum(v.clone()))));
                             }
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(title.id);
             }
             AttributeKind::Bool => {
                 let mut on = matches!(current, Some(AttributeValue::Bool(true)));
@@ -297,7 +369,12 @@ impl AccordApp {
                     Some(AttributeValue::Text(t)) => t.clone(),
                     _ => String::new(),
                 };
-                if let Some(e) = self.text_field(ui, format!("attr/{doc}/{}/{}", id.0, def.name), &text) {
+                if let Some(e) = self.text_field(
+                    ui,
+                    format!("attr/{doc}/{}/{}", id.0, def.name),
+                    &text,
+                    title.id,
+                ) {
                     edits.push(set((!e.is_empty()).then_some(AttributeValue::Text(e))));
                 }
             }
@@ -318,16 +395,19 @@ impl AccordApp {
                     ui.horizontal(|ui| {
                         let (label, text) = store
                             .get(*target)
-                            .map_or(("?".to_owned(), String::new()), |a| (a.label.clone(), a.text()));
+                            .map_or(("?".to_owned(), String::new()), |a| {
+                                (a.label.clone(), a.text())
+                            });
                         ui.colored_label(label_color(schema, &label), label);
-                        if ui.small_button("✕").clicked() {
+                        if ui.small_button("×").clicked() {
                             remove = Some(*target);
                         }
                         text_line(ui, &mut self.engine, &text, 14.0);
                     });
                 }
                 if let Some(gone) = remove {
-                    let rest: Vec<AnnotationId> = refs.iter().copied().filter(|r| *r != gone).collect();
+                    let rest: Vec<AnnotationId> =
+                        refs.iter().copied().filter(|r| *r != gone).collect();
                     edits.push(set((!rest.is_empty()).then_some(AttributeValue::Refs(rest))));
                 }
                 let candidates: Vec<(AnnotationId, String, String)> = store
@@ -338,15 +418,27 @@ impl AccordApp {
                     .map(|a| (a.id, a.label.clone(), a.text()))
                     .collect();
                 if (*many || refs.is_empty()) && !candidates.is_empty() {
-                    let picked = egui::CollapsingHeader::new(format!("Add {} ({})", def.name, candidates.len()))
-                        .id_salt(("pick", &def.name, id.0))
-                        .show(ui, |ui| {
-                            let mut picked = None;
-                            egui::ScrollArea::vertical().max_height(160.0).id_salt(("pick list", &def.name)).show(ui, |ui| {
+                    let picked = egui::CollapsingHeader::new(format!(
+                        "Add {} ({})",
+                        def.name,
+                        candidates.len()
+                    ))
+                    .id_salt(("pick", &def.name, id.0))
+                    .show(ui, |ui| {
+                        let mut picked = None;
+                        egui::ScrollArea::vertical()
+                            .max_height(160.0)
+                            .id_salt(("pick list", &def.name))
+                            .show(ui, |ui| {
                                 for (cid, label, text) in &candidates {
                                     ui.horizontal(|ui| {
                                         let color = label_color(schema, label);
-                                        if ui.button(RichText::new(format!("+ {label}")).color(color)).clicked() {
+                                        if ui
+                                            .button(
+                                                RichText::new(format!("+ {label}")).color(color),
+                                            )
+                                            .clicked()
+                                        {
                                             picked = Some(*cid);
                                         }
                                         if text_line(ui, &mut self.engine, text, 14.0).clicked() {
@@ -355,10 +447,10 @@ impl AccordApp {
                                     });
                                 }
                             });
-                            picked
-                        })
-                        .body_returned
-                        .flatten();
+                        picked
+                    })
+                    .body_returned
+                    .flatten();
                     if let Some(cid) = picked {
                         let mut new = if *many { refs.clone() } else { Vec::new() };
                         new.push(cid);
@@ -370,7 +462,12 @@ impl AccordApp {
                         Some(AttributeValue::Text(t)) => t.clone(),
                         _ => String::new(),
                     };
-                    if let Some(e) = self.text_field(ui, format!("attr/{doc}/{}/{}", id.0, def.name), &text) {
+                    if let Some(e) = self.text_field(
+                        ui,
+                        format!("attr/{doc}/{}/{}", id.0, def.name),
+                        &text,
+                        title.id,
+                    ) {
                         edits.push(set((!e.is_empty()).then_some(AttributeValue::Text(e))));
                     }
                 }
@@ -383,9 +480,17 @@ impl AccordApp {
 
     /// A one-line text field whose value is committed when it loses focus. Returns the new
     /// value when it changed.
-    fn text_field(&mut self, ui: &mut Ui, key: String, value: &str) -> Option<String> {
+    fn text_field(
+        &mut self,
+        ui: &mut Ui,
+        key: String,
+        value: &str,
+        label: egui::Id,
+    ) -> Option<String> {
         let buffer = self.buffers.entry(key).or_insert_with(|| value.to_owned());
-        let response = ui.add(egui::TextEdit::singleline(buffer).desired_width(f32::INFINITY));
+        let response = ui
+            .add(egui::TextEdit::singleline(buffer).desired_width(f32::INFINITY))
+            .labelled_by(label);
         (response.lost_focus() && buffer != value).then(|| buffer.clone())
     }
 }

@@ -15,26 +15,39 @@ impl AccordApp {
     pub(crate) fn panes_ui(&mut self, ui: &mut Ui) {
         if self.ws.is_none() || self.panes.is_empty() {
             ui.centered_and_justified(|ui| {
-                ui.label("Open a project folder: File → Open project… (Ctrl+O)");
+                ui.label("Open a project folder: File > Open project… (Ctrl+O)");
             });
             return;
         }
         let full = ui.available_rect_before_wrap();
         let n = self.panes.len();
         let usable = full.width() - SEPARATOR * (n - 1) as f32;
-        let before: Vec<f32> = self.panes.iter().map(|p| p.view.scroll_fraction()).collect();
+        let before: Vec<f32> = self
+            .panes
+            .iter()
+            .map(|p| p.view.scroll_fraction())
+            .collect();
         let mut x = full.left();
         for i in 0..n {
             let width = (self.panes[i].fraction * usable).max(80.0);
-            let rect = egui::Rect::from_min_size(egui::pos2(x, full.top()), vec2(width, full.height()));
-            let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(("pane", i)));
+            let rect =
+                egui::Rect::from_min_size(egui::pos2(x, full.top()), vec2(width, full.height()));
+            let mut child =
+                ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(("pane", i)));
             child.set_clip_rect(rect.intersect(ui.clip_rect()));
             self.pane_ui(&mut child, i);
             x += width;
             if i + 1 < n {
-                let sep = egui::Rect::from_min_size(egui::pos2(x, full.top()), vec2(SEPARATOR, full.height()));
+                let sep = egui::Rect::from_min_size(
+                    egui::pos2(x, full.top()),
+                    vec2(SEPARATOR, full.height()),
+                );
                 let response = ui
-                    .interact(sep, ui.make_persistent_id(("pane separator", i)), Sense::drag())
+                    .interact(
+                        sep,
+                        ui.make_persistent_id(("pane separator", i)),
+                        Sense::drag(),
+                    )
                     .on_hover_cursor(egui::CursorIcon::ResizeHorizontal);
                 let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
                 ui.painter().vline(sep.center().x, sep.y_range(), stroke);
@@ -59,11 +72,9 @@ impl AccordApp {
 
     /// Panes follow the one the user scrolled, by relative position.
     fn sync_scroll(&mut self, before: &[f32]) {
-        let moved = self
-            .panes
-            .iter()
-            .zip(before)
-            .position(|(p, b)| (p.view.scroll_fraction() - b).abs() > 1e-4 && p.view.scroll_to.is_none());
+        let moved = self.panes.iter().zip(before).position(|(p, b)| {
+            (p.view.scroll_fraction() - b).abs() > 1e-4 && p.view.scroll_to.is_none()
+        });
         if let Some(leader) = moved {
             let f = self.panes[leader].view.scroll_fraction();
             for (i, p) in self.panes.iter_mut().enumerate() {
@@ -98,29 +109,51 @@ impl AccordApp {
                         for (i, d) in ws.project.documents.iter().enumerate() {
                             ui.selectable_value(&mut chosen, i, d.file());
                         }
+                    })
+                    .response
+                    .widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::accesskit::Role::ComboBox,
+                            true,
+                            format!("Document in pane {}", index + 1),
+                        )
                     });
                 if chosen != doc {
-                    self.queue.push(Action::ShowDocument { pane: index, doc: chosen });
+                    self.queue.push(Action::ShowDocument {
+                        pane: index,
+                        doc: chosen,
+                    });
                 }
                 let language = slot.entry.language.as_deref().unwrap_or("und");
                 let direction = match self.panes[index].view.direction_at(0) {
-                    Direction::Rtl => "RTL ←",
-                    Direction::Ltr => "LTR →",
+                    Direction::Rtl => "RTL",
+                    Direction::Ltr => "LTR",
                 };
                 ui.label(RichText::new(format!("{language} · {direction}")).monospace())
-                    .on_hover_text("Language tag from accord.ron; direction of the text as laid out");
-                if pane_count > 1 && ui.small_button("✕").on_hover_text("Close pane (Ctrl+W)").clicked() {
+                    .on_hover_text(
+                        "Language tag from accord.ron; direction of the text as laid out",
+                    );
+                if pane_count > 1
+                    && ui
+                        .small_button("×")
+                        .on_hover_text("Close pane (Ctrl+W)")
+                        .clicked()
+                {
                     self.queue.push(Action::Activate(index));
-                    self.queue.push(Action::Run(super::commands::Command::ClosePane));
+                    self.queue
+                        .push(Action::Run(super::commands::Command::ClosePane));
                 }
             });
             let state = ws.doc_state(doc);
             if let StoreStatus::Locked(reason) = &state.status {
-                ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ Read-only: {reason}"));
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only: {reason}"));
             }
             let Some(document) = ws.document(doc) else {
                 if let Err(e) = &slot.document {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("This document cannot be shown: {e}"));
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("This document cannot be shown: {e}"),
+                    );
                 }
                 return;
             };

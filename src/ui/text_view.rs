@@ -185,7 +185,12 @@ impl DocView {
     }
 
     /// Screen rectangles of `range` as the view last drew it (laying out blocks if needed).
-    pub fn screen_rects(&mut self, engine: &mut TextEngine, doc: &Document, range: CharRange) -> Vec<Rect> {
+    pub fn screen_rects(
+        &mut self,
+        engine: &mut TextEngine,
+        doc: &Document,
+        range: CharRange,
+    ) -> Vec<Rect> {
         let origin = self.content_origin;
         let Some(layout) = self.layout.as_mut() else {
             return Vec::new();
@@ -193,7 +198,9 @@ impl DocView {
         layout
             .range_rects(&mut engine.fonts, doc, range)
             .into_iter()
-            .map(|r| Rect::from_min_max(pos2(r.x0, r.y0), pos2(r.x1, r.y1)).translate(origin.to_vec2()))
+            .map(|r| {
+                Rect::from_min_max(pos2(r.x0, r.y0), pos2(r.x1, r.y1)).translate(origin.to_vec2())
+            })
             .collect()
     }
 
@@ -233,15 +240,29 @@ impl DocView {
     }
 
     /// Shows the document. Returns what the user did.
-    pub fn show(&mut self, ui: &mut Ui, engine: &mut TextEngine, input: &ViewInput<'_>) -> Vec<ViewEvent> {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        engine: &mut TextEngine,
+        input: &ViewInput<'_>,
+    ) -> Vec<ViewEvent> {
         let mut events = Vec::new();
         let scale = ui.ctx().pixels_per_point();
         let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
         let key = (input.doc.sha256().to_owned(), input.doc.len_chars());
         let stale = self.layout_key.as_ref() != Some(&key)
-            || self.layout.as_ref().is_none_or(|l| l.scale() != scale || l.style() != input.style);
+            || self
+                .layout
+                .as_ref()
+                .is_none_or(|l| l.scale() != scale || l.style() != input.style);
         if stale {
-            self.layout = Some(DocumentLayout::new(input.doc, input.style, width, scale, input.language));
+            self.layout = Some(DocumentLayout::new(
+                input.doc,
+                input.style,
+                width,
+                scale,
+                input.language,
+            ));
             self.layout_key = Some(key);
             self.meshes.clear();
         }
@@ -278,7 +299,8 @@ impl DocView {
             return;
         };
         let doc = input.doc;
-        let (visible, shift) = layout.layout_visible(&mut engine.fonts, doc, viewport.top(), viewport.bottom());
+        let (visible, shift) =
+            layout.layout_visible(&mut engine.fonts, doc, viewport.top(), viewport.bottom());
         if shift != 0.0 {
             // A block above the fold changed height when measured: keep the text in place.
             self.scroll_to = Some(viewport.top() + shift);
@@ -286,16 +308,33 @@ impl DocView {
         }
         let total = layout.total_height();
         let width = ui.available_width();
-        let (content_rect, _) = ui.allocate_exact_size(vec2(width, total.max(viewport.height())), Sense::hover());
+        let (content_rect, _) =
+            ui.allocate_exact_size(vec2(width, total.max(viewport.height())), Sense::hover());
         let origin = content_rect.min + vec2(MARGIN, 0.0);
         self.content_origin = origin;
         self.viewport = viewport;
-        let visible_rect = Rect::from_min_size(content_rect.min + viewport.min.to_vec2(), viewport.size());
+        let visible_rect =
+            Rect::from_min_size(content_rect.min + viewport.min.to_vec2(), viewport.size());
 
         // Pointer: drags select, clicks pick spans.
         let response = ui.interact(visible_rect, input.id.with("text"), Sense::click_and_drag());
+        let name = format!("Text of {}", doc.file_name);
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Document, true, &name)
+        });
         let layout = self.layout.as_mut().unwrap_or_else(|| unreachable!());
-        handle_pointer(ui, &response, layout, engine, doc, input.store, origin, &mut self.drag, &mut self.selection, events);
+        handle_pointer(
+            ui,
+            &response,
+            layout,
+            engine,
+            doc,
+            input.store,
+            origin,
+            &mut self.drag,
+            &mut self.selection,
+            events,
+        );
         if self.drag.is_some() {
             autoscroll(ui, &response, visible_rect, viewport, &mut self.scroll_to);
         }
@@ -315,26 +354,46 @@ impl DocView {
             let fragments = input.store.fragments_in(block.text);
             let levels = stack_levels(&fragments);
             for ((range, id), level) in fragments.iter().zip(levels) {
-                let Some(ann) = input.store.get(*id) else { continue };
+                let Some(ann) = input.store.get(*id) else {
+                    continue;
+                };
                 let color = label_color(input.schema, &ann.label);
                 let rects = layout.block_range_rects(i, *range);
                 for r in &rects {
                     let rect = to_screen(r, origin);
-                    shapes.push(Shape::rect_filled(rect, CornerRadius::ZERO, color.gamma_multiply(if dark { 0.45 } else { 0.30 })));
+                    shapes.push(Shape::rect_filled(
+                        rect,
+                        CornerRadius::ZERO,
+                        color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
+                    ));
                     let y = rect.bottom() - 1.5 - 3.0 * level as f32;
-                    overlays.push(Shape::line_segment([pos2(rect.left(), y), pos2(rect.right(), y)], Stroke::new(2.0, color)));
+                    overlays.push(Shape::line_segment(
+                        [pos2(rect.left(), y), pos2(rect.right(), y)],
+                        Stroke::new(2.0, color),
+                    ));
                     if input.selected == Some(*id) {
-                        overlays.push(Shape::rect_stroke(rect.expand(1.0), CornerRadius::same(2), Stroke::new(2.0, selection_stroke(dark)), egui::StrokeKind::Outside));
+                        overlays.push(Shape::rect_stroke(
+                            rect.expand(1.0),
+                            CornerRadius::same(2),
+                            Stroke::new(2.0, selection_stroke(dark)),
+                            egui::StrokeKind::Outside,
+                        ));
                     }
                 }
             }
             if let Some(sel) = self.selection {
                 for r in layout.block_range_rects(i, sel) {
-                    shapes.push(Shape::rect_filled(to_screen(&r, origin), CornerRadius::ZERO, selection_fill(dark)));
+                    shapes.push(Shape::rect_filled(
+                        to_screen(&r, origin),
+                        CornerRadius::ZERO,
+                        selection_fill(dark),
+                    ));
                 }
             }
             // Glyphs, from the per-block mesh cache.
-            let Some(paragraph) = layout.laid_out(i) else { continue };
+            let Some(paragraph) = layout.laid_out(i) else {
+                continue;
+            };
             let entry = self.meshes.entry(i).or_insert_with(|| BlockMeshes {
                 meshes: Vec::new(),
                 atlas_generation: u64::MAX,
@@ -342,7 +401,14 @@ impl DocView {
             });
             if entry.atlas_generation != engine.atlas.generation() || entry.color != text_color {
                 entry.meshes.clear();
-                engine.atlas.add_runs(ui.ctx(), paragraph.glyph_runs(), Pos2::ZERO, scale, text_color, &mut entry.meshes);
+                engine.atlas.add_runs(
+                    ui.ctx(),
+                    paragraph.glyph_runs(),
+                    Pos2::ZERO,
+                    scale,
+                    text_color,
+                    &mut entry.meshes,
+                );
                 entry.atlas_generation = engine.atlas.generation();
                 entry.color = text_color;
             }
@@ -413,7 +479,9 @@ fn handle_pointer(
         layout.boundary_at(&mut engine.fonts, doc, local.x, local.y)
     };
     if response.drag_started() {
-        let press = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
+        let press = ui
+            .input(|i| i.pointer.press_origin())
+            .or(response.interact_pointer_pos());
         if let Some(p) = press {
             *drag = Some(Drag {
                 anchor: boundary(layout, engine, p),
@@ -424,7 +492,10 @@ fn handle_pointer(
     }
     if let Some(d) = drag.as_mut() {
         d.exact |= modifiers.alt;
-        if let Some(p) = response.interact_pointer_pos().or(ui.input(|i| i.pointer.latest_pos())) {
+        if let Some(p) = response
+            .interact_pointer_pos()
+            .or(ui.input(|i| i.pointer.latest_pos()))
+        {
             let focus = boundary(layout, engine, p);
             let raw = CharRange::new(d.anchor, focus);
             let snapped = if d.exact {
@@ -451,8 +522,10 @@ fn handle_pointer(
         let local = p - origin;
         if let Some(c) = layout.char_at(&mut engine.fonts, doc, local.x, local.y) {
             let mut covering = store.fragments_in(CharRange::new(c, c));
-            covering.sort_by_key(|(r, id)| (store.get(*id).map_or(r.len(), |a| a.extent().len()), *id));
-            let mut annotations: Vec<AnnotationId> = covering.into_iter().map(|(_, id)| id).collect();
+            covering
+                .sort_by_key(|(r, id)| (store.get(*id).map_or(r.len(), |a| a.extent().len()), *id));
+            let mut annotations: Vec<AnnotationId> =
+                covering.into_iter().map(|(_, id)| id).collect();
             annotations.dedup();
             *selection = None;
             events.push(ViewEvent::Clicked {
@@ -470,8 +543,17 @@ fn handle_pointer(
 }
 
 /// While dragging past the top or bottom edge, scroll towards the pointer.
-fn autoscroll(ui: &Ui, response: &Response, visible: Rect, viewport: Rect, scroll_to: &mut Option<f32>) {
-    let Some(p) = response.interact_pointer_pos().or(ui.input(|i| i.pointer.latest_pos())) else {
+fn autoscroll(
+    ui: &Ui,
+    response: &Response,
+    visible: Rect,
+    viewport: Rect,
+    scroll_to: &mut Option<f32>,
+) {
+    let Some(p) = response
+        .interact_pointer_pos()
+        .or(ui.input(|i| i.pointer.latest_pos()))
+    else {
         return;
     };
     let speed = if p.y < visible.top() {
@@ -492,7 +574,10 @@ pub fn stack_levels(fragments: &[(CharRange, AnnotationId)]) -> Vec<usize> {
     fragments
         .iter()
         .map(|(r, _)| {
-            let level = level_ends.iter().position(|end| *end <= r.start).unwrap_or(level_ends.len());
+            let level = level_ends
+                .iter()
+                .position(|end| *end <= r.start)
+                .unwrap_or(level_ends.len());
             if level == level_ends.len() {
                 level_ends.push(r.end);
             } else {
@@ -505,9 +590,9 @@ pub fn stack_levels(fragments: &[(CharRange, AnnotationId)]) -> Vec<usize> {
 
 /// The colour of a label (grey for labels the schema does not know).
 pub fn label_color(schema: &Schema, label: &str) -> Color32 {
-    schema
-        .label(label)
-        .map_or(Color32::GRAY, |l| Color32::from_rgb(l.color.0[0], l.color.0[1], l.color.0[2]))
+    schema.label(label).map_or(Color32::GRAY, |l| {
+        Color32::from_rgb(l.color.0[0], l.color.0[1], l.color.0[2])
+    })
 }
 
 fn selection_fill(dark: bool) -> Color32 {
@@ -538,7 +623,11 @@ pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) ->
         };
         let layout = ParagraphLayout::single_line(&mut engine.fonts, text, &style, scale);
         if engine.lines.len() >= LINE_CACHE {
-            let oldest = engine.lines.iter().min_by_key(|(_, l)| l.last_used).map(|(k, _)| k.clone());
+            let oldest = engine
+                .lines
+                .iter()
+                .min_by_key(|(_, l)| l.last_used)
+                .map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 engine.lines.remove(&k);
             }
@@ -565,12 +654,23 @@ pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) ->
     if ui.is_rect_visible(rect) {
         if line.atlas_generation != atlas.generation() || line.color != color {
             line.meshes.clear();
-            atlas.add_runs(ui.ctx(), line.layout.glyph_runs(), Pos2::ZERO, scale, color, &mut line.meshes);
+            atlas.add_runs(
+                ui.ctx(),
+                line.layout.glyph_runs(),
+                Pos2::ZERO,
+                scale,
+                color,
+                &mut line.meshes,
+            );
             line.atlas_generation = atlas.generation();
             line.color = color;
         }
         let rtl = line.layout.direction() == Direction::Rtl;
-        let x = if rtl { rect.right() - natural.x } else { rect.left() };
+        let x = if rtl {
+            rect.right() - natural.x
+        } else {
+            rect.left()
+        };
         let offset = snap_to_pixel(vec2(x, rect.top()), scale);
         let painter = ui.painter_at(rect);
         for mesh in &line.meshes {
@@ -589,7 +689,13 @@ mod tests {
     #[test]
     fn nested_and_overlapping_spans_get_their_own_level() {
         let f = |s, e, id| (CharRange::new(s, e), AnnotationId(id));
-        let frags = vec![f(0, 10, 1), f(2, 4, 2), f(5, 12, 3), f(11, 15, 4), f(20, 22, 5)];
+        let frags = vec![
+            f(0, 10, 1),
+            f(2, 4, 2),
+            f(5, 12, 3),
+            f(11, 15, 4),
+            f(20, 22, 5),
+        ];
         assert_eq!(stack_levels(&frags), vec![0, 1, 1, 0, 0]);
     }
 }

@@ -1,0 +1,153 @@
+//! Shared set-up for the egui_kittest tests: the real app over a copy of the sample project,
+//! with the bundled fonts installed before the first frame.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use accord::layout::FontSet;
+use accord::model::CharRange;
+use accord::ui::{AccordApp, Settings, TextEngine};
+use egui::{Pos2, Rect, pos2};
+use egui_kittest::Harness;
+
+/// A temporary copy of `sample_docs/` (documents and project file, no annotations).
+pub fn sample_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
+    for entry in std::fs::read_dir(&src).expect("sample_docs") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+/// The app on `project` as annotator "tester", in a 1400×900 window.
+pub fn harness(project: &Path) -> Harness<'static, AccordApp> {
+    let settings = Settings {
+        annotator: Some("tester".to_owned()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().expect("fonts"));
+    let app = AccordApp::new(engine, settings, Some(project));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(accord::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// Index of the document with this file name.
+pub fn doc_index(harness: &Harness<'_, AccordApp>, file: &str) -> usize {
+    harness
+        .state()
+        .ws
+        .as_ref()
+        .and_then(|ws| ws.project.document_index(file))
+        .unwrap_or_else(|| panic!("{file} is not in the project"))
+}
+
+/// The `occurrence`-th place `needle` occurs in document `doc`.
+pub fn find(
+    harness: &Harness<'_, AccordApp>,
+    doc: usize,
+    needle: &str,
+    occurrence: usize,
+) -> CharRange {
+    let ws = harness.state().ws.as_ref().expect("project");
+    let document = ws.document(doc).expect("document");
+    accord::search::find_all(document, needle, true)[occurrence]
+}
+
+/// Shows `doc` in `pane` and scrolls `range` into view.
+pub fn show(harness: &mut Harness<'_, AccordApp>, pane: usize, doc: usize, range: CharRange) {
+    harness
+        .state_mut()
+        .push(accord::ui::Action::ShowDocument { pane, doc });
+    harness.run_steps(3);
+    harness.state_mut().scroll_pane_to(pane, range);
+    harness.run_steps(3);
+}
+
+/// The on-screen rectangle of one char of `pane`.
+pub fn char_rect(harness: &mut Harness<'_, AccordApp>, pane: usize, offset: usize) -> Rect {
+    let rects = harness
+        .state_mut()
+        .text_rects(pane, CharRange::new(offset, offset + 1));
+    *rects
+        .first()
+        .unwrap_or_else(|| panic!("char {offset} has no rectangle"))
+}
+
+/// Points just inside the leading edge of the first char and the trailing edge of the last
+/// char of `range`, as a reader sees them (right-to-left text leads on the right).
+pub fn drag_points(
+    harness: &mut Harness<'_, AccordApp>,
+    pane: usize,
+    range: CharRange,
+    rtl: bool,
+) -> (Pos2, Pos2) {
+    let first = char_rect(harness, pane, range.start);
+    let last = char_rect(harness, pane, range.end - 1);
+    let inside = |r: Rect, right: bool| {
+        pos2(
+            if right {
+                r.right() - 1.0
+            } else {
+                r.left() + 1.0
+            },
+            r.center().y,
+        )
+    };
+    (inside(first, rtl), inside(last, !rtl))
+}
+
+/// Drags from `from` to `to` the way a hand does: press, move in steps, release.
+pub fn drag(harness: &mut Harness<'_, AccordApp>, from: Pos2, to: Pos2) {
+    drag_with(harness, from, to, egui::Modifiers::NONE);
+}
+
+/// A drag with modifier keys held (Alt: exact characters, Ctrl: add a fragment).
+pub fn drag_with(
+    harness: &mut Harness<'_, AccordApp>,
+    from: Pos2,
+    to: Pos2,
+    modifiers: egui::Modifiers,
+) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers,
+    };
+    harness.event(egui::Event::ModifiersChanged(modifiers));
+    harness.hover_at(from);
+    harness.run_steps(1);
+    harness.event(button(from, true));
+    harness.run_steps(1);
+    for t in [0.3, 0.6, 1.0] {
+        harness.hover_at(from + (to - from) * t);
+        harness.run_steps(1);
+    }
+    harness.event(button(to, false));
+    harness.run_steps(1);
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    harness.remove_cursor();
+    harness.run_steps(2);
+}
+
+/// The current text selection of `pane`.
+pub fn selection(harness: &Harness<'_, AccordApp>, pane: usize) -> Option<CharRange> {
+    harness.state().panes[pane].view.selection
+}
+
+/// The text of `range` in document `doc`.
+pub fn text_of(harness: &Harness<'_, AccordApp>, doc: usize, range: CharRange) -> String {
+    let ws = harness.state().ws.as_ref().expect("project");
+    ws.document(doc)
+        .and_then(|d| d.slice(range))
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,312 @@
+//! The annotator's workspace driven like a user would: drag + hotkey, save, relabel, delete,
+//! resize, undo/redo across documents, panes, find + label all, the details panel.
+
+mod ui_support;
+
+use accord::model::{AttributeValue, CharRange};
+use accord::store::AnnotationFile;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable as _;
+use ui_support::*;
+
+const ZH: &str = "kz-tj-joint-statement.zh.txt";
+const AR: &str = "tj-kz-talks-astana.ar.txt";
+
+fn annotations(
+    h: &egui_kittest::Harness<'_, accord::ui::AccordApp>,
+    doc: usize,
+) -> Vec<(String, Vec<CharRange>, String)> {
+    let ws = h.state().ws.as_ref().expect("project");
+    ws.store(doc)
+        .in_file_order()
+        .into_iter()
+        .map(|a| {
+            (
+                a.label.clone(),
+                a.fragments.iter().map(|f| f.range()).collect(),
+                a.text(),
+            )
+        })
+        .collect()
+}
+
+/// Drags over `needle` in `pane` (showing `doc`) and presses `key`.
+fn label_by_drag(
+    h: &mut egui_kittest::Harness<'_, accord::ui::AccordApp>,
+    pane: usize,
+    doc: usize,
+    needle: &str,
+    rtl: bool,
+    key: Key,
+) -> CharRange {
+    let range = find(h, doc, needle, 0);
+    show(h, pane, doc, range);
+    let (from, to) = drag_points(h, pane, range, rtl);
+    drag(h, from, to);
+    assert_eq!(
+        selection(h, pane),
+        Some(range),
+        "the drag selects {needle:?}"
+    );
+    h.key_press(key);
+    h.run_steps(2);
+    range
+}
+
+#[test]
+fn drag_and_hotkey_create_spans_in_arabic_and_chinese_and_ctrl_s_saves_them() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let ar = doc_index(&h, AR);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_steps(2);
+    assert_eq!(h.state().panes.len(), 2);
+
+    let money_zh = label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
+    let money_ar = label_by_drag(&mut h, 1, ar, "ملياري دولار", true, Key::M);
+    assert_eq!(
+        annotations(&h, zh),
+        vec![("MONEY".to_owned(), vec![money_zh], "20亿美元".to_owned())]
+    );
+    assert_eq!(
+        annotations(&h, ar),
+        vec![("MONEY".to_owned(), vec![money_ar], "ملياري دولار".to_owned())]
+    );
+    assert!(h.state().ws.as_ref().unwrap().is_dirty());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    let ws = h.state().ws.as_ref().unwrap();
+    assert!(!ws.is_dirty(), "Ctrl+S saved everything");
+    for doc in [zh, ar] {
+        let path = ws
+            .project
+            .annotation_path("tester", ws.project.documents[doc].file());
+        let file = AnnotationFile::load(&path).expect("the saved file loads");
+        let saved: Vec<_> = file
+            .annotations
+            .iter()
+            .map(|a| (a.label.clone(), a.text(), a.id))
+            .collect();
+        let live: Vec<_> = ws
+            .store(doc)
+            .in_file_order()
+            .iter()
+            .map(|a| (a.label.clone(), a.text(), a.id))
+            .collect();
+        assert_eq!(saved, live);
+        let reloaded = file.into_store(&path).unwrap();
+        assert_eq!(
+            reloaded.annotations().cloned().collect::<Vec<_>>(),
+            ws.store(doc).annotations().cloned().collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn relabel_delete_resize_and_undo_redo_across_documents() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let ar = doc_index(&h, AR);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_steps(2);
+    let range_zh = label_by_drag(&mut h, 0, zh, "塔吉克斯坦", false, Key::O);
+    let range_ar = label_by_drag(&mut h, 1, ar, "طاجيكستان", true, Key::O);
+    let after_create = (annotations(&h, zh), annotations(&h, ar));
+
+    // The new Arabic span is selected: relabel it by its hotkey.
+    h.key_press(Key::C);
+    h.run_steps(2);
+    assert_eq!(annotations(&h, ar)[0].0, "COUNTRY");
+
+    // Click the Chinese span to select it, then widen its end by one character.
+    let rect = char_rect(&mut h, 0, range_zh.start + 1);
+    h.hover_at(rect.center());
+    h.run_steps(1);
+    h.drag_at(rect.center());
+    h.run_steps(1);
+    h.drop_at(rect.center());
+    h.run_steps(2);
+    assert_eq!(
+        h.state().selected.map(|(d, _)| d),
+        Some(zh),
+        "a click selects the span"
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(
+        annotations(&h, zh)[0].1,
+        vec![CharRange::new(range_zh.start, range_zh.end + 1)]
+    );
+
+    // Delete it.
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(annotations(&h, zh).is_empty());
+
+    // Undo three times: delete, resize (zh), relabel (ar) — across both documents.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run_steps(2);
+    }
+    assert_eq!((annotations(&h, zh), annotations(&h, ar)), after_create);
+    // Redo all three.
+    for _ in 0..2 {
+        h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        h.run_steps(2);
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run_steps(2);
+    assert!(annotations(&h, zh).is_empty());
+    assert_eq!(
+        annotations(&h, ar),
+        vec![("COUNTRY".to_owned(), vec![range_ar], "طاجيكستان".to_owned())]
+    );
+}
+
+#[test]
+fn two_panes_show_two_documents_and_scroll_independently() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let ar = doc_index(&h, AR);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().panes.iter().map(|p| p.doc).collect::<Vec<_>>(),
+        vec![zh, ar]
+    );
+    assert!(
+        h.query_by_label("Text of kz-tj-joint-statement.zh.txt")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Text of tj-kz-talks-astana.ar.txt")
+            .is_some()
+    );
+
+    // Scroll the left pane with the wheel: only it moves.
+    let left = h
+        .get_by_label("Text of kz-tj-joint-statement.zh.txt")
+        .rect()
+        .center();
+    h.hover_at(left);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -400.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(10);
+    let (a, b) = (
+        h.state().panes[0].view.scroll_y,
+        h.state().panes[1].view.scroll_y,
+    );
+    assert!(a > 100.0, "the left pane scrolled ({a})");
+    assert_eq!(b, 0.0, "the right pane did not");
+}
+
+#[test]
+fn find_and_label_all_matches_is_one_undo_step() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    let field = h.get_by_role(Role::TextInput);
+    field.type_text("Тәжікстан");
+    h.run_steps(2);
+    h.get_by_label("All documents").click();
+    h.run_steps(2);
+    h.get_by_label("COUNTRY").click();
+    h.run_steps(2);
+    let expected: Vec<(usize, CharRange)> = h.state().find.matches.clone();
+    assert!(
+        expected.len() >= 3,
+        "Тәжікстан occurs several times in the Kazakh text"
+    );
+    h.get_by_role_and_label(
+        Role::Button,
+        &format!("Label all {} as COUNTRY", expected.len()),
+    )
+    .click();
+    h.run_steps(2);
+    let ws = h.state().ws.as_ref().unwrap();
+    let mut made: Vec<(usize, CharRange)> = (0..ws.len())
+        .flat_map(|d| {
+            ws.store(d)
+                .annotations()
+                .map(move |a| (d, a.extent()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    made.sort();
+    assert_eq!(made, expected);
+    assert!(
+        ws.store(expected[0].0)
+            .annotations()
+            .all(|a| a.label == "COUNTRY" && a.text() == "Тәжікстан")
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    let ws = h.state().ws.as_ref().unwrap();
+    assert!(
+        (0..ws.len()).all(|d| ws.store(d).is_empty()),
+        "one undo removes them all"
+    );
+}
+
+#[test]
+fn details_panel_edits_an_enum_and_a_text_attribute() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    label_by_drag(&mut h, 0, zh, "将双边贸易额增至20亿美元", false, Key::K);
+    let (_, id) = h.state().selected.expect("the new commitment is selected");
+
+    h.get_by_role_and_label(Role::ComboBox, "kind *").click();
+    h.run_steps(2);
+    h.get_by_label("pledge").click();
+    h.run_steps(2);
+
+    let deadline = h.get_by_role_and_label(Role::TextInput, "deadline");
+    deadline.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "deadline")
+        .type_text("在未来五年内");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+
+    let ws = h.state().ws.as_ref().unwrap();
+    let ann = ws.store(zh).get(id).unwrap();
+    assert_eq!(
+        ann.attributes.get("kind"),
+        Some(&AttributeValue::Enum("pledge".into()))
+    );
+    assert_eq!(
+        ann.attributes.get("deadline"),
+        Some(&AttributeValue::Text("在未来五年内".into()))
+    );
+    // Each change is its own undo step.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    let ann = h
+        .state()
+        .ws
+        .as_ref()
+        .unwrap()
+        .store(zh)
+        .get(id)
+        .unwrap()
+        .clone();
+    assert_eq!(ann.attributes.get("deadline"), None);
+    assert_eq!(
+        ann.attributes.get("kind"),
+        Some(&AttributeValue::Enum("pledge".into()))
+    );
+}
