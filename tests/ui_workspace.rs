@@ -310,3 +310,110 @@ fn details_panel_edits_an_enum_and_a_text_attribute() {
         Some(&AttributeValue::Enum("pledge".into()))
     );
 }
+
+#[test]
+fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let outer = label_by_drag(&mut h, 0, zh, "将双边贸易额增至20亿美元", false, Key::K);
+    let inner = label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
+    let ws = h.state().ws.as_ref().unwrap();
+    let id_of = |range: CharRange| {
+        ws.store(zh)
+            .annotations()
+            .find(|a| a.extent() == range)
+            .unwrap()
+            .id
+    };
+    let (outer_id, inner_id) = (id_of(outer), id_of(inner));
+
+    let click = |h: &mut egui_kittest::Harness<'_, accord::ui::AccordApp>| {
+        let p = char_rect(h, 0, inner.start + 2).center();
+        h.hover_at(p);
+        h.run_steps(1);
+        h.drag_at(p);
+        h.run_steps(1);
+        h.drop_at(p);
+        h.run_steps(2);
+        h.state().selected.map(|(_, id)| id)
+    };
+    h.key_press(Key::Escape);
+    h.run_steps(1);
+    assert_eq!(click(&mut h), Some(inner_id), "the innermost span first");
+    assert_eq!(click(&mut h), Some(outer_id), "then the one around it");
+    assert_eq!(click(&mut h), Some(inner_id), "and round again");
+
+    // Ctrl+drag over another phrase adds it as a second fragment of the selected span.
+    let extra = find(&h, zh, "塔吉克斯坦", 0);
+    let (from, to) = drag_points(&mut h, 0, extra, false);
+    drag_with(&mut h, from, to, Modifiers::COMMAND);
+    let ws = h.state().ws.as_ref().unwrap();
+    let ann = ws.store(zh).get(inner_id).unwrap();
+    assert_eq!(
+        ann.fragments.iter().map(|f| f.range()).collect::<Vec<_>>(),
+        vec![extra, inner]
+    );
+    assert_eq!(ann.text(), "塔吉克斯坦 … 20亿美元");
+
+    // Ctrl+C copies the selected annotation's text.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    h.run_steps(1);
+    assert_eq!(
+        h.state().last_copied.as_deref(),
+        Some("塔吉克斯坦 … 20亿美元")
+    );
+}
+
+#[test]
+fn a_failed_save_is_shown_kept_in_memory_and_retried() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    // A folder where the annotation file must go makes the atomic rename fail.
+    let target = project
+        .path()
+        .join("annotations/tester")
+        .join(format!("{ZH}.ron"));
+    std::fs::create_dir_all(target.join("blocker")).unwrap();
+    label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    let app = h.state();
+    let error = app.save_error.clone().expect("the failure is reported");
+    assert!(error.contains(&format!("{ZH}.ron")), "{error}");
+    assert!(
+        app.ws.as_ref().unwrap().is_dirty(),
+        "the edit stays in memory"
+    );
+    assert!(
+        h.query_by_label("NOT SAVED").is_some(),
+        "the status bar says so"
+    );
+
+    // Once the obstacle is gone, the next autosave writes the file.
+    std::fs::remove_dir_all(&target).unwrap();
+    h.state_mut().autosave_tick(1.0e9);
+    let app = h.state();
+    assert!(app.save_error.is_none());
+    assert!(!app.ws.as_ref().unwrap().is_dirty());
+    let file = AnnotationFile::load(&target).unwrap();
+    assert_eq!(file.annotations[0].text(), "20亿美元");
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    assert!(h.state_mut().may_close(), "nothing to lose: close at once");
+    label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
+    assert!(!h.state_mut().may_close());
+    h.run_steps(2);
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    h.get_by_label("Save and close").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert!(app.close_allowed());
+    assert!(!app.ws.as_ref().unwrap().is_dirty(), "saved before closing");
+}
