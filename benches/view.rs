@@ -1,1 +1,418 @@
-fn main() {}
+//! Frame cost of the document view, headless: egui layout + our text layout + tessellation of
+//! one frame, on generated documents of unique paragraphs mixing the sample scripts, with one
+//! span per 100 chars. Compared with a plain egui `Label` holding the same text.
+//!
+//! Targets (issues 3 and 4): ≤ 3 ms per frame at 10 MB; frame(10 MB) / frame(10 KB) ≤ 1.5;
+//! first frame after opening 10 MB ≤ 1 s; one added span → next frame ≤ 3 ms; two panes of
+//! 10 MB with 100k spans each ≤ 4 ms per frame.
+//!
+//! `cargo bench --bench view` (set ACCORD_BENCH_QUICK=1 for a short run).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use accord::edit::{Edit, EditContext, apply};
+use accord::layout::{FontSet, TextStyle};
+use accord::model::{Annotation, AnnotationId, CharRange, Document, Fragment, Timestamp};
+use accord::schema::Schema;
+use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
+use accord::ui::{AccordApp, DocView, Settings, TextEngine, ViewInput};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const WIDTH: f32 = 800.0;
+const HEIGHT: f32 = 1000.0;
+
+/// Unique paragraphs built from the sample documents' paragraphs, until `bytes` long.
+fn generated_text(bytes: usize) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        paragraphs.extend(
+            text.lines()
+                .filter(|l| l.chars().count() > 40)
+                .map(str::to_owned),
+        );
+    }
+    let mut out = String::with_capacity(bytes + 4096);
+    let mut n = 0usize;
+    while out.len() < bytes {
+        let p = &paragraphs[n % paragraphs.len()];
+        // A number and a rotation make every paragraph unique.
+        let words: Vec<&str> = p.split(' ').collect();
+        let k = (n / paragraphs.len()) % words.len().max(1);
+        out.push_str(&format!("{n}. "));
+        out.push_str(&words[k..].join(" "));
+        out.push(' ');
+        out.push_str(&words[..k].join(" "));
+        out.push('\n');
+        n += 1;
+    }
+    out
+}
+
+/// A store with one span per `every` chars (cycling through the entity labels).
+fn spans_every(doc: &Document, every: usize) -> AnnotationStore {
+    let labels = ["PERSON", "COUNTRY", "ORG", "LOCATION", "DATE", "MONEY"];
+    let now = Timestamp("2026-11-23T00:00:00Z".into());
+    let annotations: Vec<Annotation> = (0..doc.len_chars() / every)
+        .map(|i| {
+            let start = i * every + 10;
+            let range = CharRange::new(start, (start + 12).min(doc.len_chars()));
+            Annotation {
+                id: AnnotationId(i as u64 + 1),
+                label: labels[i % labels.len()].into(),
+                fragments: vec![Fragment {
+                    start: range.start,
+                    end: range.end,
+                    text: doc.slice(range).unwrap().to_owned(),
+                }],
+                attributes: BTreeMap::new(),
+                note: String::new(),
+                review: Default::default(),
+                author: "bench".into(),
+                created: now.clone(),
+                modified: now.clone(),
+            }
+        })
+        .collect();
+    let file = AnnotationFile {
+        format: 1,
+        document: DocumentStamp::of(doc),
+        annotator: "bench".into(),
+        next_id: annotations.len() as u64 + 1,
+        annotations,
+        links: Vec::new(),
+    };
+    file.into_store(Path::new("bench.ron")).unwrap()
+}
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(WIDTH, HEIGHT),
+        )),
+        ..Default::default()
+    }
+}
+
+fn context() -> egui::Context {
+    let ctx = egui::Context::default();
+    accord::ui::fonts::install(&ctx);
+    ctx
+}
+
+/// One document view filling the window.
+struct Single {
+    ctx: egui::Context,
+    engine: TextEngine,
+    view: DocView,
+    doc: Document,
+    store: AnnotationStore,
+    schema: Schema,
+}
+
+impl Single {
+    fn new(bytes: usize) -> Self {
+        let doc = Document::from_text("bench.txt", generated_text(bytes));
+        let schema = Schema::default_schema();
+        let store = spans_every(&doc, 100);
+        Self {
+            ctx: context(),
+            engine: TextEngine::with_fonts(FontSet::bundled().unwrap()),
+            view: DocView::default(),
+            doc,
+            store,
+            schema,
+        }
+    }
+
+    /// Runs and tessellates one frame; returns the number of primitives.
+    fn frame(&mut self) -> usize {
+        let Self {
+            ctx,
+            engine,
+            view,
+            doc,
+            store,
+            schema,
+        } = self;
+        let output = ctx.run_ui(input(), |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let input = ViewInput {
+                    doc,
+                    language: None,
+                    store,
+                    schema,
+                    selected: None,
+                    style: TextStyle::default(),
+                    id: egui::Id::unique("bench view"),
+                };
+                view.show(ui, engine, &input);
+            });
+        });
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    }
+
+    /// First frame, then scroll to the middle and settle.
+    fn open_at_middle(&mut self) {
+        self.frame();
+        let total = self.view.layout().map_or(0.0, |l| l.total_height());
+        self.view.scroll_to = Some(total / 2.0);
+        for _ in 0..3 {
+            self.frame();
+        }
+    }
+
+    /// Adds one span in a visible paragraph (a different place each call); returns the edit
+    /// that removes it again.
+    fn add_span(&mut self, n: usize) -> Edit {
+        let layout = self.view.layout().unwrap();
+        let block = layout.blocks()[layout.block_at_y(self.view.scroll_y + 300.0)];
+        let start = block.text.start + (n * 7) % block.text.len().saturating_sub(8).max(1);
+        let range = CharRange::new(start, start + 5);
+        let now = Timestamp("2026-11-23T00:00:00Z".into());
+        let ctx = EditContext {
+            schema: &self.schema,
+            document: &self.doc,
+            author: "bench",
+            now: &now,
+        };
+        let add = Edit::Add {
+            label: "EVENT".into(),
+            ranges: vec![range],
+            attributes: BTreeMap::new(),
+        };
+        apply(&mut self.store, &ctx, &add).unwrap()
+    }
+
+    fn undo(&mut self, edit: &Edit) {
+        let now = Timestamp("2026-11-23T00:00:00Z".into());
+        let ctx = EditContext {
+            schema: &self.schema,
+            document: &self.doc,
+            author: "bench",
+            now: &now,
+        };
+        apply(&mut self.store, &ctx, edit).unwrap();
+    }
+}
+
+/// A plain egui label with the whole text in a scroll area: the baseline.
+struct PlainLabel {
+    ctx: egui::Context,
+    text: String,
+    /// Spans as background sections of a layout job (what a label-based view would do).
+    highlights: Vec<CharRange>,
+}
+
+impl PlainLabel {
+    fn new(bytes: usize) -> Self {
+        let text = generated_text(bytes);
+        let chars = text.chars().count();
+        Self {
+            ctx: context(),
+            text,
+            highlights: (0..chars / 100)
+                .map(|i| CharRange::new(i * 100 + 10, i * 100 + 22))
+                .collect(),
+        }
+    }
+
+    fn job(&self) -> egui::text::LayoutJob {
+        let mut job = egui::text::LayoutJob::default();
+        let plain = egui::TextFormat::default();
+        let marked = egui::TextFormat {
+            background: egui::Color32::LIGHT_YELLOW,
+            ..Default::default()
+        };
+        let mut byte = 0;
+        let mut char_pos = 0;
+        let mut chars = self.text.char_indices().peekable();
+        for h in &self.highlights {
+            let to_byte = |c: usize,
+                           chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+                           char_pos: &mut usize| {
+                while *char_pos < c {
+                    chars.next();
+                    *char_pos += 1;
+                }
+                chars.peek().map_or(self.text.len(), |(b, _)| *b)
+            };
+            let s = to_byte(h.start, &mut chars, &mut char_pos);
+            let e = to_byte(h.end, &mut chars, &mut char_pos);
+            job.append(&self.text[byte..s], 0.0, plain.clone());
+            job.append(&self.text[s..e], 0.0, marked.clone());
+            byte = e;
+        }
+        job.append(&self.text[byte..], 0.0, plain);
+        job.wrap.max_width = WIDTH - 20.0;
+        job
+    }
+
+    fn frame(&mut self) -> usize {
+        let job = self.job();
+        let output = self.ctx.run_ui(input(), |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .vertical_scroll_offset(1.0e9)
+                    .show(ui, |ui| {
+                        ui.label(job.clone());
+                    });
+            });
+        });
+        self.ctx
+            .tessellate(output.shapes, output.pixels_per_point)
+            .len()
+    }
+}
+
+fn time_once(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+fn bench_view(c: &mut Criterion) {
+    let quick = std::env::var_os("ACCORD_BENCH_QUICK").is_some();
+    let mut group = c.benchmark_group("view");
+    group.sample_size(if quick { 10 } else { 50 });
+    group.measurement_time(Duration::from_secs(if quick { 2 } else { 5 }));
+    for (name, bytes) in [("10KB", 10_000), ("4MB", 4_000_000), ("10MB", 10_000_000)] {
+        let mut view = Single::new(bytes);
+        view.open_at_middle();
+        group.bench_function(format!("frame_{name}"), |b| {
+            b.iter(|| black_box(view.frame()))
+        });
+        group.bench_function(format!("frame_after_new_span_{name}"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for n in 0..iters as usize {
+                    let undo = view.add_span(n);
+                    total += time_once(|| {
+                        black_box(view.frame());
+                    });
+                    view.undo(&undo);
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+
+    // First frame after opening: document already read; a fresh view lays out what is on
+    // screen. Measured a few times by hand: criterion would need gigabytes of set-up copies.
+    let text = generated_text(10_000_000);
+    let opened = time_once(|| {
+        black_box(Document::from_text("bench.txt", text.clone()));
+    });
+    let mut view = Single::new(10_000_000);
+    let first = time_once(|| {
+        view.frame();
+    });
+    println!(
+        "view/open_document_10MB (read from memory: char index, paragraphs, SHA-256): {opened:?}"
+    );
+    println!("view/first_frame_10MB: {first:?}");
+}
+
+fn bench_label(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plain_label");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    let mut label = PlainLabel::new(4_000_000);
+    let first = time_once(|| {
+        label.frame();
+    });
+    println!("plain_label/first_frame_4MB: {first:?}");
+    group.bench_function("frame_4MB", |b| b.iter(|| black_box(label.frame())));
+    group.bench_function("frame_after_new_span_4MB", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let n = label.highlights.len();
+                label.highlights[n / 2].end += 1;
+                total += time_once(|| {
+                    black_box(label.frame());
+                });
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+/// The whole app, two panes side by side, each a 10 MB document with 100k spans.
+fn bench_two_panes(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, name) in ["a.txt", "b.txt"].iter().enumerate() {
+        let text = generated_text(10_000_000 + i * 1000);
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let doc = Document::from_bytes(*name, text.into_bytes()).unwrap();
+        // 10 MB of mixed scripts is about 5 million chars: a span every 50 chars makes 100k.
+        let store = spans_every(&doc, 50);
+        assert!(store.len() >= 100_000, "{} spans", store.len());
+        let file = AnnotationFile::from_store(&store, DocumentStamp::of(&doc), "bench");
+        file.save(
+            &dir.path()
+                .join("annotations/bench")
+                .join(format!("{name}.ron")),
+        )
+        .unwrap();
+        files.push(name);
+    }
+    let settings = Settings {
+        annotator: Some("bench".into()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
+    let mut app = AccordApp::new(engine, settings, Some(dir.path()));
+    app.run_command(
+        &egui::Context::default(),
+        accord::ui::commands::Command::AddPane,
+    );
+    let ctx = context();
+    let big = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1800.0, HEIGHT),
+        )),
+        ..Default::default()
+    };
+    let frame = |app: &mut AccordApp| {
+        let output = ctx.run_ui(big(), |ui| app.show(ui));
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    };
+    frame(&mut app);
+    for pane in 0..2 {
+        let total = app.panes[pane]
+            .view
+            .layout()
+            .map_or(0.0, |l| l.total_height());
+        app.panes[pane].view.scroll_to = Some(total / 2.0);
+    }
+    for _ in 0..3 {
+        frame(&mut app);
+    }
+    assert_eq!(app.panes.len(), 2);
+    assert!(app.ws.as_ref().unwrap().store(1).len() >= 100_000);
+    let mut group = c.benchmark_group("app");
+    group.sample_size(20);
+    group.bench_function("two_panes_10MB_100k_spans_each", |b| {
+        b.iter(|| black_box(frame(&mut app)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_view, bench_two_panes, bench_label);
+criterion_main!(benches);
