@@ -8,6 +8,9 @@
 //!
 //! `cargo bench --bench view` (set ACCORD_BENCH_QUICK=1 for a short run).
 
+// A benchmark whose set-up fails should stop loudly, like a test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;

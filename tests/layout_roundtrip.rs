@@ -2,6 +2,9 @@
 //! glyph, and sits in the right visual order — at the widths `accord check-layout` promises,
 //! and at random widths.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use accord::layout::check::check_document;

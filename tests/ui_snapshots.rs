@@ -3,6 +3,9 @@
 //! Gated behind the `snapshots` feature: `cargo test --features snapshots --test ui_snapshots`.
 //! Update with `UPDATE_SNAPSHOTS=1` after looking at the `.new.png` files.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

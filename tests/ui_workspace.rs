@@ -1,6 +1,9 @@
 //! The annotator's workspace driven like a user would: drag + hotkey, save, relabel, delete,
 //! resize, undo/redo across documents, panes, find + label all, the details panel.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used)]
+
 mod ui_support;
 
 use accord::model::{AttributeValue, CharRange};

@@ -150,7 +150,7 @@ impl ParagraphLayout {
                 style.line_height,
             )));
             if let Some(language) = language {
-                builder.push_default(StyleProperty::Locale(Some(language.clone())));
+                builder.push_default(StyleProperty::Locale(Some(*language)));
             }
             if let Some(direction) = direction {
                 builder.set_base_direction(match direction {

@@ -430,11 +430,11 @@ impl AccordApp {
         self.settings.annotator = Some(name.clone());
         self.name_prompt = None;
         // Reopen so the edits go to this annotator's files.
-        if let Some(ws) = &self.ws {
-            if ws.annotator != name {
-                let root = ws.project.root.clone();
-                self.open_path(&root);
-            }
+        if let Some(ws) = &self.ws
+            && ws.annotator != name
+        {
+            let root = ws.project.root.clone();
+            self.open_path(&root);
         }
         self.info(format!("Annotating as {name}"));
     }

@@ -210,7 +210,7 @@ impl Command {
             Command::ToggleTheme => const { &[key(CTRL_SHIFT, Key::D)] },
             Command::ZoomIn => const { &[key(CTRL, Key::Plus), key(CTRL, Key::Equals)] },
             Command::ZoomOut => const { &[key(CTRL, Key::Minus)] },
-            Command::Shortcuts => const { &[key(NONE, Key::F1), key(SHIFT, Key::Questionmark)] },
+            Command::Shortcuts => const { &[key(NONE, Key::F1), key(NONE, Key::Questionmark)] },
         }
     }
 
@@ -242,7 +242,7 @@ impl Command {
 
 /// Human-readable form of a shortcut, e.g. `Ctrl+Shift+Z`.
 pub fn shortcut_text(ctx: &egui::Context, shortcut: &KeyboardShortcut) -> String {
-    ctx.format_shortcut(shortcut)
+    ctx.format_shortcut(shortcut).replace("Questionmark", "?")
 }
 
 #[cfg(test)]
@@ -260,4 +260,45 @@ mod tests {
             }
         }
     }
+}
+
+#[cfg(test)]
+mod readme {
+    use super::*;
+
+    /// The README's shortcut table lists every command with its keys, so it cannot go stale.
+    #[test]
+    fn readme_lists_every_shortcut() {
+        let readme = include_str!("../../README.md");
+        let ctx = egui::Context::default();
+        for command in Command::ALL {
+            let table = markdown_table(&ctx);
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", command.title())))
+                .unwrap_or_default();
+            assert!(
+                readme.contains(row),
+                "README.md lacks the row\n{row}\nThe whole table:\n{table}"
+            );
+        }
+    }
+}
+
+/// The shortcut table of the README, generated from the command table.
+pub fn markdown_table(ctx: &egui::Context) -> String {
+    let mut out = String::from("| Command | Keys |\n|---|---|\n");
+    for command in Command::ALL {
+        let keys: Vec<String> = command
+            .shortcuts()
+            .iter()
+            .map(|s| format!("`{}`", shortcut_text(ctx, s)))
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            command.title(),
+            keys.join(" or ")
+        ));
+    }
+    out
 }

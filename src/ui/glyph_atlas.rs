@@ -152,10 +152,7 @@ impl GlyphAtlas {
             return *p;
         }
         let bitmap = rasterise(run, key);
-        let placed = match bitmap {
-            None => None,
-            Some((image, offset)) => Some(self.pack(ctx, image, offset)),
-        };
+        let placed = bitmap.map(|(image, offset)| self.pack(ctx, image, offset));
         self.glyphs.insert(key, placed);
         placed
     }

@@ -481,7 +481,7 @@ impl AccordApp {
                 }
             }
         }
-        if matches!(current, None) && def.required {
+        if current.is_none() && def.required {
             ui.colored_label(Color32::from_rgb(200, 120, 0), "required");
         }
     }

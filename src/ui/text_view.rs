@@ -249,8 +249,10 @@ impl DocView {
         let mut events = Vec::new();
         let scale = ui.ctx().pixels_per_point();
         let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
-        let key = (input.doc.sha256().to_owned(), input.doc.len_chars());
-        let stale = self.layout_key.as_ref() != Some(&key)
+        let same_doc = self.layout_key.as_ref().is_some_and(|(sha, chars)| {
+            sha == input.doc.sha256() && *chars == input.doc.len_chars()
+        });
+        let stale = !same_doc
             || self
                 .layout
                 .as_ref()
@@ -263,7 +265,7 @@ impl DocView {
                 scale,
                 input.language,
             ));
-            self.layout_key = Some(key);
+            self.layout_key = Some((input.doc.sha256().to_owned(), input.doc.len_chars()));
             self.meshes.clear();
         }
         if let Some(layout) = self.layout.as_mut()
