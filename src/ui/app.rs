@@ -661,7 +661,8 @@ impl AccordApp {
             // No system clipboard (e.g. headless): egui's own clipboard path.
             ctx.copy_text(text.clone());
         }
-        self.info(format!("Copied “{}”", preview(&text)));
+        // Not the text itself: egui labels would show right-to-left text in the wrong order.
+        self.info(format!("Copied {} characters", text.chars().count()));
         self.last_copied = Some(text);
     }
 
@@ -758,15 +759,6 @@ fn project_key(root: &Path) -> String {
         .unwrap_or_else(|_| root.to_path_buf())
         .to_string_lossy()
         .into_owned()
-}
-
-/// The first 40 chars of a text, for messages.
-pub fn preview(text: &str) -> String {
-    let mut p: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        p.push('…');
-    }
-    p
 }
 
 fn clock_time() -> String {
