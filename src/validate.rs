@@ -10,7 +10,7 @@ use crate::model::{AnnotationId, Document, DocumentError};
 use crate::project::{
     ANNOTATIONS_DIR, CrossLinkFile, LINKS_DIR, Project, ProjectError, check_annotator_name,
 };
-use crate::store::file::{migrate, parse_versioned, read_text};
+use crate::store::file::{parse_annotation_file, parse_versioned, read_text};
 use crate::store::{AnnotationFile, StoreError};
 
 /// What kind of problem a finding is; stable names for `--json`.
@@ -118,6 +118,7 @@ pub fn validate(root: &Path) -> Result<Report, ProjectError> {
         files_checked: 0,
         annotations_checked: 0,
         ids: HashMap::new(),
+        unreadable: HashSet::new(),
     };
     v.documents();
     v.annotation_files();
@@ -140,6 +141,9 @@ struct Validator<'p> {
     annotations_checked: usize,
     /// (annotator, document file) → annotation ids, for cross-document members.
     ids: HashMap<(String, String), HashSet<AnnotationId>>,
+    /// (annotator, document file) whose annotation file could not be read: their members
+    /// cannot be checked, and the file already has its own finding.
+    unreadable: HashSet<(String, String)>,
 }
 
 impl Validator<'_> {
@@ -174,7 +178,7 @@ impl Validator<'_> {
         }
     }
 
-    fn store_error(&mut self, e: &StoreError) {
+    fn store_error(&mut self, e: &StoreError, what: &str) {
         let (path, line, column, kind) = match e {
             StoreError::Parse {
                 path, line, column, ..
@@ -189,12 +193,19 @@ impl Validator<'_> {
             }
         };
         let file = self.rel(path);
+        let message = match e {
+            // The finding already says where; the error's own text starts with the location.
+            StoreError::Parse { message, .. } => format!(
+                "not a valid {what}: {message}; fix the file by hand or restore it from version control"
+            ),
+            _ => e.to_string(),
+        };
         self.findings.push(Finding {
             file,
             line,
             column,
             kind,
-            message: e.to_string(),
+            message,
         });
     }
 
@@ -210,26 +221,39 @@ impl Validator<'_> {
                 self.push(&rel, None, FindingKind::BadAnnotatorName, why);
                 continue;
             }
-            for path in sorted_entries(&annotator_dir) {
-                if path.extension().is_some_and(|e| e == "ron") && path.is_file() {
-                    self.annotation_file(&annotator, &path);
-                }
+            for path in ron_files_under(&annotator_dir) {
+                // A document in a sub-folder (`sub/a.txt`) has its file at `sub/a.txt.ron`.
+                let doc_file = path
+                    .strip_prefix(&annotator_dir)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let doc_file = doc_file
+                    .strip_suffix(".ron")
+                    .unwrap_or(&doc_file)
+                    .to_owned();
+                self.annotation_file(&annotator, &path, doc_file);
             }
         }
     }
 
-    fn annotation_file(&mut self, annotator: &str, path: &Path) {
+    fn annotation_file(&mut self, annotator: &str, path: &Path, doc_file: String) {
         self.files_checked += 1;
         let rel = self.rel(path);
-        let doc_file = file_name(path).trim_end_matches(".ron").to_owned();
         if let Err(e) = crate::project::resolve_inside(&self.project.root, &rel) {
             self.push(&rel, None, FindingKind::OutsideProject, e.to_string());
             return;
         }
-        let parsed = read_text(path).and_then(|text| migrate(&text, path).map(|f| (f, text)));
+        let parsed =
+            read_text(path).and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text)));
         let (file, text): (AnnotationFile, String) = match parsed {
             Ok(f) => f,
-            Err(e) => return self.store_error(&e),
+            Err(e) => {
+                self.unreadable.insert((annotator.to_owned(), doc_file));
+                return self.store_error(&e, "annotation file");
+            }
         };
         let line_of = |id: u64| find_id_line(&text, id);
         let Some(doc_index) = self.project.document_index(&doc_file) else {
@@ -302,7 +326,10 @@ impl Validator<'_> {
                 &rel,
                 line_of(id),
                 FindingKind::DuplicateId,
-                format!("id {id} is used {} times; ids must be unique", seen[&id]),
+                format!(
+                    "id {id} is used {} times; ids must be unique: give one of them an id at or above `next_id` and raise `next_id`",
+                    seen[&id]
+                ),
             );
         }
         if let Some(max) = seen.keys().max()
@@ -333,14 +360,18 @@ impl Validator<'_> {
             for p in annotation_problems(ann, document, schema, label_of) {
                 found.push((
                     line_of(ann.id.0),
-                    format!("annotation {}: {p}", ann.id),
+                    format!("annotation {}: {p}; {}", ann.id, advice(&p)),
                     kind_of(&p),
                 ));
             }
         }
         for link in &file.links {
             for p in link_problems(link, schema, label_of) {
-                found.push((line_of(link.id.0), format!("{}: {p}", link.id), kind_of(&p)));
+                found.push((
+                    line_of(link.id.0),
+                    format!("{}: {p}; {}", link.id, advice(&p)),
+                    kind_of(&p),
+                ));
             }
         }
         for (line, message, kind) in found {
@@ -365,7 +396,7 @@ impl Validator<'_> {
             let (file, text): (CrossLinkFile, String) = match parsed {
                 Ok(f) => f,
                 Err(e) => {
-                    self.store_error(&e);
+                    self.store_error(&e, "cross-document link file");
                     continue;
                 }
             };
@@ -377,7 +408,10 @@ impl Validator<'_> {
                         &rel,
                         line,
                         FindingKind::DuplicateId,
-                        format!("group id {} is used twice", group.id.0),
+                        format!(
+                            "group id {} is used twice; give one of them an id at or above `next_id` and raise `next_id`",
+                            group.id.0
+                        ),
                     );
                 }
                 if group.id.0 >= file.next_id {
@@ -397,7 +431,7 @@ impl Validator<'_> {
                         line,
                         FindingKind::UnknownRelation,
                         format!(
-                            "group {}: kind {:?} is not a cross-document kind of the schema",
+                            "group {}: kind {:?} is not a cross-document kind of the schema; add it to the schema's `cross_document` kinds or change the group's kind",
                             group.id.0, group.kind
                         ),
                     );
@@ -407,22 +441,30 @@ impl Validator<'_> {
                         &rel,
                         line,
                         FindingKind::Dangling,
-                        format!("group {} has fewer than two members", group.id.0),
+                        format!(
+                            "group {} has fewer than two members; add a member or delete the group",
+                            group.id.0
+                        ),
                     );
                 }
                 for m in &group.members {
                     let message = if self.project.document_index(&m.document).is_none() {
                         format!(
-                            "group {}: document {:?} is not in the project",
+                            "group {}: document {:?} is not in the project; add it to accord.ron or remove the member",
                             group.id.0, m.document
                         )
+                    } else if self
+                        .unreadable
+                        .contains(&(file.annotator.clone(), m.document.clone()))
+                    {
+                        continue;
                     } else if !self
                         .ids
                         .get(&(file.annotator.clone(), m.document.clone()))
                         .is_some_and(|ids| ids.contains(&m.annotation))
                     {
                         format!(
-                            "group {}: {} has no annotation {} by {}",
+                            "group {}: {} has no annotation {} by {}; remove the member or restore the annotation",
                             group.id.0, m.document, m.annotation, file.annotator
                         )
                     } else {
@@ -452,6 +494,33 @@ fn kind_of(p: &Problem) -> FindingKind {
     }
 }
 
+/// What to do about a problem, appended to its finding.
+fn advice(p: &Problem) -> &'static str {
+    match p {
+        Problem::UnknownLabel(_) => "add the label to the schema or relabel the annotation",
+        Problem::NoFragments | Problem::EmptyRange(_) => {
+            "give the annotation a non-empty range or delete it"
+        }
+        Problem::OutOfBounds { .. } => "restore the document or fix the offsets",
+        Problem::OverlappingFragments(..) => {
+            "sort the fragments by start and merge the ones that overlap"
+        }
+        Problem::SplitsCluster { .. } => {
+            "move that end so it does not split a letter from its marks"
+        }
+        Problem::TextMismatch { .. } => {
+            "restore the document, or fix the offsets or the text in the annotation file"
+        }
+        Problem::UnknownAttribute { .. } => "remove it or add it to the label in the schema",
+        Problem::WrongType { .. } => "change the value to one the schema allows",
+        Problem::MissingRequired(_) => "fill it in, or make it optional in the schema",
+        Problem::DanglingReference { .. } => "remove the reference or restore the annotation",
+        Problem::LabelNotAllowed { .. } => "point it at an annotation with an allowed label",
+        Problem::UnknownRelation(_) => "add it to the schema's relations or remove the link",
+        Problem::SelfLink => "remove the link",
+    }
+}
+
 /// The line where `id: N` is written: annotations and links are pretty-printed one field per
 /// line, so this locates them in files Accord wrote (and most hand-edited ones).
 fn find_id_line(text: &str, id: u64) -> Option<usize> {
@@ -462,6 +531,20 @@ fn find_id_line(text: &str, id: u64) -> Option<usize> {
             l.starts_with(&needle)
         })
         .map(|i| i + 1)
+}
+
+/// The `.ron` files under `dir` and its sub-folders (not following folder links), sorted.
+fn ron_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in sorted_entries(dir) {
+        let is_real_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_real_dir {
+            files.extend(ron_files_under(&path));
+        } else if path.extension().is_some_and(|e| e == "ron") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files
 }
 
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {

@@ -209,20 +209,10 @@ pub fn apply(
             })
         }
         Edit::Remove { id } => remove(store, ctx, *id),
-        Edit::Relabel { id, label } => modify(store, ctx, *id, |ann, schema| {
-            let new_label = schema
-                .label(label)
-                .ok_or_else(|| Problem::UnknownLabel(label.clone()))?;
-            // Keep what the new label also has, with the same type; drop the rest.
-            let old_label = schema.label(&ann.label);
-            ann.attributes.retain(|name, _| {
-                let new = new_label.attribute(name).map(|a| &a.kind);
-                let old = old_label.and_then(|l| l.attribute(name)).map(|a| &a.kind);
-                new.is_some() && new == old
-            });
-            ann.label = label.clone();
-            Ok(())
-        }),
+        Edit::Relabel { id, label } => {
+            check_referrers_accept(store, ctx.schema, *id, label)?;
+            relabel(store, ctx, *id, label)
+        }
         Edit::ResizeFragment { id, index, range } => modify(store, ctx, *id, |ann, _| {
             let fragment = ann
                 .fragments
@@ -304,12 +294,14 @@ pub fn apply(
             Ok(Edit::PutLink(link))
         }
         Edit::Batch(edits) => {
+            let counters = store.counters();
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {
                 match apply(store, ctx, edit) {
                     Ok(inverse) => inverses.push(inverse),
                     Err(e) => {
                         roll_back(store, ctx, inverses);
+                        store.restore_counters(counters);
                         return Err(e);
                     }
                 }
@@ -327,6 +319,71 @@ fn roll_back(store: &mut AnnotationStore, ctx: &EditContext<'_>, inverses: Vec<E
             log::error!("rolling back a failed batch edit failed: {e}");
         }
     }
+}
+
+fn relabel(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    id: AnnotationId,
+    label: &str,
+) -> Result<Edit, EditError> {
+    modify(store, ctx, id, |ann, schema| {
+        let new_label = schema
+            .label(label)
+            .ok_or_else(|| Problem::UnknownLabel(label.to_owned()))?;
+        // Keep what the new label also has, with the same type; drop the rest.
+        let old_label = schema.label(&ann.label);
+        ann.attributes.retain(|name, _| {
+            let new = new_label.attribute(name).map(|a| &a.kind);
+            let old = old_label.and_then(|l| l.attribute(name)).map(|a| &a.kind);
+            new.is_some() && new == old
+        });
+        ann.label = label.to_owned();
+        Ok(())
+    })
+}
+
+/// Refuses to relabel `id` as `new_label` when an attribute reference or a link to it does not
+/// accept that label: the referrer would be left invalid, could no longer be edited, and undoing
+/// its removal would be refused. Problems that were already there do not count.
+fn check_referrers_accept(
+    store: &AnnotationStore,
+    schema: &Schema,
+    id: AnnotationId,
+    new_label: &str,
+) -> Result<(), EditError> {
+    if schema.label(new_label).is_none() {
+        // `relabel` reports the unknown label.
+        return Ok(());
+    }
+    let old_label_of = |other: AnnotationId| store.get(other).map(|a| a.label.as_str());
+    let new_label_of = |other: AnnotationId| {
+        if other == id {
+            Some(new_label)
+        } else {
+            old_label_of(other)
+        }
+    };
+    let introduced = |before: Vec<Problem>, after: Vec<Problem>| {
+        after
+            .into_iter()
+            .find(|p| matches!(p, Problem::LabelNotAllowed { .. }) && !before.contains(p))
+    };
+    for referrer in store.referrers_of(id).filter(|a| a.id != id) {
+        let before = annotation_problems(referrer, None, schema, old_label_of);
+        let after = annotation_problems(referrer, None, schema, new_label_of);
+        if let Some(problem) = introduced(before, after) {
+            return Err(problem.into());
+        }
+    }
+    for link in store.links_of(id) {
+        let before = link_problems(link, schema, old_label_of);
+        let after = link_problems(link, schema, new_label_of);
+        if let Some(problem) = introduced(before, after) {
+            return Err(problem.into());
+        }
+    }
+    Ok(())
 }
 
 /// Changes a copy of one annotation with `change`, checks it, and puts it in.
@@ -353,6 +410,7 @@ fn remove(
     if store.get(id).is_none() {
         return Err(EditError::UnknownAnnotation(id));
     }
+    let counters = store.counters();
     // First the links and references, so no annotation is ever left pointing at nothing.
     let mut steps: Vec<Edit> = store
         .links_of(id)
@@ -378,6 +436,7 @@ fn remove(
             Ok(inverse) => inverses.push(inverse),
             Err(e) => {
                 roll_back(store, ctx, inverses);
+                store.restore_counters(counters);
                 return Err(e);
             }
         }

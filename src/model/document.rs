@@ -18,7 +18,9 @@ const CHECKPOINT_CHARS: usize = 64;
 #[derive(Debug, Error)]
 pub enum DocumentError {
     /// The file could not be read at all.
-    #[error("cannot read {path}: {source}")]
+    #[error(
+        "cannot read {path}: {source}; check that the file exists and can be read, or remove it from the project's accord.ron"
+    )]
     Io {
         /// The document's path.
         path: PathBuf,

@@ -85,7 +85,7 @@ fn one() -> u32 {
 #[derive(Debug, Error)]
 pub enum ProjectError {
     /// The folder does not exist or cannot be listed.
-    #[error("cannot open project folder {path}: {source}")]
+    #[error("cannot open project folder {path}: {source}{}", folder_advice(.source))]
     Folder {
         /// The folder.
         path: PathBuf,
@@ -94,7 +94,7 @@ pub enum ProjectError {
         source: std::io::Error,
     },
     /// `accord.ron` cannot be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {source}; check that it is a readable UTF-8 file")]
     Io {
         /// The project file.
         path: PathBuf,
@@ -141,6 +141,16 @@ pub enum ProjectError {
         /// What is wrong.
         detail: String,
     },
+}
+
+/// What to do about a project folder that cannot be opened (a path that is not a folder says
+/// so in its own message).
+fn folder_advice(source: &std::io::Error) -> &'static str {
+    if source.kind() == std::io::ErrorKind::NotADirectory {
+        ""
+    } else {
+        "; pass the folder that holds accord.ron or the documents"
+    }
 }
 
 /// A document slot of an open project: the entry, and the document or why it did not open.

@@ -169,7 +169,11 @@ impl Workspace {
     fn apply_step(&mut self, step: &Step) -> Result<Step, WorkspaceError> {
         let now = Timestamp::now();
         let mut done: Step = Vec::with_capacity(step.len());
+        let mut counters = Vec::with_capacity(step.len());
         for (doc, edit) in step {
+            if let Some(state) = self.docs.get(*doc) {
+                counters.push((*doc, state.store.counters()));
+            }
             match self.apply_one(*doc, edit, &now) {
                 Ok(inverse) => done.push((*doc, inverse)),
                 Err(e) => {
@@ -177,6 +181,10 @@ impl Workspace {
                         if let Err(e) = self.apply_one(doc, &inverse, &now) {
                             log::error!("rolling back a failed step failed: {e}");
                         }
+                    }
+                    // Oldest last, so each store gets the counters it had before the step.
+                    for (doc, c) in counters.into_iter().rev() {
+                        self.docs[doc].store.restore_counters(c);
                     }
                     return Err(e);
                 }
@@ -241,9 +249,12 @@ impl Workspace {
         if state.status != StoreStatus::Editable {
             return Ok(path);
         }
-        let file =
-            AnnotationFile::from_store(&state.store, DocumentStamp::of(document), &self.annotator);
-        file.save(&path)?;
+        AnnotationFile::save_store(
+            &state.store,
+            &DocumentStamp::of(document),
+            &self.annotator,
+            &path,
+        )?;
         state.saved_revision = state.store.revision();
         Ok(path)
     }
@@ -257,10 +268,7 @@ fn load_state(path: &std::path::Path, doc: &Document) -> DocState {
             saved_revision: 0,
         };
     }
-    let loaded = AnnotationFile::load(path).and_then(|file| {
-        let stamp = file.document.clone();
-        file.into_store(path).map(|store| (store, stamp))
-    });
+    let loaded = AnnotationFile::load_store(path).map(|file| (file.store, file.document));
     match loaded {
         Ok((store, stamp)) => {
             let status = if stamp.matches(doc) {

@@ -26,7 +26,9 @@ use thiserror::Error;
 
 use super::AnnotationStore;
 use super::atomic::write_atomic;
-use crate::model::{Annotation, Document, Link};
+use super::fast_ron;
+use super::ron_writer::{FileParts, write_file};
+use crate::model::{Annotation, AnnotationId, Document, Link, LinkId};
 
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
@@ -81,7 +83,7 @@ pub struct AnnotationFile {
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// Reading or writing failed.
-    #[error("cannot {action} {path}: {source}")]
+    #[error("cannot {action} {path}: {source}; {}", io_advice(.action, .source))]
     Io {
         /// "read" or "write".
         action: &'static str,
@@ -143,6 +145,19 @@ pub enum StoreError {
         /// What the encoder said.
         message: String,
     },
+}
+
+/// What to do about a failed read or write of an annotation or link file.
+fn io_advice(action: &str, source: &std::io::Error) -> &'static str {
+    match (action, source.kind()) {
+        ("read", std::io::ErrorKind::InvalidData) => {
+            "it is not UTF-8 text: fix the file by hand or restore it from version control"
+        }
+        ("read", _) => "check that it exists and can be read",
+        _ => {
+            "the changes are still in memory: make the folder writable (or free the path) and save again"
+        }
+    }
 }
 
 /// Only the version field, read first to pick a migration.
@@ -224,10 +239,85 @@ pub(crate) fn parse_error(path: &Path, e: &ron::error::SpannedError) -> StoreErr
     }
 }
 
+/// Parses the text of an annotation file of any known version: the fast reader for files of
+/// the current format, `ron` (and [`migrate`]) for everything else and for every error.
+pub fn parse_annotation_file(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
+    match fast_ron::from_reader::<AnnotationFile, _>(text.as_bytes()) {
+        Ok(file) if file.format == CURRENT_FORMAT => Ok(file),
+        _ => migrate(text, path),
+    }
+}
+
+/// An annotation file read straight into a store: see [`AnnotationFile::load_store`].
+#[derive(Debug)]
+pub struct LoadedFile {
+    /// The annotated document, as it was when annotated.
+    pub document: DocumentStamp,
+    /// Whose annotations these are.
+    pub annotator: String,
+    /// The annotations and links.
+    pub store: AnnotationStore,
+}
+
 impl AnnotationFile {
     /// Reads an annotation file of any known version.
     pub fn load(path: &Path) -> Result<Self, StoreError> {
-        migrate(&read_text(path)?, path)
+        let fast = std::fs::File::open(path)
+            .ok()
+            .and_then(|f| fast_ron::from_reader::<AnnotationFile, _>(f).ok())
+            .filter(|file| file.format == CURRENT_FORMAT);
+        match fast {
+            Some(file) => Ok(file),
+            None => migrate(&read_text(path)?, path),
+        }
+    }
+
+    /// Reads an annotation file straight into a store: the same result and errors as
+    /// `AnnotationFile::load(path)?.into_store(path)`, without the file's text or a list of
+    /// all annotations in memory at once.
+    pub fn load_store(path: &Path) -> Result<LoadedFile, StoreError> {
+        let fast = std::fs::File::open(path)
+            .ok()
+            .and_then(|f| fast_ron::from_reader_seed(into_store::FileSeed, f).ok());
+        match fast {
+            Some(loaded) => Ok(loaded),
+            None => {
+                let file = Self::load(path)?;
+                let (document, annotator) = (file.document.clone(), file.annotator.clone());
+                Ok(LoadedFile {
+                    document,
+                    annotator,
+                    store: file.into_store(path)?,
+                })
+            }
+        }
+    }
+
+    /// The text of a store's annotation file, written straight from the store (what
+    /// `from_store(…).to_ron(…)` gives, without copying the annotations).
+    pub fn store_to_ron(
+        store: &AnnotationStore,
+        document: &DocumentStamp,
+        annotator: &str,
+    ) -> String {
+        write_file(FileParts {
+            format: CURRENT_FORMAT,
+            document,
+            annotator,
+            next_id: store.next_id(),
+            annotations: store.in_file_order().into_iter(),
+            links: store.links(),
+        })
+    }
+
+    /// Writes a store's annotation file atomically. On error the old file is left as it was.
+    pub fn save_store(
+        store: &AnnotationStore,
+        document: &DocumentStamp,
+        annotator: &str,
+        path: &Path,
+    ) -> Result<(), StoreError> {
+        write_text(path, &Self::store_to_ron(store, document, annotator))
     }
 
     /// The file form of a store, in deterministic order.
@@ -270,13 +360,197 @@ impl AnnotationFile {
         Ok(store)
     }
 
-    /// The pretty RON text: one annotation per block, fragments on one line.
-    pub fn to_ron(&self, path: &Path) -> Result<String, StoreError> {
-        to_pretty_ron(self, path)
+    /// The pretty RON text: one annotation per block, fragments on one line. The same bytes as
+    /// [`to_pretty_ron`], written faster.
+    pub fn to_ron(&self, _path: &Path) -> Result<String, StoreError> {
+        Ok(write_file(FileParts {
+            format: self.format,
+            document: &self.document,
+            annotator: &self.annotator,
+            next_id: self.next_id,
+            annotations: self.annotations.iter(),
+            links: self.links.iter(),
+        }))
     }
 
     /// Writes the file atomically. On error the old file is left as it was.
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
         write_text(path, &self.to_ron(path)?)
+    }
+}
+
+/// Reading a file straight into an [`AnnotationStore`]: a serde visitor for the file's fields
+/// that puts each annotation and link into the store as it is read.
+mod into_store {
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::{
+        Annotation, AnnotationId, AnnotationStore, CURRENT_FORMAT, DocumentStamp, Link, LinkId,
+        LoadedFile,
+    };
+
+    const FIELDS: &[&str] = &[
+        "format",
+        "document",
+        "annotator",
+        "next_id",
+        "annotations",
+        "links",
+    ];
+
+    pub(super) struct FileSeed;
+
+    impl<'de> DeserializeSeed<'de> for FileSeed {
+        type Value = LoadedFile;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<LoadedFile, D::Error> {
+            d.deserialize_struct("AnnotationFile", FIELDS, FileVisitor)
+        }
+    }
+
+    struct FileVisitor;
+
+    fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+        if slot.replace(value).is_some() {
+            return Err(E::duplicate_field(name));
+        }
+        Ok(())
+    }
+
+    impl<'de> Visitor<'de> for FileVisitor {
+        type Value = LoadedFile;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an annotation file")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LoadedFile, A::Error> {
+            let mut store = AnnotationStore::new();
+            let mut format = None;
+            let mut document = None;
+            let mut annotator = None;
+            let mut next_id = None;
+            let (mut annotations, mut links) = (None, None);
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "format" => once(&mut format, map.next_value::<u32>()?, "format")?,
+                    "document" => once(
+                        &mut document,
+                        map.next_value::<DocumentStamp>()?,
+                        "document",
+                    )?,
+                    "annotator" => once(&mut annotator, map.next_value::<String>()?, "annotator")?,
+                    "next_id" => once(&mut next_id, map.next_value::<u64>()?, "next_id")?,
+                    "annotations" => {
+                        once(&mut annotations, (), "annotations")?;
+                        map.next_value_seed(Annotations(&mut store))?;
+                    }
+                    "links" => {
+                        once(&mut links, (), "links")?;
+                        map.next_value_seed(Links(&mut store))?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            let format = format.ok_or_else(|| de::Error::missing_field("format"))?;
+            if format != CURRENT_FORMAT {
+                // Newer, older or unknown: the slow path says which, with its typed error.
+                return Err(de::Error::custom("not the current format"));
+            }
+            store.set_next_id(next_id.ok_or_else(|| de::Error::missing_field("next_id"))?);
+            Ok(LoadedFile {
+                document: document.ok_or_else(|| de::Error::missing_field("document"))?,
+                annotator: annotator.ok_or_else(|| de::Error::missing_field("annotator"))?,
+                store,
+            })
+        }
+    }
+
+    fn taken(store: &AnnotationStore, id: u64) -> bool {
+        store.get(AnnotationId(id)).is_some() || store.link(LinkId(id)).is_some()
+    }
+
+    struct Annotations<'a>(&'a mut AnnotationStore);
+
+    impl<'de> DeserializeSeed<'de> for Annotations<'_> {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Annotations<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of annotations")
+        }
+
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+            while let Some(a) = seq.next_element::<Annotation>()? {
+                if taken(self.0, a.id.0) {
+                    // The slow path reports it as `StoreError::DuplicateId`.
+                    return Err(de::Error::custom("duplicate id"));
+                }
+                self.0.put(a);
+            }
+            Ok(())
+        }
+    }
+
+    struct Links<'a>(&'a mut AnnotationStore);
+
+    impl<'de> DeserializeSeed<'de> for Links<'_> {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Links<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of links")
+        }
+
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+            while let Some(l) = seq.next_element::<Link>()? {
+                if taken(self.0, l.id.0) {
+                    return Err(de::Error::custom("duplicate id"));
+                }
+                self.0.put_link(l);
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: &str = include_str!("../../tests/golden/format-1.ron");
+
+    /// The fast reader must read what Accord writes by itself, not fall back to `ron`.
+    #[test]
+    fn the_fast_reader_reads_the_golden_file_itself() {
+        let path = Path::new("format-1.ron");
+        let by_ron = migrate(GOLDEN, path).unwrap();
+        let fast: AnnotationFile = fast_ron::from_reader(GOLDEN.as_bytes()).unwrap();
+        assert_eq!(fast, by_ron);
+        let loaded = fast_ron::from_reader_seed(into_store::FileSeed, GOLDEN.as_bytes()).unwrap();
+        let store = by_ron.clone().into_store(path).unwrap();
+        assert_eq!(loaded.document, by_ron.document);
+        assert_eq!(loaded.store.next_id(), store.next_id());
+        assert!(loaded.store.annotations().eq(store.annotations()));
+        assert!(loaded.store.links().eq(store.links()));
+        assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
     }
 }

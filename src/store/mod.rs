@@ -5,13 +5,15 @@
 //! leaves half a file.
 
 pub mod atomic;
+mod fast_ron;
 pub mod file;
+mod ron_writer;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Annotation, AnnotationId, CharRange, Link, LinkId};
 
-pub use file::{AnnotationFile, DocumentStamp, StoreError};
+pub use file::{AnnotationFile, DocumentStamp, LoadedFile, StoreError};
 
 /// Fragments longer than this are kept aside in the span index, so a range query only has to
 /// look this far back from its start.
@@ -174,13 +176,19 @@ impl AnnotationStore {
     pub(crate) fn put(&mut self, annotation: Annotation) -> Option<Annotation> {
         self.next_id = self.next_id.max(annotation.id.0 + 1);
         self.revision += 1;
-        let old = self.annotations.remove(&annotation.id);
-        if let Some(old) = &old {
-            self.index.remove(old);
+        // One lookup: loading a file puts every annotation through here.
+        match self.annotations.entry(annotation.id) {
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                self.index.remove(slot.get());
+                self.index.insert(&annotation);
+                Some(slot.insert(annotation))
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                self.index.insert(&annotation);
+                slot.insert(annotation);
+                None
+            }
         }
-        self.index.insert(&annotation);
-        self.annotations.insert(annotation.id, annotation);
-        old
     }
 
     pub(crate) fn take(&mut self, id: AnnotationId) -> Option<Annotation> {
@@ -205,6 +213,29 @@ impl AnnotationStore {
     pub(crate) fn set_next_id(&mut self, next_id: u64) {
         self.next_id = self.next_id.max(next_id);
     }
+
+    /// The id counter and revision, taken before an edit that may have to be rolled back.
+    pub(crate) fn counters(&self) -> Counters {
+        Counters {
+            next_id: self.next_id,
+            revision: self.revision,
+        }
+    }
+
+    /// Puts back the counters after a failed edit was rolled back, so a refused edit leaves the
+    /// store exactly as it was: ids it handed out were never seen outside the edit, and the
+    /// content is the same as at `counters`, so the revision may be too.
+    pub(crate) fn restore_counters(&mut self, counters: Counters) {
+        self.next_id = counters.next_id;
+        self.revision = counters.revision;
+    }
+}
+
+/// See [`AnnotationStore::counters`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Counters {
+    next_id: u64,
+    revision: u64,
 }
 
 #[cfg(test)]

@@ -1,0 +1,990 @@
+//! A fast, streaming reader for the subset of RON that Accord writes.
+//!
+//! `ron::from_str` reads an annotation file at well under 100 MB/s and needs the whole text in
+//! memory; a 100 000-annotation file took most of a second. This reader works on bytes from any
+//! [`Read`], in one pass, and only accepts what it is sure `ron` reads the same way: structs
+//! without a name, lists, maps, strings (plain, raw, and the simple escapes), unsigned decimal
+//! integers, `true`/`false`, `Some(…)`/`None`, enum variants, comments and trailing commas.
+//! Anything else (a struct name, `\u{…}` escapes, hex numbers, non-ASCII outside strings, a
+//! syntax error) is an [`Error`], and the caller parses the text with `ron` instead, which then
+//! also gives the error its line and column. So this is a fast path, never a second dialect.
+
+use std::fmt;
+use std::io::Read;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+
+/// Bytes read from the source at a time.
+const BUFFER: usize = 1 << 16;
+/// Nesting deeper than this is refused (as `ron` does), so bad input cannot overflow the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Why the fast reader gave up. Not for users: the caller falls back to `ron`.
+#[derive(Debug)]
+pub(crate) struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Comments outside ASCII are left to `ron`, which also checks the whole file is UTF-8 (this
+/// reader checks strings; with ASCII everywhere else, the file is UTF-8 exactly when it reads).
+fn ascii_comment(b: u8) -> Result<()> {
+    if b.is_ascii() {
+        Ok(())
+    } else {
+        fail("a comment outside ASCII")
+    }
+}
+
+fn fail<T>(what: &str) -> Result<T> {
+    Err(Error(what.to_owned()))
+}
+
+/// Reads a whole value from `src`; the source must hold nothing else but whitespace and
+/// comments.
+pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R) -> Result<T> {
+    let mut de = Deserializer::new(src);
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Reads a whole value from `src` with a seed (e.g. straight into a store).
+pub(crate) fn from_reader_seed<'de, S: DeserializeSeed<'de>, R: Read>(
+    seed: S,
+    src: R,
+) -> Result<S::Value> {
+    let mut de = Deserializer::new(src);
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The reader: a window `buf[pos..end]` over the source.
+pub(crate) struct Deserializer<R> {
+    src: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    eof: bool,
+    depth: usize,
+    /// Identifiers are read here, to be handed to visitors as `&str`.
+    ident: String,
+}
+
+impl<R: Read> Deserializer<R> {
+    fn new(src: R) -> Self {
+        Self {
+            src,
+            buf: vec![0; BUFFER],
+            pos: 0,
+            end: 0,
+            eof: false,
+            depth: 0,
+            ident: String::new(),
+        }
+    }
+
+    /// Makes at least `n` bytes available from `pos`, unless the source ends first.
+    #[inline]
+    fn ensure(&mut self, n: usize) -> Result<bool> {
+        if self.end - self.pos >= n {
+            return Ok(true);
+        }
+        self.refill(n)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self, n: usize) -> Result<bool> {
+        while self.end - self.pos < n && !self.eof {
+            if self.pos > 0 {
+                self.buf.copy_within(self.pos..self.end, 0);
+                self.end -= self.pos;
+                self.pos = 0;
+            }
+            if self.end == self.buf.len() {
+                self.buf.resize(self.buf.len() * 2, 0);
+            }
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(read) => self.end += read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error(e.to_string())),
+            }
+        }
+        Ok(self.end - self.pos >= n)
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Result<Option<u8>> {
+        self.peek_at(0)
+    }
+
+    #[inline]
+    fn peek_at(&mut self, i: usize) -> Result<Option<u8>> {
+        if self.pos + i < self.end {
+            return Ok(Some(self.buf[self.pos + i]));
+        }
+        Ok(if self.ensure(i + 1)? {
+            Some(self.buf[self.pos + i])
+        } else {
+            None
+        })
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<()> {
+        if self.peek()? == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Error(format!("expected {:?}", char::from(byte))))
+        }
+    }
+
+    /// Skips whitespace and comments (`//` to the end of the line, nested `/* */`).
+    fn skip_ws(&mut self) -> Result<()> {
+        loop {
+            // The common case, indentation inside the buffer, in one tight loop.
+            let blanks = self.buf[self.pos..self.end]
+                .iter()
+                .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            self.pos += blanks;
+            match self.peek()? {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b'/') => match self.peek_at(1)? {
+                    Some(b'/') => {
+                        self.pos += 2;
+                        while let Some(b) = self.peek()? {
+                            self.pos += 1;
+                            if b == b'\n' {
+                                break;
+                            }
+                            ascii_comment(b)?;
+                        }
+                    }
+                    Some(b'*') => {
+                        self.pos += 2;
+                        let mut nesting = 1;
+                        while nesting > 0 {
+                            match (self.peek()?, self.peek_at(1)?) {
+                                (None, _) => return fail("unterminated comment"),
+                                (Some(b'*'), Some(b'/')) => {
+                                    nesting -= 1;
+                                    self.pos += 2;
+                                }
+                                (Some(b'/'), Some(b'*')) => {
+                                    nesting += 1;
+                                    self.pos += 2;
+                                }
+                                (Some(b), _) => {
+                                    ascii_comment(b)?;
+                                    self.pos += 1;
+                                }
+                            }
+                        }
+                    }
+                    _ => return fail("a lone '/'"),
+                },
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// After the top-level value: only whitespace and comments may follow.
+    fn end(&mut self) -> Result<()> {
+        self.skip_ws()?;
+        match self.peek()? {
+            None => Ok(()),
+            Some(_) => fail("trailing characters"),
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return fail("nested too deeply");
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Reads an ASCII identifier into `self.ident` (raw identifiers `r#x` are refused).
+    fn read_ident(&mut self) -> Result<()> {
+        self.ident.clear();
+        match self.peek()? {
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {}
+            _ => return fail("expected an identifier"),
+        }
+        loop {
+            let run = self.buf[self.pos..self.end]
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+                .count();
+            // ASCII, so this is valid UTF-8.
+            self.ident
+                .push_str(std::str::from_utf8(&self.buf[self.pos..self.pos + run]).unwrap_or(""));
+            self.pos += run;
+            let Some(b) = self.peek()? else { break };
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                // The buffer ended inside the identifier and was refilled.
+                continue;
+            }
+            if b >= 0x80 || (b == b'#' && self.ident == "r") {
+                return fail("not a plain ASCII identifier");
+            }
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    /// True when the next token is a string (`"…"`, `r"…"` or `r#"…"#`).
+    fn at_string(&mut self) -> Result<bool> {
+        Ok(match self.peek()? {
+            Some(b'"') => true,
+            Some(b'r') => matches!(self.peek_at(1)?, Some(b'"' | b'#')),
+            _ => false,
+        })
+    }
+
+    fn read_string(&mut self) -> Result<String> {
+        let mut out = Vec::new();
+        match self.peek()? {
+            Some(b'"') => {
+                self.pos += 1;
+                // Most strings end inside the buffer without an escape: one exact allocation.
+                let window = &self.buf[self.pos..self.end];
+                if let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\')
+                    && window[stop] == b'"'
+                {
+                    let text = String::from_utf8(window[..stop].to_vec())
+                        .map_err(|_| Error("a string is not UTF-8".into()))?;
+                    self.pos += stop + 1;
+                    return Ok(text);
+                }
+                self.read_escaped(&mut out)?;
+            }
+            Some(b'r') => {
+                self.pos += 1;
+                self.read_raw(&mut out)?;
+            }
+            _ => return fail("expected a string"),
+        }
+        String::from_utf8(out).map_err(|_| Error("a string is not UTF-8".into()))
+    }
+
+    fn read_escaped(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        loop {
+            if !self.ensure(1)? {
+                return fail("unterminated string");
+            }
+            let window = &self.buf[self.pos..self.end];
+            let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\') else {
+                out.extend_from_slice(window);
+                self.pos = self.end;
+                continue;
+            };
+            out.extend_from_slice(&window[..stop]);
+            let quote = window[stop] == b'"';
+            self.pos += stop + 1;
+            if quote {
+                return Ok(());
+            }
+            let escaped = match self.peek()? {
+                Some(b'"') => b'"',
+                Some(b'\\') => b'\\',
+                Some(b'\'') => b'\'',
+                Some(b'n') => b'\n',
+                Some(b'r') => b'\r',
+                Some(b't') => b'\t',
+                Some(b'0') => b'\0',
+                // `\u{…}`, `\x..` and line continuations: left to `ron`.
+                _ => return fail("an escape this reader leaves to ron"),
+            };
+            out.push(escaped);
+            self.pos += 1;
+        }
+    }
+
+    fn read_raw(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let mut hashes = 0;
+        while self.peek()? == Some(b'#') {
+            hashes += 1;
+            self.pos += 1;
+        }
+        self.expect(b'"')?;
+        loop {
+            if !self.ensure(1)? {
+                return fail("unterminated raw string");
+            }
+            let window = &self.buf[self.pos..self.end];
+            let Some(stop) = window.iter().position(|&b| b == b'"') else {
+                out.extend_from_slice(window);
+                self.pos = self.end;
+                continue;
+            };
+            out.extend_from_slice(&window[..stop]);
+            self.pos += stop;
+            // Is this quote followed by as many hashes as opened the string?
+            self.ensure(1 + hashes)?;
+            let closes = (1..=hashes).all(|i| self.buf.get(self.pos + i) == Some(&b'#'))
+                && self.pos + hashes < self.end;
+            if closes {
+                self.pos += 1 + hashes;
+                return Ok(());
+            }
+            out.push(b'"');
+            self.pos += 1;
+        }
+    }
+
+    fn read_u64(&mut self) -> Result<u64> {
+        let first = match self.peek()? {
+            Some(b @ b'0'..=b'9') => b,
+            _ => return fail("expected an unsigned integer"),
+        };
+        self.pos += 1;
+        let mut n = u64::from(first - b'0');
+        while let Some(b @ b'0'..=b'9') = self.peek()? {
+            if first == b'0' {
+                return fail("a leading zero");
+            }
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(b - b'0')))
+                .ok_or_else(|| Error("integer too large".into()))?;
+            self.pos += 1;
+        }
+        // `1_000`, `0x1f`, `1.5`, `1u8`: left to `ron`.
+        if let Some(b) = self.peek()?
+            && (b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            return fail("a number this reader leaves to ron");
+        }
+        Ok(n)
+    }
+
+    /// Skips one value of any shape (for fields the target type does not have).
+    fn skip_value(&mut self) -> Result<()> {
+        self.skip_ws()?;
+        if self.at_string()? {
+            self.read_string()?;
+            return Ok(());
+        }
+        match self.peek()? {
+            Some(b'0'..=b'9') => {
+                self.read_u64()?;
+            }
+            Some(open @ (b'(' | b'[' | b'{')) => self.skip_compound(open)?,
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
+                self.read_ident()?;
+                if self.peek()? == Some(b'(') {
+                    self.skip_compound(b'(')?;
+                }
+            }
+            _ => return fail("a value this reader cannot skip"),
+        }
+        Ok(())
+    }
+
+    /// Skips `[values]`, `{key: value}`, or `(…)` holding either only `field: value` pairs (a
+    /// struct) or only values (a tuple), as `ron` requires.
+    fn skip_compound(&mut self, open: u8) -> Result<()> {
+        let close = match open {
+            b'(' => b')',
+            b'[' => b']',
+            _ => b'}',
+        };
+        self.enter()?;
+        self.expect(open)?;
+        let mut fields: Option<bool> = None;
+        while !self.at_close(close)? {
+            match open {
+                b'[' => self.skip_value()?,
+                b'{' => {
+                    self.skip_value()?;
+                    self.skip_ws()?;
+                    self.expect(b':')?;
+                    self.skip_value()?;
+                }
+                _ => {
+                    let is_field = self.skip_field_or_value()?;
+                    if *fields.get_or_insert(is_field) != is_field {
+                        return fail("a mix of fields and values");
+                    }
+                }
+            }
+            self.after_element(close)?;
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// Inside `(…)`: skips `name: value` (true) or a value (false).
+    fn skip_field_or_value(&mut self) -> Result<bool> {
+        self.skip_ws()?;
+        let starts_ident = matches!(self.peek()?, Some(b) if b.is_ascii_alphabetic() || b == b'_');
+        if !starts_ident || self.at_string()? {
+            self.skip_value()?;
+            return Ok(false);
+        }
+        self.read_ident()?;
+        if self.peek()? == Some(b'(') {
+            self.skip_compound(b'(')?;
+            return Ok(false);
+        }
+        self.skip_ws()?;
+        if self.peek()? == Some(b':') {
+            self.pos += 1;
+            self.skip_value()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// After an element: a comma, or the closing `close` (left for the caller).
+    fn after_element(&mut self, close: u8) -> Result<()> {
+        self.skip_ws()?;
+        match self.peek()? {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b) if b == close => Ok(()),
+            _ => fail("expected ',' or a closing bracket"),
+        }
+    }
+
+    /// True (and consumed) when the next token closes the compound.
+    fn at_close(&mut self, close: u8) -> Result<bool> {
+        self.skip_ws()?;
+        if self.peek()? == Some(close) {
+            self.pos += 1;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+}
+
+impl<'de, R: Read> de::Deserializer<'de> for &mut Deserializer<R> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        if self.at_string()? {
+            return self.deserialize_string(visitor);
+        }
+        match self.peek()? {
+            Some(b'0'..=b'9') => self.deserialize_u64(visitor),
+            Some(b'[') => self.deserialize_seq(visitor),
+            Some(b'{') => self.deserialize_map(visitor),
+            Some(b't' | b'f') => self.deserialize_bool(visitor),
+            _ => fail("a value whose type this reader cannot guess"),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.read_ident()?;
+        match self.ident.as_str() {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            _ => fail("expected true or false"),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        let n = self.read_u64()?;
+        visitor.visit_u64(n)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        fail("floats are left to ron")
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        fail("floats are left to ron")
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        fail("chars are left to ron")
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        let s = self.read_string()?;
+        visitor.visit_string(s)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        fail("byte strings are left to ron")
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        fail("byte strings are left to ron")
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.read_ident()?;
+        match self.ident.as_str() {
+            "None" => visitor.visit_none(),
+            "Some" => {
+                self.expect(b'(')?;
+                self.enter()?;
+                let value = visitor.visit_some(&mut *self)?;
+                self.leave();
+                self.skip_ws()?;
+                self.expect(b')')?;
+                Ok(value)
+            }
+            _ => fail("expected Some(…) or None"),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.expect(b'(')?;
+        self.skip_ws()?;
+        self.expect(b')')?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        fail("unit structs are left to ron")
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        fail("newtype structs are left to ron")
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.expect(b'[')?;
+        self.enter()?;
+        let value = visit_elements(self, b']', visitor)?;
+        self.leave();
+        Ok(value)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.expect(b'(')?;
+        self.enter()?;
+        let value = visit_elements(self, b')', visitor)?;
+        self.leave();
+        Ok(value)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        fail("tuple structs are left to ron")
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.expect(b'{')?;
+        self.enter()?;
+        let mut entries = Entries {
+            de: &mut *self,
+            closed: false,
+        };
+        let value = visitor.visit_map(&mut entries)?;
+        if !entries.closed && !self.at_close(b'}')? {
+            return fail("a map with entries left over");
+        }
+        self.leave();
+        Ok(value)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.skip_ws()?;
+        // `Name(…)` is valid RON, but `ron` checks the name: left to it.
+        self.expect(b'(')?;
+        self.enter()?;
+        let value = visit_fields(self, visitor)?;
+        self.leave();
+        Ok(value)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.read_ident()?;
+        visitor.visit_enum(Variant { de: self })
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_ws()?;
+        self.read_ident()?;
+        visitor.visit_str(&self.ident)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_value()?;
+        visitor.visit_unit()
+    }
+}
+
+/// Visits the elements up to `close`, which must follow even when the visitor stops early
+/// (a tuple reads only its own length).
+fn visit_elements<'de, R: Read, V: Visitor<'de>>(
+    de: &mut Deserializer<R>,
+    close: u8,
+    visitor: V,
+) -> Result<V::Value> {
+    let mut elements = Elements {
+        de: &mut *de,
+        close,
+        closed: false,
+    };
+    let value = visitor.visit_seq(&mut elements)?;
+    if !elements.closed && !de.at_close(close)? {
+        return fail("a list with elements left over");
+    }
+    Ok(value)
+}
+
+/// Visits a struct's fields up to its `)`.
+fn visit_fields<'de, R: Read, V: Visitor<'de>>(
+    de: &mut Deserializer<R>,
+    visitor: V,
+) -> Result<V::Value> {
+    let mut fields = Fields {
+        de: &mut *de,
+        closed: false,
+    };
+    let value = visitor.visit_map(&mut fields)?;
+    if !fields.closed && !de.at_close(b')')? {
+        return fail("a struct with fields left over");
+    }
+    Ok(value)
+}
+
+/// The elements of `[…]` (or of a tuple's `(…)`).
+struct Elements<'a, R> {
+    de: &'a mut Deserializer<R>,
+    close: u8,
+    /// Set once the closing bracket was read.
+    closed: bool,
+}
+
+impl<'de, R: Read> SeqAccess<'de> for &mut Elements<'_, R> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.de.at_close(self.close)? {
+            self.closed = true;
+            return Ok(None);
+        }
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.after_element(self.close)?;
+        Ok(Some(value))
+    }
+}
+
+/// The entries of `{key: value, …}`.
+struct Entries<'a, R> {
+    de: &'a mut Deserializer<R>,
+    closed: bool,
+}
+
+impl<'de, R: Read> MapAccess<'de> for &mut Entries<'_, R> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.de.at_close(b'}')? {
+            self.closed = true;
+            return Ok(None);
+        }
+        let key = seed.deserialize(&mut *self.de)?;
+        self.de.skip_ws()?;
+        self.de.expect(b':')?;
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.after_element(b'}')?;
+        Ok(value)
+    }
+}
+
+/// The fields of a struct, `(name: value, …)`.
+struct Fields<'a, R> {
+    de: &'a mut Deserializer<R>,
+    closed: bool,
+}
+
+impl<'de, R: Read> MapAccess<'de> for &mut Fields<'_, R> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.de.at_close(b')')? {
+            self.closed = true;
+            return Ok(None);
+        }
+        self.de.read_ident()?;
+        let key = seed.deserialize(self.de.ident.as_str().into_deserializer())?;
+        self.de.skip_ws()?;
+        self.de.expect(b':')?;
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.after_element(b')')?;
+        Ok(value)
+    }
+}
+
+/// An enum variant whose name was just read into `de.ident`.
+struct Variant<'a, R> {
+    de: &'a mut Deserializer<R>,
+}
+
+impl<'de, 'a, R: Read> de::EnumAccess<'de> for Variant<'a, R> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let name = std::mem::take(&mut self.de.ident);
+        let value = seed.deserialize(name.as_str().into_deserializer());
+        self.de.ident = name;
+        Ok((value?, self))
+    }
+}
+
+impl<'de, R: Read> de::VariantAccess<'de> for Variant<'_, R> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        if self.de.peek()? == Some(b'(') {
+            return fail("a unit variant with parentheses is left to ron");
+        }
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        self.de.expect(b'(')?;
+        self.de.enter()?;
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.leave();
+        self.de.skip_ws()?;
+        self.de.expect(b')')?;
+        Ok(value)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        self.de.expect(b'(')?;
+        self.de.enter()?;
+        let value = visit_elements(self.de, b')', visitor)?;
+        self.de.leave();
+        Ok(value)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.de.expect(b'(')?;
+        self.de.enter()?;
+        let value = visit_fields(self.de, visitor)?;
+        self.de.leave();
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Kind {
+        Unit,
+        New(String),
+        List(Vec<u64>),
+        Shape { values: Vec<String> },
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Sample {
+        n: u32,
+        s: String,
+        #[serde(default)]
+        list: Vec<(u64, bool)>,
+        map: BTreeMap<String, Kind>,
+        opt: Option<String>,
+        #[serde(default)]
+        missing: Option<u64>,
+    }
+
+    /// Parses with both readers: the fast one must agree with `ron` or give up.
+    fn both(text: &str) -> Option<Sample> {
+        let fast = from_reader::<Sample, _>(text.as_bytes()).ok();
+        let slow = ron::from_str::<Sample>(text).ok();
+        if let Some(fast) = &fast {
+            assert_eq!(
+                Some(fast),
+                slow.as_ref(),
+                "the fast reader disagrees with ron on {text}"
+            );
+        }
+        fast
+    }
+
+    #[test]
+    fn reads_what_ron_reads_and_refuses_the_rest() {
+        let text = r##"// comment
+        (
+            n: 7, /* block /* nested */ */ s: r#"raw "quoted" \n"#,
+            list: [(1, true), (2, false),],
+            map: {"a": Unit, "b": New("x\"y\\z\n"), "c": List([1, 2, 3]), "d": Shape(values: ["v"])},
+            opt: Some("é 中 😊"),
+            unknown: Foo(bar: [1, {"k": (x: 2)}], baz: ("s", Some(true), None, Unit)),
+        )
+        "##;
+        let parsed = both(text).expect("the fast reader reads it");
+        assert_eq!(parsed.n, 7);
+        assert_eq!(parsed.s, "raw \"quoted\" \\n");
+        assert_eq!(parsed.map["b"], Kind::New("x\"y\\z\n".into()));
+        assert_eq!(parsed.opt.as_deref(), Some("é 中 😊"));
+        assert_eq!(parsed.missing, None);
+
+        // Valid RON the fast reader leaves to ron.
+        for text in [
+            r#"Sample(n: 1, s: "", map: {}, opt: None)"#,
+            r#"(n: 1, s: "\u{e9}", map: {}, opt: None)"#,
+            r#"(n: 0x1, s: "", map: {}, opt: None)"#,
+            r#"(n: 1_0, s: "", map: {}, opt: None)"#,
+            r#"#![enable(implicit_some)] (n: 1, s: "", map: {}, opt: "x")"#,
+        ] {
+            assert!(from_reader::<Sample, _>(text.as_bytes()).is_err(), "{text}");
+            assert!(ron::from_str::<Sample>(text).is_ok(), "ron reads {text}");
+        }
+        // Invalid RON.
+        for text in [
+            r#"(n: 1, s: "", map: {}, opt: None) x"#,
+            "\u{feff}(n: 1, s: \"\", map: {}, opt: None)",
+            r#"(n: 1, s: "unterminated, map: {}, opt: None)"#,
+            r#"(n: 1 s: "", map: {}, opt: None)"#,
+            r#"(n: 99999999999, s: "", map: {}, opt: None)"#,
+            r#"(n: 1, n: 2, s: "", map: {}, opt: None)"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: Foo(a: 1, "s"))"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: [a: 1])"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: {1, 2})"#,
+            r#"(s: "", map: {}, opt: None)"#,
+            &format!(
+                "(n: 1, s: \"\", map: {{}}, opt: None, deep: {}{})",
+                "[".repeat(200),
+                "]".repeat(200)
+            ),
+        ] {
+            assert!(both(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn tokens_split_across_buffer_refills_are_read_whole() {
+        // A reader that hands out one byte at a time.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some((&b, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                buf[0] = b;
+                self.0 = rest;
+                Ok(1)
+            }
+        }
+        let long = "ab\"#".repeat(40_000);
+        let text = format!(
+            "(n: 12345, s: r##\"{long}\"##, map: {{\"k\": New(\"{}\")}}, opt: Some(\"x\"), /* c */)",
+            "q\\\"".repeat(30_000)
+        );
+        let parsed: Sample = from_reader(Trickle(text.as_bytes())).unwrap();
+        assert_eq!(parsed.s, long);
+        assert_eq!(parsed.map["k"], Kind::New("q\"".repeat(30_000)));
+        assert_eq!(parsed, ron::from_str::<Sample>(&text).unwrap());
+    }
+}
