@@ -1,0 +1,734 @@
+//! The `accord` binary on temporary projects: exit codes, findings of every kind with the file
+//! named and advice given, `--json` output, stats, and check-layout.
+
+// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
+// test code too, and a panic is how they fail.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use accord::edit::Edit;
+use accord::model::CharRange;
+use accord::project::{Project, Workspace};
+
+use common::{AR, ZH, golden_project, sample_project};
+
+fn accord(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the accord binary runs")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 output")
+}
+
+fn validate_json(root: &Path) -> (i32, Value) {
+    let out = accord(&["validate", "--json", &root.to_string_lossy()], root);
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("--json output is not JSON ({e}): {}", stdout(&out)));
+    (code(&out), json)
+}
+
+/// Replaces the first `from` with `to` in a file of the project, checking it was there.
+fn edit_file(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {rel}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn zh_file() -> String {
+    format!("annotations/alice/{ZH}.ron")
+}
+
+#[test]
+fn validate_exits_0_on_a_clean_project() {
+    let dir = golden_project();
+    let out = accord(&["validate"], dir.path());
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("5 documents, 3 files, 19 annotations checked: no problems"),
+        "{text}"
+    );
+
+    let (exit, json) = validate_json(dir.path());
+    assert_eq!(exit, 0);
+    assert_eq!(json["documents"], 5);
+    assert_eq!(json["files_checked"], 3);
+    assert_eq!(json["annotations_checked"], 19);
+    assert_eq!(json["findings"], Value::Array(vec![]));
+
+    // A bare folder of text files is a project too.
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("a.txt"), "Astana\n").unwrap();
+    assert_eq!(code(&accord(&["validate", "."], plain.path())), 0);
+}
+
+/// One broken project per finding kind: what to break, the kind, the file the finding must
+/// name, and words of the advice it must give.
+struct Case {
+    name: &'static str,
+    breaks: fn(&Path),
+    kind: &'static str,
+    file: fn() -> String,
+    advice: &'static [&'static str],
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "unreadable annotation file",
+            breaks: |root| {
+                let path = root.join(zh_file());
+                let mut bytes = std::fs::read(&path).unwrap();
+                bytes.extend_from_slice(b"// caf\xe9\n");
+                std::fs::write(path, bytes).unwrap();
+            },
+            kind: "unreadable",
+            file: zh_file,
+            advice: &["UTF-8", "restore it from version control"],
+        },
+        Case {
+            name: "unreadable document",
+            breaks: |root| std::fs::remove_file(root.join(AR)).unwrap(),
+            kind: "unreadable",
+            file: || AR.to_owned(),
+            advice: &["cannot read", "accord.ron"],
+        },
+        Case {
+            name: "bad RON",
+            breaks: |root| edit_file(root, &zh_file(), "label: \"MONEY\",", "label: \"MONEY\""),
+            kind: "bad_ron",
+            file: zh_file,
+            advice: &["fix the file by hand or restore it from version control"],
+        },
+        Case {
+            name: "offsets out of range",
+            breaks: |root| {
+                edit_file(
+                    root,
+                    &zh_file(),
+                    "end: 618, text: \"20亿美元\"",
+                    "end: 9618, text: \"20亿美元\"",
+                )
+            },
+            kind: "bad_range",
+            file: zh_file,
+            advice: &[
+                "runs past the end",
+                "restore the document or fix the offsets",
+            ],
+        },
+        Case {
+            name: "fragment text differs from the document",
+            breaks: |root| edit_file(root, &zh_file(), "text: \"20亿美元\"", "text: \"30亿美元\""),
+            kind: "text_mismatch",
+            file: zh_file,
+            advice: &["30亿美元", "20亿美元", "restore the document"],
+        },
+        Case {
+            name: "document changed",
+            breaks: |root| {
+                let path = root.join(ZH);
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(path, format!("新的标题\n{text}")).unwrap();
+            },
+            kind: "document_changed",
+            file: zh_file,
+            advice: &[
+                ZH,
+                "changed since it was annotated",
+                "restore the original text or re-annotate",
+            ],
+        },
+        Case {
+            name: "unknown label",
+            breaks: |root| edit_file(root, &zh_file(), "label: \"DATE\",", "label: \"TIME\","),
+            kind: "unknown_label",
+            file: zh_file,
+            advice: &["\"TIME\"", "add the label to the schema or relabel"],
+        },
+        Case {
+            name: "unknown attribute",
+            breaks: |root| {
+                edit_file(
+                    root,
+                    &zh_file(),
+                    "\"status\": Enum(\"new\")",
+                    "\"mood\": Enum(\"new\")",
+                )
+            },
+            kind: "bad_attribute",
+            file: zh_file,
+            advice: &["\"mood\"", "remove it or add it to the label in the schema"],
+        },
+        Case {
+            name: "missing required attribute",
+            breaks: |root| edit_file(root, &zh_file(), "\"actors\": Refs([1, 3]), ", ""),
+            kind: "missing_required",
+            file: zh_file,
+            advice: &["\"actors\"", "fill it in"],
+        },
+        Case {
+            name: "duplicate id",
+            breaks: |root| edit_file(root, &zh_file(), "id: 5,", "id: 4,"),
+            kind: "duplicate_id",
+            file: zh_file,
+            advice: &["id 4", "give one of them"],
+        },
+        Case {
+            name: "dangling link",
+            breaks: |root| {
+                edit_file(
+                    root,
+                    &zh_file(),
+                    "from: 4,\n            to: 3,",
+                    "from: 4,\n            to: 99,",
+                )
+            },
+            kind: "dangling",
+            file: zh_file,
+            advice: &["#99", "restore the annotation"],
+        },
+        Case {
+            name: "dangling cross-document member",
+            breaks: |root| edit_file(root, "links/alice.ron", "annotation: 6)", "annotation: 66)"),
+            kind: "dangling",
+            file: || "links/alice.ron".to_owned(),
+            advice: &["#66", AR, "remove the member or restore"],
+        },
+        Case {
+            name: "path outside the project",
+            breaks: |root| {
+                edit_file(
+                    root,
+                    "accord.ron",
+                    "documents: [",
+                    "documents: [\n        (file: \"../x.txt\"),",
+                )
+            },
+            kind: "outside_project",
+            file: || "../x.txt".to_owned(),
+            advice: &["outside the project", "move the file into the project"],
+        },
+        Case {
+            name: "newer format",
+            breaks: |root| edit_file(root, &zh_file(), "format: 1,", "format: 7,"),
+            kind: "newer_format",
+            file: zh_file,
+            advice: &["format 7", "update Accord"],
+        },
+        Case {
+            name: "unknown relation",
+            breaks: |root| {
+                edit_file(
+                    root,
+                    &zh_file(),
+                    "kind: \"located_in\"",
+                    "kind: \"borders\"",
+                )
+            },
+            kind: "unknown_relation",
+            file: zh_file,
+            advice: &["\"borders\"", "add it to the schema"],
+        },
+        Case {
+            name: "annotation file of no document",
+            breaks: |root| {
+                std::fs::copy(
+                    root.join(zh_file()),
+                    root.join("annotations/alice/gone.txt.ron"),
+                )
+                .unwrap();
+            },
+            kind: "orphan_file",
+            file: || "annotations/alice/gone.txt.ron".to_owned(),
+            advice: &["add it to accord.ron or delete this file"],
+        },
+    ]
+}
+
+#[test]
+fn validate_exits_1_with_a_finding_that_names_the_file_and_says_what_to_do() {
+    for case in cases() {
+        let dir = golden_project();
+        (case.breaks)(dir.path());
+        let file = (case.file)();
+
+        let (exit, json) = validate_json(dir.path());
+        assert_eq!(exit, 1, "{}: {json:#}", case.name);
+        let findings = json["findings"].as_array().expect("findings array");
+        let finding = findings
+            .iter()
+            .find(|f| f["kind"] == case.kind && f["file"] == file.as_str())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {} finding for {file}: {json:#}",
+                    case.name, case.kind
+                )
+            });
+        let message = finding["message"].as_str().expect("message");
+        for words in case.advice {
+            assert!(
+                message.contains(words),
+                "{}: {words:?} not in {message:?}",
+                case.name
+            );
+        }
+        for f in findings {
+            for field in ["file", "kind", "message"] {
+                assert!(
+                    f[field].is_string(),
+                    "{}: finding without {field}: {f}",
+                    case.name
+                );
+            }
+        }
+
+        // The text output prints `file[:line[:column]]: message` and a summary.
+        let out = accord(&["validate", &dir.path().to_string_lossy()], dir.path());
+        assert_eq!(code(&out), 1, "{}", case.name);
+        let text = stdout(&out);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{file}:")) && l.contains(message)),
+            "{}: no line for {file}: {text}",
+            case.name
+        );
+        assert!(
+            text.trim_end().ends_with("problem") || text.trim_end().ends_with("problems"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn bad_ron_findings_carry_line_and_column() {
+    let dir = golden_project();
+    let line = 1 + std::fs::read_to_string(dir.path().join(zh_file()))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("label: \"MONEY\","))
+        .unwrap();
+    edit_file(
+        dir.path(),
+        &zh_file(),
+        "label: \"MONEY\",",
+        "label: \"MONEY\"",
+    );
+    let (_, json) = validate_json(dir.path());
+    let finding = &json["findings"][0];
+    assert_eq!(finding["kind"], "bad_ron");
+    // The parser notices the missing comma at the next field, one line down.
+    let (l, c) = (
+        finding["line"].as_u64().unwrap() as usize,
+        finding["column"].as_u64().unwrap(),
+    );
+    assert!(
+        l == line || l == line + 1,
+        "line {l}, the comma is missing on {line}: {finding}"
+    );
+    assert!(c >= 1);
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("not a valid annotation file: "),
+        "{message}"
+    );
+    assert!(message.contains("fix the file by hand"), "{message}");
+
+    let out = accord(&["validate"], dir.path());
+    let text = stdout(&out);
+    let line = text.lines().next().unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "{}:{l}:{c}: not a valid annotation file",
+            zh_file()
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        line.matches(ZH).count(),
+        1,
+        "the location is printed once: {line}"
+    );
+}
+
+#[test]
+fn members_of_an_unreadable_file_are_not_called_dangling() {
+    let dir = golden_project();
+    edit_file(
+        dir.path(),
+        &zh_file(),
+        "label: \"MONEY\",",
+        "label: \"MONEY\"",
+    );
+    let (_, json) = validate_json(dir.path());
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        1,
+        "only the broken file is reported: {json:#}"
+    );
+    // A member that is really missing is still reported.
+    edit_file(
+        dir.path(),
+        "links/alice.ron",
+        "annotation: 6)",
+        "annotation: 66)",
+    );
+    let (_, json) = validate_json(dir.path());
+    let dangling: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "dangling")
+        .collect();
+    assert_eq!(dangling.len(), 1, "{json:#}");
+    assert!(dangling[0]["message"].as_str().unwrap().contains("#66"));
+}
+
+#[test]
+fn findings_in_annotation_files_point_at_the_annotation_line() {
+    let dir = golden_project();
+    edit_file(
+        dir.path(),
+        &zh_file(),
+        "text: \"20亿美元\"",
+        "text: \"30亿美元\"",
+    );
+    let want = 1 + std::fs::read_to_string(dir.path().join(zh_file()))
+        .unwrap()
+        .lines()
+        .position(|l| l.trim() == "id: 7,")
+        .unwrap();
+    let (_, json) = validate_json(dir.path());
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "text_mismatch")
+        .unwrap();
+    assert_eq!(finding["line"].as_u64(), Some(want as u64), "{finding}");
+}
+
+/// Documents may live in sub-folders (`news/a.txt`); their annotation files are
+/// `annotations/<annotator>/news/a.txt.ron` and must be validated too.
+#[test]
+fn annotation_files_of_documents_in_sub_folders_are_validated() {
+    let dir = sample_project();
+    std::fs::create_dir(dir.path().join("news")).unwrap();
+    std::fs::write(
+        dir.path().join("news/astana.txt"),
+        "Talks in Astana on 25 August.\n",
+    )
+    .unwrap();
+    edit_file(
+        dir.path(),
+        "accord.ron",
+        "documents: [",
+        "documents: [\n        (file: \"news/astana.txt\"),",
+    );
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let news = ws.project.document_index("news/astana.txt").unwrap();
+    let add = Edit::Add {
+        label: "LOCATION".into(),
+        ranges: vec![CharRange::new(9, 15)],
+        attributes: BTreeMap::new(),
+    };
+    ws.apply(vec![(news, add)]).unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let (exit, json) = validate_json(dir.path());
+    assert_eq!(exit, 0, "{json:#}");
+    assert_eq!(json["files_checked"], 1);
+    assert_eq!(json["annotations_checked"], 1);
+
+    let rel = "annotations/alice/news/astana.txt.ron";
+    edit_file(dir.path(), rel, "text: \"Astana\"", "text: \"Almaty\"");
+    let (exit, json) = validate_json(dir.path());
+    assert_eq!(exit, 1);
+    assert_eq!(json["findings"][0]["file"], rel, "{json:#}");
+    assert_eq!(json["findings"][0]["kind"], "text_mismatch");
+}
+
+#[test]
+fn validate_exits_2_when_the_project_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-project");
+    let out = accord(&["validate", &missing.to_string_lossy()], dir.path());
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot open project folder") && err.contains("no-such-project"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pass the folder that holds"),
+        "what to do: {err}"
+    );
+    assert_eq!(
+        err.matches("No such file").count(),
+        1,
+        "the cause is printed once: {err}"
+    );
+    assert!(stdout(&out).is_empty());
+
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "x").unwrap();
+    let out = accord(&["validate", &file.to_string_lossy()], dir.path());
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("not a folder"), "{}", stderr(&out));
+
+    let project = sample_project();
+    edit_file(
+        project.path(),
+        "accord.ron",
+        "name: \"Kazakhstan",
+        "name: Kazakhstan",
+    );
+    let out = accord(
+        &["validate", "--json", &project.path().to_string_lossy()],
+        project.path(),
+    );
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("accord.ron:") && err.contains("not a valid project file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fix it by hand or restore it from version control"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty(), "no half JSON on stdout");
+
+    let out = accord(
+        &["stats", &project.path().to_string_lossy()],
+        project.path(),
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("accord.ron"));
+}
+
+#[test]
+fn validate_reports_every_finding_of_a_badly_broken_project() {
+    let dir = golden_project();
+    for case in cases() {
+        if ["bad RON", "newer format", "unreadable annotation file"].contains(&case.name) {
+            continue; // these hide the rest of the file
+        }
+        (case.breaks)(dir.path());
+    }
+    let (exit, json) = validate_json(dir.path());
+    assert_eq!(exit, 1);
+    let kinds: std::collections::BTreeSet<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "unreadable",
+        "bad_range",
+        "text_mismatch",
+        "document_changed",
+        "unknown_label",
+        "bad_attribute",
+        "missing_required",
+        "duplicate_id",
+        "dangling",
+        "outside_project",
+        "unknown_relation",
+        "orphan_file",
+    ] {
+        assert!(kinds.contains(kind), "{kind} missing from {kinds:?}");
+    }
+}
+
+/// alice: the golden files (zh 9, ar 10); bob: two annotations on the Chinese statement.
+fn stats_project() -> tempfile::TempDir {
+    let dir = golden_project();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "bob");
+    let zh = ws.project.document_index(ZH).unwrap();
+    let add = |label: &str, start, end| Edit::Add {
+        label: label.into(),
+        ranges: vec![CharRange::new(start, end)],
+        attributes: BTreeMap::new(),
+    };
+    ws.apply(vec![(zh, add("MONEY", 613, 618)), (zh, add("ORG", 0, 7))])
+        .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    dir
+}
+
+#[test]
+fn stats_counts_per_label_layer_annotator_and_document() {
+    let dir = stats_project();
+    let out = accord(
+        &["stats", "--json", &dir.path().to_string_lossy()],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["documents"], 5);
+    assert_eq!(json["annotations"], 21);
+    let chars: u64 = common::sample_documents()
+        .iter()
+        .map(|d| d.len_chars() as u64)
+        .sum();
+    assert_eq!(json["chars"], chars);
+    let expect = |key: &str, pairs: &[(&str, u64)]| {
+        let want: serde_json::Map<String, Value> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+            .collect();
+        assert_eq!(json[key], Value::Object(want), "{key}");
+    };
+    expect(
+        "per_label",
+        &[
+            ("COMMITMENT", 2),
+            ("COUNTRY", 4),
+            ("DATE", 4),
+            ("EVENT", 1),
+            ("LOCATION", 2),
+            ("MONEY", 3),
+            ("ORG", 1),
+            ("PERSON", 4),
+        ],
+    );
+    expect("per_layer", &[("commitment", 2), ("entity", 19)]);
+    expect("per_annotator", &[("alice", 19), ("bob", 2)]);
+    let per_doc: BTreeMap<&str, u64> = json["per_document"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap(),
+                d["annotations"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(per_doc[ZH], 11);
+    assert_eq!(per_doc[AR], 10);
+    assert_eq!(per_doc.values().sum::<u64>(), 21);
+    let zh = json["per_document"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == ZH)
+        .unwrap();
+    assert_eq!(zh["language"], "zh");
+    assert_eq!(zh["chars"], 2048);
+
+    let out = accord(&["stats", &dir.path().to_string_lossy()], dir.path());
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("5 documents") && text.contains("21 annotations"),
+        "{text}"
+    );
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} not in {text}"))
+            .to_owned()
+    };
+    assert!(line("MONEY").trim_end().ends_with(" 3"), "{text}");
+    assert!(line("bob").trim_end().ends_with(" 2"), "{text}");
+    assert!(line("commitment").trim_end().ends_with(" 2"), "{text}");
+    assert!(
+        line(ZH).contains("2048 chars") && line(ZH).trim_end().ends_with("11 annotations"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stats_lists_files_it_could_not_count() {
+    let dir = stats_project();
+    edit_file(
+        dir.path(),
+        &format!("annotations/bob/{ZH}.ron"),
+        "format: 1,",
+        "format: 9,",
+    );
+    let out = accord(
+        &["stats", "--json", &dir.path().to_string_lossy()],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 0);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["annotations"], 19);
+    let unreadable = json["unreadable_files"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1);
+    assert!(
+        unreadable[0].as_str().unwrap().contains("update Accord"),
+        "{unreadable:?}"
+    );
+}
+
+#[test]
+fn check_layout_round_trips_every_sample_char_at_three_widths() {
+    let paths = common::sample_paths();
+    let args: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    for width in ["300", "500", "900"] {
+        let mut all = vec!["check-layout", "--width", width];
+        all.extend(args.iter().map(String::as_str));
+        let out = accord(&all, Path::new(env!("CARGO_MANIFEST_DIR")));
+        let text = stdout(&out);
+        assert_eq!(code(&out), 0, "width {width}:\n{text}{}", stderr(&out));
+        for path in &args {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(path.as_str()))
+                .unwrap_or_else(|| panic!("{path} not in {text}"));
+            let counts = line
+                .split(": ")
+                .nth(1)
+                .and_then(|r| r.split(" chars round-trip").next())
+                .unwrap_or_else(|| panic!("{line}"));
+            let (passed, checked) = counts.split_once('/').unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(passed, checked, "width {width}: {line}");
+            assert!(checked.parse::<usize>().unwrap() > 500, "{line}");
+        }
+    }
+}
+
+#[test]
+fn check_layout_says_why_a_file_cannot_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"caf\xe9").unwrap();
+    let out = accord(&["check-layout", "bad.txt"], dir.path());
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("bad.txt") && text.contains("not valid UTF-8") && text.contains("convert it"),
+        "{text}"
+    );
+}

@@ -1,0 +1,642 @@
+//! Bad input gets a typed error that names the file and says what to do, the rest of the
+//! project keeps working, and no file is changed by opening, editing or saving around it.
+
+// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
+// test code too, and a panic is how they fail.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use accord::edit::Edit;
+use accord::model::{CharRange, Document, DocumentError};
+use accord::project::{Project, StoreStatus, Workspace, WorkspaceError};
+use accord::store::{AnnotationFile, StoreError};
+
+use common::{folder_bytes, sample_project};
+
+const ZH: &str = "kz-tj-joint-statement.zh.txt";
+const AR: &str = "tj-kz-talks-astana.ar.txt";
+
+fn write(path: &Path, bytes: &[u8]) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A project file listing `files` (paths as written), default schema.
+fn project_file(files: &[&str]) -> String {
+    let entries: Vec<String> = files.iter().map(|f| format!("(file: {f:?})")).collect();
+    format!(
+        "(format: 1, name: \"bad\", documents: [{}])\n",
+        entries.join(", ")
+    )
+}
+
+fn add_event(range: CharRange) -> Edit {
+    Edit::Add {
+        label: "EVENT".into(),
+        ranges: vec![range],
+        attributes: BTreeMap::new(),
+    }
+}
+
+/// Every file that existed `before` still has the same bytes (files saved for documents that
+/// are fine may have been added).
+fn assert_kept(before: &BTreeMap<PathBuf, Vec<u8>>, root: &Path) {
+    let after = folder_bytes(root);
+    for (path, bytes) in before {
+        assert_eq!(
+            after.get(path),
+            Some(bytes),
+            "{} changed or vanished",
+            path.display()
+        );
+    }
+}
+
+/// Annotates the first two sample documents as `alice` and saves; returns the annotation paths.
+fn annotated_sample_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = sample_project();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let zh = ws.project.document_index(ZH).unwrap();
+    let ar = ws.project.document_index(AR).unwrap();
+    ws.apply(vec![
+        (zh, add_event(CharRange::new(0, 5))),
+        (ar, add_event(CharRange::new(0, 8))),
+    ])
+    .unwrap();
+    ws.apply(vec![(zh, add_event(CharRange::new(10, 14)))])
+        .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let zh_path = ws.project.annotation_path("alice", ZH);
+    let ar_path = ws.project.annotation_path("alice", AR);
+    assert!(zh_path.is_file() && ar_path.is_file());
+    (dir, zh_path, ar_path)
+}
+
+/// Opens the project as `alice`, tries an edit and a save on every document, runs validate and
+/// stats: returns the workspace. The caller checks files did not change.
+fn exercise(root: &Path) -> Workspace {
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    for d in 0..ws.len() {
+        if ws.apply(vec![(d, add_event(CharRange::new(1, 2)))]).is_ok() {
+            ws.undo().unwrap();
+        }
+        let _ = ws.save(d);
+    }
+    let _ = ws.save_all();
+    let _ = accord::validate::validate(root);
+    let _ = accord::stats::stats(root);
+    ws
+}
+
+#[test]
+fn non_utf8_document_names_the_first_bad_byte() {
+    let err = Document::from_bytes("latin1.txt", b"Caf\xe9 au lait".to_vec()).unwrap_err();
+    assert!(
+        matches!(err, DocumentError::NotUtf8 { byte_offset: 3, .. }),
+        "{err:?}"
+    );
+    // The offset counts the BOM: it is an offset in the file the user will open in a hex editor.
+    let err = Document::from_bytes("bom.txt", b"\xEF\xBB\xBFab\xff".to_vec()).unwrap_err();
+    assert!(
+        matches!(err, DocumentError::NotUtf8 { byte_offset: 5, .. }),
+        "{err:?}"
+    );
+    // A truncated multi-byte char at the very end.
+    let mut bytes = "Қазақ".as_bytes().to_vec();
+    bytes.pop();
+    let err = Document::from_bytes("cut.txt", bytes).unwrap_err();
+    assert!(
+        matches!(err, DocumentError::NotUtf8 { byte_offset: 8, .. }),
+        "{err:?}"
+    );
+
+    let dir = sample_project();
+    write(
+        &dir.path().join("cp1256.ar.txt"),
+        b"\xe3\xd1\xcd\xc8\xc7 windows-1256",
+    );
+    write(
+        &dir.path().join("accord.ron"),
+        project_file(&[ZH, "cp1256.ar.txt"]).as_bytes(),
+    );
+    let before = folder_bytes(dir.path());
+    let project = Project::open(dir.path()).unwrap();
+    let err = project.documents[1].document.as_ref().unwrap_err();
+    assert!(
+        matches!(err, DocumentError::NotUtf8 { byte_offset: 0, .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("cp1256.ar.txt"), "{message}");
+    assert!(
+        message.contains("not valid UTF-8") && message.contains("convert it to UTF-8"),
+        "{message}"
+    );
+    assert!(
+        project.documents[0].doc().is_some(),
+        "the other document still opens"
+    );
+
+    let ws = exercise(dir.path());
+    assert!(matches!(ws.doc_state(1).status, StoreStatus::NoDocument(_)));
+    assert_eq!(ws.doc_state(0).status, StoreStatus::Editable);
+    assert_kept(&before, dir.path());
+    assert!(
+        !ws.project
+            .annotation_path("alice", "cp1256.ar.txt")
+            .exists()
+    );
+}
+
+#[test]
+fn binary_and_empty_documents_are_refused_and_the_rest_opens() {
+    let err = Document::from_bytes("a.zip", b"PK\x03\x04\x00\x00".to_vec()).unwrap_err();
+    assert!(
+        matches!(err, DocumentError::Binary { byte_offset: 4, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("a.zip") && err.to_string().contains("binary"),
+        "{err}"
+    );
+    // UTF-16 is "binary" too (it is full of NUL bytes), and says so rather than "not UTF-8".
+    let utf16: Vec<u8> = "hi".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    assert!(matches!(
+        Document::from_bytes("u16.txt", utf16),
+        Err(DocumentError::Binary { byte_offset: 1, .. })
+    ));
+    assert!(matches!(
+        Document::from_bytes("e.txt", vec![]),
+        Err(DocumentError::Empty { .. })
+    ));
+    assert!(matches!(
+        Document::from_bytes("e.txt", b"\xEF\xBB\xBF".to_vec()),
+        Err(DocumentError::Empty { .. })
+    ));
+
+    let dir = sample_project();
+    write(
+        &dir.path().join("image.txt"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    );
+    write(&dir.path().join("empty.txt"), b"");
+    write(
+        &dir.path().join("accord.ron"),
+        project_file(&["image.txt", "empty.txt", AR]).as_bytes(),
+    );
+    let before = folder_bytes(dir.path());
+    let project = Project::open(dir.path()).unwrap();
+    let binary = project.documents[0].document.as_ref().unwrap_err();
+    assert!(
+        matches!(binary, DocumentError::Binary { byte_offset: 8, .. }),
+        "{binary:?}"
+    );
+    let empty = project.documents[1].document.as_ref().unwrap_err();
+    assert!(matches!(empty, DocumentError::Empty { .. }), "{empty:?}");
+    assert!(
+        empty.to_string().contains("empty.txt")
+            && empty.to_string().contains("nothing to annotate"),
+        "{empty}"
+    );
+
+    let mut ws = exercise(dir.path());
+    assert!(matches!(
+        ws.apply(vec![(0, add_event(CharRange::new(0, 1)))]),
+        Err(WorkspaceError::Locked { .. })
+    ));
+    ws.apply(vec![(2, add_event(CharRange::new(0, 3)))])
+        .expect("the good document is editable");
+    assert_kept(&before, dir.path());
+    assert!(!ws.project.annotation_path("alice", "image.txt").exists());
+    assert!(!ws.project.annotation_path("alice", "empty.txt").exists());
+}
+
+/// Corrupts line `line` of an annotation file by replacing `from` with `to` there.
+fn corrupt_line(path: &Path, line: usize, from: &str, to: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    let at = lines[line - 1]
+        .find(from)
+        .unwrap_or_else(|| panic!("{from:?} not on line {line}: {:?}", lines[line - 1]));
+    let column = lines[line - 1][..at].chars().count() + 1;
+    lines[line - 1] = lines[line - 1].replacen(from, to, 1);
+    std::fs::write(path, lines.join("\n")).unwrap();
+    (line, column)
+}
+
+fn line_of(path: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    1 + text
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in {text}"))
+}
+
+#[test]
+fn corrupt_annotation_file_gives_line_and_column_and_is_never_overwritten() {
+    let (dir, zh_path, ar_path) = annotated_sample_project();
+    // A label whose opening quote was deleted: `label: EVENT",`.
+    let line = line_of(&zh_path, "label: \"EVENT\"");
+    let (line, column) = corrupt_line(&zh_path, line, "\"EVENT\"", "EVENT\"");
+    let err = AnnotationFile::load(&zh_path).unwrap_err();
+    let StoreError::Parse {
+        path,
+        line: l,
+        column: c,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(path, &zh_path);
+    assert_eq!(*l, line, "{err}");
+    assert!(
+        *c >= column && *c <= column + 6,
+        "column {c}, the error starts at {column}: {err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains(&format!("{ZH}.ron:{line}:")), "{message}");
+    assert!(
+        message.contains("restore it from version control"),
+        "{message}"
+    );
+
+    // A missing colon on a line full of Arabic.
+    let text = std::fs::read_to_string(&ar_path).unwrap();
+    let arabic_line = line_of(&ar_path, "text: \"");
+    let broken = text.replacen("text: \"", "text \"", 1);
+    std::fs::write(&ar_path, &broken).unwrap();
+    let err = AnnotationFile::load(&ar_path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::Parse { line, .. } if line == arabic_line),
+        "{err:?}"
+    );
+
+    let before = folder_bytes(dir.path());
+    let mut ws = exercise(dir.path());
+    let zh = ws.project.document_index(ZH).unwrap();
+    let StoreStatus::Locked(reason) = &ws.doc_state(zh).status else {
+        panic!("{:?}", ws.doc_state(zh).status)
+    };
+    assert!(
+        reason.contains(&format!("{ZH}.ron")) && reason.contains("Nothing will be written"),
+        "{reason}"
+    );
+    assert!(matches!(
+        ws.apply(vec![(zh, add_event(CharRange::new(0, 1)))]),
+        Err(WorkspaceError::Locked { .. })
+    ));
+    assert_kept(&before, dir.path());
+}
+
+#[test]
+fn newer_and_unknown_formats_are_refused_and_kept() {
+    let (dir, zh_path, ar_path) = annotated_sample_project();
+    let text = std::fs::read_to_string(&zh_path).unwrap();
+    assert!(text.contains("format: 1,"));
+    // A newer Accord may add fields this one does not know: still "newer", not "corrupt".
+    let newer = text.replacen("format: 1,", "format: 2,\n    colour_scheme: Dark,", 1);
+    std::fs::write(&zh_path, &newer).unwrap();
+    let err = AnnotationFile::load(&zh_path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerFormat {
+                found: 2,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("update Accord") && err.to_string().contains(ZH),
+        "{err}"
+    );
+
+    std::fs::write(
+        &ar_path,
+        std::fs::read_to_string(&ar_path)
+            .unwrap()
+            .replacen("format: 1,", "format: 0,", 1),
+    )
+    .unwrap();
+    assert!(matches!(
+        AnnotationFile::load(&ar_path),
+        Err(StoreError::UnknownFormat { found: 0, .. })
+    ));
+
+    let before = folder_bytes(dir.path());
+    let ws = exercise(dir.path());
+    for doc in [ZH, AR] {
+        let d = ws.project.document_index(doc).unwrap();
+        assert!(
+            matches!(ws.doc_state(d).status, StoreStatus::Locked(_)),
+            "{doc}: {:?}",
+            ws.doc_state(d).status
+        );
+    }
+    assert_kept(&before, dir.path());
+}
+
+#[test]
+fn duplicate_ids_and_non_utf8_annotation_files_lock_the_document() {
+    let (dir, zh_path, ar_path) = annotated_sample_project();
+    let text = std::fs::read_to_string(&zh_path).unwrap();
+    assert!(text.contains("id: 2,"), "{text}");
+    let dup = text.replacen("id: 2,", "id: 1,", 1);
+    std::fs::write(&zh_path, &dup).unwrap();
+    let err = AnnotationFile::load(&zh_path)
+        .unwrap()
+        .into_store(&zh_path)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::DuplicateId { id: 1, .. }),
+        "{err:?}"
+    );
+    let mut bytes = std::fs::read(&ar_path).unwrap();
+    bytes.extend_from_slice(b"// \xff\n");
+    std::fs::write(&ar_path, &bytes).unwrap();
+    assert!(matches!(
+        AnnotationFile::load(&ar_path),
+        Err(StoreError::Io { action: "read", .. })
+    ));
+
+    let before = folder_bytes(dir.path());
+    let ws = exercise(dir.path());
+    for doc in [ZH, AR] {
+        let d = ws.project.document_index(doc).unwrap();
+        assert!(
+            matches!(ws.doc_state(d).status, StoreStatus::Locked(_)),
+            "{doc}"
+        );
+    }
+    assert_kept(&before, dir.path());
+}
+
+#[test]
+fn a_document_edited_after_annotation_opens_read_only() {
+    let (dir, zh_path, ar_path) = annotated_sample_project();
+    let doc_path = dir.path().join(ZH);
+    let mut text = std::fs::read_to_string(&doc_path).unwrap();
+    text.insert_str(0, "新标题\n");
+    std::fs::write(&doc_path, text).unwrap();
+
+    let before = folder_bytes(dir.path());
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let zh = ws.project.document_index(ZH).unwrap();
+    let ar = ws.project.document_index(AR).unwrap();
+    let StoreStatus::Locked(reason) = ws.doc_state(zh).status.clone() else {
+        panic!("{:?}", ws.doc_state(zh).status)
+    };
+    assert!(
+        reason.contains(ZH) && reason.contains("changed since it was annotated"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("restore the original") && reason.contains("accord validate"),
+        "{reason}"
+    );
+    assert_eq!(ws.store(zh).len(), 2, "the annotations are still shown");
+    let err = ws
+        .apply(vec![(zh, add_event(CharRange::new(0, 1)))])
+        .unwrap_err();
+    assert!(
+        matches!(&err, WorkspaceError::Locked { document, .. } if document == ZH),
+        "{err}"
+    );
+    // A step touching the locked and a good document is refused as a whole.
+    let good_before = common::snapshot(ws.store(ar));
+    assert!(
+        ws.apply(vec![
+            (ar, add_event(CharRange::new(20, 25))),
+            (zh, add_event(CharRange::new(0, 1)))
+        ])
+        .is_err()
+    );
+    assert_eq!(
+        common::snapshot(ws.store(ar)).annotations,
+        good_before.annotations
+    );
+    ws.save(zh).unwrap();
+    assert_eq!(
+        folder_bytes(dir.path()),
+        before,
+        "save() wrote a locked document's annotations"
+    );
+
+    // The other document works and saves.
+    ws.apply(vec![(ar, add_event(CharRange::new(20, 25)))])
+        .unwrap();
+    let saved: Vec<usize> = ws
+        .save_all()
+        .into_iter()
+        .map(|(d, r)| {
+            r.unwrap();
+            d
+        })
+        .collect();
+    assert_eq!(saved, vec![ar]);
+    assert_eq!(
+        std::fs::read(&zh_path).unwrap(),
+        before[Path::new("annotations/alice")
+            .join(format!("{ZH}.ron"))
+            .as_path()]
+    );
+    assert_ne!(
+        std::fs::read(&ar_path).unwrap(),
+        before[Path::new("annotations/alice")
+            .join(format!("{AR}.ron"))
+            .as_path()]
+    );
+}
+
+#[test]
+fn documents_outside_the_project_are_refused_and_the_rest_works() {
+    let dir = sample_project();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("x.txt");
+    write(&secret, "outside text\n".as_bytes());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(
+        &dir.path().join("sub/inside.txt"),
+        "inside a sub-folder\n".as_bytes(),
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, dir.path().join("link.txt")).unwrap();
+    let absolute = secret.to_string_lossy().into_owned();
+    let mut files = vec![
+        "../x.txt",
+        absolute.as_str(),
+        "sub/../../x.txt",
+        ZH,
+        "sub/inside.txt",
+    ];
+    if cfg!(unix) {
+        files.push("link.txt");
+    }
+    write(
+        &dir.path().join("accord.ron"),
+        project_file(&files).as_bytes(),
+    );
+    let before = folder_bytes(dir.path());
+    let outside_before = folder_bytes(outside.path());
+
+    let project = Project::open(dir.path()).unwrap();
+    for (i, file) in files.iter().enumerate() {
+        let slot = &project.documents[i];
+        if [ZH, "sub/inside.txt"].contains(file) {
+            assert!(slot.doc().is_some(), "{file}: {:?}", slot.document);
+            continue;
+        }
+        let err = slot.document.as_ref().unwrap_err();
+        assert!(
+            matches!(err, DocumentError::OutsideProject { .. }),
+            "{file}: {err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains(file) && message.contains("outside the project"),
+            "{message}"
+        );
+        assert!(
+            message.contains("move the file into the project"),
+            "{message}"
+        );
+    }
+
+    let mut ws = exercise(dir.path());
+    let zh = ws.project.document_index(ZH).unwrap();
+    let inside = ws.project.document_index("sub/inside.txt").unwrap();
+    assert!(matches!(
+        ws.apply(vec![(0, add_event(CharRange::new(0, 1)))]),
+        Err(WorkspaceError::Locked { .. })
+    ));
+    assert_kept(&before, dir.path());
+    let written: Vec<PathBuf> = folder_bytes(&dir.path().join("annotations/alice"))
+        .into_keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    assert_eq!(
+        written.len(),
+        2,
+        "only the two good documents get annotation files: {written:?}"
+    );
+    assert_eq!(
+        folder_bytes(outside.path()),
+        outside_before,
+        "nothing is written outside the project"
+    );
+
+    ws.apply(vec![
+        (zh, add_event(CharRange::new(0, 5))),
+        (inside, add_event(CharRange::new(0, 6))),
+    ])
+    .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let reopened = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    assert_eq!(reopened.store(zh).len(), 1);
+    assert_eq!(reopened.store(inside).len(), 1);
+    assert_eq!(folder_bytes(outside.path()), outside_before);
+    let report = accord::validate::validate(dir.path()).unwrap();
+    let outside_findings = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == accord::validate::FindingKind::OutsideProject)
+        .count();
+    assert_eq!(outside_findings, files.len() - 2, "{:#?}", report.findings);
+}
+
+#[test]
+fn a_failed_save_keeps_the_old_file_reports_the_error_and_can_be_retried() {
+    let (dir, zh_path, _) = annotated_sample_project();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let zh = ws.project.document_index(ZH).unwrap();
+    ws.apply(vec![(zh, add_event(CharRange::new(20, 24)))])
+        .unwrap();
+    assert!(ws.doc_state(zh).is_dirty());
+
+    // Root ignores permissions, so block the write with what stops root too: a non-empty
+    // folder where the file goes (rename cannot replace it).
+    let old = std::fs::read(&zh_path).unwrap();
+    std::fs::remove_file(&zh_path).unwrap();
+    std::fs::create_dir(&zh_path).unwrap();
+    write(&zh_path.join("keep.txt"), &old);
+    let annotator_dir = zh_path.parent().unwrap().to_path_buf();
+    let before = folder_bytes(&annotator_dir);
+
+    let err = ws.save(zh).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Io { action: "write", path, .. } if path == &zh_path),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("cannot write") && err.to_string().contains(&format!("{ZH}.ron")),
+        "{err}"
+    );
+    assert!(ws.doc_state(zh).is_dirty(), "the edits are still unsaved");
+    let results = ws.save_all();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].1.is_err());
+    assert_eq!(
+        folder_bytes(&annotator_dir),
+        before,
+        "a failed save changed files or left a temporary file"
+    );
+
+    std::fs::remove_dir_all(&zh_path).unwrap();
+    ws.save(zh).unwrap();
+    assert!(!ws.doc_state(zh).is_dirty());
+    let reloaded = AnnotationFile::load(&zh_path).unwrap();
+    assert_eq!(reloaded.annotations.len(), 3);
+}
+
+/// Without root, a read-only annotations folder is the everyday failure: the old file stays.
+#[cfg(unix)]
+#[test]
+fn a_save_into_a_read_only_folder_keeps_the_old_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, zh_path, _) = annotated_sample_project();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let zh = ws.project.document_index(ZH).unwrap();
+    ws.apply(vec![(zh, add_event(CharRange::new(20, 24)))])
+        .unwrap();
+    let folder = zh_path.parent().unwrap();
+    let old = std::fs::read(&zh_path).unwrap();
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = folder.join("probe");
+    if std::fs::write(&probe, b"").is_ok() {
+        // Root (or CAP_DAC_OVERRIDE): permissions do not stop writes; the test above covers it.
+        std::fs::remove_file(&probe).unwrap();
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        return;
+    }
+    let result = ws.save(zh);
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(
+        matches!(
+            result,
+            Err(StoreError::Io {
+                action: "write",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(std::fs::read(&zh_path).unwrap(), old);
+    assert_eq!(
+        std::fs::read_dir(folder).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}
