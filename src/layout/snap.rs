@@ -74,16 +74,22 @@ mod tests {
     #[test]
     fn words_widen_and_spaces_trim() {
         assert_eq!(
-            snapped("Токаев и Рахмон подписали", 2, 9),
+            snapped("Токаев и Рахмон подписали", 2, 11),
             "Токаев и Рахмон"
         );
-        assert_eq!(snapped("Токаев и Рахмон", 6, 9), "и Рахмон");
+        assert_eq!(snapped("Токаев и Рахмон подписали", 2, 9), "Токаев и");
+        assert_eq!(snapped("Токаев и Рахмон", 6, 10), "и Рахмон");
         assert_eq!(snapped("trade to 2 billion", 9, 12), "2 billion");
     }
 
     #[test]
     fn chinese_does_not_widen() {
-        assert_eq!(snapped("将双边贸易额增至20亿美元", 2, 4), "双边");
+        assert_eq!(snapped("将双边贸易额增至20亿美元", 1, 3), "双边");
+        assert_eq!(
+            snapped("将双边贸易额增至20亿美元", 9, 11),
+            "20亿",
+            "digits form one word"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod text_view;
 use std::path::{Path, PathBuf};
 
 pub use app::{AccordApp, Action, Settings};
-pub use text_view::{DocView, TextEngine, ViewEvent, ViewInput, text_line};
+pub use text_view::{DocView, TextEngine, ViewEvent, ViewInput, text_block, text_line};
 
 const SETTINGS_KEY: &str = "accord-settings";
 

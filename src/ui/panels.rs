@@ -9,7 +9,7 @@ use crate::project::StoreStatus;
 use crate::schema::{AttributeDef, AttributeKind, Layer};
 
 use super::app::{AccordApp, Action};
-use super::text_view::{label_color, text_line};
+use super::text_view::{label_color, text_block, text_line};
 
 impl AccordApp {
     pub(crate) fn left_panel_ui(&mut self, ui: &mut Ui) {
@@ -215,7 +215,7 @@ impl AccordApp {
                                 edits.push(Edit::RemoveFragment { id, index });
                             }
                         });
-                        text_line(ui, &mut self.engine, &f.text, 16.0);
+                        text_block(ui, &mut self.engine, &f.text, 16.0);
                     }
                     if let Some(label) = schema.label(&ann.label)
                         && !label.attributes.is_empty()

@@ -31,7 +31,8 @@ pub struct TextEngine {
     pub fonts: FontSet,
     /// Rasterised glyphs.
     pub atlas: GlyphAtlas,
-    lines: HashMap<(String, u32, u32), CachedLine>,
+    /// Small texts by (text, size, scale, wrap width or 0).
+    lines: HashMap<(String, u32, u32, u32), CachedLine>,
     tick: u64,
 }
 
@@ -613,17 +614,43 @@ fn selection_stroke(dark: bool) -> Color32 {
 /// (never an egui label, which would show Arabic in the wrong order). Clipped to the space
 /// available; right-to-left text keeps its start (right end) in view.
 pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) -> Response {
+    small_text(ui, engine, text, size, None)
+}
+
+/// Like [`text_line`], but wrapped to the available width (for longer spans in side panels).
+pub fn text_block(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) -> Response {
+    let width = ui.available_width().max(40.0).floor();
+    small_text(ui, engine, text, size, Some(width))
+}
+
+fn small_text(
+    ui: &mut Ui,
+    engine: &mut TextEngine,
+    text: &str,
+    size: f32,
+    wrap: Option<f32>,
+) -> Response {
     let scale = ui.ctx().pixels_per_point();
     let color = ui.visuals().text_color();
     engine.tick += 1;
     let tick = engine.tick;
-    let key = (text.to_owned(), size.to_bits(), scale.to_bits());
+    let key = (
+        text.to_owned(),
+        size.to_bits(),
+        scale.to_bits(),
+        wrap.map_or(0, f32::to_bits),
+    );
     if !engine.lines.contains_key(&key) {
         let style = TextStyle {
             font_size: size,
             line_height: 1.35,
         };
-        let layout = ParagraphLayout::single_line(&mut engine.fonts, text, &style, scale);
+        let layout = match wrap {
+            None => ParagraphLayout::single_line(&mut engine.fonts, text, &style, scale),
+            Some(width) => {
+                ParagraphLayout::new(&mut engine.fonts, text, &style, width, scale, None, None)
+            }
+        };
         if engine.lines.len() >= LINE_CACHE {
             let oldest = engine
                 .lines
@@ -650,7 +677,10 @@ pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) ->
         return ui.allocate_response(Vec2::ZERO, Sense::hover());
     };
     line.last_used = tick;
-    let natural = vec2(line.layout.content_width(), line.layout.height());
+    let natural = match wrap {
+        None => vec2(line.layout.content_width(), line.layout.height()),
+        Some(width) => vec2(width, line.layout.height()),
+    };
     let width = natural.x.min(ui.available_width().max(0.0));
     let (rect, response) = ui.allocate_exact_size(vec2(width, natural.y), Sense::click());
     if ui.is_rect_visible(rect) {
@@ -667,7 +697,8 @@ pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) ->
             line.atlas_generation = atlas.generation();
             line.color = color;
         }
-        let rtl = line.layout.direction() == Direction::Rtl;
+        // A wrapped block is aligned by the layout itself; a clipped line keeps its start.
+        let rtl = wrap.is_none() && line.layout.direction() == Direction::Rtl;
         let x = if rtl {
             rect.right() - natural.x
         } else {
