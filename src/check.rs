@@ -174,7 +174,13 @@ pub fn annotation_problems<'a>(
         }
     }
     for def in &label.attributes {
-        if def.required && !ann.attributes.contains_key(&def.name) {
+        let empty = match ann.attributes.get(&def.name) {
+            None => true,
+            Some(AttributeValue::Refs(ids)) => ids.is_empty(),
+            Some(AttributeValue::Text(t)) => t.trim().is_empty(),
+            Some(_) => false,
+        };
+        if def.required && empty {
             problems.push(Problem::MissingRequired(def.name.clone()));
         }
     }
@@ -211,6 +217,10 @@ fn value_problems<'a>(
         (AttributeKind::SpanRef { labels, many, .. }, AttributeValue::Refs(ids)) => {
             if !many && ids.len() > 1 {
                 problems.push(wrong("a single span reference".into()));
+            }
+            let mut seen = std::collections::HashSet::new();
+            if ids.iter().any(|id| !seen.insert(*id)) {
+                problems.push(wrong("each span reference once".into()));
             }
             for &target in ids {
                 match label_of(target).filter(|_| target != own_id) {
@@ -282,5 +292,53 @@ pub fn describe_kind(kind: &AttributeKind) -> String {
             text_allowed: true, ..
         } => "span references or text".into(),
         AttributeKind::SpanRef { .. } => "span references".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{Fragment, Review, Timestamp};
+
+    fn commitment(attributes: BTreeMap<String, AttributeValue>) -> Annotation {
+        Annotation {
+            id: AnnotationId(9),
+            label: "COMMITMENT".into(),
+            fragments: vec![Fragment {
+                start: 0,
+                end: 3,
+                text: "abc".into(),
+            }],
+            attributes,
+            note: String::new(),
+            review: Review::default(),
+            author: "t".into(),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+        }
+    }
+
+    #[test]
+    fn empty_references_do_not_fill_a_required_attribute_and_repeats_are_refused() {
+        let schema = Schema::default_schema();
+        let label_of = |id: AnnotationId| (id.0 == 1).then_some("COUNTRY");
+        let mut attrs = BTreeMap::new();
+        attrs.insert("kind".into(), AttributeValue::Enum("pledge".into()));
+        attrs.insert("actors".into(), AttributeValue::Refs(vec![]));
+        let problems = annotation_problems(&commitment(attrs.clone()), None, &schema, label_of);
+        assert_eq!(problems, vec![Problem::MissingRequired("actors".into())]);
+
+        attrs.insert(
+            "actors".into(),
+            AttributeValue::Refs(vec![AnnotationId(1), AnnotationId(1)]),
+        );
+        let problems = annotation_problems(&commitment(attrs), None, &schema, label_of);
+        assert!(
+            matches!(problems.as_slice(), [Problem::WrongType { expected, .. }] if expected.contains("once")),
+            "{problems:?}"
+        );
+        assert!(problems[0].blocks_edit());
     }
 }

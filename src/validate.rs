@@ -51,6 +51,8 @@ pub enum FindingKind {
     MissingRequired,
     /// Two annotations or links share an id, or `next_id` would reuse one.
     DuplicateId,
+    /// The project file lists a document twice.
+    DuplicateDocument,
     /// A link or reference to an annotation that does not exist.
     Dangling,
     /// A relation or group kind not in the schema.
@@ -173,6 +175,7 @@ impl Validator<'_> {
                 DocumentError::Binary { .. } => FindingKind::BinaryDocument,
                 DocumentError::NotUtf8 { .. } => FindingKind::NotUtf8,
                 DocumentError::OutsideProject { .. } => FindingKind::OutsideProject,
+                DocumentError::ListedTwice { .. } => FindingKind::DuplicateDocument,
             };
             self.push(&slot.entry.file, None, kind, e.to_string());
         }

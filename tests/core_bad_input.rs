@@ -640,3 +640,59 @@ fn a_save_into_a_read_only_folder_keeps_the_old_file() {
         "no temporary file left"
     );
 }
+
+#[test]
+fn a_document_listed_twice_is_used_once_so_two_stores_never_share_a_file() {
+    let dir = sample_project();
+    let root = dir.path();
+    write(
+        &root.join("accord.ron"),
+        project_file(&[ZH, AR, &format!("./{ZH}")]).as_bytes(),
+    );
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    assert!(matches!(
+        ws.project.documents[2].document,
+        Err(DocumentError::ListedTwice { .. })
+    ));
+    assert!(matches!(ws.doc_state(2).status, StoreStatus::NoDocument(_)));
+    assert!(
+        ws.apply(vec![(2, add_event(CharRange::new(0, 3)))])
+            .is_err()
+    );
+    ws.apply(vec![(0, add_event(CharRange::new(0, 3)))])
+        .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let saved = AnnotationFile::load(&ws.project.annotation_path("alice", ZH)).unwrap();
+    assert_eq!(saved.annotations.len(), 1);
+    let report = accord::validate::validate(root).unwrap();
+    assert!(
+        report.findings.iter().any(
+            |f| f.kind == accord::validate::FindingKind::DuplicateDocument
+                && f.message.contains("listed twice")
+        ),
+        "{:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn an_annotator_name_that_leaves_the_project_never_writes() {
+    let dir = sample_project();
+    let before = folder_bytes(dir.path());
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "../escape");
+    assert!(matches!(ws.doc_state(0).status, StoreStatus::Locked(_)));
+    assert!(matches!(
+        ws.apply(vec![(0, add_event(CharRange::new(0, 3)))]),
+        Err(WorkspaceError::Locked { .. })
+    ));
+    assert!(
+        ws.apply(vec![(99, add_event(CharRange::new(0, 3)))])
+            .is_err(),
+        "no panic on a bad index"
+    );
+    let _ = ws.save_all();
+    assert_eq!(folder_bytes(dir.path()), before);
+    assert!(!dir.path().parent().unwrap().join("escape").exists());
+}

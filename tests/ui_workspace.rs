@@ -196,15 +196,7 @@ fn two_panes_show_two_documents_and_scroll_independently() {
         .get_by_label("Text of kz-tj-joint-statement.zh.txt")
         .rect()
         .center();
-    h.hover_at(left);
-    h.event(egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, -400.0),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Unknown,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(10);
+    wheel(&mut h, left, -400.0);
     let (a, b) = (
         h.state().panes[0].view.scroll_y,
         h.state().panes[1].view.scroll_y,
@@ -419,4 +411,40 @@ fn closing_with_unsaved_changes_asks() {
     let app = h.state();
     assert!(app.close_allowed());
     assert!(!app.ws.as_ref().unwrap().is_dirty(), "saved before closing");
+}
+
+#[test]
+fn synchronised_scrolling_keeps_panes_at_the_same_relative_position() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_steps(3);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Y);
+    h.run_steps(2);
+    assert!(h.state().settings.sync_scroll);
+    let left = h
+        .get_by_label("Text of kz-tj-joint-statement.zh.txt")
+        .rect()
+        .center();
+    wheel(&mut h, left, -600.0);
+    let (a, b) = (
+        h.state().panes[0].view.scroll_fraction(),
+        h.state().panes[1].view.scroll_fraction(),
+    );
+    assert!(a > 0.1, "the left pane scrolled ({a})");
+    assert!((a - b).abs() < 0.02, "the right pane follows: {a} vs {b}");
+}
+
+#[test]
+fn opening_a_document_path_opens_its_folder_with_that_document_first() {
+    let project = sample_project();
+    let settings = accord::ui::Settings {
+        annotator: Some("tester".to_owned()),
+        ..accord::ui::Settings::default()
+    };
+    let engine = accord::ui::TextEngine::with_fonts(accord::layout::FontSet::bundled().unwrap());
+    let app = accord::ui::AccordApp::new(engine, settings, Some(&project.path().join(AR)));
+    let ws = app.ws.as_ref().unwrap();
+    assert_eq!(ws.project.root, project.path());
+    assert_eq!(app.panes[0].doc, ws.project.document_index(AR).unwrap());
 }

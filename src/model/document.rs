@@ -56,6 +56,13 @@ pub enum DocumentError {
         /// Why it is outside.
         detail: String,
     },
+    /// The project file lists the same document twice; only the first entry is used, so two
+    /// stores never write one annotation file.
+    #[error("{path} is listed twice in accord.ron: only the first entry is used; remove the other")]
+    ListedTwice {
+        /// The document's path.
+        path: PathBuf,
+    },
     /// The file is not valid UTF-8.
     #[error(
         "{path} is not valid UTF-8 (first bad byte at byte {byte_offset}): convert it to UTF-8, e.g. `iconv -f WINDOWS-1256 -t UTF-8`"
@@ -355,6 +362,7 @@ impl DocumentError {
             Self::Binary { byte_offset, .. } => Self::Binary { path, byte_offset },
             Self::NotUtf8 { byte_offset, .. } => Self::NotUtf8 { path, byte_offset },
             Self::OutsideProject { detail, .. } => Self::OutsideProject { path, detail },
+            Self::ListedTwice { .. } => Self::ListedTwice { path },
         }
     }
 }

@@ -213,17 +213,24 @@ impl Project {
             (synthesise_project_file(root)?, false)
         };
         let schema = load_schema(root, &project_path, &file.schema)?;
+        let mut seen = std::collections::HashSet::new();
         let documents = file
             .documents
             .iter()
             .map(|entry| ProjectDocument {
                 entry: entry.clone(),
-                document: resolve_inside(root, &entry.file)
-                    .and_then(|path| Document::open(&path))
-                    .map(|mut doc| {
-                        doc.file_name = entry.file.clone();
-                        doc
-                    }),
+                document: if seen.insert(normalise(&entry.file)) {
+                    resolve_inside(root, &entry.file)
+                        .and_then(|path| Document::open(&path))
+                        .map(|mut doc| {
+                            doc.file_name = entry.file.clone();
+                            doc
+                        })
+                } else {
+                    Err(DocumentError::ListedTwice {
+                        path: PathBuf::from(&entry.file),
+                    })
+                },
             })
             .collect();
         Ok(Self {
@@ -407,6 +414,14 @@ pub fn resolve_inside(root: &Path, rel: &str) -> Result<PathBuf, DocumentError> 
         )));
     }
     Ok(joined)
+}
+
+/// A project path with `.` components dropped, so `a.txt` and `./a.txt` compare equal.
+fn normalise(rel: &str) -> PathBuf {
+    Path::new(rel)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
 
 /// Annotator names become folder names: refuse what would not be one folder.

@@ -82,16 +82,26 @@ pub struct Workspace {
 impl Workspace {
     /// Loads the annotator's annotations for every document that opened.
     pub fn open(project: Project, annotator: &str) -> Self {
+        // An annotator name is a folder name: one that would leave `annotations/` (e.g.
+        // `../x`) opens everything read-only rather than ever writing there.
+        let bad_name = super::check_annotator_name(annotator).err();
         let docs = project
             .documents
             .iter()
-            .map(|slot| match &slot.document {
-                Err(e) => DocState {
+            .map(|slot| match (&slot.document, &bad_name) {
+                (Err(e), _) => DocState {
                     store: AnnotationStore::new(),
                     status: StoreStatus::NoDocument(e.to_string()),
                     saved_revision: 0,
                 },
-                Ok(doc) => load_state(&project.annotation_path(annotator, slot.file()), doc),
+                (Ok(_), Some(why)) => DocState {
+                    store: AnnotationStore::new(),
+                    status: StoreStatus::Locked(format!("{why}; choose another name")),
+                    saved_revision: 0,
+                },
+                (Ok(doc), None) => {
+                    load_state(&project.annotation_path(annotator, slot.file()), doc)
+                }
             })
             .collect();
         Self {
@@ -200,8 +210,13 @@ impl Workspace {
         edit: &Edit,
         now: &Timestamp,
     ) -> Result<Edit, WorkspaceError> {
-        let slot = &self.project.documents[doc];
-        let state = &mut self.docs[doc];
+        let (Some(slot), Some(state)) = (self.project.documents.get(doc), self.docs.get_mut(doc))
+        else {
+            return Err(WorkspaceError::Locked {
+                document: format!("document #{doc}"),
+                reason: "the project has no such document".to_owned(),
+            });
+        };
         let document = match (&state.status, slot.doc()) {
             (StoreStatus::Editable, Some(d)) => d,
             (StoreStatus::Locked(reason) | StoreStatus::NoDocument(reason), _) => {

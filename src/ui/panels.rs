@@ -373,17 +373,8 @@ impl AccordApp {
                 }
             }
             AttributeKind::Text => {
-                let text = match current {
-                    Some(AttributeValue::Text(t)) => t.clone(),
-                    _ => String::new(),
-                };
-                if let Some(e) = self.text_field(
-                    ui,
-                    format!("attr/{doc}/{}/{}", id.0, def.name),
-                    &text,
-                    title.id,
-                ) {
-                    edits.push(set((!e.is_empty()).then_some(AttributeValue::Text(e))));
+                if let Some(value) = self.attribute_text_ui(ui, doc, id, def, current, title.id) {
+                    edits.push(set(value));
                 }
             }
             AttributeKind::SpanRef {
@@ -465,25 +456,37 @@ impl AccordApp {
                         edits.push(set(Some(AttributeValue::Refs(new))));
                     }
                 }
-                if *text_allowed && refs.is_empty() {
-                    let text = match current {
-                        Some(AttributeValue::Text(t)) => t.clone(),
-                        _ => String::new(),
-                    };
-                    if let Some(e) = self.text_field(
-                        ui,
-                        format!("attr/{doc}/{}/{}", id.0, def.name),
-                        &text,
-                        title.id,
-                    ) {
-                        edits.push(set((!e.is_empty()).then_some(AttributeValue::Text(e))));
-                    }
+                if *text_allowed
+                    && refs.is_empty()
+                    && let Some(value) = self.attribute_text_ui(ui, doc, id, def, current, title.id)
+                {
+                    edits.push(set(value));
                 }
             }
         }
         if current.is_none() && def.required {
             ui.colored_label(Color32::from_rgb(200, 120, 0), "required");
         }
+    }
+
+    /// The text field of a text-valued attribute. Returns the new value (`None` when emptied)
+    /// once the field loses focus with a change.
+    fn attribute_text_ui(
+        &mut self,
+        ui: &mut Ui,
+        doc: usize,
+        id: AnnotationId,
+        def: &AttributeDef,
+        current: Option<&AttributeValue>,
+        label: egui::Id,
+    ) -> Option<Option<AttributeValue>> {
+        let text = match current {
+            Some(AttributeValue::Text(t)) => t.as_str(),
+            _ => "",
+        };
+        let key = format!("attr/{doc}/{}/{}", id.0, def.name);
+        let edited = self.text_field(ui, key, text, label)?;
+        Some((!edited.is_empty()).then_some(AttributeValue::Text(edited)))
     }
 
     /// A one-line text field whose value is committed when it loses focus. Returns the new

@@ -151,3 +151,16 @@ pub fn text_of(harness: &Harness<'_, AccordApp>, doc: usize, range: CharRange) -
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Turns the mouse wheel over `pos` by `dy` points (negative scrolls down).
+pub fn wheel(harness: &mut Harness<'_, AccordApp>, pos: Pos2, dy: f32) {
+    harness.hover_at(pos);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(10);
+}
