@@ -4,11 +4,16 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::edit::Edit;
-use crate::model::{Annotation, AnnotationId, AttributeValue, ReviewState};
+use crate::model::{Annotation, AnnotationId, AttributeValue, CharRange, ReviewState};
 use crate::project::StoreStatus;
 use crate::schema::{AttributeDef, AttributeKind, Layer};
 
 use super::app::{AccordApp, Action};
+
+/// How far (in chars) around an annotation the reference picker looks for candidates.
+const CANDIDATE_REACH: usize = 4000;
+/// Most candidates the reference picker lists.
+const MAX_CANDIDATES: usize = 60;
 use super::text_view::{label_color, text_block, text_line};
 
 impl AccordApp {
@@ -409,12 +414,30 @@ impl AccordApp {
                         refs.iter().copied().filter(|r| *r != gone).collect();
                     edits.push(set((!rest.is_empty()).then_some(AttributeValue::Refs(rest))));
                 }
-                let candidates: Vec<(AnnotationId, String, String)> = store
-                    .in_file_order()
+                // Candidates near the annotation, nearest first: a range query, so the cost
+                // does not grow with the number of annotations in the document.
+                let extent = ann.extent();
+                let near = CharRange::new(
+                    extent.start.saturating_sub(CANDIDATE_REACH),
+                    extent.end + CANDIDATE_REACH,
+                );
+                let mut seen = std::collections::HashSet::new();
+                let mut candidates: Vec<(usize, AnnotationId, String, String)> = store
+                    .fragments_in(near)
                     .into_iter()
-                    .filter(|a| a.id != id && !refs.contains(&a.id))
-                    .filter(|a| labels.is_empty() || labels.contains(&a.label))
-                    .map(|a| (a.id, a.label.clone(), a.text()))
+                    .filter(|(_, cid)| *cid != id && !refs.contains(cid) && seen.insert(*cid))
+                    .filter_map(|(range, cid)| store.get(cid).map(|a| (range, a)))
+                    .filter(|(_, a)| labels.is_empty() || labels.contains(&a.label))
+                    .map(|(range, a)| {
+                        let distance = range.start.abs_diff(extent.start);
+                        (distance, a.id, a.label.clone(), a.text())
+                    })
+                    .collect();
+                candidates.sort_by_key(|c| (c.0, c.1));
+                candidates.truncate(MAX_CANDIDATES);
+                let candidates: Vec<(AnnotationId, String, String)> = candidates
+                    .into_iter()
+                    .map(|(_, i, l, t)| (i, l, t))
                     .collect();
                 if (*many || refs.is_empty()) && !candidates.is_empty() {
                     let picked = egui::CollapsingHeader::new(format!(
