@@ -66,6 +66,10 @@ impl AccordApp {
         if typing {
             return;
         }
+        // The window turns Ctrl+C into a copy event rather than a key press.
+        if ctx.input(|i| i.events.iter().any(|e| matches!(e, Event::Copy))) {
+            self.push(Action::Run(Command::Copy));
+        }
         // Label hotkeys: by physical key, so they work whatever keyboard layout is active
         // (an annotator typing Kazakh notes keeps the same keys).
         let Some(ws) = &self.ws else { return };
