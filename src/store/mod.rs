@@ -86,6 +86,8 @@ pub struct AnnotationStore {
     index: SpanIndex,
     /// Bumped by every change, so views can tell when to refresh what they derived.
     revision: u64,
+    /// Annotations whose review state is not pending, kept up to date by `put` and `take`.
+    reviewed: usize,
 }
 
 impl AnnotationStore {
@@ -154,6 +156,11 @@ impl AnnotationStore {
         self.index.overlapping(range)
     }
 
+    /// Number of annotations a reviewer has decided on (state other than pending).
+    pub fn reviewed(&self) -> usize {
+        self.reviewed
+    }
+
     /// The next id the store will hand out.
     pub fn next_id(&self) -> u64 {
         self.next_id
@@ -176,9 +183,11 @@ impl AnnotationStore {
     pub(crate) fn put(&mut self, annotation: Annotation) -> Option<Annotation> {
         self.next_id = self.next_id.max(annotation.id.0 + 1);
         self.revision += 1;
+        self.reviewed += is_reviewed(&annotation) as usize;
         // One lookup: loading a file puts every annotation through here.
         match self.annotations.entry(annotation.id) {
             std::collections::btree_map::Entry::Occupied(mut slot) => {
+                self.reviewed -= is_reviewed(slot.get()) as usize;
                 self.index.remove(slot.get());
                 self.index.insert(&annotation);
                 Some(slot.insert(annotation))
@@ -194,6 +203,7 @@ impl AnnotationStore {
     pub(crate) fn take(&mut self, id: AnnotationId) -> Option<Annotation> {
         let old = self.annotations.remove(&id)?;
         self.index.remove(&old);
+        self.reviewed -= is_reviewed(&old) as usize;
         self.revision += 1;
         Some(old)
     }
@@ -229,6 +239,10 @@ impl AnnotationStore {
         self.next_id = counters.next_id;
         self.revision = counters.revision;
     }
+}
+
+fn is_reviewed(annotation: &Annotation) -> bool {
+    annotation.review.state != crate::model::ReviewState::Pending
 }
 
 /// See [`AnnotationStore::counters`].
@@ -281,5 +295,21 @@ mod tests {
         store.take(AnnotationId(3));
         assert_eq!(ids(&store, CharRange::new(4, 6)), vec![1, 2]);
         assert_eq!(store.next_id(), 5);
+    }
+
+    #[test]
+    fn reviewed_count_follows_puts_and_takes() {
+        let mut store = AnnotationStore::new();
+        let mut a = ann(1, &[(0, 5)]);
+        store.put(a.clone());
+        assert_eq!(store.reviewed(), 0);
+        a.review.state = crate::model::ReviewState::Accepted;
+        store.put(a.clone());
+        store.put(a.clone());
+        assert_eq!(store.reviewed(), 1, "replacing counts once");
+        store.put(ann(2, &[(6, 9)]));
+        assert_eq!(store.reviewed(), 1);
+        store.take(AnnotationId(1));
+        assert_eq!(store.reviewed(), 0);
     }
 }

@@ -180,8 +180,6 @@ pub struct AccordApp {
     /// Edits to the details panel's text fields, committed when the field loses focus.
     pub(crate) buffers: HashMap<String, String>,
     pub(crate) queue: Vec<Action>,
-    /// Reviewed annotations per document, with the store revision they were counted at.
-    pub(crate) review_counts: HashMap<usize, (u64, usize)>,
     allow_close: bool,
     next_autosave: f64,
     clipboard: Option<arboard::Clipboard>,
@@ -219,7 +217,6 @@ impl AccordApp {
             last_copied: None,
             buffers: HashMap::new(),
             queue: Vec::new(),
-            review_counts: HashMap::new(),
             allow_close: false,
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
@@ -319,7 +316,6 @@ impl AccordApp {
         self.selected = None;
         self.find = FindState::default();
         self.buffers.clear();
-        self.review_counts.clear();
         let problems: Vec<String> = (0..ws.len())
             .filter_map(|i| match &ws.doc_state(i).status {
                 StoreStatus::Editable => None,

@@ -39,18 +39,7 @@ impl AccordApp {
         for (i, slot) in ws.project.documents.iter().enumerate() {
             let state = ws.doc_state(i);
             let store = ws.store(i);
-            // Counting walks every annotation: do it only when the store changed.
-            let reviewed = match self.review_counts.get(&i) {
-                Some(&(revision, n)) if revision == store.revision() => n,
-                _ => {
-                    let n = store
-                        .annotations()
-                        .filter(|a| a.review.state != ReviewState::Pending)
-                        .count();
-                    self.review_counts.insert(i, (store.revision(), n));
-                    n
-                }
-            };
+            let reviewed = store.reviewed();
             ui.horizontal(|ui| {
                 let marker = match &state.status {
                     StoreStatus::Editable if state.is_dirty() => "*",
