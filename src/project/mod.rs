@@ -184,7 +184,8 @@ pub struct Project {
     /// True when `accord.ron` exists.
     pub has_project_file: bool,
     /// The schema in force.
-    pub schema: Schema,
+    /// Shared, so views can hold it while the workspace changes.
+    pub schema: std::sync::Arc<Schema>,
     /// The documents, in project order.
     pub documents: Vec<ProjectDocument>,
 }
@@ -237,7 +238,7 @@ impl Project {
             root: root.to_path_buf(),
             file,
             has_project_file,
-            schema,
+            schema: std::sync::Arc::new(schema),
             documents,
         })
     }
