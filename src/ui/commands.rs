@@ -230,6 +230,24 @@ impl Command {
         })
     }
 
+    /// Every (command, shortcut) pair, those with more modifiers first: egui ignores extra
+    /// Shift and Alt when matching, so Ctrl+Shift+Z must be tried before Ctrl+Z takes it.
+    pub fn shortcuts_most_specific_first() -> &'static [(Command, KeyboardShortcut)] {
+        static TABLE: std::sync::OnceLock<Vec<(Command, KeyboardShortcut)>> =
+            std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut table: Vec<(Command, KeyboardShortcut)> = Command::ALL
+                .iter()
+                .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, *s)))
+                .collect();
+            table.sort_by_key(|(_, s)| {
+                let m = s.modifiers;
+                std::cmp::Reverse(m.shift as u8 + m.alt as u8 + m.command as u8)
+            });
+            table
+        })
+    }
+
     /// True for commands that work while a text field has the keyboard (they use Ctrl or a
     /// function key, so typing is never taken over).
     pub fn works_while_typing(self) -> bool {

@@ -46,21 +46,11 @@ impl AccordApp {
         if modal_open {
             return;
         }
-        // Most specific first: Ctrl+Shift+Z must not be taken by Ctrl+Z (egui ignores extra
-        // Shift and Alt when matching).
-        let mut shortcuts: Vec<(Command, &egui::KeyboardShortcut)> = Command::ALL
-            .iter()
-            .filter(|c| !typing || c.works_while_typing())
-            .flat_map(|&c| c.shortcuts().iter().map(move |s| (c, s)))
-            .collect();
-        shortcuts.sort_by_key(|(_, s)| {
-            std::cmp::Reverse(
-                s.modifiers.shift as u8 + s.modifiers.alt as u8 + s.modifiers.command as u8,
-            )
-        });
-        for (command, shortcut) in shortcuts {
-            if ctx.input_mut(|i| i.consume_shortcut(shortcut)) {
-                self.push(Action::Run(command));
+        for (command, shortcut) in Command::shortcuts_most_specific_first() {
+            if (!typing || command.works_while_typing())
+                && ctx.input_mut(|i| i.consume_shortcut(shortcut))
+            {
+                self.push(Action::Run(*command));
             }
         }
         if typing {
@@ -72,14 +62,6 @@ impl AccordApp {
         }
         // Label hotkeys: by physical key, so they work whatever keyboard layout is active
         // (an annotator typing Kazakh notes keeps the same keys).
-        let Some(ws) = &self.ws else { return };
-        let labels: Vec<(Option<char>, String)> = ws
-            .project
-            .schema
-            .labels
-            .iter()
-            .map(|l| (l.hotkey, l.name.clone()))
-            .collect();
         let pressed: Vec<Key> = ctx.input(|i| {
             i.events
                 .iter()
@@ -97,23 +79,21 @@ impl AccordApp {
                 })
                 .collect()
         });
+        if pressed.is_empty() {
+            return;
+        }
+        let Some(schema) = self.ws.as_ref().map(|ws| ws.project.schema.clone()) else {
+            return;
+        };
         for key in pressed {
             let name = key.name();
-            let ch = name.chars().next().filter(|_| name.chars().count() == 1);
-            let label = match ch {
-                Some(d @ '1'..='9') => labels
-                    .get(d as usize - '1' as usize)
-                    .map(|(_, n)| n.clone()),
-                Some(c) => labels
-                    .iter()
-                    .find(|(h, _)| {
-                        h.map(|h| h.to_ascii_lowercase()) == Some(c.to_ascii_lowercase())
-                    })
-                    .map(|(_, n)| n.clone()),
+            let label = match name.chars().next().filter(|_| name.chars().count() == 1) {
+                Some(d @ '1'..='9') => schema.labels.get(d as usize - '1' as usize),
+                Some(c) => schema.label_for_hotkey(c),
                 None => None,
             };
             if let Some(label) = label {
-                self.push(Action::Label(label));
+                self.push(Action::Label(label.name.clone()));
             }
         }
     }
