@@ -183,22 +183,15 @@ impl Single {
         let block = layout.blocks()[layout.block_at_y(self.view.scroll_y + 300.0)];
         let start = block.text.start + (n * 7) % block.text.len().saturating_sub(8).max(1);
         let range = CharRange::new(start, start + 5);
-        let now = Timestamp("2026-11-23T00:00:00Z".into());
-        let ctx = EditContext {
-            schema: &self.schema,
-            document: &self.doc,
-            author: "bench",
-            now: &now,
-        };
-        let add = Edit::Add {
+        self.apply(&Edit::Add {
             label: "EVENT".into(),
             ranges: vec![range],
             attributes: BTreeMap::new(),
-        };
-        apply(&mut self.store, &ctx, &add).unwrap()
+        })
     }
 
-    fn undo(&mut self, edit: &Edit) {
+    /// Applies an edit to the store; returns its inverse.
+    fn apply(&mut self, edit: &Edit) -> Edit {
         let now = Timestamp("2026-11-23T00:00:00Z".into());
         let ctx = EditContext {
             schema: &self.schema,
@@ -206,7 +199,7 @@ impl Single {
             author: "bench",
             now: &now,
         };
-        apply(&mut self.store, &ctx, edit).unwrap();
+        apply(&mut self.store, &ctx, edit).unwrap()
     }
 }
 
@@ -304,7 +297,7 @@ fn bench_view(c: &mut Criterion) {
                     total += time_once(|| {
                         black_box(view.frame());
                     });
-                    view.undo(&undo);
+                    view.apply(&undo);
                 }
                 total
             })

@@ -230,11 +230,6 @@ impl DocumentLayout {
         self.heights.top(i)
     }
 
-    /// Height of block `i` (estimated until it is laid out).
-    pub fn block_height(&self, i: usize) -> f32 {
-        self.heights.heights[i]
-    }
-
     /// The block at height `y`.
     pub fn block_at_y(&self, y: f32) -> usize {
         self.heights.find(y)

@@ -295,17 +295,6 @@ impl ParagraphLayout {
         self.byte_to_char(cursor.index())
     }
 
-    /// The local char range of the cluster holding `char_offset`.
-    pub fn cluster_chars(&self, char_offset: usize) -> std::ops::Range<usize> {
-        match Cluster::from_byte_index(&self.layout, self.char_to_byte(char_offset)) {
-            Some(c) => {
-                let r = c.text_range();
-                self.byte_to_char(r.start)..self.byte_to_char(r.end)
-            }
-            None => char_offset..char_offset + 1,
-        }
-    }
-
     /// Rectangles covering local chars `start..end`, one per visual piece (several when the
     /// range crosses a line break or a change of direction). The range is widened to whole
     /// clusters, so a highlight never cuts a letter from its marks.

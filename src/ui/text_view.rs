@@ -171,11 +171,6 @@ impl DocView {
         self.layout.as_ref()
     }
 
-    /// Mutable layout access (for hit-testing from tests and tools).
-    pub fn layout_mut(&mut self) -> Option<&mut DocumentLayout> {
-        self.layout.as_mut()
-    }
-
     /// Forgets the layout (the document or style changed).
     pub fn reset(&mut self) {
         self.layout = None;
