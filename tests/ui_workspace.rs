@@ -448,3 +448,57 @@ fn opening_a_document_path_opens_its_folder_with_that_document_first() {
     assert_eq!(ws.project.root, project.path());
     assert_eq!(app.panes[0].doc, ws.project.document_index(AR).unwrap());
 }
+
+#[test]
+fn with_four_panes_every_pane_keeps_its_text_inside_it() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run_steps(3);
+    }
+    assert_eq!(h.state().panes.len(), 4);
+    let files: Vec<String> = {
+        let ws = h.state().ws.as_ref().unwrap();
+        h.state()
+            .panes
+            .iter()
+            .map(|p| ws.project.documents[p.doc].file().to_owned())
+            .collect()
+    };
+    // A pane runs from its document picker to the next pane's.
+    let left_of = |h: &egui_kittest::Harness<'_, accord::ui::AccordApp>, pane: usize| {
+        h.get_by_label(&format!("Document in pane {}", pane + 1))
+            .rect()
+            .left()
+    };
+    for (pane, file) in files.iter().enumerate() {
+        let area = h.get_by_label(&format!("Text of {file}")).rect();
+        let left = left_of(&h, pane) - 4.0;
+        let right = if pane + 1 < files.len() {
+            left_of(&h, pane + 1) - 4.0
+        } else {
+            area.right()
+        };
+        let doc_len = h
+            .state()
+            .ws
+            .as_ref()
+            .unwrap()
+            .document(h.state().panes[pane].doc)
+            .unwrap()
+            .len_chars();
+        for rect in h
+            .state_mut()
+            .text_rects(pane, CharRange::new(0, doc_len.min(400)))
+        {
+            if rect.top() > area.bottom() {
+                break;
+            }
+            assert!(
+                rect.left() >= left && rect.right() <= right,
+                "{file}: text at {rect:?} sticks out of its pane ({left}..{right})"
+            );
+        }
+    }
+}

@@ -100,11 +100,25 @@ impl AccordApp {
             })
             .inner_margin(2.0);
         frame.show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // The header gets a fixed strip of its own: in a narrow pane it is clipped rather
+            // than widening the pane (and with it the text layout) past its share.
+            let strip = egui::Rect::from_min_size(
+                ui.cursor().min,
+                vec2(ui.available_width(), ui.spacing().interact_size.y + 4.0),
+            );
+            let mut header = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(strip)
+                    .layout(egui::Layout::left_to_right(egui::Align::Center)),
+            );
+            header.set_clip_rect(strip.intersect(ui.clip_rect()));
+            ui.advance_cursor_after_rect(strip);
+            {
+                let ui = &mut header;
                 let mut chosen = doc;
                 egui::ComboBox::from_id_salt(("pane document", index))
                     .selected_text(slot.file())
-                    .width(ui.available_width().min(260.0))
+                    .width((ui.available_width() - 135.0).clamp(40.0, 260.0))
                     .show_ui(ui, |ui| {
                         for (i, d) in ws.project.documents.iter().enumerate() {
                             ui.selectable_value(&mut chosen, i, d.file());
@@ -143,7 +157,7 @@ impl AccordApp {
                     self.queue
                         .push(Action::Run(super::commands::Command::ClosePane));
                 }
-            });
+            }
             let state = ws.doc_state(doc);
             if let StoreStatus::Locked(reason) = &state.status {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only: {reason}"));
