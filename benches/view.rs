@@ -19,9 +19,11 @@ use std::time::{Duration, Instant};
 use accord::edit::{Edit, EditContext, apply};
 use accord::layout::{FontSet, TextStyle};
 use accord::model::{Annotation, AnnotationId, CharRange, Document, Fragment, Timestamp};
+use accord::project::DocId;
 use accord::schema::Schema;
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
-use accord::ui::{AccordApp, DocView, Settings, TextEngine, ViewInput};
+use accord::ui::commands::Command;
+use accord::ui::{AccordApp, Action, DocView, Selection, Settings, TextEngine, ViewInput};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const WIDTH: f32 = 800.0;
@@ -156,7 +158,7 @@ impl Single {
                     language: None,
                     store,
                     schema,
-                    selected: None,
+                    selection: Selection::None,
                     style: TextStyle::default(),
                     id: egui::Id::unique("bench view"),
                 };
@@ -169,8 +171,7 @@ impl Single {
     /// First frame, then scroll to the middle and settle.
     fn open_at_middle(&mut self) {
         self.frame();
-        let total = self.view.layout().map_or(0.0, |l| l.total_height());
-        self.view.scroll_to = Some(total / 2.0);
+        self.view.scroll_to_fraction(0.5);
         for _ in 0..3 {
             self.frame();
         }
@@ -180,7 +181,7 @@ impl Single {
     /// that removes it again.
     fn add_span(&mut self, n: usize) -> Edit {
         let layout = self.view.layout().unwrap();
-        let block = layout.blocks()[layout.block_at_y(self.view.scroll_y + 300.0)];
+        let block = layout.blocks()[layout.block_at_y(self.view.scroll_offset() + 300.0)];
         let start = block.text.start + (n * 7) % block.text.len().saturating_sub(8).max(1);
         let range = CharRange::new(start, start + 5);
         self.apply(&Edit::Add {
@@ -373,11 +374,9 @@ fn bench_two_panes(c: &mut Criterion) {
     };
     let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
     let mut app = AccordApp::new(engine, settings, Some(dir.path()));
-    app.run_command(
-        &egui::Context::default(),
-        accord::ui::commands::Command::AddPane,
-    );
     let ctx = context();
+    app.push(Action::Run(Command::AddPane));
+    app.process_actions(&ctx);
     let big = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -391,17 +390,25 @@ fn bench_two_panes(c: &mut Criterion) {
     };
     frame(&mut app);
     for pane in 0..2 {
-        let total = app.panes[pane]
-            .view
-            .layout()
-            .map_or(0.0, |l| l.total_height());
-        app.panes[pane].view.scroll_to = Some(total / 2.0);
+        let ws = app.state().workspace.as_ref().unwrap();
+        let chars = ws.document(DocId(pane)).unwrap().len_chars();
+        let middle = CharRange::new(chars / 2, chars / 2 + 1);
+        app.push(Action::ScrollTo {
+            pane,
+            range: middle,
+        });
     }
     for _ in 0..3 {
         frame(&mut app);
     }
-    assert_eq!(app.panes.len(), 2);
-    assert!(app.ws.as_ref().unwrap().store(1).len() >= 100_000);
+    assert_eq!(app.state().panes.len(), 2);
+    let ws = app.state().workspace.as_ref().unwrap();
+    assert!(ws.store(DocId(1)).len() >= 100_000);
+    let middle = |pane: usize| app.scroll_fraction(pane);
+    assert!(
+        (0.3..0.7).contains(&middle(0)) && (0.3..0.7).contains(&middle(1)),
+        "both panes show the middle of their document"
+    );
     let mut group = c.benchmark_group("app");
     group.sample_size(20);
     group.bench_function("two_panes_10MB_100k_spans_each", |b| {

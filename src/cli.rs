@@ -1,5 +1,5 @@
-//! Command-line interface: argument parsing and the subcommands, over the core. Output and
-//! exit codes only; the work is done by the library.
+//! The binary's command line: argument parsing and the subcommands, over the library. Output
+//! and exit codes only; the work is done by the core.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -75,16 +75,16 @@ fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
     project.unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// An error whose message already names its cause (as every error of the core does) as an
+/// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
+/// exits 2.
+fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
 fn validate(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(project);
-    let report = match crate::validate::validate(&root) {
-        Ok(r) => r,
-        Err(e) => {
-            // The message already holds its cause: `{:#}` would print it twice.
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let report = accord::validate::validate(&root).map_err(unreadable)?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
@@ -116,14 +116,7 @@ fn validate(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
 
 fn stats(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(project);
-    let stats = match crate::stats::stats(&root) {
-        Ok(s) => s,
-        Err(e) => {
-            // The message already holds its cause: `{:#}` would print it twice.
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let stats = accord::stats::stats(&root).map_err(unreadable)?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &stats).context("writing JSON")?;
@@ -135,11 +128,11 @@ fn stats(project: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn check_layout(files: &[PathBuf], width: f32, show: usize) -> anyhow::Result<ExitCode> {
-    let mut fonts = crate::layout::FontSet::bundled().context("loading the bundled fonts")?;
+    let mut fonts = accord::layout::FontSet::bundled().context("loading the bundled fonts")?;
     let mut all_ok = true;
     let mut out = std::io::stdout().lock();
     for path in files {
-        let doc = match crate::model::Document::open(path) {
+        let doc = match accord::model::Document::open(path) {
             Ok(d) => d,
             Err(e) => {
                 writeln!(out, "{}: cannot check: {e}", path.display())?;
@@ -147,7 +140,7 @@ fn check_layout(files: &[PathBuf], width: f32, show: usize) -> anyhow::Result<Ex
                 continue;
             }
         };
-        let report = crate::layout::check::check_document(&mut fonts, &doc, width);
+        let report = accord::layout::audit::check_document(&mut fonts, &doc, width);
         writeln!(out, "{}: {}", path.display(), report.summary())?;
         for failure in report.failures.iter().take(show) {
             writeln!(out, "  {failure}")?;

@@ -1,20 +1,53 @@
 //! Accord: annotate multilingual text with entities and commitments, review, export.
 //!
-//! The core (everything but [`ui`]) is pure data and knows nothing of egui; it builds with
-//! `--no-default-features`. [`ui`] is a thin egui view over it, behind the `gui` feature.
+//! # Code map
+//!
+//! Layers, each using only those above it. Everything but [`ui`] is the core: pure data, no
+//! egui, built and tested with `--no-default-features`.
+//!
+//! | layer | modules |
+//! |---|---|
+//! | data | [`model`]: documents (read-only text, char↔byte index), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words) |
+//! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
+//! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves |
+//! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves |
+//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving) |
+//! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`) |
+//! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
+//! | window | [`ui`]: egui views over all of it (feature `gui`) |
+//!
+//! The binary (`src/main.rs`, `src/cli.rs`) parses the command line and calls the same core.
+//!
+//! # From a mouse drag to a saved span
+//!
+//! 1. [`ui::DocView`] (in a pane of `ui/panes.rs`) sees the drag. Each pointer position
+//!    becomes a char boundary through [`layout::DocumentLayout::boundary_at`] (parley's hit
+//!    test, visual order), and the range is snapped by [`model::boundaries::snap_to_words`];
+//!    the view highlights it while the button is down.
+//! 2. On release the view returns [`ui::ViewEvent::Selected`] with that range; the panes view
+//!    sends it as an [`ui::Action`] through its [`ui::ViewContext`].
+//! 3. At the end of the frame [`ui::AccordApp`] applies the action (`ui/apply.rs`): the pane's
+//!    [`ui::Selection`] in the [`ui::AppState`], its one owner, becomes that text.
+//! 4. A label key becomes [`ui::Action::Label`] (`ui/keyboard.rs`); applying it sends an
+//!    [`edit::Edit::Add`] of the selected range to [`project::Workspace::apply`], which checks
+//!    it against [`rules`] in [`edit::apply_and_report`], puts it in the document's
+//!    [`store::AnnotationStore`], records the inverse for undo, and returns the new id, which
+//!    becomes the pane's selection.
+//! 5. Ctrl+S or the autosave calls [`project::Workspace::save_all`]: each changed store is
+//!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
+//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename).
 
-pub mod check;
 pub mod edit;
 pub mod layout;
 pub mod model;
 pub mod project;
+pub mod ron_io;
+pub mod rules;
 pub mod schema;
 pub mod search;
 pub mod stats;
 pub mod store;
 pub mod validate;
-
-pub mod cli;
 
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -1,10 +1,13 @@
-//! The `accord` binary: a subcommand runs the CLI, no subcommand opens the window.
+//! The `accord` binary: a subcommand runs the command line ([`cli`]), no subcommand opens the
+//! window. Exit codes: 0 done, 1 findings (validate, check-layout), 2 could not do it.
+
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use accord::cli::{Cli, run};
+use cli::{Cli, run};
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(
@@ -18,11 +21,25 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`accord stats | head`): nothing is wrong, as ripgrep does.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        // serde_json keeps the I/O error inside its own error, not as its source.
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| cause.downcast_ref::<serde_json::Error>()?.io_error_kind())
+            == Some(BrokenPipe)
+    })
 }
 
 #[cfg(feature = "gui")]

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::check::{Problem, annotation_problems, link_problems};
 use crate::model::{AnnotationId, Document, DocumentError};
 use crate::project::{
     ANNOTATIONS_DIR, CrossLinkFile, LINKS_DIR, Project, ProjectError, check_annotator_name,
 };
+use crate::rules::{Problem, annotation_problems, link_problems};
 use crate::store::file::{parse_annotation_file, parse_versioned, read_text};
 use crate::store::{AnnotationFile, StoreError};
 
@@ -292,7 +292,7 @@ impl Validator<'_> {
                 ),
             );
         }
-        let document: Option<&Document> = self.project.documents[doc_index].doc();
+        let document: Option<&Document> = self.project.slot(doc_index).and_then(|s| s.doc());
         if let Some(doc) = document
             && !file.document.matches(doc)
         {

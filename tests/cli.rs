@@ -732,3 +732,30 @@ fn check_layout_says_why_a_file_cannot_be_checked() {
         "{text}"
     );
 }
+
+#[test]
+fn output_into_a_pipe_closed_early_exits_0_as_head_expects() {
+    // `accord stats --json | head -n 1`: the reader leaves after one line. 3000 documents make
+    // the output far larger than a pipe's buffer, so the writer is still writing when it goes.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3000 {
+        std::fs::write(dir.path().join(format!("doc-{i:04}.txt")), "text").unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["stats", "--json"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first, "{\n");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing to complain about");
+}

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use accord::edit::Edit;
 use accord::model::{CharRange, Document, DocumentError};
-use accord::project::{Project, StoreStatus, Workspace, WorkspaceError};
+use accord::project::{DocId, Project, StoreStatus, Workspace, WorkspaceError};
 use accord::store::{AnnotationFile, StoreError};
 
 use common::{folder_bytes, sample_project};
@@ -84,7 +84,7 @@ fn annotated_sample_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
 /// stats: returns the workspace. The caller checks files did not change.
 fn exercise(root: &Path) -> Workspace {
     let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
-    for d in 0..ws.len() {
+    for d in ws.doc_ids() {
         if ws.apply(vec![(d, add_event(CharRange::new(1, 2)))]).is_ok() {
             ws.undo().unwrap();
         }
@@ -146,8 +146,11 @@ fn non_utf8_document_names_the_first_bad_byte() {
     );
 
     let ws = exercise(dir.path());
-    assert!(matches!(ws.doc_state(1).status, StoreStatus::NoDocument(_)));
-    assert_eq!(ws.doc_state(0).status, StoreStatus::Editable);
+    assert!(matches!(
+        ws.doc_state(DocId(1)).status,
+        StoreStatus::NoDocument(_)
+    ));
+    assert_eq!(ws.doc_state(DocId(0)).status, StoreStatus::Editable);
     assert_kept(&before, dir.path());
     assert!(
         !ws.project
@@ -209,10 +212,10 @@ fn binary_and_empty_documents_are_refused_and_the_rest_opens() {
 
     let mut ws = exercise(dir.path());
     assert!(matches!(
-        ws.apply(vec![(0, add_event(CharRange::new(0, 1)))]),
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 1)))]),
         Err(WorkspaceError::Locked { .. })
     ));
-    ws.apply(vec![(2, add_event(CharRange::new(0, 3)))])
+    ws.apply(vec![(DocId(2), add_event(CharRange::new(0, 3)))])
         .expect("the good document is editable");
     assert_kept(&before, dir.path());
     assert!(!ws.project.annotation_path("alice", "image.txt").exists());
@@ -436,7 +439,7 @@ fn a_document_edited_after_annotation_opens_read_only() {
     // The other document works and saves.
     ws.apply(vec![(ar, add_event(CharRange::new(20, 25)))])
         .unwrap();
-    let saved: Vec<usize> = ws
+    let saved: Vec<DocId> = ws
         .save_all()
         .into_iter()
         .map(|(d, r)| {
@@ -517,7 +520,7 @@ fn documents_outside_the_project_are_refused_and_the_rest_works() {
     let zh = ws.project.document_index(ZH).unwrap();
     let inside = ws.project.document_index("sub/inside.txt").unwrap();
     assert!(matches!(
-        ws.apply(vec![(0, add_event(CharRange::new(0, 1)))]),
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 1)))]),
         Err(WorkspaceError::Locked { .. })
     ));
     assert_kept(&before, dir.path());
@@ -654,12 +657,15 @@ fn a_document_listed_twice_is_used_once_so_two_stores_never_share_a_file() {
         ws.project.documents[2].document,
         Err(DocumentError::ListedTwice { .. })
     ));
-    assert!(matches!(ws.doc_state(2).status, StoreStatus::NoDocument(_)));
+    assert!(matches!(
+        ws.doc_state(DocId(2)).status,
+        StoreStatus::NoDocument(_)
+    ));
     assert!(
-        ws.apply(vec![(2, add_event(CharRange::new(0, 3)))])
+        ws.apply(vec![(DocId(2), add_event(CharRange::new(0, 3)))])
             .is_err()
     );
-    ws.apply(vec![(0, add_event(CharRange::new(0, 3)))])
+    ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
         .unwrap();
     for (_, r) in ws.save_all() {
         r.unwrap();
@@ -682,13 +688,16 @@ fn an_annotator_name_that_leaves_the_project_never_writes() {
     let dir = sample_project();
     let before = folder_bytes(dir.path());
     let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "../escape");
-    assert!(matches!(ws.doc_state(0).status, StoreStatus::Locked(_)));
     assert!(matches!(
-        ws.apply(vec![(0, add_event(CharRange::new(0, 3)))]),
+        ws.doc_state(DocId(0)).status,
+        StoreStatus::Locked(_)
+    ));
+    assert!(matches!(
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))]),
         Err(WorkspaceError::Locked { .. })
     ));
     assert!(
-        ws.apply(vec![(99, add_event(CharRange::new(0, 3)))])
+        ws.apply(vec![(DocId(99), add_event(CharRange::new(0, 3)))])
             .is_err(),
         "no panic on a bad index"
     );

@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use accord::check::Problem;
 use accord::edit::{self, Edit, EditContext, EditError, History};
 use accord::model::{
     AnnotationId, AttributeValue, CharRange, Document, LinkId, ReviewState, Timestamp,
 };
-use accord::project::{Project, Workspace};
+use accord::project::{DocId, Project, Workspace};
+use accord::rules::Problem;
 use accord::schema::{Layer, Schema};
 use accord::store::AnnotationStore;
 
@@ -538,9 +538,10 @@ proptest! {
         let project = Project::open(dir.path()).unwrap();
         let mut ws = Workspace::open(project, "alice");
         let schema = ws.project.schema.clone();
-        let original: Vec<Snapshot> = (0..ws.len()).map(|d| snapshot(ws.store(d))).collect();
+        let original: Vec<Snapshot> = ws.doc_ids().map(|d| snapshot(ws.store(d))).collect();
         let mut tip = original.clone();
         for (doc, op) in &ops {
+            let doc = &DocId(*doc);
             match op {
                 Op::Undo => { ws.undo().unwrap(); }
                 Op::Redo => { ws.redo().unwrap(); }
@@ -550,10 +551,10 @@ proptest! {
                     // Each step also notes annotation #1 of the other document: while that does
                     // not exist the whole step must fail and change nothing; then the edit is
                     // applied on its own.
-                    let step = vec![(*doc, edit), (1 - doc, Edit::SetNote { id: AnnotationId(1), note: "n".into() })];
-                    let before: Vec<Snapshot> = (0..ws.len()).map(|d| snapshot(ws.store(d))).collect();
+                    let step = vec![(*doc, edit), (DocId(1 - doc.0), Edit::SetNote { id: AnnotationId(1), note: "n".into() })];
+                    let before: Vec<Snapshot> = ws.doc_ids().map(|d| snapshot(ws.store(d))).collect();
                     if ws.apply(step).is_err() {
-                        let after: Vec<Snapshot> = (0..ws.len()).map(|d| snapshot(ws.store(d))).collect();
+                        let after: Vec<Snapshot> = ws.doc_ids().map(|d| snapshot(ws.store(d))).collect();
                         prop_assert_eq!(&after, &before);
                         let single = to_edit(op, ws.store(*doc), &document, &schema).unwrap();
                         let _ = ws.apply(vec![(*doc, single)]);
@@ -561,18 +562,18 @@ proptest! {
                 }
             }
             if !ws.can_redo() {
-                tip = (0..ws.len()).map(|d| snapshot(ws.store(d))).collect();
+                tip = ws.doc_ids().map(|d| snapshot(ws.store(d))).collect();
             }
         }
         while ws.undo().unwrap() {}
         for (d, want) in original.iter().enumerate() {
-            prop_assert_eq!(&snapshot(ws.store(d)).annotations, &want.annotations);
-            prop_assert_eq!(&snapshot(ws.store(d)).links, &want.links);
+            prop_assert_eq!(&snapshot(ws.store(DocId(d))).annotations, &want.annotations);
+            prop_assert_eq!(&snapshot(ws.store(DocId(d))).links, &want.links);
         }
         while ws.redo().unwrap() {}
         for (d, want) in tip.iter().enumerate() {
-            prop_assert_eq!(&snapshot(ws.store(d)).annotations, &want.annotations);
-            prop_assert_eq!(&snapshot(ws.store(d)).links, &want.links);
+            prop_assert_eq!(&snapshot(ws.store(DocId(d))).annotations, &want.annotations);
+            prop_assert_eq!(&snapshot(ws.store(DocId(d))).links, &want.links);
         }
         for (_, saved) in ws.save_all() {
             saved.unwrap();
@@ -580,7 +581,7 @@ proptest! {
         prop_assert!(!ws.is_dirty());
         let reopened = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
         for (d, want) in tip.iter().enumerate() {
-            prop_assert_eq!(&snapshot(reopened.store(d)), want);
+            prop_assert_eq!(&snapshot(reopened.store(DocId(d))), want);
         }
     }
 }

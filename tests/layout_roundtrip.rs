@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use accord::layout::check::check_document;
+use accord::layout::audit::check_document;
 use accord::layout::{DocumentLayout, FontSet, TextStyle};
 use accord::model::{CharRange, Document};
 use proptest::prelude::*;

@@ -188,8 +188,8 @@ fn regenerate_example_annotations() {
                 ranges: vec![find(needle)],
                 attributes: BTreeMap::new(),
             };
-            let inverse = ws.apply(vec![(doc, add)]).unwrap();
-            ids.insert(needle.trim_start(), inverse[0].1.created_id().unwrap());
+            let applied = ws.apply(vec![(doc, add)]).unwrap();
+            ids.insert(needle.trim_start(), applied.created[0].1);
         }
         let mut attributes = BTreeMap::new();
         attributes.insert(
@@ -216,12 +216,12 @@ fn regenerate_example_annotations() {
             ranges: vec![find(plan.commitment)],
             attributes,
         };
-        let inverse = ws.apply(vec![(doc, add)]).unwrap();
+        let applied = ws.apply(vec![(doc, add)]).unwrap();
         let member = |annotation| CrossMember {
             document: plan.file.to_owned(),
             annotation,
         };
-        commitments.push(member(inverse[0].1.created_id().unwrap()));
+        commitments.push(member(applied.created[0].1));
         for name in ["塔吉克斯坦", "طاجيكستان", "Тәжікстан"] {
             if let Some(id) = ids.get(name) {
                 tajikistan.push(member(*id));

@@ -7,6 +7,7 @@
 mod ui_support;
 
 use accord::model::{AttributeValue, CharRange};
+use accord::project::DocId;
 use accord::store::AnnotationFile;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
@@ -18,10 +19,10 @@ const AR: &str = "tj-kz-talks-astana.ar.txt";
 
 fn annotations(
     h: &egui_kittest::Harness<'_, accord::ui::AccordApp>,
-    doc: usize,
+    doc: DocId,
 ) -> Vec<(String, Vec<CharRange>, String)> {
-    let ws = h.state().ws.as_ref().expect("project");
-    ws.store(doc)
+    ws(h)
+        .store(doc)
         .in_file_order()
         .into_iter()
         .map(|a| {
@@ -38,7 +39,7 @@ fn annotations(
 fn label_by_drag(
     h: &mut egui_kittest::Harness<'_, accord::ui::AccordApp>,
     pane: usize,
-    doc: usize,
+    doc: DocId,
     needle: &str,
     rtl: bool,
     key: Key,
@@ -65,7 +66,7 @@ fn drag_and_hotkey_create_spans_in_arabic_and_chinese_and_ctrl_s_saves_them() {
     let ar = doc_index(&h, AR);
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run_steps(2);
-    assert_eq!(h.state().panes.len(), 2);
+    assert_eq!(app_state(&h).panes.len(), 2);
 
     let money_zh = label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
     let money_ar = label_by_drag(&mut h, 1, ar, "ملياري دولار", true, Key::M);
@@ -77,16 +78,14 @@ fn drag_and_hotkey_create_spans_in_arabic_and_chinese_and_ctrl_s_saves_them() {
         annotations(&h, ar),
         vec![("MONEY".to_owned(), vec![money_ar], "ملياري دولار".to_owned())]
     );
-    assert!(h.state().ws.as_ref().unwrap().is_dirty());
+    assert!(ws(&h).is_dirty());
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    let ws = h.state().ws.as_ref().unwrap();
+    let ws = ws(&h);
     assert!(!ws.is_dirty(), "Ctrl+S saved everything");
     for doc in [zh, ar] {
-        let path = ws
-            .project
-            .annotation_path("tester", ws.project.documents[doc].file());
+        let path = ws.project.annotation_path("tester", ws.file_name(doc));
         let file = AnnotationFile::load(&path).expect("the saved file loads");
         let saved: Vec<_> = file
             .annotations
@@ -134,7 +133,7 @@ fn relabel_delete_resize_and_undo_redo_across_documents() {
     h.drop_at(rect.center());
     h.run_steps(2);
     assert_eq!(
-        h.state().selected.map(|(d, _)| d),
+        app_state(&h).selected_annotation().map(|(d, _)| d),
         Some(zh),
         "a click selects the span"
     );
@@ -179,7 +178,11 @@ fn two_panes_show_two_documents_and_scroll_independently() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run_steps(3);
     assert_eq!(
-        h.state().panes.iter().map(|p| p.doc).collect::<Vec<_>>(),
+        app_state(&h)
+            .panes
+            .iter()
+            .map(|p| p.doc)
+            .collect::<Vec<_>>(),
         vec![zh, ar]
     );
     assert!(
@@ -197,10 +200,7 @@ fn two_panes_show_two_documents_and_scroll_independently() {
         .rect()
         .center();
     wheel(&mut h, left, -400.0);
-    let (a, b) = (
-        h.state().panes[0].view.scroll_y,
-        h.state().panes[1].view.scroll_y,
-    );
+    let (a, b) = (h.state().scroll_offset(0), h.state().scroll_offset(1));
     assert!(a > 100.0, "the left pane scrolled ({a})");
     assert_eq!(b, 0.0, "the right pane did not");
 }
@@ -218,7 +218,7 @@ fn find_and_label_all_matches_is_one_undo_step() {
     h.run_steps(2);
     h.get_by_label("COUNTRY").click();
     h.run_steps(2);
-    let expected: Vec<(usize, CharRange)> = h.state().find.matches.clone();
+    let expected: Vec<(DocId, CharRange)> = h.state().find_matches().to_vec();
     assert!(
         expected.len() >= 3,
         "Тәжікстан occurs several times in the Kazakh text"
@@ -229,10 +229,12 @@ fn find_and_label_all_matches_is_one_undo_step() {
     )
     .click();
     h.run_steps(2);
-    let ws = h.state().ws.as_ref().unwrap();
-    let mut made: Vec<(usize, CharRange)> = (0..ws.len())
+    let workspace = ws(&h);
+    let mut made: Vec<(DocId, CharRange)> = workspace
+        .doc_ids()
         .flat_map(|d| {
-            ws.store(d)
+            workspace
+                .store(d)
                 .annotations()
                 .map(move |a| (d, a.extent()))
                 .collect::<Vec<_>>()
@@ -241,16 +243,17 @@ fn find_and_label_all_matches_is_one_undo_step() {
     made.sort();
     assert_eq!(made, expected);
     assert!(
-        ws.store(expected[0].0)
+        workspace
+            .store(expected[0].0)
             .annotations()
             .all(|a| a.label == "COUNTRY" && a.text() == "Тәжікстан")
     );
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    let ws = h.state().ws.as_ref().unwrap();
+    let ws = ws(&h);
     assert!(
-        (0..ws.len()).all(|d| ws.store(d).is_empty()),
+        ws.doc_ids().all(|d| ws.store(d).is_empty()),
         "one undo removes them all"
     );
 }
@@ -261,7 +264,9 @@ fn details_panel_edits_an_enum_and_a_text_attribute() {
     let mut h = harness(project.path());
     let zh = doc_index(&h, ZH);
     label_by_drag(&mut h, 0, zh, "将双边贸易额增至20亿美元", false, Key::K);
-    let (_, id) = h.state().selected.expect("the new commitment is selected");
+    let (_, id) = app_state(&h)
+        .selected_annotation()
+        .expect("the new commitment is selected");
 
     h.get_by_role_and_label(Role::ComboBox, "kind *").click();
     h.run_steps(2);
@@ -277,8 +282,7 @@ fn details_panel_edits_an_enum_and_a_text_attribute() {
     h.key_press(Key::Enter);
     h.run_steps(3);
 
-    let ws = h.state().ws.as_ref().unwrap();
-    let ann = ws.store(zh).get(id).unwrap();
+    let ann = ws(&h).store(zh).get(id).unwrap();
     assert_eq!(
         ann.attributes.get("kind"),
         Some(&AttributeValue::Enum("pledge".into()))
@@ -290,15 +294,7 @@ fn details_panel_edits_an_enum_and_a_text_attribute() {
     // Each change is its own undo step.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    let ann = h
-        .state()
-        .ws
-        .as_ref()
-        .unwrap()
-        .store(zh)
-        .get(id)
-        .unwrap()
-        .clone();
+    let ann = ws(&h).store(zh).get(id).unwrap().clone();
     assert_eq!(ann.attributes.get("deadline"), None);
     assert_eq!(
         ann.attributes.get("kind"),
@@ -313,9 +309,10 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
     let zh = doc_index(&h, ZH);
     let outer = label_by_drag(&mut h, 0, zh, "将双边贸易额增至20亿美元", false, Key::K);
     let inner = label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
-    let ws = h.state().ws.as_ref().unwrap();
+    let workspace = ws(&h);
     let id_of = |range: CharRange| {
-        ws.store(zh)
+        workspace
+            .store(zh)
             .annotations()
             .find(|a| a.extent() == range)
             .unwrap()
@@ -331,7 +328,7 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
         h.run_steps(1);
         h.drop_at(p);
         h.run_steps(2);
-        h.state().selected.map(|(_, id)| id)
+        app_state(h).selected_annotation().map(|(_, id)| id)
     };
     h.key_press(Key::Escape);
     h.run_steps(1);
@@ -343,8 +340,7 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
     let extra = find(&h, zh, "塔吉克斯坦", 0);
     let (from, to) = drag_points(&mut h, 0, extra, false);
     drag_with(&mut h, from, to, Modifiers::COMMAND);
-    let ws = h.state().ws.as_ref().unwrap();
-    let ann = ws.store(zh).get(inner_id).unwrap();
+    let ann = ws(&h).store(zh).get(inner_id).unwrap();
     assert_eq!(
         ann.fragments.iter().map(|f| f.range()).collect::<Vec<_>>(),
         vec![extra, inner]
@@ -355,7 +351,7 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
     h.event(egui::Event::Copy);
     h.run_steps(1);
     assert_eq!(
-        h.state().last_copied.as_deref(),
+        app_state(&h).last_copied.as_deref(),
         Some("塔吉克斯坦 … 20亿美元")
     );
 }
@@ -374,13 +370,13 @@ fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    let app = h.state();
-    let error = app.save_error.clone().expect("the failure is reported");
+    let error = app_state(&h)
+        .status
+        .save_error
+        .clone()
+        .expect("the failure is reported");
     assert!(error.contains(&format!("{ZH}.ron")), "{error}");
-    assert!(
-        app.ws.as_ref().unwrap().is_dirty(),
-        "the edit stays in memory"
-    );
+    assert!(ws(&h).is_dirty(), "the edit stays in memory");
     assert!(
         h.query_by_label("NOT SAVED").is_some(),
         "the status bar says so"
@@ -389,9 +385,8 @@ fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     // Once the obstacle is gone, the next autosave writes the file.
     std::fs::remove_dir_all(&target).unwrap();
     h.state_mut().autosave_tick(1.0e9);
-    let app = h.state();
-    assert!(app.save_error.is_none());
-    assert!(!app.ws.as_ref().unwrap().is_dirty());
+    assert!(app_state(&h).status.save_error.is_none());
+    assert!(!ws(&h).is_dirty());
     let file = AnnotationFile::load(&target).unwrap();
     assert_eq!(file.annotations[0].text(), "20亿美元");
 }
@@ -408,9 +403,8 @@ fn closing_with_unsaved_changes_asks() {
     assert!(h.query_by_label("Unsaved changes").is_some());
     h.get_by_label("Save and close").click();
     h.run_steps(2);
-    let app = h.state();
-    assert!(app.close_allowed());
-    assert!(!app.ws.as_ref().unwrap().is_dirty(), "saved before closing");
+    assert!(h.state().close_allowed());
+    assert!(!ws(&h).is_dirty(), "saved before closing");
 }
 
 #[test]
@@ -421,16 +415,13 @@ fn synchronised_scrolling_keeps_panes_at_the_same_relative_position() {
     h.run_steps(3);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Y);
     h.run_steps(2);
-    assert!(h.state().settings.sync_scroll);
+    assert!(app_state(&h).settings.sync_scroll);
     let left = h
         .get_by_label("Text of kz-tj-joint-statement.zh.txt")
         .rect()
         .center();
     wheel(&mut h, left, -600.0);
-    let (a, b) = (
-        h.state().panes[0].view.scroll_fraction(),
-        h.state().panes[1].view.scroll_fraction(),
-    );
+    let (a, b) = (h.state().scroll_fraction(0), h.state().scroll_fraction(1));
     assert!(a > 0.1, "the left pane scrolled ({a})");
     assert!((a - b).abs() < 0.02, "the right pane follows: {a} vs {b}");
 }
@@ -444,9 +435,12 @@ fn opening_a_document_path_opens_its_folder_with_that_document_first() {
     };
     let engine = accord::ui::TextEngine::with_fonts(accord::layout::FontSet::bundled().unwrap());
     let app = accord::ui::AccordApp::new(engine, settings, Some(&project.path().join(AR)));
-    let ws = app.ws.as_ref().unwrap();
+    let ws = app.state().workspace.as_ref().unwrap();
     assert_eq!(ws.project.root, project.path());
-    assert_eq!(app.panes[0].doc, ws.project.document_index(AR).unwrap());
+    assert_eq!(
+        app.state().panes[0].doc,
+        ws.project.document_index(AR).unwrap()
+    );
 }
 
 #[test]
@@ -457,15 +451,12 @@ fn with_four_panes_every_pane_keeps_its_text_inside_it() {
         h.key_press_modifiers(Modifiers::COMMAND, Key::N);
         h.run_steps(3);
     }
-    assert_eq!(h.state().panes.len(), 4);
-    let files: Vec<String> = {
-        let ws = h.state().ws.as_ref().unwrap();
-        h.state()
-            .panes
-            .iter()
-            .map(|p| ws.project.documents[p.doc].file().to_owned())
-            .collect()
-    };
+    assert_eq!(app_state(&h).panes.len(), 4);
+    let files: Vec<String> = app_state(&h)
+        .panes
+        .iter()
+        .map(|p| ws(&h).file_name(p.doc).to_owned())
+        .collect();
     // A pane runs from its document picker to the next pane's.
     let left_of = |h: &egui_kittest::Harness<'_, accord::ui::AccordApp>, pane: usize| {
         h.get_by_label(&format!("Document in pane {}", pane + 1))
@@ -480,12 +471,8 @@ fn with_four_panes_every_pane_keeps_its_text_inside_it() {
         } else {
             area.right()
         };
-        let doc_len = h
-            .state()
-            .ws
-            .as_ref()
-            .unwrap()
-            .document(h.state().panes[pane].doc)
+        let doc_len = ws(&h)
+            .document(app_state(&h).panes[pane].doc)
             .unwrap()
             .len_chars();
         for rect in h

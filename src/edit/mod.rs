@@ -1,18 +1,20 @@
 //! Every change to annotations is an [`Edit`] value. [`apply`] validates it against the
 //! document and schema, changes the store, and returns the edit that undoes it; on error the
-//! store is left exactly as it was. [`History`] keeps inverses for undo and redo.
+//! store is left exactly as it was. [`History`] keeps inverses for undo and redo. [`edge`]
+//! computes the edits that move a span's edges by a cluster or a word.
 
+pub mod edge;
 mod history;
 
 use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use crate::check::{Problem, annotation_problems, link_problems};
 use crate::model::{
     Annotation, AnnotationId, AttributeValue, CharRange, Document, Fragment, Link, LinkId, Review,
     ReviewState, Timestamp,
 };
+use crate::rules::{Problem, annotation_problems, link_problems};
 use crate::schema::Schema;
 use crate::store::AnnotationStore;
 
@@ -124,14 +126,14 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
-impl Edit {
-    /// If this is the inverse of an [`Edit::Add`], the id the new annotation got.
-    pub fn created_id(&self) -> Option<AnnotationId> {
-        match self {
-            Edit::Remove { id } => Some(*id),
-            _ => None,
-        }
-    }
+/// What applying an edit did: the edit that undoes it, and the annotations it brought into
+/// being (an [`Edit::Add`]'s new id, or an annotation a [`Edit::Put`] restored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The edit that undoes this one.
+    pub inverse: Edit,
+    /// Annotations that exist now and did not before, in the order they appeared.
+    pub created: Vec<AnnotationId>,
 }
 
 /// Why an edit was refused. The store is unchanged.
@@ -165,6 +167,26 @@ pub fn apply(
     ctx: &EditContext<'_>,
     edit: &Edit,
 ) -> Result<Edit, EditError> {
+    apply_inner(store, ctx, edit, &mut Vec::new())
+}
+
+/// Applies `edit` like [`apply`], and also says which annotations it created.
+pub fn apply_and_report(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    edit: &Edit,
+) -> Result<Applied, EditError> {
+    let mut created = Vec::new();
+    let inverse = apply_inner(store, ctx, edit, &mut created)?;
+    Ok(Applied { inverse, created })
+}
+
+fn apply_inner(
+    store: &mut AnnotationStore,
+    ctx: &EditContext<'_>,
+    edit: &Edit,
+    created: &mut Vec<AnnotationId>,
+) -> Result<Edit, EditError> {
     match edit {
         Edit::Add {
             label,
@@ -194,6 +216,7 @@ pub fn apply(
             let id = AnnotationId(store.alloc_id());
             debug_assert_eq!(id, ann.id);
             store.put(ann);
+            created.push(id);
             Ok(Edit::Remove { id })
         }
         Edit::Put(ann) => {
@@ -205,7 +228,10 @@ pub fn apply(
             let id = ann.id;
             Ok(match store.put(ann) {
                 Some(old) => Edit::Put(Box::new(old)),
-                None => Edit::Remove { id },
+                None => {
+                    created.push(id);
+                    Edit::Remove { id }
+                }
             })
         }
         Edit::Remove { id } => remove(store, ctx, *id),
@@ -295,13 +321,15 @@ pub fn apply(
         }
         Edit::Batch(edits) => {
             let counters = store.counters();
+            let created_before = created.len();
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {
-                match apply(store, ctx, edit) {
+                match apply_inner(store, ctx, edit, created) {
                     Ok(inverse) => inverses.push(inverse),
                     Err(e) => {
                         roll_back(store, ctx, inverses);
                         store.restore_counters(counters);
+                        created.truncate(created_before);
                         return Err(e);
                     }
                 }

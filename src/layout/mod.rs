@@ -2,11 +2,10 @@
 //! all from parley. Pure: no egui types. Offsets in and out are document chars; parley's byte
 //! indices never leave this module.
 
-pub mod check;
+pub mod audit;
 mod document;
 mod fonts;
 mod paragraph;
-pub mod snap;
 
 pub use document::{Block, DocumentLayout};
 pub use fonts::{BUNDLED_BOLD, BUNDLED_FONTS, BundledFont, FontError, FontSet};

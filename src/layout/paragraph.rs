@@ -55,6 +55,14 @@ pub enum Direction {
     Rtl,
 }
 
+impl Direction {
+    /// True when moving right on screen moves forward in the text: in left-to-right text, not
+    /// in right-to-left text. Arrow keys move edges the way they point.
+    pub fn is_forward(self, rightwards: bool) -> bool {
+        rightwards == (self == Direction::Ltr)
+    }
+}
+
 /// Size and spacing of document text.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextStyle {
@@ -343,4 +351,17 @@ impl ParagraphLayout {
 fn break_lines(layout: &mut Layout<()>, max_advance: f32) {
     layout.break_all_lines(Some(max_advance.max(1.0)));
     layout.align(Alignment::Start, AlignmentOptions::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_is_forward_only_in_left_to_right_text() {
+        assert!(Direction::Ltr.is_forward(true));
+        assert!(!Direction::Ltr.is_forward(false));
+        assert!(!Direction::Rtl.is_forward(true));
+        assert!(Direction::Rtl.is_forward(false));
+    }
 }

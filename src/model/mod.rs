@@ -1,6 +1,7 @@
 //! The data Accord annotates and produces: documents, char ranges, annotations, links.
 
 mod annotation;
+pub mod boundaries;
 mod cross;
 mod document;
 mod span;

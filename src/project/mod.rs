@@ -22,7 +22,7 @@ use crate::model::{Document, DocumentError};
 use crate::schema::{Schema, SchemaError};
 
 pub use cross::CrossLinkFile;
-pub use workspace::{DocState, StoreStatus, Workspace, WorkspaceError};
+pub use workspace::{Applied, DocState, Step, StoreStatus, Workspace, WorkspaceError};
 
 /// Name of the project file inside a project folder.
 pub const PROJECT_FILE: &str = "accord.ron";
@@ -153,6 +153,16 @@ fn folder_advice(source: &std::io::Error) -> &'static str {
     }
 }
 
+/// Identifies a document of an open project: its place in the project file's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(pub usize);
+
+impl std::fmt::Display for DocId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "document #{}", self.0 + 1)
+    }
+}
+
 /// A document slot of an open project: the entry, and the document or why it did not open.
 #[derive(Debug)]
 pub struct ProjectDocument {
@@ -248,9 +258,22 @@ impl Project {
         &self.file.name
     }
 
-    /// Index of the document whose file is `file`.
-    pub fn document_index(&self, file: &str) -> Option<usize> {
-        self.documents.iter().position(|d| d.entry.file == file)
+    /// The document whose file is `file`.
+    pub fn document_index(&self, file: &str) -> Option<DocId> {
+        self.documents
+            .iter()
+            .position(|d| d.entry.file == file)
+            .map(DocId)
+    }
+
+    /// The slot of document `doc`.
+    pub fn slot(&self, doc: DocId) -> Option<&ProjectDocument> {
+        self.documents.get(doc.0)
+    }
+
+    /// Every document's id, in project order.
+    pub fn doc_ids(&self) -> impl ExactSizeIterator<Item = DocId> + use<> {
+        (0..self.documents.len()).map(DocId)
     }
 
     /// Path of an annotator's annotation file for a document.
@@ -297,11 +320,11 @@ fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let file: ProjectFile = ron::from_str(&text).map_err(|e| ProjectError::Parse {
+    let file: ProjectFile = crate::ron_io::from_str(&text).map_err(|e| ProjectError::Parse {
         path: path.to_path_buf(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
     })?;
     if file.format > 1 {
         return Err(ProjectError::NewerFormat {

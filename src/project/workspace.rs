@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use super::Project;
+use super::{DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
-use crate::model::{Document, Timestamp};
+use crate::model::{AnnotationId, CharRange, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 
 /// Whether a document's annotations can be edited.
@@ -65,8 +65,18 @@ pub enum WorkspaceError {
     Save(#[from] StoreError),
 }
 
-/// One step of the history: edits on documents (by index), applied together.
-pub type Step = Vec<(usize, Edit)>;
+/// One step of the history: edits on documents, applied together.
+pub type Step = Vec<(DocId, Edit)>;
+
+/// What applying a step did: the step that undoes it (also recorded for undo), and the
+/// annotations it created, so a caller can select what it just made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The inverse step.
+    pub inverse: Step,
+    /// Annotations that exist now and did not before.
+    pub created: Vec<(DocId, AnnotationId)>,
+}
 
 /// An annotator's session.
 #[derive(Debug)]
@@ -113,18 +123,39 @@ impl Workspace {
     }
 
     /// The state of document `doc`.
-    pub fn doc_state(&self, doc: usize) -> &DocState {
-        &self.docs[doc]
+    ///
+    /// Panics when `doc` is not a document of this project.
+    pub fn doc_state(&self, doc: DocId) -> &DocState {
+        &self.docs[doc.0]
     }
 
     /// The store of document `doc`.
-    pub fn store(&self, doc: usize) -> &AnnotationStore {
-        &self.docs[doc].store
+    ///
+    /// Panics when `doc` is not a document of this project.
+    pub fn store(&self, doc: DocId) -> &AnnotationStore {
+        &self.docs[doc.0].store
     }
 
     /// The document `doc`, if it opened.
-    pub fn document(&self, doc: usize) -> Option<&Document> {
-        self.project.documents.get(doc).and_then(|d| d.doc())
+    pub fn document(&self, doc: DocId) -> Option<&Document> {
+        self.project.slot(doc).and_then(|d| d.doc())
+    }
+
+    /// The file name of document `doc` as written in the project.
+    pub fn file_name(&self, doc: DocId) -> &str {
+        self.project.slot(doc).map_or("", |d| d.file())
+    }
+
+    /// True when `doc`'s annotations can be edited.
+    pub fn is_editable(&self, doc: DocId) -> bool {
+        self.docs
+            .get(doc.0)
+            .is_some_and(|d| d.status == StoreStatus::Editable)
+    }
+
+    /// Every document's id, in project order.
+    pub fn doc_ids(&self) -> impl ExactSizeIterator<Item = DocId> + use<> {
+        self.project.doc_ids()
     }
 
     /// Number of documents.
@@ -142,18 +173,24 @@ impl Workspace {
         self.docs.iter().any(DocState::is_dirty)
     }
 
+    /// Number of documents with unsaved changes.
+    pub fn dirty_count(&self) -> usize {
+        self.docs.iter().filter(|d| d.is_dirty()).count()
+    }
+
     /// Applies a step (edits on one or more documents) as one undoable unit: all or nothing.
-    /// Returns the inverse step, which is also recorded for undo.
-    pub fn apply(&mut self, step: Step) -> Result<Step, WorkspaceError> {
-        let inverse = self.apply_step(&step)?;
+    /// The inverse step is recorded for undo and returned with what the step created.
+    pub fn apply(&mut self, step: Step) -> Result<Applied, WorkspaceError> {
+        let mut created = Vec::new();
+        let inverse = self.apply_step(&step, &mut created)?;
         self.history.record(inverse.clone());
-        Ok(inverse)
+        Ok(Applied { inverse, created })
     }
 
     /// Undoes the last step. `Ok(false)` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.undo(|step| self.apply_step(step));
+        let result = history.undo(|step| self.apply_step(step, &mut Vec::new()));
         self.history = history;
         result.transpose().map(|r| r.is_some())
     }
@@ -161,9 +198,34 @@ impl Workspace {
     /// Redoes the last undone step. `Ok(false)` when there is nothing to redo.
     pub fn redo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.redo(|step| self.apply_step(step));
+        let result = history.redo(|step| self.apply_step(step, &mut Vec::new()));
         self.history = history;
         result.transpose().map(|r| r.is_some())
+    }
+
+    /// The step that gives every match a span labelled `label`, except the matches that
+    /// already have exactly such a span: "label all matches" as one undoable step.
+    pub fn label_matches(&self, matches: &[(DocId, CharRange)], label: &str) -> Step {
+        matches
+            .iter()
+            .filter(|(doc, range)| {
+                let store = self.store(*doc);
+                !store
+                    .fragments_in(*range)
+                    .iter()
+                    .any(|(r, id)| r == range && store.get(*id).is_some_and(|a| a.label == label))
+            })
+            .map(|(doc, range)| {
+                (
+                    *doc,
+                    Edit::Add {
+                        label: label.to_owned(),
+                        ranges: vec![*range],
+                        attributes: Default::default(),
+                    },
+                )
+            })
+            .collect()
     }
 
     /// True when there is something to undo / redo.
@@ -176,16 +238,23 @@ impl Workspace {
         self.history.can_redo()
     }
 
-    fn apply_step(&mut self, step: &Step) -> Result<Step, WorkspaceError> {
+    fn apply_step(
+        &mut self,
+        step: &Step,
+        created: &mut Vec<(DocId, AnnotationId)>,
+    ) -> Result<Step, WorkspaceError> {
         let now = Timestamp::now();
         let mut done: Step = Vec::with_capacity(step.len());
         let mut counters = Vec::with_capacity(step.len());
         for (doc, edit) in step {
-            if let Some(state) = self.docs.get(*doc) {
+            if let Some(state) = self.docs.get(doc.0) {
                 counters.push((*doc, state.store.counters()));
             }
             match self.apply_one(*doc, edit, &now) {
-                Ok(inverse) => done.push((*doc, inverse)),
+                Ok(applied) => {
+                    done.push((*doc, applied.inverse));
+                    created.extend(applied.created.into_iter().map(|id| (*doc, id)));
+                }
                 Err(e) => {
                     for (doc, inverse) in done.into_iter().rev() {
                         if let Err(e) = self.apply_one(doc, &inverse, &now) {
@@ -194,8 +263,9 @@ impl Workspace {
                     }
                     // Oldest last, so each store gets the counters it had before the step.
                     for (doc, c) in counters.into_iter().rev() {
-                        self.docs[doc].store.restore_counters(c);
+                        self.docs[doc.0].store.restore_counters(c);
                     }
+                    created.clear();
                     return Err(e);
                 }
             }
@@ -206,14 +276,13 @@ impl Workspace {
 
     fn apply_one(
         &mut self,
-        doc: usize,
+        doc: DocId,
         edit: &Edit,
         now: &Timestamp,
-    ) -> Result<Edit, WorkspaceError> {
-        let (Some(slot), Some(state)) = (self.project.documents.get(doc), self.docs.get_mut(doc))
-        else {
+    ) -> Result<edit::Applied, WorkspaceError> {
+        let (Some(slot), Some(state)) = (self.project.slot(doc), self.docs.get_mut(doc.0)) else {
             return Err(WorkspaceError::Locked {
-                document: format!("document #{doc}"),
+                document: doc.to_string(),
                 reason: "the project has no such document".to_owned(),
             });
         };
@@ -238,25 +307,30 @@ impl Workspace {
             author: &self.annotator,
             now,
         };
-        edit::apply(&mut state.store, &ctx, edit).map_err(|source| WorkspaceError::Edit {
-            document: slot.file().to_owned(),
-            source,
+        edit::apply_and_report(&mut state.store, &ctx, edit).map_err(|source| {
+            WorkspaceError::Edit {
+                document: slot.file().to_owned(),
+                source,
+            }
         })
     }
 
     /// Saves every document with unsaved changes. Returns one result per saved document;
     /// a failed one stays dirty so the caller can retry.
-    pub fn save_all(&mut self) -> Vec<(usize, Result<PathBuf, StoreError>)> {
-        let dirty: Vec<usize> = (0..self.docs.len())
-            .filter(|&i| self.docs[i].is_dirty())
+    pub fn save_all(&mut self) -> Vec<(DocId, Result<PathBuf, StoreError>)> {
+        let dirty: Vec<DocId> = self
+            .doc_ids()
+            .filter(|d| self.docs[d.0].is_dirty())
             .collect();
-        dirty.into_iter().map(|i| (i, self.save(i))).collect()
+        dirty.into_iter().map(|d| (d, self.save(d))).collect()
     }
 
     /// Saves one document's annotations atomically.
-    pub fn save(&mut self, doc: usize) -> Result<PathBuf, StoreError> {
-        let slot = &self.project.documents[doc];
-        let state = &mut self.docs[doc];
+    ///
+    /// Panics when `doc` is not a document of this project.
+    pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
+        let slot = &self.project.documents[doc.0];
+        let state = &mut self.docs[doc.0];
         let path = self.project.annotation_path(&self.annotator, slot.file());
         let Some(document) = slot.doc() else {
             return Ok(path);
@@ -324,4 +398,74 @@ fn load_state(path: &std::path::Path, doc: &Document) -> DocState {
 
 fn short_hash(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A project of two documents, opened as "alice".
+    fn workspace() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.txt"),
+            "Қазақстан мен Тәжікстан. Қазақстан!",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.ar.txt"), "كازاخستان وطاجيكستان").unwrap();
+        let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        (dir, ws)
+    }
+
+    fn add(label: &str, start: usize, end: usize) -> Edit {
+        Edit::Add {
+            label: label.into(),
+            ranges: vec![CharRange::new(start, end)],
+            attributes: Default::default(),
+        }
+    }
+
+    #[test]
+    fn apply_says_what_it_created_across_documents() {
+        let (_dir, mut ws) = workspace();
+        let (a, b) = (DocId(0), DocId(1));
+        let applied = ws
+            .apply(vec![(a, add("COUNTRY", 0, 9)), (b, add("COUNTRY", 0, 9))])
+            .unwrap();
+        assert_eq!(
+            applied.created,
+            vec![(a, AnnotationId(1)), (b, AnnotationId(1))]
+        );
+        assert_eq!(ws.dirty_count(), 2);
+        // A relabel creates nothing; a refused step reports nothing and changes nothing.
+        let relabel = Edit::Relabel {
+            id: AnnotationId(1),
+            label: "ORG".into(),
+        };
+        assert!(ws.apply(vec![(a, relabel)]).unwrap().created.is_empty());
+        assert!(ws.apply(vec![(a, add("COUNTRY", 3, 3))]).is_err());
+        assert_eq!(ws.store(a).len(), 1);
+        // Undoing the relabel and the adds, then redoing, brings back the same ids.
+        assert!(ws.undo().unwrap() && ws.undo().unwrap());
+        assert!(ws.store(a).is_empty() && ws.store(b).is_empty());
+        assert!(ws.redo().unwrap());
+        assert_eq!(
+            ws.store(b).get(AnnotationId(1)).unwrap().text(),
+            "كازاخستان"
+        );
+    }
+
+    #[test]
+    fn label_matches_skips_what_is_already_labelled_that_way() {
+        let (_dir, mut ws) = workspace();
+        let a = DocId(0);
+        ws.apply(vec![(a, add("COUNTRY", 0, 9))]).unwrap();
+        let matches = vec![(a, CharRange::new(0, 9)), (a, CharRange::new(25, 34))];
+        let step = ws.label_matches(&matches, "COUNTRY");
+        assert_eq!(step, vec![(a, add("COUNTRY", 25, 34))]);
+        // Another label still labels both.
+        assert_eq!(ws.label_matches(&matches, "ORG").len(), 2);
+        ws.apply(step).unwrap();
+        assert!(ws.label_matches(&matches, "COUNTRY").is_empty());
+    }
 }

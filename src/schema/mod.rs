@@ -188,10 +188,10 @@ impl Schema {
 
     /// Parses and checks a schema.
     pub fn from_ron(text: &str) -> Result<Self, SchemaError> {
-        let schema: Schema = ron::from_str(text).map_err(|e| SchemaError::Parse {
-            line: e.span.start.line,
-            column: e.span.start.col,
-            message: e.code.to_string(),
+        let schema: Schema = crate::ron_io::from_str(text).map_err(|e| SchemaError::Parse {
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         schema.check()?;
         Ok(schema)

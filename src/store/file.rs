@@ -28,37 +28,11 @@ use super::AnnotationStore;
 use super::atomic::write_atomic;
 use super::fast_ron;
 use super::ron_writer::{FileParts, write_file};
-use crate::model::{Annotation, AnnotationId, Document, Link, LinkId};
+use super::stamp::DocumentStamp;
+use crate::model::{Annotation, AnnotationId, Link, LinkId};
 
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
-
-/// Which document an annotation file belongs to, as it was when annotated.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentStamp {
-    /// The document's file name in the project.
-    pub file: String,
-    /// SHA-256 of the document's bytes.
-    pub sha256: String,
-    /// Number of chars in the document's text.
-    pub chars: usize,
-}
-
-impl DocumentStamp {
-    /// The stamp of a document as it is now.
-    pub fn of(doc: &Document) -> Self {
-        Self {
-            file: doc.file_name.clone(),
-            sha256: doc.sha256().to_owned(),
-            chars: doc.len_chars(),
-        }
-    }
-
-    /// True when `doc` is still the document this stamp was taken of.
-    pub fn matches(&self, doc: &Document) -> bool {
-        self.sha256 == doc.sha256() && self.chars == doc.len_chars()
-    }
-}
 
 /// The on-disk form of an [`AnnotationStore`] (current format).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,9 +156,9 @@ pub fn parse_versioned<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
 ) -> Result<T, StoreError> {
-    let header: FormatHeader = ron::from_str(text).map_err(|e| parse_error(path, &e))?;
+    let header: FormatHeader = crate::ron_io::from_str(text).map_err(|e| parse_error(path, e))?;
     match header.format {
-        CURRENT_FORMAT => ron::from_str(text).map_err(|e| parse_error(path, &e)),
+        CURRENT_FORMAT => crate::ron_io::from_str(text).map_err(|e| parse_error(path, e)),
         found if found > CURRENT_FORMAT => Err(StoreError::NewerFormat {
             path: path.to_path_buf(),
             found,
@@ -206,19 +180,12 @@ pub fn read_text(path: &Path) -> Result<String, StoreError> {
     })
 }
 
-/// Pretty RON for Accord's data files: plain UTF-8 strings, nested values on one line.
+/// Pretty RON for Accord's data files (see [`crate::ron_io::to_pretty_ron`]).
 pub fn to_pretty_ron<T: Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
-    let config = ron::ser::PrettyConfig::new()
-        .depth_limit(3)
-        .struct_names(false)
-        .escape_strings(false)
-        .new_line("\n".to_owned());
-    let mut text = ron::ser::to_string_pretty(value, config).map_err(|e| StoreError::Encode {
+    crate::ron_io::to_pretty_ron(value, 3).map_err(|e| StoreError::Encode {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
-    text.push('\n');
-    Ok(text)
+    })
 }
 
 /// Writes text atomically, naming the path in the error.
@@ -230,12 +197,12 @@ pub fn write_text(path: &Path, text: &str) -> Result<(), StoreError> {
     })
 }
 
-pub(crate) fn parse_error(path: &Path, e: &ron::error::SpannedError) -> StoreError {
+fn parse_error(path: &Path, e: crate::ron_io::ParseErrorAt) -> StoreError {
     StoreError::Parse {
         path: path.to_path_buf(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
     }
 }
 

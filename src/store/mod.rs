@@ -8,12 +8,14 @@ pub mod atomic;
 mod fast_ron;
 pub mod file;
 mod ron_writer;
+mod stamp;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Annotation, AnnotationId, CharRange, Link, LinkId};
 
-pub use file::{AnnotationFile, DocumentStamp, LoadedFile, StoreError};
+pub use file::{AnnotationFile, LoadedFile, StoreError};
+pub use stamp::DocumentStamp;
 
 /// Fragments longer than this are kept aside in the span index, so a range query only has to
 /// look this far back from its start.

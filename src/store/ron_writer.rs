@@ -7,7 +7,7 @@
 //! each annotation and link have one field per line; everything deeper (fragments, attributes,
 //! review) is written on one line.
 
-use super::file::DocumentStamp;
+use super::stamp::DocumentStamp;
 use crate::model::{Annotation, AttributeValue, Link, Review, ReviewState};
 
 /// The parts of an annotation file, borrowed.

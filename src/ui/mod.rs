@@ -1,22 +1,38 @@
-//! The desktop window: thin egui views over the core. Views read the core's data and push
-//! [`app::Action`]s; the app applies them once per frame.
+//! The desktop window: egui views over the core. Each view is a type (or, when it keeps no
+//! state of its own, a function) that reads the [`AppState`] through a [`ViewContext`] and
+//! asks for changes with [`Action`]s; [`AccordApp`] applies them at the end of the frame.
+//!
+//! Where things are:
+//! - `app.rs`: [`AccordApp`], one frame of the window, and the queries tests and tools use;
+//! - `apply.rs`: the one place actions and [`commands`] change the state;
+//! - `state.rs`: [`AppState`], what every view reads (panes and their [`Selection`]s);
+//! - `action.rs`: [`Action`] and the [`ViewContext`] views get;
+//! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;
+//! - `panes.rs`, `pane_header.rs`, `text_view.rs`: documents side by side, each a [`DocView`];
+//! - `panels/`: document list, palette, details, find bar, menu bar, status bar, dialogs;
+//! - `text.rs`, `glyph_atlas.rs`, `fonts.rs`: drawing text with our layout and bundled fonts.
 
-mod actions;
+mod action;
 pub mod app;
+mod apply;
 pub mod commands;
-mod dialogs;
-pub mod find;
 pub mod fonts;
-mod frame;
 pub mod glyph_atlas;
+mod keyboard;
+mod pane_header;
 mod panels;
 mod panes;
+pub mod state;
+pub mod text;
 pub mod text_view;
 
 use std::path::{Path, PathBuf};
 
-pub use app::{AccordApp, Action, Settings};
-pub use text_view::{DocView, TextEngine, ViewEvent, ViewInput, text_block, text_line};
+pub use action::{Action, CloseAnswer, ViewContext};
+pub use app::AccordApp;
+pub use state::{AppState, PaneState, Selection, Settings};
+pub use text::{TextEngine, text_block, text_line};
+pub use text_view::{DocView, ViewEvent, ViewInput};
 
 const SETTINGS_KEY: &str = "accord-settings";
 
@@ -80,7 +96,7 @@ struct Window(AccordApp, String);
 impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let app = &mut self.0;
-        let title = match &app.ws {
+        let title = match &app.state().workspace {
             Some(ws) => format!(
                 "{}{} — Accord",
                 if ws.is_dirty() { "* " } else { "" },
@@ -101,14 +117,14 @@ impl eframe::App for Window {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.0.remember_layout();
-        eframe::set_value(storage, SETTINGS_KEY, &self.0.settings);
+        eframe::set_value(storage, SETTINGS_KEY, self.0.settings_to_store());
     }
 
     fn on_exit(&mut self) {
         // Autosave on exit, unless the user chose to drop the changes.
         let app = &mut self.0;
-        if !app.close_allowed() && app.ws.as_ref().is_some_and(|w| w.is_dirty()) {
+        let dirty = app.state().workspace.as_ref().is_some_and(|w| w.is_dirty());
+        if !app.close_allowed() && dirty {
             app.save_all();
         }
     }

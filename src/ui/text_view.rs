@@ -1,79 +1,34 @@
-//! The document text view and the compact one-line text widget. Everything that shows
-//! document text goes through here, so Arabic is joined and right-to-left everywhere, and a
-//! selection is always the characters the user saw highlighted.
+//! The document text view: one document in a pane, laid out lazily, with its spans, the
+//! selection and the pointer (drags select text, clicks pick spans). Everything that shows
+//! document text goes through [`crate::layout`], so Arabic is joined and right-to-left
+//! everywhere, and a selection is always the characters the user saw highlighted.
 //!
-//! Layout and hit-testing come from [`crate::layout`] (parley); glyphs are drawn from
-//! [`GlyphAtlas`] as textured meshes. Only blocks on screen are laid out and painted.
+//! Layout and hit-testing come from [`crate::layout`] (parley); glyphs are drawn from the
+//! [`super::glyph_atlas::GlyphAtlas`] as textured meshes. Only blocks on screen are laid out
+//! and painted.
 
 use std::collections::HashMap;
 
 use egui::{
-    Color32, CornerRadius, Id, Mesh, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2, pos2,
-    vec2,
+    Color32, CornerRadius, Id, Mesh, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2,
 };
 
-use crate::layout::snap::{snap_to_clusters, snap_to_words};
-use crate::layout::{Direction, DocumentLayout, FontSet, ParagraphLayout, TextStyle};
+use crate::layout::{Direction, DocumentLayout, ParagraphLayout, TextStyle};
+use crate::model::boundaries::{snap_to_clusters, snap_to_words};
 use crate::model::{AnnotationId, CharRange, Document};
 use crate::schema::Schema;
 use crate::store::AnnotationStore;
 
-use super::glyph_atlas::GlyphAtlas;
+use super::state::Selection;
+use super::text::{TextEngine, snap_to_pixel};
 
-/// How many one-line layouts to keep.
-const LINE_CACHE: usize = 2000;
 /// Space between the pane edge and the text.
 const MARGIN: f32 = 14.0;
-
-/// Fonts, glyph cache and small-text cache shared by every view.
-pub struct TextEngine {
-    /// Fonts and parley contexts.
-    pub fonts: FontSet,
-    /// Rasterised glyphs.
-    pub atlas: GlyphAtlas,
-    /// Small texts by (text, size, scale, wrap width or 0).
-    lines: HashMap<(String, u32, u32, u32), CachedLine>,
-    tick: u64,
-}
-
-struct CachedLine {
-    layout: ParagraphLayout,
-    meshes: Vec<Mesh>,
-    atlas_generation: u64,
-    color: Color32,
-    last_used: u64,
-}
-
-impl std::fmt::Debug for TextEngine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TextEngine")
-            .field("atlas", &self.atlas)
-            .field("lines", &self.lines.len())
-            .finish()
-    }
-}
-
-impl TextEngine {
-    /// Bundled fonts, then system fonts for other scripts.
-    pub fn new() -> anyhow::Result<Self> {
-        Ok(Self::with_fonts(FontSet::with_system_fallback()?))
-    }
-
-    /// An engine over a given font set.
-    pub fn with_fonts(fonts: FontSet) -> Self {
-        Self {
-            fonts,
-            atlas: GlyphAtlas::new(),
-            lines: HashMap::new(),
-            tick: 0,
-        }
-    }
-}
 
 /// What the user did in a document view this frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ViewEvent {
-    /// A drag ended: the selection is this range (snapped).
+    /// A drag ended: the user selected this range (snapped, exactly as it was highlighted).
     Selected(CharRange),
     /// A Ctrl+drag ended: add this range as a fragment of the selected annotation.
     AddFragment(CharRange),
@@ -87,25 +42,26 @@ pub enum ViewEvent {
     },
 }
 
-/// Per-pane state of a document view.
+/// The view of one document in a pane: its layout, scroll position and the drag in progress.
+/// What is selected is not its business: it draws the selection it is given and reports what
+/// the user did.
 pub struct DocView {
     layout: Option<DocumentLayout>,
     /// Which document the layout is of.
     layout_key: Option<(String, usize)>,
     meshes: HashMap<usize, BlockMeshes>,
-    /// The current text selection (snapped), if any.
-    pub selection: Option<CharRange>,
+    /// The drag in progress: where it started and the range it covers now.
     drag: Option<Drag>,
     /// Scroll offset seen last frame.
-    pub scroll_y: f32,
+    scroll_y: f32,
     /// Largest scroll offset last frame (content height − viewport height).
-    pub max_scroll_y: f32,
+    max_scroll_y: f32,
     /// Scroll offset to jump to next frame.
-    pub scroll_to: Option<f32>,
-    /// Where the content's top-left was on screen last frame (for tests and tooling).
-    pub content_origin: Pos2,
+    scroll_to: Option<f32>,
+    /// Where the content's top-left was on screen last frame.
+    content_origin: Pos2,
     /// The visible part of the content last frame, in content coordinates.
-    pub viewport: Rect,
+    viewport: Rect,
 }
 
 impl Default for DocView {
@@ -114,7 +70,6 @@ impl Default for DocView {
             layout: None,
             layout_key: None,
             meshes: HashMap::new(),
-            selection: None,
             drag: None,
             scroll_y: 0.0,
             max_scroll_y: 0.0,
@@ -134,6 +89,8 @@ struct BlockMeshes {
 #[derive(Clone, Copy, Debug)]
 struct Drag {
     anchor: usize,
+    /// The snapped range dragged over so far (empty until the pointer moves off the anchor).
+    range: Option<CharRange>,
     add_fragment: bool,
     exact: bool,
 }
@@ -141,7 +98,7 @@ struct Drag {
 impl std::fmt::Debug for DocView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DocView")
-            .field("selection", &self.selection)
+            .field("drag", &self.drag)
             .field("scroll_y", &self.scroll_y)
             .finish_non_exhaustive()
     }
@@ -157,8 +114,8 @@ pub struct ViewInput<'a> {
     pub store: &'a AnnotationStore,
     /// Label colours.
     pub schema: &'a Schema,
-    /// The annotation to outline.
-    pub selected: Option<AnnotationId>,
+    /// What is selected in the pane: text to highlight or an annotation to outline.
+    pub selection: Selection,
     /// Text size and spacing.
     pub style: TextStyle,
     /// A stable id for the view's scroll area.
@@ -171,13 +128,9 @@ impl DocView {
         self.layout.as_ref()
     }
 
-    /// Forgets the layout (the document or style changed).
+    /// Forgets the layout and any drag (the pane shows another document).
     pub fn reset(&mut self) {
-        self.layout = None;
-        self.layout_key = None;
-        self.meshes.clear();
-        self.selection = None;
-        self.drag = None;
+        *self = Self::default();
     }
 
     /// Screen rectangles of `range` as the view last drew it (laying out blocks if needed).
@@ -194,13 +147,11 @@ impl DocView {
         layout
             .range_rects(&mut engine.fonts, doc, range)
             .into_iter()
-            .map(|r| {
-                Rect::from_min_max(pos2(r.x0, r.y0), pos2(r.x1, r.y1)).translate(origin.to_vec2())
-            })
+            .map(|r| to_screen(&r, origin))
             .collect()
     }
 
-    /// Scrolls so that `range` is in view (a third from the top).
+    /// Scrolls so that `range` is in view (a third from the top), unless it is already.
     pub fn scroll_to_range(&mut self, engine: &mut TextEngine, doc: &Document, range: CharRange) {
         let Some(layout) = self.layout.as_mut() else {
             return;
@@ -214,6 +165,11 @@ impl DocView {
         }
     }
 
+    /// Scroll offset shown last frame, in points from the top.
+    pub fn scroll_offset(&self) -> f32 {
+        self.scroll_y
+    }
+
     /// Relative scroll position, 0 at the top and 1 at the bottom.
     pub fn scroll_fraction(&self) -> f32 {
         if self.max_scroll_y <= 0.0 {
@@ -223,8 +179,20 @@ impl DocView {
         }
     }
 
-    /// The document's direction as laid out so far: `Some(Rtl)` when most laid-out
-    /// paragraphs are right-to-left.
+    /// Scrolls to a relative position next frame (for synchronised scrolling).
+    pub fn scroll_to_fraction(&mut self, fraction: f32) {
+        if self.max_scroll_y > 0.0 {
+            self.scroll_to = Some(fraction.clamp(0.0, 1.0) * self.max_scroll_y);
+        }
+    }
+
+    /// True when a scroll is about to happen that the user did not make.
+    pub fn is_scrolling_itself(&self) -> bool {
+        self.scroll_to.is_some()
+    }
+
+    /// The direction of the paragraph holding `char_offset`, as laid out (left to right until
+    /// it has been).
     pub fn direction_at(&self, char_offset: usize) -> Direction {
         let Some(layout) = &self.layout else {
             return Direction::Ltr;
@@ -330,7 +298,6 @@ impl DocView {
             input.store,
             origin,
             &mut self.drag,
-            &mut self.selection,
             events,
         );
         if self.drag.is_some() {
@@ -344,6 +311,12 @@ impl DocView {
         let scale = layout.scale();
         let mut shapes: Vec<Shape> = Vec::new();
         let mut overlays: Vec<Shape> = Vec::new();
+        // While dragging, the range dragged over; else the pane's selection.
+        let highlighted = match self.drag {
+            Some(drag) => drag.range,
+            None => input.selection.text(),
+        };
+        let outlined = input.selection.annotation();
         for i in visible.clone() {
             let block = layout.blocks()[i];
             let top = layout.block_top(i);
@@ -369,7 +342,7 @@ impl DocView {
                         [pos2(rect.left(), y), pos2(rect.right(), y)],
                         Stroke::new(2.0, color),
                     ));
-                    if input.selected == Some(*id) {
+                    if outlined == Some(*id) {
                         overlays.push(Shape::rect_stroke(
                             rect.expand(1.0),
                             CornerRadius::same(2),
@@ -379,7 +352,7 @@ impl DocView {
                     }
                 }
             }
-            if let Some(sel) = self.selection {
+            if let Some(sel) = highlighted {
                 for r in layout.block_range_rects(i, sel) {
                     shapes.push(Shape::rect_filled(
                         to_screen(&r, origin),
@@ -454,10 +427,6 @@ fn to_screen(r: &crate::layout::Rect, origin: Pos2) -> Rect {
     Rect::from_min_max(pos2(r.x0, r.y0), pos2(r.x1, r.y1)).translate(origin.to_vec2())
 }
 
-fn snap_to_pixel(v: Vec2, scale: f32) -> Vec2 {
-    vec2((v.x * scale).round() / scale, (v.y * scale).round() / scale)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn handle_pointer(
     ui: &Ui,
@@ -468,7 +437,6 @@ fn handle_pointer(
     store: &AnnotationStore,
     origin: Pos2,
     drag: &mut Option<Drag>,
-    selection: &mut Option<CharRange>,
     events: &mut Vec<ViewEvent>,
 ) {
     let modifiers = ui.input(|i| i.modifiers);
@@ -483,6 +451,7 @@ fn handle_pointer(
         if let Some(p) = press {
             *drag = Some(Drag {
                 anchor: boundary(layout, engine, p),
+                range: None,
                 add_fragment: modifiers.command,
                 exact: modifiers.alt,
             });
@@ -501,12 +470,12 @@ fn handle_pointer(
             } else {
                 snap_to_words(doc, raw)
             };
-            *selection = (!snapped.is_empty()).then_some(snapped);
+            d.range = (!snapped.is_empty()).then_some(snapped);
         }
         if response.drag_stopped() || !ui.input(|i| i.pointer.any_down()) {
             let d = *d;
             *drag = None;
-            if let Some(sel) = *selection {
+            if let Some(sel) = d.range {
                 events.push(if d.add_fragment {
                     ViewEvent::AddFragment(sel)
                 } else {
@@ -525,13 +494,11 @@ fn handle_pointer(
             let mut annotations: Vec<AnnotationId> =
                 covering.into_iter().map(|(_, id)| id).collect();
             annotations.dedup();
-            *selection = None;
             events.push(ViewEvent::Clicked {
                 char_offset: c,
                 annotations,
             });
         } else {
-            *selection = None;
             events.push(ViewEvent::Clicked {
                 char_offset: layout.boundary_at(&mut engine.fonts, doc, local.x, local.y),
                 annotations: Vec::new(),
@@ -603,111 +570,6 @@ fn selection_fill(dark: bool) -> Color32 {
 
 fn selection_stroke(dark: bool) -> Color32 {
     if dark { Color32::WHITE } else { Color32::BLACK }
-}
-
-/// Shows a short piece of document text on one line, through the same layout as documents
-/// (never an egui label, which would show Arabic in the wrong order). Clipped to the space
-/// available; right-to-left text keeps its start (right end) in view.
-pub fn text_line(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) -> Response {
-    small_text(ui, engine, text, size, None)
-}
-
-/// Like [`text_line`], but wrapped to the available width (for longer spans in side panels).
-pub fn text_block(ui: &mut Ui, engine: &mut TextEngine, text: &str, size: f32) -> Response {
-    let width = ui.available_width().max(40.0).floor();
-    small_text(ui, engine, text, size, Some(width))
-}
-
-fn small_text(
-    ui: &mut Ui,
-    engine: &mut TextEngine,
-    text: &str,
-    size: f32,
-    wrap: Option<f32>,
-) -> Response {
-    let scale = ui.ctx().pixels_per_point();
-    let color = ui.visuals().text_color();
-    engine.tick += 1;
-    let tick = engine.tick;
-    let key = (
-        text.to_owned(),
-        size.to_bits(),
-        scale.to_bits(),
-        wrap.map_or(0, f32::to_bits),
-    );
-    if !engine.lines.contains_key(&key) {
-        let style = TextStyle {
-            font_size: size,
-            line_height: 1.35,
-        };
-        let layout = match wrap {
-            None => ParagraphLayout::single_line(&mut engine.fonts, text, &style, scale),
-            Some(width) => {
-                ParagraphLayout::new(&mut engine.fonts, text, &style, width, scale, None, None)
-            }
-        };
-        if engine.lines.len() >= LINE_CACHE {
-            let oldest = engine
-                .lines
-                .iter()
-                .min_by_key(|(_, l)| l.last_used)
-                .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                engine.lines.remove(&k);
-            }
-        }
-        engine.lines.insert(
-            key.clone(),
-            CachedLine {
-                layout,
-                meshes: Vec::new(),
-                atlas_generation: u64::MAX,
-                color,
-                last_used: tick,
-            },
-        );
-    }
-    let TextEngine { atlas, lines, .. } = engine;
-    let Some(line) = lines.get_mut(&key) else {
-        return ui.allocate_response(Vec2::ZERO, Sense::hover());
-    };
-    line.last_used = tick;
-    let natural = match wrap {
-        None => vec2(line.layout.content_width(), line.layout.height()),
-        Some(width) => vec2(width, line.layout.height()),
-    };
-    let width = natural.x.min(ui.available_width().max(0.0));
-    let (rect, response) = ui.allocate_exact_size(vec2(width, natural.y), Sense::click());
-    if ui.is_rect_visible(rect) {
-        if line.atlas_generation != atlas.generation() || line.color != color {
-            line.meshes.clear();
-            atlas.add_runs(
-                ui.ctx(),
-                line.layout.glyph_runs(),
-                Pos2::ZERO,
-                scale,
-                color,
-                &mut line.meshes,
-            );
-            line.atlas_generation = atlas.generation();
-            line.color = color;
-        }
-        // A wrapped block is aligned by the layout itself; a clipped line keeps its start.
-        let rtl = wrap.is_none() && line.layout.direction() == Direction::Rtl;
-        let x = if rtl {
-            rect.right() - natural.x
-        } else {
-            rect.left()
-        };
-        let offset = snap_to_pixel(vec2(x, rect.top()), scale);
-        let painter = ui.painter_at(rect);
-        for mesh in &line.meshes {
-            let mut mesh = mesh.clone();
-            mesh.translate(offset);
-            painter.add(Shape::mesh(mesh));
-        }
-    }
-    response
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use accord::layout::FontSet;
 use accord::model::CharRange;
-use accord::ui::{AccordApp, Settings, TextEngine};
+use accord::project::{DocId, Workspace};
+use accord::ui::{AccordApp, Action, AppState, Settings, TextEngine};
 use egui::{Pos2, Rect, pos2};
 use egui_kittest::Harness;
 
@@ -39,35 +40,43 @@ pub fn harness(project: &Path) -> Harness<'static, AccordApp> {
     harness
 }
 
-/// Index of the document with this file name.
-pub fn doc_index(harness: &Harness<'_, AccordApp>, file: &str) -> usize {
-    harness
-        .state()
-        .ws
+/// The state the app's views read.
+pub fn app_state<'h>(harness: &'h Harness<'_, AccordApp>) -> &'h AppState {
+    harness.state().state()
+}
+
+/// The open workspace.
+pub fn ws<'h>(harness: &'h Harness<'_, AccordApp>) -> &'h Workspace {
+    app_state(harness)
+        .workspace
         .as_ref()
-        .and_then(|ws| ws.project.document_index(file))
+        .expect("a project is open")
+}
+
+/// The document with this file name.
+pub fn doc_index(harness: &Harness<'_, AccordApp>, file: &str) -> DocId {
+    ws(harness)
+        .project
+        .document_index(file)
         .unwrap_or_else(|| panic!("{file} is not in the project"))
 }
 
 /// The `occurrence`-th place `needle` occurs in document `doc`.
 pub fn find(
     harness: &Harness<'_, AccordApp>,
-    doc: usize,
+    doc: DocId,
     needle: &str,
     occurrence: usize,
 ) -> CharRange {
-    let ws = harness.state().ws.as_ref().expect("project");
-    let document = ws.document(doc).expect("document");
+    let document = ws(harness).document(doc).expect("document");
     accord::search::find_all(document, needle, true)[occurrence]
 }
 
-/// Shows `doc` in `pane` and scrolls `range` into view.
-pub fn show(harness: &mut Harness<'_, AccordApp>, pane: usize, doc: usize, range: CharRange) {
-    harness
-        .state_mut()
-        .push(accord::ui::Action::ShowDocument { pane, doc });
+/// Shows `doc` in `pane` and scrolls `range` into view, selecting nothing.
+pub fn show(harness: &mut Harness<'_, AccordApp>, pane: usize, doc: DocId, range: CharRange) {
+    harness.state_mut().push(Action::ShowDocument { pane, doc });
     harness.run_steps(3);
-    harness.state_mut().scroll_pane_to(pane, range);
+    harness.state_mut().push(Action::ScrollTo { pane, range });
     harness.run_steps(3);
 }
 
@@ -140,13 +149,13 @@ pub fn drag_with(
 
 /// The current text selection of `pane`.
 pub fn selection(harness: &Harness<'_, AccordApp>, pane: usize) -> Option<CharRange> {
-    harness.state().panes[pane].view.selection
+    app_state(harness).panes[pane].selection.text()
 }
 
 /// The text of `range` in document `doc`.
-pub fn text_of(harness: &Harness<'_, AccordApp>, doc: usize, range: CharRange) -> String {
-    let ws = harness.state().ws.as_ref().expect("project");
-    ws.document(doc)
+pub fn text_of(harness: &Harness<'_, AccordApp>, doc: DocId, range: CharRange) -> String {
+    ws(harness)
+        .document(doc)
         .and_then(|d| d.slice(range))
         .unwrap_or_default()
         .to_owned()

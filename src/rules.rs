@@ -1,6 +1,6 @@
-//! Checks of one annotation or link against its document and the schema, shared by
-//! [`crate::edit`] (which refuses an edit on the first blocking problem) and
-//! [`crate::validate`] (which reports every problem of every file).
+//! The rules one annotation or link must follow, against its document and the schema: the
+//! [`Problem`]s [`crate::edit`] refuses an edit for (on the first blocking one) and
+//! [`crate::validate`] reports for every file of a project.
 
 use thiserror::Error;
 

@@ -1,6 +1,6 @@
-//! `accord check-layout`: lays a document out and checks, for the first char of every grapheme
-//! cluster, that char → rectangle → hit-test gives the char back, that a real glyph draws it,
-//! and that letters sit in the right visual order.
+//! The layout audit behind `accord check-layout`: lays a document out and checks, for the
+//! first char of every grapheme cluster, that char → rectangle → hit-test gives the char back,
+//! that a real glyph draws it, and that letters sit in the right visual order.
 
 use std::fmt;
 

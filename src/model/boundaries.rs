@@ -1,10 +1,11 @@
-//! Turning a dragged range into the range an annotator meant: never inside a grapheme cluster
-//! (a letter and its harakat stay together), and by default whole words with the surrounding
-//! spaces left out.
+//! Text boundaries in char offsets: turning a dragged range into the range an annotator meant
+//! (never inside a grapheme cluster, so a letter and its harakat stay together; by default
+//! whole words with the surrounding spaces left out), and stepping an offset by a cluster or a
+//! word.
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{CharRange, Document};
+use super::{CharRange, Document};
 
 /// How far around an offset to look for the word holding it.
 const WORD_WINDOW: usize = 256;
@@ -61,6 +62,53 @@ pub fn word_around(doc: &Document, offset: usize) -> Option<CharRange> {
     None
 }
 
+/// How far a step moves an offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepUnit {
+    /// One grapheme cluster (a letter with its marks, an emoji sequence).
+    Cluster,
+    /// To the far side of the next word.
+    Word,
+}
+
+/// The next boundary after (`forward`) or before `offset`, by cluster or by word. Never inside
+/// a cluster; at the ends of the text it stays put.
+pub fn step_boundary(doc: &Document, offset: usize, forward: bool, unit: StepUnit) -> usize {
+    let len = doc.len_chars();
+    let step = |at: usize| -> usize {
+        let mut next = if forward {
+            (at + 1).min(len)
+        } else {
+            at.saturating_sub(1)
+        };
+        while next > 0 && next < len && !doc.is_grapheme_boundary(next) {
+            next = if forward { next + 1 } else { next - 1 };
+        }
+        next
+    };
+    if unit == StepUnit::Cluster {
+        return step(offset);
+    }
+    // Skip white space and punctuation, then to the far side of the word they lead to.
+    let mut at = offset;
+    loop {
+        let next = step(at);
+        if next == at {
+            return at;
+        }
+        let probe = if forward { at } else { next };
+        let inside = word_around(doc, probe);
+        at = next;
+        if let Some(w) = inside {
+            return if forward {
+                w.end.max(at)
+            } else {
+                w.start.min(at)
+            };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +148,36 @@ mod tests {
             snap_to_clusters(&doc, CharRange::new(1, 3)),
             CharRange::new(0, 4)
         );
+    }
+
+    #[test]
+    fn steps_by_cluster_keep_harakat_with_their_letter() {
+        // ك َ ت َ ب َ: a step from the start lands after the fatha, never between.
+        let doc = Document::from_text("a.txt", "كَتَبَ");
+        assert_eq!(step_boundary(&doc, 0, true, StepUnit::Cluster), 2);
+        assert_eq!(step_boundary(&doc, 2, true, StepUnit::Cluster), 4);
+        assert_eq!(step_boundary(&doc, 6, false, StepUnit::Cluster), 4);
+        assert_eq!(
+            step_boundary(&doc, 6, true, StepUnit::Cluster),
+            6,
+            "the end stays"
+        );
+        assert_eq!(
+            step_boundary(&doc, 0, false, StepUnit::Cluster),
+            0,
+            "the start stays"
+        );
+    }
+
+    #[test]
+    fn steps_by_word_cross_the_next_word_in_arabic_and_kazakh() {
+        let doc = Document::from_text("a.txt", "زيادة التجارة إلى ملياري دولار");
+        // From the end of the first word forward: over the space and the whole next word.
+        assert_eq!(step_boundary(&doc, 5, true, StepUnit::Word), 13);
+        // From the start of "إلى" backward: over the space and back to the start of "التجارة".
+        assert_eq!(step_boundary(&doc, 14, false, StepUnit::Word), 6);
+        let doc = Document::from_text("k.txt", "Қазақстан мен Тәжікстан");
+        assert_eq!(step_boundary(&doc, 0, true, StepUnit::Word), 9);
+        assert_eq!(step_boundary(&doc, 23, false, StepUnit::Word), 14);
     }
 }

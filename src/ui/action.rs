@@ -1,0 +1,125 @@
+//! What views ask for. A view never changes the state it reads: it sends an [`Action`] through
+//! its [`ViewContext`], and [`super::AccordApp`] applies the actions in order at the end of the
+//! frame (actions sent while applying are applied too, before the frame ends).
+
+use std::path::PathBuf;
+
+use crate::edit::Edit;
+use crate::model::{AnnotationId, CharRange};
+use crate::project::DocId;
+
+use super::commands::Command;
+use super::state::AppState;
+use super::text::TextEngine;
+use super::text_view::ViewEvent;
+
+/// A change a view asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A command from the table (menu or key).
+    Run(Command),
+    /// Apply a label: to the active pane's selected text (a new span) or selected annotation
+    /// (relabel).
+    Label(String),
+    /// An edit of one document (from the details panel).
+    Edit {
+        /// The document.
+        doc: DocId,
+        /// The edit.
+        edit: Edit,
+    },
+    /// Select an annotation in the pane showing its document (the active pane if none does)
+    /// and scroll to it.
+    SelectAnnotation {
+        /// The document.
+        doc: DocId,
+        /// The annotation.
+        id: AnnotationId,
+    },
+    /// Show a range of a document, in the pane showing it or the active pane, and select it.
+    Reveal {
+        /// The document.
+        doc: DocId,
+        /// The range.
+        range: CharRange,
+    },
+    /// Scroll pane `pane` so that `range` of its document is in view, selecting nothing.
+    ScrollTo {
+        /// Pane index.
+        pane: usize,
+        /// The range.
+        range: CharRange,
+    },
+    /// Show a document in a pane.
+    ShowDocument {
+        /// Pane index.
+        pane: usize,
+        /// The document.
+        doc: DocId,
+    },
+    /// Make a pane the active one.
+    Activate(usize),
+    /// Close a pane.
+    ClosePane(usize),
+    /// Move the border between pane `left` and the next one by `delta` (share of the width).
+    ResizePanes {
+        /// The pane left of the border.
+        left: usize,
+        /// How far, as a share of the central width.
+        delta: f32,
+    },
+    /// Open a project folder (or a document's folder).
+    OpenPath(PathBuf),
+    /// The user confirmed the annotator name.
+    SetAnnotator(String),
+    /// The user answered the unsaved-changes prompt: save first, drop the changes, or stay.
+    AnswerClose(CloseAnswer),
+    /// A document view reported a pointer event.
+    View {
+        /// Pane index.
+        pane: usize,
+        /// What happened.
+        event: ViewEvent,
+    },
+}
+
+/// An answer to "close with unsaved changes?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseAnswer {
+    /// Save, then close.
+    SaveAndClose,
+    /// Close without saving.
+    Discard,
+    /// Stay open.
+    Cancel,
+}
+
+/// What a view gets each frame: the state to read, the shared text engine (fonts and glyph
+/// cache), and the way to ask for changes.
+pub struct ViewContext<'a> {
+    /// The application state, read-only.
+    pub state: &'a AppState,
+    /// Fonts and glyph cache, shared by every view that shows text.
+    pub engine: &'a mut TextEngine,
+    actions: &'a mut Vec<Action>,
+}
+
+impl<'a> ViewContext<'a> {
+    /// A context over `state` that queues actions in `actions`.
+    pub fn new(
+        state: &'a AppState,
+        engine: &'a mut TextEngine,
+        actions: &'a mut Vec<Action>,
+    ) -> Self {
+        Self {
+            state,
+            engine,
+            actions,
+        }
+    }
+
+    /// Asks for a change, applied at the end of the frame.
+    pub fn send(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+}

@@ -1,0 +1,453 @@
+//! The details of the annotation selected in the active pane: label, text, typed attribute
+//! editors (drop-downs, text fields, check boxes, pickers for span references), note, review
+//! state, author and links. Every change is sent as an [`Edit`]; text fields keep what is
+//! typed in buffers of their own and send it when they lose focus.
+
+use std::collections::HashMap;
+
+use egui::{Color32, RichText, Ui};
+
+use crate::edit::Edit;
+use crate::model::{Annotation, AnnotationId, AttributeValue, Link, ReviewState};
+use crate::project::DocId;
+use crate::schema::{AttributeDef, AttributeKind, Schema};
+use crate::search::reference_candidates;
+use crate::store::AnnotationStore;
+use crate::ui::action::{Action, ViewContext};
+use crate::ui::text::{text_block, text_line};
+use crate::ui::text_view::label_color;
+
+/// How far (in chars) around an annotation the reference picker looks for candidates.
+const CANDIDATE_REACH: usize = 4000;
+/// Most candidates the reference picker lists.
+const MAX_CANDIDATES: usize = 60;
+
+/// What a text field holds while it is edited.
+#[derive(Debug)]
+struct Buffer {
+    /// The value the buffer started from.
+    initial: String,
+    /// What is typed.
+    text: String,
+}
+
+/// The details panel and the buffers of its text fields.
+#[derive(Debug, Default)]
+pub struct Details {
+    /// The annotation shown last frame: buffers belong to it.
+    shown: Option<(DocId, AnnotationId)>,
+    buffers: HashMap<String, Buffer>,
+}
+
+impl Details {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        ui.heading("Annotation");
+        let state = cx.state;
+        let selected = state.selected_annotation();
+        if selected != self.shown {
+            self.buffers.clear();
+            self.shown = selected;
+        }
+        let Some((doc, id)) = selected else {
+            ui.label("Click a span to see it here.");
+            ui.add_space(8.0);
+            ui.label("Drag over text, then press a label's key (or 1–9) to create a span.");
+            return;
+        };
+        let Some(ws) = &state.workspace else { return };
+        let store = ws.store(doc);
+        let Some(ann) = store.get(id) else {
+            ui.label("The selected annotation no longer exists.");
+            return;
+        };
+        let schema = &ws.project.schema;
+        let editable = ws.is_editable(doc);
+        let mut edits: Vec<Edit> = Vec::new();
+        egui::ScrollArea::vertical()
+            .id_salt("details scroll")
+            .show(ui, |ui| {
+                ui.add_enabled_ui(editable, |ui| {
+                    self.annotation_ui(ui, cx, schema, store, ann, &mut edits);
+                });
+                if !editable {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "Read-only: see the document list for why.",
+                    );
+                }
+            });
+        for edit in edits {
+            cx.send(Action::Edit { doc, edit });
+        }
+    }
+
+    fn annotation_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &mut ViewContext<'_>,
+        schema: &Schema,
+        store: &AnnotationStore,
+        ann: &Annotation,
+        edits: &mut Vec<Edit>,
+    ) {
+        let id = ann.id;
+        egui::Grid::new("annotation header")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label_title = ui.label("Label");
+                egui::ComboBox::from_id_salt("relabel")
+                    .selected_text(&ann.label)
+                    .show_ui(ui, |ui| {
+                        for l in &schema.labels {
+                            if ui.selectable_label(l.name == ann.label, &l.name).clicked()
+                                && l.name != ann.label
+                            {
+                                edits.push(Edit::Relabel {
+                                    id,
+                                    label: l.name.clone(),
+                                });
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label_title.id);
+                ui.end_row();
+                ui.label("Id");
+                ui.label(id.to_string());
+                ui.end_row();
+            });
+        ui.separator();
+        ui.label(RichText::new("Text").strong());
+        for (index, f) in ann.fragments.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!("{}..{}", f.start, f.end))
+                        .monospace()
+                        .weak(),
+                );
+                if ann.fragments.len() > 1
+                    && ui
+                        .small_button("×")
+                        .on_hover_text("Remove this fragment")
+                        .clicked()
+                {
+                    edits.push(Edit::RemoveFragment { id, index });
+                }
+            });
+            text_block(ui, cx.engine, &f.text, 16.0);
+        }
+        if let Some(label) = schema.label(&ann.label)
+            && !label.attributes.is_empty()
+        {
+            ui.separator();
+            ui.label(RichText::new("Attributes").strong());
+            for def in &label.attributes {
+                self.attribute_ui(ui, cx, schema, store, ann, def, edits);
+            }
+        }
+        ui.separator();
+        let note_label = ui.label(RichText::new("Note").strong());
+        if let Some(note) =
+            self.text_field(ui, format!("note/{}", id.0), &ann.note, true, note_label.id)
+        {
+            edits.push(Edit::SetNote { id, note });
+        }
+        ui.separator();
+        review_ui(ui, ann, edits);
+        links_ui(ui, cx, store, id, edits);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn attribute_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &mut ViewContext<'_>,
+        schema: &Schema,
+        store: &AnnotationStore,
+        ann: &Annotation,
+        def: &AttributeDef,
+        edits: &mut Vec<Edit>,
+    ) {
+        let id = ann.id;
+        let current = ann.attributes.get(&def.name);
+        let set = |value: Option<AttributeValue>| Edit::SetAttribute {
+            id,
+            name: def.name.clone(),
+            value,
+        };
+        let title = if def.required {
+            format!("{} *", def.name)
+        } else {
+            def.name.clone()
+        };
+        let title = ui
+            .label(RichText::new(title).italics())
+            .on_hover_text(if def.required {
+                format!("{}\n(required)", def.description)
+            } else {
+                def.description.clone()
+            });
+        match &def.kind {
+            AttributeKind::Enum { values } => {
+                let shown = match current {
+                    Some(AttributeValue::Enum(v)) => v.clone(),
+                    _ => "—".to_owned(),
+                };
+                egui::ComboBox::from_id_salt(("enum", &def.name))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        if ui.selectable_label(current.is_none(), "—").clicked()
+                            && current.is_some()
+                        {
+                            edits.push(set(None));
+                        }
+                        for v in values {
+                            let chosen = current == Some(&AttributeValue::Enum(v.clone()));
+                            if ui.selectable_label(chosen, v).clicked() && !chosen {
+                                edits.push(set(Some(AttributeValue::Enum(v.clone()))));
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(title.id);
+            }
+            AttributeKind::Bool => {
+                let mut on = matches!(current, Some(AttributeValue::Bool(true)));
+                if ui.checkbox(&mut on, "yes").changed() {
+                    edits.push(set(Some(AttributeValue::Bool(on))));
+                }
+            }
+            AttributeKind::Text => {
+                if let Some(value) = self.attribute_text_ui(ui, ann, def, current, title.id) {
+                    edits.push(set(value));
+                }
+            }
+            AttributeKind::SpanRef {
+                labels,
+                many,
+                text_allowed,
+            } => {
+                let refs: Vec<AnnotationId> = match current {
+                    Some(AttributeValue::Refs(r)) => r.clone(),
+                    _ => Vec::new(),
+                };
+                let mut remove = None;
+                for target in &refs {
+                    ui.horizontal(|ui| {
+                        let (label, text) = store
+                            .get(*target)
+                            .map_or(("?".to_owned(), String::new()), |a| {
+                                (a.label.clone(), a.text())
+                            });
+                        ui.colored_label(label_color(schema, &label), label);
+                        if ui.small_button("×").clicked() {
+                            remove = Some(*target);
+                        }
+                        text_line(ui, cx.engine, &text, 14.0);
+                    });
+                }
+                if let Some(gone) = remove {
+                    let rest: Vec<AnnotationId> =
+                        refs.iter().copied().filter(|r| *r != gone).collect();
+                    edits.push(set((!rest.is_empty()).then_some(AttributeValue::Refs(rest))));
+                }
+                if *many || refs.is_empty() {
+                    let candidates = reference_candidates(
+                        store,
+                        ann,
+                        labels,
+                        &refs,
+                        CANDIDATE_REACH,
+                        MAX_CANDIDATES,
+                    );
+                    if let Some(picked) = pick_ui(ui, cx, schema, store, def, id, &candidates) {
+                        let mut new = if *many { refs.clone() } else { Vec::new() };
+                        new.push(picked);
+                        edits.push(set(Some(AttributeValue::Refs(new))));
+                    }
+                }
+                if *text_allowed
+                    && refs.is_empty()
+                    && let Some(value) = self.attribute_text_ui(ui, ann, def, current, title.id)
+                {
+                    edits.push(set(value));
+                }
+            }
+        }
+        if current.is_none() && def.required {
+            ui.colored_label(Color32::from_rgb(200, 120, 0), "required");
+        }
+    }
+
+    /// The text field of a text-valued attribute. Returns the new value (`None` when emptied)
+    /// once the field loses focus with a change.
+    fn attribute_text_ui(
+        &mut self,
+        ui: &mut Ui,
+        ann: &Annotation,
+        def: &AttributeDef,
+        current: Option<&AttributeValue>,
+        label: egui::Id,
+    ) -> Option<Option<AttributeValue>> {
+        let text = match current {
+            Some(AttributeValue::Text(t)) => t.as_str(),
+            _ => "",
+        };
+        let key = format!("attr/{}/{}", ann.id.0, def.name);
+        let edited = self.text_field(ui, key, text, false, label)?;
+        Some((!edited.is_empty()).then_some(AttributeValue::Text(edited)))
+    }
+
+    /// A text field whose value is sent when it loses focus. Returns the new value when it
+    /// changed. While the field is not being edited, it follows the value (after an undo).
+    fn text_field(
+        &mut self,
+        ui: &mut Ui,
+        key: String,
+        value: &str,
+        multiline: bool,
+        label: egui::Id,
+    ) -> Option<String> {
+        let id = egui::Id::unique(("details field", &key));
+        let focused = ui.memory(|m| m.has_focus(id));
+        let buffer = self.buffers.entry(key).or_insert_with(|| Buffer {
+            initial: value.to_owned(),
+            text: value.to_owned(),
+        });
+        if !focused && buffer.initial != value {
+            *buffer = Buffer {
+                initial: value.to_owned(),
+                text: value.to_owned(),
+            };
+        }
+        let edit = if multiline {
+            egui::TextEdit::multiline(&mut buffer.text).desired_rows(3)
+        } else {
+            egui::TextEdit::singleline(&mut buffer.text)
+        };
+        let response = ui
+            .add(edit.id(id).desired_width(f32::INFINITY))
+            .labelled_by(label);
+        (response.lost_focus() && buffer.text != value).then(|| buffer.text.clone())
+    }
+}
+
+/// The candidates a span reference may point at, in a collapsible list. Returns the one
+/// picked.
+fn pick_ui(
+    ui: &mut Ui,
+    cx: &mut ViewContext<'_>,
+    schema: &Schema,
+    store: &AnnotationStore,
+    def: &AttributeDef,
+    id: AnnotationId,
+    candidates: &[AnnotationId],
+) -> Option<AnnotationId> {
+    if candidates.is_empty() {
+        return None;
+    }
+    egui::CollapsingHeader::new(format!("Add {} ({})", def.name, candidates.len()))
+        .id_salt(("pick", &def.name, id.0))
+        .show(ui, |ui| {
+            let mut picked = None;
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt(("pick list", &def.name))
+                .show(ui, |ui| {
+                    for candidate in candidates.iter().filter_map(|c| store.get(*c)) {
+                        ui.horizontal(|ui| {
+                            let color = label_color(schema, &candidate.label);
+                            if ui
+                                .button(
+                                    RichText::new(format!("+ {}", candidate.label)).color(color),
+                                )
+                                .clicked()
+                            {
+                                picked = Some(candidate.id);
+                            }
+                            if text_line(ui, cx.engine, &candidate.text(), 14.0).clicked() {
+                                picked = Some(candidate.id);
+                            }
+                        });
+                    }
+                });
+            picked
+        })
+        .body_returned
+        .flatten()
+}
+
+/// Review state (a drop-down), reviewer, author and times.
+fn review_ui(ui: &mut Ui, ann: &Annotation, edits: &mut Vec<Edit>) {
+    let id = ann.id;
+    egui::Grid::new("annotation footer")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let review_title = ui.label("Review");
+            egui::ComboBox::from_id_salt("review state")
+                .selected_text(ann.review.state.name())
+                .show_ui(ui, |ui| {
+                    for state in ReviewState::ALL {
+                        if ui
+                            .selectable_label(ann.review.state == state, state.name())
+                            .clicked()
+                            && ann.review.state != state
+                        {
+                            edits.push(Edit::SetReview { id, state });
+                        }
+                    }
+                })
+                .response
+                .labelled_by(review_title.id);
+            ui.end_row();
+            if let Some(r) = &ann.review.reviewer {
+                ui.label("Reviewer");
+                ui.label(format!(
+                    "{r}, {}",
+                    ann.review.time.as_ref().map(|t| t.0.as_str()).unwrap_or("")
+                ));
+                ui.end_row();
+            }
+            ui.label("Author");
+            ui.label(&ann.author);
+            ui.end_row();
+            ui.label("Created");
+            ui.label(&ann.created.0);
+            ui.end_row();
+            ui.label("Changed");
+            ui.label(&ann.modified.0);
+            ui.end_row();
+        });
+}
+
+/// The links from and to the annotation, each with a button to remove it.
+fn links_ui(
+    ui: &mut Ui,
+    cx: &mut ViewContext<'_>,
+    store: &AnnotationStore,
+    id: AnnotationId,
+    edits: &mut Vec<Edit>,
+) {
+    let links: Vec<&Link> = store.links_of(id).collect();
+    if links.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(RichText::new("Links").strong());
+    for link in links {
+        let (arrow, other) = if link.from == id {
+            ("to", link.to)
+        } else {
+            ("from", link.from)
+        };
+        ui.horizontal(|ui| {
+            ui.label(format!("{arrow} {} {other}", link.kind));
+            if ui.small_button("×").clicked() {
+                edits.push(Edit::RemoveLink { id: link.id });
+            }
+        });
+        let text = store.get(other).map(|o| o.text()).unwrap_or_default();
+        text_line(ui, cx.engine, &text, 14.0);
+    }
+}

@@ -1,0 +1,176 @@
+//! The find bar (Ctrl+F) above the panes: the query and its options, the count of matches,
+//! next/previous, "label all matches", and the list of matches when searching all documents.
+//! It owns the query and the [`Search`] over it; the commands that step through the matches
+//! reach it through [`FindBar::step`].
+
+use egui::Ui;
+
+use crate::model::CharRange;
+use crate::project::{DocId, Workspace};
+use crate::search::{FindQuery, Search};
+use crate::ui::action::{Action, ViewContext};
+use crate::ui::commands::Command;
+use crate::ui::text::text_line;
+
+/// Most matches listed when searching all documents.
+const MAX_LISTED: usize = 500;
+
+/// The find bar's state.
+#[derive(Debug, Default)]
+pub struct FindBar {
+    open: bool,
+    focus_field: bool,
+    query: FindQuery,
+    search: Search,
+}
+
+impl FindBar {
+    /// True when the bar is shown.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Opens the bar with the keyboard in its field.
+    pub fn open_and_focus(&mut self) {
+        self.open = true;
+        self.focus_field = true;
+    }
+
+    /// Hides the bar.
+    pub fn close(&mut self) {
+        self.open = false;
+    }
+
+    /// The text searched for.
+    pub fn query_text(&self) -> &str {
+        &self.query.text
+    }
+
+    /// The matches in the active document (or all), found again if the query or the active
+    /// document changed.
+    pub fn matches(&mut self, ws: &Workspace, active: Option<DocId>) -> &[(DocId, CharRange)] {
+        self.search.refresh(ws, &self.query, active);
+        &self.search.matches
+    }
+
+    /// The matches as last found, without searching again.
+    pub fn last_matches(&self) -> &[(DocId, CharRange)] {
+        &self.search.matches
+    }
+
+    /// Opens the bar and steps to the next (or previous) match.
+    pub fn step(
+        &mut self,
+        ws: &Workspace,
+        active: Option<DocId>,
+        forward: bool,
+    ) -> Option<(DocId, CharRange)> {
+        self.open = true;
+        self.search.refresh(ws, &self.query, active);
+        self.search.step(forward)
+    }
+
+    /// Draws the bar.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        let state = cx.state;
+        let Some(ws) = &state.workspace else { return };
+        ui.horizontal(|ui| {
+            ui.label("Find:");
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut self.query.text)
+                    .desired_width(240.0)
+                    .hint_text("text in any script"),
+            );
+            if self.focus_field {
+                field.request_focus();
+                self.focus_field = false;
+            }
+            if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let backwards = ui.input(|i| i.modifiers.shift);
+                cx.send(Action::Run(if backwards {
+                    Command::FindPrevious
+                } else {
+                    Command::FindNext
+                }));
+                field.request_focus();
+            }
+            ui.checkbox(&mut self.query.all_documents, "All documents");
+            ui.checkbox(&mut self.query.match_case, "Match case");
+            self.search.refresh(ws, &self.query, state.active_doc());
+            let n = self.search.matches.len();
+            let position = match self.search.current {
+                Some(i) if n > 0 => format!("{} of {n}", i + 1),
+                _ if self.query.text.is_empty() => String::new(),
+                _ => format!("{n} matches"),
+            };
+            ui.label(position);
+            if ui
+                .button("Previous")
+                .on_hover_text("Previous match (Shift+F3)")
+                .clicked()
+            {
+                cx.send(Action::Run(Command::FindPrevious));
+            }
+            if ui.button("Next").on_hover_text("Next match (F3)").clicked() {
+                cx.send(Action::Run(Command::FindNext));
+            }
+            let title = match &state.current_label {
+                Some(l) => format!("Label all {n} as {l}"),
+                None => "Label all matches (pick a label first)".to_owned(),
+            };
+            if ui
+                .add_enabled(
+                    state.current_label.is_some() && n > 0,
+                    egui::Button::new(title),
+                )
+                .on_hover_text("One undo step removes them all again (Ctrl+Shift+L)")
+                .clicked()
+            {
+                cx.send(Action::Run(Command::LabelAllMatches));
+            }
+            if ui.button("×").on_hover_text("Close (Esc)").clicked() {
+                self.open = false;
+            }
+        });
+        if self.query.all_documents && !self.search.matches.is_empty() {
+            self.results_ui(ui, cx, ws);
+        }
+    }
+
+    /// The matches of every document, each with its file and some context.
+    fn results_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace) {
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt("find results")
+            .max_height(120.0)
+            .show(ui, |ui| {
+                for (i, (doc, range)) in self.search.matches.iter().enumerate().take(MAX_LISTED) {
+                    let Some(document) = ws.document(*doc) else {
+                        continue;
+                    };
+                    let context = CharRange::new(
+                        range.start.saturating_sub(20),
+                        (range.end + 20).min(document.len_chars()),
+                    );
+                    let snippet = document
+                        .slice(context)
+                        .unwrap_or_default()
+                        .replace(['\n', '\r'], " ");
+                    ui.horizontal(|ui| {
+                        let selected = self.search.current == Some(i);
+                        if ui.selectable_label(selected, ws.file_name(*doc)).clicked() {
+                            clicked = Some(i);
+                        }
+                        if text_line(ui, cx.engine, &snippet, 14.0).clicked() {
+                            clicked = Some(i);
+                        }
+                    });
+                }
+            });
+        if let Some(i) = clicked {
+            self.search.current = Some(i);
+            let (doc, range) = self.search.matches[i];
+            cx.send(Action::Reveal { doc, range });
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The menu bar, built from the command table, with the recent projects under File.
+
+use egui::Ui;
+
+use crate::ui::action::{Action, ViewContext};
+use crate::ui::commands::{Command, Menu, shortcut_text};
+
+/// Draws the menu bar.
+pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
+    let settings = &cx.state.settings;
+    egui::MenuBar::new().ui(ui, |ui| {
+        for menu in Menu::ALL {
+            ui.menu_button(menu.title(), |ui| {
+                for &command in Command::ALL.iter().filter(|c| c.menu() == Some(menu)) {
+                    let mut button = egui::Button::new(command.title());
+                    if let Some(s) = command.shortcuts().first() {
+                        button = button.shortcut_text(shortcut_text(ui.ctx(), s));
+                    }
+                    let checked = match command {
+                        Command::ToggleSyncScroll => settings.sync_scroll,
+                        Command::ToggleTheme => settings.dark,
+                        _ => false,
+                    };
+                    if ui.add(button.selected(checked)).clicked() {
+                        cx.send(Action::Run(command));
+                    }
+                }
+                if menu == Menu::File && !settings.recent.is_empty() {
+                    ui.separator();
+                    ui.menu_button("Recent projects", |ui| {
+                        for path in &settings.recent {
+                            if ui.button(path.display().to_string()).clicked() {
+                                cx.send(Action::OpenPath(path.clone()));
+                            }
+                        }
+                    });
+                }
+                if menu == Menu::Help {
+                    ui.separator();
+                    ui.label(format!("Accord {}", env!("CARGO_PKG_VERSION")));
+                }
+            });
+        }
+    });
+}

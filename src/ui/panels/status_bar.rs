@@ -1,0 +1,34 @@
+//! The status bar: who is annotating, whether everything is saved, and the latest message.
+
+use egui::Ui;
+
+use crate::ui::action::ViewContext;
+
+/// Draws the status bar.
+pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
+    let state = cx.state;
+    ui.horizontal(|ui| {
+        ui.label(format!("Annotator: {}", state.annotator()))
+            .on_hover_text("Your edits are saved under annotations/<this name>/");
+        ui.separator();
+        let dirty = state.workspace.as_ref().map_or(0, |ws| ws.dirty_count());
+        if state.status.save_error.is_some() {
+            ui.colored_label(ui.visuals().error_fg_color, "NOT SAVED");
+        } else if dirty > 0 {
+            ui.label(format!("{dirty} unsaved"));
+        } else {
+            ui.label("All saved");
+        }
+        if let Some(t) = &state.status.last_save {
+            ui.label(format!("last save {t}"));
+        }
+        ui.separator();
+        if let Some(m) = &state.status.message {
+            if m.error {
+                ui.colored_label(ui.visuals().error_fg_color, &m.text);
+            } else {
+                ui.label(&m.text);
+            }
+        }
+    });
+}

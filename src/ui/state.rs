@@ -1,0 +1,192 @@
+//! The application state every view reads: the open workspace, the panes with their
+//! selections, the settings and the status line. Views get it read-only through
+//! [`super::ViewContext`]; only [`super::AccordApp`]'s action handling changes it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::layout::TextStyle;
+use crate::model::{AnnotationId, CharRange};
+use crate::project::{DocId, Workspace};
+
+/// Most panes side by side.
+pub const MAX_PANES: usize = 4;
+
+/// What is remembered across runs (eframe storage).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The annotator's name; asked on first start.
+    pub annotator: Option<String>,
+    /// Recently opened projects, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Dark theme.
+    pub dark: bool,
+    /// Scroll panes together.
+    pub sync_scroll: bool,
+    /// Document text size.
+    pub font_size: f32,
+    /// Open panes per project folder.
+    pub panes: BTreeMap<String, PaneLayout>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            annotator: None,
+            recent: Vec::new(),
+            dark: false,
+            sync_scroll: false,
+            font_size: 17.0,
+            panes: BTreeMap::new(),
+        }
+    }
+}
+
+/// The panes of one project, as last left.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PaneLayout {
+    /// Document file shown in each pane.
+    pub documents: Vec<String>,
+    /// Share of the width of each pane.
+    pub fractions: Vec<f32>,
+}
+
+/// What is selected in a pane: some text (to label), an annotation (to edit), or nothing.
+/// Each pane has exactly one, kept here and nowhere else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// A range of text, snapped as the user saw it highlighted.
+    Text(CharRange),
+    /// An annotation of the pane's document.
+    Annotation(AnnotationId),
+}
+
+impl Selection {
+    /// The selected text range, if text is selected.
+    pub fn text(self) -> Option<CharRange> {
+        match self {
+            Selection::Text(range) => Some(range),
+            _ => None,
+        }
+    }
+
+    /// The selected annotation, if one is.
+    pub fn annotation(self) -> Option<AnnotationId> {
+        match self {
+            Selection::Annotation(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// One pane: which document it shows and what is selected in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaneState {
+    /// The document shown.
+    pub doc: DocId,
+    /// What is selected.
+    pub selection: Selection,
+    /// Share of the central width.
+    pub fraction: f32,
+}
+
+impl PaneState {
+    /// A pane showing `doc`, nothing selected.
+    pub fn new(doc: DocId) -> Self {
+        Self {
+            doc,
+            selection: Selection::None,
+            fraction: 1.0,
+        }
+    }
+}
+
+/// A message in the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The text.
+    pub text: String,
+    /// True for problems.
+    pub error: bool,
+}
+
+/// What the status bar reports.
+#[derive(Clone, Debug, Default)]
+pub struct Status {
+    /// The latest message.
+    pub message: Option<Message>,
+    /// When the last save succeeded (time of day, UTC).
+    pub last_save: Option<String>,
+    /// Why the last save failed, until one succeeds.
+    pub save_error: Option<String>,
+}
+
+/// The state of the window that views read.
+#[derive(Debug, Default)]
+pub struct AppState {
+    /// Remembered settings.
+    pub settings: Settings,
+    /// The open project and the annotator's annotations, if a project is open.
+    pub workspace: Option<Workspace>,
+    /// Why the last project could not be opened.
+    pub project_error: Option<String>,
+    /// The panes, left to right.
+    pub panes: Vec<PaneState>,
+    /// The pane keys go to.
+    pub active: usize,
+    /// The label "label all matches" uses: the one applied last.
+    pub current_label: Option<String>,
+    /// The status bar.
+    pub status: Status,
+    /// The text copied last (also on the system clipboard when there is one).
+    pub last_copied: Option<String>,
+}
+
+impl AppState {
+    /// The annotator's name ("annotator" until one is given).
+    pub fn annotator(&self) -> &str {
+        self.settings.annotator.as_deref().unwrap_or("annotator")
+    }
+
+    /// Text style of documents.
+    pub fn text_style(&self) -> TextStyle {
+        TextStyle {
+            font_size: self.settings.font_size,
+            ..TextStyle::default()
+        }
+    }
+
+    /// The active pane, if there is one.
+    pub fn active_pane(&self) -> Option<&PaneState> {
+        self.panes.get(self.active)
+    }
+
+    /// The document shown in the active pane.
+    pub fn active_doc(&self) -> Option<DocId> {
+        self.active_pane().map(|p| p.doc)
+    }
+
+    /// The annotation selected in the active pane, with its document.
+    pub fn selected_annotation(&self) -> Option<(DocId, AnnotationId)> {
+        let pane = self.active_pane()?;
+        pane.selection.annotation().map(|id| (pane.doc, id))
+    }
+
+    /// The text of what is selected in the active pane: the annotation's text, else the
+    /// selected text.
+    pub fn selected_text(&self) -> Option<String> {
+        let ws = self.workspace.as_ref()?;
+        let pane = self.active_pane()?;
+        match pane.selection {
+            Selection::Annotation(id) => ws.store(pane.doc).get(id).map(|a| a.text()),
+            Selection::Text(range) => ws.document(pane.doc)?.slice(range).map(str::to_owned),
+            Selection::None => None,
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The shape of the source itself: no file imports another that imports it back, directly or
+//! round a ring, and nothing outside `src/ui/` names egui. A file's imports are the `crate::…`
+//! and `super::…` paths in its code (comments, doc links and `#[cfg(test)]` modules left out),
+//! resolved to the file that defines the item, through `pub use` re-exports; re-exports and
+//! `mod` declarations themselves are not imports.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `src/`, by module path (`["store", "file"]`), except the binary's.
+fn modules() -> BTreeMap<Vec<String>, PathBuf> {
+    fn walk(dir: &Path, prefix: &[String], out: &mut BTreeMap<Vec<String>, PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                let mut p = prefix.to_vec();
+                p.push(name);
+                walk(&path, &p, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let mut p = prefix.to_vec();
+                if name != "mod" && name != "lib" {
+                    p.push(name);
+                }
+                out.insert(p, path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeMap::new();
+    walk(&src, &[], &mut out);
+    // The binary's files are not modules of the library.
+    out.remove(&vec!["main".to_owned()]);
+    out.remove(&vec!["cli".to_owned()]);
+    out
+}
+
+/// The code of a file without comments and without its `#[cfg(test)]` module.
+fn code(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = match text.find("#[cfg(test)]\nmod ") {
+        Some(i) => &text[..i],
+        None => &text[..],
+    };
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(i) => &l[..i],
+            None => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Paths (`a::b::c`) starting at `crate::` or `super::`, with `{…}` groups expanded.
+fn paths_in(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < code.len() {
+        if !code.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let rest = &code[i..];
+        let starts = (rest.starts_with("crate::") || rest.starts_with("super::"))
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let len = path_len(rest);
+        expand(&rest[..len], &mut out);
+        i += len.max(1);
+    }
+    out
+}
+
+/// Length of the path at the start of `s`, a `{…}` group included.
+fn path_len(s: &str) -> usize {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            c if depth == 0 && !(c.is_alphanumeric() || c == '_' || c == ':' || c == '*') => {
+                return i;
+            }
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn expand(path: &str, out: &mut Vec<String>) {
+    let Some(open) = path.find('{') else {
+        out.push(path.trim_end_matches("::").to_owned());
+        return;
+    };
+    let prefix = &path[..open];
+    let inner = &path[open + 1..path.len() - 1];
+    // Split the group at top-level commas.
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                expand_item(prefix, &inner[start..i], out);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    expand_item(prefix, &inner[start..], out);
+}
+
+fn expand_item(prefix: &str, item: &str, out: &mut Vec<String>) {
+    let item = item.split_whitespace().next().unwrap_or("");
+    if item.is_empty() || item == "self" {
+        out.push(prefix.trim_end_matches("::").to_owned());
+    } else {
+        expand(&format!("{prefix}{item}"), out);
+    }
+}
+
+/// The module path a `crate::`/`super::` path names, from inside module `from`.
+fn absolute(from: &[String], path: &str) -> Vec<String> {
+    let mut segments: Vec<String> = path.split("::").map(str::to_owned).collect();
+    let mut base: Vec<String> = if segments[0] == "crate" {
+        segments.remove(0);
+        Vec::new()
+    } else {
+        // `super` names the parent module, whether the file is `a.rs` or `a/mod.rs`.
+        let mut base = from.to_vec();
+        while segments.first().is_some_and(|s| s == "super") {
+            segments.remove(0);
+            base.pop();
+        }
+        base
+    };
+    base.extend(segments);
+    base
+}
+
+/// The code without its re-exports (`pub use …;`), and the paths those re-export.
+fn split_re_exports(code: &str) -> (String, Vec<String>) {
+    let mut rest = String::new();
+    let mut exported = Vec::new();
+    let mut text = code;
+    loop {
+        let at = ["pub use ", "pub(crate) use "]
+            .iter()
+            .filter_map(|p| text.find(p).map(|i| (i, p.len())))
+            .min();
+        let Some((i, len)) = at else {
+            rest.push_str(text);
+            return (rest, exported);
+        };
+        rest.push_str(&text[..i]);
+        let end = text[i..].find(';').map_or(text.len(), |e| i + e);
+        let statement: String = text[i + len..end].split_whitespace().collect();
+        expand(&statement, &mut exported);
+        text = &text[(end + 1).min(text.len())..];
+    }
+}
+
+/// `pub use child::{X, Y}` of a module: item name → the child module that defines it.
+fn re_exports(modules: &BTreeMap<Vec<String>, PathBuf>) -> BTreeMap<Vec<String>, Vec<String>> {
+    let mut map = BTreeMap::new();
+    for (module, path) in modules {
+        let (_, items) = split_re_exports(&code(path));
+        for item in items {
+            {
+                let segments: Vec<&str> = item.split("::").collect();
+                let (Some(name), Some(child)) = (segments.last(), segments.first()) else {
+                    continue;
+                };
+                if *child == "crate" || *child == "super" || segments.len() < 2 {
+                    continue;
+                }
+                let mut key = module.clone();
+                key.push((*name).to_owned());
+                let mut target = module.clone();
+                target.extend(
+                    segments[..segments.len() - 1]
+                        .iter()
+                        .map(|s| (*s).to_owned()),
+                );
+                map.insert(key, target);
+            }
+        }
+    }
+    map
+}
+
+/// The file an absolute path lands in: the longest module prefix, through re-exports.
+fn resolve(
+    path: &[String],
+    modules: &BTreeMap<Vec<String>, PathBuf>,
+    re_exports: &BTreeMap<Vec<String>, Vec<String>>,
+) -> Option<Vec<String>> {
+    for len in (0..=path.len()).rev() {
+        let prefix = &path[..len];
+        if modules.contains_key(prefix) {
+            if len < path.len() {
+                let mut key = prefix.to_vec();
+                key.push(path[len].clone());
+                if let Some(target) = re_exports.get(&key) {
+                    return Some(target.clone());
+                }
+            }
+            return Some(prefix.to_vec());
+        }
+    }
+    None
+}
+
+fn import_graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+    let modules = modules();
+    let re_exports = re_exports(&modules);
+    let mut graph = BTreeMap::new();
+    for (module, path) in &modules {
+        let code: String = code(path)
+            .lines()
+            .filter(|l| {
+                !l.trim_start().starts_with("pub use ")
+                    && !l.trim_start().starts_with("pub(crate) use ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut deps = BTreeSet::new();
+        for p in paths_in(&code) {
+            let abs = absolute(module, &p);
+            if let Some(target) = resolve(&abs, &modules, &re_exports)
+                && &target != module
+                && !target.is_empty()
+            {
+                deps.insert(target);
+            }
+        }
+        graph.insert(module.clone(), deps);
+    }
+    graph
+}
+
+#[test]
+fn no_file_imports_a_file_that_imports_it_back() {
+    let graph = import_graph();
+    assert!(
+        graph.len() > 30,
+        "the scan found the modules: {:?}",
+        graph.keys()
+    );
+    // Depth-first search for a back edge.
+    fn visit(
+        node: &Vec<String>,
+        graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+        stack: &mut Vec<Vec<String>>,
+        done: &mut BTreeSet<Vec<String>>,
+    ) -> Option<Vec<Vec<String>>> {
+        if let Some(i) = stack.iter().position(|n| n == node) {
+            let mut ring = stack[i..].to_vec();
+            ring.push(node.clone());
+            return Some(ring);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        stack.push(node.clone());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(ring) = visit(next, graph, stack, done) {
+                return Some(ring);
+            }
+        }
+        stack.pop();
+        done.insert(node.clone());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for node in graph.keys() {
+        if let Some(ring) = visit(node, &graph, &mut Vec::new(), &mut done) {
+            let names: Vec<String> = ring.iter().map(|m| m.join("::")).collect();
+            panic!("files import each other: {}", names.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn the_scan_sees_real_imports() {
+    // The graph must hold edges known to exist, or the test above proves nothing.
+    let graph = import_graph();
+    let edge = |from: &str, to: &str| {
+        let from: Vec<String> = from.split("::").map(str::to_owned).collect();
+        let to: Vec<String> = to.split("::").map(str::to_owned).collect();
+        graph.get(&from).is_some_and(|deps| deps.contains(&to))
+    };
+    assert!(edge("edit", "rules"), "edit uses rules");
+    assert!(edge("store::file", "store::ron_writer"));
+    assert!(edge("store::ron_writer", "store::stamp"));
+    assert!(edge("ui::app", "ui::panes"));
+    assert!(
+        edge("validate", "model::document"),
+        "through model's re-export of DocumentError"
+    );
+    // And it would see a ring: the scan of a made-up pair.
+    let paths = paths_in("use super::b::{X, y::Z};\nlet v = crate::a::f();");
+    assert_eq!(paths, vec!["super::b::X", "super::b::y::Z", "crate::a::f"]);
+}
+
+#[test]
+fn only_the_ui_names_egui() {
+    for (module, path) in modules() {
+        if module.first().is_some_and(|m| m == "ui") {
+            continue;
+        }
+        let code = code(&path);
+        for word in ["egui::", "eframe::", "rfd::", "arboard::"] {
+            assert!(
+                !code.contains(word),
+                "{} uses {word}: the core must build without the GUI",
+                path.display()
+            );
+        }
+    }
+}
