@@ -26,7 +26,7 @@
 //!    the view highlights it while the button is down.
 //! 2. On release the view returns [`ui::ViewEvent::Selected`] with that range; the panes view
 //!    sends it as an [`ui::Action`] through its [`ui::ViewContext`].
-//! 3. At the end of the frame [`ui::AccordApp`] applies the action (`ui/apply.rs`): the pane's
+//! 3. At the end of the frame [`ui::AccordApp`] applies the action (`ui/apply/`): the pane's
 //!    [`ui::Selection`] in the [`ui::AppState`], its one owner, becomes that text.
 //! 4. A label key becomes [`ui::Action::Label`] (`ui/keyboard.rs`); applying it sends an
 //!    [`edit::Edit::Add`] of the selected range to [`project::Workspace::apply`], which checks

@@ -4,7 +4,7 @@
 //!
 //! Where things are:
 //! - `app.rs`: [`AccordApp`], one frame of the window, and the queries tests and tools use;
-//! - `apply.rs`: the one place actions and [`commands`] change the state;
+//! - `apply/`: the one place actions and [`commands`] change the state (by topic);
 //! - `state.rs`: [`AppState`], what every view reads (panes and their [`Selection`]s);
 //! - `action.rs`: [`Action`] and the [`ViewContext`] views get;
 //! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;

@@ -1,0 +1,157 @@
+//! The one place that changes the window's state: [`AccordApp::apply`] carries out an
+//! [`Action`] (and [`Command`]s from the table) on the state, through the core's
+//! [`Workspace`] for every change to annotations, and tells the views what they must follow
+//! (scroll to, forget a layout). By topic: `editing.rs` (edits, labels, selections, find),
+//! `session.rs` (projects, panes, saving, closing, the clipboard).
+
+mod editing;
+mod session;
+
+use crate::edit::Edit;
+use crate::edit::edge::Edge;
+use crate::model::boundaries::StepUnit;
+use crate::project::Workspace;
+
+use super::action::Action;
+use super::app::AccordApp;
+use super::commands::Command;
+use super::state::{Message, Selection};
+
+impl AccordApp {
+    /// Carries out one action.
+    pub(super) fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Run(command) => self.run_command(ctx, command),
+            Action::Label(label) => self.apply_label(&label),
+            Action::Edit { doc, edit } => {
+                self.edit(vec![(doc, edit)]);
+            }
+            Action::SelectAnnotation { doc, id } => self.select_annotation(doc, id),
+            Action::Reveal { doc, range } => self.reveal_range(doc, range),
+            Action::ScrollTo { pane, range } => self.scroll_pane_to(pane, range),
+            Action::ShowDocument { pane, doc } => {
+                self.show_document(pane, doc);
+                self.state.active = pane.min(self.state.panes.len().saturating_sub(1));
+                self.remember_layout();
+            }
+            Action::Activate(pane) => {
+                self.state.active = pane.min(self.state.panes.len().saturating_sub(1));
+            }
+            Action::ClosePane(pane) => self.close_pane(pane),
+            Action::ResizePanes { left, delta } => {
+                let panes = &mut self.state.panes;
+                if left + 1 < panes.len() {
+                    panes[left].fraction += delta;
+                    panes[left + 1].fraction -= delta;
+                    self.remember_layout();
+                }
+            }
+            Action::OpenPath(path) => self.open_path(&path),
+            Action::SetAnnotator(name) => self.set_annotator(name),
+            Action::AnswerClose(answer) => {
+                self.answer_close(answer);
+                if self.allow_close {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Action::View { pane, event } => self.view_event(pane, event),
+        }
+    }
+
+    fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::OpenProject => self.pick_project_folder(),
+            Command::Save => {
+                if self.workspace().is_some_and(Workspace::is_dirty) {
+                    self.save_all();
+                } else {
+                    self.info("Nothing to save");
+                }
+            }
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo),
+            Command::Copy => match self.state.selected_text() {
+                Some(text) => self.copy_text(ctx, text),
+                None => self.info("Nothing to copy: select an annotation or some text"),
+            },
+            Command::Delete => {
+                if let Some((doc, id)) = self.state.selected_annotation()
+                    && self.edit(vec![(doc, Edit::Remove { id })]).is_some()
+                {
+                    self.set_selection(self.state.active, Selection::None);
+                }
+            }
+            Command::ClearSelection => {
+                if self.views.find_bar.is_open() && self.state.selected_annotation().is_none() {
+                    self.views.find_bar.close();
+                }
+                for pane in &mut self.state.panes {
+                    pane.selection = Selection::None;
+                }
+            }
+            Command::NextAnnotation | Command::PreviousAnnotation => {
+                self.step_annotation(command == Command::NextAnnotation);
+            }
+            Command::EndRight => self.move_edge(Edge::End, true, StepUnit::Cluster),
+            Command::EndLeft => self.move_edge(Edge::End, false, StepUnit::Cluster),
+            Command::EndWordRight => self.move_edge(Edge::End, true, StepUnit::Word),
+            Command::EndWordLeft => self.move_edge(Edge::End, false, StepUnit::Word),
+            Command::StartRight => self.move_edge(Edge::Start, true, StepUnit::Cluster),
+            Command::StartLeft => self.move_edge(Edge::Start, false, StepUnit::Cluster),
+            Command::StartWordRight => self.move_edge(Edge::Start, true, StepUnit::Word),
+            Command::StartWordLeft => self.move_edge(Edge::Start, false, StepUnit::Word),
+            Command::Find => self.views.find_bar.open_and_focus(),
+            Command::FindNext | Command::FindPrevious => {
+                self.find_step(command == Command::FindNext)
+            }
+            Command::LabelAllMatches => self.label_all_matches(),
+            Command::AddPane => self.add_pane(),
+            Command::ClosePane => self.close_pane(self.state.active),
+            Command::NextPane => {
+                if !self.state.panes.is_empty() {
+                    self.state.active = (self.state.active + 1) % self.state.panes.len();
+                }
+            }
+            Command::ToggleSyncScroll => {
+                self.state.settings.sync_scroll = !self.state.settings.sync_scroll;
+                self.info(if self.state.settings.sync_scroll {
+                    "Panes scroll together"
+                } else {
+                    "Panes scroll on their own"
+                });
+            }
+            Command::ToggleTheme => {
+                self.state.settings.dark = !self.state.settings.dark;
+                ctx.set_theme(if self.state.settings.dark {
+                    egui::Theme::Dark
+                } else {
+                    egui::Theme::Light
+                });
+            }
+            Command::ZoomIn => {
+                self.state.settings.font_size = (self.state.settings.font_size + 1.0).min(36.0);
+            }
+            Command::ZoomOut => {
+                self.state.settings.font_size = (self.state.settings.font_size - 1.0).max(10.0);
+            }
+            Command::Shortcuts => self.views.dialogs.toggle_shortcuts(),
+        }
+    }
+
+    fn workspace(&self) -> Option<&Workspace> {
+        self.state.workspace.as_ref()
+    }
+
+    pub(super) fn info(&mut self, text: impl Into<String>) {
+        self.state.status.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        log::warn!("{text}");
+        self.state.status.message = Some(Message { text, error: true });
+    }
+}

@@ -1,0 +1,287 @@
+//! Applying what concerns the session: opening projects, the annotator's name, panes and their
+//! layout, saving (and the autosave), closing, and the clipboard.
+
+use std::path::{Path, PathBuf};
+
+use crate::project::{DocId, Project, StoreStatus, Workspace};
+
+use crate::ui::action::CloseAnswer;
+use crate::ui::app::{AUTOSAVE_SECONDS, AccordApp};
+use crate::ui::state::{MAX_PANES, PaneLayout, PaneState};
+
+/// Seconds before a failed save is tried again.
+const RETRY_SECONDS: f64 = 10.0;
+
+impl AccordApp {
+    pub(in crate::ui) fn pick_project_folder(&mut self) {
+        let mut dialog = rfd::FileDialog::new().set_title("Open an Accord project folder");
+        if let Some(ws) = self.workspace() {
+            dialog = dialog.set_directory(&ws.project.root);
+        }
+        match dialog.pick_folder() {
+            Some(folder) => self.open_path(&folder),
+            None => self.info("No folder chosen (you can also drop a folder onto the window)"),
+        }
+    }
+
+    /// Opens a project folder, or the folder of a document with that document first.
+    pub(in crate::ui) fn open_path(&mut self, path: &Path) {
+        let (root, first_doc) = if path.is_file() {
+            let root = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            (root, name)
+        } else {
+            (path.to_path_buf(), None)
+        };
+        if self.workspace().is_some_and(Workspace::is_dirty) {
+            self.save_all();
+        }
+        match Project::open(&root) {
+            Err(e) => {
+                let text = format!("Cannot open {}: {e:#}", root.display());
+                self.state.project_error = Some(text.clone());
+                self.error(text);
+            }
+            Ok(project) => {
+                let ws = Workspace::open(project, self.state.annotator());
+                self.install_workspace(ws, first_doc.as_deref());
+            }
+        }
+    }
+
+    pub(in crate::ui) fn install_workspace(&mut self, ws: Workspace, first_doc: Option<&str>) {
+        let key = project_key(&ws.project.root);
+        let remembered = self
+            .state
+            .settings
+            .panes
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
+        let mut docs: Vec<DocId> = remembered
+            .documents
+            .iter()
+            .filter_map(|f| ws.project.document_index(f))
+            .collect();
+        if let Some(first) = first_doc.and_then(|f| ws.project.document_index(f)) {
+            docs.retain(|d| *d != first);
+            docs.insert(0, first);
+        }
+        if docs.is_empty() {
+            docs.push(DocId(0));
+        }
+        docs.truncate(MAX_PANES);
+        let mut panes: Vec<PaneState> = docs.into_iter().map(PaneState::new).collect();
+        if remembered.fractions.len() == panes.len() {
+            for (pane, f) in panes.iter_mut().zip(&remembered.fractions) {
+                pane.fraction = *f;
+            }
+        }
+        normalise_fractions(&mut panes);
+        self.views.panes.reset(panes.len());
+        self.views.find_bar = Default::default();
+        let problems: Vec<String> = ws
+            .doc_ids()
+            .filter_map(|d| match &ws.doc_state(d).status {
+                StoreStatus::Editable => None,
+                StoreStatus::Locked(r) | StoreStatus::NoDocument(r) => Some(r.clone()),
+            })
+            .collect();
+        let root = ws.project.root.clone();
+        let name = ws.project.name().to_owned();
+        let state = &mut self.state;
+        state.panes = panes;
+        state.active = 0;
+        state.workspace = Some(ws);
+        state.project_error = None;
+        state.settings.recent.retain(|p| p != &root);
+        state.settings.recent.insert(0, root);
+        state.settings.recent.truncate(10);
+        if problems.is_empty() {
+            self.info(format!("Opened {name}"));
+        } else {
+            self.error(format!(
+                "Opened {name}; {} document(s) need attention: {}",
+                problems.len(),
+                problems[0]
+            ));
+        }
+    }
+
+    /// Remembers the panes of the open project in the settings.
+    pub(in crate::ui) fn remember_layout(&mut self) {
+        let Some(ws) = &self.state.workspace else {
+            return;
+        };
+        let layout = PaneLayout {
+            documents: self
+                .state
+                .panes
+                .iter()
+                .map(|p| ws.file_name(p.doc).to_owned())
+                .collect(),
+            fractions: self.state.panes.iter().map(|p| p.fraction).collect(),
+        };
+        let key = project_key(&ws.project.root);
+        self.state.settings.panes.insert(key, layout);
+    }
+
+    pub(in crate::ui) fn set_annotator(&mut self, name: String) {
+        let name = name.trim().to_owned();
+        if let Err(why) = crate::project::check_annotator_name(&name) {
+            self.error(why);
+            return;
+        }
+        self.state.settings.annotator = Some(name.clone());
+        self.views.dialogs.close_name_prompt();
+        // Reopen so the edits go to this annotator's files.
+        if let Some(ws) = self.workspace()
+            && ws.annotator != name
+        {
+            let root = ws.project.root.clone();
+            self.open_path(&root);
+        }
+        self.info(format!("Annotating as {name}"));
+    }
+
+    pub(in crate::ui) fn add_pane(&mut self) {
+        if self.state.panes.len() >= MAX_PANES {
+            self.info(format!("At most {MAX_PANES} panes"));
+            return;
+        }
+        let Some(ws) = self.workspace() else { return };
+        // The next document not shown yet, else the active one again.
+        let shown: Vec<DocId> = self.state.panes.iter().map(|p| p.doc).collect();
+        let doc = ws
+            .doc_ids()
+            .find(|d| !shown.contains(d))
+            .or(self.state.active_doc())
+            .unwrap_or(DocId(0));
+        self.state.panes.push(PaneState::new(doc));
+        self.views.panes.push();
+        equal_fractions(&mut self.state.panes);
+        self.state.active = self.state.panes.len() - 1;
+        self.remember_layout();
+    }
+
+    pub(in crate::ui) fn close_pane(&mut self, pane: usize) {
+        if self.state.panes.len() <= 1 || pane >= self.state.panes.len() {
+            return;
+        }
+        self.state.panes.remove(pane);
+        self.views.panes.remove(pane);
+        self.state.active = self.state.active.min(self.state.panes.len() - 1);
+        equal_fractions(&mut self.state.panes);
+        self.remember_layout();
+    }
+
+    /// Saves every changed document; reports in the status bar.
+    pub fn save_all(&mut self) {
+        let Some(ws) = self.state.workspace.as_mut() else {
+            return;
+        };
+        let mut failed = Vec::new();
+        let mut saved = 0;
+        for (_, result) in ws.save_all() {
+            match result {
+                Ok(_) => saved += 1,
+                Err(e) => failed.push(format!("{e}")),
+            }
+        }
+        if failed.is_empty() {
+            self.state.status.save_error = None;
+            if saved > 0 {
+                self.state.status.last_save = Some(clock_time());
+                self.info(format!("Saved {saved} document(s)"));
+            }
+        } else {
+            let text = format!(
+                "Saving failed: {}. Your edits are kept in memory and saving is retried.",
+                failed.join("; ")
+            );
+            log::error!("{text}");
+            self.state.status.save_error = Some(text.clone());
+            self.error(text);
+        }
+    }
+
+    /// Autosave: every 30 s when there are changes; a failed save is retried sooner.
+    pub fn autosave_tick(&mut self, now: f64) {
+        if now < self.next_autosave {
+            return;
+        }
+        self.next_autosave = now + AUTOSAVE_SECONDS;
+        if self.workspace().is_some_and(Workspace::is_dirty) {
+            self.save_all();
+            if self.state.status.save_error.is_some() {
+                self.next_autosave = now + RETRY_SECONDS;
+            }
+        }
+    }
+
+    pub(in crate::ui) fn answer_close(&mut self, answer: CloseAnswer) {
+        self.views.dialogs.close_close_prompt();
+        match answer {
+            CloseAnswer::Cancel => {}
+            CloseAnswer::SaveAndClose => {
+                self.save_all();
+                self.allow_close = self.state.status.save_error.is_none();
+            }
+            CloseAnswer::Discard => {
+                self.allow_close = true;
+                if let Some(ws) = self.workspace() {
+                    log::warn!(
+                        "closing {} without saving unsaved changes",
+                        ws.project.root.display()
+                    );
+                }
+            }
+        }
+    }
+
+    pub(in crate::ui) fn copy_text(&mut self, ctx: &egui::Context, text: String) {
+        if self.clipboard.is_none() {
+            self.clipboard = arboard::Clipboard::new().ok();
+        }
+        let copied = self
+            .clipboard
+            .as_mut()
+            .is_some_and(|c| c.set_text(text.clone()).is_ok());
+        if !copied {
+            // No system clipboard (e.g. headless): egui's own clipboard path.
+            ctx.copy_text(text.clone());
+        }
+        // Not the text itself: egui labels would show right-to-left text in the wrong order.
+        self.info(format!("Copied {} characters", text.chars().count()));
+        self.state.last_copied = Some(text);
+    }
+}
+
+fn normalise_fractions(panes: &mut [PaneState]) {
+    let total: f32 = panes.iter().map(|p| p.fraction.max(0.05)).sum();
+    for p in panes.iter_mut() {
+        p.fraction = p.fraction.max(0.05) / total;
+    }
+}
+
+fn equal_fractions(panes: &mut [PaneState]) {
+    let n = panes.len().max(1) as f32;
+    for p in panes.iter_mut() {
+        p.fraction = 1.0 / n;
+    }
+}
+
+fn project_key(root: &Path) -> String {
+    root.canonicalize()
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn clock_time() -> String {
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    // "2026-11-23T15:10:00Z" → "15:10:00 UTC"
+    now.get(11..19).map_or(now.clone(), |t| format!("{t} UTC"))
+}
