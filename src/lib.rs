@@ -16,7 +16,8 @@
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
-//! The binary (`src/main.rs`, `src/cli.rs`) parses the command line and calls the same core.
+//! The binary (`src/main.rs`, `src/cli/`, one file per subcommand) parses the command line and
+//! calls the same core.
 //!
 //! # From a mouse drag to a saved span
 //!

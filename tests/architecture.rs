@@ -32,9 +32,8 @@ fn modules() -> BTreeMap<Vec<String>, PathBuf> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = BTreeMap::new();
     walk(&src, &[], &mut out);
-    // The binary's files are not modules of the library.
-    out.remove(&vec!["main".to_owned()]);
-    out.remove(&vec!["cli".to_owned()]);
+    // The binary's files (`main.rs`, `cli/`) are not modules of the library.
+    out.retain(|module, _| !module.first().is_some_and(|m| m == "main" || m == "cli"));
     out
 }
 

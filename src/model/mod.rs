@@ -5,6 +5,7 @@ pub mod boundaries;
 mod cross;
 mod document;
 mod span;
+pub mod tokens;
 
 pub use annotation::{
     Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, Review, ReviewState,
