@@ -7,7 +7,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | data | [`model`]: documents (read-only text, char↔byte index), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words) |
+//! | data | [`model`]: documents (read-only text, char↔byte index), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words), [`model::tokens`] |
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves |
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves |
