@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use accord::edit::Edit;
 use accord::model::{CharRange, Document, DocumentError};
-use accord::project::{DocId, Project, StoreStatus, Workspace, WorkspaceError};
+use accord::project::{DocId, Project, StoreStatus, Workspace, WorkspaceError, WorkspaceFile};
 use accord::store::{AnnotationFile, StoreError};
 
 use common::{folder_bytes, sample_project};
@@ -439,7 +439,7 @@ fn a_document_edited_after_annotation_opens_read_only() {
     // The other document works and saves.
     ws.apply(vec![(ar, add_event(CharRange::new(20, 25)))])
         .unwrap();
-    let saved: Vec<DocId> = ws
+    let saved: Vec<WorkspaceFile> = ws
         .save_all()
         .into_iter()
         .map(|(d, r)| {
@@ -447,7 +447,7 @@ fn a_document_edited_after_annotation_opens_read_only() {
             d
         })
         .collect();
-    assert_eq!(saved, vec![ar]);
+    assert_eq!(saved, vec![WorkspaceFile::Doc(ar)]);
     assert_eq!(
         std::fs::read(&zh_path).unwrap(),
         before[Path::new("annotations/alice")

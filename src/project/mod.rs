@@ -11,6 +11,7 @@
 //! path in a project is relative and must stay inside the folder.
 
 mod cross;
+pub mod groups;
 mod workspace;
 
 use std::path::{Component, Path, PathBuf};
@@ -22,7 +23,10 @@ use crate::model::{Document, DocumentError};
 use crate::schema::{Schema, SchemaError};
 
 pub use cross::CrossLinkFile;
-pub use workspace::{Applied, DocState, Step, StoreStatus, Workspace, WorkspaceError};
+pub use workspace::{
+    Applied, Change, DocState, GroupState, Step, StoreStatus, Ties, Workspace, WorkspaceError,
+    WorkspaceFile,
+};
 
 /// Name of the project file inside a project folder.
 pub const PROJECT_FILE: &str = "accord.ron";

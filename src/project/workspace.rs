@@ -1,22 +1,23 @@
-//! One annotator's editing session over a project: a store per document, edits across
-//! documents with one undo history, and saving what changed.
+//! One annotator's editing session over a project: a store per document and the
+//! cross-document groups, changed together in undoable steps, and saving what changed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::{DocId, Project};
+use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits};
+use super::{CrossLinkFile, DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
-use crate::model::{AnnotationId, CharRange, Document, Timestamp};
+use crate::model::{AnnotationId, CharRange, CrossMember, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 
-/// Whether a document's annotations can be edited.
+/// Whether a document's annotations (or the groups) can be edited.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreStatus {
-    /// Editable. The annotation file exists or will be created on first save.
+    /// Editable. The file exists or will be created on first save.
     Editable,
     /// Shown but not editable, and never written, because saving could destroy data: the
-    /// annotation file is unreadable, or the document changed since it was annotated.
+    /// file is unreadable, or the document changed since it was annotated.
     Locked(String),
     /// The document itself could not be opened.
     NoDocument(String),
@@ -40,6 +41,23 @@ impl DocState {
     }
 }
 
+/// The cross-document groups in the session (`links/<annotator>.ron`).
+#[derive(Debug)]
+pub struct GroupState {
+    /// The groups.
+    pub store: GroupStore,
+    /// Editable or why not.
+    pub status: StoreStatus,
+    saved_revision: u64,
+}
+
+impl GroupState {
+    /// True when there are changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.store.revision() != self.saved_revision
+    }
+}
+
 /// Why a workspace operation failed.
 #[derive(Debug, Error)]
 pub enum WorkspaceError {
@@ -52,10 +70,13 @@ pub enum WorkspaceError {
         #[source]
         source: EditError,
     },
-    /// The document's annotations cannot be edited.
+    /// A change to the cross-document groups was refused.
+    #[error("cross-document groups: {0}")]
+    Group(#[from] GroupError),
+    /// The document's annotations (or the groups) cannot be edited.
     #[error("{document} is read-only: {reason}")]
     Locked {
-        /// The document's file.
+        /// The document's file (or the link file).
         document: String,
         /// Why.
         reason: String,
@@ -65,8 +86,42 @@ pub enum WorkspaceError {
     Save(#[from] StoreError),
 }
 
-/// One step of the history: edits on documents, applied together.
-pub type Step = Vec<(DocId, Edit)>;
+/// One change of a step: an edit of one document's annotations, or of the groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// An edit of a document's annotations.
+    Doc(DocId, Edit),
+    /// An edit of the annotator's cross-document groups.
+    Groups(GroupEdit),
+}
+
+/// One step of the history: changes applied together, all or none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Step(pub Vec<Change>);
+
+impl Step {
+    /// True when the step changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of changes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl From<Vec<(DocId, Edit)>> for Step {
+    fn from(edits: Vec<(DocId, Edit)>) -> Self {
+        Step(edits.into_iter().map(|(d, e)| Change::Doc(d, e)).collect())
+    }
+}
+
+impl From<Vec<Change>> for Step {
+    fn from(changes: Vec<Change>) -> Self {
+        Step(changes)
+    }
+}
 
 /// What applying a step did: the step that undoes it (also recorded for undo), and the
 /// annotations it created, so a caller can select what it just made.
@@ -78,6 +133,33 @@ pub struct Applied {
     pub created: Vec<(DocId, AnnotationId)>,
 }
 
+/// A file of the workspace that is saved on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WorkspaceFile {
+    /// A document's annotation file.
+    Doc(DocId),
+    /// The cross-document link file.
+    Groups,
+}
+
+/// What deleting an annotation takes with it (for "are you sure?").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ties {
+    /// Relations from or to it.
+    pub relations: usize,
+    /// Attribute references to it (a commitment's actors, target, deadline).
+    pub references: usize,
+    /// Cross-document groups it is a member of.
+    pub groups: usize,
+}
+
+impl Ties {
+    /// True when it is tied to nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Ties::default()
+    }
+}
+
 /// An annotator's session.
 #[derive(Debug)]
 pub struct Workspace {
@@ -86,15 +168,18 @@ pub struct Workspace {
     /// Whose annotations are edited.
     pub annotator: String,
     docs: Vec<DocState>,
+    groups: GroupState,
     history: History<Step>,
 }
 
 impl Workspace {
-    /// Loads the annotator's annotations for every document that opened.
+    /// Loads the annotator's annotations for every document that opened, and their groups.
     pub fn open(project: Project, annotator: &str) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
-        let bad_name = super::check_annotator_name(annotator).err();
+        let bad_name = super::check_annotator_name(annotator)
+            .err()
+            .map(|why| format!("{why}; choose another name"));
         let docs = project
             .documents
             .iter()
@@ -106,7 +191,7 @@ impl Workspace {
                 },
                 (Ok(_), Some(why)) => DocState {
                     store: AnnotationStore::new(),
-                    status: StoreStatus::Locked(format!("{why}; choose another name")),
+                    status: StoreStatus::Locked(why.clone()),
                     saved_revision: 0,
                 },
                 (Ok(doc), None) => {
@@ -114,10 +199,19 @@ impl Workspace {
                 }
             })
             .collect();
+        let groups = match &bad_name {
+            Some(why) => GroupState {
+                store: GroupStore::new(),
+                status: StoreStatus::Locked(why.clone()),
+                saved_revision: 0,
+            },
+            None => load_groups(&project.links_path(annotator)),
+        };
         Self {
             project,
             annotator: annotator.to_owned(),
             docs,
+            groups,
             history: History::new(),
         }
     }
@@ -168,19 +262,65 @@ impl Workspace {
         self.docs.is_empty()
     }
 
-    /// True when any document has unsaved changes.
+    /// The cross-document groups and whether they can be edited.
+    pub fn groups(&self) -> &GroupState {
+        &self.groups
+    }
+
+    /// Annotation `id` of `doc` as a member of a cross-document group.
+    pub fn member(&self, doc: DocId, id: AnnotationId) -> CrossMember {
+        CrossMember {
+            document: self.file_name(doc).to_owned(),
+            annotation: id,
+        }
+    }
+
+    /// Where a group member is: its document and annotation, if both exist.
+    pub fn locate(&self, member: &CrossMember) -> Option<(DocId, AnnotationId)> {
+        let doc = self.project.document_index(&member.document)?;
+        self.store(doc).get(member.annotation)?;
+        Some((doc, member.annotation))
+    }
+
+    /// True when any document or the groups have unsaved changes.
     pub fn is_dirty(&self) -> bool {
-        self.docs.iter().any(DocState::is_dirty)
+        self.docs.iter().any(DocState::is_dirty) || self.groups.is_dirty()
     }
 
-    /// Number of documents with unsaved changes.
+    /// Number of files with unsaved changes.
     pub fn dirty_count(&self) -> usize {
-        self.docs.iter().filter(|d| d.is_dirty()).count()
+        self.docs.iter().filter(|d| d.is_dirty()).count() + usize::from(self.groups.is_dirty())
     }
 
-    /// Applies a step (edits on one or more documents) as one undoable unit: all or nothing.
-    /// The inverse step is recorded for undo and returned with what the step created.
-    pub fn apply(&mut self, step: Step) -> Result<Applied, WorkspaceError> {
+    /// What deleting annotation `id` of `doc` would also take away.
+    pub fn ties(&self, doc: DocId, id: AnnotationId) -> Ties {
+        let store = self.store(doc);
+        Ties {
+            relations: store.links_of(id).count(),
+            references: store.referrers_of(id).filter(|a| a.id != id).count(),
+            groups: self.groups.store.groups_of(&self.member(doc, id)).count(),
+        }
+    }
+
+    /// The step that links two annotations (of any documents) as the same thing of `kind`:
+    /// it joins a group one of them is in, starts one, or merges two. `None` when they are
+    /// already linked that way.
+    pub fn link_step(
+        &self,
+        a: (DocId, AnnotationId),
+        b: (DocId, AnnotationId),
+        kind: &str,
+    ) -> Option<Step> {
+        let (a, b) = (self.member(a.0, a.1), self.member(b.0, b.1));
+        let edits = link_edits(&self.groups.store, &a, &b, kind)?;
+        Some(Step(edits.into_iter().map(Change::Groups).collect()))
+    }
+
+    /// Applies a step (changes on one or more documents and the groups) as one undoable
+    /// unit: all or nothing. The inverse is recorded for undo and returned with what the step
+    /// created. Removing an annotation also takes it out of its groups.
+    pub fn apply(&mut self, step: impl Into<Step>) -> Result<Applied, WorkspaceError> {
+        let step = self.with_group_consequences(step.into());
         let mut created = Vec::new();
         let inverse = self.apply_step(&step, &mut created)?;
         self.history.record(inverse.clone());
@@ -203,9 +343,19 @@ impl Workspace {
         result.transpose().map(|r| r.is_some())
     }
 
-    /// The step that gives every match a span labelled `label`, except the matches that
+    /// True when there is something to undo / redo.
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// True when there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// The edits that give every match a span labelled `label`, except the matches that
     /// already have exactly such a span: "label all matches" as one undoable step.
-    pub fn label_matches(&self, matches: &[(DocId, CharRange)], label: &str) -> Step {
+    pub fn label_matches(&self, matches: &[(DocId, CharRange)], label: &str) -> Vec<(DocId, Edit)> {
         matches
             .iter()
             .filter(|(doc, range)| {
@@ -228,14 +378,26 @@ impl Workspace {
             .collect()
     }
 
-    /// True when there is something to undo / redo.
-    pub fn can_undo(&self) -> bool {
-        self.history.can_undo()
-    }
-
-    /// True when there is something to redo.
-    pub fn can_redo(&self) -> bool {
-        self.history.can_redo()
+    /// The step with, before each removal of an annotation, the group edits that take it
+    /// out of its groups (undo puts the annotation back first, then the memberships).
+    fn with_group_consequences(&self, step: Step) -> Step {
+        let mut out = Vec::with_capacity(step.0.len());
+        for change in step.0 {
+            if let Change::Doc(doc, edit) = &change {
+                let mut removed = Vec::new();
+                removed_ids(edit, &mut removed);
+                for id in removed {
+                    let member = self.member(*doc, id);
+                    out.extend(
+                        unlink_edits(&self.groups.store, &member)
+                            .into_iter()
+                            .map(Change::Groups),
+                    );
+                }
+            }
+            out.push(change);
+        }
+        Step(out)
     }
 
     fn apply_step(
@@ -244,20 +406,22 @@ impl Workspace {
         created: &mut Vec<(DocId, AnnotationId)>,
     ) -> Result<Step, WorkspaceError> {
         let now = Timestamp::now();
-        let mut done: Step = Vec::with_capacity(step.len());
+        let mut done: Vec<Change> = Vec::with_capacity(step.len());
         let mut counters = Vec::with_capacity(step.len());
-        for (doc, edit) in step {
-            if let Some(state) = self.docs.get(doc.0) {
+        for change in &step.0 {
+            if let Change::Doc(doc, _) = change
+                && let Some(state) = self.docs.get(doc.0)
+            {
                 counters.push((*doc, state.store.counters()));
             }
-            match self.apply_one(*doc, edit, &now) {
-                Ok(applied) => {
-                    done.push((*doc, applied.inverse));
-                    created.extend(applied.created.into_iter().map(|id| (*doc, id)));
+            match self.apply_change(change, &now) {
+                Ok((inverse, new)) => {
+                    done.push(inverse);
+                    created.extend(new);
                 }
                 Err(e) => {
-                    for (doc, inverse) in done.into_iter().rev() {
-                        if let Err(e) = self.apply_one(doc, &inverse, &now) {
+                    for inverse in done.into_iter().rev() {
+                        if let Err(e) = self.apply_change(&inverse, &now) {
                             log::error!("rolling back a failed step failed: {e}");
                         }
                     }
@@ -271,7 +435,67 @@ impl Workspace {
             }
         }
         done.reverse();
-        Ok(done)
+        Ok(Step(done))
+    }
+
+    /// Applies one change; returns its inverse and the annotations it created.
+    fn apply_change(
+        &mut self,
+        change: &Change,
+        now: &Timestamp,
+    ) -> Result<(Change, Vec<(DocId, AnnotationId)>), WorkspaceError> {
+        match change {
+            Change::Doc(doc, edit) => {
+                if let Edit::Relabel { id, label } = edit {
+                    self.check_groups_accept(*doc, *id, label)?;
+                }
+                let applied = self.apply_one(*doc, edit, now)?;
+                let created = applied.created.into_iter().map(|id| (*doc, id)).collect();
+                Ok((Change::Doc(*doc, applied.inverse), created))
+            }
+            Change::Groups(edit) => {
+                if let StoreStatus::Locked(reason) | StoreStatus::NoDocument(reason) =
+                    &self.groups.status
+                {
+                    return Err(WorkspaceError::Locked {
+                        document: format!("links/{}.ron", self.annotator),
+                        reason: reason.clone(),
+                    });
+                }
+                let (project, docs) = (&self.project, &self.docs);
+                let label_of = |m: &CrossMember| {
+                    let doc = project.document_index(&m.document)?;
+                    docs.get(doc.0)?
+                        .store
+                        .get(m.annotation)
+                        .map(|a| a.label.as_str())
+                };
+                let inverse = self.groups.store.apply(edit, &project.schema, label_of)?;
+                Ok((Change::Groups(inverse), Vec::new()))
+            }
+        }
+    }
+
+    /// Refuses to relabel an annotation as a label one of its groups cannot hold.
+    fn check_groups_accept(
+        &self,
+        doc: DocId,
+        id: AnnotationId,
+        label: &str,
+    ) -> Result<(), WorkspaceError> {
+        let member = self.member(doc, id);
+        for group in self.groups.store.groups_of(&member) {
+            if let Some(kind) = self.project.schema.group_kind(&group.kind)
+                && !kind.allows(label)
+            {
+                return Err(GroupError::LabelNotAllowed {
+                    label: label.to_owned(),
+                    kind: kind.name.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
     }
 
     fn apply_one(
@@ -315,14 +539,21 @@ impl Workspace {
         })
     }
 
-    /// Saves every document with unsaved changes. Returns one result per saved document;
-    /// a failed one stays dirty so the caller can retry.
-    pub fn save_all(&mut self) -> Vec<(DocId, Result<PathBuf, StoreError>)> {
+    /// Saves every file with unsaved changes. Returns one result per saved file; a failed
+    /// one stays dirty so the caller can retry.
+    pub fn save_all(&mut self) -> Vec<(WorkspaceFile, Result<PathBuf, StoreError>)> {
         let dirty: Vec<DocId> = self
             .doc_ids()
             .filter(|d| self.docs[d.0].is_dirty())
             .collect();
-        dirty.into_iter().map(|d| (d, self.save(d))).collect()
+        let mut results: Vec<_> = dirty
+            .into_iter()
+            .map(|d| (WorkspaceFile::Doc(d), self.save(d)))
+            .collect();
+        if self.groups.is_dirty() {
+            results.push((WorkspaceFile::Groups, self.save_groups()));
+        }
+        results
     }
 
     /// Saves one document's annotations atomically.
@@ -347,9 +578,60 @@ impl Workspace {
         state.saved_revision = state.store.revision();
         Ok(path)
     }
+
+    /// Saves the cross-document groups atomically (never when they could not be read).
+    pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
+        let path = self.project.links_path(&self.annotator);
+        if self.groups.status != StoreStatus::Editable {
+            return Ok(path);
+        }
+        self.groups.store.to_file(&self.annotator).save(&path)?;
+        self.groups.saved_revision = self.groups.store.revision();
+        Ok(path)
+    }
 }
 
-fn load_state(path: &std::path::Path, doc: &Document) -> DocState {
+/// The annotations an edit removes (a removal, or removals inside a batch).
+fn removed_ids(edit: &Edit, out: &mut Vec<AnnotationId>) {
+    match edit {
+        Edit::Remove { id } => out.push(*id),
+        Edit::Batch(edits) => edits.iter().for_each(|e| removed_ids(e, out)),
+        _ => {}
+    }
+}
+
+fn load_groups(path: &Path) -> GroupState {
+    if !path.exists() {
+        return GroupState {
+            store: GroupStore::new(),
+            status: StoreStatus::Editable,
+            saved_revision: 0,
+        };
+    }
+    match CrossLinkFile::load(path) {
+        Ok(file) => {
+            let store = GroupStore::from_file(file);
+            let saved_revision = store.revision();
+            GroupState {
+                store,
+                status: StoreStatus::Editable,
+                saved_revision,
+            }
+        }
+        Err(e) => {
+            log::error!("{e}");
+            GroupState {
+                store: GroupStore::new(),
+                status: StoreStatus::Locked(format!(
+                    "{e}. Nothing will be written to this file until it loads."
+                )),
+                saved_revision: 0,
+            }
+        }
+    }
+}
+
+fn load_state(path: &Path, doc: &Document) -> DocState {
     if !path.exists() {
         return DocState {
             store: AnnotationStore::new(),
@@ -467,5 +749,85 @@ mod tests {
         assert_eq!(ws.label_matches(&matches, "ORG").len(), 2);
         ws.apply(step).unwrap();
         assert!(ws.label_matches(&matches, "COUNTRY").is_empty());
+    }
+
+    #[test]
+    fn groups_link_across_documents_follow_deletions_and_undo_and_save() {
+        let (dir, mut ws) = workspace();
+        let (a, b) = (DocId(0), DocId(1));
+        ws.apply(vec![(a, add("COUNTRY", 0, 9)), (b, add("COUNTRY", 0, 9))])
+            .unwrap();
+        let (ka, kb) = ((a, AnnotationId(1)), (b, AnnotationId(1)));
+        let link = ws.link_step(ka, kb, "same_entity").unwrap();
+        ws.apply(link).unwrap();
+        assert!(
+            ws.link_step(kb, ka, "same_entity").is_none(),
+            "already linked"
+        );
+        assert_eq!(ws.groups().store.groups().len(), 1);
+        assert_eq!(ws.ties(a, AnnotationId(1)).groups, 1);
+
+        // A label the group cannot hold is refused; deleting a member takes the group (two
+        // members) with it, and one undo brings both back.
+        let relabel = Edit::Relabel {
+            id: AnnotationId(1),
+            label: "EVENT".into(),
+        };
+        assert!(matches!(
+            ws.apply(vec![(a, relabel)]),
+            Err(WorkspaceError::Group(GroupError::LabelNotAllowed { .. }))
+        ));
+        ws.apply(vec![(
+            a,
+            Edit::Remove {
+                id: AnnotationId(1),
+            },
+        )])
+        .unwrap();
+        assert!(ws.groups().store.is_empty());
+        assert!(ws.undo().unwrap());
+        assert_eq!(ws.groups().store.groups().len(), 1);
+        assert!(ws.store(a).get(AnnotationId(1)).is_some());
+
+        // Saving writes the link file next to the annotation files, and it reloads.
+        let saved: Vec<WorkspaceFile> = ws
+            .save_all()
+            .into_iter()
+            .map(|(f, r)| {
+                r.unwrap();
+                f
+            })
+            .collect();
+        assert!(saved.contains(&WorkspaceFile::Groups));
+        assert!(!ws.is_dirty());
+        let again = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        assert_eq!(
+            again.groups().store.to_file("alice"),
+            ws.groups().store.to_file("alice")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_link_file_is_never_written() {
+        let (dir, _) = workspace();
+        let path = dir.path().join("links/alice.ron");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "(format: 1, broken").unwrap();
+        let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        assert!(matches!(ws.groups().status, StoreStatus::Locked(_)));
+        let (a, b) = (DocId(0), DocId(1));
+        ws.apply(vec![(a, add("COUNTRY", 0, 9)), (b, add("COUNTRY", 0, 9))])
+            .unwrap();
+        let link = ws
+            .link_step((a, AnnotationId(1)), (b, AnnotationId(1)), "same_entity")
+            .unwrap();
+        assert!(matches!(ws.apply(link), Err(WorkspaceError::Locked { .. })));
+        for (_, r) in ws.save_all() {
+            r.unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "(format: 1, broken"
+        );
     }
 }

@@ -143,9 +143,29 @@ pub struct RelationDef {
 pub struct GroupKindDef {
     /// Name, unique among group kinds.
     pub name: String,
+    /// Labels the members may have; empty means any.
+    #[serde(default)]
+    pub labels: Vec<String>,
     /// Guideline text.
     #[serde(default)]
     pub description: String,
+}
+
+impl GroupKindDef {
+    /// True when an annotation labelled `label` may be a member.
+    pub fn allows(&self, label: &str) -> bool {
+        self.labels.is_empty() || self.labels.iter().any(|l| l == label)
+    }
+}
+
+impl RelationDef {
+    /// True when a link of this kind may go from a `from` annotation to a `to` annotation.
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        let fits = |allowed: &[String], label: &str| {
+            allowed.is_empty() || allowed.iter().any(|l| l == label)
+        };
+        fits(&self.from_labels, from) && fits(&self.to_labels, to)
+    }
 }
 
 /// The whole schema.
@@ -283,6 +303,12 @@ impl Schema {
                     kind.name
                 ));
             }
+            if let Some(bad) = kind.labels.iter().find(|l| !known(l)) {
+                return invalid(format!(
+                    "cross-document kind {:?} refers to unknown label {bad:?}",
+                    kind.name
+                ));
+            }
         }
         Ok(())
     }
@@ -300,6 +326,25 @@ impl Schema {
     /// The cross-document kind called `name`.
     pub fn group_kind(&self, name: &str) -> Option<&GroupKindDef> {
         self.cross_document.iter().find(|k| k.name == name)
+    }
+
+    /// The relation kinds a link from a `from` to a `to` annotation may have, in schema order.
+    pub fn relations_between<'a>(
+        &'a self,
+        from: &'a str,
+        to: &'a str,
+    ) -> impl Iterator<Item = &'a RelationDef> + 'a {
+        self.relations.iter().filter(move |r| r.allows(from, to))
+    }
+
+    /// The cross-document kinds that may group annotations with these labels, in schema order.
+    pub fn group_kinds_for<'a>(
+        &'a self,
+        labels: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a GroupKindDef> + 'a {
+        self.cross_document
+            .iter()
+            .filter(move |k| labels.iter().all(|l| k.allows(l)))
     }
 
     /// The label whose hotkey is `key` (case-insensitive).

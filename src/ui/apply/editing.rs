@@ -16,7 +16,7 @@ use crate::ui::text_view::ViewEvent;
 
 impl AccordApp {
     /// Applies a step of edits as one undoable unit; reports a refusal in the status bar.
-    pub(in crate::ui) fn edit(&mut self, step: Step) -> Option<Applied> {
+    pub(in crate::ui) fn edit(&mut self, step: impl Into<Step>) -> Option<Applied> {
         let ws = self.state.workspace.as_mut()?;
         match ws.apply(step) {
             Ok(applied) => Some(applied),
