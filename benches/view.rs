@@ -4,7 +4,8 @@
 //!
 //! Targets (issues 3 and 4): ≤ 3 ms per frame at 10 MB; frame(10 MB) / frame(10 KB) ≤ 1.5;
 //! first frame after opening 10 MB ≤ 1 s; one added span → next frame ≤ 3 ms; two panes of
-//! 10 MB with 100k spans each ≤ 4 ms per frame.
+//! 10 MB with 100k spans each ≤ 4 ms per frame. A 10 MB document that is one single
+//! paragraph: first frame ≤ 50 ms, a frame while scrolling through it ≤ 1 ms (issue 8).
 //!
 //! `cargo bench --bench view` (set ACCORD_BENCH_QUICK=1 for a short run).
 
@@ -128,7 +129,12 @@ struct Single {
 
 impl Single {
     fn new(bytes: usize) -> Self {
-        let doc = Document::from_text("bench.txt", generated_text(bytes));
+        Self::with_text(generated_text(bytes))
+    }
+
+    /// A view of a document made of `text`.
+    fn with_text(text: String) -> Self {
+        let doc = Document::from_text("bench.txt", text);
         let schema = Schema::default_schema();
         let store = spans_every(&doc, 100);
         Self {
@@ -320,6 +326,35 @@ fn bench_view(c: &mut Criterion) {
         "view/open_document_10MB (read from memory: char index, paragraphs, SHA-256): {opened:?}"
     );
     println!("view/first_frame_10MB: {first:?}");
+    drop(view);
+
+    // One paragraph of 10 MB: the same text with its line breaks turned into spaces.
+    let mut paragraph = Single::with_text(generated_text(10_000_000).replace('\n', " "));
+    assert_eq!(paragraph.doc.paragraph_count(), 1);
+    let first = time_once(|| {
+        paragraph.frame();
+    });
+    println!("view/single_paragraph_10MB/first_frame: {first:?}");
+    let jump = time_once(|| {
+        paragraph.view.scroll_to_fraction(0.5);
+        paragraph.frame();
+        paragraph.frame();
+    });
+    println!("view/single_paragraph_10MB/jump_to_the_middle (two frames): {jump:?}");
+    // Scrolling down by a wheel notch (40 points) per frame, laying out what comes into view.
+    group_scroll(c, &mut paragraph);
+}
+
+fn group_scroll(c: &mut Criterion, view: &mut Single) {
+    let mut group = c.benchmark_group("view");
+    group.bench_function("scroll_frame_single_paragraph_10MB", |b| {
+        b.iter(|| {
+            let y = view.view.scroll_offset() + 40.0;
+            view.view.scroll_to_offset(y);
+            black_box(view.frame())
+        })
+    });
+    group.finish();
 }
 
 fn bench_label(c: &mut Criterion) {

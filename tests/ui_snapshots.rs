@@ -71,7 +71,7 @@ fn snapshot(name: &str, state: ViewState, scroll_to: &str) {
                     language: Some(s.language),
                     store: &s.store,
                     schema: &s.schema,
-                    selected: None,
+                    selection: accord::ui::Selection::None,
                     style: accord::layout::TextStyle::default(),
                     id: egui::Id::unique("snapshot view"),
                 };

@@ -1,18 +1,28 @@
-//! The layout audit behind `accord check-layout`: lays a document out and checks, for the
-//! first char of every grapheme cluster, that char → rectangle → hit-test gives the char back,
-//! that a real glyph draws it, and that letters sit in the right visual order.
+//! The layout audit behind `accord check-layout`: lays a document out the way the view does
+//! and checks, for the first char of every grapheme cluster, that char → rectangle → hit-test
+//! gives the char back, that a real glyph draws it, and that letters sit in the right visual
+//! order; for every line that ends before its paragraph does, that it is full (the next
+//! line's first unbreakable unit would not have fitted); and that a line's trailing white
+//! space is drawn at the line's visual end (Unicode bidi rule L1).
 
 use std::fmt;
 
+use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::document::split_blocks;
+use super::bidi;
+use super::bidi::Direction;
+use super::block::BlockLayout;
+use super::document::DocumentLayout;
 use super::fonts::FontSet;
-use super::paragraph::{Direction, ParagraphLayout, TextStyle};
-use crate::model::Document;
+use super::paragraph::{ParagraphLayout, TextStyle};
+use crate::model::{CharRange, Document};
+
+/// Half a pixel: what two measurements of the same edge may differ by.
+const EPSILON: f32 = 0.5;
 
 /// One char that failed a check.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Failure {
     /// Char offset in the document.
     pub char_offset: usize,
@@ -32,8 +42,23 @@ impl fmt::Display for Failure {
     }
 }
 
+/// One visual line, for inspecting a layout without the window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineRecord {
+    /// Index of the paragraph (0-based).
+    pub paragraph: usize,
+    /// First char of the line.
+    pub start: usize,
+    /// First char after it (trailing white space included).
+    pub end: usize,
+    /// The line's visual width without the white space hanging at its end, logical pixels.
+    pub width: f32,
+    /// The wrap width.
+    pub available: f32,
+}
+
 /// The result for one document.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct LayoutReport {
     /// Grapheme clusters checked (line endings are not laid out, so not counted).
     pub checked: usize,
@@ -45,8 +70,14 @@ pub struct LayoutReport {
     pub missing_glyphs: usize,
     /// Right-to-left paragraphs.
     pub rtl_paragraphs: usize,
+    /// Lines ending before their paragraph's end, checked to be full.
+    pub full_lines_checked: usize,
+    /// Lines with trailing white space, checked to draw it at their visual end.
+    pub trailing_space_checked: usize,
     /// Every failure.
     pub failures: Vec<Failure>,
+    /// Every line.
+    pub lines: Vec<LineRecord>,
 }
 
 impl LayoutReport {
@@ -58,8 +89,14 @@ impl LayoutReport {
     /// `N/M chars round-trip` plus the other counts.
     pub fn summary(&self) -> String {
         format!(
-            "{}/{} chars round-trip ({} letter pairs in visual order checked, {} missing glyphs, {} right-to-left paragraphs)",
-            self.passed, self.checked, self.order_pairs, self.missing_glyphs, self.rtl_paragraphs
+            "{}/{} chars round-trip ({} letter pairs in visual order checked, {} missing glyphs, {} right-to-left paragraphs, {} lines checked full, {} line ends checked for trailing white space)",
+            self.passed,
+            self.checked,
+            self.order_pairs,
+            self.missing_glyphs,
+            self.rtl_paragraphs,
+            self.full_lines_checked,
+            self.trailing_space_checked
         )
     }
 }
@@ -83,39 +120,54 @@ fn expected_step(c: char) -> Option<Direction> {
     }
 }
 
-/// Checks every grapheme cluster of `doc` laid out at `width` logical pixels.
+/// Checks every grapheme cluster and every line of `doc` laid out at `width` logical pixels,
+/// block by block from the top (so every line start is found by breaking from the
+/// paragraph's start, as when scrolling through).
 pub fn check_document(fonts: &mut FontSet, doc: &Document, width: f32) -> LayoutReport {
     let style = TextStyle::default();
+    let mut layout = DocumentLayout::new(doc, style, width, 1.0, None);
     let mut report = LayoutReport::default();
-    let mut direction_of_paragraph = None;
-    for (i, block) in split_blocks(doc).into_iter().enumerate() {
-        let text = doc.slice(block.text).unwrap_or_default();
+    let mut paragraph = 0;
+    let blocks = layout.blocks().len();
+    for i in 0..blocks {
+        layout.ensure(fonts, doc, i);
+        let block = layout.blocks()[i];
         let starts_paragraph = block.paragraph_first_block == i;
-        if starts_paragraph {
-            direction_of_paragraph = None;
+        if starts_paragraph && i > 0 {
+            paragraph += 1;
         }
-        let layout = ParagraphLayout::new(
+        let Some(laid_out) = layout.laid_out(i) else {
+            continue;
+        };
+        let paragraph_end = layout
+            .blocks()
+            .iter()
+            .skip(i)
+            .take_while(|b| b.paragraph_first_block == block.paragraph_first_block)
+            .last()
+            .map_or(block.text.end, |b| b.text.end);
+        if starts_paragraph && laid_out.direction() == Direction::Rtl && !block.text.is_empty() {
+            report.rtl_paragraphs += 1;
+        }
+        let text = doc.slice(block.text).unwrap_or_default();
+        check_clusters(laid_out, text, block.text.start, fonts, &mut report);
+        check_lines(
             fonts,
-            text,
-            &style,
+            doc,
+            laid_out,
+            block.text.start,
+            paragraph,
+            paragraph_end,
             width,
-            1.0,
-            direction_of_paragraph,
-            None,
+            &mut report,
         );
-        if starts_paragraph {
-            direction_of_paragraph = Some(layout.direction());
-            if layout.direction() == Direction::Rtl && !text.is_empty() {
-                report.rtl_paragraphs += 1;
-            }
-        }
-        check_block(&layout, text, block.text.start, fonts, &mut report);
     }
     report
 }
 
-fn check_block(
-    layout: &ParagraphLayout,
+/// Round trip, glyphs and visual order of every grapheme cluster of a block.
+fn check_clusters(
+    layout: &BlockLayout,
     text: &str,
     base: usize,
     fonts: &FontSet,
@@ -123,7 +175,7 @@ fn check_block(
 ) {
     let lines = layout.lines();
     let line_of = |local: usize| lines.iter().position(|l| l.chars.contains(&local));
-    // (local char, char, line, centre x) of the previous cluster, for the order check.
+    // (char, line, centre x) of the previous cluster, for the order check.
     let mut previous: Option<(char, usize, f32)> = None;
     let mut local = 0;
     for grapheme in text.graphemes(true) {
@@ -196,7 +248,7 @@ fn check_block(
             .filter(|(id, _)| *id == 0)
             .map(|(_, blob)| fonts.font_name(blob).unwrap_or("a system font").to_owned())
             .collect();
-        if !missing.is_empty() && !ch.is_control() {
+        if !missing.is_empty() && !ch.is_control() && !is_invisible(ch) {
             report.missing_glyphs += missing.len();
             if failure.is_none() {
                 failure = Some(fail(format!(
@@ -210,6 +262,99 @@ fn check_block(
             Some(f) => report.failures.push(f),
         }
         local += len;
+    }
+}
+
+/// Format characters with no glyph of their own (joiners, directional marks, variation
+/// selectors): a font may map them to glyph 0 without anything missing on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0x061C)
+}
+
+/// Fullness and trailing white space of every line of a block, and the line records.
+#[allow(clippy::too_many_arguments)]
+fn check_lines(
+    fonts: &mut FontSet,
+    doc: &Document,
+    layout: &BlockLayout,
+    base: usize,
+    paragraph: usize,
+    paragraph_end: usize,
+    width: f32,
+    report: &mut LayoutReport,
+) {
+    let direction = layout.direction();
+    for line in layout.lines() {
+        let (start, end) = (base + line.chars.start, base + line.chars.end);
+        report.lines.push(LineRecord {
+            paragraph,
+            start,
+            end,
+            width: line.width,
+            available: width,
+        });
+        let text = doc.slice(CharRange::new(start, end)).unwrap_or_default();
+        let first_char = text.chars().next().unwrap_or(' ');
+        // Full: the next line's first unbreakable unit would not have fitted after it.
+        if end < paragraph_end {
+            report.full_lines_checked += 1;
+            let next = doc
+                .slice(CharRange::new(end, (end + 256).min(paragraph_end)))
+                .unwrap_or_default();
+            let unit = ParagraphLayout::units(
+                fonts,
+                next,
+                &TextStyle::default(),
+                1.0,
+                Some(direction),
+                None,
+            )
+            .lines()
+            .into_iter()
+            .next()
+            .map_or(0.0, |l| l.width);
+            // The next unit would have come after the line's trailing white space.
+            if line.width + line.hanging + unit <= width - EPSILON {
+                report.failures.push(Failure {
+                    char_offset: start,
+                    ch: first_char,
+                    problem: format!(
+                        "the line {start}..{end} ends early: it is {:.1} wide (and {:.1} of space) and the next line's first unit ({unit:.1}) would have fitted in {width:.1}",
+                        line.width, line.hanging
+                    ),
+                });
+            }
+        }
+        // Rule L1: trailing white space at the line's visual end.
+        let content_chars = text
+            .trim_end_matches(bidi::is_line_end_whitespace)
+            .chars()
+            .count();
+        let content = line.chars.start..line.chars.start + content_chars;
+        if content.end < line.chars.end && !content.is_empty() {
+            report.trailing_space_checked += 1;
+            let text_rects = layout.range_rects(content.start, content.end);
+            let space_rects = layout.range_rects(content.end, line.chars.end);
+            let at_end = match direction {
+                Direction::Ltr => {
+                    let text_right = text_rects.iter().map(|r| r.x1).fold(f32::MIN, f32::max);
+                    space_rects.iter().all(|r| r.x0 >= text_right - EPSILON)
+                }
+                Direction::Rtl => {
+                    let text_left = text_rects.iter().map(|r| r.x0).fold(f32::MAX, f32::min);
+                    space_rects.iter().all(|r| r.x1 <= text_left + EPSILON)
+                }
+            };
+            if !at_end {
+                report.failures.push(Failure {
+                    char_offset: base + content.end,
+                    ch: ' ',
+                    problem: format!(
+                        "the trailing white space of line {start}..{end} is drawn inside the line, not at its visual end (bidi rule L1)"
+                    ),
+                });
+            }
+        }
     }
 }
 

@@ -1,21 +1,31 @@
-//! A whole document laid out lazily: blocks (paragraphs, long ones split), heights estimated
-//! until measured, and only the blocks on screen actually laid out and kept in a cache.
-//! Cost follows what is on screen, not document size.
+//! A whole document laid out lazily: blocks of whole lines (a paragraph, or a piece of a long
+//! one), heights estimated until measured, and only the blocks on screen laid out and kept in
+//! a cache. Cost follows what is on screen, not document size or paragraph length.
+//!
+//! A paragraph longer than [`CHUNK_CHARS`] is cut into blocks at nominal places; a block
+//! starts where its line really starts, found by breaking the block before it
+//! ([`super::breaking::break_from`]) or, when that one has not been laid out, by
+//! [`super::breaking::resync`]. So lines wrap and reorder as in one paragraph however long it
+//! is, and no line ends early at a block boundary.
 
 use std::collections::HashMap;
 
 use crate::model::{CharRange, Document};
 
+use super::bidi;
+use super::bidi::Direction;
+use super::block::{BlockLayout, BlockSettings};
+use super::breaking::{BreakSettings, break_from, nominal_cuts, resync};
 use super::fonts::FontSet;
-use super::paragraph::{Direction, ParagraphLayout, Rect, TextStyle};
+use super::paragraph::{Rect, TextStyle};
 
-/// Paragraphs longer than this many chars are laid out in pieces, so one giant paragraph
-/// never has to be shaped whole to show a screenful of it.
-const MAX_BLOCK_CHARS: usize = 2000;
+/// Paragraphs longer than this many chars are laid out in blocks of about this size, so one
+/// giant paragraph never has to be laid out whole to show a screenful of it.
+pub const CHUNK_CHARS: usize = 2000;
 /// How many laid-out blocks to keep.
 const CACHE_BLOCKS: usize = 400;
 
-/// A piece of the document laid out as one paragraph.
+/// A piece of the document laid out as whole lines of one paragraph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Block {
     /// Chars laid out (the line ending excluded).
@@ -24,6 +34,19 @@ pub struct Block {
     pub chars: CharRange,
     /// Index of the first block of the same paragraph (itself if it starts the paragraph).
     pub paragraph_first_block: usize,
+}
+
+/// Whether a block starts where a line really starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// At a nominal place: not yet known where the line starts.
+    Nominal,
+    /// At a line start: the paragraph's start, the end of the block before, or proven by
+    /// resynchronisation.
+    Exact,
+    /// At the start of a full line found by resynchronisation without proof, or after such a
+    /// block: used until the block before is laid out.
+    Unproven,
 }
 
 /// Prefix sums of block heights with O(log n) update and search (a Fenwick tree).
@@ -99,24 +122,29 @@ impl HeightIndex {
 }
 
 struct Cached {
-    layout: ParagraphLayout,
+    layout: BlockLayout,
     last_used: u64,
 }
 
 /// The layout of a document at one width, style and scale.
 pub struct DocumentLayout {
     blocks: Vec<Block>,
+    /// Where each block started before any line start was found (for a new width).
+    nominal: Vec<usize>,
+    starts: Vec<Start>,
+    /// Paragraph text (line ending excluded) of each block.
+    paragraph_text: Vec<CharRange>,
     heights: HeightIndex,
     measured: Vec<bool>,
     cache: HashMap<usize, Cached>,
-    /// Direction of each split paragraph, found when its first block is laid out.
+    /// Base direction of each paragraph, by its first block, found when first needed.
     directions: HashMap<usize, Direction>,
     tick: u64,
     style: TextStyle,
     width: f32,
     scale: f32,
     language: Option<parley::Language>,
-    /// Chars per line, estimated from the kind of text, per block (for unmeasured heights).
+    /// Share of wide chars per block, for height estimates.
     wide_share: Vec<f32>,
 }
 
@@ -139,11 +167,25 @@ impl DocumentLayout {
         scale: f32,
         language: Option<&str>,
     ) -> Self {
-        let blocks = split_blocks(doc);
+        let (blocks, paragraph_text) = split_blocks(doc);
         let wide_share: Vec<f32> = blocks.iter().map(|b| wide_share(doc, b.text)).collect();
+        let starts = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if b.paragraph_first_block == i {
+                    Start::Exact
+                } else {
+                    Start::Nominal
+                }
+            })
+            .collect();
         let mut layout = Self {
             heights: HeightIndex::new(vec![0.0; blocks.len()]),
             measured: vec![false; blocks.len()],
+            nominal: blocks.iter().map(|b| b.text.start).collect(),
+            starts,
+            paragraph_text,
             blocks,
             cache: HashMap::new(),
             directions: HashMap::new(),
@@ -198,26 +240,21 @@ impl DocumentLayout {
         self.scale
     }
 
-    /// Changes the width: cached blocks are broken into lines again (no reshaping), heights
-    /// go back to estimates until measured.
+    /// Changes the width: lines break elsewhere, so every block is laid out again as needed
+    /// and heights go back to estimates until measured.
     pub fn set_width(&mut self, width: f32) {
         if (width - self.width).abs() < 0.5 {
             return;
         }
         self.width = width;
-        for cached in self.cache.values_mut() {
-            cached.layout.set_width(width);
+        self.cache.clear();
+        for i in 0..self.blocks.len() {
+            if self.blocks[i].paragraph_first_block != i {
+                self.starts[i] = Start::Nominal;
+                self.move_start(i, self.nominal[i]);
+            }
         }
         self.estimate_all();
-        let measured: Vec<(usize, f32)> = self
-            .cache
-            .iter()
-            .map(|(i, c)| (*i, c.layout.height()))
-            .collect();
-        for (i, h) in measured {
-            self.heights.set(i, h);
-            self.measured[i] = true;
-        }
     }
 
     /// Height of the whole document (estimated where not yet measured).
@@ -246,33 +283,91 @@ impl DocumentLayout {
         }
     }
 
-    /// Lays out block `i` if needed and returns it. Measuring it may change its height: the
-    /// returned delta (new − old) lets a view keep what it shows in place.
+    /// The base direction of block `i`'s paragraph.
+    fn direction(&mut self, doc: &Document, i: usize) -> Direction {
+        let first = self.blocks[i].paragraph_first_block;
+        let text = self.paragraph_text[i];
+        *self.directions.entry(first).or_insert_with(|| {
+            let chars = doc.slice(text).unwrap_or_default().chars();
+            bidi::paragraph_direction(chars)
+        })
+    }
+
+    /// Moves the start of block `i` (and the end of the block before) to `start`.
+    fn move_start(&mut self, i: usize, start: usize) {
+        self.blocks[i].text.start = start;
+        self.blocks[i].chars.start = start;
+        if i > 0 && self.blocks[i - 1].paragraph_first_block == self.blocks[i].paragraph_first_block
+        {
+            self.blocks[i - 1].text.end = start;
+            self.blocks[i - 1].chars.end = start;
+        }
+    }
+
+    fn is_last_of_paragraph(&self, i: usize) -> bool {
+        self.blocks
+            .get(i + 1)
+            .is_none_or(|next| next.paragraph_first_block != self.blocks[i].paragraph_first_block)
+    }
+
+    /// Lays out block `i` if needed. Measuring it may change its height: the returned delta
+    /// (new − old) lets a view keep what it shows in place.
     pub fn ensure(&mut self, fonts: &mut FontSet, doc: &Document, i: usize) -> f32 {
         self.tick += 1;
         if let Some(c) = self.cache.get_mut(&i) {
             c.last_used = self.tick;
             return 0.0;
         }
-        let block = self.blocks[i];
-        let direction = if block.paragraph_first_block != i {
-            Some(self.paragraph_direction(fonts, doc, block.paragraph_first_block))
-        } else {
-            None
-        };
-        let text = doc.slice(block.text).unwrap_or_default();
-        let layout = ParagraphLayout::new(
-            fonts,
-            text,
-            &self.style,
-            self.width,
-            self.scale,
+        let direction = self.direction(doc, i);
+        let paragraph = self.paragraph_text[i];
+        let language = self.language;
+        let breaking = BreakSettings {
+            style: self.style,
+            width: self.width,
+            scale: self.scale,
             direction,
-            self.language.as_ref(),
-        );
-        if block.paragraph_first_block == i {
-            self.directions.insert(i, layout.direction());
+            language: language.as_ref(),
+        };
+        if self.starts[i] == Start::Nominal {
+            let (start, proven) = resync(
+                fonts,
+                doc,
+                self.blocks[i].text.start,
+                paragraph.start,
+                paragraph.end,
+                &breaking,
+            );
+            self.move_start(i, start);
+            self.starts[i] = if proven {
+                Start::Exact
+            } else {
+                Start::Unproven
+            };
         }
+        let start = self.blocks[i].text.start;
+        let last = self.is_last_of_paragraph(i);
+        let until = if last {
+            paragraph.end
+        } else {
+            self.blocks[i + 1].text.start
+        };
+        let (lines, next) = break_from(fonts, doc, start, until, paragraph.end, &breaking);
+        if !last {
+            self.follow(i, next);
+        }
+        let layout = BlockLayout::new(
+            fonts,
+            doc,
+            &lines,
+            &BlockSettings {
+                style: self.style,
+                width: self.width,
+                scale: self.scale,
+                direction,
+                language: language.as_ref(),
+                paragraph,
+            },
+        );
         let delta = self.heights.set(i, layout.height());
         self.measured[i] = true;
         self.cache.insert(
@@ -286,20 +381,51 @@ impl DocumentLayout {
         delta
     }
 
-    fn paragraph_direction(
-        &mut self,
-        fonts: &mut FontSet,
-        doc: &Document,
-        first: usize,
-    ) -> Direction {
-        if let Some(d) = self.directions.get(&first) {
-            return *d;
+    /// Block `i` was broken from its start and its lines end where the next line starts,
+    /// `next`: that is where block `i + 1` starts. When block `i + 1` was thought to start
+    /// elsewhere (an unproven resynchronisation), it and the blocks after it that depended on
+    /// it are laid out again when next needed.
+    fn follow(&mut self, i: usize, next: usize) {
+        let j = i + 1;
+        let certain = if self.starts[i] == Start::Exact {
+            Start::Exact
+        } else {
+            Start::Unproven
+        };
+        match self.starts[j] {
+            Start::Nominal => {
+                self.move_start(j, next);
+                self.starts[j] = certain;
+            }
+            _ if self.blocks[j].text.start == next => {
+                if certain == Start::Exact {
+                    self.starts[j] = Start::Exact;
+                }
+            }
+            _ => {
+                self.move_start(j, next);
+                self.starts[j] = certain;
+                self.forget(j);
+                let mut k = j + 1;
+                while k < self.blocks.len()
+                    && self.blocks[k].paragraph_first_block == self.blocks[j].paragraph_first_block
+                    && self.starts[k] == Start::Unproven
+                {
+                    self.starts[k] = Start::Nominal;
+                    self.move_start(k, self.nominal[k]);
+                    self.forget(k);
+                    k += 1;
+                }
+            }
         }
-        self.ensure(fonts, doc, first);
-        self.directions
-            .get(&first)
-            .copied()
-            .unwrap_or(Direction::Ltr)
+    }
+
+    /// Drops block `i`'s layout; its height goes back to an estimate.
+    fn forget(&mut self, i: usize) {
+        self.cache.remove(&i);
+        self.measured[i] = false;
+        let estimate = self.estimate(i);
+        self.heights.set(i, estimate);
     }
 
     fn evict(&mut self) {
@@ -314,8 +440,14 @@ impl DocumentLayout {
         }
     }
 
+    /// True when block `i` starts where breaking the paragraph from its start puts a line
+    /// start (always, once the block before it has been laid out).
+    pub fn is_exact(&self, i: usize) -> bool {
+        self.starts.get(i) == Some(&Start::Exact)
+    }
+
     /// Block `i`'s layout, if it is laid out.
-    pub fn laid_out(&self, i: usize) -> Option<&ParagraphLayout> {
+    pub fn laid_out(&self, i: usize) -> Option<&BlockLayout> {
         self.cache.get(&i).map(|c| &c.layout)
     }
 
@@ -334,8 +466,13 @@ impl DocumentLayout {
         }
         let mut shift = 0.0;
         let first = self.block_at_y(y0);
-        // The first block starts at or above y0: its growth moves everything below it.
-        shift += self.ensure(fonts, doc, first);
+        // When the first block starts above y0, its change of height moves what is shown;
+        // one that starts at y0 grows below it.
+        let above = self.block_top(first) < y0;
+        let delta = self.ensure(fonts, doc, first);
+        if above {
+            shift += delta;
+        }
         let mut i = first;
         let bottom = y1 + shift;
         while i + 1 < self.blocks.len() && self.block_top(i + 1) < bottom {
@@ -404,65 +541,53 @@ impl DocumentLayout {
         if self.blocks.is_empty() {
             return Vec::new();
         }
-        let first = self.block_of_char(range.start);
-        let last = self.block_of_char(range.end.saturating_sub(1).max(range.start));
+        // Laying a block out may move the start of the next: find the blocks as it goes.
+        let mut i = self.block_of_char(range.start);
         let mut rects = Vec::new();
-        for i in first..=last {
+        loop {
             self.ensure(fonts, doc, i);
-        }
-        for i in first..=last {
             rects.extend(self.block_range_rects(i, range));
+            i += 1;
+            if i >= self.blocks.len() || self.blocks[i].text.start >= range.end.max(range.start + 1)
+            {
+                break;
+            }
         }
         rects
     }
 }
 
-/// Splits a document into blocks: one per paragraph, long paragraphs cut near
-/// [`MAX_BLOCK_CHARS`] after a space (or at a grapheme boundary when there is none).
-pub(crate) fn split_blocks(doc: &Document) -> Vec<Block> {
+/// Splits a document into blocks: one per paragraph, long paragraphs at nominal places about
+/// [`CHUNK_CHARS`] apart. Returns the blocks and each block's paragraph text.
+pub(crate) fn split_blocks(doc: &Document) -> (Vec<Block>, Vec<CharRange>) {
     let text = doc.text();
     let mut blocks = Vec::with_capacity(doc.paragraph_count());
+    let mut paragraphs = Vec::with_capacity(doc.paragraph_count());
     for p in 0..doc.paragraph_count() {
         let range = doc.paragraph_range(p);
         let start_byte = doc.char_to_byte(range.start);
         let end_byte = doc.char_to_byte(range.end);
-        let para = &text[start_byte..end_byte];
-        let content = para.trim_end_matches(['\n', '\r']);
-        let text_end = range.start + content.chars().count();
+        let content = text[start_byte..end_byte].trim_end_matches(['\n', '\r']);
+        let paragraph = CharRange::new(range.start, range.start + content.chars().count());
         let first = blocks.len();
         let mut start = range.start;
-        while text_end - start > MAX_BLOCK_CHARS {
-            let cut = cut_point(doc, start, text_end);
+        for cut in nominal_cuts(doc, paragraph, CHUNK_CHARS) {
             blocks.push(Block {
                 text: CharRange::new(start, cut),
                 chars: CharRange::new(start, cut),
                 paragraph_first_block: first,
             });
+            paragraphs.push(paragraph);
             start = cut;
         }
         blocks.push(Block {
-            text: CharRange::new(start, text_end),
+            text: CharRange::new(start, paragraph.end),
             chars: CharRange::new(start, range.end),
             paragraph_first_block: first,
         });
+        paragraphs.push(paragraph);
     }
-    blocks
-}
-
-fn cut_point(doc: &Document, start: usize, end: usize) -> usize {
-    let target = start + MAX_BLOCK_CHARS;
-    let window = CharRange::new(target - MAX_BLOCK_CHARS / 4, target.min(end));
-    if let Some(s) = doc.slice(window)
-        && let Some((i, _)) = s.char_indices().rev().find(|(_, c)| c.is_whitespace())
-    {
-        let offset = window.start + s[..i].chars().count() + 1;
-        if offset > start && doc.is_grapheme_boundary(offset) {
-            return offset;
-        }
-    }
-    (target..end)
-        .find(|&c| doc.is_grapheme_boundary(c))
-        .unwrap_or(end)
+    (blocks, paragraphs)
 }
 
 /// Share of wide (Han, kana, Hangul) chars in a sample of a block, for height estimates.
@@ -510,8 +635,9 @@ mod tests {
         let para = "слово ".repeat(1000);
         let text = format!("{para}\nshort\r\n\nend");
         let doc = Document::from_text("t.txt", text);
-        let blocks = split_blocks(&doc);
-        assert!(blocks.len() > 4);
+        let (blocks, paragraphs) = split_blocks(&doc);
+        assert!(blocks.len() >= 3);
+        assert_eq!(blocks.len(), paragraphs.len());
         assert_eq!(blocks[0].chars.start, 0);
         for pair in blocks.windows(2) {
             assert_eq!(pair[0].chars.end, pair[1].chars.start);
@@ -521,8 +647,12 @@ mod tests {
             .iter()
             .filter(|b| b.paragraph_first_block == 0)
             .collect();
-        assert!(first_para.len() >= 3);
-        assert!(first_para.iter().all(|b| b.text.len() <= MAX_BLOCK_CHARS));
+        assert!(first_para.len() >= 2);
+        assert!(
+            first_para
+                .iter()
+                .all(|b| b.text.len() <= CHUNK_CHARS + CHUNK_CHARS / 2)
+        );
         let short = blocks
             .iter()
             .find(|b| doc.slice(b.text) == Some("short"))

@@ -1,14 +1,24 @@
 //! Text layout for documents: bidi, line breaking, shaping, font fallback and hit-testing,
-//! all from parley. Pure: no egui types. Offsets in and out are document chars; parley's byte
-//! indices never leave this module.
+//! from parley, for paragraphs of any length. Pure: no egui types. Offsets in and out are
+//! document chars; parley's byte indices never leave this module.
+//!
+//! [`DocumentLayout`] splits a document into blocks of whole lines ([`document`]), finds where
+//! lines break ([`breaking`]), and lays each line out by itself with its bidi context
+//! ([`bidi`], [`block`]) through [`ParagraphLayout`] ([`paragraph`]). [`audit`] checks the
+//! result on any file (`accord check-layout`).
 
 pub mod audit;
-mod document;
+pub mod bidi;
+pub mod block;
+pub mod breaking;
+pub mod document;
 mod fonts;
-mod paragraph;
+pub mod paragraph;
 
+pub use bidi::Direction;
+pub use block::BlockLayout;
 pub use document::{Block, DocumentLayout};
 pub use fonts::{BUNDLED_BOLD, BUNDLED_FONTS, BundledFont, FontError, FontSet};
 pub use paragraph::{
-    Direction, GlyphRunData, LineInfo, ParagraphLayout, PlacedGlyph, Rect, TextStyle,
+    GlyphRunData, LineInfo, LineText, ParagraphLayout, PlacedGlyph, Rect, TextStyle, UnitSpan,
 };

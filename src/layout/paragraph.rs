@@ -1,14 +1,18 @@
-//! One paragraph laid out by parley: bidi, line breaking, shaping, font fallback, and
-//! hit-testing, with every index converted to chars at this boundary.
+//! A piece of text laid out by parley: bidi, line breaking, shaping, font fallback, and
+//! hit-testing, with every index converted to chars at this boundary. It is a whole short text
+//! (a label, a note), the lines of a paragraph piece being broken, or one visual line of a
+//! document with invisible bidi marks for its context ([`LineText`], see [`super::bidi`]):
+//! chars in and out never count the marks.
 //!
-//! Coordinates are logical pixels (egui points) relative to the paragraph's top-left corner,
+//! Coordinates are logical pixels (egui points) relative to the layout's top-left corner,
 //! except [`GlyphRunData`], which is in physical pixels for the rasteriser.
 
 use parley::{
     Affinity, Alignment, AlignmentOptions, BaseDirection, Cluster, Cursor, FontData, Layout,
-    LineHeight, PositionedLayoutItem, Selection, StyleProperty,
+    LineHeight, OverflowWrap, PositionedLayoutItem, Selection, StyleProperty,
 };
 
+use super::bidi::{self, Direction};
 use super::fonts::FontSet;
 
 /// An axis-aligned rectangle in logical pixels.
@@ -43,23 +47,6 @@ impl Rect {
     /// Width.
     pub fn width(&self) -> f32 {
         self.x1 - self.x0
-    }
-}
-
-/// Text direction of a paragraph or run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Left to right.
-    Ltr,
-    /// Right to left.
-    Rtl,
-}
-
-impl Direction {
-    /// True when moving right on screen moves forward in the text: in left-to-right text, not
-    /// in right-to-left text. Arrow keys move edges the way they point.
-    pub fn is_forward(self, rightwards: bool) -> bool {
-        rightwards == (self == Direction::Ltr)
     }
 }
 
@@ -105,7 +92,7 @@ pub struct GlyphRunData {
     pub glyphs: Vec<PlacedGlyph>,
 }
 
-/// One visual line of a paragraph.
+/// One visual line of a layout.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineInfo {
     /// Top edge, logical pixels.
@@ -114,15 +101,52 @@ pub struct LineInfo {
     pub bottom: f32,
     /// Baseline, logical pixels.
     pub baseline: f32,
-    /// Chars of the paragraph on this line (local offsets).
+    /// Chars on this line (local offsets), trailing white space included.
     pub chars: std::ops::Range<usize>,
+    /// Width of the line's content, logical pixels, without the trailing white space that
+    /// hangs past its end.
+    pub width: f32,
+    /// Width of that hanging white space.
+    pub hanging: f32,
 }
 
-/// A laid-out paragraph.
+/// What lies between two break opportunities, measured: see [`ParagraphLayout::unit_spans`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitSpan {
+    /// Its chars (local), trailing white space included.
+    pub chars: std::ops::Range<usize>,
+    /// Width without the trailing white space, logical pixels.
+    pub width: f32,
+    /// Width of the trailing white space.
+    pub trailing: f32,
+    /// A mandatory break (a line separator, a lone CR) follows it.
+    pub forced_break: bool,
+}
+
+/// One visual line of a paragraph as it is laid out by itself: its content, the strong bidi
+/// context on either side (as an invisible mark, see [`super::bidi`]), and its trailing white
+/// space, which goes after the mark so that it takes the paragraph's level (rule L1).
+#[derive(Clone, Copy, Debug)]
+pub struct LineText<'a> {
+    /// Mark for the strong context before the line, if any.
+    pub before: Option<char>,
+    /// The line without its trailing white space.
+    pub content: &'a str,
+    /// Mark for the strong context after the content, if any.
+    pub after: Option<char>,
+    /// The line's trailing white space.
+    pub trailing: &'a str,
+}
+
+/// A laid-out piece of text.
 pub struct ParagraphLayout {
     layout: Layout<()>,
-    /// Byte offset of each char, plus the text length: local char → byte.
+    /// The laid-out text (marks included).
+    text: Box<str>,
+    /// Byte offset of each char of the laid-out text, plus its length: layout char → byte.
     char_bytes: Vec<u32>,
+    /// Layout chars that are context marks, not text (sorted).
+    marks: Vec<usize>,
     scale: f32,
     min_height: f32,
     runs: Vec<GlyphRunData>,
@@ -152,11 +176,121 @@ impl ParagraphLayout {
         direction: Option<Direction>,
         language: Option<&parley::Language>,
     ) -> Self {
-        let mut layout = fonts.build_layout(text, scale, |builder| {
+        let mut paragraph = Self::unbroken(
+            fonts,
+            text,
+            Vec::new(),
+            style,
+            scale,
+            direction,
+            language,
+            OverflowWrap::BreakWord,
+        );
+        break_lines(&mut paragraph.layout, width * scale);
+        paragraph.collect_runs();
+        paragraph
+    }
+
+    /// Lays out `text` with one line per unbreakable unit (what lies between two break
+    /// opportunities, with its trailing white space): for finding where lines may break.
+    pub fn units(
+        fonts: &mut FontSet,
+        text: &str,
+        style: &TextStyle,
+        scale: f32,
+        direction: Option<Direction>,
+        language: Option<&parley::Language>,
+    ) -> Self {
+        let mut paragraph = Self::unbroken(
+            fonts,
+            text,
+            Vec::new(),
+            style,
+            scale,
+            direction,
+            language,
+            OverflowWrap::Normal,
+        );
+        paragraph.layout.break_all_lines(Some(0.0));
+        paragraph
+    }
+
+    /// Lays out `text` on one line, however long (for lists and labels).
+    pub fn single_line(fonts: &mut FontSet, text: &str, style: &TextStyle, scale: f32) -> Self {
+        Self::line(
+            fonts,
+            LineText {
+                before: None,
+                content: text,
+                after: None,
+                trailing: "",
+            },
+            style,
+            scale,
+            None,
+            None,
+        )
+    }
+
+    /// Lays out one visual line of a paragraph with its bidi context, never wrapping it. It
+    /// starts at x = 0 whatever its direction: the caller places it.
+    pub fn line(
+        fonts: &mut FontSet,
+        line: LineText<'_>,
+        style: &TextStyle,
+        scale: f32,
+        direction: Option<Direction>,
+        language: Option<&parley::Language>,
+    ) -> Self {
+        let mut text = String::with_capacity(line.content.len() + line.trailing.len() + 6);
+        let mut marks = Vec::new();
+        if let Some(mark) = line.before {
+            marks.push(0);
+            text.push(mark);
+        }
+        text.push_str(line.content);
+        if let Some(mark) = line.after {
+            marks.push(text.chars().count());
+            text.push(mark);
+        }
+        text.push_str(line.trailing);
+        let mut paragraph = Self::unbroken(
+            fonts,
+            &text,
+            marks,
+            style,
+            scale,
+            direction,
+            language,
+            OverflowWrap::Normal,
+        );
+        paragraph.layout.break_all_lines(None);
+        paragraph
+            .layout
+            .align(Alignment::Start, AlignmentOptions::default());
+        paragraph.collect_runs();
+        paragraph
+    }
+
+    /// Shapes `text` (lines not broken yet). With `OverflowWrap::BreakWord`, a word wider than
+    /// the line is broken rather than run past the pane's edge.
+    #[allow(clippy::too_many_arguments)]
+    fn unbroken(
+        fonts: &mut FontSet,
+        text: &str,
+        marks: Vec<usize>,
+        style: &TextStyle,
+        scale: f32,
+        direction: Option<Direction>,
+        language: Option<&parley::Language>,
+        overflow_wrap: OverflowWrap,
+    ) -> Self {
+        let layout = fonts.build_layout(text, scale, |builder| {
             builder.push_default(StyleProperty::FontSize(style.font_size));
             builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
                 style.line_height,
             )));
+            builder.push_default(StyleProperty::OverflowWrap(overflow_wrap));
             if let Some(language) = language {
                 builder.push_default(StyleProperty::Locale(Some(*language)));
             }
@@ -169,27 +303,15 @@ impl ParagraphLayout {
         });
         let mut char_bytes: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
         char_bytes.push(text.len() as u32);
-        break_lines(&mut layout, width * scale);
-        let mut paragraph = Self {
+        Self {
             layout,
+            text: text.into(),
             char_bytes,
+            marks,
             scale,
             min_height: style.font_size * style.line_height,
             runs: Vec::new(),
-        };
-        paragraph.collect_runs();
-        paragraph
-    }
-
-    /// Lays out `text` on one line, however long (for lists and labels).
-    pub fn single_line(fonts: &mut FontSet, text: &str, style: &TextStyle, scale: f32) -> Self {
-        let mut paragraph = Self::new(fonts, text, style, f32::MAX / 4.0, scale, None, None);
-        paragraph.layout.break_all_lines(None);
-        paragraph
-            .layout
-            .align(Alignment::Start, AlignmentOptions::default());
-        paragraph.collect_runs();
-        paragraph
+        }
     }
 
     /// Width of the widest line, logical pixels.
@@ -232,9 +354,9 @@ impl ParagraphLayout {
         }
     }
 
-    /// Number of chars laid out.
+    /// Number of chars laid out (context marks not counted).
     pub fn len_chars(&self) -> usize {
-        self.char_bytes.len() - 1
+        self.char_bytes.len() - 1 - self.marks.len()
     }
 
     /// Height in logical pixels (at least one line, even when empty).
@@ -261,32 +383,74 @@ impl ParagraphLayout {
         &self.runs
     }
 
-    /// The visual lines.
+    /// The visual lines. A line's trailing white space (as bidi rule L1 counts it) hangs: it
+    /// is not in its width, whatever its bidi level.
     pub fn lines(&self) -> Vec<LineInfo> {
         self.layout
             .lines()
             .map(|line| {
                 let m = line.metrics();
                 let range = line.text_range();
+                let hanging = self.trailing_advance(&line, range.clone());
                 LineInfo {
                     top: m.block_min_coord / self.scale,
                     bottom: m.block_max_coord / self.scale,
                     baseline: m.baseline / self.scale,
                     chars: self.byte_to_char(range.start)..self.byte_to_char(range.end),
+                    width: (m.advance - hanging) / self.scale,
+                    hanging: hanging / self.scale,
                 }
             })
             .collect()
     }
 
-    fn byte_to_char(&self, byte: usize) -> usize {
-        match self.char_bytes.binary_search(&(byte as u32)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+    /// The advance of a line's trailing white space, layout units.
+    fn trailing_advance(&self, line: &parley::Line<'_, ()>, range: std::ops::Range<usize>) -> f32 {
+        let text = self.text.get(range.clone()).unwrap_or_default();
+        let content_end = range.start + text.trim_end_matches(bidi::is_line_end_whitespace).len();
+        if content_end == range.end {
+            return 0.0;
         }
+        line.runs()
+            .flat_map(|run| run.clusters().collect::<Vec<_>>())
+            .filter(|c| c.text_range().start >= content_end)
+            .map(|c| c.advance())
+            .sum()
     }
 
+    /// For a layout made by [`Self::units`]: each unit's chars, content width, the advance of
+    /// its trailing white space, and whether a mandatory break follows it.
+    pub fn unit_spans(&self) -> Vec<UnitSpan> {
+        self.layout
+            .lines()
+            .zip(self.lines())
+            .map(|(line, info)| UnitSpan {
+                chars: info.chars,
+                width: info.width,
+                trailing: info.hanging,
+                forced_break: line.break_reason() == parley::BreakReason::Explicit,
+            })
+            .collect()
+    }
+
+    /// The char (marks not counted) at a byte offset of the laid-out text.
+    fn byte_to_char(&self, byte: usize) -> usize {
+        let layout_char = match self.char_bytes.binary_search(&(byte as u32)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        layout_char - self.marks.iter().filter(|m| **m < layout_char).count()
+    }
+
+    /// The byte offset of a char (marks not counted) in the laid-out text.
     fn char_to_byte(&self, char_offset: usize) -> usize {
-        self.char_bytes[char_offset.min(self.len_chars())] as usize
+        let mut layout_char = char_offset.min(self.len_chars());
+        for m in &self.marks {
+            if *m <= layout_char {
+                layout_char += 1;
+            }
+        }
+        self.char_bytes[layout_char.min(self.char_bytes.len() - 1)] as usize
     }
 
     /// The char under a point (the first char of the cluster there), or `None` off the text.

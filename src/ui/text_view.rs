@@ -13,7 +13,7 @@ use egui::{
     Color32, CornerRadius, Id, Mesh, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2,
 };
 
-use crate::layout::{Direction, DocumentLayout, ParagraphLayout, TextStyle};
+use crate::layout::{BlockLayout, Direction, DocumentLayout, TextStyle};
 use crate::model::boundaries::{snap_to_clusters, snap_to_words};
 use crate::model::{AnnotationId, CharRange, Document};
 use crate::schema::Schema;
@@ -186,6 +186,11 @@ impl DocView {
         }
     }
 
+    /// Scrolls to `y` points from the top next frame.
+    pub fn scroll_to_offset(&mut self, y: f32) {
+        self.scroll_to = Some(y.max(0.0));
+    }
+
     /// True when a scroll is about to happen that the user did not make.
     pub fn is_scrolling_itself(&self) -> bool {
         self.scroll_to.is_some()
@@ -200,7 +205,7 @@ impl DocView {
         let i = layout.block_of_char(char_offset);
         layout
             .laid_out(i)
-            .map_or(Direction::Ltr, ParagraphLayout::direction)
+            .map_or(Direction::Ltr, BlockLayout::direction)
     }
 
     /// Shows the document. Returns what the user did.
@@ -269,7 +274,7 @@ impl DocView {
             layout.layout_visible(&mut engine.fonts, doc, viewport.top(), viewport.bottom());
         if shift != 0.0 {
             // A block above the fold changed height when measured: keep the text in place.
-            self.scroll_to = Some(viewport.top() + shift);
+            self.scroll_to = Some((viewport.top() + shift).max(0.0));
             ui.ctx().request_repaint();
         }
         let total = layout.total_height();

@@ -1,0 +1,289 @@
+//! A block: a run of whole lines of one paragraph, each laid out by itself with its bidi
+//! context ([`super::bidi`]), placed as the paragraph's direction wants (right-aligned for
+//! right to left), and hit-tested line by line. Offsets in and out are chars local to the
+//! block's first char.
+
+use crate::model::{CharRange, Document};
+
+use super::bidi::{self, Direction, Strong};
+use super::breaking::LineSpan;
+use super::fonts::FontSet;
+use super::paragraph::{
+    GlyphRunData, LineInfo, LineText, ParagraphLayout, PlacedGlyph, Rect, TextStyle,
+};
+
+/// How far to look beyond a line for the strong character that gives its bidi context.
+const CONTEXT_SCAN: usize = 4096;
+
+/// One line of a block, placed.
+struct PlacedLine {
+    /// Chars of the line, local to the block (trailing white space included).
+    chars: std::ops::Range<usize>,
+    top: f32,
+    bottom: f32,
+    /// Where the line's x = 0 is in the block.
+    x: f32,
+    width: f32,
+    hanging: f32,
+    layout: ParagraphLayout,
+}
+
+/// A laid-out block.
+pub struct BlockLayout {
+    lines: Vec<PlacedLine>,
+    runs: Vec<GlyphRunData>,
+    direction: Direction,
+    scale: f32,
+    min_height: f32,
+}
+
+impl std::fmt::Debug for BlockLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockLayout")
+            .field("lines", &self.lines.len())
+            .field("direction", &self.direction)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a block is laid out from.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockSettings<'a> {
+    /// Text size and spacing.
+    pub style: TextStyle,
+    /// The wrap width, logical pixels.
+    pub width: f32,
+    /// Physical pixels per logical pixel.
+    pub scale: f32,
+    /// The paragraph's base direction.
+    pub direction: Direction,
+    /// The document's language.
+    pub language: Option<&'a parley::Language>,
+    /// The paragraph's text (line ending excluded): the context never reaches past it.
+    pub paragraph: CharRange,
+}
+
+impl BlockLayout {
+    /// Lays out `lines` (consecutive, absolute char ranges) of `doc`; the block starts at the
+    /// first line's start.
+    pub fn new(
+        fonts: &mut FontSet,
+        doc: &Document,
+        lines: &[LineSpan],
+        settings: &BlockSettings<'_>,
+    ) -> Self {
+        let block_start = lines
+            .first()
+            .map_or(settings.paragraph.start, |l| l.chars.start);
+        let mut placed = Vec::with_capacity(lines.len());
+        let mut top = 0.0;
+        for span in lines {
+            let layout = line_layout(fonts, doc, span.chars, settings);
+            let info = layout.lines().into_iter().next();
+            let (width, hanging) = info.as_ref().map_or((0.0, 0.0), |l| (l.width, l.hanging));
+            let line_height = settings.style.font_size * settings.style.line_height;
+            let height = info.as_ref().map_or(line_height, |l| l.bottom - l.top);
+            // Right to left lines end at the right edge; their trailing white space hangs
+            // past the left one.
+            let x = match settings.direction {
+                Direction::Ltr => 0.0,
+                Direction::Rtl => settings.width - width - hanging,
+            };
+            placed.push(PlacedLine {
+                chars: span.chars.start - block_start..span.chars.end - block_start,
+                top,
+                bottom: top + height,
+                x,
+                width,
+                hanging,
+                layout,
+            });
+            top += height;
+        }
+        let mut block = Self {
+            lines: placed,
+            runs: Vec::new(),
+            direction: settings.direction,
+            scale: settings.scale,
+            min_height: settings.style.font_size * settings.style.line_height,
+        };
+        block.runs = block.placed_runs();
+        block
+    }
+
+    /// Every line's glyph runs moved to its place in the block, physical pixels.
+    fn placed_runs(&self) -> Vec<GlyphRunData> {
+        let s = self.scale;
+        let mut runs = Vec::new();
+        for line in &self.lines {
+            let (dx, dy) = ((line.x * s).round(), (line.top * s).round());
+            for run in line.layout.glyph_runs() {
+                let mut run = run.clone();
+                run.glyphs = run
+                    .glyphs
+                    .iter()
+                    .map(|g| PlacedGlyph {
+                        id: g.id,
+                        x: g.x + dx,
+                        y: g.y + dy,
+                    })
+                    .collect();
+                runs.push(run);
+            }
+        }
+        runs
+    }
+
+    /// Height in logical pixels (at least one line, even when empty).
+    pub fn height(&self) -> f32 {
+        self.lines
+            .last()
+            .map_or(0.0, |l| l.bottom)
+            .max(self.min_height)
+    }
+
+    /// The paragraph's base direction.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The pixels-per-point the block was shaped for.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// The glyph runs, in physical pixels relative to the block's top-left, for painting.
+    pub fn glyph_runs(&self) -> &[GlyphRunData] {
+        &self.runs
+    }
+
+    /// Number of chars in the block.
+    pub fn len_chars(&self) -> usize {
+        self.lines.last().map_or(0, |l| l.chars.end)
+    }
+
+    /// The visual lines (chars local to the block, widths without hanging white space).
+    pub fn lines(&self) -> Vec<LineInfo> {
+        self.lines
+            .iter()
+            .map(|l| LineInfo {
+                top: l.top,
+                bottom: l.bottom,
+                baseline: l.top + l.layout.lines().first().map_or(0.0, |info| info.baseline),
+                chars: l.chars.clone(),
+                width: l.width,
+                hanging: l.hanging,
+            })
+            .collect()
+    }
+
+    /// The line holding height `y` (the first or last when outside).
+    fn line_at_y(&self, y: f32) -> Option<&PlacedLine> {
+        let i = self.lines.partition_point(|l| l.bottom <= y);
+        self.lines.get(i.min(self.lines.len().saturating_sub(1)))
+    }
+
+    /// The line holding `char_offset` (the last line for the block's end).
+    fn line_of(&self, char_offset: usize) -> Option<&PlacedLine> {
+        let i = self.lines.partition_point(|l| l.chars.end <= char_offset);
+        self.lines.get(i.min(self.lines.len().saturating_sub(1)))
+    }
+
+    /// The char under a point (the first char of the cluster there), or `None` off the text.
+    pub fn char_at(&self, x: f32, y: f32) -> Option<usize> {
+        let line = self.line_at_y(y)?;
+        if y < line.top || y >= line.bottom {
+            return None;
+        }
+        let local = line.layout.char_at(x - line.x, y - line.top)?;
+        Some(line.chars.start + local)
+    }
+
+    /// The char boundary nearest to a point, for the ends of a drag: always a cluster
+    /// boundary, in the visual order of the line under the point.
+    pub fn boundary_at(&self, x: f32, y: f32) -> usize {
+        let Some(line) = self.line_at_y(y) else {
+            return 0;
+        };
+        let local = line.layout.boundary_at(
+            x - line.x,
+            (y - line.top).clamp(0.0, line.bottom - line.top),
+        );
+        line.chars.start + local
+    }
+
+    /// Rectangles covering local chars `start..end`, one per visual piece, widened to whole
+    /// clusters.
+    pub fn range_rects(&self, start: usize, end: usize) -> Vec<Rect> {
+        let mut rects = Vec::new();
+        let first = self.lines.partition_point(|l| l.chars.end <= start);
+        for line in &self.lines[first.min(self.lines.len())..] {
+            if line.chars.start >= end {
+                break;
+            }
+            let s = start.max(line.chars.start) - line.chars.start;
+            let e = end.min(line.chars.end) - line.chars.start;
+            rects.extend(
+                line.layout
+                    .range_rects(s, e)
+                    .into_iter()
+                    .map(|r| r.translate(line.x, line.top)),
+            );
+        }
+        rects
+    }
+
+    /// Glyph ids drawn for the cluster holding `char_offset` and the blob id of their font:
+    /// id 0 is the missing-glyph box.
+    pub fn glyphs_of(&self, char_offset: usize) -> Vec<(u32, u64)> {
+        self.line_of(char_offset).map_or_else(Vec::new, |line| {
+            line.layout
+                .glyphs_of(char_offset.saturating_sub(line.chars.start))
+        })
+    }
+}
+
+/// One line laid out by itself, with marks for the strong text around it in its paragraph
+/// and its trailing white space after the second mark (rule L1).
+fn line_layout(
+    fonts: &mut FontSet,
+    doc: &Document,
+    chars: CharRange,
+    settings: &BlockSettings<'_>,
+) -> ParagraphLayout {
+    let text = doc.slice(chars).unwrap_or_default();
+    let content_len = text.trim_end_matches(bidi::is_line_end_whitespace).len();
+    let (content, trailing) = text.split_at(content_len);
+    let content_chars = content.chars().count();
+    let paragraph = settings.paragraph;
+    let before_range = CharRange::new(
+        chars
+            .start
+            .saturating_sub(CONTEXT_SCAN)
+            .max(paragraph.start),
+        chars.start,
+    );
+    let after_range = CharRange::new(
+        chars.start + content_chars,
+        (chars.end + CONTEXT_SCAN).min(paragraph.end),
+    );
+    let before = doc
+        .slice(before_range)
+        .and_then(|t| bidi::first_strong(t.chars().rev()));
+    let after = doc
+        .slice(after_range)
+        .and_then(|t| bidi::first_strong(t.chars()));
+    ParagraphLayout::line(
+        fonts,
+        LineText {
+            before: before.map(Strong::mark),
+            content,
+            after: after.map(Strong::mark),
+            trailing,
+        },
+        &settings.style,
+        settings.scale,
+        Some(settings.direction),
+        settings.language,
+    )
+}
