@@ -93,3 +93,50 @@ proptest! {
         prop_assert!(report.is_ok(), "{} at {width}: {:?}", doc.file_name, report.failures.first());
     }
 }
+
+/// Emoji sequences as users write them: a ZWJ family, flags, a skin tone, a keycap.
+const EMOJI: &str =
+    "Семья 👨‍👩‍👧‍👦 и флаги 🇰🇿 🇹🇯, одобрение 👍🏽, ключ 1️⃣, улыбка 😊 — عائلة 👨‍👩‍👧‍👦 في أستانا 🇰🇿.";
+
+#[test]
+fn emoji_sequences_are_one_cluster_drawn_with_one_real_glyph() {
+    let mut fonts = FontSet::bundled().unwrap();
+    let doc = Document::from_text("emoji.txt", EMOJI);
+    for width in [200.0, 400.0, 1000.0] {
+        let report = check_document(&mut fonts, &doc, width);
+        assert!(report.is_ok(), "{:?}", report.failures.first());
+        assert_eq!(report.missing_glyphs, 0);
+    }
+    let mut layout = DocumentLayout::new(&doc, TextStyle::default(), 1000.0, 1.0, None);
+    layout.ensure(&mut fonts, &doc, 0);
+    let block = layout.laid_out(0).unwrap();
+    for sequence in ["👨‍👩‍👧‍👦", "🇰🇿", "👍🏽", "1️⃣", "😊"] {
+        let at = accord::search::find_all(&doc, sequence, true)[0];
+        let glyphs = block.glyphs_of(at.start);
+        assert_eq!(glyphs.len(), 1, "{sequence}: one glyph, not {glyphs:?}");
+        assert_eq!(
+            fonts.font_name(glyphs[0].1),
+            Some("TwemojiMozilla.ttf"),
+            "{sequence}"
+        );
+        // Every char of the sequence belongs to that one glyph: its rectangle is the same,
+        // and a drag never ends inside it.
+        let whole = block.range_rects(at.start, at.end)[0];
+        for c in at.start..at.end {
+            assert_eq!(
+                block.range_rects(c, c + 1)[0],
+                whole,
+                "{sequence}: char {c}"
+            );
+        }
+        let (x0, x1, y) = (whole.x0, whole.x1, whole.center().1);
+        for step in 1..10 {
+            let x = x0 + (x1 - x0) * step as f32 / 10.0;
+            let b = block.boundary_at(x, y);
+            assert!(
+                b == at.start || b == at.end,
+                "{sequence}: boundary {b} inside {at:?}"
+            );
+        }
+    }
+}

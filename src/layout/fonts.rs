@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use parley::fontique::{Blob, Collection, CollectionOptions, FontInfoOverride, SourceCache};
+use parley::fontique::{
+    Blob, Collection, CollectionOptions, FontInfoOverride, GenericFamily, SourceCache,
+};
 use parley::{FontContext, FontFamily, FontFamilyName, Layout, LayoutContext, StyleProperty};
 use thiserror::Error;
 
@@ -56,12 +58,22 @@ pub const BUNDLED_FONTS: &[BundledFont] = &[
         "Accord Noto Sans Devanagari",
         "Devanagari"
     ),
+    // Before the CJK fallback, which has some emoji in black and white only; after Noto Sans,
+    // which draws the digits, `#` and `*` that are also keycap bases here.
+    bundled!(
+        "TwemojiMozilla.ttf",
+        "Accord Twemoji",
+        "Emoji in colour (COLR), with ZWJ sequences, flags, skin tones and keycaps"
+    ),
     bundled!(
         "DroidSansFallbackFull.ttf",
         "Accord Droid Sans Fallback",
         "Chinese, Japanese, Korean"
     ),
 ];
+
+/// The family emoji clusters fall back to.
+const EMOJI_FAMILY: &str = "Accord Twemoji";
 
 /// The bold face used for UI headings.
 pub const BUNDLED_BOLD: BundledFont = bundled!(
@@ -134,6 +146,11 @@ impl FontSet {
             if faces.is_empty() {
                 return Err(FontError::NoFace(font.file));
             }
+        }
+        // Emoji clusters fall back to the generic emoji family after our stack: ours, not the
+        // system's.
+        if let Some(emoji) = collection.family_id(EMOJI_FAMILY) {
+            collection.set_generic_families(GenericFamily::Emoji, std::iter::once(emoji));
         }
         Ok(Self {
             fcx: FontContext {

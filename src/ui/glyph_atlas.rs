@@ -1,7 +1,8 @@
 //! Rasterises the glyphs parley positions into egui textures and builds meshes from them.
 //!
 //! Outlines are read with skrifa and filled with vello_cpu — the same two crates epaint 0.37
-//! uses for its own text, so no second font stack. Glyphs are packed into 1024×1024 pages
+//! uses for its own text, so no second font stack. Colour glyphs (emoji) are painted in
+//! colour by [`super::color_glyph`] and drawn untinted. Glyphs are packed into 1024×1024 pages
 //! (shelf packing) and uploaded with partial texture updates; each glyph is drawn once per
 //! size and quarter-pixel offset.
 
@@ -41,6 +42,8 @@ struct Placed {
     /// Offset of the bitmap's top-left from the pen position, physical pixels.
     offset: egui::Vec2,
     size: egui::Vec2,
+    /// Painted in its own colours: drawn as is, not in the text colour.
+    color: bool,
 }
 
 struct Page {
@@ -137,7 +140,12 @@ impl GlyphAtlas {
                     let page = meshes.len();
                     meshes.push(Mesh::with_texture(self.pages[page].texture.id()));
                 }
-                meshes[placed.page].add_rect_with_uv(rect, placed.uv, color);
+                let tint = if placed.color {
+                    Color32::from_white_alpha(color.a())
+                } else {
+                    color
+                };
+                meshes[placed.page].add_rect_with_uv(rect, placed.uv, tint);
             }
         }
     }
@@ -152,7 +160,11 @@ impl GlyphAtlas {
             return *p;
         }
         let bitmap = rasterise(run, key);
-        let placed = bitmap.map(|(image, offset)| self.pack(ctx, image, offset));
+        let placed = bitmap.map(|(image, offset, color)| {
+            let mut placed = self.pack(ctx, image, offset);
+            placed.color = color;
+            placed
+        });
         self.glyphs.insert(key, placed);
         placed
     }
@@ -203,6 +215,7 @@ impl GlyphAtlas {
             uv,
             offset,
             size: egui::vec2(w as f32, h as f32),
+            color: false,
         }
     }
 }
@@ -213,15 +226,26 @@ fn hash_coords(coords: &[i16]) -> u64 {
     })
 }
 
-/// Fills one glyph's outline. Returns the coverage as white with alpha, and the offset of its
-/// top-left corner from the pen position. `None` for glyphs with nothing to draw (spaces).
-fn rasterise(run: &GlyphRunData, key: GlyphKey) -> Option<(ColorImage, egui::Vec2)> {
+/// Draws one glyph: in its own colours when the font has a colour glyph for it, else its
+/// outline's coverage as white with alpha. Returns the image, the offset of its top-left corner
+/// from the pen position, and whether it is in colour. `None` for glyphs with nothing to draw
+/// (spaces).
+fn rasterise(run: &GlyphRunData, key: GlyphKey) -> Option<(ColorImage, egui::Vec2, bool)> {
     let font = skrifa::FontRef::from_index(run.font.data.data(), run.font.index).ok()?;
-    let outline = font.outline_glyphs().get(GlyphId::new(key.glyph))?;
     let coords: Vec<F2Dot14> = run.coords.iter().map(|c| F2Dot14::from_bits(*c)).collect();
     let location = LocationRef::new(&coords);
-    let mut path = kurbo::BezPath::new();
     let x_offset = key.bin as f64 / SUBPIXEL_BINS as f64;
+    if let Some((image, offset)) = super::color_glyph::rasterise(
+        &font,
+        GlyphId::new(key.glyph),
+        run.font_size_px,
+        location,
+        x_offset,
+    ) {
+        return Some((image, offset, true));
+    }
+    let outline = font.outline_glyphs().get(GlyphId::new(key.glyph))?;
+    let mut path = kurbo::BezPath::new();
     let mut pen = PathPen {
         path: &mut path,
         x_offset,
@@ -253,7 +277,7 @@ fn rasterise(run: &GlyphRunData, key: GlyphKey) -> Option<(ColorImage, egui::Vec
         .map(|px| Color32::from_rgba_premultiplied(px[3], px[3], px[3], px[3]))
         .collect();
     let image = ColorImage::new([width as usize, height as usize], pixels);
-    Some((image, egui::vec2(x0 as f32, y0 as f32)))
+    Some((image, egui::vec2(x0 as f32, y0 as f32), false))
 }
 
 /// Collects an outline into a path, y pointing down, shifted by the subpixel offset.

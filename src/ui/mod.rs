@@ -15,6 +15,7 @@
 mod action;
 pub mod app;
 mod apply;
+mod color_glyph;
 pub mod commands;
 pub mod fonts;
 pub mod glyph_atlas;
