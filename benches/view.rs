@@ -452,5 +452,72 @@ fn bench_two_panes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_view, bench_two_panes, bench_label);
+/// A project of 10,000 documents (about 2 KB each, the sample languages in turn, one in ten
+/// annotated) opened to a usable window: project, annotations, first frame. Target ≤ 1 s.
+fn bench_open_many(_c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = generated_text(200_000);
+    let paragraphs: Vec<&str> = text.lines().collect();
+    let schema = Schema::default_schema();
+    let now = Timestamp("2026-11-23T00:00:00Z".into());
+    for i in 0..10_000 {
+        let body: String = (0..6)
+            .map(|k| paragraphs[(i * 7 + k) % paragraphs.len()])
+            .collect::<Vec<_>>()
+            .join("\n");
+        let name = format!("doc-{i:05}.txt");
+        std::fs::write(dir.path().join(&name), &body).unwrap();
+        if i % 10 == 0 {
+            let doc = Document::from_text(name.as_str(), body);
+            let mut store = AnnotationStore::new();
+            let ctx = EditContext {
+                schema: &schema,
+                document: &doc,
+                author: "bench",
+                now: &now,
+            };
+            for k in 0..20 {
+                let add = Edit::Add {
+                    label: "COUNTRY".into(),
+                    ranges: vec![CharRange::new(k * 50, k * 50 + 5)],
+                    attributes: BTreeMap::new(),
+                };
+                let _ = apply(&mut store, &ctx, &add);
+            }
+            AnnotationFile::save_store(
+                &store,
+                &DocumentStamp::of(&doc),
+                "bench",
+                &dir.path()
+                    .join("annotations/bench")
+                    .join(format!("{name}.ron")),
+            )
+            .unwrap();
+        }
+    }
+    let settings = Settings {
+        annotator: Some("bench".into()),
+        ..Settings::default()
+    };
+    let ctx = context();
+    let mut app = None;
+    let opened = time_once(|| {
+        let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
+        let mut a = AccordApp::new(engine, settings, Some(dir.path()));
+        let output = ctx.run_ui(input(), |ui| a.show(ui));
+        black_box(ctx.tessellate(output.shapes, output.pixels_per_point).len());
+        app = Some(a);
+    });
+    let app = app.unwrap();
+    assert_eq!(app.state().workspace.as_ref().unwrap().len(), 10_000);
+    println!("app/open_project_of_10000_documents (project, annotations, first frame): {opened:?}");
+}
+
+criterion_group!(
+    benches,
+    bench_view,
+    bench_two_panes,
+    bench_label,
+    bench_open_many
+);
 criterion_main!(benches);

@@ -13,7 +13,7 @@ use super::action::{Action, ViewContext};
 use super::keyboard::{dropped_path, key_actions};
 use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
-use super::panels::document_list::document_list_ui;
+use super::panels::document_list::DocumentList;
 use super::panels::find_bar::FindBar;
 use super::panels::menu_bar::menu_bar_ui;
 use super::panels::palette::palette_ui;
@@ -31,6 +31,7 @@ const MAX_ACTIONS_PER_FRAME: usize = 10_000;
 /// The views that keep state of their own.
 #[derive(Debug, Default)]
 pub(super) struct Views {
+    pub(super) document_list: DocumentList,
     pub(super) panes: Panes,
     pub(super) details: Details,
     pub(super) find_bar: FindBar,
@@ -103,20 +104,23 @@ impl AccordApp {
         let mut cx = ViewContext::new(&self.state, &mut self.engine, &mut self.queue);
         egui::Panel::top("menu bar").show(ui, |ui| menu_bar_ui(ui, &mut cx));
         egui::Panel::bottom("status bar").show(ui, |ui| status_bar_ui(ui, &mut cx));
-        egui::Panel::left("documents and labels")
-            .resizable(true)
-            .default_size(250.0)
-            .show(ui, |ui| {
-                document_list_ui(ui, &mut cx);
-                ui.separator();
-                palette_ui(ui, &mut cx);
-            });
         let Views {
+            document_list,
             panes,
             details,
             find_bar,
             dialogs,
         } = &mut self.views;
+        egui::Panel::left("documents and labels")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| {
+                // The palette stays in view below however many documents there are.
+                egui::Panel::bottom("palette")
+                    .resizable(false)
+                    .show(ui, |ui| palette_ui(ui, &mut cx));
+                document_list.ui(ui, &mut cx);
+            });
         egui::Panel::right("details")
             .resizable(true)
             .default_size(300.0)

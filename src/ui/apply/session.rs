@@ -70,7 +70,9 @@ impl AccordApp {
             docs.insert(0, first);
         }
         if docs.is_empty() {
-            docs.push(DocId(0));
+            // The first document that opened: an unreadable one has nothing to show.
+            let readable = ws.doc_ids().find(|d| ws.document(*d).is_some());
+            docs.push(readable.unwrap_or(DocId(0)));
         }
         docs.truncate(MAX_PANES);
         let mut panes: Vec<PaneState> = docs.into_iter().map(PaneState::new).collect();

@@ -1,49 +1,228 @@
-//! The project's documents, with their state (unsaved `*`, needs attention `!`) and progress
-//! (annotations, how many reviewed). A click shows the document in the active pane.
+//! The project's documents: a filter (name or title, language, status) and a virtualised list
+//! (only the rows on screen are drawn, so ten thousand documents cost what ten do). Each row
+//! shows the document's state (unsaved `*`, needs attention `!`) and progress (annotations,
+//! how many reviewed). A click shows the document in the active pane.
 
 use egui::{RichText, Ui};
 
-use crate::project::StoreStatus;
-
+use crate::project::{DocId, StoreStatus, Workspace};
 use crate::ui::action::{Action, ViewContext};
+use crate::ui::text_field::TextField;
 
-/// Draws the project name and the document list.
-pub fn document_list_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
-    let state = cx.state;
-    let Some(ws) = &state.workspace else {
-        ui.heading("No project");
-        if let Some(e) = &state.project_error {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+/// Height of one row of the list.
+const ROW_HEIGHT: f32 = 36.0;
+
+/// Which documents the list shows, by their state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every document.
+    #[default]
+    All,
+    /// Documents without annotations yet.
+    NotStarted,
+    /// Documents with annotations not all reviewed.
+    InProgress,
+    /// Documents whose annotations are all reviewed.
+    Reviewed,
+    /// Documents with unsaved changes.
+    Unsaved,
+    /// Documents that cannot be edited (unreadable, changed, locked).
+    NeedsAttention,
+}
+
+impl StatusFilter {
+    const ALL: [StatusFilter; 6] = [
+        StatusFilter::All,
+        StatusFilter::NotStarted,
+        StatusFilter::InProgress,
+        StatusFilter::Reviewed,
+        StatusFilter::Unsaved,
+        StatusFilter::NeedsAttention,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            StatusFilter::All => "any state",
+            StatusFilter::NotStarted => "not started",
+            StatusFilter::InProgress => "in progress",
+            StatusFilter::Reviewed => "all reviewed",
+            StatusFilter::Unsaved => "unsaved",
+            StatusFilter::NeedsAttention => "needs attention",
         }
-        ui.label("File > Open project… (Ctrl+O), or drop a folder onto the window.");
+    }
+
+    fn accepts(self, ws: &Workspace, doc: DocId) -> bool {
+        let state = ws.doc_state(doc);
+        let store = &state.store;
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::NotStarted => store.is_empty(),
+            StatusFilter::InProgress => !store.is_empty() && store.reviewed() < store.len(),
+            StatusFilter::Reviewed => !store.is_empty() && store.reviewed() == store.len(),
+            StatusFilter::Unsaved => state.is_dirty(),
+            StatusFilter::NeedsAttention => state.status != StoreStatus::Editable,
+        }
+    }
+}
+
+/// The list and its filter.
+#[derive(Debug)]
+pub struct DocumentList {
+    /// Part of a file name or title, in any case.
+    query: String,
+    field: TextField,
+    /// A language tag, or any.
+    language: Option<String>,
+    status: StatusFilter,
+}
+
+impl Default for DocumentList {
+    fn default() -> Self {
+        Self {
+            query: String::new(),
+            field: TextField::singleline("").labelled("Filter documents"),
+            language: None,
+            status: StatusFilter::All,
+        }
+    }
+}
+
+impl DocumentList {
+    /// True when some filter is set.
+    fn is_filtering(&self) -> bool {
+        !self.query.trim().is_empty() || self.language.is_some() || self.status != StatusFilter::All
+    }
+
+    /// True when `doc` passes the filter.
+    fn shows(&self, ws: &Workspace, doc: DocId, query: &str) -> bool {
+        let Some(slot) = ws.project.slot(doc) else {
+            return false;
+        };
+        let name_matches = query.is_empty()
+            || slot.file().to_lowercase().contains(query)
+            || slot
+                .entry
+                .title
+                .as_ref()
+                .is_some_and(|t| t.to_lowercase().contains(query));
+        let language_matches = self.language.is_none() || slot.entry.language == self.language;
+        name_matches && language_matches && self.status.accepts(ws, doc)
+    }
+
+    /// Draws the project name, the filter and the list.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        let state = cx.state;
+        let Some(ws) = &state.workspace else {
+            ui.heading("No project");
+            if let Some(e) = &state.project_error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            ui.label("File > Open project… (Ctrl+O), or drop a folder onto the window.");
+            return;
+        };
+        ui.heading(ws.project.name());
+        ui.label(
+            RichText::new(ws.project.root.display().to_string())
+                .small()
+                .weak(),
+        );
+        ui.separator();
+        let id = ui.make_persistent_id("document filter");
+        self.field
+            .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
+        self.query = self.field.text();
+        self.filter_ui(ui, ws);
+        let query = self.query.trim().to_lowercase();
+        let shown: Vec<DocId> = if self.is_filtering() {
+            ws.doc_ids()
+                .filter(|d| self.shows(ws, *d, &query))
+                .collect()
+        } else {
+            ws.doc_ids().collect()
+        };
+        ui.label(
+            RichText::new(format!("{} of {} documents", shown.len(), ws.len()))
+                .small()
+                .weak(),
+        );
+        let active_doc = state.active_doc();
+        egui::ScrollArea::vertical()
+            .id_salt("documents")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, shown.len(), |ui, rows| {
+                for &doc in &shown[rows] {
+                    row_ui(ui, cx, ws, doc, active_doc == Some(doc));
+                }
+            });
+    }
+
+    fn filter_ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+        ui.horizontal(|ui| {
+            let mut languages: Vec<&str> = ws
+                .project
+                .documents
+                .iter()
+                .filter_map(|d| d.entry.language.as_deref())
+                .collect();
+            languages.sort_unstable();
+            languages.dedup();
+            egui::ComboBox::from_id_salt("language filter")
+                .selected_text(self.language.as_deref().unwrap_or("any language"))
+                .width(100.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.language, None, "any language");
+                    for l in languages {
+                        ui.selectable_value(&mut self.language, Some(l.to_owned()), l);
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::accesskit::Role::ComboBox,
+                        true,
+                        "Filter by language",
+                    )
+                });
+            egui::ComboBox::from_id_salt("status filter")
+                .selected_text(self.status.title())
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for s in StatusFilter::ALL {
+                        ui.selectable_value(&mut self.status, s, s.title());
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::accesskit::Role::ComboBox,
+                        true,
+                        "Filter by state",
+                    )
+                });
+        });
+    }
+}
+
+/// One document: state marker, file name and language, then its progress.
+fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, active: bool) {
+    let Some(slot) = ws.project.slot(doc) else {
         return;
     };
-    ui.heading(ws.project.name());
-    ui.label(
-        RichText::new(ws.project.root.display().to_string())
-            .small()
-            .weak(),
-    );
-    ui.separator();
-    ui.label(RichText::new("Documents").strong());
-    let active_doc = state.active_doc();
-    for doc in ws.doc_ids() {
-        let Some(slot) = ws.project.slot(doc) else {
-            continue;
-        };
-        let doc_state = ws.doc_state(doc);
-        let store = &doc_state.store;
-        let marker = match &doc_state.status {
-            StoreStatus::Editable if doc_state.is_dirty() => "*",
-            StoreStatus::Editable => " ",
-            _ => "!",
-        };
+    let doc_state = ws.doc_state(doc);
+    let store = &doc_state.store;
+    let marker = match &doc_state.status {
+        StoreStatus::Editable if doc_state.is_dirty() => "*",
+        StoreStatus::Editable => " ",
+        _ => "!",
+    };
+    ui.vertical(|ui| {
+        ui.set_height(ROW_HEIGHT - ui.spacing().item_spacing.y);
         let title = format!(
             "{marker} {} [{}]",
             slot.file(),
             slot.entry.language.as_deref().unwrap_or("?")
         );
-        let response = ui.selectable_label(active_doc == Some(doc), title);
+        let response = ui.selectable_label(active, title);
         let response = match &doc_state.status {
             StoreStatus::Editable => response.on_hover_text(
                 slot.entry
@@ -55,7 +234,7 @@ pub fn document_list_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
         };
         if response.clicked() {
             cx.send(Action::ShowDocument {
-                pane: state.active,
+                pane: cx.state.active,
                 doc,
             });
         }
@@ -68,5 +247,5 @@ pub fn document_list_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             .small()
             .weak(),
         );
-    }
+    });
 }
