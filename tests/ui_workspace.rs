@@ -211,7 +211,7 @@ fn find_and_label_all_matches_is_one_undo_step() {
     let mut h = harness(project.path());
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run_steps(2);
-    let field = h.get_by_role(Role::TextInput);
+    let field = h.get_by_role_and_label(Role::TextInput, "Find:");
     field.type_text("Тәжікстан");
     h.run_steps(2);
     h.get_by_label("All documents").click();
@@ -488,4 +488,113 @@ fn with_four_panes_every_pane_keeps_its_text_inside_it() {
             );
         }
     }
+}
+
+#[test]
+fn with_thousands_of_documents_the_palette_stays_in_view_and_a_filter_finds_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first document is unreadable: the window opens on the first one that reads.
+    std::fs::write(dir.path().join("doc-0000.txt"), b"\x00binary").unwrap();
+    for i in 1..3000 {
+        let language = ["kk", "ru", "ar"][i % 3];
+        std::fs::write(
+            dir.path().join(format!("doc-{i:04}.{language}.txt")),
+            format!("Document {i}: Қазақстан мен Тәжікстан."),
+        )
+        .unwrap();
+    }
+    let mut h = harness(dir.path());
+    let first = ws(&h)
+        .document(app_state(&h).panes[0].doc)
+        .map(|d| d.file_name.clone());
+    assert_eq!(first.as_deref(), Some("doc-0001.ru.txt"));
+
+    // The palette is on screen, below the list, and usable.
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0));
+    let country = h.get_by_label("COUNTRY").rect();
+    assert!(window.contains_rect(country), "COUNTRY at {country:?}");
+    h.get_by_label("COUNTRY").click();
+    h.run_steps(2);
+    assert_eq!(app_state(&h).current_label.as_deref(), Some("COUNTRY"));
+    // Only a screenful of rows exists in the accessibility tree: the list is virtualised.
+    let rows = (0..3000)
+        .filter(|i| {
+            h.query_all_by_label_contains(&format!("doc-{i:04}."))
+                .next()
+                .is_some()
+        })
+        .count();
+    assert!(rows > 5 && rows < 100, "{rows} rows drawn");
+
+    // Typing in the filter leaves the one document, and a click shows it.
+    h.get_by_label("Filter documents").click();
+    h.run_steps(1);
+    h.get_by_label("Filter documents").type_text("2718");
+    h.run_steps(3);
+    assert!(h.query_all_by_label_contains("doc-1000.").next().is_none());
+    let wanted = format!("doc-2718.{}.txt", ["kk", "ru", "ar"][2718 % 3]);
+    h.get_by_label_contains(&wanted).click();
+    h.run_steps(3);
+    let shown = ws(&h).file_name(app_state(&h).panes[0].doc).to_owned();
+    assert_eq!(shown, wanted);
+}
+
+#[test]
+fn an_arabic_note_with_latin_and_digits_is_typed_in_visual_order() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    label_by_drag(&mut h, 0, zh, "20亿美元", false, Key::M);
+    let (_, id) = app_state(&h).selected_annotation().unwrap();
+
+    // Type "note: Astana 2024" in Arabic script with a Latin word and digits, key by key.
+    let note = h.get_by_role_and_label(Role::TextInput, "Note");
+    note.click();
+    h.run_steps(2);
+    for c in "ملاحظة Astana 2024".chars() {
+        h.get_by_role_and_label(Role::TextInput, "Note")
+            .type_text(&c.to_string());
+        h.run_steps(1);
+    }
+
+    // Right to left: the Latin word and the number sit left of the Arabic word. A click at the
+    // field's left end puts the caret before "Astana", a click at its right end before the
+    // Arabic word, whatever order the chars were typed in.
+    let field = h.get_by_role_and_label(Role::TextInput, "Note").rect();
+    let y = field.top() + 12.0;
+    for (x, typed) in [(field.left() + 6.0, "#"), (field.right() - 6.0, "!")] {
+        h.hover_at(egui::pos2(x, y));
+        h.run_steps(1);
+        h.drag_at(egui::pos2(x, y));
+        h.run_steps(1);
+        h.drop_at(egui::pos2(x, y));
+        h.run_steps(1);
+        h.get_by_role_and_label(Role::TextInput, "Note")
+            .type_text(typed);
+        h.run_steps(1);
+    }
+    // Escape leaves the field, which saves the note; the annotation stays selected.
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    let saved = ws(&h).store(zh).get(id).unwrap().note.clone();
+    assert_eq!(saved, "!ملاحظة #Astana 2024");
+    assert_eq!(app_state(&h).selected_annotation(), Some((zh, id)));
+    // One undo takes the note back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(ws(&h).store(zh).get(id).unwrap().note, "");
+
+    // Typing and then clicking another span does not lose what was typed.
+    h.get_by_role_and_label(Role::TextInput, "Note").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "Note")
+        .type_text("يوم 25");
+    h.run_steps(2);
+    label_by_drag(&mut h, 0, zh, "塔吉克斯坦", false, Key::C);
+    assert!(
+        app_state(&h)
+            .selected_annotation()
+            .is_some_and(|(_, other)| other != id)
+    );
+    assert_eq!(ws(&h).store(zh).get(id).unwrap().note, "يوم 25");
 }

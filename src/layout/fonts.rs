@@ -163,6 +163,11 @@ impl FontSet {
         })
     }
 
+    /// The font family stack every layout starts from: the bundled fonts in fallback order.
+    pub(crate) fn stack(&self) -> &[FontFamilyName<'static>] {
+        &self.stack
+    }
+
     /// The file name of a bundled font by blob id, or `None` for a system font.
     pub fn font_name(&self, blob_id: u64) -> Option<&'static str> {
         self.names.get(&blob_id).copied()

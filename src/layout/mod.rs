@@ -5,13 +5,15 @@
 //! [`DocumentLayout`] splits a document into blocks of whole lines ([`document`]), finds where
 //! lines break ([`breaking`]), and lays each line out by itself with its bidi context
 //! ([`bidi`], [`block`]) through [`ParagraphLayout`] ([`paragraph`]). [`audit`] checks the
-//! result on any file (`accord check-layout`).
+//! result on any file (`accord check-layout`). [`editor`] is the editable text of the
+//! window's text fields.
 
 pub mod audit;
 pub mod bidi;
 pub mod block;
 pub mod breaking;
 pub mod document;
+pub mod editor;
 mod fonts;
 pub mod paragraph;
 

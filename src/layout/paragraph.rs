@@ -326,32 +326,7 @@ impl ParagraphLayout {
     }
 
     fn collect_runs(&mut self) {
-        self.runs.clear();
-        for line in self.layout.lines() {
-            for item in line.items() {
-                let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
-                    continue;
-                };
-                let run = glyph_run.run();
-                self.runs.push(GlyphRunData {
-                    font: run.font().clone(),
-                    font_size_px: run.font_size(),
-                    coords: run
-                        .normalized_coords()
-                        .iter()
-                        .map(|c| c.to_bits())
-                        .collect(),
-                    glyphs: glyph_run
-                        .positioned_glyphs()
-                        .map(|g| PlacedGlyph {
-                            id: g.id,
-                            x: g.x,
-                            y: g.y,
-                        })
-                        .collect(),
-                });
-            }
-        }
+        self.runs = glyph_runs_of(&self.layout);
     }
 
     /// Number of chars laid out (context marks not counted).
@@ -510,6 +485,37 @@ impl ParagraphLayout {
         let blob = cluster.run().font().data.id();
         cluster.glyphs().map(|g| (g.id, blob)).collect()
     }
+}
+
+/// The glyph runs of a parley layout, in physical pixels, for painting.
+pub(crate) fn glyph_runs_of(layout: &Layout<()>) -> Vec<GlyphRunData> {
+    let mut runs = Vec::new();
+    for line in layout.lines() {
+        for item in line.items() {
+            let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
+                continue;
+            };
+            let run = glyph_run.run();
+            runs.push(GlyphRunData {
+                font: run.font().clone(),
+                font_size_px: run.font_size(),
+                coords: run
+                    .normalized_coords()
+                    .iter()
+                    .map(|c| c.to_bits())
+                    .collect(),
+                glyphs: glyph_run
+                    .positioned_glyphs()
+                    .map(|g| PlacedGlyph {
+                        id: g.id,
+                        x: g.x,
+                        y: g.y,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    runs
 }
 
 fn break_lines(layout: &mut Layout<()>, max_advance: f32) {

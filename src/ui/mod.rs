@@ -10,7 +10,8 @@
 //! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;
 //! - `panes.rs`, `pane_header.rs`, `text_view.rs`: documents side by side, each a [`DocView`];
 //! - `panels/`: document list, palette, details, find bar, menu bar, status bar, dialogs;
-//! - `text.rs`, `glyph_atlas.rs`, `fonts.rs`: drawing text with our layout and bundled fonts.
+//! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
+//!   and bundled fonts; `text_field.rs`: text fields with bidi.
 
 mod action;
 pub mod app;
@@ -25,6 +26,7 @@ mod panels;
 mod panes;
 pub mod state;
 pub mod text;
+pub mod text_field;
 pub mod text_view;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! The details of the annotation selected in the active pane: label, text, typed attribute
 //! editors (drop-downs, text fields, check boxes, pickers for span references), note, review
-//! state, author and links. Every change is sent as an [`Edit`]; text fields keep what is
-//! typed in buffers of their own and send it when they lose focus.
+//! state, author and links. Every change is sent as an [`Edit`]; text fields (with bidi, so an
+//! Arabic note reads right to left while it is typed) keep what is typed and send it when
+//! they lose focus or Enter ends a one-line field.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,8 @@ use crate::schema::{AttributeDef, AttributeKind, Schema};
 use crate::search::reference_candidates;
 use crate::store::AnnotationStore;
 use crate::ui::action::{Action, ViewContext};
-use crate::ui::text::{text_block, text_line};
+use crate::ui::text::{TextEngine, text_block, text_line};
+use crate::ui::text_field::TextField;
 use crate::ui::text_view::label_color;
 
 /// How far (in chars) around an annotation the reference picker looks for candidates.
@@ -22,21 +24,44 @@ const CANDIDATE_REACH: usize = 4000;
 /// Most candidates the reference picker lists.
 const MAX_CANDIDATES: usize = 60;
 
-/// What a text field holds while it is edited.
-#[derive(Debug)]
-struct Buffer {
-    /// The value the buffer started from.
-    initial: String,
-    /// What is typed.
-    text: String,
+/// What a text field of the panel edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FieldOf {
+    /// The note.
+    Note,
+    /// A text attribute (or the text of a span reference that allows text).
+    Attribute(String),
 }
 
-/// The details panel and the buffers of its text fields.
+impl FieldOf {
+    /// The edit that gives `ann` the field's `text`, if that changes anything.
+    fn edit(&self, ann: &Annotation, text: &str) -> Option<Edit> {
+        match self {
+            FieldOf::Note => (ann.note != text).then(|| Edit::SetNote {
+                id: ann.id,
+                note: text.to_owned(),
+            }),
+            FieldOf::Attribute(name) => {
+                let current = match ann.attributes.get(name) {
+                    Some(AttributeValue::Text(t)) => t.as_str(),
+                    _ => "",
+                };
+                (current != text).then(|| Edit::SetAttribute {
+                    id: ann.id,
+                    name: name.clone(),
+                    value: (!text.is_empty()).then(|| AttributeValue::Text(text.to_owned())),
+                })
+            }
+        }
+    }
+}
+
+/// The details panel and its text fields.
 #[derive(Debug, Default)]
 pub struct Details {
-    /// The annotation shown last frame: buffers belong to it.
+    /// The annotation shown last frame: the fields belong to it.
     shown: Option<(DocId, AnnotationId)>,
-    buffers: HashMap<String, Buffer>,
+    fields: HashMap<String, (FieldOf, TextField)>,
 }
 
 impl Details {
@@ -46,7 +71,8 @@ impl Details {
         let state = cx.state;
         let selected = state.selected_annotation();
         if selected != self.shown {
-            self.buffers.clear();
+            self.send_unsent(cx);
+            self.fields.clear();
             self.shown = selected;
         }
         let Some((doc, id)) = selected else {
@@ -77,6 +103,26 @@ impl Details {
                     );
                 }
             });
+        for edit in edits {
+            cx.send(Action::Edit { doc, edit });
+        }
+    }
+
+    /// Sends what the fields hold and the annotation shown last does not (the selection moved
+    /// on while a field was being edited).
+    fn send_unsent(&mut self, cx: &mut ViewContext<'_>) {
+        let Some((doc, id)) = self.shown else { return };
+        let Some(ws) = &cx.state.workspace else {
+            return;
+        };
+        let Some(ann) = ws.store(doc).get(id) else {
+            return;
+        };
+        let edits: Vec<Edit> = self
+            .fields
+            .values()
+            .filter_map(|(of, field)| of.edit(ann, &field.text()))
+            .collect();
         for edit in edits {
             cx.send(Action::Edit { doc, edit });
         }
@@ -148,10 +194,8 @@ impl Details {
         }
         ui.separator();
         let note_label = ui.label(RichText::new("Note").strong());
-        if let Some(note) =
-            self.text_field(ui, format!("note/{}", id.0), &ann.note, true, note_label.id)
-        {
-            edits.push(Edit::SetNote { id, note });
+        if let Some(edit) = self.text_field(ui, cx.engine, ann, FieldOf::Note, note_label.id) {
+            edits.push(edit);
         }
         ui.separator();
         review_ui(ui, ann, edits);
@@ -219,8 +263,9 @@ impl Details {
                 }
             }
             AttributeKind::Text => {
-                if let Some(value) = self.attribute_text_ui(ui, ann, def, current, title.id) {
-                    edits.push(set(value));
+                let of = FieldOf::Attribute(def.name.clone());
+                if let Some(edit) = self.text_field(ui, cx.engine, ann, of, title.id) {
+                    edits.push(edit);
                 }
             }
             AttributeKind::SpanRef {
@@ -269,9 +314,15 @@ impl Details {
                 }
                 if *text_allowed
                     && refs.is_empty()
-                    && let Some(value) = self.attribute_text_ui(ui, ann, def, current, title.id)
+                    && let Some(edit) = self.text_field(
+                        ui,
+                        cx.engine,
+                        ann,
+                        FieldOf::Attribute(def.name.clone()),
+                        title.id,
+                    )
                 {
-                    edits.push(set(value));
+                    edits.push(edit);
                 }
             }
         }
@@ -280,56 +331,46 @@ impl Details {
         }
     }
 
-    /// The text field of a text-valued attribute. Returns the new value (`None` when emptied)
-    /// once the field loses focus with a change.
-    fn attribute_text_ui(
-        &mut self,
-        ui: &mut Ui,
-        ann: &Annotation,
-        def: &AttributeDef,
-        current: Option<&AttributeValue>,
-        label: egui::Id,
-    ) -> Option<Option<AttributeValue>> {
-        let text = match current {
-            Some(AttributeValue::Text(t)) => t.as_str(),
-            _ => "",
-        };
-        let key = format!("attr/{}/{}", ann.id.0, def.name);
-        let edited = self.text_field(ui, key, text, false, label)?;
-        Some((!edited.is_empty()).then_some(AttributeValue::Text(edited)))
-    }
-
-    /// A text field whose value is sent when it loses focus. Returns the new value when it
-    /// changed. While the field is not being edited, it follows the value (after an undo).
+    /// A text field whose value is sent when it loses focus (or Enter ends a one-line
+    /// field): returns the edit. While the field is not being edited, it follows the value
+    /// (after an undo).
     fn text_field(
         &mut self,
         ui: &mut Ui,
-        key: String,
-        value: &str,
-        multiline: bool,
+        engine: &mut TextEngine,
+        ann: &Annotation,
+        of: FieldOf,
         label: egui::Id,
-    ) -> Option<String> {
-        let id = egui::Id::unique(("details field", &key));
-        let focused = ui.memory(|m| m.has_focus(id));
-        let buffer = self.buffers.entry(key).or_insert_with(|| Buffer {
-            initial: value.to_owned(),
-            text: value.to_owned(),
-        });
-        if !focused && buffer.initial != value {
-            *buffer = Buffer {
-                initial: value.to_owned(),
-                text: value.to_owned(),
-            };
-        }
-        let edit = if multiline {
-            egui::TextEdit::multiline(&mut buffer.text).desired_rows(3)
-        } else {
-            egui::TextEdit::singleline(&mut buffer.text)
+    ) -> Option<Edit> {
+        let (key, value) = match &of {
+            FieldOf::Note => ("note".to_owned(), ann.note.clone()),
+            FieldOf::Attribute(name) => (
+                format!("attribute/{name}"),
+                match ann.attributes.get(name) {
+                    Some(AttributeValue::Text(t)) => t.clone(),
+                    _ => String::new(),
+                },
+            ),
         };
-        let response = ui
-            .add(edit.id(id).desired_width(f32::INFINITY))
-            .labelled_by(label);
-        (response.lost_focus() && buffer.text != value).then(|| buffer.text.clone())
+        let id = egui::Id::unique(("details field", ann.id.0, &key));
+        let (_, field) = self.fields.entry(key).or_insert_with(|| {
+            let field = match of {
+                FieldOf::Note => TextField::multiline(&value, 3),
+                FieldOf::Attribute(_) => TextField::singleline(&value),
+            };
+            (of.clone(), field)
+        });
+        field.show_value(ui, id, engine, &value);
+        let out = field.ui(ui, engine, id, f32::INFINITY, "");
+        let response = out.response.labelled_by(label);
+        if out.submitted {
+            response.surrender_focus();
+        }
+        if response.lost_focus() || out.submitted {
+            of.edit(ann, &field.text())
+        } else {
+            None
+        }
     }
 }
 

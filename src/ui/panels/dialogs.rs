@@ -5,12 +5,13 @@ use egui::{Id, RichText};
 
 use crate::ui::action::{Action, CloseAnswer, ViewContext};
 use crate::ui::commands::{Command, Menu, shortcut_text};
+use crate::ui::text_field::TextField;
 
 /// Which dialogs are open, and what is typed in them.
 #[derive(Debug, Default)]
 pub struct Dialogs {
     /// The annotator-name prompt is open, with what is typed so far.
-    name_prompt: Option<String>,
+    name_prompt: Option<TextField>,
     close_prompt: bool,
     shortcuts: bool,
 }
@@ -23,7 +24,8 @@ impl Dialogs {
 
     /// Asks who is annotating.
     pub fn ask_name(&mut self) {
-        self.name_prompt.get_or_insert_with(String::new);
+        self.name_prompt
+            .get_or_insert_with(|| TextField::singleline("").labelled("Your name"));
     }
 
     /// The name was accepted.
@@ -48,22 +50,23 @@ impl Dialogs {
 
     /// Draws whatever is open.
     pub fn ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
-        if let Some(name) = &mut self.name_prompt {
+        if let Some(field) = &mut self.name_prompt {
             let mut done = false;
             egui::Modal::new(Id::unique("annotator name")).show(ctx, |ui| {
                 ui.heading("Who is annotating?");
                 ui.label("Your annotations are saved under annotations/<name>/ in each project.");
-                let response = ui.add(egui::TextEdit::singleline(name).hint_text("e.g. aigerim"));
+                let id = ui.make_persistent_id("annotator name field");
+                let out = field.ui(ui, cx.engine, id, 240.0, "e.g. aigerim");
                 if ui.memory(|m| m.focused().is_none()) {
-                    response.request_focus();
+                    out.response.request_focus();
                 }
-                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if (ui.button("Start annotating").clicked() || enter) && !name.trim().is_empty() {
+                let named = !field.text().trim().is_empty();
+                if (ui.button("Start annotating").clicked() || out.submitted) && named {
                     done = true;
                 }
             });
             if done {
-                cx.send(Action::SetAnnotator(name.clone()));
+                cx.send(Action::SetAnnotator(field.text()));
             }
         }
         if self.close_prompt {

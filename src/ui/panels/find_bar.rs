@@ -11,17 +11,31 @@ use crate::search::{FindQuery, Search};
 use crate::ui::action::{Action, ViewContext};
 use crate::ui::commands::Command;
 use crate::ui::text::text_line;
+use crate::ui::text_field::TextField;
 
 /// Most matches listed when searching all documents.
 const MAX_LISTED: usize = 500;
 
 /// The find bar's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FindBar {
     open: bool,
     focus_field: bool,
+    field: TextField,
     query: FindQuery,
     search: Search,
+}
+
+impl Default for FindBar {
+    fn default() -> Self {
+        Self {
+            open: false,
+            focus_field: false,
+            field: TextField::singleline(""),
+            query: FindQuery::default(),
+            search: Search::default(),
+        }
+    }
 }
 
 impl FindBar {
@@ -75,24 +89,24 @@ impl FindBar {
         let state = cx.state;
         let Some(ws) = &state.workspace else { return };
         ui.horizontal(|ui| {
-            ui.label("Find:");
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.query.text)
-                    .desired_width(240.0)
-                    .hint_text("text in any script"),
-            );
+            let title = ui.label("Find:");
+            let id = ui.make_persistent_id("find field");
+            let out = self
+                .field
+                .ui(ui, cx.engine, id, 240.0, "text in any script");
+            let field = out.response.labelled_by(title.id);
+            self.query.text = self.field.text();
             if self.focus_field {
                 field.request_focus();
                 self.focus_field = false;
             }
-            if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if out.submitted {
                 let backwards = ui.input(|i| i.modifiers.shift);
                 cx.send(Action::Run(if backwards {
                     Command::FindPrevious
                 } else {
                     Command::FindNext
                 }));
-                field.request_focus();
             }
             ui.checkbox(&mut self.query.all_documents, "All documents");
             ui.checkbox(&mut self.query.match_case, "Match case");

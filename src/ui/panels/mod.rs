@@ -1,6 +1,6 @@
 //! The panels around the panes, each in its own file: a type when it keeps UI state of its
-//! own (the details panel's edit buffers, the find bar's query, the dialogs), a function when
-//! it only draws the state it is given. All of them read through a [`super::ViewContext`] and
+//! own (the document list's filter, the details panel's edit buffers, the find bar's query,
+//! the dialogs), a function when it only draws the state it is given. All of them read through a [`super::ViewContext`] and
 //! ask for changes with [`super::Action`]s.
 
 pub mod details;
