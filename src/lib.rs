@@ -12,7 +12,7 @@
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves |
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves |
 //! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving) |
-//! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`) |
+//! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
@@ -38,6 +38,7 @@
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
 //!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename).
 
+pub mod commitments;
 pub mod edit;
 pub mod layout;
 pub mod model;
