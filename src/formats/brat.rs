@@ -178,6 +178,21 @@ fn ann_text(doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> St
                 pieces.push((s, f.end));
             }
         }
+        let trimmed = a
+            .fragments
+            .iter()
+            .any(|f| is_line_break(chars[f.start]) || is_line_break(chars[f.end - 1]));
+        if trimmed && !pieces.is_empty() {
+            loss(
+                a,
+                LossKind::Trimmed,
+                format!(
+                    "{} “{}”: line breaks at its edges left out",
+                    a.label,
+                    a.text().trim()
+                ),
+            );
+        }
         if pieces.is_empty() {
             loss(
                 a,

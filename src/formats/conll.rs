@@ -61,7 +61,7 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
     let (kept, dropped) = flat_spans(doc, &corpus.schema);
     losses.extend(dropped);
     // Tag of each token: (label, begins).
-    let mut tags: Vec<Option<(&str, bool)>> = vec![None; tokens.len()];
+    let mut tags: Vec<Option<(&str, bool, AnnotationId)>> = vec![None; tokens.len()];
     for (range, a) in &kept {
         let first = tokens.partition_point(|t| t.end <= range.start);
         let last = tokens.partition_point(|t| t.start < range.end);
@@ -96,7 +96,7 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
         // Widening may meet a neighbour already tagged: the earlier span keeps the token.
         for (k, slot) in tags[first..last].iter_mut().enumerate() {
             if slot.is_none() {
-                *slot = Some((a.label.as_str(), k == 0));
+                *slot = Some((a.label.as_str(), k == 0, a.id));
             }
         }
     }
@@ -105,15 +105,24 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
         // continues across it.
         if i > 0 {
             let gap = &chars[tokens[i - 1].end..t.start];
-            let continues = matches!(tags[i], Some((_, false)));
-            if gap.contains(&'\n') && !continues {
-                out.push('\n');
+            if gap.contains(&'\n') {
+                match tags[i] {
+                    Some((label, false, id)) => losses.push(Loss {
+                        document: doc.file.clone(),
+                        annotation: Some(id),
+                        kind: LossKind::CrossesSentence,
+                        detail: format!(
+                            "{label} runs across a line break: the two lines are one sentence"
+                        ),
+                    }),
+                    _ => out.push('\n'),
+                }
             }
         }
         let text: String = chars[t.start..t.end].iter().collect();
         let tag = match tags[i] {
-            Some((label, true)) => format!("B-{label}"),
-            Some((label, false)) => format!("I-{label}"),
+            Some((label, true, _)) => format!("B-{label}"),
+            Some((label, false, _)) => format!("I-{label}"),
             None => "O".to_owned(),
         };
         let _ = writeln!(out, "{text} _ _ {}", tag.replace(char::is_whitespace, "_"));

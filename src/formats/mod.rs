@@ -232,6 +232,8 @@ pub enum LossKind {
     Discontinuous,
     /// A span whose edges fall inside a token: widened to whole tokens.
     Widened,
+    /// Line breaks at a span's edges, which the format cannot show, left out.
+    Trimmed,
     /// A span reaching across a sentence break, in a format whose spans stay in one.
     CrossesSentence,
     /// An attribute the format cannot hold.
@@ -257,6 +259,7 @@ impl LossKind {
             LossKind::Overlapping => "overlapping spans dropped",
             LossKind::Discontinuous => "discontinuous spans dropped",
             LossKind::Widened => "spans widened to whole tokens",
+            LossKind::Trimmed => "spans trimmed of line breaks at their edges",
             LossKind::CrossesSentence => "sentence breaks removed inside spans",
             LossKind::Attribute => "attributes not written",
             LossKind::Note => "notes dropped or changed",
