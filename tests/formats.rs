@@ -750,3 +750,48 @@ fn selection_by_document_and_label_drops_references_and_reports_groups() {
     .unwrap_err();
     assert!(err.to_string().contains("missing.txt"), "{err}");
 }
+
+/// The HTML page highlights exactly each annotation's characters, lines are `dir="auto"`,
+/// and threads link to the other documents' pages.
+#[test]
+fn html_highlights_the_annotated_characters() {
+    let corpus = sample_corpus();
+    let (files, losses) = export_corpus(&corpus, Format::Html, &mut go).unwrap();
+    assert!(losses.is_empty());
+    let page = |name: &str| {
+        String::from_utf8(
+            files
+                .iter()
+                .find(|f| f.path.to_string_lossy() == name)
+                .unwrap()
+                .bytes
+                .clone(),
+        )
+        .unwrap()
+    };
+    let ar = page("tj-kz-talks-astana.ar.html");
+    assert!(ar.contains("<p dir=\"auto\">"));
+    let doc = corpus
+        .documents
+        .iter()
+        .find(|d| d.file == "tj-kz-talks-astana.ar.txt")
+        .unwrap();
+    for a in &doc.annotations {
+        // The runs whose title names this annotation, joined, are its text.
+        let marker = format!("{} {}", a.label, a.id);
+        let mut covered = String::new();
+        for piece in ar.split("<span class=\"h\"").skip(1) {
+            let (attrs, rest) = piece.split_once('>').unwrap();
+            if attrs.contains(&format!("{marker}\"")) || attrs.contains(&format!("{marker} ·")) {
+                covered.push_str(rest.split_once("</span>").unwrap().0);
+            }
+        }
+        assert_eq!(covered, a.text(), "{marker}");
+    }
+    let index = page("index.html");
+    assert!(
+        index.contains("href=\"kz-tj-joint-statement.zh.html#a9\""),
+        "threads link to the pages"
+    );
+    assert!(index.contains("same_commitment"));
+}

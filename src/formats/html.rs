@@ -22,8 +22,8 @@ use crate::model::{Annotation, AttributeValue};
 const STYLE: &str = r#"
 body { font-family: "Noto Sans", "Noto Sans Arabic", "Droid Sans Fallback", "Noto Sans CJK SC", sans-serif; margin: 2em auto; max-width: 60em; line-height: 1.9; color: #222; padding: 0 1em; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; }
-.text { border: 1px solid #ddd; padding: 0.5em 1em; white-space: pre-wrap; overflow-wrap: break-word; }
-.text p { margin: 0 0 0.6em 0; }
+.text { border: 1px solid #ddd; padding: 0.5em 1em; }
+.text p { margin: 0 0 0.3em 0; white-space: pre-wrap; overflow-wrap: break-word; }
 .h { border-radius: 2px; }
 .legend span { display: inline-block; margin: 0 1em 0.3em 0; }
 .swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: middle; margin-right: 0.3em; }
@@ -172,18 +172,19 @@ fn threads(corpus: &Corpus, only: Option<&str>, out: &mut String) {
         out.push_str("<ul>\n");
         for m in &g.members {
             let doc = corpus.documents.iter().find(|d| d.file == m.document);
-            let text = doc
+            let (label, text) = doc
                 .and_then(|d| d.annotation(m.annotation))
-                .map(|a| format!("{} “{}”", a.label, a.text()))
+                .map(|a| (a.label.clone(), a.text()))
                 .unwrap_or_default();
             let lang = doc.and_then(|d| d.language.as_deref()).unwrap_or("");
             let _ = writeln!(
                 out,
-                "<li><a href=\"{}#a{}\">{} {}</a>: <span dir=\"auto\" lang=\"{}\">{}</span></li>",
+                "<li><a href=\"{}#a{}\">{} {}</a>: {} “<bdi lang=\"{}\">{}</bdi>”</li>",
                 esc(&page_name(&m.document)),
                 m.annotation.0,
                 esc(&m.document),
                 m.annotation,
+                esc(&label),
                 esc(lang),
                 esc(&text)
             );
