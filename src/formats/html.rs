@@ -54,11 +54,6 @@ fn page_name(file: &str) -> String {
     format!("{}.html", stem.replace(['/', '\\'], "_"))
 }
 
-/// `#rrggbb` with an alpha byte.
-fn translucent(colour: &str) -> String {
-    format!("{colour}55")
-}
-
 pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
@@ -284,98 +279,94 @@ fn document_page(corpus: &Corpus, doc: &CorpusDocument) -> String {
 /// same annotations.
 fn text_html(corpus: &Corpus, doc: &CorpusDocument, out: &mut String) {
     let chars: Vec<char> = doc.text.chars().collect();
-    // Which annotations cover each boundary-to-boundary run.
-    let mut edges: BTreeSet<usize> = BTreeSet::new();
+    let bytes = super::byte_offsets(&doc.text);
+    // Lines: (start, end shown without its line ending, start of the next line).
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            let shown = if i > start && chars[i - 1] == '\r' {
+                i - 1
+            } else {
+                i
+            };
+            lines.push((start, shown));
+            start = i + 1;
+        }
+    }
+    lines.push((start, chars.len()));
+    // Runs between consecutive cuts (fragment edges and line edges), and who covers each.
+    let mut cuts: BTreeSet<usize> = lines.iter().flat_map(|&(s, e)| [s, e]).collect();
     let mut starts: BTreeMap<usize, Vec<&Annotation>> = BTreeMap::new();
     for a in &doc.annotations {
         for f in &a.fragments {
-            edges.insert(f.start);
-            edges.insert(f.end);
+            cuts.insert(f.start);
+            cuts.insert(f.end);
         }
         if let Some(f) = a.fragments.first() {
             starts.entry(f.start).or_default().push(a);
         }
     }
-    let covering = |from: usize, to: usize| -> Vec<&Annotation> {
-        let mut v: Vec<&Annotation> = doc
-            .annotations
-            .iter()
-            .filter(|a| a.fragments.iter().any(|f| f.start <= from && to <= f.end))
-            .collect();
-        // Innermost first: its underline sits highest.
-        v.sort_by_key(|a| (a.extent().len(), a.id));
-        v
-    };
-    let mut line_start = 0;
-    while line_start <= chars.len() {
-        let line_end = chars[line_start..]
-            .iter()
-            .position(|&c| c == '\n')
-            .map_or(chars.len(), |p| line_start + p);
-        // What is shown: the line without its `\r\n` / `\n`.
-        let shown_end = if line_end > line_start && chars[line_end - 1] == '\r' {
-            line_end - 1
-        } else {
-            line_end
-        };
-        out.push_str("<p dir=\"auto\">");
-        let mut cuts: Vec<usize> = vec![line_start];
-        if shown_end > line_start + 1 {
-            cuts.extend(edges.range(line_start + 1..shown_end));
+    let cuts: Vec<usize> = cuts.into_iter().collect();
+    let run_of = |offset: usize| cuts.partition_point(|&c| c < offset);
+    let mut cover: Vec<Vec<&Annotation>> = vec![Vec::new(); cuts.len()];
+    for a in &doc.annotations {
+        for f in &a.fragments {
+            for run in &mut cover[run_of(f.start)..run_of(f.end)] {
+                run.push(a);
+            }
         }
-        cuts.push(shown_end);
-        for w in cuts.windows(2) {
-            let (from, to) = (w[0], w[1]);
+    }
+    // Innermost first: its underline sits highest.
+    for run in &mut cover {
+        run.sort_by_key(|a| (a.extent().len(), a.id));
+    }
+    let mut colours: BTreeMap<&str, String> = BTreeMap::new();
+    for a in &doc.annotations {
+        colours
+            .entry(a.label.as_str())
+            .or_insert_with(|| label_colour(&corpus.schema, &a.label));
+    }
+    for &(line_start, shown_end) in &lines {
+        out.push_str("<p dir=\"auto\">");
+        let mut k = run_of(line_start);
+        loop {
+            let from = cuts[k];
             for a in starts.get(&from).into_iter().flatten() {
                 let _ = write!(out, "<a id=\"a{}\"></a>", a.id.0);
             }
-            if from >= to {
-                continue;
+            if from >= shown_end {
+                break;
             }
-            let text: String = chars[from..to].iter().collect();
-            let cover = covering(from, to);
-            if cover.is_empty() {
-                out.push_str(&esc(&text));
-                continue;
+            let to = cuts[k + 1];
+            let text = esc(&doc.text[bytes[from]..bytes[to]]);
+            if cover[k].is_empty() {
+                out.push_str(&text);
+            } else {
+                out.push_str("<span class=\"h\" style=\"background:");
+                for (n, a) in cover[k].iter().enumerate() {
+                    let c = &colours[a.label.as_str()];
+                    let sep = if n == 0 { "" } else { "," };
+                    let _ = write!(out, "{sep}linear-gradient({c}55,{c}55)");
+                }
+                out.push_str(";box-shadow:");
+                for (n, a) in cover[k].iter().enumerate() {
+                    let c = &colours[a.label.as_str()];
+                    let sep = if n == 0 { "" } else { "," };
+                    let _ = write!(out, "{sep}0 {}px 0 {c}", 2 * (n + 1));
+                }
+                out.push_str("\" title=\"");
+                for (n, a) in cover[k].iter().enumerate() {
+                    let sep = if n == 0 { "" } else { " · " };
+                    let _ = write!(out, "{sep}{} {}", esc(&a.label), a.id);
+                }
+                let _ = write!(out, "\">{text}</span>");
             }
-            let backgrounds: Vec<String> = cover
-                .iter()
-                .map(|a| {
-                    let c = translucent(&label_colour(&corpus.schema, &a.label));
-                    format!("linear-gradient({c},{c})")
-                })
-                .collect();
-            let shadows: Vec<String> = cover
-                .iter()
-                .enumerate()
-                .map(|(k, a)| {
-                    format!(
-                        "0 {}px 0 {}",
-                        2 * (k + 1),
-                        label_colour(&corpus.schema, &a.label)
-                    )
-                })
-                .collect();
-            let title: Vec<String> = cover
-                .iter()
-                .map(|a| format!("{} {}", a.label, a.id))
-                .collect();
-            let _ = write!(
-                out,
-                "<span class=\"h\" style=\"background:{};box-shadow:{}\" title=\"{}\">{}</span>",
-                backgrounds.join(","),
-                shadows.join(","),
-                esc(&title.join(" · ")),
-                esc(&text)
-            );
+            k += 1;
         }
         if shown_end == line_start {
             out.push_str("<br>");
         }
         out.push_str("</p>\n");
-        if line_end >= chars.len() {
-            break;
-        }
-        line_start = line_end + 1;
     }
 }

@@ -21,11 +21,13 @@
 //! import by the schema, as in brat). Not written: review state, authors, times, link ids
 //! (renumbered on import), cross-document groups.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{
     Control, Corpus, CorpusDocument, FormatError, ImportContext, Imported, Loss, LossKind,
@@ -55,12 +57,12 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut tasks = Vec::new();
+    let mut tasks = Vec::with_capacity(corpus.documents.len());
     let mut losses = Vec::new();
     let total = corpus.documents.len();
     for (i, doc) in corpus.documents.iter().enumerate() {
         step(control, Stage::Converting, i, total, &doc.file)?;
-        tasks.push(task(i + 1, doc, &corpus.schema, &mut losses));
+        tasks.push(task(i + 1, doc, &mut losses));
     }
     for g in &corpus.groups {
         losses.push(Loss {
@@ -76,7 +78,7 @@ pub(super) fn export(
             ),
         });
     }
-    let json = serde_json::to_vec_pretty(&Value::Array(tasks)).map_err(|e| FormatError::Parse {
+    let json = serde_json::to_vec(&tasks).map_err(|e| FormatError::Parse {
         path: PathBuf::from("tasks.json"),
         line: 0,
         message: format!("cannot encode as JSON: {e}"),
@@ -96,55 +98,157 @@ pub(super) fn export(
     ))
 }
 
-fn task(n: usize, doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> Value {
+// The task JSON, written from borrowed data (serde_json's `Value` would copy every text).
+
+#[derive(Serialize)]
+struct Task<'a> {
+    id: usize,
+    data: Data<'a>,
+    annotations: [TaskAnnotation<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    text: &'a str,
+    file: &'a str,
+    language: Option<&'a str>,
+    date: Option<&'a str>,
+    title: Option<&'a str>,
+    bom: bool,
+    next_id: u64,
+}
+
+#[derive(Serialize)]
+struct TaskAnnotation<'a> {
+    id: usize,
+    result: Vec<ResultItem<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResultItem<'a> {
+    Region(Region<'a>),
+    Relation(Relation<'a>),
+}
+
+#[derive(Serialize)]
+struct Region<'a> {
+    id: String,
+    from_name: Cow<'a, str>,
+    to_name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    origin: &'static str,
+    value: RegionValue<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<RegionMeta<'a>>,
+}
+
+#[derive(Serialize)]
+struct RegionValue<'a> {
+    start: usize,
+    end: usize,
+    /// The span's text; a `TextArea`'s answer for text attributes.
+    text: RegionText<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<[&'a str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<[&'a str; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RegionText<'a> {
+    Span(&'a str),
+    Answer([&'a str; 1]),
+}
+
+#[derive(Serialize)]
+struct RegionMeta<'a> {
+    text: [&'a str; 1],
+}
+
+#[derive(Serialize)]
+struct Relation<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    from_id: String,
+    to_id: String,
+    direction: &'static str,
+    labels: [&'a str; 1],
+}
+
+fn relation(from: AnnotationId, to: AnnotationId, label: &str) -> ResultItem<'_> {
+    ResultItem::Relation(Relation {
+        kind: "relation",
+        from_id: region_id(from, 0),
+        to_id: region_id(to, 0),
+        direction: "right",
+        labels: [label],
+    })
+}
+
+fn task<'a>(n: usize, doc: &'a CorpusDocument, losses: &mut Vec<Loss>) -> Task<'a> {
     let mut result = Vec::new();
     for a in &doc.annotations {
         for (k, f) in a.fragments.iter().enumerate() {
-            let mut region = json!({
-                "id": region_id(a.id, k),
-                "from_name": LABELS,
-                "to_name": TEXT,
-                "type": "labels",
-                "origin": "manual",
-                "value": {"start": f.start, "end": f.end, "text": f.text, "labels": [a.label]},
-            });
-            if k == 0 && !a.note.is_empty() {
-                region["meta"] = json!({"text": [a.note]});
-            }
-            result.push(region);
+            result.push(ResultItem::Region(Region {
+                id: region_id(a.id, k),
+                from_name: Cow::Borrowed(LABELS),
+                to_name: TEXT,
+                kind: "labels",
+                origin: "manual",
+                value: RegionValue {
+                    start: f.start,
+                    end: f.end,
+                    text: RegionText::Span(&f.text),
+                    labels: Some([&a.label]),
+                    choices: None,
+                },
+                meta: (k == 0 && !a.note.is_empty()).then(|| RegionMeta { text: [&a.note] }),
+            }));
         }
         let first = &a.fragments[0];
         for (name, value) in &a.attributes {
-            let per_region = |kind: &str, key: &str, v: Value| {
-                json!({
-                    "id": region_id(a.id, 0),
-                    "from_name": control_name(&a.label, name),
-                    "to_name": TEXT,
-                    "type": kind,
-                    "origin": "manual",
-                    "value": {"start": first.start, "end": first.end, "text": first.text, key: v},
-                })
-            };
+            let per_region =
+                |kind: &'static str, text: RegionText<'a>, choices: Option<[&'a str; 1]>| {
+                    ResultItem::Region(Region {
+                        id: region_id(a.id, 0),
+                        from_name: Cow::Owned(control_name(&a.label, name)),
+                        to_name: TEXT,
+                        kind,
+                        origin: "manual",
+                        value: RegionValue {
+                            start: first.start,
+                            end: first.end,
+                            text,
+                            labels: None,
+                            choices,
+                        },
+                        meta: None,
+                    })
+                };
             match value {
                 AttributeValue::Enum(v) => {
-                    result.push(per_region("choices", "choices", json!([v])));
+                    result.push(per_region(
+                        "choices",
+                        RegionText::Span(&first.text),
+                        Some([v]),
+                    ));
                 }
                 AttributeValue::Bool(b) => {
-                    result.push(per_region("choices", "choices", json!([b.to_string()])));
+                    let v = if *b { "true" } else { "false" };
+                    result.push(per_region(
+                        "choices",
+                        RegionText::Span(&first.text),
+                        Some([v]),
+                    ));
                 }
                 AttributeValue::Text(t) => {
-                    result.push(per_region("textarea", "text", json!([t])));
+                    result.push(per_region("textarea", RegionText::Answer([t]), None));
                 }
                 AttributeValue::Refs(ids) => {
-                    for id in ids {
-                        result.push(json!({
-                            "type": "relation",
-                            "from_id": region_id(a.id, 0),
-                            "to_id": region_id(*id, 0),
-                            "direction": "right",
-                            "labels": [name],
-                        }));
-                    }
+                    result.extend(ids.iter().map(|id| relation(a.id, *id, name)));
                 }
             }
         }
@@ -157,29 +261,20 @@ fn task(n: usize, doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>)
             });
         }
     }
-    for l in &doc.links {
-        result.push(json!({
-            "type": "relation",
-            "from_id": region_id(l.from, 0),
-            "to_id": region_id(l.to, 0),
-            "direction": "right",
-            "labels": [l.kind],
-        }));
-    }
-    let _ = schema;
-    json!({
-        "id": n,
-        "data": {
-            TEXT: doc.text,
-            "file": doc.file,
-            "language": doc.language,
-            "date": doc.date,
-            "title": doc.title,
-            "bom": doc.bom,
-            "next_id": doc.next_id,
+    result.extend(doc.links.iter().map(|l| relation(l.from, l.to, &l.kind)));
+    Task {
+        id: n,
+        data: Data {
+            text: &doc.text,
+            file: &doc.file,
+            language: doc.language.as_deref(),
+            date: doc.date.as_deref(),
+            title: doc.title.as_deref(),
+            bom: doc.bom,
+            next_id: doc.next_id,
         },
-        "annotations": [{"id": n, "result": result}],
-    })
+        annotations: [TaskAnnotation { id: n, result }],
+    }
 }
 
 fn xml_escape(s: &str) -> String {

@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, Loss, LossKind, OutputFile, Stage, flat_spans,
-    fragment_edges, split_tokens, step,
+    Control, Corpus, CorpusDocument, FormatError, Loss, LossKind, OutputFile, Stage, byte_offsets,
+    flat_spans, fragment_edges, split_tokens, step,
 };
 use crate::model::CharRange;
 use crate::model::tokens::tokenize_str;
@@ -103,11 +103,33 @@ struct DocArrays {
     span_groups: Vec<u8>,
 }
 
+/// The strings a `DocBin` stores, with their ids: each string hashed once.
+#[derive(Default)]
+struct Strings(HashMap<String, u64>);
+
+impl Strings {
+    fn add(&mut self, s: &str) -> u64 {
+        if let Some(&id) = self.0.get(s) {
+            return id;
+        }
+        let id = string_id(s);
+        self.0.insert(s.to_owned(), id);
+        id
+    }
+
+    /// Sorted, as spaCy writes them.
+    fn sorted(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.0.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
 pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut strings: BTreeSet<String> = BTreeSet::new();
+    let mut strings = Strings::default();
     let mut docs = Vec::with_capacity(corpus.documents.len());
     let mut losses = Vec::new();
     let total = corpus.documents.len();
@@ -115,7 +137,7 @@ pub(super) fn export(
         step(control, Stage::Converting, i, total, &doc.file)?;
         docs.push(doc_arrays(doc, corpus, &mut strings, &mut losses));
     }
-    let bytes = doc_bin(&docs, &strings).map_err(|e| FormatError::Parse {
+    let bytes = doc_bin(&docs, &strings.sorted()).map_err(|e| FormatError::Parse {
         path: PathBuf::from("corpus.spacy"),
         line: 0,
         message: format!("cannot encode the DocBin: {e}"),
@@ -189,19 +211,19 @@ fn words_and_spaces(doc: &CorpusDocument) -> (Vec<CharRange>, Vec<bool>) {
 fn doc_arrays(
     doc: &CorpusDocument,
     corpus: &Corpus,
-    strings: &mut BTreeSet<String>,
+    strings: &mut Strings,
     losses: &mut Vec<Loss>,
 ) -> DocArrays {
-    let chars: Vec<char> = doc.text.chars().collect();
+    let bytes = byte_offsets(&doc.text);
     let (words, spaces) = words_and_spaces(doc);
-    let text_of = |r: CharRange| chars[r.start..r.end].iter().collect::<String>();
     let mut tokens: Vec<[u64; 3]> = words
         .iter()
         .map(|w| {
-            let t = text_of(*w);
-            let id = string_id(&t);
-            strings.insert(t);
-            [id, IOB_O, 0]
+            [
+                strings.add(&doc.text[bytes[w.start]..bytes[w.end]]),
+                IOB_O,
+                0,
+            ]
         })
         .collect();
     // Token index at each word start, and after the last.
@@ -209,8 +231,7 @@ fn doc_arrays(
     let (kept, _) = flat_spans(doc, &corpus.schema);
     for (range, a) in &kept {
         let (first, last) = (index_of(range.start), index_of(range.end));
-        let label = string_id(&a.label);
-        strings.insert(a.label.clone());
+        let label = strings.add(&a.label);
         for (k, t) in tokens[first..last].iter_mut().enumerate() {
             t[1] = if k == 0 { IOB_B } else { IOB_I };
             t[2] = label;
@@ -220,18 +241,17 @@ fn doc_arrays(
     let mut sc = Vec::new();
     let mut pieces = Vec::new();
     for a in &doc.annotations {
-        let id = a.id.0.to_string();
+        let id = strings.add(&a.id.0.to_string());
+        let label = strings.add(&a.label);
         let span = |r: CharRange| SpanC {
-            id: string_id(&id),
+            id,
             kb_id: 0,
-            label: string_id(&a.label),
+            label,
             start: index_of(r.start) as i32,
             end: index_of(r.end) as i32,
             start_char: r.start as i32,
             end_char: r.end as i32,
         };
-        strings.insert(a.label.clone());
-        strings.insert(id.clone());
         if a.fragments.len() == 1 {
             sc.push(span(a.extent()));
         } else {
@@ -347,15 +367,17 @@ fn write_span_groups(out: &mut Vec<u8>, groups: &[(&str, Vec<SpanC>)]) -> Msg {
 }
 
 /// `DocBin.to_bytes`: zlib-compressed MessagePack.
-fn doc_bin(docs: &[DocArrays], strings: &BTreeSet<String>) -> std::io::Result<Vec<u8>> {
+fn doc_bin(docs: &[DocArrays], strings: &[&str]) -> std::io::Result<Vec<u8>> {
     let mut msg = Vec::new();
     write_doc_bin(&mut msg, docs, strings).map_err(std::io::Error::other)?;
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    // spaCy compresses at zlib's default level; any level reads back the same, and the fastest
+    // keeps a large export quick.
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     z.write_all(&msg)?;
     z.finish()
 }
 
-fn write_doc_bin(out: &mut Vec<u8>, docs: &[DocArrays], strings: &BTreeSet<String>) -> Msg {
+fn write_doc_bin(out: &mut Vec<u8>, docs: &[DocArrays], strings: &[&str]) -> Msg {
     use rmp::encode::*;
     write_map_len(out, 9)?;
     write_str(out, "version")?;

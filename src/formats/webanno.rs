@@ -43,11 +43,10 @@ use crate::model::{AnnotationId, CharRange};
 const NAMED_ENTITY: &str = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity";
 const LINK_LAYER: &str = "webanno.custom.AccordLink";
 
-/// INCEpTION's `Escaping.escapeText`: control characters (but 8–13) get a backslash before
-/// them; tab, line feed, form feed, carriage return, backspace and backslash are written as
-/// Java escapes.
-pub(crate) fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// INCEpTION's `Escaping.escapeText`, appended to `out`: control characters (but 8–13) get a
+/// backslash before them; tab, line feed, form feed, carriage return, backspace and backslash
+/// are written as Java escapes.
+fn escape_text_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '\t' => out.push_str("\\t"),
@@ -63,7 +62,6 @@ pub(crate) fn escape_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// INCEpTION's `Escaping.escapeValue`, for feature values.
@@ -231,6 +229,14 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
         }
         m
     };
+    let sentences = sentences(&tokens, &chars);
+    // `sentence-token` ids (1-based) of every token.
+    let mut token_ids = vec![(0, 0); tokens.len()];
+    for (s, &(first, last)) in sentences.iter().enumerate() {
+        for (k, id) in token_ids[first..last].iter_mut().enumerate() {
+            *id = (s + 1, k + 1);
+        }
+    }
     let mut links_on: Vec<Vec<(String, String)>> = vec![Vec::new(); tokens.len()];
     for l in &doc.links {
         let (Some(&from), Some(&to)) = (first_unit.get(&l.from), first_unit.get(&l.to)) else {
@@ -243,7 +249,8 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
             continue;
         };
         let (src, tgt) = (&units[from], &units[to]);
-        let mut reference = token_id(&tokens, &chars, src.first);
+        let (sentence, within) = token_ids[src.first];
+        let mut reference = format!("{sentence}-{within}");
         if src.disambiguation != 0 || tgt.disambiguation != 0 {
             let _ = write!(reference, "[{}_{}]", src.disambiguation, tgt.disambiguation);
         }
@@ -253,56 +260,56 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
     let mut out = format!(
         "#FORMAT=WebAnno TSV 3.3\n#T_SP={NAMED_ENTITY}|identifier|value\n#T_RL={LINK_LAYER}|kind|BT_{NAMED_ENTITY}\n\n"
     );
-    for (s, (first, last)) in sentences(&tokens, &chars).into_iter().enumerate() {
-        let text: String = chars[tokens[first].start..tokens[last - 1].end]
-            .iter()
-            .collect();
-        let _ = writeln!(out, "\n#Text={}", escape_text(&text));
+    let bytes = super::byte_offsets(&doc.text);
+    let slice = |from: usize, to: usize| &doc.text[bytes[from]..bytes[to]];
+    for (s, &(first, last)) in sentences.iter().enumerate() {
+        out.push_str("\n#Text=");
+        escape_text_into(&mut out, slice(tokens[first].start, tokens[last - 1].end));
+        out.push('\n');
         for (k, t) in tokens[first..last].iter().enumerate() {
             let i = first + k;
-            let token: String = chars[t.start..t.end].iter().collect();
-            let (identifiers, values) = if on_token[i].is_empty() {
-                ("_".to_owned(), "_".to_owned())
-            } else {
-                let suffix = |u: usize| match units[u].disambiguation {
-                    0 => String::new(),
-                    n => format!("[{n}]"),
-                };
-                let ids: Vec<String> = on_token[i]
-                    .iter()
-                    .map(|&u| format!("*{}", suffix(u)))
-                    .collect();
-                let vals: Vec<String> = on_token[i]
-                    .iter()
-                    .map(|&u| format!("{}{}", escape_value(&units[u].label), suffix(u)))
-                    .collect();
-                (ids.join("|"), vals.join("|"))
-            };
-            let (kinds, sources) = if links_on[i].is_empty() {
-                ("_".to_owned(), "_".to_owned())
-            } else {
-                (
-                    links_on[i]
-                        .iter()
-                        .map(|(k, _)| k.clone())
-                        .collect::<Vec<_>>()
-                        .join("|"),
-                    links_on[i]
-                        .iter()
-                        .map(|(_, r)| r.clone())
-                        .collect::<Vec<_>>()
-                        .join("|"),
-                )
-            };
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "{}-{}\t{}-{}\t{}\t{identifiers}\t{values}\t{kinds}\t{sources}\t",
+                "{}-{}\t{}-{}\t",
                 s + 1,
                 k + 1,
                 utf16[t.start],
-                utf16[t.end],
-                escape_text(&token)
+                utf16[t.end]
             );
+            escape_text_into(&mut out, slice(t.start, t.end));
+            out.push('\t');
+            if on_token[i].is_empty() {
+                out.push_str("_\t_");
+            } else {
+                let suffix = |out: &mut String, u: usize| {
+                    if units[u].disambiguation != 0 {
+                        let _ = write!(out, "[{}]", units[u].disambiguation);
+                    }
+                };
+                for (n, &u) in on_token[i].iter().enumerate() {
+                    out.push_str(if n == 0 { "*" } else { "|*" });
+                    suffix(&mut out, u);
+                }
+                out.push('\t');
+                for (n, &u) in on_token[i].iter().enumerate() {
+                    if n > 0 {
+                        out.push('|');
+                    }
+                    out.push_str(&escape_value(&units[u].label));
+                    suffix(&mut out, u);
+                }
+            }
+            out.push('\t');
+            if links_on[i].is_empty() {
+                out.push_str("_\t_");
+            } else {
+                let kinds: Vec<&str> = links_on[i].iter().map(|(k, _)| k.as_str()).collect();
+                let sources: Vec<&str> = links_on[i].iter().map(|(_, r)| r.as_str()).collect();
+                out.push_str(&kinds.join("|"));
+                out.push('\t');
+                out.push_str(&sources.join("|"));
+            }
+            out.push_str("\t\n");
         }
     }
     out
@@ -324,22 +331,15 @@ fn sentences(tokens: &[CharRange], chars: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
-/// `sentence-token` id of token `i` (1-based, sentence by sentence).
-fn token_id(tokens: &[CharRange], chars: &[char], i: usize) -> String {
-    let mut sentence = 1;
-    let mut first = 0;
-    for k in 1..=i {
-        if chars[tokens[k - 1].end..tokens[k].start].contains(&'\n') {
-            sentence += 1;
-            first = k;
-        }
-    }
-    format!("{sentence}-{}", i - first + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn escape_text(text: &str) -> String {
+        let mut out = String::new();
+        escape_text_into(&mut out, text);
+        out
+    }
 
     #[test]
     fn escaping_follows_inception() {
