@@ -94,18 +94,18 @@ fn kept(a: &Annotation, format: Format) -> Annotation {
     a
 }
 
-/// Documents as a format keeps them, for comparison.
-///
-/// Sorted by file name: brat's folder has no order.
-fn comparable(
-    docs: &[CorpusDocument],
-    format: Format,
-) -> Vec<(
+/// A document as a format keeps it: file, text, annotations, links as (kind, from, to, id).
+type Comparable = (
     String,
     String,
     Vec<Annotation>,
     Vec<(String, u64, u64, u64)>,
-)> {
+);
+
+/// Documents as a format keeps them, for comparison.
+///
+/// Sorted by file name: brat's folder has no order.
+fn comparable(docs: &[CorpusDocument], format: Format) -> Vec<Comparable> {
     let mut out: Vec<_> = docs
         .iter()
         .map(|d| {
@@ -233,10 +233,13 @@ fn value() -> impl Strategy<Value = String> {
     .prop_map(str::to_owned)
 }
 
+/// Fragment edges (sorted, distinct), label index, note, a seed for attributes, a text value.
+type GenAnnotation = (Vec<usize>, usize, Option<String>, u8, String);
+
 #[derive(Debug, Clone)]
 struct Gen {
     /// Per annotation: fragment edges (sorted, distinct), label index, note, attributes seed.
-    annotations: Vec<(Vec<usize>, usize, Option<String>, u8, String)>,
+    annotations: Vec<GenAnnotation>,
     links: Vec<(usize, usize, usize)>,
 }
 
@@ -720,7 +723,7 @@ fn selection_by_document_and_label_drops_references_and_reports_groups() {
             .find(|a| a.label == "COMMITMENT")
             .unwrap();
         assert!(
-            c.attributes.get("target").is_none(),
+            !c.attributes.contains_key("target"),
             "the MONEY target is not exported"
         );
         for id in c.referenced_ids() {

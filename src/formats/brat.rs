@@ -2,13 +2,14 @@
 //! `.ann`; for the collection `annotation.conf` and `visual.conf` made from the schema.
 //!
 //! ```text
-//! T9	COMMITMENT 1467 1521	زيادة مؤشرات …            annotation #9 (offsets in code points)
-//! T4	DATE 10 14;16 20	May … 2024                   a discontinuous span: fragments by `;`
-//! A1	kind T9 agreement                              an enum attribute (a Bool is `A2	flag T9`)
-//! R20	actors Arg1:T9 Arg2:T1                         a span-reference attribute, in order
-//! R12	located_in Arg1:T3 Arg2:T2                     a link keeps its id
-//! #1	AnnotatorNotes T9	the note                      the note
-//! #2	AccordText T9	deadline=within five years        a text attribute
+//! (columns separated by tabs)
+//! T9    COMMITMENT 1467 1521    زيادة مؤشرات …            annotation #9 (offsets in code points)
+//! T4    DATE 10 14;16 20    May … 2024                   a discontinuous span: fragments by `;`
+//! A1    kind T9 agreement                              an enum attribute (a Bool is `A2    flag T9`)
+//! R20    actors Arg1:T9 Arg2:T1                         a span-reference attribute, in order
+//! R12    located_in Arg1:T3 Arg2:T2                     a link keeps its id
+//! #1    AnnotatorNotes T9    the note                      the note
+//! #2    AccordText T9    deadline=within five years        a text attribute
 //! ```
 //!
 //! brat lines cannot hold line breaks, so a fragment containing one is written as pieces
@@ -164,8 +165,8 @@ fn ann_text(doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> St
         let mut pieces: Vec<(usize, usize)> = Vec::new();
         for f in &a.fragments {
             let mut start = None;
-            for i in f.start..f.end {
-                match (is_line_break(chars[i]), start) {
+            for (i, &c) in chars.iter().enumerate().take(f.end).skip(f.start) {
+                match (is_line_break(c), start) {
                     (true, Some(s)) => {
                         pieces.push((s, i));
                         start = None;

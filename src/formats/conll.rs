@@ -152,17 +152,19 @@ pub(super) fn import(
         let line = line.trim_end_matches('\r');
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.first() == Some(&"-DOCSTART-") {
-            if !sentence.is_empty() {
-                docs.last_mut()
-                    .map(|d| d.push(std::mem::take(&mut sentence)));
+            if !sentence.is_empty()
+                && let Some(d) = docs.last_mut()
+            {
+                d.push(std::mem::take(&mut sentence));
             }
             docs.push(Vec::new());
             continue;
         }
         if cols.is_empty() {
-            if !sentence.is_empty() {
-                docs.last_mut()
-                    .map(|d| d.push(std::mem::take(&mut sentence)));
+            if !sentence.is_empty()
+                && let Some(d) = docs.last_mut()
+            {
+                d.push(std::mem::take(&mut sentence));
             }
             continue;
         }
@@ -173,8 +175,10 @@ pub(super) fn import(
         };
         sentence.push((cols[0], tag, n + 1));
     }
-    if !sentence.is_empty() {
-        docs.last_mut().map(|d| d.push(sentence));
+    if !sentence.is_empty()
+        && let Some(d) = docs.last_mut()
+    {
+        d.push(sentence);
     }
     docs.retain(|d| !d.is_empty());
     let mut imported = Imported::default();

@@ -1,14 +1,15 @@
 //! WebAnno TSV 3.3, the tab-separated format INCEpTION imports: one `.tsv` per document.
 //!
 //! ```text
+//! (columns separated by tabs)
 //! #FORMAT=WebAnno TSV 3.3
 //! #T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value
 //! #T_RL=webanno.custom.AccordLink|kind|BT_de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity
 //!
 //!
 //! #Text=Токаев и Рахмон
-//! 1-1	0-6	Токаев	*	PERSON	_	_
-//! 1-2	7-8	и	_	_	_	_
+//! 1-1    0-6    Токаев    *    PERSON    _    _
+//! 1-2    7-8    и    _    _    _    _
 //! ```
 //!
 //! This is the one export whose offsets are not code points: `begin-end` count UTF-16 code
