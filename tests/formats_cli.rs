@@ -456,3 +456,82 @@ fn a_conll_import_rebuilds_text_and_spans() {
         serde_json::json!([[0, 6, "PERSON"], [9, 15, "LOCATION"], [16, 20, "MONEY"]])
     );
 }
+
+#[test]
+fn curated_exports_the_gold_set_and_excludes_an_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let export = accord(
+        &["export", &sample(), "--format", "jsonl", "--out", "a.jsonl"],
+        d,
+    );
+    assert_eq!(code(&export), 0, "{}", text(&export));
+    // The reviewers' gold set is stored as the annotator `curated`.
+    for annotator in ["curated", "alice"] {
+        let r = accord(
+            &[
+                "import",
+                "--format",
+                "jsonl",
+                "a.jsonl",
+                "--into",
+                "p",
+                "--annotator",
+                annotator,
+                "--force",
+            ],
+            d,
+        );
+        assert_eq!(code(&r), 0, "{}", text(&r));
+    }
+    assert!(
+        d.join("p/annotations/curated/kz-tj-joint-statement.zh.txt.ron")
+            .exists()
+    );
+    // Two annotators and no default: say whose.
+    let which = accord(&["export", "p", "--format", "conll", "--out", "x.conll"], d);
+    assert_eq!(code(&which), 2, "{}", text(&which));
+    assert!(
+        text(&which).contains("--annotator NAME or --curated"),
+        "{}",
+        text(&which)
+    );
+    let gold = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "conll",
+            "--out",
+            "gold.conll",
+            "--curated",
+        ],
+        d,
+    );
+    assert_eq!(code(&gold), 0, "{}", text(&gold));
+    assert!(
+        text(&gold).contains("27 annotations by curated"),
+        "{}",
+        text(&gold)
+    );
+    let both = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "conll",
+            "--out",
+            "x.conll",
+            "--curated",
+            "--annotator",
+            "alice",
+        ],
+        d,
+    );
+    assert_eq!(code(&both), 2, "{}", text(&both));
+    assert!(
+        text(&both).contains("cannot be used with"),
+        "{}",
+        text(&both)
+    );
+}
