@@ -21,7 +21,31 @@
 //!
 //! Long work reports [`Progress`] to a callback that can stop it: the callback returns
 //! [`ControlFlow::Break`] and the work ends with [`FormatError::Cancelled`], having written
-//! nothing.
+//! nothing. A dialog with a progress bar and a Cancel button runs it on a worker thread:
+//!
+//! ```no_run
+//! use std::ops::ControlFlow;
+//! use std::sync::atomic::{AtomicBool, Ordering};
+//!
+//! use accord::formats::{AnnotationSource, ExportOptions, Format, export};
+//!
+//! let cancel = AtomicBool::new(false); // set by the Cancel button
+//! let options = ExportOptions {
+//!     format: Format::Brat,
+//!     out: "export/brat".into(),
+//!     source: AnnotationSource::Curated,
+//!     documents: Vec::new(),
+//!     labels: Vec::new(),
+//! };
+//! let report = export("sample_docs".as_ref(), &options, &mut |p| {
+//!     println!("{} {}/{} {}", p.stage.name(), p.done + 1, p.total, p.item);
+//!     if cancel.load(Ordering::Relaxed) {
+//!         ControlFlow::Break(())
+//!     } else {
+//!         ControlFlow::Continue(())
+//!     }
+//! });
+//! ```
 
 mod brat;
 mod conll;
