@@ -28,6 +28,9 @@ use super::{
 use crate::model::{Annotation, AnnotationId, AttributeValue, Link, LinkId, Review};
 use crate::schema::{AttributeKind, Schema};
 
+// Read and written by hand: standoff is a few line shapes, and no maintained Rust crate
+// parses it. CI reads what this writes with bratly (`.ci/python/check_exports.py`).
+
 /// The note type carrying a text attribute (`name=value`).
 const TEXT_ATTRIBUTE_NOTE: &str = "AccordText";
 

@@ -277,6 +277,7 @@ fn task<'a>(n: usize, doc: &'a CorpusDocument, losses: &mut Vec<Loss>) -> Task<'
     }
 }
 
+/// XML attribute escaping: five characters, not worth an XML crate for a file we only write.
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -41,6 +41,9 @@ use super::{
 use crate::model::tokens::tokenize_str;
 use crate::model::{AnnotationId, CharRange};
 
+// Written by hand: no Rust crate reads or writes WebAnno TSV; the format's reference is
+// INCEpTION's own writer (`Tsv3XSerializer`, `Escaping`), which this follows.
+
 const NAMED_ENTITY: &str = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity";
 const LINK_LAYER: &str = "webanno.custom.AccordLink";
 
