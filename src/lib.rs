@@ -13,6 +13,7 @@
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves |
 //! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving) |
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
+//! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`), with progress and cancel |
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
@@ -40,6 +41,7 @@
 
 pub mod commitments;
 pub mod edit;
+pub mod formats;
 pub mod layout;
 pub mod model;
 pub mod project;

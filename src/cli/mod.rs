@@ -2,6 +2,8 @@
 //! library. Output and exit codes only; the work is done by the core.
 
 mod check_layout;
+mod export;
+mod import;
 mod stats;
 mod validate;
 
@@ -40,6 +42,10 @@ pub enum Command {
     /// Lay files out and check that every character can be hit, is drawn with a real glyph,
     /// and sits in the right visual order. Exit 1 if any character fails.
     CheckLayout(check_layout::Args),
+    /// Write annotations as JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio or HTML.
+    Export(export::Args),
+    /// Read documents and annotations from brat, JSONL, Label Studio or CoNLL into a project.
+    Import(import::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -48,6 +54,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Stats(args) => stats::run(args),
         Command::CheckLayout(args) => check_layout::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

@@ -1,0 +1,93 @@
+//! `accord export`: one annotator's (or the curated) annotations to another tool's format.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use accord::formats::{AnnotationSource, ExportOptions, Format, count_losses};
+
+use super::import::Bar;
+use super::{project_or_cwd, unreadable};
+
+/// Arguments of `accord export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Project folder (default: the current folder).
+    project: Option<PathBuf>,
+    /// jsonl, spacy, conll, brat, webanno-tsv, label-studio or html.
+    #[arg(long, value_parser = parse_format)]
+    format: Format,
+    /// The file to write (jsonl, spacy, conll) or the folder (brat, webanno-tsv,
+    /// label-studio, html).
+    #[arg(long, value_name = "PATH")]
+    out: PathBuf,
+    /// Whose annotations (default: the project's default annotator, or the only one).
+    #[arg(long, value_name = "NAME", conflicts_with = "curated")]
+    annotator: Option<String>,
+    /// The reviewers' gold set (`annotations/curated/`).
+    #[arg(long)]
+    curated: bool,
+    /// Only these documents (file names; repeat or separate with commas).
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    documents: Vec<String>,
+    /// Only these labels (repeat or separate with commas).
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    labels: Vec<String>,
+}
+
+/// A format named on the command line.
+pub(crate) fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format {name:?}; use one of: {}", names.join(", "))
+    })
+}
+
+/// How many lines of details to print per kind of loss.
+const SHOWN_PER_KIND: usize = 5;
+
+/// Exit 0 when written (losses are reported, not failures), 2 when it could not be done.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = project_or_cwd(args.project);
+    let source = match (args.annotator, args.curated) {
+        (Some(name), _) => AnnotationSource::Annotator(name),
+        (None, true) => AnnotationSource::Curated,
+        (None, false) => AnnotationSource::Default,
+    };
+    let options = ExportOptions {
+        format: args.format,
+        out: args.out,
+        source,
+        documents: args.documents,
+        labels: args.labels,
+    };
+    let mut bar = Bar::new();
+    let report =
+        accord::formats::export(&root, &options, &mut |p| bar.update(p)).map_err(unreadable)?;
+    bar.finish();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "exported {} documents, {} annotations by {} to {} ({})",
+        report.documents,
+        report.annotations,
+        report.annotator,
+        options.out.display(),
+        report.format
+    )?;
+    let counts = count_losses(&report.losses);
+    if counts.is_empty() {
+        writeln!(out, "nothing was lost")?;
+    }
+    for (kind, n) in counts {
+        writeln!(out, "{n} {}:", kind.describe())?;
+        let of_kind: Vec<_> = report.losses.iter().filter(|l| l.kind == kind).collect();
+        for loss in of_kind.iter().take(SHOWN_PER_KIND) {
+            writeln!(out, "  {loss}")?;
+        }
+        if of_kind.len() > SHOWN_PER_KIND {
+            writeln!(out, "  … and {} more", of_kind.len() - SHOWN_PER_KIND)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

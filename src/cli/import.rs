@@ -1,0 +1,136 @@
+//! `accord import`: documents and annotations from brat, JSONL, Label Studio or CoNLL into a
+//! project, as one annotator's; also the progress bar both exchange commands show.
+
+use std::io::{IsTerminal as _, Write};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use accord::formats::{Format, ImportOptions, Progress, UnknownNames};
+
+use super::export::parse_format;
+use super::unreadable;
+
+/// Arguments of `accord import`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// brat (a folder of .txt + .ann), jsonl, label-studio (tasks JSON, or its folder) or
+    /// conll.
+    #[arg(long, value_parser = parse_format)]
+    format: Format,
+    /// What to import: a file, or a folder for brat.
+    source: PathBuf,
+    /// The project folder to import into (created when missing).
+    #[arg(long, value_name = "PROJECT")]
+    into: PathBuf,
+    /// Whose annotations the imported ones become.
+    #[arg(long, value_name = "NAME")]
+    annotator: String,
+    /// Labels, relation kinds and attributes the schema lacks: refuse the import (default)
+    /// or add them to the schema.
+    #[arg(long, value_name = "refuse|add", default_value = "refuse", value_parser = parse_unknown)]
+    unknown_labels: UnknownNames,
+    /// Replace the annotator's annotation files that exist.
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_unknown(s: &str) -> Result<UnknownNames, String> {
+    match s {
+        "refuse" => Ok(UnknownNames::Refuse),
+        "add" => Ok(UnknownNames::Add),
+        other => Err(format!("{other:?}: use refuse or add")),
+    }
+}
+
+/// Exit 0: imported; 1: imported, but some of the source could not be mapped; 2: nothing
+/// was imported.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let options = ImportOptions {
+        format: args.format,
+        source: args.source,
+        into: args.into,
+        annotator: args.annotator,
+        unknown: args.unknown_labels,
+        force: args.force,
+    };
+    let mut bar = Bar::new();
+    let report = accord::formats::import(&options, &mut |p| bar.update(p)).map_err(unreadable)?;
+    bar.finish();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "imported {} documents ({} new, {} already in the project), {} annotations, {} links, {} cross-document groups into {} as {}",
+        report.documents_added.len() + report.documents_existing.len(),
+        report.documents_added.len(),
+        report.documents_existing.len(),
+        report.annotations,
+        report.links,
+        report.groups,
+        options.into.display(),
+        options.annotator
+    )?;
+    for path in &report.replaced {
+        writeln!(out, "replaced (--force): {}", path.display())?;
+    }
+    for name in &report.schema_added {
+        writeln!(out, "added to the schema: {name}")?;
+    }
+    if report.project_file_written {
+        writeln!(out, "wrote {}", options.into.join("accord.ron").display())?;
+    }
+    if !report.problems.is_empty() {
+        writeln!(out, "{} could not be mapped:", report.problems.len())?;
+        for p in &report.problems {
+            writeln!(out, "  {p}")?;
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Below this many items a stage is quick: no bar.
+const BAR_FROM: usize = 20;
+
+/// A progress bar on standard error when it is a terminal and the work is large; nothing
+/// when piped.
+pub(crate) struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+}
+
+impl Bar {
+    pub(crate) fn new() -> Self {
+        Self {
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Shows `p`; never asks to stop (Ctrl+C ends the process).
+    pub(crate) fn update(&mut self, p: Progress<'_>) -> ControlFlow<()> {
+        if !self.terminal || p.total < BAR_FROM {
+            return ControlFlow::Continue(());
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(p.total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {pos}/{len} {wide_msg}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64 + 1);
+        bar.set_prefix(p.stage.name());
+        bar.set_message(p.item.to_owned());
+        ControlFlow::Continue(())
+    }
+
+    pub(crate) fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

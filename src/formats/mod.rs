@@ -1,0 +1,721 @@
+//! Labels that leave Accord and corpora that come in: one file per format, each holding its
+//! export (and, where the format can carry Accord's data back, its import).
+//!
+//! Everything here works on a [`Corpus`]: the documents of a project with one annotator's
+//! annotations, links and cross-document groups, in memory. An export turns a corpus into
+//! [`OutputFile`]s (bytes in memory, nothing written yet); an import turns files into an
+//! [`Imported`] corpus. Reading a project into a corpus and writing files or a project back
+//! is done by [`export`] and [`import`] (`formats/run.rs`), which the command line and the
+//! window's dialogs call.
+//!
+//! Offsets are Unicode scalar (char) offsets, end-exclusive, into the document as stored (BOM
+//! not counted, CRLF two chars) everywhere in Accord, and in JSONL, spaCy, brat, CoNLL (by
+//! token) and Label Studio too. The one format that counts otherwise, WebAnno TSV (UTF-16 code
+//! units, as Java does), converts at its own edge in `webanno.rs`.
+//!
+//! ```text
+//! text:    T o k a e v ␠ 😊 ␠ 2 0 亿
+//! char:    0 1 2 3 4 5 6 7  8 9 …          ← every format here but WebAnno
+//! UTF-16:  0 1 2 3 4 5 6 7 9 10 …          ← WebAnno TSV only (😊 is two code units)
+//! ```
+//!
+//! Long work reports [`Progress`] to a callback that can stop it: the callback returns
+//! [`ControlFlow::Break`] and the work ends with [`FormatError::Cancelled`], having written
+//! nothing. A dialog with a progress bar and a Cancel button runs it on a worker thread:
+//!
+//! ```no_run
+//! use std::ops::ControlFlow;
+//! use std::sync::atomic::{AtomicBool, Ordering};
+//!
+//! use accord::formats::{AnnotationSource, ExportOptions, Format, export};
+//!
+//! let cancel = AtomicBool::new(false); // set by the Cancel button
+//! let options = ExportOptions {
+//!     format: Format::Brat,
+//!     out: "export/brat".into(),
+//!     source: AnnotationSource::Curated,
+//!     documents: Vec::new(),
+//!     labels: Vec::new(),
+//! };
+//! let report = export("sample_docs".as_ref(), &options, &mut |p| {
+//!     println!("{} {}/{} {}", p.stage.name(), p.done + 1, p.total, p.item);
+//!     if cancel.load(Ordering::Relaxed) {
+//!         ControlFlow::Break(())
+//!     } else {
+//!         ControlFlow::Continue(())
+//!     }
+//! });
+//! ```
+
+mod brat;
+mod conll;
+mod html;
+mod jsonl;
+mod label_studio;
+mod run;
+mod spacy;
+mod webanno;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::model::{Annotation, AnnotationId, CharRange, CrossGroup, Link, Timestamp};
+use crate::project::ProjectError;
+use crate::schema::{Layer, Schema};
+
+pub use run::{
+    AnnotationSource, ExportOptions, ExportReport, ImportOptions, ImportReport, UnknownNames,
+    export, export_corpus, import, load_corpus, read_source,
+};
+
+/// The formats Accord writes (all) and reads (those where [`Format::can_import`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// One JSON object per document and line: text, spans, everything Accord knows.
+    Jsonl,
+    /// A spaCy v3 `DocBin` (`.spacy`), ready for `spacy train`.
+    Spacy,
+    /// CoNLL-2003 style columns, IOB2 tags.
+    Conll,
+    /// brat standoff: `.txt` + `.ann` per document, `annotation.conf`, `visual.conf`.
+    Brat,
+    /// WebAnno TSV 3.3, for INCEpTION.
+    WebannoTsv,
+    /// Label Studio task JSON and its labelling configuration.
+    LabelStudio,
+    /// Standalone HTML pages for reading a review outside Accord.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order the help lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Jsonl,
+        Format::Spacy,
+        Format::Conll,
+        Format::Brat,
+        Format::WebannoTsv,
+        Format::LabelStudio,
+        Format::Html,
+    ];
+
+    /// The name used on the command line (`webanno-tsv`, `label-studio`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Spacy => "spacy",
+            Format::Conll => "conll",
+            Format::Brat => "brat",
+            Format::WebannoTsv => "webanno-tsv",
+            Format::LabelStudio => "label-studio",
+            Format::Html => "html",
+        }
+    }
+
+    /// The format called `name` on the command line.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// True when Accord can read this format back (`accord import`).
+    pub fn can_import(self) -> bool {
+        matches!(
+            self,
+            Format::Jsonl | Format::Brat | Format::LabelStudio | Format::Conll
+        )
+    }
+
+    /// True when an export is one file; otherwise it is a folder of files.
+    pub fn is_single_file(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Spacy | Format::Conll)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One document with one annotator's annotations, as a format sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusDocument {
+    /// The document's file name in the project (`kz-tj-joint-statement.zh.txt`).
+    pub file: String,
+    /// The text as stored, without a BOM.
+    pub text: String,
+    /// True when the file starts with a UTF-8 BOM (which offsets do not count).
+    pub bom: bool,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// Publication date as written.
+    pub date: Option<String>,
+    /// A short title.
+    pub title: Option<String>,
+    /// Annotations in file order (by start, then id).
+    pub annotations: Vec<Annotation>,
+    /// Links inside the document.
+    pub links: Vec<Link>,
+    /// The id counter of the annotation file (ids are never reused).
+    pub next_id: u64,
+}
+
+impl CorpusDocument {
+    /// A document with no annotations.
+    pub fn new(file: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            text: text.into(),
+            bom: false,
+            language: None,
+            date: None,
+            title: None,
+            annotations: Vec::new(),
+            links: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    /// The annotation with this id.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+}
+
+/// Documents with one annotator's annotations, and the schema they follow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Corpus {
+    /// The project's display name.
+    pub name: String,
+    /// Whose annotations these are (`curated` for the reviewers' gold set).
+    pub annotator: String,
+    /// The project's schema.
+    pub schema: Schema,
+    /// The documents, in project order.
+    pub documents: Vec<CorpusDocument>,
+    /// Cross-document groups whose members are in these documents.
+    pub groups: Vec<CrossGroup>,
+}
+
+/// What an import read: documents with annotations, groups, and what it could not map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// The documents read, each with its annotations.
+    pub documents: Vec<CorpusDocument>,
+    /// Cross-document groups (JSONL only).
+    pub groups: Vec<CrossGroup>,
+    /// What could not be mapped, one entry each.
+    pub problems: Vec<Loss>,
+}
+
+/// Who and when, for annotations whose format does not say.
+#[derive(Clone, Debug)]
+pub struct ImportContext<'a> {
+    /// The annotator the import is for: the author of annotations without one.
+    pub annotator: &'a str,
+    /// The time given to annotations without one.
+    pub now: Timestamp,
+    /// The schema of the project imported into (brat and Label Studio tell span-reference
+    /// attributes from relations by it).
+    pub schema: &'a Schema,
+}
+
+/// A file an export produced, not yet written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the export folder; empty for a single-file format (the file is the
+    /// `--out` path itself).
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Something an export could not express or an import could not map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    /// The document (file name in the project, or in the source for an import).
+    pub document: String,
+    /// The annotation concerned, if one.
+    pub annotation: Option<AnnotationId>,
+    /// What kind of loss.
+    pub kind: LossKind,
+    /// Details for the person reading the report.
+    pub detail: String,
+}
+
+/// Kinds of [`Loss`], counted in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LossKind {
+    /// A span overlapping one already kept, in a format whose spans cannot overlap.
+    Overlapping,
+    /// A discontinuous span, in a format without them.
+    Discontinuous,
+    /// A span whose edges fall inside a token: widened to whole tokens.
+    Widened,
+    /// Line breaks at a span's edges, which the format cannot show, left out.
+    Trimmed,
+    /// A span reaching across a sentence break, in a format whose spans stay in one.
+    CrossesSentence,
+    /// An attribute the format cannot hold.
+    Attribute,
+    /// A note the format cannot hold, or only changed (line breaks as spaces).
+    Note,
+    /// A link (relation) the format cannot hold.
+    Link,
+    /// A cross-document group the format cannot hold or the selection cut.
+    Group,
+    /// A name the format does not allow, written changed.
+    Renamed,
+    /// An annotation or document left out because it does not match its document.
+    Skipped,
+    /// Input an import could not map to Accord's model.
+    NotMapped,
+}
+
+impl LossKind {
+    /// Short description for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LossKind::Overlapping => "overlapping spans dropped",
+            LossKind::Discontinuous => "discontinuous spans dropped",
+            LossKind::Widened => "spans widened to whole tokens",
+            LossKind::Trimmed => "spans trimmed of line breaks at their edges",
+            LossKind::CrossesSentence => "sentence breaks removed inside spans",
+            LossKind::Attribute => "attributes not written",
+            LossKind::Note => "notes dropped or changed",
+            LossKind::Link => "links not written",
+            LossKind::Group => "cross-document groups not written",
+            LossKind::Renamed => "names changed to fit the format",
+            LossKind::Skipped => "left out (out of date or out of range)",
+            LossKind::NotMapped => "could not be mapped",
+        }
+    }
+}
+
+impl fmt::Display for Loss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.annotation {
+            Some(id) => write!(f, "{} {id}: {}", self.document, self.detail),
+            None => write!(f, "{}: {}", self.document, self.detail),
+        }
+    }
+}
+
+/// Counts of losses by kind, for a summary line.
+pub fn count_losses(losses: &[Loss]) -> BTreeMap<LossKind, usize> {
+    let mut counts = BTreeMap::new();
+    for l in losses {
+        *counts.entry(l.kind).or_default() += 1;
+    }
+    counts
+}
+
+/// Which part of the work a [`Progress`] report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading documents and annotation files.
+    Reading,
+    /// Turning documents into the format.
+    Converting,
+    /// Writing files.
+    Writing,
+}
+
+impl Stage {
+    /// Lower-case name for a progress bar.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Converting => "converting",
+            Stage::Writing => "writing",
+        }
+    }
+}
+
+/// How far an export or import has got: `done` of `total` items of `stage`.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    /// The part of the work.
+    pub stage: Stage,
+    /// Items finished.
+    pub done: usize,
+    /// Items in this stage.
+    pub total: usize,
+    /// The item being worked on (a document's file name).
+    pub item: &'a str,
+}
+
+/// The callback that hears [`Progress`] and may stop the work by returning
+/// [`ControlFlow::Break`]. A GUI passes one that updates its bar and checks its cancel button;
+/// `&mut |_| ControlFlow::Continue(())` runs to the end silently.
+pub type Control<'a> = &'a mut dyn FnMut(Progress<'_>) -> ControlFlow<()>;
+
+/// Reports progress and turns a requested stop into [`FormatError::Cancelled`].
+pub(crate) fn step(
+    control: &mut dyn FnMut(Progress<'_>) -> ControlFlow<()>,
+    stage: Stage,
+    done: usize,
+    total: usize,
+    item: &str,
+) -> Result<(), FormatError> {
+    match control(Progress {
+        stage,
+        done,
+        total,
+        item,
+    }) {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(()) => Err(FormatError::Cancelled),
+    }
+}
+
+/// Why an export or import could not be done.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// The project could not be opened.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}; check that it exists and can be read")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error(
+        "cannot write {path}: {source}; check that its folder is writable and the disk has space"
+    )]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file is not what its format says.
+    #[error("{path}:{line}: {message}; fix the file or export it again")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 when the whole file is meant).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The work was stopped by its caller; nothing was written.
+    #[error("cancelled: nothing was written")]
+    Cancelled,
+    /// No annotator was named and the project does not say whose annotations to export.
+    #[error(
+        "{project}: say whose annotations to export with --annotator NAME or --curated (annotators found: {})",
+        list_or_none(.found)
+    )]
+    WhichAnnotator {
+        /// The project folder.
+        project: PathBuf,
+        /// Annotators with a folder under `annotations/`.
+        found: Vec<String>,
+    },
+    /// The annotator has no annotations in the project.
+    #[error(
+        "{project} has no annotations by {annotator:?} (annotators found: {}); check the name",
+        list_or_none(.found)
+    )]
+    NoSuchAnnotator {
+        /// The project folder.
+        project: PathBuf,
+        /// The name asked for.
+        annotator: String,
+        /// Annotators with a folder under `annotations/`.
+        found: Vec<String>,
+    },
+    /// `--documents` names a document the project does not have.
+    #[error("{project} has no document {name:?}; use a file name listed by `accord stats`")]
+    NoSuchDocument {
+        /// The project folder.
+        project: PathBuf,
+        /// The name given.
+        name: String,
+    },
+    /// The annotator name cannot be a folder name.
+    #[error("{0}")]
+    BadAnnotator(String),
+    /// This format cannot be imported.
+    #[error("{format} cannot be imported; import one of: brat, jsonl, label-studio, conll")]
+    NotImportable {
+        /// The format asked for.
+        format: Format,
+    },
+    /// The import would replace annotation or link files that exist.
+    #[error(
+        "these files exist and would be replaced: {}; nothing was written. Pass --force to replace them, or import as another --annotator",
+        paths(.files)
+    )]
+    WouldOverwrite {
+        /// The files that exist.
+        files: Vec<PathBuf>,
+    },
+    /// The import uses labels (or relation kinds, attributes) the schema does not declare.
+    #[error(
+        "the schema has no {}; nothing was written. Pass --unknown-labels add to add them to the schema, or fix the source",
+        .names.join(", ")
+    )]
+    UnknownNames {
+        /// What is missing, e.g. `label "TREATY"`.
+        names: Vec<String>,
+    },
+    /// A document to import exists in the project with another text.
+    #[error(
+        "{path} exists with a different text than the import's {document:?}; nothing was written. Import into another project or rename the file"
+    )]
+    DocumentDiffers {
+        /// The existing file.
+        path: PathBuf,
+        /// The document's name in the import.
+        document: String,
+    },
+    /// The import source holds no document.
+    #[error("{path} holds no document to import; check the path and --format")]
+    NothingToImport {
+        /// The source given.
+        path: PathBuf,
+    },
+    /// An annotation, link or project file could not be written or read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn paths(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// --- Helpers several formats share. ---
+
+/// The spans a format without overlaps keeps: contiguous annotations chosen greedily,
+/// entity labels (and labels the schema does not know) before commitments, then by start,
+/// then the longer first. Returns the kept ones sorted by start, and losses for the rest.
+pub(crate) fn flat_spans<'a>(
+    doc: &'a CorpusDocument,
+    schema: &Schema,
+) -> (Vec<(CharRange, &'a Annotation)>, Vec<Loss>) {
+    let mut losses = Vec::new();
+    let mut candidates: Vec<(u8, CharRange, &Annotation)> = Vec::new();
+    for a in &doc.annotations {
+        if a.fragments.len() != 1 {
+            losses.push(Loss {
+                document: doc.file.clone(),
+                annotation: Some(a.id),
+                kind: LossKind::Discontinuous,
+                detail: format!(
+                    "{} “{}” has {} fragments",
+                    a.label,
+                    a.text(),
+                    a.fragments.len()
+                ),
+            });
+            continue;
+        }
+        let rank = match schema.label(&a.label).map(|l| l.layer) {
+            Some(Layer::Commitment) => 1,
+            _ => 0,
+        };
+        candidates.push((rank, a.extent(), a));
+    }
+    candidates.sort_by_key(|(rank, r, a)| (*rank, r.start, std::cmp::Reverse(r.len()), a.id));
+    let mut kept: BTreeMap<usize, (CharRange, &Annotation)> = BTreeMap::new();
+    for (_, range, a) in candidates {
+        let clash = kept
+            .range(..range.end)
+            .next_back()
+            .filter(|(_, (r, _))| r.overlaps(&range))
+            .map(|(_, (_, other))| *other);
+        match clash {
+            Some(other) => losses.push(Loss {
+                document: doc.file.clone(),
+                annotation: Some(a.id),
+                kind: LossKind::Overlapping,
+                detail: format!(
+                    "{} “{}” overlaps {} “{}” ({}), which was kept",
+                    a.label,
+                    a.text(),
+                    other.label,
+                    other.text(),
+                    other.id
+                ),
+            }),
+            None => {
+                kept.insert(range.start, (range, a));
+            }
+        }
+    }
+    (kept.into_values().collect(), losses)
+}
+
+/// `tokens` with every token cut at each offset of `cuts` that falls inside it, so spans
+/// starting or ending there line up with token edges.
+pub(crate) fn split_tokens(tokens: &[CharRange], cuts: &BTreeSet<usize>) -> Vec<CharRange> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let mut start = t.start;
+        for &cut in cuts.range(t.start + 1..t.end) {
+            out.push(CharRange::new(start, cut));
+            start = cut;
+        }
+        out.push(CharRange::new(start, t.end));
+    }
+    out
+}
+
+/// Every fragment edge of a document's annotations.
+pub(crate) fn fragment_edges(doc: &CorpusDocument) -> BTreeSet<usize> {
+    doc.annotations
+        .iter()
+        .flat_map(|a| &a.fragments)
+        .flat_map(|f| [f.start, f.end])
+        .collect()
+}
+
+/// Char offset → byte offset table of a text (one entry per char, and the end).
+pub(crate) fn byte_offsets(text: &str) -> Vec<usize> {
+    let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    v.push(text.len());
+    v
+}
+
+/// The label's colour as `#rrggbb`, grey for labels the schema does not know.
+pub(crate) fn label_colour(schema: &Schema, label: &str) -> String {
+    schema
+        .label(label)
+        .map_or_else(|| "#a0a0a0".to_owned(), |l| String::from(l.color))
+}
+
+/// Fragments for char ranges of `text` (`offsets` from [`byte_offsets`]): sorted, checked to
+/// be inside the text, non-empty and not overlapping, each with its text copied.
+pub(crate) fn fragments_from(
+    text: &str,
+    offsets: &[usize],
+    mut ranges: Vec<(usize, usize)>,
+) -> Result<Vec<crate::model::Fragment>, String> {
+    let len = offsets.len() - 1;
+    ranges.sort_unstable();
+    if ranges.is_empty() {
+        return Err("it has no fragment".into());
+    }
+    let mut out: Vec<crate::model::Fragment> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        if start >= end {
+            return Err(format!("fragment {start}..{end} is empty or inverted"));
+        }
+        if end > len {
+            return Err(format!(
+                "fragment {start}..{end} runs past the end of the text ({len} chars)"
+            ));
+        }
+        if let Some(last) = out.last()
+            && start < last.end
+        {
+            return Err(format!(
+                "fragments {}..{} and {start}..{end} overlap",
+                last.start, last.end
+            ));
+        }
+        out.push(crate::model::Fragment {
+            start,
+            end,
+            text: text[offsets[start]..offsets[end]].to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Fragment;
+
+    fn ann(id: u64, label: &str, ranges: &[(usize, usize)]) -> Annotation {
+        Annotation {
+            id: AnnotationId(id),
+            label: label.into(),
+            fragments: ranges
+                .iter()
+                .map(|&(start, end)| Fragment {
+                    start,
+                    end,
+                    text: String::new(),
+                })
+                .collect(),
+            attributes: Default::default(),
+            note: String::new(),
+            review: Default::default(),
+            author: "t".into(),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+        }
+    }
+
+    #[test]
+    fn flat_spans_keep_entities_inside_commitments_and_drop_the_rest() {
+        let mut doc = CorpusDocument::new("d.txt", "x".repeat(50));
+        doc.annotations = vec![
+            ann(1, "COMMITMENT", &[(0, 30)]),
+            ann(2, "MONEY", &[(20, 25)]),
+            ann(3, "PERSON", &[(22, 28)]),
+            ann(4, "DATE", &[(40, 42), (44, 46)]),
+            ann(5, "COUNTRY", &[(31, 35)]),
+        ];
+        let (kept, losses) = flat_spans(&doc, &Schema::default_schema());
+        let ids: Vec<u64> = kept.iter().map(|(_, a)| a.id.0).collect();
+        assert_eq!(ids, vec![2, 5]);
+        let kinds: Vec<(u64, LossKind)> = losses
+            .iter()
+            .map(|l| (l.annotation.map_or(0, |i| i.0), l.kind))
+            .collect();
+        assert!(kinds.contains(&(1, LossKind::Overlapping)), "{kinds:?}");
+        assert!(kinds.contains(&(3, LossKind::Overlapping)), "{kinds:?}");
+        assert!(kinds.contains(&(4, LossKind::Discontinuous)), "{kinds:?}");
+    }
+
+    #[test]
+    fn tokens_are_cut_where_spans_start_inside_them() {
+        let tokens = vec![CharRange::new(0, 6), CharRange::new(7, 9)];
+        let cuts: BTreeSet<usize> = [0, 2, 4, 7, 9].into_iter().collect();
+        assert_eq!(
+            split_tokens(&tokens, &cuts),
+            vec![
+                CharRange::new(0, 2),
+                CharRange::new(2, 4),
+                CharRange::new(4, 6),
+                CharRange::new(7, 9)
+            ]
+        );
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Format::from_name("xml"), None);
+    }
+}

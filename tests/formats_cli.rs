@@ -1,0 +1,537 @@
+//! `accord export` and `accord import` as a user runs them: every format exports the sample
+//! project, an import makes a project that validates clean and exports the same again, an
+//! import never replaces annotations without `--force` (and says so), unknown labels are
+//! refused or added as asked, and a document that exists with another text is refused.
+
+// `allow-unwrap-in-tests` covers `#[test]` functions only; the helpers here are test code too.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use common::{folder_bytes, sample_dir, sample_project};
+
+fn accord(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the accord binary runs")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn sample() -> String {
+    sample_dir().to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_format_exports_the_sample_project() {
+    let out = tempfile::tempdir().unwrap();
+    for format in [
+        "jsonl",
+        "spacy",
+        "conll",
+        "brat",
+        "webanno-tsv",
+        "label-studio",
+        "html",
+    ] {
+        let target = out.path().join(format!("out.{format}"));
+        let result = accord(
+            &[
+                "export",
+                &sample(),
+                "--format",
+                format,
+                "--out",
+                &target.to_string_lossy(),
+            ],
+            out.path(),
+        );
+        assert_eq!(code(&result), 0, "{format}: {}", text(&result));
+        assert!(
+            String::from_utf8_lossy(&result.stdout)
+                .starts_with("exported 5 documents, 27 annotations by example"),
+            "{format}: {}",
+            text(&result)
+        );
+        // Piped: no progress bar on standard error.
+        assert!(result.stderr.is_empty(), "{format}: {}", text(&result));
+        assert!(target.exists(), "{format}");
+    }
+    let conll = accord(
+        &["export", &sample(), "--format", "conll", "--out", "x.conll"],
+        out.path(),
+    );
+    assert!(
+        text(&conll).contains("4 overlapping spans dropped:"),
+        "CoNLL says what it dropped: {}",
+        text(&conll)
+    );
+    let bad = accord(
+        &["export", &sample(), "--format", "xml", "--out", "x"],
+        out.path(),
+    );
+    assert_eq!(code(&bad), 2);
+    assert!(text(&bad).contains("label-studio"), "{}", text(&bad));
+    let nobody = accord(
+        &[
+            "export",
+            &sample(),
+            "--format",
+            "jsonl",
+            "--out",
+            "x",
+            "--annotator",
+            "nobody",
+        ],
+        out.path(),
+    );
+    assert_eq!(code(&nobody), 2);
+    assert!(
+        text(&nobody).contains("annotators found: example"),
+        "{}",
+        text(&nobody)
+    );
+}
+
+/// JSON lines without the annotator (which the import changes on purpose).
+fn lines_without_annotator(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v["meta"]["annotator"] = Value::Null;
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn a_jsonl_import_makes_a_project_that_validates_and_exports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let first = accord(
+        &["export", &sample(), "--format", "jsonl", "--out", "a.jsonl"],
+        d,
+    );
+    assert_eq!(code(&first), 0, "{}", text(&first));
+    let import = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "a.jsonl",
+            "--into",
+            "proj",
+            "--annotator",
+            "bob",
+        ],
+        d,
+    );
+    assert_eq!(code(&import), 0, "{}", text(&import));
+    let said = text(&import);
+    assert!(
+        said.contains("imported 5 documents (5 new, 0 already in the project), 27 annotations"),
+        "{said}"
+    );
+    assert!(said.contains("2 cross-document groups"), "{said}");
+    let validate = accord(&["validate", "proj"], d);
+    assert_eq!(code(&validate), 0, "{}", text(&validate));
+    let again = accord(
+        &[
+            "export",
+            "proj",
+            "--format",
+            "jsonl",
+            "--out",
+            "b.jsonl",
+            "--annotator",
+            "bob",
+        ],
+        d,
+    );
+    assert_eq!(code(&again), 0, "{}", text(&again));
+    assert_eq!(
+        lines_without_annotator(&d.join("b.jsonl")),
+        lines_without_annotator(&d.join("a.jsonl"))
+    );
+
+    // A second import would replace bob's files: refused, nothing touched, --force named.
+    let before = folder_bytes(&d.join("proj"));
+    let refused = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "a.jsonl",
+            "--into",
+            "proj",
+            "--annotator",
+            "bob",
+        ],
+        d,
+    );
+    assert_eq!(code(&refused), 2, "{}", text(&refused));
+    assert!(text(&refused).contains("--force"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("annotations/bob/kz-tj-joint-statement.zh.txt.ron"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(folder_bytes(&d.join("proj")), before, "nothing was written");
+    let forced = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "a.jsonl",
+            "--into",
+            "proj",
+            "--annotator",
+            "bob",
+            "--force",
+        ],
+        d,
+    );
+    assert_eq!(code(&forced), 0, "{}", text(&forced));
+    assert!(
+        text(&forced).contains("replaced (--force):"),
+        "{}",
+        text(&forced)
+    );
+    assert!(
+        text(&forced).contains("(0 new, 5 already in the project)"),
+        "{}",
+        text(&forced)
+    );
+}
+
+#[test]
+fn brat_and_label_studio_import_into_the_project_they_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let project = sample_project();
+    for (format, source, annotator) in [("brat", "brat", "carol"), ("label-studio", "ls", "dave")] {
+        let export = accord(
+            &["export", &sample(), "--format", format, "--out", source],
+            d,
+        );
+        assert_eq!(code(&export), 0, "{}", text(&export));
+        let import = accord(
+            &[
+                "import",
+                "--format",
+                format,
+                source,
+                "--into",
+                &project.path().to_string_lossy(),
+                "--annotator",
+                annotator,
+            ],
+            d,
+        );
+        assert_eq!(code(&import), 0, "{format}: {}", text(&import));
+        assert!(
+            text(&import).contains("(0 new, 5 already in the project), 27 annotations"),
+            "{format}: {}",
+            text(&import)
+        );
+    }
+    let validate = accord(&["validate", &project.path().to_string_lossy()], d);
+    assert_eq!(code(&validate), 0, "{}", text(&validate));
+    // The same annotations, as the CoNLL export of each shows them.
+    let conll = |annotator: &str| {
+        let out = d.join(format!("{annotator}.conll"));
+        let r = accord(
+            &[
+                "export",
+                &project.path().to_string_lossy(),
+                "--format",
+                "conll",
+                "--out",
+                &out.to_string_lossy(),
+                "--annotator",
+                annotator,
+            ],
+            d,
+        );
+        assert_eq!(code(&r), 0, "{}", text(&r));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let reference = {
+        let r = accord(
+            &[
+                "export",
+                &sample(),
+                "--format",
+                "conll",
+                "--out",
+                "ref.conll",
+            ],
+            d,
+        );
+        assert_eq!(code(&r), 0);
+        std::fs::read_to_string(d.join("ref.conll")).unwrap()
+    };
+    assert_eq!(conll("carol"), reference);
+    assert_eq!(conll("dave"), reference);
+}
+
+#[test]
+fn unknown_labels_are_refused_or_added_and_other_texts_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("treaty.jsonl"),
+        "{\"text\": \"The Treaty of Astana 😊 was signed.\", \"label\": [[4, 20, \"TREATY\"], [13, 19, \"LOCATION\"]]}\n",
+    )
+    .unwrap();
+    let refused = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "treaty.jsonl",
+            "--into",
+            "p",
+            "--annotator",
+            "eve",
+        ],
+        d,
+    );
+    assert_eq!(code(&refused), 2, "{}", text(&refused));
+    assert!(
+        text(&refused).contains("label \"TREATY\""),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        text(&refused).contains("--unknown-labels add"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!d.join("p/annotations").exists(), "nothing written");
+
+    let added = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "treaty.jsonl",
+            "--into",
+            "p",
+            "--annotator",
+            "eve",
+            "--unknown-labels",
+            "add",
+        ],
+        d,
+    );
+    assert_eq!(code(&added), 0, "{}", text(&added));
+    assert!(
+        text(&added).contains("added to the schema: label \"TREATY\""),
+        "{}",
+        text(&added)
+    );
+    let project = std::fs::read_to_string(d.join("p/accord.ron")).unwrap();
+    assert!(project.contains("\"TREATY\""), "{project}");
+    assert!(project.contains("treaty-0001.txt"), "{project}");
+    let validate = accord(&["validate", "p"], d);
+    assert_eq!(code(&validate), 0, "{}", text(&validate));
+    let brat = accord(&["export", "p", "--format", "brat", "--out", "b"], d);
+    assert_eq!(code(&brat), 0, "{}", text(&brat));
+    let ann = std::fs::read_to_string(d.join("b/treaty-0001.ann")).unwrap();
+    assert!(ann.contains("T1\tTREATY 4 20\tTreaty of Astana"), "{ann}");
+
+    // Another text under a name the project has: refused.
+    std::fs::write(
+        d.join("other.jsonl"),
+        "{\"text\": \"Another text.\", \"spans\": [], \"meta\": {\"file\": \"treaty-0001.txt\"}}\n",
+    )
+    .unwrap();
+    let differs = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "other.jsonl",
+            "--into",
+            "p",
+            "--annotator",
+            "frank",
+        ],
+        d,
+    );
+    assert_eq!(code(&differs), 2, "{}", text(&differs));
+    assert!(
+        text(&differs).contains("different text"),
+        "{}",
+        text(&differs)
+    );
+
+    // What cannot be mapped is reported, and the exit code says so.
+    std::fs::write(
+        d.join("bad.jsonl"),
+        "{\"text\": \"short\", \"label\": [[0, 5, \"LOCATION\"], [3, 99, \"LOCATION\"]]}\n",
+    )
+    .unwrap();
+    let partial = accord(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "bad.jsonl",
+            "--into",
+            "q",
+            "--annotator",
+            "gus",
+        ],
+        d,
+    );
+    assert_eq!(code(&partial), 1, "{}", text(&partial));
+    assert!(
+        text(&partial).contains("runs past the end of the text"),
+        "{}",
+        text(&partial)
+    );
+}
+
+#[test]
+fn a_conll_import_rebuilds_text_and_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("x.conll"),
+        "-DOCSTART- -X- -X- O\n\nТокаев _ _ B-PERSON\nв _ _ O\nАстане _ _ B-LOCATION\n\n20 _ _ B-MONEY\n亿 _ _ I-MONEY\n\n-DOCSTART- -X- -X- O\n\nDushanbe _ _ B-LOCATION\n",
+    )
+    .unwrap();
+    let r = accord(
+        &[
+            "import",
+            "--format",
+            "conll",
+            "x.conll",
+            "--into",
+            "p",
+            "--annotator",
+            "h",
+        ],
+        d,
+    );
+    assert_eq!(code(&r), 0, "{}", text(&r));
+    assert_eq!(
+        std::fs::read_to_string(d.join("p/x-0001.txt")).unwrap(),
+        "Токаев в Астане\n20 亿"
+    );
+    let j = accord(&["export", "p", "--format", "jsonl", "--out", "p.jsonl"], d);
+    assert_eq!(code(&j), 0, "{}", text(&j));
+    let first: Value = serde_json::from_str(
+        std::fs::read_to_string(d.join("p.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        first["spans"],
+        serde_json::json!([[0, 6, "PERSON"], [9, 15, "LOCATION"], [16, 20, "MONEY"]])
+    );
+}
+
+#[test]
+fn curated_exports_the_gold_set_and_excludes_an_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let export = accord(
+        &["export", &sample(), "--format", "jsonl", "--out", "a.jsonl"],
+        d,
+    );
+    assert_eq!(code(&export), 0, "{}", text(&export));
+    // The reviewers' gold set is stored as the annotator `curated`.
+    for annotator in ["curated", "alice"] {
+        let r = accord(
+            &[
+                "import",
+                "--format",
+                "jsonl",
+                "a.jsonl",
+                "--into",
+                "p",
+                "--annotator",
+                annotator,
+                "--force",
+            ],
+            d,
+        );
+        assert_eq!(code(&r), 0, "{}", text(&r));
+    }
+    assert!(
+        d.join("p/annotations/curated/kz-tj-joint-statement.zh.txt.ron")
+            .exists()
+    );
+    // Two annotators and no default: say whose.
+    let which = accord(&["export", "p", "--format", "conll", "--out", "x.conll"], d);
+    assert_eq!(code(&which), 2, "{}", text(&which));
+    assert!(
+        text(&which).contains("--annotator NAME or --curated"),
+        "{}",
+        text(&which)
+    );
+    let gold = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "conll",
+            "--out",
+            "gold.conll",
+            "--curated",
+        ],
+        d,
+    );
+    assert_eq!(code(&gold), 0, "{}", text(&gold));
+    assert!(
+        text(&gold).contains("27 annotations by curated"),
+        "{}",
+        text(&gold)
+    );
+    let both = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "conll",
+            "--out",
+            "x.conll",
+            "--curated",
+            "--annotator",
+            "alice",
+        ],
+        d,
+    );
+    assert_eq!(code(&both), 2, "{}", text(&both));
+    assert!(
+        text(&both).contains("cannot be used with"),
+        "{}",
+        text(&both)
+    );
+}
