@@ -13,6 +13,7 @@
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves |
 //! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving) |
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`) |
+//! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`) |
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
@@ -38,6 +39,7 @@
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
 //!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename).
 
+pub mod agreement;
 pub mod edit;
 pub mod layout;
 pub mod model;

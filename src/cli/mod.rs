@@ -1,6 +1,7 @@
 //! The binary's command line: argument parsing and the subcommands, one file each, over the
 //! library. Output and exit codes only; the work is done by the core.
 
+mod agree;
 mod check_layout;
 mod stats;
 mod validate;
@@ -40,6 +41,8 @@ pub enum Command {
     /// Lay files out and check that every character can be hit, is drawn with a real glyph,
     /// and sits in the right visual order. Exit 1 if any character fails.
     CheckLayout(check_layout::Args),
+    /// Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α.
+    Agree(agree::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -48,6 +51,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Stats(args) => stats::run(args),
         Command::CheckLayout(args) => check_layout::run(args),
+        Command::Agree(args) => agree::run(args),
     }
 }
 

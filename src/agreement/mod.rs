@@ -1,0 +1,210 @@
+//! Agreement between annotators (`accord agree`): how far annotators who labelled the same
+//! documents agree, on spans and on units, pure data with no UI.
+//!
+//! - **Spans** ([`spans`]): precision, recall and F1 per annotator pair and per label, under
+//!   exact matching (same fragments and label), overlap matching (overlapping, same label,
+//!   paired one-to-one) and label-blind boundary matching (same fragments).
+//! - **Units** ([`units`]): every token gets each annotator's label, `O`, or no value when the
+//!   annotator has no file for the document; on these, Cohen's κ per pair, Fleiss' κ (three or
+//!   more annotators) and Krippendorff's α (nominal, missing values allowed), in
+//!   [`coefficients`].
+//! - **Commitments** ([`commitments`]): agreement on the attributes of commitments both
+//!   annotators of a pair marked.
+//!
+//! Two entry points give the same [`AgreementReport`]: [`agree`] over documents and stores in
+//! memory (the GUI's agreement panel), and [`agree_project`] over a project folder
+//! (`accord agree`). [`AgreementReport::to_text`] prints its tables, and its
+//! [`UnitTable::write_tsv`] the units behind the unit-level figures.
+//!
+//! Krippendorff's unitizing α (αu) is not computed: its definition (Krippendorff 2013, 2016)
+//! measures how annotators cut a continuum into contiguous, non-overlapping sections per
+//! category, which Accord's spans are not (they may be discontinuous, and overlap or nest
+//! within one label), and there is no independent implementation to check ours against.
+
+pub mod coefficients;
+pub mod commitments;
+mod dump;
+mod project;
+mod report;
+pub mod spans;
+mod text;
+pub mod units;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::Document;
+use crate::model::tokens::tokenize;
+use crate::schema::{Layer, Schema};
+use crate::store::AnnotationStore;
+
+pub use project::{AgreementError, CURATED, Selection, agree_project};
+pub use report::{
+    AgreementReport, AlphaFigure, DocumentFigures, Figures, FleissFigure, LabelFigures,
+    PairFigures, PairMatrix, SpanFigures,
+};
+pub use units::{DocumentUnits, LabelCode, UnitTable};
+
+use report::Tally;
+use spans::{Span, sort_spans};
+
+/// One document with each annotator's annotations.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentAnnotations<'a> {
+    /// The document.
+    pub document: &'a Document,
+    /// Each annotator's store, in the order of the annotators passed to [`agree`]; `None` when
+    /// that annotator has no annotation file for the document (missing, not empty).
+    pub stores: &'a [Option<&'a AnnotationStore>],
+}
+
+/// Computes every figure of the report over documents in memory.
+///
+/// `labels` restricts the spans taking part to those labels (empty: all). The labels of the
+/// `Commitment` layer of `schema` get attribute agreement.
+pub fn agree(
+    annotators: &[String],
+    documents: &[DocumentAnnotations<'_>],
+    schema: &Schema,
+    labels: &[String],
+) -> AgreementReport {
+    let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
+    let used: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.stores.iter().flatten())
+        .flat_map(|store| store.annotations())
+        .map(|a| a.label.as_str())
+        .filter(|l| wanted(l))
+        .collect();
+    let label_names: Vec<String> = std::iter::once("O")
+        .chain(used.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let code_of: HashMap<&str, LabelCode> = used
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| (l, LabelCode(i as u32 + 1)))
+        .collect();
+    let is_commitment: Vec<bool> = label_names
+        .iter()
+        .map(|l| {
+            schema
+                .label(l)
+                .is_some_and(|d| d.layer == Layer::Commitment)
+        })
+        .collect();
+    let commitment_attributes: Vec<String> = schema
+        .labels_of(Layer::Commitment)
+        .filter(|l| code_of.contains_key(l.name.as_str()))
+        .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    let n = annotators.len();
+    let mut overall = Tally::new(n, label_names.len(), &commitment_attributes);
+    let mut per_document = Vec::with_capacity(documents.len());
+    let mut unit_documents = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let spans: Vec<Option<Vec<Span<'_>>>> = (0..n)
+            .map(|a| {
+                let store = doc.stores.get(a).copied().flatten()?;
+                let mut spans: Vec<Span<'_>> = store
+                    .annotations()
+                    .filter_map(|ann| Some(Span::new(*code_of.get(ann.label.as_str())?, ann)))
+                    .collect();
+                sort_spans(&mut spans);
+                Some(spans)
+            })
+            .collect();
+        let tokens = tokenize(doc.document);
+        let units = units::document_units(doc.document, &tokens, &spans);
+        let mut tally = Tally::new(n, label_names.len(), &commitment_attributes);
+        tally.documents = 1;
+        tally.units = units.len() as u64;
+        count_units(&units, &mut tally, label_names.len());
+        for ((i, j), pair) in report::pairs(n).into_iter().zip(&mut tally.pairs) {
+            let (Some(a), Some(b)) = (&spans[i], &spans[j]) else {
+                continue;
+            };
+            pair.documents = 1;
+            let matched = spans::compare(a, b, &mut pair.spans);
+            let commitments =
+                |s: &[Span<'_>]| s.iter().filter(|s| is_commitment[s.label.index()]).count() as u64;
+            pair.commitments.commitments_a = commitments(a);
+            pair.commitments.commitments_b = commitments(b);
+            let (Some(store_a), Some(store_b)) = (doc.stores[i], doc.stores[j]) else {
+                continue;
+            };
+            for (x, y) in matched {
+                if is_commitment[a[x].label.index()] {
+                    pair.commitments
+                        .add_pair((a[x].annotation, store_a), (b[y].annotation, store_b));
+                }
+            }
+        }
+        overall.merge(&tally);
+        per_document.push(DocumentFigures {
+            file: doc.document.file_name.clone(),
+            annotators_with_file: annotators
+                .iter()
+                .zip(&spans)
+                .filter(|(_, s)| s.is_some())
+                .map(|(name, _)| name.clone())
+                .collect(),
+            figures: tally.figures(annotators, &label_names),
+        });
+        unit_documents.push(units);
+    }
+    let figures = overall.figures(annotators, &label_names);
+    let warnings = labels
+        .iter()
+        .filter(|l| !used.contains(l.as_str()))
+        .map(|l| format!("label {l:?} was asked for but none of the annotators compared used it in the documents compared"))
+        .collect();
+    AgreementReport {
+        project: None,
+        annotators: annotators.to_vec(),
+        labels: label_names[1..].to_vec(),
+        matrix: PairMatrix::of(&figures, n),
+        overall: figures,
+        documents: per_document,
+        warnings,
+        units: UnitTable {
+            annotators: annotators.to_vec(),
+            labels: label_names,
+            documents: unit_documents,
+        },
+    }
+}
+
+/// Adds each unit's labels to the unit coefficients of `tally`.
+fn count_units(units: &DocumentUnits, tally: &mut Tally, labels: usize) {
+    let annotators = units.annotators();
+    let pairs = report::pairs(annotators);
+    let mut counts = vec![0u64; labels];
+    let mut per_label: Vec<(usize, u64)> = Vec::with_capacity(annotators);
+    for i in 0..units.len() {
+        let row = units.row(i);
+        for code in row.iter().flatten() {
+            counts[code.index()] += 1;
+        }
+        per_label.clear();
+        for code in row.iter().flatten() {
+            let c = code.index();
+            if counts[c] > 0 {
+                per_label.push((c, counts[c]));
+                counts[c] = 0;
+            }
+        }
+        let values: u64 = per_label.iter().map(|&(_, n)| n).sum();
+        tally.alpha.add(&per_label);
+        if values == annotators as u64 && annotators > 0 {
+            tally.fleiss.add(per_label.iter().copied());
+        }
+        for (&(x, y), pair) in pairs.iter().zip(&mut tally.pairs) {
+            if let (Some(a), Some(b)) = (row[x], row[y]) {
+                pair.units.add(a.index(), b.index());
+            }
+        }
+    }
+}
