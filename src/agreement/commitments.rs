@@ -9,10 +9,12 @@
 //!
 //! For each attribute, the pairs of matched commitments where at least one annotator set it are
 //! compared (both leaving it unset is not counted either way); one set and the other unset is a
-//! disagreement. Figures: the share of equal values and Cohen's κ over the values (with "unset"
-//! as a value of its own).
+//! disagreement. Figures: the share of equal values, and for attributes with a closed set of
+//! values (enums, yes/no) Cohen's κ over them, with "unset" as a value of its own. References
+//! and free text have no closed set of values, so no chance agreement to correct for: they get
+//! the share of equal values only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -23,6 +25,14 @@ use super::coefficients::Confusion;
 
 /// One attribute's value, in the form that is compared: `None` when unset.
 pub(crate) type ComparedValue = Option<String>;
+
+/// True for values from a closed set (enum, yes/no), on which Cohen's κ is defined.
+fn is_categorical(value: Option<&AttributeValue>) -> bool {
+    matches!(
+        value,
+        None | Some(AttributeValue::Enum(_) | AttributeValue::Bool(_))
+    )
+}
 
 /// The comparable form of an annotation's attribute: references become the char ranges of the
 /// spans they point at in `store`, sorted, so equal targets compare equal whatever their ids.
@@ -66,6 +76,8 @@ pub(crate) struct CommitmentTally {
     pub matched: u64,
     /// Per attribute, the (first, second) values of matched pairs where at least one is set.
     pub values: BTreeMap<String, Vec<(ComparedValue, ComparedValue)>>,
+    /// Attributes that had a reference or text value: no Cohen's κ for them.
+    pub open_valued: BTreeSet<String>,
 }
 
 impl CommitmentTally {
@@ -88,12 +100,28 @@ impl CommitmentTally {
         (b, store_b): (&Annotation, &AnnotationStore),
     ) {
         self.matched += 1;
-        let names: BTreeSet<&String> = a.attributes.keys().chain(b.attributes.keys()).collect();
+        // Every attribute either has: a's, then b's that a has not.
+        let names = a.attributes.keys().chain(
+            b.attributes
+                .keys()
+                .filter(|name| !a.attributes.contains_key(*name)),
+        );
         for name in names {
-            let va = compared_value(a.attributes.get(name), store_a);
-            let vb = compared_value(b.attributes.get(name), store_b);
-            if va.is_some() || vb.is_some() {
-                self.values.entry(name.clone()).or_default().push((va, vb));
+            let (raw_a, raw_b) = (a.attributes.get(name), b.attributes.get(name));
+            let categorical = is_categorical(raw_a) && is_categorical(raw_b);
+            if !categorical && !self.open_valued.contains(name) {
+                self.open_valued.insert(name.clone());
+            }
+            let va = compared_value(raw_a, store_a);
+            let vb = compared_value(raw_b, store_b);
+            if va.is_none() && vb.is_none() {
+                continue;
+            }
+            match self.values.get_mut(name) {
+                Some(pairs) => pairs.push((va, vb)),
+                None => {
+                    self.values.insert(name.clone(), vec![(va, vb)]);
+                }
             }
         }
     }
@@ -103,6 +131,7 @@ impl CommitmentTally {
         self.commitments_a += other.commitments_a;
         self.commitments_b += other.commitments_b;
         self.matched += other.matched;
+        self.open_valued.extend(other.open_valued.iter().cloned());
         for (name, pairs) in &other.values {
             self.values
                 .entry(name.clone())
@@ -120,24 +149,40 @@ impl CommitmentTally {
             attributes: self
                 .values
                 .iter()
-                .map(|(name, pairs)| (name.clone(), attribute_figures(pairs)))
+                .map(|(name, pairs)| {
+                    let categorical = !self.open_valued.contains(name);
+                    (name.clone(), attribute_figures(pairs, categorical))
+                })
                 .collect(),
         }
     }
 }
 
-fn attribute_figures(pairs: &[(ComparedValue, ComparedValue)]) -> AttributeFigures {
-    let values: BTreeSet<&ComparedValue> = pairs.iter().flat_map(|(a, b)| [a, b]).collect();
-    let code = |v: &ComparedValue| values.iter().position(|x| *x == v).unwrap_or(0);
-    let mut confusion = Confusion::new(values.len());
-    for (a, b) in pairs {
-        confusion.add(code(a), code(b));
-    }
+fn attribute_figures(
+    pairs: &[(ComparedValue, ComparedValue)],
+    categorical: bool,
+) -> AttributeFigures {
+    let compared = pairs.len() as u64;
+    let equal = pairs.iter().filter(|(a, b)| a == b).count() as u64;
+    let cohen_kappa = categorical
+        .then(|| {
+            let mut codes: HashMap<&ComparedValue, usize> = HashMap::new();
+            for value in pairs.iter().flat_map(|(a, b)| [a, b]) {
+                let next = codes.len();
+                codes.entry(value).or_insert(next);
+            }
+            let mut confusion = Confusion::new(codes.len());
+            for (a, b) in pairs {
+                confusion.add(codes[a], codes[b]);
+            }
+            confusion.cohen_kappa()
+        })
+        .flatten();
     AttributeFigures {
-        compared: confusion.units(),
-        equal: confusion.agreed(),
-        agreement: confusion.observed_agreement(),
-        cohen_kappa: confusion.cohen_kappa(),
+        compared,
+        equal,
+        agreement: (compared > 0).then(|| equal as f64 / compared as f64),
+        cohen_kappa,
     }
 }
 
@@ -163,8 +208,9 @@ pub struct AttributeFigures {
     pub equal: u64,
     /// equal / compared; `None` when nothing was compared.
     pub agreement: Option<f64>,
-    /// Cohen's κ over the values; `None` when nothing was compared or every value compared is
-    /// one and the same.
+    /// Cohen's κ over the values, for enum and yes/no attributes; `None` for references and
+    /// text (no closed set of values), when nothing was compared, or when every value compared
+    /// is one and the same.
     pub cohen_kappa: Option<f64>,
 }
 
@@ -252,6 +298,10 @@ mod tests {
         let figures = tally.figures();
         let actors = figures.attributes["actors"];
         assert_eq!((actors.compared, actors.equal), (2, 1));
+        assert_eq!(
+            actors.cohen_kappa, None,
+            "references are no closed set of values"
+        );
         let kind = figures.attributes["kind"];
         assert_eq!(
             (kind.compared, kind.equal),

@@ -30,7 +30,7 @@ pub mod spans;
 mod text;
 pub mod units;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use crate::model::Document;
 use crate::model::tokens::tokenize;
@@ -45,7 +45,7 @@ pub use report::{
 pub use units::{DocumentUnits, LabelCode, UnitTable};
 
 use report::Tally;
-use spans::{Span, sort_spans};
+use spans::{Sorted, Span, sort_spans};
 
 /// One document with each annotator's annotations.
 #[derive(Clone, Copy, Debug)]
@@ -67,22 +67,52 @@ pub fn agree(
     schema: &Schema,
     labels: &[String],
 ) -> AgreementReport {
+    // One pass over every annotation: each annotator's spans of each document, labels numbered
+    // in order of appearance; then renumbered in alphabetical order, which the unit policy's
+    // tie-break follows. (Annotations are many and scattered in memory: reading them twice
+    // costs more than keeping their spans.)
     let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
-    let used: BTreeSet<&str> = documents
+    let mut seen: Vec<&str> = Vec::new();
+    let mut spans_of: Vec<Vec<Option<Vec<Span<'_>>>>> = documents
         .iter()
-        .flat_map(|d| d.stores.iter().flatten())
-        .flat_map(|store| store.annotations())
-        .map(|a| a.label.as_str())
-        .filter(|l| wanted(l))
+        .map(|doc| {
+            (0..annotators.len())
+                .map(|a| {
+                    let store = doc.stores.get(a).copied().flatten()?;
+                    let mut spans = Vec::with_capacity(store.len());
+                    for annotation in store.annotations() {
+                        let label = annotation.label.as_str();
+                        let number = match seen.iter().position(|l| *l == label) {
+                            Some(number) => number,
+                            None if wanted(label) => {
+                                seen.push(label);
+                                seen.len() - 1
+                            }
+                            None => continue,
+                        };
+                        spans.push(Span::new(LabelCode(number as u32), annotation));
+                    }
+                    Some(spans)
+                })
+                .collect()
+        })
         .collect();
+    let mut by_name: Vec<usize> = (0..seen.len()).collect();
+    by_name.sort_by_key(|&number| seen[number]);
+    let mut code_of_number = vec![LabelCode::OUTSIDE; seen.len()];
+    for (rank, &number) in by_name.iter().enumerate() {
+        code_of_number[number] = LabelCode(rank as u32 + 1);
+    }
+    for spans in spans_of.iter_mut().flatten().flatten() {
+        for span in spans.iter_mut() {
+            span.label = code_of_number[span.label.index()];
+        }
+        sort_spans(spans);
+    }
+    let used: BTreeSet<&str> = seen.iter().copied().collect();
     let label_names: Vec<String> = std::iter::once("O")
         .chain(used.iter().copied())
         .map(str::to_owned)
-        .collect();
-    let code_of: HashMap<&str, LabelCode> = used
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| (l, LabelCode(i as u32 + 1)))
         .collect();
     let is_commitment: Vec<bool> = label_names
         .iter()
@@ -94,7 +124,7 @@ pub fn agree(
         .collect();
     let commitment_attributes: Vec<String> = schema
         .labels_of(Layer::Commitment)
-        .filter(|l| code_of.contains_key(l.name.as_str()))
+        .filter(|l| used.contains(l.name.as_str()))
         .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -104,30 +134,24 @@ pub fn agree(
     let mut overall = Tally::new(n, label_names.len(), &commitment_attributes);
     let mut per_document = Vec::with_capacity(documents.len());
     let mut unit_documents = Vec::with_capacity(documents.len());
-    for doc in documents {
-        let spans: Vec<Option<Vec<Span<'_>>>> = (0..n)
-            .map(|a| {
-                let store = doc.stores.get(a).copied().flatten()?;
-                let mut spans: Vec<Span<'_>> = store
-                    .annotations()
-                    .filter_map(|ann| Some(Span::new(*code_of.get(ann.label.as_str())?, ann)))
-                    .collect();
-                sort_spans(&mut spans);
-                Some(spans)
-            })
-            .collect();
+    for (doc, spans) in documents.iter().zip(&spans_of) {
         let tokens = tokenize(doc.document);
-        let units = units::document_units(doc.document, &tokens, &spans);
+        let units = units::document_units(doc.document, &tokens, spans);
         let mut tally = Tally::new(n, label_names.len(), &commitment_attributes);
         tally.documents = 1;
         tally.units = units.len() as u64;
         count_units(&units, &mut tally, label_names.len());
+        let sorted: Vec<Option<Sorted<'_, '_>>> = spans
+            .iter()
+            .map(|s| s.as_deref().map(Sorted::new))
+            .collect();
         for ((i, j), pair) in report::pairs(n).into_iter().zip(&mut tally.pairs) {
-            let (Some(a), Some(b)) = (&spans[i], &spans[j]) else {
+            let (Some(sorted_a), Some(sorted_b)) = (&sorted[i], &sorted[j]) else {
                 continue;
             };
+            let (a, b) = (sorted_a.spans, sorted_b.spans);
             pair.documents = 1;
-            let matched = spans::compare(a, b, &mut pair.spans);
+            let matched = spans::compare(sorted_a, sorted_b, &mut pair.spans);
             let commitments =
                 |s: &[Span<'_>]| s.iter().filter(|s| is_commitment[s.label.index()]).count() as u64;
             pair.commitments.commitments_a = commitments(a);
@@ -147,7 +171,7 @@ pub fn agree(
             file: doc.document.file_name.clone(),
             annotators_with_file: annotators
                 .iter()
-                .zip(&spans)
+                .zip(spans)
                 .filter(|(_, s)| s.is_some())
                 .map(|(name, _)| name.clone())
                 .collect(),

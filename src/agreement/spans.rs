@@ -26,7 +26,9 @@ use crate::model::{Annotation, CharRange};
 
 use super::units::LabelCode;
 
-/// One annotation as span agreement sees it.
+/// One annotation as span agreement sees it. A contiguous span (one fragment, most of them)
+/// is compared from this value alone, without reading the annotation again: annotations are
+/// many and scattered in memory.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Span<'a> {
     /// Its label's code.
@@ -37,37 +39,56 @@ pub(crate) struct Span<'a> {
     pub extent: CharRange,
     /// Chars in all fragments.
     pub chars: usize,
+    /// The first fragment's start and end.
+    first: (usize, usize),
+    /// True when the annotation has other fragments than the first (a discontinuous span).
+    discontinuous: bool,
 }
 
 impl<'a> Span<'a> {
     /// The span of `annotation`, labelled `label`.
     pub fn new(label: LabelCode, annotation: &'a Annotation) -> Self {
-        let chars = annotation.fragments.iter().map(|f| f.range().len()).sum();
-        let start = annotation.fragments.iter().map(|f| f.start).min();
-        let end = annotation.fragments.iter().map(|f| f.end).max();
+        let fragments = &annotation.fragments;
+        let chars = fragments.iter().map(|f| f.range().len()).sum();
+        let start = fragments.iter().map(|f| f.start).min();
+        let end = fragments.iter().map(|f| f.end).max();
         Self {
             label,
             annotation,
             extent: CharRange::new(start.unwrap_or(0), end.unwrap_or(0)),
             chars,
+            first: fragments.first().map_or((0, 0), |f| (f.start, f.end)),
+            discontinuous: fragments.len() > 1,
         }
     }
 
-    fn ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.annotation.fragments.iter().map(|f| (f.start, f.end))
+    /// The fragments' char ranges, in the annotation's order.
+    pub fn ranges(&self) -> impl Iterator<Item = CharRange> + '_ {
+        let (only, all) = if self.discontinuous {
+            (None, self.annotation.fragments.as_slice())
+        } else {
+            (Some(CharRange::new(self.first.0, self.first.1)), &[][..])
+        };
+        only.into_iter().chain(all.iter().map(|f| f.range()))
     }
 
     /// Orders spans by their fragments (lexicographically), so equal fragments sit together.
     pub fn cmp_fragments(&self, other: &Span<'_>) -> Ordering {
-        self.ranges().cmp(other.ranges())
+        self.first.cmp(&other.first).then_with(|| {
+            if !self.discontinuous && !other.discontinuous {
+                return Ordering::Equal;
+            }
+            let key = |r: CharRange| (r.start, r.end);
+            self.ranges().map(key).cmp(other.ranges().map(key))
+        })
     }
 
     /// Chars that both spans cover.
     fn shared_chars(&self, other: &Span<'_>) -> usize {
         let mut shared = 0;
-        for a in &self.annotation.fragments {
-            for b in &other.annotation.fragments {
-                shared += a.range().intersection(&b.range()).map_or(0, |r| r.len());
+        for a in self.ranges() {
+            for b in other.ranges() {
+                shared += a.intersection(&b).map_or(0, |r| r.len());
             }
         }
         shared
@@ -77,6 +98,27 @@ impl<'a> Span<'a> {
 /// Sorts spans for [`compare`]: by label, then fragments.
 pub(crate) fn sort_spans(spans: &mut [Span<'_>]) {
     spans.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.cmp_fragments(b)));
+}
+
+/// One annotator's spans of a document in the two orders [`compare`] walks, sorted once
+/// for all the pairs the annotator is in.
+pub(crate) struct Sorted<'s, 'a> {
+    /// By label, then fragments ([`sort_spans`]).
+    pub spans: &'s [Span<'a>],
+    /// By fragments, whatever the label.
+    by_fragments: Vec<&'s Span<'a>>,
+}
+
+impl<'s, 'a> Sorted<'s, 'a> {
+    /// `spans` must be sorted by [`sort_spans`].
+    pub fn new(spans: &'s [Span<'a>]) -> Self {
+        let mut by_fragments: Vec<&Span<'a>> = spans.iter().collect();
+        by_fragments.sort_by(|x, y| x.cmp_fragments(y));
+        Self {
+            spans,
+            by_fragments,
+        }
+    }
 }
 
 /// Matched spans and how many each annotator has: the counts behind precision, recall and F1.
@@ -174,13 +216,15 @@ impl SpanTally {
     }
 }
 
-/// Compares two annotators' spans of one document, both sorted by [`sort_spans`]. Adds the
-/// counts to `tally` and returns the overlap matching as pairs of indices into `a` and `b`.
+/// Compares two annotators' spans of one document. Adds the counts to `tally` and returns the
+/// overlap matching as pairs of indices into `a.spans` and `b.spans`.
 pub(crate) fn compare(
-    a: &[Span<'_>],
-    b: &[Span<'_>],
+    a: &Sorted<'_, '_>,
+    b: &Sorted<'_, '_>,
     tally: &mut SpanTally,
 ) -> Vec<(usize, usize)> {
+    let (by_fragments_a, by_fragments_b) = (&a.by_fragments, &b.by_fragments);
+    let (a, b) = (a.spans, b.spans);
     let mut pairs = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
@@ -205,13 +249,9 @@ pub(crate) fn compare(
         pairs.extend(matching.into_iter().map(|(x, y)| (i + x, j + y)));
         (i, j) = (a_end, b_end);
     }
-    let mut by_fragments_a: Vec<&Span<'_>> = a.iter().collect();
-    let mut by_fragments_b: Vec<&Span<'_>> = b.iter().collect();
-    by_fragments_a.sort_by(|x, y| x.cmp_fragments(y));
-    by_fragments_b.sort_by(|x, y| x.cmp_fragments(y));
     tally
         .boundary
-        .merge(&count_equal_fragments(&by_fragments_a, &by_fragments_b));
+        .merge(&count_equal_fragments(by_fragments_a, by_fragments_b));
     pairs
 }
 
@@ -374,7 +414,11 @@ mod tests {
         let a = [(1, ann(1, &[(0, 17)]))];
         let b = [(1, ann(7, &[(10, 17)]))];
         let mut tally = SpanTally::new(2);
-        let pairs = compare(&spans(&a), &spans(&b), &mut tally);
+        let pairs = compare(
+            &Sorted::new(&spans(&a)),
+            &Sorted::new(&spans(&b)),
+            &mut tally,
+        );
         assert_eq!(pairs, vec![(0, 0)]);
         let label = tally.per_label[1];
         assert_eq!(label.exact.scores().f1, Some(0.0));
@@ -391,7 +435,11 @@ mod tests {
             (2, ann(3, &[(0, 5)])),
         ];
         let mut tally = SpanTally::new(3);
-        compare(&spans(&a), &spans(&b), &mut tally);
+        compare(
+            &Sorted::new(&spans(&a)),
+            &Sorted::new(&spans(&b)),
+            &mut tally,
+        );
         let totals = tally.totals();
         assert_eq!(
             totals.exact,
@@ -422,7 +470,11 @@ mod tests {
             (1, ann(3, &[(11, 20)])),
         ];
         let mut tally = SpanTally::new(2);
-        let pairs = compare(&spans(&a), &spans(&b), &mut tally);
+        let pairs = compare(
+            &Sorted::new(&spans(&a)),
+            &Sorted::new(&spans(&b)),
+            &mut tally,
+        );
         assert_eq!(
             tally.per_label[1].exact.matched, 1,
             "two identical spans, one partner"

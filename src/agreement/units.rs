@@ -131,13 +131,38 @@ pub(crate) fn document_units(
     DocumentUnits {
         file: doc.file_name.clone(),
         text: doc.text().to_owned(),
-        units: tokens
-            .iter()
-            .map(|&r| (r, doc.char_to_byte(r.start)..doc.char_to_byte(r.end)))
-            .collect(),
+        units: with_byte_ranges(doc.text(), tokens),
         values,
         annotators: spans.len(),
     }
+}
+
+/// Each token with the byte range of its text, in one pass over the text: tokens are in order
+/// and do not overlap, so the char offsets asked for never decrease.
+fn with_byte_ranges(text: &str, tokens: &[CharRange]) -> Vec<(CharRange, Range<usize>)> {
+    // (char offset, byte offset) of every char boundary, the end of the text included.
+    let mut boundaries = text
+        .char_indices()
+        .map(|(byte, _)| byte)
+        .chain([text.len()])
+        .enumerate();
+    let mut last_seen = (0, 0);
+    let mut byte_at = |char_offset: usize| {
+        if last_seen.0 == char_offset {
+            return last_seen.1;
+        }
+        for boundary in boundaries.by_ref() {
+            last_seen = boundary;
+            if boundary.0 == char_offset {
+                return boundary.1;
+            }
+        }
+        text.len()
+    };
+    tokens
+        .iter()
+        .map(|&token| (token, byte_at(token.start)..byte_at(token.end)))
+        .collect()
 }
 
 /// Each token's label under the policy of this module: the shortest covering span, then the
@@ -146,8 +171,7 @@ pub(crate) fn label_tokens(tokens: &[CharRange], spans: &[Span<'_>]) -> Vec<Labe
     let mut best: Vec<(usize, LabelCode)> = vec![(usize::MAX, LabelCode::OUTSIDE); tokens.len()];
     for span in spans {
         let candidate = (span.chars, span.label);
-        for fragment in &span.annotation.fragments {
-            let range = fragment.range();
+        for range in span.ranges() {
             if range.is_empty() {
                 continue;
             }
