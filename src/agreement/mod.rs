@@ -24,6 +24,7 @@
 pub mod coefficients;
 pub mod commitments;
 mod dump;
+pub mod labels;
 mod project;
 mod report;
 pub mod spans;
@@ -37,13 +38,17 @@ use crate::model::tokens::tokenize;
 use crate::schema::{Layer, Schema};
 use crate::store::AnnotationStore;
 
+pub use commitments::{AttributeFigures, CommitmentFigures};
+pub use labels::LabelCode;
 pub use project::{AgreementError, CURATED, Selection, agree_project};
 pub use report::{
     AgreementReport, AlphaFigure, DocumentFigures, Figures, FleissFigure, LabelFigures,
     PairFigures, PairMatrix, SpanFigures,
 };
-pub use units::{DocumentUnits, LabelCode, UnitTable};
+pub use spans::{SpanCounts, SpanScores};
+pub use units::{DocumentUnits, UnitTable};
 
+use labels::LabelNumbering;
 use report::Tally;
 use spans::{Sorted, Span, sort_spans};
 
@@ -68,11 +73,11 @@ pub fn agree(
     labels: &[String],
 ) -> AgreementReport {
     // One pass over every annotation: each annotator's spans of each document, labels numbered
-    // in order of appearance; then renumbered in alphabetical order, which the unit policy's
-    // tie-break follows. (Annotations are many and scattered in memory: reading them twice
-    // costs more than keeping their spans.)
+    // in order of appearance, then given their alphabetical codes (see [`labels`]).
+    // Annotations are many and scattered in memory: reading them twice costs more than keeping
+    // their spans.
     let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
-    let mut seen: Vec<&str> = Vec::new();
+    let mut numbering = LabelNumbering::default();
     let mut spans_of: Vec<Vec<Option<Vec<Span<'_>>>>> = documents
         .iter()
         .map(|doc| {
@@ -82,14 +87,10 @@ pub fn agree(
                     let mut spans = Vec::with_capacity(store.len());
                     for annotation in store.annotations() {
                         let label = annotation.label.as_str();
-                        let number = match seen.iter().position(|l| *l == label) {
-                            Some(number) => number,
-                            None if wanted(label) => {
-                                seen.push(label);
-                                seen.len() - 1
-                            }
-                            None => continue,
-                        };
+                        if !wanted(label) {
+                            continue;
+                        }
+                        let number = numbering.number(label);
                         spans.push(Span::new(LabelCode(number as u32), annotation));
                     }
                     Some(spans)
@@ -97,23 +98,13 @@ pub fn agree(
                 .collect()
         })
         .collect();
-    let mut by_name: Vec<usize> = (0..seen.len()).collect();
-    by_name.sort_by_key(|&number| seen[number]);
-    let mut code_of_number = vec![LabelCode::OUTSIDE; seen.len()];
-    for (rank, &number) in by_name.iter().enumerate() {
-        code_of_number[number] = LabelCode(rank as u32 + 1);
-    }
+    let (label_names, code_of_number) = numbering.codes();
     for spans in spans_of.iter_mut().flatten().flatten() {
         for span in spans.iter_mut() {
             span.label = code_of_number[span.label.index()];
         }
         sort_spans(spans);
     }
-    let used: BTreeSet<&str> = seen.iter().copied().collect();
-    let label_names: Vec<String> = std::iter::once("O")
-        .chain(used.iter().copied())
-        .map(str::to_owned)
-        .collect();
     let is_commitment: Vec<bool> = label_names
         .iter()
         .map(|l| {
@@ -124,7 +115,7 @@ pub fn agree(
         .collect();
     let commitment_attributes: Vec<String> = schema
         .labels_of(Layer::Commitment)
-        .filter(|l| used.contains(l.name.as_str()))
+        .filter(|l| numbering.contains(&l.name))
         .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -182,7 +173,7 @@ pub fn agree(
     let figures = overall.figures(annotators, &label_names);
     let warnings = labels
         .iter()
-        .filter(|l| !used.contains(l.as_str()))
+        .filter(|l| !numbering.contains(l))
         .map(|l| format!("label {l:?} was asked for but none of the annotators compared used it in the documents compared"))
         .collect();
     AgreementReport {

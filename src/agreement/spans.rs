@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::model::{Annotation, CharRange};
 
-use super::units::LabelCode;
+use super::labels::LabelCode;
 
 /// One annotation as span agreement sees it. A contiguous span (one fragment, most of them)
 /// is compared from this value alone, without reading the annotation again: annotations are

@@ -21,22 +21,8 @@ use std::ops::Range;
 
 use crate::model::{CharRange, Document};
 
+use super::labels::LabelCode;
 use super::spans::Span;
-
-/// A label's number in a [`UnitTable`]: 0 is `O`, the others follow the labels' alphabetical
-/// order (so comparing codes compares names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LabelCode(pub u32);
-
-impl LabelCode {
-    /// `O`: no span covers the unit.
-    pub const OUTSIDE: LabelCode = LabelCode(0);
-
-    /// The code as an index into the table's labels.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// What the unit-level figures are computed from: each unit of each document with each
 /// annotator's label or no value. `accord agree --dump-units` writes it as TSV
