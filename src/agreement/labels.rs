@@ -36,11 +36,6 @@ impl<'a> LabelNumbering<'a> {
         }
     }
 
-    /// True when `label` was numbered.
-    pub fn contains(&self, label: &str) -> bool {
-        self.seen.contains(&label)
-    }
-
     /// The names by code (`O` first, then the labels seen, alphabetically) and the code of
     /// each number.
     pub fn codes(&self) -> (Vec<String>, Vec<LabelCode>) {
@@ -70,6 +65,5 @@ mod tests {
         let (names, codes) = numbering.codes();
         assert_eq!(names, ["O", "COUNTRY", "MONEY", "PERSON"]);
         assert_eq!(codes, [LabelCode(3), LabelCode(1), LabelCode(2)]);
-        assert!(numbering.contains("MONEY") && !numbering.contains("DATE"));
     }
 }

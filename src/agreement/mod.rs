@@ -72,39 +72,8 @@ pub fn agree(
     schema: &Schema,
     labels: &[String],
 ) -> AgreementReport {
-    // One pass over every annotation: each annotator's spans of each document, labels numbered
-    // in order of appearance, then given their alphabetical codes (see [`labels`]).
-    // Annotations are many and scattered in memory: reading them twice costs more than keeping
-    // their spans.
-    let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
-    let mut numbering = LabelNumbering::default();
-    let mut spans_of: Vec<Vec<Option<Vec<Span<'_>>>>> = documents
-        .iter()
-        .map(|doc| {
-            (0..annotators.len())
-                .map(|a| {
-                    let store = doc.stores.get(a).copied().flatten()?;
-                    let mut spans = Vec::with_capacity(store.len());
-                    for annotation in store.annotations() {
-                        let label = annotation.label.as_str();
-                        if !wanted(label) {
-                            continue;
-                        }
-                        let number = numbering.number(label);
-                        spans.push(Span::new(LabelCode(number as u32), annotation));
-                    }
-                    Some(spans)
-                })
-                .collect()
-        })
-        .collect();
-    let (label_names, code_of_number) = numbering.codes();
-    for spans in spans_of.iter_mut().flatten().flatten() {
-        for span in spans.iter_mut() {
-            span.label = code_of_number[span.label.index()];
-        }
-        sort_spans(spans);
-    }
+    let n = annotators.len();
+    let (spans_of, label_names) = collect_spans(n, documents, labels);
     let is_commitment: Vec<bool> = label_names
         .iter()
         .map(|l| {
@@ -115,13 +84,12 @@ pub fn agree(
         .collect();
     let commitment_attributes: Vec<String> = schema
         .labels_of(Layer::Commitment)
-        .filter(|l| numbering.contains(&l.name))
+        .filter(|l| label_names.contains(&l.name))
         .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
 
-    let n = annotators.len();
     let mut overall = Tally::new(n, label_names.len(), &commitment_attributes);
     let mut per_document = Vec::with_capacity(documents.len());
     let mut unit_documents = Vec::with_capacity(documents.len());
@@ -132,31 +100,7 @@ pub fn agree(
         tally.documents = 1;
         tally.units = units.len() as u64;
         count_units(&units, &mut tally, label_names.len());
-        let sorted: Vec<Option<Sorted<'_, '_>>> = spans
-            .iter()
-            .map(|s| s.as_deref().map(Sorted::new))
-            .collect();
-        for ((i, j), pair) in report::pairs(n).into_iter().zip(&mut tally.pairs) {
-            let (Some(sorted_a), Some(sorted_b)) = (&sorted[i], &sorted[j]) else {
-                continue;
-            };
-            let (a, b) = (sorted_a.spans, sorted_b.spans);
-            pair.documents = 1;
-            let matched = spans::compare(sorted_a, sorted_b, &mut pair.spans);
-            let commitments =
-                |s: &[Span<'_>]| s.iter().filter(|s| is_commitment[s.label.index()]).count() as u64;
-            pair.commitments.commitments_a = commitments(a);
-            pair.commitments.commitments_b = commitments(b);
-            let (Some(store_a), Some(store_b)) = (doc.stores[i], doc.stores[j]) else {
-                continue;
-            };
-            for (x, y) in matched {
-                if is_commitment[a[x].label.index()] {
-                    pair.commitments
-                        .add_pair((a[x].annotation, store_a), (b[y].annotation, store_b));
-                }
-            }
-        }
+        compare_pairs(doc, spans, &is_commitment, &mut tally);
         overall.merge(&tally);
         per_document.push(DocumentFigures {
             file: doc.document.file_name.clone(),
@@ -173,7 +117,7 @@ pub fn agree(
     let figures = overall.figures(annotators, &label_names);
     let warnings = labels
         .iter()
-        .filter(|l| !numbering.contains(l))
+        .filter(|l| !label_names.contains(l))
         .map(|l| format!("label {l:?} was asked for but none of the annotators compared used it in the documents compared"))
         .collect();
     AgreementReport {
@@ -189,6 +133,87 @@ pub fn agree(
             labels: label_names,
             documents: unit_documents,
         },
+    }
+}
+
+/// Each annotator's spans of one document; `None` when they have no file for it.
+type DocumentSpans<'a> = Vec<Option<Vec<Span<'a>>>>;
+
+/// Each annotator's spans of each document, of the labels wanted, sorted by [`sort_spans`],
+/// and the label names by code.
+///
+/// One pass over every annotation, labels numbered in order of appearance and then given their
+/// alphabetical codes ([`labels`]): annotations are many and scattered in memory, so reading
+/// them twice costs more than keeping their spans.
+fn collect_spans<'a>(
+    annotators: usize,
+    documents: &[DocumentAnnotations<'a>],
+    labels: &[String],
+) -> (Vec<DocumentSpans<'a>>, Vec<String>) {
+    let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
+    let mut numbering = LabelNumbering::default();
+    let mut spans_of: Vec<DocumentSpans<'a>> = documents
+        .iter()
+        .map(|doc| {
+            (0..annotators)
+                .map(|a| {
+                    let store = doc.stores.get(a).copied().flatten()?;
+                    let mut spans = Vec::with_capacity(store.len());
+                    for annotation in store.annotations() {
+                        let label = annotation.label.as_str();
+                        if wanted(label) {
+                            let number = numbering.number(label);
+                            spans.push(Span::new(LabelCode(number as u32), annotation));
+                        }
+                    }
+                    Some(spans)
+                })
+                .collect()
+        })
+        .collect();
+    let (label_names, code_of_number) = numbering.codes();
+    for spans in spans_of.iter_mut().flatten().flatten() {
+        for span in spans.iter_mut() {
+            span.label = code_of_number[span.label.index()];
+        }
+        sort_spans(spans);
+    }
+    (spans_of, label_names)
+}
+
+/// Compares the spans and commitments of every annotator pair who both have a file for the
+/// document, into `tally`.
+fn compare_pairs(
+    doc: &DocumentAnnotations<'_>,
+    spans: &[Option<Vec<Span<'_>>>],
+    is_commitment: &[bool],
+    tally: &mut Tally,
+) {
+    let sorted: Vec<Option<Sorted<'_, '_>>> = spans
+        .iter()
+        .map(|s| s.as_deref().map(Sorted::new))
+        .collect();
+    let commitments =
+        |s: &[Span<'_>]| s.iter().filter(|s| is_commitment[s.label.index()]).count() as u64;
+    for ((i, j), pair) in report::pairs(spans.len()).into_iter().zip(&mut tally.pairs) {
+        let (Some(sorted_a), Some(sorted_b)) = (&sorted[i], &sorted[j]) else {
+            continue;
+        };
+        // A store exists wherever spans do.
+        let (Some(store_a), Some(store_b)) = (doc.stores[i], doc.stores[j]) else {
+            continue;
+        };
+        pair.documents = 1;
+        let matched = spans::compare(sorted_a, sorted_b, &mut pair.spans);
+        let (a, b) = (sorted_a.spans, sorted_b.spans);
+        pair.commitments.commitments_a = commitments(a);
+        pair.commitments.commitments_b = commitments(b);
+        for (x, y) in matched {
+            if is_commitment[a[x].label.index()] {
+                pair.commitments
+                    .add_pair((a[x].annotation, store_a), (b[y].annotation, store_b));
+            }
+        }
     }
 }
 
