@@ -14,6 +14,7 @@
 //! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving) |
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
 //! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`), with progress and cancel |
+//! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`) |
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
@@ -39,6 +40,7 @@
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
 //!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename).
 
+pub mod agreement;
 pub mod commitments;
 pub mod edit;
 pub mod formats;

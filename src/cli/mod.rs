@@ -1,6 +1,7 @@
 //! The binary's command line: argument parsing and the subcommands, one file each, over the
 //! library. Output and exit codes only; the work is done by the core.
 
+mod agree;
 mod check_layout;
 mod export;
 mod import;
@@ -46,6 +47,8 @@ pub enum Command {
     Export(export::Args),
     /// Read documents and annotations from brat, JSONL, Label Studio or CoNLL into a project.
     Import(import::Args),
+    /// Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α.
+    Agree(agree::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -56,6 +59,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::CheckLayout(args) => check_layout::run(args),
         Command::Export(args) => export::run(args),
         Command::Import(args) => import::run(args),
+        Command::Agree(args) => agree::run(args),
     }
 }
 

@@ -1,0 +1,208 @@
+//! Agreement over a project folder: choosing the annotators and documents, reading their
+//! annotation files (`annotations/<annotator>/<document>.ron`), and what stops the comparison.
+//!
+//! The folder `annotations/curated/` is the reviewers' gold set, not an annotator: it takes
+//! part only when named. A document an annotator has no file for is missing for them (see
+//! [`super::units`]). A file that cannot be read, or an annotated document whose text cannot
+//! be read, stops the comparison with an error naming the file: figures that silently left
+//! them out would mislead.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::model::DocumentError;
+use crate::project::{ANNOTATIONS_DIR, Project, ProjectError};
+use crate::store::{AnnotationFile, AnnotationStore, StoreError};
+
+use super::{AgreementReport, DocumentAnnotations, agree};
+
+/// The annotator folder of the reviewers' gold set, left out unless named.
+pub const CURATED: &str = "curated";
+
+/// What to compare in a project; an empty list means all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Annotators (folders under `annotations/`); empty: all but [`CURATED`].
+    pub annotators: Vec<String>,
+    /// Document files as listed in the project; empty: all.
+    pub documents: Vec<String>,
+    /// Labels whose spans take part; empty: all.
+    pub labels: Vec<String>,
+}
+
+/// Why agreement over a project could not be computed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum AgreementError {
+    /// The project folder, file or schema cannot be read.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    /// An annotator was asked for who has no folder.
+    #[error(
+        "no annotator {name:?}: there is no folder {}; the annotators are: {}; check the names asked for",
+        .folder.display(),
+        list(.known)
+    )]
+    UnknownAnnotator {
+        /// The name asked for.
+        name: String,
+        /// The folder that would hold their files.
+        folder: PathBuf,
+        /// The annotators there are.
+        known: Vec<String>,
+    },
+    /// A document was asked for that the project does not list.
+    #[error(
+        "no document {file:?} in the project; its documents are: {}; check the names asked for",
+        list(.known)
+    )]
+    UnknownDocument {
+        /// The file asked for.
+        file: String,
+        /// The project's documents.
+        known: Vec<String>,
+    },
+    /// A document that someone annotated cannot be read, so its units are unknown.
+    #[error(
+        "{source}; agreement needs the text of every annotated document: restore it (`accord validate` lists what is wrong) or leave the document out"
+    )]
+    Document {
+        /// Why it cannot be read (with its path).
+        source: DocumentError,
+    },
+    /// An annotation file cannot be read.
+    #[error(
+        "{source} (`accord validate` lists every problem), or leave this annotator or document out"
+    )]
+    AnnotationFile {
+        /// Why (with its path and what to do).
+        source: StoreError,
+    },
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Computes agreement over a project folder: opens it, reads the selected annotators' files
+/// for the selected documents, and calls [`agree`].
+pub fn agree_project(
+    root: &Path,
+    selection: &Selection,
+) -> Result<AgreementReport, AgreementError> {
+    let mut project = Project::open(root)?;
+    let annotators = choose_annotators(&project, &selection.annotators)?;
+    let documents = choose_documents(&project, &selection.documents)?;
+    let mut warnings = Vec::new();
+
+    // Each chosen document that opened, with every annotator's store (if they have a file).
+    let mut loaded: Vec<(usize, Vec<Option<AnnotationStore>>)> = Vec::new();
+    for slot_index in documents {
+        let slot = &project.documents[slot_index];
+        let mut stores = Vec::with_capacity(annotators.len());
+        for annotator in &annotators {
+            let path = project.annotation_path(annotator, slot.file());
+            if !path.is_file() {
+                stores.push(None);
+                continue;
+            }
+            let file = AnnotationFile::load_store(&path)
+                .map_err(|source| AgreementError::AnnotationFile { source })?;
+            if let Some(doc) = slot.doc()
+                && !file.document.matches(doc)
+            {
+                warnings.push(format!(
+                    "{}: {} changed since it was annotated; its spans are compared at their recorded offsets (run `accord validate`)",
+                    relative(&project.root, &path),
+                    slot.file()
+                ));
+            }
+            stores.push(Some(file.store));
+        }
+        match &slot.document {
+            Ok(_) => loaded.push((slot_index, stores)),
+            Err(_) if stores.iter().any(Option::is_some) => {
+                let slot = project.documents.swap_remove(slot_index);
+                if let Err(source) = slot.document {
+                    return Err(AgreementError::Document { source });
+                }
+            }
+            Err(e) => warnings.push(format!(
+                "{} is left out: it cannot be read ({e}) and none of the annotators compared has a file for it",
+                slot.file()
+            )),
+        }
+    }
+
+    let store_refs: Vec<Vec<Option<&AnnotationStore>>> = loaded
+        .iter()
+        .map(|(_, stores)| stores.iter().map(Option::as_ref).collect())
+        .collect();
+    let inputs: Vec<DocumentAnnotations<'_>> = loaded
+        .iter()
+        .zip(&store_refs)
+        .filter_map(|((slot_index, _), stores)| {
+            Some(DocumentAnnotations {
+                document: project.documents[*slot_index].doc()?,
+                stores,
+            })
+        })
+        .collect();
+    let mut report = agree(&annotators, &inputs, &project.schema, &selection.labels);
+    report.project = Some(project.name().to_owned());
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// The annotators asked for (each once, in the order given), or every annotator folder but
+/// the curated one.
+fn choose_annotators(project: &Project, asked: &[String]) -> Result<Vec<String>, AgreementError> {
+    let known = project.annotators();
+    if asked.is_empty() {
+        return Ok(known.into_iter().filter(|a| a != CURATED).collect());
+    }
+    let mut chosen: Vec<String> = Vec::new();
+    for name in asked {
+        if !known.contains(name) {
+            return Err(AgreementError::UnknownAnnotator {
+                name: name.clone(),
+                folder: project.root.join(ANNOTATIONS_DIR).join(name),
+                known,
+            });
+        }
+        if !chosen.contains(name) {
+            chosen.push(name.clone());
+        }
+    }
+    Ok(chosen)
+}
+
+/// The slots of the documents asked for (each once, in project order), or all.
+fn choose_documents(project: &Project, asked: &[String]) -> Result<Vec<usize>, AgreementError> {
+    if let Some(missing) = asked.iter().find(|f| project.document_index(f).is_none()) {
+        return Err(AgreementError::UnknownDocument {
+            file: missing.clone(),
+            known: project
+                .documents
+                .iter()
+                .map(|d| d.file().to_owned())
+                .collect(),
+        });
+    }
+    Ok((0..project.documents.len())
+        .filter(|&i| asked.is_empty() || asked.iter().any(|f| f == project.documents[i].file()))
+        .collect())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
