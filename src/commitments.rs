@@ -7,77 +7,46 @@
 //! of every label of the commitment layer (the default schema's COMMITMENT has them; a schema
 //! without them gets empty columns).
 
-use std::cmp::Ordering;
-use std::fmt;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use thiserror::Error;
 
 use crate::model::{Annotation, AnnotationId, AttributeValue, CrossMember, GroupId};
-use crate::project::{DocId, Workspace};
+use crate::project::groups::GroupStore;
+use crate::project::{
+    CrossLinkFile, DocId, PartialDate, Project, ProjectError, Workspace, by_date,
+};
 use crate::rules::{Problem, annotation_problems};
 use crate::schema::Layer;
-use crate::store::AnnotationStore;
+use crate::store::{AnnotationFile, AnnotationStore, StoreError};
 
-/// A date as written in a project file: a year, a month or a day (`2024`, `2024-08`,
-/// `2024-08-25`). Sorting puts `2024` before `2024-08` before `2024-08-01`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct PartialDate {
-    /// The year.
-    pub year: u16,
-    /// The month, 1–12, when known.
-    pub month: Option<u8>,
-    /// The day, 1–31, when known.
-    pub day: Option<u8>,
+/// One annotator's annotations and groups, wherever they are held: an open [`Workspace`] or
+/// files read by [`project_ledger`].
+pub struct Annotations<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Whose annotations.
+    pub annotator: &'a str,
+    /// The annotator's store of each document, by [`DocId`]; `None` where there is none.
+    pub stores: Vec<Option<&'a AnnotationStore>>,
+    /// The annotator's cross-document groups.
+    pub groups: &'a GroupStore,
 }
 
-impl PartialDate {
-    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().split('-');
-        let year = parts.next()?;
-        if year.len() != 4 {
-            return None;
+impl<'a> Annotations<'a> {
+    /// What an open workspace holds.
+    pub fn of_workspace(ws: &'a Workspace) -> Self {
+        Self {
+            project: &ws.project,
+            annotator: &ws.annotator,
+            stores: ws.doc_ids().map(|d| Some(ws.store(d))).collect(),
+            groups: &ws.groups().store,
         }
-        let year: u16 = year.parse().ok()?;
-        let number = |p: Option<&str>, max: u8| -> Result<Option<u8>, ()> {
-            match p {
-                None => Ok(None),
-                Some(p) if p.len() == 2 => match p.parse::<u8>() {
-                    Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
-                    _ => Err(()),
-                },
-                Some(_) => Err(()),
-            }
-        };
-        let month = number(parts.next(), 12).ok()?;
-        let day = number(parts.next(), 31).ok()?;
-        if parts.next().is_some() || (day.is_some() && month.is_none()) {
-            return None;
-        }
-        Some(Self { year, month, day })
     }
-}
 
-impl fmt::Display for PartialDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-        }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Dated before undated, earlier first.
-fn by_date(a: &Option<PartialDate>, b: &Option<PartialDate>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => a.cmp(b),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
+    fn store(&self, doc: DocId) -> Option<&'a AnnotationStore> {
+        self.stores.get(doc.0).copied().flatten()
     }
 }
 
@@ -136,14 +105,19 @@ fn attribute_texts(store: &AnnotationStore, ann: &Annotation, name: &str) -> Vec
 /// Every commitment of the workspace's annotator, by document date (undated last), then
 /// document order, then position in the text.
 pub fn ledger(ws: &Workspace) -> Vec<LedgerRow> {
-    let schema = &ws.project.schema;
-    let groups = &ws.groups().store;
+    ledger_of(&Annotations::of_workspace(ws))
+}
+
+/// [`ledger`] of annotations wherever they are held.
+pub fn ledger_of(source: &Annotations<'_>) -> Vec<LedgerRow> {
+    let schema = &source.project.schema;
+    let groups = source.groups;
     let mut rows = Vec::new();
-    for doc in ws.doc_ids() {
-        let (Some(slot), Some(document)) = (ws.project.slot(doc), ws.document(doc)) else {
+    for (index, slot) in source.project.documents.iter().enumerate() {
+        let doc = DocId(index);
+        let (Some(store), Some(document)) = (source.store(doc), slot.doc()) else {
             continue;
         };
-        let store = ws.store(doc);
         for ann in store.in_file_order() {
             let is_commitment = schema
                 .label(&ann.label)
@@ -166,7 +140,7 @@ pub fn ledger(ws: &Workspace) -> Vec<LedgerRow> {
                 })
                 .collect();
             rows.push(LedgerRow {
-                annotator: ws.annotator.clone(),
+                annotator: source.annotator.to_owned(),
                 document: slot.file().to_owned(),
                 doc,
                 language: slot.entry.language.clone(),
@@ -185,6 +159,13 @@ pub fn ledger(ws: &Workspace) -> Vec<LedgerRow> {
             });
         }
     }
+    sort_rows(&mut rows);
+    rows
+}
+
+/// By document date (undated last), then document order; the sort is stable, so each
+/// document's commitments keep their order.
+fn sort_rows(rows: &mut [LedgerRow]) {
     rows.sort_by(|a, b| {
         let (da, db) = (
             a.date.as_deref().and_then(PartialDate::parse),
@@ -192,7 +173,6 @@ pub fn ledger(ws: &Workspace) -> Vec<LedgerRow> {
         );
         by_date(&da, &db).then(a.doc.cmp(&b.doc))
     });
-    rows
 }
 
 /// One member of a thread.
@@ -236,18 +216,24 @@ pub struct Thread {
 
 /// Every thread of the workspace's annotator, by id, members by document date.
 pub fn threads(ws: &Workspace) -> Vec<Thread> {
-    ws.groups()
-        .store
+    threads_of(&Annotations::of_workspace(ws))
+}
+
+/// [`threads`] of annotations wherever they are held.
+pub fn threads_of(source: &Annotations<'_>) -> Vec<Thread> {
+    let project = source.project;
+    source
+        .groups
         .groups()
         .map(|group| {
             let mut members: Vec<ThreadMember> = group
                 .members
                 .iter()
                 .map(|m| {
-                    let doc = ws.project.document_index(&m.document);
-                    let entry = doc.and_then(|d| ws.project.slot(d)).map(|s| &s.entry);
-                    let ann = doc.and_then(|d| ws.store(d).get(m.annotation));
-                    let store = doc.map(|d| ws.store(d));
+                    let doc = project.document_index(&m.document);
+                    let entry = doc.and_then(|d| project.slot(d)).map(|s| &s.entry);
+                    let store = doc.and_then(|d| source.store(d));
+                    let ann = store.and_then(|s| s.get(m.annotation));
                     let one = |name: &str| {
                         ann.zip(store)
                             .and_then(|(a, s)| attribute_texts(s, a, name).into_iter().next())
@@ -278,53 +264,70 @@ pub fn threads(ws: &Workspace) -> Vec<Thread> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Why the ledger of a project could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// The project folder, file or schema cannot be read.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    /// An annotation or link file cannot be read: a ledger without it would mislead.
+    #[error("{0}; fix or move the file, then run again (`accord validate` lists every problem)")]
+    File(#[from] StoreError),
+    /// An annotator was asked for who has no folder.
+    #[error("no annotator {name:?} in {}; the annotators are: {}", .project.display(), .known.join(", "))]
+    UnknownAnnotator {
+        /// The project folder.
+        project: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The annotators there are.
+        known: Vec<String>,
+    },
+}
 
-    #[test]
-    fn partial_dates_read_and_sort_as_a_reviewer_expects() {
-        let d = |s| PartialDate::parse(s);
-        assert_eq!(
-            d("2024-08"),
-            Some(PartialDate {
-                year: 2024,
-                month: Some(8),
-                day: None
-            })
-        );
-        assert_eq!(
-            d("2024-08-25").map(|d| d.to_string()).as_deref(),
-            Some("2024-08-25")
-        );
-        for bad in [
-            "24",
-            "2024-8",
-            "2024-13",
-            "2024-08-32",
-            "August 2024",
-            "2024-08-25-1",
-            "",
-        ] {
-            assert_eq!(d(bad), None, "{bad}");
+/// The ledger of a project folder: the commitments of `annotators` (empty: every annotator,
+/// the curated set included), read from their files, by document date, then document, then
+/// annotator. What `accord commitments` prints.
+pub fn project_ledger(root: &Path, annotators: &[String]) -> Result<Vec<LedgerRow>, LedgerError> {
+    let project = Project::open(root)?;
+    let known = project.annotators();
+    let chosen: Vec<String> = if annotators.is_empty() {
+        known.clone()
+    } else {
+        for name in annotators {
+            if !known.contains(name) {
+                return Err(LedgerError::UnknownAnnotator {
+                    project: root.to_path_buf(),
+                    name: name.clone(),
+                    known,
+                });
+            }
         }
-        let mut dates = vec![
-            d("2025-05-20"),
-            None,
-            d("2024-08"),
-            d("2024"),
-            d("2024-08-22"),
-        ];
-        dates.sort_by(by_date);
-        assert_eq!(
-            dates,
-            vec![
-                d("2024"),
-                d("2024-08"),
-                d("2024-08-22"),
-                d("2025-05-20"),
-                None
-            ]
-        );
+        annotators.to_vec()
+    };
+    let mut rows = Vec::new();
+    for annotator in &chosen {
+        let mut stores = Vec::with_capacity(project.documents.len());
+        for slot in &project.documents {
+            let path = project.annotation_path(annotator, slot.file());
+            stores.push(match path.exists() {
+                true => Some(AnnotationFile::load_store(&path)?.store),
+                false => None,
+            });
+        }
+        let links = project.links_path(annotator);
+        let groups = match links.exists() {
+            true => GroupStore::from_file(CrossLinkFile::load(&links)?),
+            false => GroupStore::new(),
+        };
+        rows.extend(ledger_of(&Annotations {
+            project: &project,
+            annotator,
+            stores: stores.iter().map(Option::as_ref).collect(),
+            groups: &groups,
+        }));
     }
+    sort_rows(&mut rows);
+    Ok(rows)
 }

@@ -57,6 +57,8 @@ pub enum FindingKind {
     Dangling,
     /// A relation or group kind not in the schema.
     UnknownRelation,
+    /// A document's date in the project file that is not a date.
+    BadDate,
 }
 
 /// One problem, located as precisely as possible.
@@ -168,6 +170,20 @@ impl Validator<'_> {
 
     fn documents(&mut self) {
         for slot in &self.project.documents {
+            if let Some(date) = &slot.entry.date
+                && slot.entry.when().is_none()
+            {
+                self.push(
+                    crate::project::PROJECT_FILE,
+                    None,
+                    FindingKind::BadDate,
+                    format!(
+                        "{}: date {date:?} is not a date; write 2024-08-22, 2024-08 or 2024, \
+                         or --08-22 when the text gives no year",
+                        slot.entry.file
+                    ),
+                );
+            }
             let Err(e) = &slot.document else { continue };
             let kind = match e {
                 DocumentError::Io { .. } => FindingKind::Unreadable,

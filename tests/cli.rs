@@ -759,3 +759,180 @@ fn output_into_a_pipe_closed_early_exits_0_as_head_expects() {
     assert_eq!(code(&out), 0, "stderr: {}", stderr(&out));
     assert_eq!(stderr(&out), "", "nothing to complain about");
 }
+
+/// `accord commitments` on the sample project lists exactly the COMMITMENT annotations of
+/// every annotator's files, each with the texts its attributes point at and the thread its
+/// links file puts it in, by document date; the CSV says the same.
+#[test]
+fn commitments_ledger_matches_the_sample_annotation_files() {
+    use accord::model::AttributeValue;
+    use accord::project::CrossLinkFile;
+    use accord::store::AnnotationFile;
+
+    let root = common::sample_dir();
+    let project = Project::open(&root).unwrap();
+    // What the files say, read without the ledger's code.
+    let mut expected = Vec::new();
+    for annotator in project.annotators() {
+        let links = CrossLinkFile::load(&project.links_path(&annotator)).ok();
+        for slot in &project.documents {
+            let path = project.annotation_path(&annotator, slot.file());
+            let Ok(file) = AnnotationFile::load(&path) else {
+                continue;
+            };
+            let text_of = |id| {
+                let a = file.annotations.iter().find(|a| a.id == id).unwrap();
+                a.fragments
+                    .iter()
+                    .map(|f| f.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" … ")
+            };
+            for a in file.annotations.iter().filter(|a| a.label == "COMMITMENT") {
+                let refs = |name: &str| match a.attributes.get(name) {
+                    Some(AttributeValue::Refs(ids)) => ids.iter().map(|i| text_of(*i)).collect(),
+                    Some(AttributeValue::Text(t) | AttributeValue::Enum(t)) => vec![t.clone()],
+                    _ => Vec::<String>::new(),
+                };
+                let thread = links.as_ref().and_then(|l| {
+                    l.groups.iter().find(|g| {
+                        g.members
+                            .iter()
+                            .any(|m| m.document == slot.file() && m.annotation == a.id)
+                    })
+                });
+                expected.push(serde_json::json!({
+                    "annotator": annotator,
+                    "document": slot.file(),
+                    "date": slot.entry.date,
+                    "annotation": a.id.0,
+                    "actors": refs("actors"),
+                    "target": refs("target").first(),
+                    "deadline": refs("deadline").first(),
+                    "kind": refs("kind").first(),
+                    "thread": thread.map(|g| g.id.0),
+                }));
+            }
+        }
+    }
+    assert!(expected.len() >= 4, "the sample has commitments");
+
+    let out = accord(&["commitments", "--json", &root.to_string_lossy()], &root);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let keys = [
+        "annotator",
+        "document",
+        "date",
+        "annotation",
+        "actors",
+        "target",
+        "deadline",
+        "kind",
+        "thread",
+    ];
+    let mut got: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            Value::Object(
+                keys.iter()
+                    .map(|k| (k.to_string(), r[*k].clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    // By document date: each row's date is not before the previous row's (undated last).
+    let dates: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r["date"].as_str().map(str::to_owned))
+        .collect();
+    let placed = |d: &Option<String>| {
+        d.as_deref()
+            .filter(|d| !d.starts_with("--"))
+            .map(str::to_owned)
+    };
+    for pair in dates.windows(2) {
+        match (placed(&pair[0]), placed(&pair[1])) {
+            (Some(a), Some(b)) => assert!(a <= b, "{a} before {b}"),
+            (None, Some(b)) => panic!("an undated row before {b}"),
+            _ => {}
+        }
+    }
+    let sort = |v: &mut Vec<Value>| v.sort_by_key(|r| r.to_string());
+    sort(&mut got);
+    sort(&mut expected);
+    assert_eq!(got, expected);
+
+    let csv = accord(&["commitments", "--csv", &root.to_string_lossy()], &root);
+    assert_eq!(code(&csv), 0);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "document");
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), rows.len());
+    for (record, row) in records.iter().zip(&rows) {
+        let get = |name: &str| &record[headers.iter().position(|h| h == name).unwrap()];
+        assert_eq!(get("document"), row["document"].as_str().unwrap());
+        assert_eq!(get("text"), row["text"].as_str().unwrap());
+        let actors: Vec<&str> = row["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(get("actors"), actors.join("; "));
+    }
+
+    let unknown = accord(
+        &[
+            "commitments",
+            "--annotator",
+            "nobody",
+            &root.to_string_lossy(),
+        ],
+        &root,
+    );
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).contains("nobody"), "{}", stderr(&unknown));
+}
+
+/// A commitment without its required actors says so; an unreadable annotation file stops the
+/// ledger with its name rather than leaving its commitments out.
+#[test]
+fn commitments_ledger_names_what_is_missing_and_what_cannot_be_read() {
+    let dir = sample_project();
+    let root = dir.path();
+    let project = Project::open(root).unwrap();
+    let mut ws = Workspace::open(project, "alice");
+    let zh = ws.project.document_index(ZH).unwrap();
+    ws.apply(vec![(
+        zh,
+        Edit::Add {
+            label: "COMMITMENT".into(),
+            ranges: vec![CharRange::new(0, 5)],
+            attributes: BTreeMap::new(),
+        },
+    )])
+    .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let out = accord(&["commitments", "--annotator", "alice"], root);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("{ZH} (")), "{text}");
+    assert!(
+        text.contains("missing:  kind, actors") || text.contains("missing:  actors, kind"),
+        "{text}"
+    );
+    assert!(text.contains("no thread"), "{text}");
+
+    edit_file(root, &zh_file(), "(", "((");
+    let out = accord(&["commitments"], root);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains(&zh_file()) || stderr(&out).contains(ZH),
+        "{}",
+        stderr(&out)
+    );
+}

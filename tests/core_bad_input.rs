@@ -705,3 +705,32 @@ fn an_annotator_name_that_leaves_the_project_never_writes() {
     assert_eq!(folder_bytes(dir.path()), before);
     assert!(!dir.path().parent().unwrap().join("escape").exists());
 }
+
+#[test]
+fn a_date_that_is_not_a_date_is_reported_and_the_project_still_opens() {
+    let dir = sample_project();
+    let root = dir.path();
+    write(
+        &root.join("accord.ron"),
+        format!(
+            "(format: 1, name: \"dates\", documents: [(file: {ZH:?}, date: Some(\"20 May\")), \
+             (file: {AR:?}, date: Some(\"--08-25\"))])\n"
+        )
+        .as_bytes(),
+    );
+    let project = Project::open(root).unwrap();
+    assert_eq!(project.documents[0].entry.when(), None);
+    assert_eq!(
+        project.documents[1].entry.when().map(|d| d.to_string()),
+        Some("--08-25".to_owned())
+    );
+    let report = accord::validate::validate(root).unwrap();
+    let dates: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == accord::validate::FindingKind::BadDate)
+        .collect();
+    assert_eq!(dates.len(), 1, "{:?}", report.findings);
+    assert_eq!(dates[0].file, "accord.ron");
+    assert!(dates[0].message.contains(ZH) && dates[0].message.contains("\"20 May\""));
+}

@@ -3,6 +3,7 @@
 
 mod agree;
 mod check_layout;
+mod commitments;
 mod export;
 mod import;
 mod stats;
@@ -49,6 +50,9 @@ pub enum Command {
     Import(import::Args),
     /// Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α.
     Agree(agree::Args),
+    /// The ledger of commitments: who commits, to what, by when, what kind, how it stands,
+    /// which thread; by document date.
+    Commitments(commitments::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -60,6 +64,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Import(args) => import::run(args),
         Command::Agree(args) => agree::run(args),
+        Command::Commitments(args) => commitments::run(args),
     }
 }
 

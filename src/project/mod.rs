@@ -11,6 +11,7 @@
 //! path in a project is relative and must stay inside the folder.
 
 mod cross;
+mod date;
 pub mod groups;
 mod workspace;
 
@@ -23,6 +24,7 @@ use crate::model::{Document, DocumentError};
 use crate::schema::{Schema, SchemaError};
 
 pub use cross::CrossLinkFile;
+pub use date::{PartialDate, by_date};
 pub use workspace::{
     Applied, Change, DocState, GroupState, Step, StoreStatus, Ties, Workspace, WorkspaceError,
     WorkspaceFile,
@@ -55,12 +57,20 @@ pub struct DocumentEntry {
     /// BCP 47 language tag (`zh`, `ar`, `kk`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// Publication date as written (`2024-08-22`).
+    /// Publication date as written: `2024-08-22`, `2024-08`, `2024`, or `--05-20` when the
+    /// text gives no year (see [`PartialDate`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// A short title for lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl DocumentEntry {
+    /// The date read, when there is one and it reads as a date.
+    pub fn when(&self) -> Option<PartialDate> {
+        self.date.as_deref().and_then(PartialDate::parse)
+    }
 }
 
 /// The project file, `accord.ron`.
