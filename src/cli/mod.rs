@@ -2,6 +2,7 @@
 //! library. Output and exit codes only; the work is done by the core.
 
 mod check_layout;
+mod reanchor;
 mod stats;
 mod validate;
 
@@ -40,6 +41,10 @@ pub enum Command {
     /// Lay files out and check that every character can be hit, is drawn with a real glyph,
     /// and sits in the right visual order. Exit 1 if any character fails.
     CheckLayout(check_layout::Args),
+    /// Move the annotations of documents that changed to where their text is now; print what
+    /// moved and what could not be placed. Exit 1 if some could not be placed, 2 if a file
+    /// could not be read or written.
+    Reanchor(reanchor::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -48,6 +53,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Stats(args) => stats::run(args),
         Command::CheckLayout(args) => check_layout::run(args),
+        Command::Reanchor(args) => reanchor::run(args),
     }
 }
 
