@@ -160,7 +160,7 @@ pub fn plan(store: &AnnotationStore, doc: &Document, schema: &Schema, now: &Time
             )));
             continue;
         }
-        shift = placed[0].0.start as i64 - from[0].start as i64;
+        shift = (placed[0].0.start as i64).saturating_sub(from[0].start as i64);
         plan.moved.push(Moved {
             id: ann.id,
             label: ann.label.clone(),
@@ -224,8 +224,10 @@ fn place(
     Ok(placed)
 }
 
+/// `offset + shift`, clamped to the offsets there are (a hand-edited file may hold any number).
 fn offset_by(offset: usize, shift: i64) -> usize {
-    usize::try_from(offset as i64 + shift).unwrap_or(0)
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    usize::try_from(offset.saturating_add(shift)).unwrap_or(0)
 }
 
 /// Finds texts in a document, exactly or up to white space and case.

@@ -405,6 +405,24 @@ impl AnnotationFile {
         }
     }
 
+    /// Reads the text of an annotation file straight into a store: what [`Self::load_store`]
+    /// does with a file's contents, for text already in memory. `path` names the file in
+    /// errors.
+    pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
+        match fast_ron::from_reader_seed(into_store::FileSeed, text.as_bytes()) {
+            Ok(loaded) => Ok(loaded),
+            Err(_) => {
+                let file = parse_annotation_file(text, path)?;
+                let (document, annotator) = (file.document.clone(), file.annotator.clone());
+                Ok(LoadedFile {
+                    document,
+                    annotator,
+                    store: file.into_store(path)?,
+                })
+            }
+        }
+    }
+
     /// The text of a store's annotation file, written straight from the store (what
     /// `from_store(…).to_ron(…)` gives, without copying the annotations).
     pub fn store_to_ron(
