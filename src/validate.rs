@@ -313,7 +313,7 @@ impl Validator<'_> {
                 None,
                 FindingKind::DocumentChanged,
                 format!(
-                    "{doc_file} changed since it was annotated ({} chars then, {} now): restore the original text or re-annotate; spans that no longer match are listed below",
+                    "{doc_file} changed since it was annotated ({} chars then, {} now): run `accord reanchor` to move the annotations to where their text is now (or restore the original text or re-annotate); spans that no longer match are listed below",
                     file.document.chars,
                     doc.len_chars()
                 ),

@@ -158,6 +158,7 @@ fn cases() -> Vec<Case> {
                 ZH,
                 "changed since it was annotated",
                 "restore the original text or re-annotate",
+                "accord reanchor",
             ],
         },
         Case {
