@@ -147,3 +147,101 @@ fn annotations_past_the_end_of_a_shortened_document() {
     let report = accord::validate::validate(dir.path()).unwrap();
     assert!(report.is_clean(), "{:#?}", report.findings);
 }
+
+mod property {
+    use proptest::prelude::*;
+
+    use accord::edit::{self, EditContext, reanchor};
+    use accord::model::{Document, Timestamp};
+    use accord::schema::Schema;
+    use accord::store::AnnotationStore;
+
+    use super::*;
+
+    /// Inserts each `(position, text)` (positions as fractions of the length, in chars) into
+    /// `text`, outside `keep`; returns the new text and, for each old char offset, where it went.
+    fn insert(text: &str, inserts: &[(f64, String)], keep: &[CharRange]) -> (String, Vec<usize>) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut at: Vec<(usize, &str)> = inserts
+            .iter()
+            .map(|(f, s)| ((f * chars.len() as f64) as usize, s.as_str()))
+            .filter(|(p, _)| !keep.iter().any(|r| r.start < *p && *p < r.end))
+            .collect();
+        at.sort_by_key(|(p, _)| *p);
+        let (mut out, mut map) = (String::new(), Vec::with_capacity(chars.len() + 1));
+        let mut next = at.iter().peekable();
+        let mut count = 0;
+        for i in 0..=chars.len() {
+            while let Some((_, s)) = next.next_if(|(p, _)| *p == i) {
+                out.push_str(s);
+                count += s.chars().count();
+            }
+            map.push(count);
+            if let Some(c) = chars.get(i) {
+                out.push(*c);
+                count += 1;
+            }
+        }
+        (out, map)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Text inserted around annotated words: every annotation is found again, exactly, at its
+        /// old place moved by what was inserted before it; undo restores the store.
+        #[test]
+        fn inserted_text_moves_every_annotation_by_what_was_inserted(
+            words in proptest::collection::vec(0..40usize, 1..8),
+            inserts in proptest::collection::vec((0.0..1.0f64, "[a-zа-я 。\n]{1,12}"), 1..6),
+        ) {
+            let text = common::sample_documents()[0].text().chars().take(600).collect::<String>();
+            let doc = Document::from_text("a.txt", text.clone());
+            let schema = Schema::default_schema();
+            let now = Timestamp::default();
+            let ctx = EditContext { schema: &schema, document: &doc, author: "alice", now: &now };
+            // Words: runs of letters, the `words`-th ones.
+            let mut runs = Vec::new();
+            let mut start = None;
+            for (i, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
+                match (c.is_alphabetic(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => { runs.push(CharRange::new(s, i)); start = None; }
+                    _ => {}
+                }
+            }
+            let mut store = AnnotationStore::new();
+            let mut annotated = Vec::new();
+            for w in words {
+                let range = runs[w % runs.len()];
+                let add = Edit::Add { label: "EVENT".into(), ranges: vec![range], attributes: BTreeMap::new() };
+                if edit::apply(&mut store, &ctx, &add).is_ok() {
+                    annotated.push(range);
+                }
+            }
+            let (new_text, map) = insert(&text, &inserts, &annotated);
+            let new_doc = Document::from_text("a.txt", new_text.clone());
+            let plan = reanchor::plan(&store, &new_doc, &schema, &now);
+            prop_assert!(plan.unplaced.is_empty(), "{:?}", plan.unplaced);
+            let new_ctx = EditContext { document: &new_doc, ..ctx };
+            let before = common::snapshot(&store);
+            let mut undo = Vec::new();
+            for e in &plan.edits {
+                undo.push(edit::apply(&mut store, &new_ctx, e).unwrap());
+            }
+            for a in store.annotations() {
+                let old = before.annotations.iter().find(|o| o.id == a.id).unwrap();
+                prop_assert_eq!(new_doc.slice(a.fragments[0].range()), Some(old.fragments[0].text.as_str()));
+                // Unique texts land exactly where the old place moved to.
+                if new_text.matches(old.fragments[0].text.as_str()).count() == 1 {
+                    prop_assert_eq!(a.fragments[0].start, map[old.fragments[0].start]);
+                }
+            }
+            prop_assert!(reanchor::flagged(&store, &new_doc).is_empty());
+            for u in undo.iter().rev() {
+                edit::apply(&mut store, &new_ctx, u).unwrap();
+            }
+            prop_assert_eq!(common::snapshot(&store).annotations, before.annotations);
+        }
+    }
+}
