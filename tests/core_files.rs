@@ -375,3 +375,35 @@ fn of_processes_racing_for_the_lock_exactly_one_wins() {
         assert!(left.is_empty(), "round {round}: left behind {left:?}");
     }
 }
+
+/// The annotator's folder (or `annotations/`) is a link out of the project: nothing is written
+/// there, everything opens read-only and says why.
+#[cfg(unix)]
+#[test]
+fn an_annotation_folder_leading_out_of_the_project_is_never_written() {
+    for link in ["annotations", "annotations/alice"] {
+        let dir = sample_project();
+        let outside = tempfile::tempdir().unwrap();
+        let link_path = dir.path().join(link);
+        std::fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &link_path).unwrap();
+        let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        let err = ws.lock().unwrap_err().to_string();
+        assert!(err.contains("outside the project folder"), "{link}: {err}");
+        assert!(matches!(
+            ws.doc_state(DocId(0)).status,
+            StoreStatus::Locked(_)
+        ));
+        assert!(
+            ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+                .is_err()
+        );
+        let _ = ws.save_all();
+        drop(ws);
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            0,
+            "{link}: nothing written outside"
+        );
+    }
+}
