@@ -23,8 +23,13 @@ pub enum FindingKind {
     EmptyDocument,
     /// A document is binary.
     BinaryDocument,
-    /// A document is not UTF-8.
+    /// A document is damaged UTF-8.
     NotUtf8,
+    /// A document's encoding is unknown, uncertain, or does not decode it.
+    BadEncoding,
+    /// A document or annotation file is larger than Accord reads, or holds more annotations,
+    /// fragments or attribute values than it accepts.
+    TooLarge,
     /// A path leaves the project folder.
     OutsideProject,
     /// An annotation or link file is not valid RON or not the right shape.
@@ -190,6 +195,10 @@ impl Validator<'_> {
                 DocumentError::Empty { .. } => FindingKind::EmptyDocument,
                 DocumentError::Binary { .. } => FindingKind::BinaryDocument,
                 DocumentError::NotUtf8 { .. } => FindingKind::NotUtf8,
+                DocumentError::Undecodable { .. }
+                | DocumentError::UnsureEncoding { .. }
+                | DocumentError::UnknownEncoding { .. } => FindingKind::BadEncoding,
+                DocumentError::TooLarge { .. } => FindingKind::TooLarge,
                 DocumentError::OutsideProject { .. } => FindingKind::OutsideProject,
                 DocumentError::ListedTwice { .. } => FindingKind::DuplicateDocument,
             };
@@ -207,9 +216,12 @@ impl Validator<'_> {
                 (path, None, None, FindingKind::UnknownFormat)
             }
             StoreError::DuplicateId { path, .. } => (path, None, None, FindingKind::DuplicateId),
-            StoreError::Io { path, .. } | StoreError::Encode { path, .. } => {
-                (path, None, None, FindingKind::Unreadable)
+            StoreError::TooLarge { path, .. } | StoreError::TooMany { path, .. } => {
+                (path, None, None, FindingKind::TooLarge)
             }
+            StoreError::Io { path, .. }
+            | StoreError::Encode { path, .. }
+            | StoreError::LockLost { path, .. } => (path, None, None, FindingKind::Unreadable),
         };
         let file = self.rel(path);
         let message = match e {
@@ -317,7 +329,7 @@ impl Validator<'_> {
                 None,
                 FindingKind::DocumentChanged,
                 format!(
-                    "{doc_file} changed since it was annotated ({} chars then, {} now): restore the original text or re-annotate; spans that no longer match are listed below",
+                    "{doc_file} changed since it was annotated ({} chars then, {} now): run `accord reanchor` to move the annotations to where their text is now (or restore the original text or re-annotate); spans that no longer match are listed below",
                     file.document.chars,
                     doc.len_chars()
                 ),

@@ -158,6 +158,7 @@ fn cases() -> Vec<Case> {
                 ZH,
                 "changed since it was annotated",
                 "restore the original text or re-annotate",
+                "accord reanchor",
             ],
         },
         Case {
@@ -720,17 +721,26 @@ fn check_layout_round_trips_every_sample_char_at_three_widths() {
     }
 }
 
+/// Changed behaviour: a Latin-1 file (`caf\xe9`) used to be refused as not UTF-8; its encoding
+/// is now detected. Damaged UTF-8 is still refused, saying where and what to do.
 #[test]
 fn check_layout_says_why_a_file_cannot_be_checked() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.txt"), b"caf\xe9").unwrap();
+    let mut bytes = "Қазақстан".as_bytes().to_vec();
+    bytes.push(0xe9);
+    std::fs::write(dir.path().join("bad.txt"), bytes).unwrap();
     let out = accord(&["check-layout", "bad.txt"], dir.path());
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert!(
-        text.contains("bad.txt") && text.contains("not valid UTF-8") && text.contains("convert it"),
+        text.contains("bad.txt")
+            && text.contains("not valid UTF-8 (first bad byte at byte 18)")
+            && text.contains("repair the file"),
         "{text}"
     );
+    std::fs::write(dir.path().join("latin.txt"), b"caf\xe9").unwrap();
+    let out = accord(&["check-layout", "latin.txt"], dir.path());
+    assert!(!stdout(&out).contains("cannot check"), "{}", stdout(&out));
 }
 
 #[test]
@@ -935,4 +945,135 @@ fn commitments_ledger_names_what_is_missing_and_what_cannot_be_read() {
         "{}",
         stderr(&out)
     );
+}
+/// Inserts a title above the Chinese sample document, so every annotation of it moves by the
+/// title's length.
+fn insert_title(root: &Path, title: &str) {
+    let path = root.join(ZH);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, format!("{title}{text}")).unwrap();
+}
+
+#[test]
+fn reanchor_moves_the_annotations_of_a_changed_document_and_saves() {
+    let dir = golden_project();
+    insert_title(dir.path(), "新的标题\n");
+    assert_eq!(code(&accord(&["validate"], dir.path())), 1);
+    let before = common::folder_bytes(dir.path());
+
+    let out = accord(&["reanchor", "--dry-run"], dir.path());
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(
+        text.contains(&format!("{}: 9 moved, 0 not placed", zh_file())),
+        "{text}"
+    );
+    assert!(
+        text.contains("moved #7 MONEY \"20亿美元\": 613..618 -> 618..623 (exact)"),
+        "{text}"
+    );
+    assert!(text.contains("(dry run: nothing written)"), "{text}");
+    assert_eq!(
+        common::folder_bytes(dir.path()),
+        before,
+        "a dry run writes nothing"
+    );
+
+    let out = accord(&["reanchor", "--annotator", "alice"], dir.path());
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.contains("  saved"), "{text}");
+    assert!(
+        text.contains("alice: 1 file(s) changed, 9 annotation(s) moved, 0 not placed"),
+        "{text}"
+    );
+    assert_eq!(code(&accord(&["validate"], dir.path())), 0);
+    // Nothing left to do.
+    let out = accord(&["reanchor"], dir.path());
+    assert_eq!(code(&out), 0);
+    assert!(
+        stdout(&out).contains("0 file(s) changed"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn reanchor_lists_what_it_cannot_place_and_exits_1() {
+    let dir = golden_project();
+    insert_title(dir.path(), "标题\n");
+    edit_file(dir.path(), ZH, "20亿美元", "30亿美元");
+    let out = accord(&["reanchor"], dir.path());
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}{}", stderr(&out));
+    assert!(
+        text.contains("not placed #7 MONEY \"20亿美元\" at 613..618")
+            && text.contains("left as it was"),
+        "{text}"
+    );
+    let saved = std::fs::read_to_string(dir.path().join(zh_file())).unwrap();
+    assert!(
+        saved.contains("(start: 613, end: 618, text: \"20亿美元\")"),
+        "the unplaced annotation keeps its offsets and text"
+    );
+    let (exit, json) = validate_json(dir.path());
+    assert_eq!(exit, 1);
+    let kinds: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"text_mismatch"), "{json:#}");
+    assert!(
+        !kinds.contains(&"document_changed"),
+        "the stamp is the new document's: {json:#}"
+    );
+}
+
+#[test]
+fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
+    let dir = golden_project();
+    insert_title(dir.path(), "标题\n");
+    // An unreadable file of another document, and a lock held by a running process.
+    edit_file(
+        dir.path(),
+        &format!("annotations/alice/{AR}.ron"),
+        "format: 1,",
+        "format: 1",
+    );
+    let before = common::folder_bytes(dir.path());
+    let out = accord(&["reanchor"], dir.path());
+    let text = stdout(&out);
+    assert_eq!(code(&out), 2, "{text}");
+    assert!(
+        text.contains(&format!("annotations/alice/{AR}.ron: not re-anchored")),
+        "{text}"
+    );
+    let after = common::folder_bytes(dir.path());
+    let ar = Path::new("annotations/alice").join(format!("{AR}.ron"));
+    assert_eq!(after.get(&ar), before.get(&ar));
+
+    let dir = golden_project();
+    insert_title(dir.path(), "标题\n");
+    let lock = accord::project::lock::AnnotatorLock::path_for(dir.path(), "alice");
+    std::fs::write(
+        &lock,
+        format!(
+            "(pid: {}, host: {:?}, since: \"2026-11-23T15:10:00Z\")",
+            std::process::id(),
+            accord::project::lock::host_name()
+        ),
+    )
+    .unwrap();
+    let before = common::folder_bytes(dir.path());
+    let out = accord(&["reanchor"], dir.path());
+    let text = stdout(&out);
+    assert_eq!(code(&out), 2, "{text}");
+    assert!(
+        text.contains("alice: not re-anchored")
+            && text.contains(&format!("process {}", std::process::id())),
+        "{text}"
+    );
+    assert_eq!(common::folder_bytes(dir.path()), before);
 }

@@ -563,20 +563,30 @@ mod fast_paths {
     fn file() -> impl Strategy<Value = AnnotationFile> {
         (
             prop_oneof![9 => Just(1u32), 1 => 0..4u32],
-            (tricky_string(), tricky_string(), 0..100_000usize),
+            (
+                tricky_string(),
+                tricky_string(),
+                0..100_000usize,
+                // Mostly none (UTF-8), as in real files; names and tricky strings otherwise.
+                prop_oneof![
+                    4 => Just(None),
+                    1 => prop_oneof![Just("windows-1251".to_owned()), Just("Shift_JIS".to_owned()), tricky_string()].prop_map(Some),
+                ],
+            ),
             tricky_string(),
             0..100u64,
             proptest::collection::vec(annotation(), 0..8),
             proptest::collection::vec((40..80u64, tricky_string(), 0..40u64, 0..40u64), 0..4),
         )
             .prop_map(
-                |(format, (file, sha256, chars), annotator, next_id, annotations, links)| {
+                |(format, (file, sha256, chars, encoding), annotator, next_id, annotations, links)| {
                     AnnotationFile {
                         format,
                         document: DocumentStamp {
                             file,
                             sha256,
                             chars,
+                            encoding,
                         },
                         annotator,
                         next_id,
@@ -671,6 +681,12 @@ mod fast_paths {
             ),
             base.replace("(", "AnnotationFile("),
             base.replace("links: [", "links: {"),
+            base.replace(
+                "chars: 2048,",
+                "chars: 2048,\n        encoding: Some(\"windows-1251\"),",
+            ),
+            base.replace("chars: 2048,", "chars: 2048, encoding: None,"),
+            base.replace("chars: 2048,", "chars: 2048, encoding: \"GBK\","),
         ];
         for text in &variants {
             let by_ron = migrate(text, path).map_err(|e| e.to_string());

@@ -6,6 +6,7 @@ mod check_layout;
 mod commitments;
 mod export;
 mod import;
+mod reanchor;
 mod stats;
 mod validate;
 
@@ -53,6 +54,10 @@ pub enum Command {
     /// The ledger of commitments: who commits, to what, by when, what kind, how it stands,
     /// which thread; by document date.
     Commitments(commitments::Args),
+    /// Move the annotations of documents that changed to where their text is now; print what
+    /// moved and what could not be placed. Exit 1 if some could not be placed, 2 if a file
+    /// could not be read or written.
+    Reanchor(reanchor::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -65,6 +70,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args),
         Command::Agree(args) => agree::run(args),
         Command::Commitments(args) => commitments::run(args),
+        Command::Reanchor(args) => reanchor::run(args),
     }
 }
 

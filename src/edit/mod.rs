@@ -1,10 +1,12 @@
 //! Every change to annotations is an [`Edit`] value. [`apply`] validates it against the
 //! document and schema, changes the store, and returns the edit that undoes it; on error the
 //! store is left exactly as it was. [`History`] keeps inverses for undo and redo. [`edge`]
-//! computes the edits that move a span's edges by a cluster or a word.
+//! computes the edits that move a span's edges by a cluster or a word; [`reanchor`] the edits
+//! that move annotations to where their text is in a changed document.
 
 pub mod edge;
 mod history;
+pub mod reanchor;
 
 use std::collections::BTreeMap;
 
@@ -212,7 +214,7 @@ fn apply_inner(
                 modified: ctx.now.clone(),
             };
             ann.fragments.sort_by_key(|f| f.start);
-            check_annotation(&mut ann, store, ctx)?;
+            check_annotation(&mut ann, store, ctx, &[])?;
             let id = AnnotationId(store.alloc_id());
             debug_assert_eq!(id, ann.id);
             store.put(ann);
@@ -224,7 +226,8 @@ fn apply_inner(
             if store.link(LinkId(ann.id.0)).is_some() {
                 return Err(EditError::IdInUse(ann.id.0));
             }
-            check_annotation(&mut ann, store, ctx)?;
+            let given = ann.fragments.clone();
+            check_annotation(&mut ann, store, ctx, &given)?;
             let id = ann.id;
             Ok(match store.put(ann) {
                 Some(old) => Edit::Put(Box::new(old)),
@@ -425,7 +428,8 @@ fn modify(
     let mut ann = old.clone();
     change(&mut ann, ctx.schema)?;
     ann.modified = ctx.now.clone();
-    check_annotation(&mut ann, store, ctx)?;
+    let kept = old.fragments.clone();
+    check_annotation(&mut ann, store, ctx, &kept)?;
     let old = store.put(ann).ok_or(EditError::UnknownAnnotation(id))?;
     Ok(Edit::Put(Box::new(old)))
 }
@@ -481,17 +485,32 @@ fn remove(
 }
 
 /// Fills in fragment texts and refuses the annotation on its first blocking problem.
+///
+/// A fragment found in `kept` exactly (range and non-empty text) keeps its text: the edit did
+/// not set its range. So a fragment whose document changed under it stays as stored and stays
+/// flagged (its text is what re-anchoring looks for) when its annotation's note, label or
+/// other fragments are edited, and a `Put` — the undo of every change — restores it exactly.
+/// For the same reason such a fragment may lie past the end of a shortened document; a range
+/// an edit sets may not.
 fn check_annotation(
     ann: &mut Annotation,
     store: &AnnotationStore,
     ctx: &EditContext<'_>,
+    kept: &[Fragment],
 ) -> Result<(), EditError> {
+    let is_kept = |f: &Fragment| !f.text.is_empty() && kept.contains(f);
+    let mut kept_ranges = Vec::new();
     for f in &mut ann.fragments {
-        f.text = ctx.document.slice(f.range()).unwrap_or_default().to_owned();
+        if is_kept(f) {
+            kept_ranges.push(f.range());
+        } else {
+            f.text = ctx.document.slice(f.range()).unwrap_or_default().to_owned();
+        }
     }
     let label_of = |id| store.get(id).map(|a| a.label.as_str());
     match annotation_problems(ann, Some(ctx.document), ctx.schema, label_of)
         .into_iter()
+        .filter(|p| !matches!(p, Problem::OutOfBounds { range, .. } if kept_ranges.contains(range)))
         .find(Problem::blocks_edit)
     {
         Some(problem) => Err(problem.into()),

@@ -626,6 +626,8 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
             language: doc.language.clone(),
             date: doc.date.clone(),
             title: doc.title.clone(),
+            // Imported documents are written as UTF-8.
+            encoding: None,
         });
     }
     let schema_changed = !report.schema_added.is_empty();

@@ -1,4 +1,5 @@
-//! A document: read-only text with a char↔byte index, a paragraph index and its SHA-256.
+//! A document: read-only text with a char↔byte index, a paragraph index, its SHA-256 and the
+//! encoding it was read in ([`super::encoding`]).
 
 use std::path::{Path, PathBuf};
 
@@ -6,10 +7,15 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use unicode_segmentation::GraphemeCursor;
 
+use super::encoding::{DecodeError, Decoded, EncodingSource, decode};
 use super::span::CharRange;
 
 /// The UTF-8 byte order mark. It is not part of a document's text: offsets start after it.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The largest document Accord opens, in bytes of the file: 128 MiB. Larger files are refused
+/// before they are read (a text of this size is already slow to lay out and annotate).
+pub const MAX_DOCUMENT_BYTES: u64 = 128 * 1024 * 1024;
 
 /// How many chars lie between two checkpoints of [`CharIndex`].
 const CHECKPOINT_CHARS: usize = 64;
@@ -63,9 +69,10 @@ pub enum DocumentError {
         /// The document's path.
         path: PathBuf,
     },
-    /// The file is not valid UTF-8.
+    /// The file is UTF-8 (it says so with a byte order mark, the project file says so, or most
+    /// of it is) but has bytes that are not.
     #[error(
-        "{path} is not valid UTF-8 (first bad byte at byte {byte_offset}): convert it to UTF-8, e.g. `iconv -f WINDOWS-1256 -t UTF-8`"
+        "{path} is not valid UTF-8 (first bad byte at byte {byte_offset}): repair the file, or if it is in another encoding, name it in accord.ron, e.g. `(file: \"…\", encoding: Some(\"windows-1251\"))`"
     )]
     NotUtf8 {
         /// The document's path.
@@ -73,6 +80,60 @@ pub enum DocumentError {
         /// Offset of the first byte that is not valid UTF-8 (counted in the file, BOM included).
         byte_offset: usize,
     },
+    /// The file is not valid in the encoding named for it or detected.
+    #[error(
+        "{path} is not valid {encoding} (first bad byte at byte {byte_offset}): name the file's real encoding in accord.ron, e.g. `(file: \"…\", encoding: Some(\"windows-1251\"))`, or convert it to UTF-8"
+    )]
+    Undecodable {
+        /// The document's path.
+        path: PathBuf,
+        /// The encoding tried (its WHATWG name).
+        encoding: String,
+        /// Offset of the first byte that does not decode (counted in the file, BOM included).
+        byte_offset: usize,
+    },
+    /// The file is not UTF-8 and its encoding cannot be told for sure.
+    #[error(
+        "{path} is not UTF-8, and its encoding cannot be told for sure (perhaps {guess}): name it in accord.ron, e.g. `(file: \"…\", encoding: Some(\"{guess}\"))`, or convert the file to UTF-8"
+    )]
+    UnsureEncoding {
+        /// The document's path.
+        path: PathBuf,
+        /// The detector's best guess (a WHATWG name).
+        guess: String,
+    },
+    /// The project file names an encoding that does not exist.
+    #[error(
+        "{path}: accord.ron gives it encoding {label:?}, which is not an encoding Accord knows: use a name such as \"windows-1251\", \"koi8-r\", \"windows-1256\", \"gbk\", \"shift_jis\" or \"utf-16le\", or remove the `encoding` field to detect it"
+    )]
+    UnknownEncoding {
+        /// The document's path.
+        path: PathBuf,
+        /// The name as written.
+        label: String,
+    },
+    /// The file is larger than Accord opens.
+    #[error(
+        "{path} is {bytes} bytes, more than the {limit} bytes Accord opens as one document: split it into smaller documents"
+    )]
+    TooLarge {
+        /// The document's path.
+        path: PathBuf,
+        /// The file's size.
+        bytes: u64,
+        /// [`MAX_DOCUMENT_BYTES`].
+        limit: u64,
+    },
+}
+
+/// How to read a document's bytes: what the project file says about it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The encoding named in the project file (a WHATWG label such as `windows-1251`); `None`
+    /// detects it.
+    pub encoding: Option<String>,
+    /// The document's language (BCP 47), a hint for detecting its encoding.
+    pub language: Option<String>,
 }
 
 /// Maps char offsets to byte offsets and back in O(log n) or better.
@@ -174,49 +235,91 @@ pub struct Document {
     /// SHA-256 of the file's bytes (BOM included), lower-case hex.
     sha256: String,
     had_bom: bool,
+    encoding: &'static encoding_rs::Encoding,
+    encoding_source: EncodingSource,
 }
 
 impl Document {
-    /// Reads and checks a document file.
+    /// Reads and checks a document file (encoding detected; see [`Document::open_with`]).
     pub fn open(path: &Path) -> Result<Self, DocumentError> {
-        let bytes = std::fs::read(path).map_err(|source| DocumentError::Io {
+        Self::open_with(path, &ReadOptions::default())
+    }
+
+    /// Reads and checks a document file, in the encoding `options` names or else the one its
+    /// byte order mark gives or detection finds. Files over [`MAX_DOCUMENT_BYTES`] are refused
+    /// without reading them.
+    pub fn open_with(path: &Path, options: &ReadOptions) -> Result<Self, DocumentError> {
+        let io = |source| DocumentError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let too_large = |bytes| DocumentError::TooLarge {
+            path: path.to_path_buf(),
+            bytes,
+            limit: MAX_DOCUMENT_BYTES,
+        };
+        if size > MAX_DOCUMENT_BYTES {
+            return Err(too_large(size));
+        }
+        // The file may grow while it is read: never read past the limit.
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_DOCUMENT_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(io)?;
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Self::from_bytes(file_name, bytes).map_err(|e| e.with_path(path))
+        Self::from_bytes_with(file_name, bytes, options).map_err(|e| e.with_path(path))
     }
 
-    /// Builds a document from a file's bytes. Errors carry `file_name` as their path.
+    /// Builds a document from a file's bytes (encoding detected). Errors carry `file_name` as
+    /// their path.
     pub fn from_bytes(file_name: impl Into<String>, bytes: Vec<u8>) -> Result<Self, DocumentError> {
+        Self::from_bytes_with(file_name, bytes, &ReadOptions::default())
+    }
+
+    /// Builds a document from a file's bytes, read as `options` say (see [`super::encoding`]).
+    /// Offsets are into the decoded text; the SHA-256 is of `bytes`.
+    pub fn from_bytes_with(
+        file_name: impl Into<String>,
+        bytes: Vec<u8>,
+        options: &ReadOptions,
+    ) -> Result<Self, DocumentError> {
         let file_name = file_name.into();
         let path = PathBuf::from(&file_name);
         let sha256 = sha256_hex(&bytes);
-        let had_bom = bytes.starts_with(UTF8_BOM);
-        let body = if had_bom {
-            &bytes[UTF8_BOM.len()..]
+        let decoded = if options.encoding.is_none() && !bytes.starts_with(UTF8_BOM) {
+            // The common case, valid UTF-8, without copying the text.
+            match String::from_utf8(bytes) {
+                Ok(text) if !text.is_empty() && !text.contains('\0') => Ok(Decoded {
+                    text,
+                    encoding: encoding_rs::UTF_8,
+                    source: EncodingSource::Utf8,
+                    bom_len: 0,
+                }),
+                Ok(text) => decode(text.as_bytes(), None, options.language.as_deref()),
+                Err(e) => decode(e.as_bytes(), None, options.language.as_deref()),
+            }
         } else {
-            &bytes[..]
-        };
-        if body.is_empty() {
-            return Err(DocumentError::Empty { path });
+            decode(
+                &bytes,
+                options.encoding.as_deref(),
+                options.language.as_deref(),
+            )
         }
-        if let Some(nul) = body.iter().position(|&b| b == 0) {
-            return Err(DocumentError::Binary {
-                path,
-                byte_offset: nul + bom_len(had_bom),
-            });
-        }
-        let mut bytes = bytes;
-        bytes.drain(..bom_len(had_bom));
-        let text = String::from_utf8(bytes).map_err(|e| DocumentError::NotUtf8 {
-            path,
-            byte_offset: e.utf8_error().valid_up_to() + bom_len(had_bom),
-        })?;
-        Ok(Self::from_checked_text(file_name, text, sha256, had_bom))
+        .map_err(|e| DocumentError::from_decode(e, path))?;
+        let mut doc = Self::from_checked_text(file_name, decoded.text, sha256, decoded.bom_len > 0);
+        doc.encoding = decoded.encoding;
+        doc.encoding_source = decoded.source;
+        Ok(doc)
     }
 
     /// A document made from text in memory (tests, benchmarks, generated corpora).
@@ -243,6 +346,8 @@ impl Document {
             paragraph_starts,
             sha256,
             had_bom,
+            encoding: encoding_rs::UTF_8,
+            encoding_source: EncodingSource::Utf8,
         }
     }
 
@@ -261,9 +366,26 @@ impl Document {
         &self.sha256
     }
 
-    /// True when the file started with a UTF-8 BOM (which offsets do not count).
+    /// True when the file started with a byte order mark (which offsets do not count).
     pub fn had_bom(&self) -> bool {
         self.had_bom
+    }
+
+    /// The encoding of the file, as the WHATWG Encoding Standard names it: `UTF-8`,
+    /// `windows-1251`, `KOI8-R`, `windows-1256`, `GBK`, `Shift_JIS`, `UTF-16LE`, …
+    pub fn encoding(&self) -> &'static str {
+        self.encoding.name()
+    }
+
+    /// True when the file is UTF-8 (with or without a byte order mark).
+    pub fn is_utf8(&self) -> bool {
+        self.encoding == encoding_rs::UTF_8
+    }
+
+    /// Where the encoding came from: UTF-8 as usual, a byte order mark, the project file, or
+    /// detection (worth showing, so a wrong guess can be noticed and named in the project file).
+    pub fn encoding_source(&self) -> EncodingSource {
+        self.encoding_source
     }
 
     /// Byte offset of a char offset. Panics past the end.
@@ -338,10 +460,6 @@ impl Document {
     }
 }
 
-fn bom_len(had_bom: bool) -> usize {
-    if had_bom { UTF8_BOM.len() } else { 0 }
-}
-
 /// SHA-256 of some bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -353,6 +471,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl DocumentError {
+    fn from_decode(e: DecodeError, path: PathBuf) -> Self {
+        match e {
+            DecodeError::Empty => Self::Empty { path },
+            DecodeError::Binary { byte_offset } => Self::Binary { path, byte_offset },
+            DecodeError::NotUtf8 { byte_offset } => Self::NotUtf8 { path, byte_offset },
+            DecodeError::Undecodable {
+                encoding,
+                byte_offset,
+            } => Self::Undecodable {
+                path,
+                encoding: encoding.to_owned(),
+                byte_offset,
+            },
+            DecodeError::Unsure { guess } => Self::UnsureEncoding {
+                path,
+                guess: guess.to_owned(),
+            },
+            DecodeError::UnknownLabel { label } => Self::UnknownEncoding { path, label },
+        }
+    }
+
     /// The same error, naming `path` instead of the bare file name.
     fn with_path(self, path: &Path) -> Self {
         let path = path.to_path_buf();
@@ -361,6 +500,18 @@ impl DocumentError {
             Self::Empty { .. } => Self::Empty { path },
             Self::Binary { byte_offset, .. } => Self::Binary { path, byte_offset },
             Self::NotUtf8 { byte_offset, .. } => Self::NotUtf8 { path, byte_offset },
+            Self::Undecodable {
+                encoding,
+                byte_offset,
+                ..
+            } => Self::Undecodable {
+                path,
+                encoding,
+                byte_offset,
+            },
+            Self::UnsureEncoding { guess, .. } => Self::UnsureEncoding { path, guess },
+            Self::UnknownEncoding { label, .. } => Self::UnknownEncoding { path, label },
+            Self::TooLarge { bytes, limit, .. } => Self::TooLarge { path, bytes, limit },
             Self::OutsideProject { detail, .. } => Self::OutsideProject { path, detail },
             Self::ListedTwice { .. } => Self::ListedTwice { path },
         }
@@ -408,10 +559,16 @@ mod tests {
             Document::from_bytes("b.bin", b"ab\0cd".to_vec()),
             Err(DocumentError::Binary { byte_offset: 2, .. })
         ));
+        // A bad byte in a file that says it is UTF-8 (a BOM) is located.
         assert!(matches!(
-            Document::from_bytes("l.txt", b"abc \xE9t\xE9".to_vec()),
-            Err(DocumentError::NotUtf8 { byte_offset: 4, .. })
+            Document::from_bytes("l.txt", b"\xEF\xBB\xBFabc \xE9t\xE9".to_vec()),
+            Err(DocumentError::NotUtf8 { byte_offset: 7, .. })
         ));
+        // Changed behaviour: without a BOM, Latin-1 text is detected and opens (it used to be
+        // refused as not UTF-8).
+        let latin = Document::from_bytes("l.txt", b"abc \xE9t\xE9".to_vec()).unwrap();
+        assert_eq!(latin.text(), "abc été");
+        assert_eq!(latin.encoding(), "windows-1252");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The data Accord annotates and produces: documents, char ranges, annotations, links.
+//! The data Accord annotates and produces: documents (and their encodings), char ranges,
+//! annotations, links.
 
 mod annotation;
 pub mod boundaries;
 mod cross;
 mod document;
+pub mod encoding;
 mod span;
 pub mod tokens;
 
@@ -12,5 +14,8 @@ pub use annotation::{
     Timestamp,
 };
 pub use cross::{CrossGroup, CrossMember, GroupId};
-pub use document::{CharIndex, Document, DocumentError, sha256_hex};
+pub use document::{
+    CharIndex, Document, DocumentError, MAX_DOCUMENT_BYTES, ReadOptions, sha256_hex,
+};
+pub use encoding::EncodingSource;
 pub use span::CharRange;

@@ -2,17 +2,22 @@
 //!
 //! ```text
 //! accord.ron                              name, schema, documents, default annotator
-//! *.txt                                   the documents (UTF-8 plain text, read-only)
+//! *.txt                                   the documents (plain text, read-only)
 //! annotations/<annotator>/<doc>.ron       one annotation file per document and annotator
 //! links/<annotator>.ron                   that annotator's cross-document groups
 //! ```
 //!
 //! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
-//! path in a project is relative and must stay inside the folder.
+//! path in a project is relative and must stay inside the folder. While a [`Workspace`] is
+//! open, `annotations/.<annotator>.lock` says which process writes that annotator's files
+//! ([`lock`]).
 
+mod change;
 mod cross;
 mod date;
 pub mod groups;
+pub mod lock;
+mod reanchor;
 mod workspace;
 
 use std::path::{Component, Path, PathBuf};
@@ -23,6 +28,7 @@ use thiserror::Error;
 use crate::model::{Document, DocumentError};
 use crate::schema::{Schema, SchemaError};
 
+pub use change::DocumentChange;
 pub use cross::CrossLinkFile;
 pub use date::{PartialDate, by_date};
 pub use workspace::{
@@ -36,6 +42,10 @@ pub const PROJECT_FILE: &str = "accord.ron";
 pub const ANNOTATIONS_DIR: &str = "annotations";
 /// Folder of the cross-document link files.
 pub const LINKS_DIR: &str = "links";
+/// The largest project file or schema file Accord reads: 16 MiB.
+pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The most documents a project may list.
+pub const MAX_DOCUMENTS: usize = 100_000;
 
 /// Where the schema comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -64,6 +74,20 @@ pub struct DocumentEntry {
     /// A short title for lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The file's encoding, when detection gets it wrong or is unsure (`Some("windows-1251")`,
+    /// any WHATWG label). `None`: UTF-8, a byte order mark, or detection decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+impl DocumentEntry {
+    /// How to read this document's bytes.
+    pub fn read_options(&self) -> crate::model::ReadOptions {
+        crate::model::ReadOptions {
+            encoding: self.encoding.clone(),
+            language: self.language.clone(),
+        }
+    }
 }
 
 impl DocumentEntry {
@@ -137,6 +161,18 @@ pub enum ProjectError {
         path: PathBuf,
         /// The version in the file.
         found: u32,
+    },
+    /// The project file is larger, or lists more documents, than Accord accepts.
+    #[error(
+        "{path}: {what}, more than the {limit} Accord accepts; check the file (it was not written by Accord), or split the project in two"
+    )]
+    TooLarge {
+        /// The project or schema file.
+        path: PathBuf,
+        /// What is too large ("20000000 bytes", "200000 documents").
+        what: String,
+        /// The limit, with its unit.
+        limit: String,
     },
     /// The schema could not be loaded.
     #[error("schema of {path}: {source}")]
@@ -246,7 +282,7 @@ impl Project {
                 entry: entry.clone(),
                 document: if seen.insert(normalise(&entry.file)) {
                     resolve_inside(root, &entry.file)
-                        .and_then(|path| Document::open(&path))
+                        .and_then(|path| Document::open_with(&path, &entry.read_options()))
                         .map(|mut doc| {
                             doc.file_name = entry.file.clone();
                             doc
@@ -329,11 +365,32 @@ pub fn project_file_ron(file: &ProjectFile) -> Result<String, crate::store::Stor
     crate::store::file::to_pretty_ron(file, Path::new(PROJECT_FILE))
 }
 
-fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Io {
+/// Reads a project or schema file, refusing one over [`MAX_PROJECT_FILE_BYTES`].
+fn read_small_file(path: &Path) -> Result<String, ProjectError> {
+    let io = |source| ProjectError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let bytes = file.metadata().map_err(io)?.len();
+    if bytes > MAX_PROJECT_FILE_BYTES {
+        return Err(ProjectError::TooLarge {
+            path: path.to_path_buf(),
+            what: format!("{bytes} bytes"),
+            limit: format!("{MAX_PROJECT_FILE_BYTES} bytes"),
+        });
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(file, MAX_PROJECT_FILE_BYTES),
+        &mut text,
+    )
+    .map_err(io)?;
+    Ok(text)
+}
+
+fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
+    let text = read_small_file(path)?;
     let file: ProjectFile = crate::ron_io::from_str(&text).map_err(|e| ProjectError::Parse {
         path: path.to_path_buf(),
         line: e.line,
@@ -344,6 +401,13 @@ fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
         return Err(ProjectError::NewerFormat {
             path: path.to_path_buf(),
             found: file.format,
+        });
+    }
+    if file.documents.len() > MAX_DOCUMENTS {
+        return Err(ProjectError::TooLarge {
+            path: path.to_path_buf(),
+            what: format!("{} documents", file.documents.len()),
+            limit: format!("{MAX_DOCUMENTS} documents"),
         });
     }
     Ok(file)
@@ -378,6 +442,7 @@ fn synthesise_project_file(root: &Path) -> Result<ProjectFile, ProjectError> {
                 file,
                 date: None,
                 title: None,
+                encoding: None,
             })
             .collect(),
         default_annotator: None,
@@ -412,9 +477,12 @@ fn load_schema(
                 path: PathBuf::from(rel),
                 detail: e.to_string(),
             })?;
-            let text = std::fs::read_to_string(&path).map_err(|e| ProjectError::SchemaFile {
-                path: path.clone(),
-                detail: e.to_string(),
+            let text = read_small_file(&path).map_err(|e| match e {
+                ProjectError::Io { source, .. } => ProjectError::SchemaFile {
+                    path: path.clone(),
+                    detail: source.to_string(),
+                },
+                other => other,
             })?;
             Schema::from_ron(&text).map_err(|source| ProjectError::Schema { path, source })
         }

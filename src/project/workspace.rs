@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::change::DocumentChange;
 use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits};
+use super::lock::{AnnotatorLock, LockError};
 use super::{CrossLinkFile, DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{AnnotationId, CharRange, CrossMember, Document, Timestamp};
@@ -17,7 +19,7 @@ pub enum StoreStatus {
     /// Editable. The file exists or will be created on first save.
     Editable,
     /// Shown but not editable, and never written, because saving could destroy data: the
-    /// file is unreadable, or the document changed since it was annotated.
+    /// annotation file is unreadable, or another Accord holds the annotator's lock.
     Locked(String),
     /// The document itself could not be opened.
     NoDocument(String),
@@ -30,6 +32,10 @@ pub struct DocState {
     pub store: AnnotationStore,
     /// Editable or why not.
     pub status: StoreStatus,
+    /// Set when the document changed since its annotations were saved: it still opens, and
+    /// the annotations that no longer match are flagged ([`Workspace::flagged`]). Cleared
+    /// once saved (the saved stamp is then the document's).
+    pub changed: Option<DocumentChange>,
     /// Store revision at the last load or save.
     saved_revision: u64,
 }
@@ -170,28 +176,36 @@ pub struct Workspace {
     docs: Vec<DocState>,
     groups: GroupState,
     history: History<Step>,
+    /// The annotator's lock (released when the workspace is dropped), or why everything is
+    /// read-only.
+    lock: Result<AnnotatorLock, LockError>,
 }
 
 impl Workspace {
-    /// Loads the annotator's annotations for every document that opened, and their groups.
+    /// Takes the annotator's lock and loads the annotator's annotations for every document
+    /// that opened, and their groups. When the lock is held by another Accord (or cannot be
+    /// taken), everything opens read-only, with the reason in each document's status.
     pub fn open(project: Project, annotator: &str) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
         let bad_name = super::check_annotator_name(annotator)
             .err()
             .map(|why| format!("{why}; choose another name"));
-        let docs = project
+        let lock = AnnotatorLock::acquire(&project.root, annotator);
+        let mut docs: Vec<DocState> = project
             .documents
             .iter()
             .map(|slot| match (&slot.document, &bad_name) {
                 (Err(e), _) => DocState {
                     store: AnnotationStore::new(),
                     status: StoreStatus::NoDocument(e.to_string()),
+                    changed: None,
                     saved_revision: 0,
                 },
                 (Ok(_), Some(why)) => DocState {
                     store: AnnotationStore::new(),
                     status: StoreStatus::Locked(why.clone()),
+                    changed: None,
                     saved_revision: 0,
                 },
                 (Ok(doc), None) => {
@@ -199,7 +213,7 @@ impl Workspace {
                 }
             })
             .collect();
-        let groups = match &bad_name {
+        let mut groups = match &bad_name {
             Some(why) => GroupState {
                 store: GroupStore::new(),
                 status: StoreStatus::Locked(why.clone()),
@@ -207,12 +221,39 @@ impl Workspace {
             },
             None => load_groups(&project.links_path(annotator)),
         };
+        if let (Err(e), None) = (&lock, &bad_name) {
+            log::warn!("{e}");
+            let statuses = docs.iter_mut().map(|d| &mut d.status);
+            for status in statuses.chain([&mut groups.status]) {
+                if *status == StoreStatus::Editable {
+                    *status = StoreStatus::Locked(e.to_string());
+                }
+            }
+        }
         Self {
             project,
             annotator: annotator.to_owned(),
             docs,
             groups,
             history: History::new(),
+            lock,
+        }
+    }
+
+    /// The annotator's lock while this workspace holds it, or why it does not (another Accord
+    /// holds it: [`LockError::Held`] names the process and host; everything is then
+    /// read-only).
+    pub fn lock(&self) -> Result<&AnnotatorLock, &LockError> {
+        self.lock.as_ref()
+    }
+
+    /// Marks the lock as in use, so Accord on another machine does not take it for stale
+    /// (saving does this too). The window calls it every few minutes. An error means the lock
+    /// was taken over or cannot be written: saves will be refused.
+    pub fn refresh_lock(&self) -> std::io::Result<()> {
+        match &self.lock {
+            Ok(lock) => lock.refresh(),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
         }
     }
 
@@ -546,6 +587,12 @@ impl Workspace {
             .doc_ids()
             .filter(|d| self.docs[d.0].is_dirty())
             .collect();
+        if (!dirty.is_empty() || self.groups.is_dirty())
+            && let Ok(lock) = &self.lock
+        {
+            // A failure shows in the saves themselves.
+            let _ = lock.refresh();
+        }
         let mut results: Vec<_> = dirty
             .into_iter()
             .map(|d| (WorkspaceFile::Doc(d), self.save(d)))
@@ -569,6 +616,14 @@ impl Workspace {
         if state.status != StoreStatus::Editable {
             return Ok(path);
         }
+        if let Ok(lock) = &self.lock
+            && !lock.is_held()
+        {
+            return Err(StoreError::LockLost {
+                path,
+                lock: lock.path().to_path_buf(),
+            });
+        }
         AnnotationFile::save_store(
             &state.store,
             &DocumentStamp::of(document),
@@ -576,6 +631,7 @@ impl Workspace {
             &path,
         )?;
         state.saved_revision = state.store.revision();
+        state.changed = None;
         Ok(path)
     }
 
@@ -584,6 +640,14 @@ impl Workspace {
         let path = self.project.links_path(&self.annotator);
         if self.groups.status != StoreStatus::Editable {
             return Ok(path);
+        }
+        if let Ok(lock) = &self.lock
+            && !lock.is_held()
+        {
+            return Err(StoreError::LockLost {
+                path,
+                lock: lock.path().to_path_buf(),
+            });
         }
         self.groups.store.to_file(&self.annotator).save(&path)?;
         self.groups.saved_revision = self.groups.store.revision();
@@ -636,32 +700,25 @@ fn load_state(path: &Path, doc: &Document) -> DocState {
         return DocState {
             store: AnnotationStore::new(),
             status: StoreStatus::Editable,
+            changed: None,
             saved_revision: 0,
         };
     }
     let loaded = AnnotationFile::load_store(path).map(|file| (file.store, file.document));
     match loaded {
         Ok((store, stamp)) => {
-            let status = if stamp.matches(doc) {
-                StoreStatus::Editable
-            } else {
-                let reason = format!(
-                    "{} changed since it was annotated ({} chars then, {} now; SHA-256 {} then, {} now). \
-                     The annotations are shown read-only and will not be saved: restore the original \
-                     document, or run `accord validate` to see which spans no longer match.",
-                    doc.file_name,
-                    stamp.chars,
-                    doc.len_chars(),
-                    short_hash(&stamp.sha256),
-                    short_hash(doc.sha256()),
-                );
-                log::warn!("{reason}");
-                StoreStatus::Locked(reason)
-            };
+            // A changed document opens editable: its annotations keep their stored text, the
+            // ones that no longer match are flagged, and re-anchoring moves them.
+            let changed = (!stamp.matches(doc)).then(|| {
+                let change = DocumentChange::new(&stamp, doc, &store);
+                log::warn!("{change}");
+                change
+            });
             let saved_revision = store.revision();
             DocState {
                 store,
-                status,
+                status: StoreStatus::Editable,
+                changed,
                 saved_revision,
             }
         }
@@ -672,14 +729,11 @@ fn load_state(path: &Path, doc: &Document) -> DocState {
                 status: StoreStatus::Locked(format!(
                     "{e}. Nothing will be written to this file until it loads."
                 )),
+                changed: None,
                 saved_revision: 0,
             }
         }
     }
-}
-
-fn short_hash(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }
 
 #[cfg(test)]

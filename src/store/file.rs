@@ -34,6 +34,18 @@ use crate::model::{Annotation, AnnotationId, Link, LinkId};
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
 
+/// The largest annotation or link file Accord reads: 256 MiB (a file of 500 000 annotations
+/// is about 150 MB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The most annotations one annotation file may hold.
+pub const MAX_ANNOTATIONS: usize = 500_000;
+/// The most links one annotation file may hold.
+pub const MAX_LINKS: usize = 500_000;
+/// The most fragments one annotation may have.
+pub const MAX_FRAGMENTS: usize = 1_000;
+/// The most attribute values one annotation may have (each reference of a `Refs` counts).
+pub const MAX_ATTRIBUTE_VALUES: usize = 10_000;
+
 /// The on-disk form of an [`AnnotationStore`] (current format).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnotationFile {
@@ -111,6 +123,44 @@ pub enum StoreError {
         /// The repeated id.
         id: u64,
     },
+    /// This workspace no longer holds the annotator's lock: another Accord took it over (it
+    /// judged this one gone, e.g. after the machine slept for hours), so writing could
+    /// overwrite its work.
+    #[error(
+        "cannot write {path}: another Accord took over the lock {lock}; the changes are still in memory: close the other Accord, copy what you need from here, and open the project again"
+    )]
+    LockLost {
+        /// The annotation file.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// The file is larger than Accord reads.
+    #[error(
+        "{path} is {bytes} bytes, more than the {limit} bytes Accord reads as one annotation or link file: it was not written by Accord; restore it from version control, or split the document it annotates"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// [`MAX_FILE_BYTES`].
+        limit: u64,
+    },
+    /// The file holds more of something than Accord accepts.
+    #[error(
+        "{path}: {found} {what}, more than the {limit} Accord accepts: it was not written by Accord; restore it from version control, or split the document it annotates"
+    )]
+    TooMany {
+        /// The file.
+        path: PathBuf,
+        /// What there is too much of ("annotations", "fragments in annotation #3", …).
+        what: String,
+        /// How many there are.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The value could not be turned into RON (should not happen).
     #[error("cannot encode {path}: {message}")]
     Encode {
@@ -124,6 +174,9 @@ pub enum StoreError {
 /// What to do about a failed read or write of an annotation or link file.
 fn io_advice(action: &str, source: &std::io::Error) -> &'static str {
     match (action, source.kind()) {
+        ("write", std::io::ErrorKind::StorageFull) => {
+            "the disk is full: the changes are still in memory, and the old file is as it was; free some space and save again"
+        }
         ("read", std::io::ErrorKind::InvalidData) => {
             "it is not UTF-8 text: fix the file by hand or restore it from version control"
         }
@@ -147,7 +200,96 @@ struct FormatHeader {
 /// `fn(v1::AnnotationFile) -> AnnotationFile`; the golden file `tests/golden/format-1.ron`
 /// keeps that path tested.
 pub fn migrate(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
-    parse_versioned(text, path)
+    let file: AnnotationFile = parse_versioned(text, path)?;
+    check_limits(&file, path)?;
+    Ok(file)
+}
+
+/// Refuses a file over the count limits ([`MAX_ANNOTATIONS`], [`MAX_LINKS`],
+/// [`MAX_FRAGMENTS`], [`MAX_ATTRIBUTE_VALUES`]).
+pub fn check_limits(file: &AnnotationFile, path: &Path) -> Result<(), StoreError> {
+    let too_many = |what: String, found, limit| {
+        Err(StoreError::TooMany {
+            path: path.to_path_buf(),
+            what,
+            found,
+            limit,
+        })
+    };
+    if file.annotations.len() > MAX_ANNOTATIONS {
+        return too_many(
+            "annotations".into(),
+            file.annotations.len(),
+            MAX_ANNOTATIONS,
+        );
+    }
+    if file.links.len() > MAX_LINKS {
+        return too_many("links".into(), file.links.len(), MAX_LINKS);
+    }
+    for a in &file.annotations {
+        if let Err(Limit { what, found, limit }) = annotation_within_limits(a) {
+            return too_many(format!("{what} in annotation {}", a.id), found, limit);
+        }
+    }
+    Ok(())
+}
+
+/// A count over a limit.
+struct Limit {
+    what: &'static str,
+    found: usize,
+    limit: usize,
+}
+
+fn annotation_within_limits(a: &Annotation) -> Result<(), Limit> {
+    if a.fragments.len() > MAX_FRAGMENTS {
+        return Err(Limit {
+            what: "fragments",
+            found: a.fragments.len(),
+            limit: MAX_FRAGMENTS,
+        });
+    }
+    let values: usize = a
+        .attributes
+        .values()
+        .map(|v| match v {
+            crate::model::AttributeValue::Refs(ids) => ids.len().max(1),
+            _ => 1,
+        })
+        .sum();
+    if values > MAX_ATTRIBUTE_VALUES {
+        return Err(Limit {
+            what: "attribute values",
+            found: values,
+            limit: MAX_ATTRIBUTE_VALUES,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a file over [`MAX_FILE_BYTES`] before reading it.
+fn check_size(file: &std::fs::File, path: &Path) -> Result<(), StoreError> {
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if bytes > MAX_FILE_BYTES {
+        return Err(StoreError::TooLarge {
+            path: path.to_path_buf(),
+            bytes,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Opens a file to read, refusing one over [`MAX_FILE_BYTES`]; what is read from it stops at
+/// the limit too, should the file grow meanwhile.
+fn open_limited(path: &Path) -> Result<std::io::Take<std::fs::File>, StoreError> {
+    let file = std::fs::File::open(path).map_err(|source| StoreError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    check_size(&file, path)?;
+    Ok(std::io::Read::take(file, MAX_FILE_BYTES))
 }
 
 /// Parses a versioned RON file of the current format, refusing newer and unknown versions
@@ -173,11 +315,15 @@ pub fn parse_versioned<T: serde::de::DeserializeOwned>(
 
 /// Reads a whole file as text, naming the path in the error.
 pub fn read_text(path: &Path) -> Result<String, StoreError> {
-    std::fs::read_to_string(path).map_err(|source| StoreError::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut open_limited(path)?, &mut text).map_err(|source| {
+        StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
+    Ok(text)
 }
 
 /// Pretty RON for Accord's data files (see [`crate::ron_io::to_pretty_ron`]).
@@ -210,7 +356,7 @@ fn parse_error(path: &Path, e: crate::ron_io::ParseErrorAt) -> StoreError {
 /// the current format, `ron` (and [`migrate`]) for everything else and for every error.
 pub fn parse_annotation_file(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
     match fast_ron::from_reader::<AnnotationFile, _>(text.as_bytes()) {
-        Ok(file) if file.format == CURRENT_FORMAT => Ok(file),
+        Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => Ok(file),
         _ => migrate(text, path),
     }
 }
@@ -229,10 +375,10 @@ pub struct LoadedFile {
 impl AnnotationFile {
     /// Reads an annotation file of any known version.
     pub fn load(path: &Path) -> Result<Self, StoreError> {
-        let fast = std::fs::File::open(path)
+        let fast = open_limited(path)?;
+        let fast = fast_ron::from_reader::<AnnotationFile, _>(fast)
             .ok()
-            .and_then(|f| fast_ron::from_reader::<AnnotationFile, _>(f).ok())
-            .filter(|file| file.format == CURRENT_FORMAT);
+            .filter(|file| file.format == CURRENT_FORMAT && check_limits(file, path).is_ok());
         match fast {
             Some(file) => Ok(file),
             None => migrate(&read_text(path)?, path),
@@ -243,13 +389,30 @@ impl AnnotationFile {
     /// `AnnotationFile::load(path)?.into_store(path)`, without the file's text or a list of
     /// all annotations in memory at once.
     pub fn load_store(path: &Path) -> Result<LoadedFile, StoreError> {
-        let fast = std::fs::File::open(path)
-            .ok()
-            .and_then(|f| fast_ron::from_reader_seed(into_store::FileSeed, f).ok());
+        let fast = open_limited(path)?;
+        let fast = fast_ron::from_reader_seed(into_store::FileSeed, fast).ok();
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
                 let file = Self::load(path)?;
+                let (document, annotator) = (file.document.clone(), file.annotator.clone());
+                Ok(LoadedFile {
+                    document,
+                    annotator,
+                    store: file.into_store(path)?,
+                })
+            }
+        }
+    }
+
+    /// Reads the text of an annotation file straight into a store: what [`Self::load_store`]
+    /// does with a file's contents, for text already in memory. `path` names the file in
+    /// errors.
+    pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
+        match fast_ron::from_reader_seed(into_store::FileSeed, text.as_bytes()) {
+            Ok(loaded) => Ok(loaded),
+            Err(_) => {
+                let file = parse_annotation_file(text, path)?;
                 let (document, annotator) = (file.document.clone(), file.annotator.clone());
                 Ok(LoadedFile {
                     document,
@@ -355,7 +518,7 @@ mod into_store {
 
     use super::{
         Annotation, AnnotationId, AnnotationStore, CURRENT_FORMAT, DocumentStamp, Link, LinkId,
-        LoadedFile,
+        LoadedFile, MAX_ANNOTATIONS, MAX_LINKS, annotation_within_limits,
     };
 
     const FIELDS: &[&str] = &[
@@ -460,6 +623,10 @@ mod into_store {
 
         fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
             while let Some(a) = seq.next_element::<Annotation>()? {
+                // Over a limit: the slow path reports it as `StoreError::TooMany`.
+                if self.0.len() >= MAX_ANNOTATIONS || annotation_within_limits(&a).is_err() {
+                    return Err(de::Error::custom("over a limit"));
+                }
                 if taken(self.0, a.id.0) {
                     // The slow path reports it as `StoreError::DuplicateId`.
                     return Err(de::Error::custom("duplicate id"));
@@ -489,6 +656,9 @@ mod into_store {
 
         fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
             while let Some(l) = seq.next_element::<Link>()? {
+                if self.0.links().len() >= MAX_LINKS {
+                    return Err(de::Error::custom("over a limit"));
+                }
                 if taken(self.0, l.id.0) {
                     return Err(de::Error::custom("duplicate id"));
                 }

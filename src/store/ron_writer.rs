@@ -37,6 +37,11 @@ where
     push_str(&mut out, &parts.document.sha256);
     out.push_str(",\n        chars: ");
     push_u64(&mut out, parts.document.chars as u64);
+    if let Some(encoding) = &parts.document.encoding {
+        out.push_str(",\n        encoding: Some(");
+        push_str(&mut out, encoding);
+        out.push(')');
+    }
     out.push_str(",\n    ),\n    annotator: ");
     push_str(&mut out, parts.annotator);
     out.push_str(",\n    next_id: ");

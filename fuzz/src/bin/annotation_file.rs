@@ -1,0 +1,8 @@
+//! Fuzz target: `checks::annotation_file` (see `tests/fuzz/checks.rs`).
+
+#[path = "../../../tests/fuzz/checks.rs"]
+mod checks;
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| checks::annotation_file(data));
+}

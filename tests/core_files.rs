@@ -1,0 +1,409 @@
+//! Files shared with other people and processes: saved files keep their mode (new ones follow
+//! the umask), and one annotator's files have one writer at a time — the annotator lock, also
+//! across processes racing for it.
+
+// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
+// test code too, and a panic is how they fail.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use accord::edit::Edit;
+use accord::model::{CharRange, Timestamp};
+use accord::project::lock::{AnnotatorLock, LockError, LockHolder, STALE_AFTER, host_name};
+use accord::project::{DocId, Project, StoreStatus, Workspace};
+use accord::store::StoreError;
+
+use common::{ZH, sample_project};
+
+fn add_event(range: CharRange) -> Edit {
+    Edit::Add {
+        label: "EVENT".into(),
+        ranges: vec![range],
+        attributes: BTreeMap::new(),
+    }
+}
+
+/// Runs one `#[ignore]`d test of this binary as a child process, with `env` set.
+fn child(test: &str, env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        test,
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permissions
+// ---------------------------------------------------------------------------------------------
+
+/// Child of [`saved_files_keep_their_mode_and_new_ones_follow_the_umask`]: saves a store to
+/// `ACCORD_TEST_PATH`.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_saves_an_annotation_file() {
+    let Ok(path) = std::env::var("ACCORD_TEST_PATH") else {
+        return;
+    };
+    let doc = accord::model::Document::from_text("a.txt", "Astana and Dushanbe");
+    accord::store::AnnotationFile::save_store(
+        &accord::store::AnnotationStore::new(),
+        &accord::store::DocumentStamp::of(&doc),
+        "alice",
+        Path::new(&path),
+    )
+    .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn saved_files_keep_their_mode_and_new_ones_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    for (umask, expected) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let path = dir.path().join(format!("new-{umask}.ron"));
+        // A shell sets the umask, then becomes this test binary running the child test.
+        let exe = std::env::current_exe().unwrap();
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" --exact child_saves_an_annotation_file --ignored --test-threads=1"
+            ))
+            .arg(&exe)
+            .env("ACCORD_TEST_PATH", &path)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+        assert_eq!(mode(&path), expected, "umask {umask}");
+        // Saving again under another umask keeps the mode the file has.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let status = child("child_saves_an_annotation_file", &[])
+            .env("ACCORD_TEST_PATH", &path)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+        assert_eq!(mode(&path), 0o640, "umask {umask}, replaced");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The annotator lock
+// ---------------------------------------------------------------------------------------------
+
+/// Writes a lock file as another process would have, `age` old.
+fn plant_lock(root: &Path, annotator: &str, holder: &LockHolder, age: Duration) -> PathBuf {
+    let path = AnnotatorLock::path_for(root, annotator);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, ron::to_string(holder).unwrap()).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(SystemTime::now() - age)
+        .unwrap();
+    path
+}
+
+fn holder(pid: u32, host: &str) -> LockHolder {
+    LockHolder {
+        pid,
+        host: host.to_owned(),
+        since: Timestamp("2026-11-23T15:10:00Z".into()),
+        serial: 1,
+        boot_id: None,
+        start_time: None,
+    }
+}
+
+/// A process id that is certainly not running: a child that has exited.
+fn dead_pid() -> u32 {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("--list")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_instance_opens_read_only_and_names_the_holder() {
+    let dir = sample_project();
+    // Another process of this machine that is running: our parent (the test harness's runner
+    // may be cargo; any live process that is not this one will do).
+    let live = std::os::unix::process::parent_id();
+    let path = plant_lock(
+        dir.path(),
+        "alice",
+        &holder(live, &host_name()),
+        Duration::ZERO,
+    );
+    let before = std::fs::read(&path).unwrap();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let Err(LockError::Held {
+        holder: Some(other),
+        ..
+    }) = ws.lock()
+    else {
+        panic!("{:?}", ws.lock())
+    };
+    assert_eq!(other.pid, live);
+    let StoreStatus::Locked(reason) = &ws.doc_state(DocId(0)).status else {
+        panic!("{:?}", ws.doc_state(DocId(0)).status)
+    };
+    for words in [
+        format!("process {live} on {}", host_name()),
+        "open in another Accord".to_owned(),
+        "read-only".to_owned(),
+        path.display().to_string(),
+    ] {
+        assert!(reason.contains(&words), "{words:?} not in {reason}");
+    }
+    assert!(
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+            .is_err()
+    );
+    let _ = ws.save_all();
+    drop(ws);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the holder's lock is kept"
+    );
+    assert!(!dir.path().join("annotations/alice").exists());
+
+    // Another annotator is not affected.
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "bob");
+    assert!(ws.lock().is_ok() && ws.is_editable(DocId(0)));
+}
+
+#[test]
+fn stale_locks_are_taken_over() {
+    let me = host_name();
+    let cases = [
+        (
+            "a process that has exited",
+            holder(dead_pid(), &me),
+            Duration::ZERO,
+        ),
+        (
+            "another machine, not refreshed for long",
+            holder(1, "elsewhere.example"),
+            STALE_AFTER + Duration::from_secs(60),
+        ),
+        (
+            "an unreadable lock file, old",
+            holder(0, ""),
+            STALE_AFTER + Duration::from_secs(60),
+        ),
+    ];
+    for (what, other, age) in cases {
+        let dir = sample_project();
+        let path = plant_lock(dir.path(), "alice", &other, age);
+        if what.starts_with("an unreadable") {
+            std::fs::write(&path, b"\xff garbage").unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(SystemTime::now() - age)
+                .unwrap();
+        }
+        let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        assert!(ws.lock().is_ok(), "{what}: {:?}", ws.lock());
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+            .unwrap();
+        for (_, r) in ws.save_all() {
+            r.unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let now: LockHolder = ron::from_str(&text).unwrap();
+        assert_eq!(now.pid, std::process::id(), "{what}");
+        drop(ws);
+        assert!(
+            !path.exists(),
+            "{what}: released when the workspace is dropped"
+        );
+    }
+
+    // A fresh lock of another machine is not stale.
+    let dir = sample_project();
+    plant_lock(
+        dir.path(),
+        "alice",
+        &holder(1, "elsewhere.example"),
+        Duration::from_secs(60),
+    );
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let err = ws.lock().unwrap_err().to_string();
+    assert!(err.contains("on elsewhere.example"), "{err}");
+}
+
+/// Re-opening in the same process (the window opens the new workspace before dropping the old
+/// one) takes the lock over; the old workspace can no longer save.
+#[test]
+fn a_workspace_whose_lock_was_taken_over_never_writes() {
+    let dir = sample_project();
+    let mut old = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let zh = old.project.document_index(ZH).unwrap();
+    old.apply(vec![(zh, add_event(CharRange::new(0, 3)))])
+        .unwrap();
+    let new = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    assert!(new.lock().is_ok());
+    let err = old.save(zh).unwrap_err();
+    assert!(matches!(err, StoreError::LockLost { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("took over the lock")
+            && err.to_string().contains("still in memory"),
+        "{err}"
+    );
+    assert!(old.doc_state(zh).is_dirty());
+    assert!(old.refresh_lock().is_err());
+    assert!(!old.project.annotation_path("alice", ZH).exists());
+    drop(old);
+    assert!(
+        new.lock().unwrap().is_held(),
+        "dropping the old one keeps the new lock"
+    );
+    new.refresh_lock().unwrap();
+}
+
+/// Child of the race tests: waits until `ACCORD_TEST_START` (ns since the epoch), takes the
+/// lock of `ACCORD_TEST_ROOT`, holds it a while, and prints `WON` or `HELD`.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_races_for_the_lock() {
+    let (Ok(root), Ok(start)) = (
+        std::env::var("ACCORD_TEST_ROOT"),
+        std::env::var("ACCORD_TEST_START"),
+    ) else {
+        return;
+    };
+    let start = SystemTime::UNIX_EPOCH + Duration::from_nanos(start.parse().unwrap());
+    if let Ok(wait) = start.duration_since(SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
+    match AnnotatorLock::acquire(Path::new(&root), "alice") {
+        Ok(lock) => {
+            println!("RESULT WON");
+            // Hold it long enough that every other contender finds it taken.
+            std::thread::sleep(Duration::from_millis(4000));
+            assert!(lock.is_held());
+        }
+        Err(LockError::Held { .. }) => println!("RESULT HELD"),
+        Err(e) => println!("RESULT ERROR {e}"),
+    }
+}
+
+fn race(root: &Path, contenders: usize) -> Vec<String> {
+    let start = SystemTime::now() + Duration::from_millis(1500);
+    let start_ns = start
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        .to_string();
+    let children: Vec<_> = (0..contenders)
+        .map(|_| {
+            child(
+                "child_races_for_the_lock",
+                &[
+                    ("ACCORD_TEST_ROOT", &root.to_string_lossy()),
+                    ("ACCORD_TEST_START", &start_ns),
+                ],
+            )
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(out.status.success());
+            let text = String::from_utf8(out.stdout).unwrap();
+            text.lines()
+                .find_map(|l| l.split_once("RESULT ").map(|(_, r)| r))
+                .unwrap_or("none")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn of_processes_racing_for_the_lock_exactly_one_wins() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        // Rounds 1 and 2 start from a stale lock (a process that exited), which every
+        // contender tries to break at once.
+        if round > 0 {
+            plant_lock(
+                dir.path(),
+                "alice",
+                &holder(dead_pid(), &host_name()),
+                Duration::ZERO,
+            );
+        }
+        let results = race(dir.path(), 4);
+        let won = results.iter().filter(|r| *r == "WON").count();
+        assert_eq!(won, 1, "round {round}: {results:?}");
+        assert!(
+            results.iter().all(|r| r == "WON" || r == "HELD"),
+            "round {round}: {results:?}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("annotations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+    }
+}
+
+/// The annotator's folder (or `annotations/`) is a link out of the project: nothing is written
+/// there, everything opens read-only and says why.
+#[cfg(unix)]
+#[test]
+fn an_annotation_folder_leading_out_of_the_project_is_never_written() {
+    for link in ["annotations", "annotations/alice"] {
+        let dir = sample_project();
+        let outside = tempfile::tempdir().unwrap();
+        let link_path = dir.path().join(link);
+        std::fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &link_path).unwrap();
+        let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        let err = ws.lock().unwrap_err().to_string();
+        assert!(err.contains("outside the project folder"), "{link}: {err}");
+        assert!(matches!(
+            ws.doc_state(DocId(0)).status,
+            StoreStatus::Locked(_)
+        ));
+        assert!(
+            ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+                .is_err()
+        );
+        let _ = ws.save_all();
+        drop(ws);
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            0,
+            "{link}: nothing written outside"
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! What the fuzz targets check on any input: no panic, and the fast readers agree with `ron`.
+//! Shared by the coverage-guided targets (`fuzz/src/bin/*.rs`, run with cargo-afl) and by
+//! `tests/fuzz_regressions.rs`, which replays the corpus and every crash ever found.
+//!
+//! Each check takes raw bytes, as a fuzzer gives them, and panics on a bug.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::Path;
+
+use accord::edit::reanchor;
+use accord::model::{Document, ReadOptions, Timestamp};
+use accord::project::{ProjectFile, project_file_ron};
+use accord::rules::annotation_problems;
+use accord::schema::Schema;
+use accord::store::AnnotationFile;
+use accord::store::file::{migrate, parse_annotation_file, to_pretty_ron};
+
+/// A document with several scripts, CRLF and marks, for annotations read from fuzzed files.
+fn document() -> Document {
+    Document::from_text(
+        "fuzz.txt",
+        "Tokayev met Rahmon in Astana.\r\n两国总统 在未来五年内 20亿美元\nكَتَبَ الوَلَدُ 😊 Қазақстан\n",
+    )
+}
+
+/// An annotation file: the fast reader, the streaming store reader and `ron` give the same
+/// result (or the same error); what is read is written back byte for byte as `ron` would and
+/// reads back the same; validating and re-anchoring what was read does not panic.
+pub fn annotation_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("fuzz.ron");
+    let slow = migrate(text, path);
+    let fast = parse_annotation_file(text, path);
+    assert_eq!(
+        fast.as_ref().map_err(ToString::to_string),
+        slow.as_ref().map_err(ToString::to_string),
+        "the fast reader disagrees with ron"
+    );
+    let streamed = AnnotationFile::parse_store(text, path);
+    let by_ron = slow.as_ref().map_err(ToString::to_string).and_then(|f| {
+        let f = f.clone();
+        let header = (f.document.clone(), f.annotator.clone());
+        f.into_store(path)
+            .map(|store| (header, store))
+            .map_err(|e| e.to_string())
+    });
+    match (&streamed, &by_ron) {
+        (Ok(s), Ok(((document, annotator), store))) => {
+            assert_eq!(&s.document, document);
+            assert_eq!(&s.annotator, annotator);
+            assert!(s.store.annotations().eq(store.annotations()));
+            assert!(s.store.links().eq(store.links()));
+            assert_eq!(s.store.next_id(), store.next_id());
+        }
+        (Err(a), Err(b)) => assert_eq!(&a.to_string(), b),
+        (a, b) => panic!(
+            "the store reader and ron disagree: {:?} vs {:?}",
+            a.as_ref().map(|l| l.store.len()),
+            b.as_ref().map(|(_, s)| s.len())
+        ),
+    }
+    let Ok(file) = slow else { return };
+    let written = file.to_ron(path).unwrap();
+    assert_eq!(
+        written,
+        to_pretty_ron(&file, path).unwrap(),
+        "the fast writer disagrees with ron"
+    );
+    assert_eq!(
+        migrate(&written, path).unwrap(),
+        file,
+        "what is written reads back the same"
+    );
+
+    let doc = document();
+    let schema = Schema::default_schema();
+    if let Ok(((_, _), store)) = by_ron {
+        let label_of = |id| store.get(id).map(|a| a.label.as_str());
+        for a in store.annotations() {
+            let _ = annotation_problems(a, Some(&doc), &schema, label_of);
+        }
+        let plan = reanchor::plan(&store, &doc, &schema, &Timestamp::default());
+        for m in &plan.moved {
+            for r in &m.to {
+                assert!(
+                    doc.slice(*r).is_some(),
+                    "a re-anchored range is in the document"
+                );
+            }
+        }
+        let _ = reanchor::flagged(&store, &doc);
+    }
+}
+
+/// A project file and a schema: parsing never panics; a project file that parses is written
+/// and read back the same.
+pub fn project_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(file) = accord::ron_io::from_str::<ProjectFile>(text) {
+        let written = project_file_ron(&file).unwrap();
+        let again: ProjectFile = accord::ron_io::from_str(&written).unwrap();
+        assert_eq!(again, file, "a project file reads back the same");
+        for entry in &file.documents {
+            let _ =
+                accord::project::resolve_inside(Path::new("/nonexistent-fuzz-root"), &entry.file);
+            let _ = entry.read_options();
+        }
+        if let Some(name) = &file.default_annotator {
+            let _ = accord::project::check_annotator_name(name);
+        }
+    }
+    if let Ok(schema) = Schema::from_ron(text) {
+        schema.check().unwrap();
+    }
+}
+
+/// Encoding labels and languages the document check picks from (by the input's first byte).
+const LABELS: [Option<&str>; 12] = [
+    None,
+    None,
+    None,
+    None,
+    Some("utf-8"),
+    Some("windows-1251"),
+    Some("koi8-r"),
+    Some("windows-1256"),
+    Some("gbk"),
+    Some("shift_jis"),
+    Some("utf-16le"),
+    Some("no-such-encoding"),
+];
+const LANGUAGES: [Option<&str>; 6] = [
+    None,
+    Some("ru"),
+    Some("ar"),
+    Some("zh"),
+    Some("ja"),
+    Some("x"),
+];
+
+/// A document's bytes: decoding never panics, and an opened document's indexes agree with its
+/// text.
+pub fn document_bytes(data: &[u8]) {
+    let Some((&choice, bytes)) = data.split_first() else {
+        return;
+    };
+    let options = ReadOptions {
+        encoding: LABELS[usize::from(choice) % LABELS.len()].map(str::to_owned),
+        language: LANGUAGES[usize::from(choice / 16) % LANGUAGES.len()].map(str::to_owned),
+    };
+    let Ok(doc) = Document::from_bytes_with("fuzz.txt", bytes.to_vec(), &options) else {
+        return;
+    };
+    let text = doc.text();
+    assert!(!text.is_empty() && !text.contains('\0'));
+    assert_eq!(doc.sha256(), accord::model::sha256_hex(bytes));
+    assert_eq!(doc.len_chars(), text.chars().count());
+    for (i, (byte, _)) in text.char_indices().enumerate().step_by(7) {
+        assert_eq!(doc.char_to_byte(i), byte);
+        assert_eq!(doc.byte_to_char(byte), i);
+    }
+    assert_eq!(doc.char_to_byte(doc.len_chars()), text.len());
+    let last = doc.paragraph_count() - 1;
+    assert_eq!(doc.paragraph_range(last).end, doc.len_chars());
+    for offset in (0..=doc.len_chars()).step_by(5) {
+        let _ = doc.is_grapheme_boundary(offset);
+        let _ = doc.line_column(offset);
+    }
+    assert!(!doc.encoding().is_empty());
+}
