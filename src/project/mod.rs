@@ -32,8 +32,8 @@ pub use change::DocumentChange;
 pub use cross::CrossLinkFile;
 pub use date::{PartialDate, by_date};
 pub use workspace::{
-    Applied, Change, DocState, GroupState, Step, StoreStatus, Ties, Workspace, WorkspaceError,
-    WorkspaceFile,
+    Applied, Change, DocState, GroupState, RefTarget, Step, StoreStatus, Ties, Workspace,
+    WorkspaceError, WorkspaceFile,
 };
 
 /// Name of the project file inside a project folder.

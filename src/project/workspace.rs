@@ -10,7 +10,7 @@ use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits}
 use super::lock::{AnnotatorLock, LockError};
 use super::{CrossLinkFile, DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
-use crate::model::{AnnotationId, CharRange, CrossMember, Document, Timestamp};
+use crate::model::{AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 
 /// Whether a document's annotations (or the groups) can be edited.
@@ -148,6 +148,20 @@ pub enum WorkspaceFile {
     Groups,
 }
 
+/// What a span reference is made to point at: a span that exists, or one created with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefTarget {
+    /// An annotation of the same document.
+    Existing(AnnotationId),
+    /// A new span with this label over this range.
+    New {
+        /// Its label.
+        label: String,
+        /// Its text.
+        range: CharRange,
+    },
+}
+
 /// What deleting an annotation takes with it (for "are you sure?").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ties {
@@ -176,6 +190,8 @@ pub struct Workspace {
     docs: Vec<DocState>,
     groups: GroupState,
     history: History<Step>,
+    /// Bumped by every applied step (undo and redo too).
+    revision: u64,
     /// The annotator's lock (released when the workspace is dropped), or why everything is
     /// read-only.
     lock: Result<AnnotatorLock, LockError>,
@@ -236,6 +252,7 @@ impl Workspace {
             docs,
             groups,
             history: History::new(),
+            revision: 0,
             lock,
         }
     }
@@ -384,6 +401,77 @@ impl Workspace {
         result.transpose().map(|r| r.is_some())
     }
 
+    /// A number that changes whenever an edit, undo or redo changes any annotation or group:
+    /// views cache what they derive from the whole workspace (the ledger, the threads) by it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The step that makes `target` a value of span-reference attribute `attribute` of
+    /// annotation `owner` (added to the list when the attribute takes many, else replacing
+    /// it): the "pick" of a commitment's actors, target or deadline. A new span is created in
+    /// the same step, so one undo removes both.
+    pub fn reference_step(
+        &self,
+        doc: DocId,
+        owner: AnnotationId,
+        attribute: &str,
+        target: RefTarget,
+    ) -> Result<Step, WorkspaceError> {
+        let store = self.store(doc);
+        let unknown = |id| WorkspaceError::Edit {
+            document: self.file_name(doc).to_owned(),
+            source: EditError::UnknownAnnotation(id),
+        };
+        let ann = store.get(owner).ok_or_else(|| unknown(owner))?;
+        let many = self
+            .project
+            .schema
+            .label(&ann.label)
+            .and_then(|l| l.attributes.iter().find(|a| a.name == attribute))
+            .is_some_and(|a| {
+                matches!(
+                    a.kind,
+                    crate::schema::AttributeKind::SpanRef { many: true, .. }
+                )
+            });
+        let mut ids = match (many, ann.attributes.get(attribute)) {
+            (true, Some(AttributeValue::Refs(ids))) => ids.clone(),
+            _ => Vec::new(),
+        };
+        let mut edits = Vec::new();
+        let id = match target {
+            RefTarget::Existing(id) => {
+                store.get(id).ok_or_else(|| unknown(id))?;
+                id
+            }
+            RefTarget::New { label, range } => {
+                edits.push((
+                    doc,
+                    Edit::Add {
+                        label,
+                        ranges: vec![range],
+                        attributes: Default::default(),
+                    },
+                ));
+                // The id the store hands out next: the add comes first in the step.
+                AnnotationId(store.next_id())
+            }
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+        edits.push((
+            doc,
+            Edit::SetAttribute {
+                id: owner,
+                name: attribute.to_owned(),
+                value: Some(AttributeValue::Refs(ids)),
+            },
+        ));
+        Ok(edits.into())
+    }
+
     /// True when there is something to undo / redo.
     pub fn can_undo(&self) -> bool {
         self.history.can_undo()
@@ -476,6 +564,7 @@ impl Workspace {
             }
         }
         done.reverse();
+        self.revision += 1;
         Ok(Step(done))
     }
 

@@ -83,6 +83,9 @@ impl SpanIndex {
 pub struct AnnotationStore {
     annotations: BTreeMap<AnnotationId, Annotation>,
     links: BTreeMap<LinkId, Link>,
+    /// (end, link) for both ends of every link: the links of an annotation without scanning
+    /// them all (a pane draws the relations of the spans on screen every frame).
+    link_ends: BTreeSet<(AnnotationId, LinkId)>,
     /// The next id to hand out (annotations and links share the counter). Never decreases.
     next_id: u64,
     index: SpanIndex,
@@ -138,11 +141,14 @@ impl AnnotationStore {
         self.links.values()
     }
 
-    /// Links that start or end at `id`.
+    /// Links that start or end at `id`, by link id. Cost follows the number of hits.
     pub fn links_of(&self, id: AnnotationId) -> impl Iterator<Item = &Link> {
-        self.links
-            .values()
-            .filter(move |l| l.from == id || l.to == id)
+        let mut last = None;
+        self.link_ends
+            .range((id, LinkId(0))..=(id, LinkId(u64::MAX)))
+            // A link from an annotation to itself is listed once.
+            .filter(move |(_, l)| last.replace(*l) != Some(*l))
+            .filter_map(|(_, l)| self.links.get(l))
     }
 
     /// Annotations whose attributes refer to `id`.
@@ -213,11 +219,22 @@ impl AnnotationStore {
     pub(crate) fn put_link(&mut self, link: Link) -> Option<Link> {
         self.next_id = self.next_id.max(link.id.0 + 1);
         self.revision += 1;
-        self.links.insert(link.id, link)
+        self.link_ends.insert((link.from, link.id));
+        self.link_ends.insert((link.to, link.id));
+        let old = self.links.insert(link.id, link)?;
+        let new = &self.links[&old.id];
+        for end in [old.from, old.to] {
+            if end != new.from && end != new.to {
+                self.link_ends.remove(&(end, old.id));
+            }
+        }
+        Some(old)
     }
 
     pub(crate) fn take_link(&mut self, id: LinkId) -> Option<Link> {
         let old = self.links.remove(&id)?;
+        self.link_ends.remove(&(old.from, id));
+        self.link_ends.remove(&(old.to, id));
         self.revision += 1;
         Some(old)
     }
