@@ -167,6 +167,7 @@ impl Single {
                     selection: Selection::None,
                     style: TextStyle::default(),
                     id: egui::Id::unique("bench view"),
+                    emphasis: accord::ui::text_view::Emphasis::NONE,
                 };
                 view.show(ui, engine, &input);
             });

@@ -74,6 +74,7 @@ fn snapshot(name: &str, state: ViewState, scroll_to: &str) {
                     selection: accord::ui::Selection::None,
                     style: accord::layout::TextStyle::default(),
                     id: egui::Id::unique("snapshot view"),
+                    emphasis: accord::ui::text_view::Emphasis::NONE,
                 };
                 s.view.show(ui, &mut s.engine, &input);
             },

@@ -205,6 +205,17 @@ impl Annotation {
             })
             .copied()
     }
+
+    /// Each id this annotation's attributes refer to, with the attribute's name.
+    pub fn references(&self) -> impl Iterator<Item = (&str, AnnotationId)> + '_ {
+        self.attributes.iter().flat_map(|(name, v)| {
+            let ids = match v {
+                AttributeValue::Refs(ids) => ids.as_slice(),
+                _ => &[],
+            };
+            ids.iter().map(move |id| (name.as_str(), *id))
+        })
+    }
 }
 
 /// A typed, directed link between two annotations of the same document.

@@ -347,6 +347,20 @@ impl Schema {
             .filter(move |k| labels.iter().all(|l| k.allows(l)))
     }
 
+    /// What span-reference attribute `attribute` of label `label` accepts: the labels it may
+    /// point at (empty: any) and whether it takes several. `None` when it is not one.
+    pub fn reference_labels(&self, label: &str, attribute: &str) -> Option<(&[String], bool)> {
+        let def = self
+            .label(label)?
+            .attributes
+            .iter()
+            .find(|a| a.name == attribute)?;
+        match &def.kind {
+            AttributeKind::SpanRef { labels, many, .. } => Some((labels.as_slice(), *many)),
+            _ => None,
+        }
+    }
+
     /// The label whose hotkey is `key` (case-insensitive).
     pub fn label_for_hotkey(&self, key: char) -> Option<&LabelDef> {
         let key = key.to_ascii_lowercase();

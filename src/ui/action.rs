@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::edit::Edit;
-use crate::model::{AnnotationId, CharRange};
+use crate::model::{AnnotationId, CharRange, GroupId, LinkId};
 use crate::project::DocId;
 
 use super::commands::Command;
@@ -74,6 +74,66 @@ pub enum Action {
     SetAnnotator(String),
     /// The user answered the unsaved-changes prompt: save first, drop the changes, or stay.
     AnswerClose(CloseAnswer),
+    /// Start filling span-reference attribute `attribute` of `owner` by clicking spans (or stop,
+    /// when that is what is being filled).
+    Pick {
+        /// The document.
+        doc: DocId,
+        /// The annotation to fill.
+        owner: AnnotationId,
+        /// The attribute.
+        attribute: String,
+    },
+    /// Start a relation from the selected span: the next span clicked is its other end.
+    StartRelation,
+    /// Relate two spans of a document: the kind is asked when the schema allows several.
+    Relate {
+        /// The document.
+        doc: DocId,
+        /// Where the relation starts.
+        from: AnnotationId,
+        /// Where it ends.
+        to: AnnotationId,
+    },
+    /// Add a relation of a chosen kind.
+    AddRelation {
+        /// The document.
+        doc: DocId,
+        /// The relation kind.
+        kind: String,
+        /// Where it starts.
+        from: AnnotationId,
+        /// Where it ends.
+        to: AnnotationId,
+    },
+    /// Link two annotations of different documents as the same thing of `kind` (joining a
+    /// group one of them is in, or starting one).
+    LinkAcross {
+        /// One end.
+        a: (DocId, AnnotationId),
+        /// The other.
+        b: (DocId, AnnotationId),
+        /// The cross-document kind.
+        kind: String,
+    },
+    /// Take an annotation out of a cross-document group.
+    Unlink {
+        /// The document.
+        doc: DocId,
+        /// The annotation.
+        id: AnnotationId,
+        /// The group.
+        group: GroupId,
+    },
+    /// Delete an annotation (after "are you sure?" when it is tied to others).
+    Delete {
+        /// The document.
+        doc: DocId,
+        /// The annotation.
+        id: AnnotationId,
+    },
+    /// A relation is pointed at outside the text (or no longer is): draw it highlighted.
+    HoverLink(Option<(DocId, LinkId)>),
     /// A document view reported a pointer event.
     View {
         /// Pane index.

@@ -15,11 +15,13 @@ use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
 use super::panels::document_list::DocumentList;
 use super::panels::find_bar::FindBar;
+use super::panels::ledger::Ledger;
 use super::panels::menu_bar::menu_bar_ui;
-use super::panels::palette::palette_ui;
+use super::panels::palette::Palette;
 use super::panels::status_bar::status_bar_ui;
+use super::panels::threads::Threads;
 use super::panes::Panes;
-use super::state::{AppState, Settings};
+use super::state::{AppState, Settings, SidePanel};
 use super::text::TextEngine;
 
 /// Seconds between autosaves.
@@ -36,6 +38,9 @@ pub(super) struct Views {
     pub(super) details: Details,
     pub(super) find_bar: FindBar,
     pub(super) dialogs: Dialogs,
+    pub(super) palette: Palette,
+    pub(super) threads: Threads,
+    pub(super) ledger: Ledger,
 }
 
 /// The annotation window: the state every view reads, the views, and what happens between
@@ -110,6 +115,9 @@ impl AccordApp {
             details,
             find_bar,
             dialogs,
+            palette,
+            threads,
+            ledger,
         } = &mut self.views;
         egui::Panel::left("documents and labels")
             .resizable(true)
@@ -118,13 +126,36 @@ impl AccordApp {
                 // The palette stays in view below however many documents there are.
                 egui::Panel::bottom("palette")
                     .resizable(false)
-                    .show(ui, |ui| palette_ui(ui, &mut cx));
+                    .show(ui, |ui| palette.ui(ui, &mut cx));
                 document_list.ui(ui, &mut cx);
             });
         egui::Panel::right("details")
             .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| details.ui(ui, &mut cx));
+            .default_size(320.0)
+            .show(ui, |ui| {
+                let side = cx.state.settings.side;
+                ui.horizontal(|ui| {
+                    for (tab, title) in [
+                        (SidePanel::Annotation, "Annotation"),
+                        (SidePanel::Threads, "Threads"),
+                    ] {
+                        if ui.selectable_label(side == tab, title).clicked() && side != tab {
+                            cx.send(Action::Run(super::commands::Command::ShowThreads));
+                        }
+                    }
+                });
+                ui.separator();
+                match side {
+                    SidePanel::Annotation => details.ui(ui, &mut cx),
+                    SidePanel::Threads => threads.ui(ui, &mut cx),
+                }
+            });
+        if cx.state.settings.ledger {
+            egui::Panel::bottom("ledger")
+                .resizable(true)
+                .default_size(220.0)
+                .show(ui, |ui| ledger.ui(ui, &mut cx));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if find_bar.is_open() {
                 find_bar.ui(ui, &mut cx);
@@ -191,6 +222,28 @@ impl AccordApp {
             .panes
             .view(pane)
             .map_or(0.0, |v| v.scroll_fraction())
+    }
+
+    /// The relations pane `pane` drew last frame.
+    pub fn arcs(&self, pane: usize) -> &[super::text_view::Arc] {
+        self.views.panes.view(pane).map_or(&[], |v| v.arcs())
+    }
+
+    /// The lines between panes drawn last frame (members of a cross-document group).
+    pub fn group_lines(&self) -> &[super::panes::GroupLine] {
+        self.views.panes.group_lines()
+    }
+
+    /// Where annotation `id` was on screen in pane `pane` last frame.
+    pub fn span_on_screen(
+        &self,
+        pane: usize,
+        id: crate::model::AnnotationId,
+    ) -> Option<egui::Rect> {
+        self.views
+            .panes
+            .view(pane)
+            .and_then(|v| v.span_on_screen(id))
     }
 
     /// The find bar's matches, as last found.

@@ -12,13 +12,15 @@ pub enum Menu {
     Edit,
     /// View menu.
     View,
+    /// Link menu: relations, links across documents.
+    Link,
     /// Help menu.
     Help,
 }
 
 impl Menu {
     /// All menus in bar order.
-    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
+    pub const ALL: [Menu; 5] = [Menu::File, Menu::Edit, Menu::View, Menu::Link, Menu::Help];
 
     /// Title in the bar.
     pub fn title(self) -> &'static str {
@@ -26,6 +28,7 @@ impl Menu {
             Menu::File => "File",
             Menu::Edit => "Edit",
             Menu::View => "View",
+            Menu::Link => "Link",
             Menu::Help => "Help",
         }
     }
@@ -92,6 +95,18 @@ pub enum Command {
     ZoomIn,
     /// Smaller document text.
     ZoomOut,
+    /// Start a relation from the selected span to the next one clicked.
+    StartRelation,
+    /// Link the spans selected in two panes as the same thing across documents.
+    LinkAcrossDocuments,
+    /// While picking or relating: take the span stepped to with Alt+↑/↓.
+    TakeCandidate,
+    /// Draw every relation, or only those of the selected span.
+    ToggleRelations,
+    /// Show the threads (cross-document groups) in the side panel.
+    ShowThreads,
+    /// Show or hide the ledger of commitments.
+    ToggleLedger,
     /// Show the keyboard shortcuts.
     Shortcuts,
 }
@@ -139,6 +154,12 @@ impl Command {
         Command::ToggleTheme,
         Command::ZoomIn,
         Command::ZoomOut,
+        Command::ToggleRelations,
+        Command::ShowThreads,
+        Command::ToggleLedger,
+        Command::StartRelation,
+        Command::LinkAcrossDocuments,
+        Command::TakeCandidate,
         Command::Shortcuts,
     ];
 
@@ -174,6 +195,12 @@ impl Command {
             Command::ToggleTheme => "Dark theme",
             Command::ZoomIn => "Larger text",
             Command::ZoomOut => "Smaller text",
+            Command::StartRelation => "Relation from the selected span…",
+            Command::LinkAcrossDocuments => "Link across documents",
+            Command::TakeCandidate => "Take the span stepped to",
+            Command::ToggleRelations => "All relations",
+            Command::ShowThreads => "Threads",
+            Command::ToggleLedger => "Ledger of commitments",
             Command::Shortcuts => "Keyboard shortcuts",
         }
     }
@@ -210,6 +237,12 @@ impl Command {
             Command::ToggleTheme => const { &[key(CTRL_SHIFT, Key::D)] },
             Command::ZoomIn => const { &[key(CTRL, Key::Plus), key(CTRL, Key::Equals)] },
             Command::ZoomOut => const { &[key(CTRL, Key::Minus)] },
+            Command::StartRelation => const { &[key(CTRL, Key::R)] },
+            Command::LinkAcrossDocuments => const { &[key(CTRL, Key::L)] },
+            Command::TakeCandidate => const { &[key(NONE, Key::Enter)] },
+            Command::ToggleRelations => const { &[key(CTRL_SHIFT, Key::R)] },
+            Command::ShowThreads => const { &[key(CTRL_SHIFT, Key::T)] },
+            Command::ToggleLedger => const { &[key(CTRL_SHIFT, Key::K)] },
             Command::Shortcuts => const { &[key(NONE, Key::F1), key(NONE, Key::Questionmark)] },
         }
     }
@@ -221,9 +254,9 @@ impl Command {
             OpenProject | Save | Quit => Menu::File,
             Undo | Redo | Copy | Delete | ClearSelection | NextAnnotation | PreviousAnnotation
             | Find | FindNext | FindPrevious | LabelAllMatches => Menu::Edit,
-            AddPane | ClosePane | NextPane | ToggleSyncScroll | ToggleTheme | ZoomIn | ZoomOut => {
-                Menu::View
-            }
+            AddPane | ClosePane | NextPane | ToggleSyncScroll | ToggleTheme | ZoomIn | ZoomOut
+            | ToggleRelations | ShowThreads | ToggleLedger => Menu::View,
+            StartRelation | LinkAcrossDocuments | TakeCandidate => Menu::Link,
             Shortcuts => Menu::Help,
             EndRight | EndLeft | EndWordRight | EndWordLeft | StartRight | StartLeft
             | StartWordRight | StartWordLeft => return None,

@@ -23,7 +23,7 @@ pub mod glyph_atlas;
 mod keyboard;
 mod pane_header;
 mod panels;
-mod panes;
+pub mod panes;
 pub mod state;
 pub mod text;
 pub mod text_field;

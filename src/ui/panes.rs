@@ -1,16 +1,21 @@
 //! Documents side by side: up to four panes, each a header and a [`DocView`]; the borders
-//! between them can be dragged; optionally they scroll together by relative position.
+//! between them can be dragged; optionally they scroll together by relative position. Members
+//! of a cross-document group on screen in two panes are joined by a line that follows
+//! scrolling.
 
 use egui::{Sense, Ui, vec2};
 
+use egui::{Color32, Pos2, Shape, Stroke, pos2};
+
 use crate::layout::Direction;
-use crate::model::CharRange;
+use crate::model::{AnnotationId, CharRange, GroupId};
 use crate::project::StoreStatus;
 
 use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
+use super::state::{AppState, Mode};
 use super::text::TextEngine;
-use super::text_view::{DocView, ViewInput};
+use super::text_view::{DocView, Emphasis, Relations, ViewInput};
 
 /// Width of the draggable border between panes.
 const SEPARATOR: f32 = 6.0;
@@ -21,6 +26,21 @@ const MIN_SHARE: f32 = 0.08;
 #[derive(Debug, Default)]
 pub struct Panes {
     views: Vec<DocView>,
+    /// The lines between panes drawn last frame.
+    group_lines: Vec<GroupLine>,
+}
+
+/// A line drawn between two members of a cross-document group shown in two panes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupLine {
+    /// The group.
+    pub group: GroupId,
+    /// The left pane and the member there.
+    pub left: (usize, AnnotationId),
+    /// The right pane and the member there.
+    pub right: (usize, AnnotationId),
+    /// Where it starts and ends on screen.
+    pub ends: [Pos2; 2],
 }
 
 impl Panes {
@@ -49,6 +69,11 @@ impl Panes {
         if pane < self.views.len() {
             self.views.remove(pane);
         }
+    }
+
+    /// The lines between panes drawn last frame.
+    pub fn group_lines(&self) -> &[GroupLine] {
+        &self.group_lines
     }
 
     /// The direction of the text at `char_offset` in pane `pane`, as laid out.
@@ -109,6 +134,73 @@ impl Panes {
         if state.settings.sync_scroll && n > 1 {
             self.follow_the_scrolled_pane(&before);
         }
+        self.group_lines = self.lines_between_panes(state);
+        let painter = ui.painter_at(full);
+        let dark = ui.visuals().dark_mode;
+        for line in &self.group_lines {
+            let [a, b] = line.ends;
+            let bend = ((b.x - a.x) * 0.4).max(20.0);
+            let curve = egui::epaint::CubicBezierShape::from_points_stroke(
+                [a, pos2(a.x + bend, a.y), pos2(b.x - bend, b.y), b],
+                false,
+                Color32::TRANSPARENT,
+                Stroke::new(2.0, group_color(line.group, dark)),
+            );
+            painter.add(curve);
+            for end in line.ends {
+                painter.add(Shape::circle_filled(
+                    end,
+                    3.5,
+                    group_color(line.group, dark),
+                ));
+            }
+        }
+    }
+
+    /// For each group, each pair of its members on screen in two panes (the left one's pane
+    /// first): the line joining them, from the side of each span that faces the other pane.
+    fn lines_between_panes(&self, state: &AppState) -> Vec<GroupLine> {
+        let Some(ws) = &state.workspace else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        for group in ws.groups().store.groups() {
+            // (pane, annotation, rect) of each member on screen.
+            let mut shown = Vec::new();
+            for member in &group.members {
+                let Some((doc, id)) = ws.locate(member) else {
+                    continue;
+                };
+                for (pane, p) in state.panes.iter().enumerate() {
+                    if p.doc != doc {
+                        continue;
+                    }
+                    let Some(view) = self.views.get(pane) else {
+                        continue;
+                    };
+                    if let Some(rect) = view.span_on_screen(id)
+                        && view.screen_viewport().intersects(rect)
+                    {
+                        shown.push((pane, id, rect));
+                    }
+                }
+            }
+            for (i, a) in shown.iter().enumerate() {
+                for b in &shown[i + 1..] {
+                    let (l, r) = if a.0 < b.0 { (a, b) } else { (b, a) };
+                    if l.0 == r.0 {
+                        continue;
+                    }
+                    lines.push(GroupLine {
+                        group: group.id,
+                        left: (l.0, l.1),
+                        right: (r.0, r.1),
+                        ends: [l.2.right_center(), r.2.left_center()],
+                    });
+                }
+            }
+        }
+        lines
     }
 
     /// Synchronised scrolling: the panes follow the one the user scrolled, by relative
@@ -156,6 +248,31 @@ impl Panes {
                 }
                 return;
             };
+            let references = references_shown(state, doc);
+            let pickable = pick_labels(state, doc);
+            let emphasis = Emphasis {
+                references: &references,
+                candidate: match &state.mode {
+                    Mode::Pick { doc: d, .. } | Mode::Relate { doc: d, .. } if *d == doc => {
+                        state.mode.candidate()
+                    }
+                    _ => None,
+                },
+                pickable: pickable.as_deref(),
+                relations: if state.settings.all_relations {
+                    Relations::All
+                } else {
+                    Relations::Of(pane.selection.annotation())
+                },
+                highlighted_link: state
+                    .hovered_link
+                    .filter(|(d, _)| *d == doc)
+                    .map(|(_, l)| l),
+                relating_from: match &state.mode {
+                    Mode::Relate { doc: d, from, .. } if *d == doc => Some(*from),
+                    _ => None,
+                },
+            };
             let input = ViewInput {
                 doc: document,
                 language: ws
@@ -167,6 +284,7 @@ impl Panes {
                 selection: pane.selection,
                 style: state.text_style(),
                 id: ui.make_persistent_id(("document view", index)),
+                emphasis,
             };
             let events = self.views[index].show(ui, cx.engine, &input);
             for event in events {
@@ -189,5 +307,65 @@ impl Panes {
         self.views
             .get_mut(pane)
             .map_or_else(Vec::new, |v| v.screen_rects(engine, doc, range))
+    }
+}
+
+/// The spans the annotation in the details panel points at, when it is of `doc`, with the
+/// attribute's name.
+fn references_shown(state: &AppState, doc: crate::project::DocId) -> Vec<(AnnotationId, String)> {
+    let Some(ws) = &state.workspace else {
+        return Vec::new();
+    };
+    match state.details_target() {
+        Some((d, id)) if d == doc => ws
+            .store(d)
+            .get(id)
+            .map(|a| {
+                a.references()
+                    .map(|(name, r)| (r, name.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// While picking in `doc`: the labels a click takes.
+fn pick_labels(state: &AppState, doc: crate::project::DocId) -> Option<Vec<String>> {
+    let Mode::Pick {
+        doc: d,
+        owner,
+        attribute,
+        ..
+    } = &state.mode
+    else {
+        return None;
+    };
+    let ws = state.workspace.as_ref()?;
+    if *d != doc {
+        return None;
+    }
+    let owner = ws.store(*d).get(*owner)?;
+    ws.project
+        .schema
+        .reference_labels(&owner.label, attribute)
+        .map(|(labels, _)| labels.to_vec())
+}
+
+/// A colour per group, the same every frame.
+fn group_color(group: GroupId, dark: bool) -> Color32 {
+    const LIGHT: [Color32; 6] = [
+        Color32::from_rgb(200, 40, 120),
+        Color32::from_rgb(20, 120, 160),
+        Color32::from_rgb(120, 90, 10),
+        Color32::from_rgb(90, 60, 180),
+        Color32::from_rgb(20, 130, 60),
+        Color32::from_rgb(180, 70, 20),
+    ];
+    let c = LIGHT[(group.0 as usize) % LIGHT.len()];
+    if dark {
+        c.lerp_to_gamma(Color32::WHITE, 0.35)
+    } else {
+        c
     }
 }

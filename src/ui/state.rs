@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::layout::TextStyle;
-use crate::model::{AnnotationId, CharRange};
+use crate::model::{AnnotationId, CharRange, LinkId};
 use crate::project::{DocId, Workspace};
 
 /// Most panes side by side.
@@ -30,6 +30,22 @@ pub struct Settings {
     pub font_size: f32,
     /// Open panes per project folder.
     pub panes: BTreeMap<String, PaneLayout>,
+    /// Draw every relation on screen; otherwise only those of the selected span.
+    pub all_relations: bool,
+    /// The ledger of commitments is shown below the panes.
+    pub ledger: bool,
+    /// What the side panel shows.
+    pub side: SidePanel,
+}
+
+/// What the panel right of the panes shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SidePanel {
+    /// The selected annotation.
+    #[default]
+    Annotation,
+    /// The threads: cross-document groups, each a timeline.
+    Threads,
 }
 
 impl Default for Settings {
@@ -41,6 +57,9 @@ impl Default for Settings {
             sync_scroll: false,
             font_size: 17.0,
             panes: BTreeMap::new(),
+            all_relations: true,
+            ledger: false,
+            side: SidePanel::Annotation,
         }
     }
 }
@@ -81,6 +100,47 @@ impl Selection {
         match self {
             Selection::Annotation(id) => Some(id),
             _ => None,
+        }
+    }
+}
+
+/// What a click in the text does: select, or finish what a command started. The candidate is
+/// the span Alt+↑/↓ stepped to, which Enter takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Clicks select spans, drags select text.
+    #[default]
+    Select,
+    /// Filling a span-reference attribute (a commitment's actors, target, deadline): a click
+    /// on a span of an accepted label adds it; selected text and a label key create one.
+    Pick {
+        /// The document of the annotation being filled.
+        doc: DocId,
+        /// The annotation being filled.
+        owner: AnnotationId,
+        /// The attribute.
+        attribute: String,
+        /// The span stepped to with the keyboard.
+        candidate: Option<AnnotationId>,
+    },
+    /// Making a relation from `from`: the next span clicked (or stepped to and taken with
+    /// Enter) is its other end.
+    Relate {
+        /// The document.
+        doc: DocId,
+        /// Where the relation starts.
+        from: AnnotationId,
+        /// The span stepped to with the keyboard.
+        candidate: Option<AnnotationId>,
+    },
+}
+
+impl Mode {
+    /// The span stepped to, if any.
+    pub fn candidate(&self) -> Option<AnnotationId> {
+        match self {
+            Mode::Select => None,
+            Mode::Pick { candidate, .. } | Mode::Relate { candidate, .. } => *candidate,
         }
     }
 }
@@ -146,6 +206,10 @@ pub struct AppState {
     pub status: Status,
     /// The text copied last (also on the system clipboard when there is one).
     pub last_copied: Option<String>,
+    /// What a click in the text does.
+    pub mode: Mode,
+    /// A relation pointed at outside the text (in the details panel), drawn highlighted.
+    pub hovered_link: Option<(DocId, LinkId)>,
 }
 
 impl AppState {
@@ -176,6 +240,26 @@ impl AppState {
     pub fn selected_annotation(&self) -> Option<(DocId, AnnotationId)> {
         let pane = self.active_pane()?;
         pane.selection.annotation().map(|id| (pane.doc, id))
+    }
+
+    /// The annotation the details panel shows: the one being filled while picking, else the
+    /// one selected in the active pane.
+    pub fn details_target(&self) -> Option<(DocId, AnnotationId)> {
+        match &self.mode {
+            Mode::Pick { doc, owner, .. } => Some((*doc, *owner)),
+            _ => self.selected_annotation(),
+        }
+    }
+
+    /// The annotation selected in a pane other than the active one (the rightmost, when
+    /// several are): the other end of a link across documents.
+    pub fn selected_elsewhere(&self) -> Option<(DocId, AnnotationId)> {
+        self.panes
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| *i != self.active && Some(p.doc) != self.active_doc())
+            .rev()
+            .find_map(|(_, p)| p.selection.annotation().map(|id| (p.doc, id)))
     }
 
     /// The text of what is selected in the active pane: the annotation's text, else the

@@ -1,5 +1,7 @@
-//! The document text view: one document in a pane, laid out lazily, with its spans, the
-//! selection and the pointer (drags select text, clicks pick spans). Everything that shows
+//! The document text view: one document in a pane, laid out lazily, with its spans (entities
+//! filled and underlined, commitments as a band with brackets, so both read where they nest),
+//! the spans the selected commitment points at, the relations between spans as arcs, the
+//! selection and the pointer (drags select text, clicks pick spans, Shift+drag relates). Everything that shows
 //! document text goes through [`crate::layout`], so Arabic is joined and right-to-left
 //! everywhere, and a selection is always the characters the user saw highlighted.
 //!
@@ -15,8 +17,8 @@ use egui::{
 
 use crate::layout::{BlockLayout, Direction, DocumentLayout, TextStyle};
 use crate::model::boundaries::{snap_to_clusters, snap_to_words};
-use crate::model::{AnnotationId, CharRange, Document};
-use crate::schema::Schema;
+use crate::model::{AnnotationId, CharRange, Document, Link, LinkId};
+use crate::schema::{Layer, Schema};
 use crate::store::AnnotationStore;
 
 use super::state::Selection;
@@ -32,6 +34,13 @@ pub enum ViewEvent {
     Selected(CharRange),
     /// A Ctrl+drag ended: add this range as a fragment of the selected annotation.
     AddFragment(CharRange),
+    /// A Shift+drag from one span to another ended: relate them.
+    Relate {
+        /// The span the drag started on.
+        from: AnnotationId,
+        /// The span it ended on.
+        to: AnnotationId,
+    },
     /// A click on the text: the char under the pointer and the annotations covering it,
     /// innermost first. Empty when the click was not on a span.
     Clicked {
@@ -62,6 +71,27 @@ pub struct DocView {
     content_origin: Pos2,
     /// The visible part of the content last frame, in content coordinates.
     viewport: Rect,
+    /// The first rectangle on screen of each annotation drawn last frame: where arcs and the
+    /// lines between panes attach.
+    spans_on_screen: HashMap<AnnotationId, Rect>,
+    /// The relations drawn last frame.
+    arcs: Vec<Arc>,
+    /// The relation under the pointer.
+    hovered_arc: Option<LinkId>,
+    /// The visible part of the view on screen last frame.
+    screen_viewport: Rect,
+}
+
+/// A relation as drawn: the curve (a polyline on screen) and its ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arc {
+    /// The link.
+    pub link: LinkId,
+    /// Points along the curve, from its start to its end (a leader line to the edge of the
+    /// view when one end is off screen).
+    pub points: Vec<Pos2>,
+    /// Both ends are on screen.
+    pub whole: bool,
 }
 
 impl Default for DocView {
@@ -76,6 +106,10 @@ impl Default for DocView {
             scroll_to: None,
             content_origin: Pos2::ZERO,
             viewport: Rect::NOTHING,
+            spans_on_screen: HashMap::new(),
+            arcs: Vec::new(),
+            hovered_arc: None,
+            screen_viewport: Rect::NOTHING,
         }
     }
 }
@@ -93,6 +127,8 @@ struct Drag {
     range: Option<CharRange>,
     add_fragment: bool,
     exact: bool,
+    /// A Shift+drag from this span: a relation, not a selection.
+    relate_from: Option<AnnotationId>,
 }
 
 impl std::fmt::Debug for DocView {
@@ -120,6 +156,47 @@ pub struct ViewInput<'a> {
     pub style: TextStyle,
     /// A stable id for the view's scroll area.
     pub id: Id,
+    /// What to draw with emphasis: references, the candidate, relations.
+    pub emphasis: Emphasis<'a>,
+}
+
+/// Which relations a view draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relations {
+    /// Every relation with an end on screen.
+    All,
+    /// Only those of this annotation (none when it is `None`).
+    Of(Option<AnnotationId>),
+}
+
+/// What a view draws beyond spans and the selection.
+#[derive(Clone, Copy, Debug)]
+pub struct Emphasis<'a> {
+    /// The spans the selected annotation's attributes point at, with the attribute's name
+    /// (a commitment's actors, target, deadline).
+    pub references: &'a [(AnnotationId, String)],
+    /// The span stepped to while picking or relating.
+    pub candidate: Option<AnnotationId>,
+    /// While picking: the labels a click takes.
+    pub pickable: Option<&'a [String]>,
+    /// Which relations to draw.
+    pub relations: Relations,
+    /// A relation to draw highlighted (pointed at in the details panel).
+    pub highlighted_link: Option<LinkId>,
+    /// Relating by keyboard: the span the relation starts from; a line follows the pointer.
+    pub relating_from: Option<AnnotationId>,
+}
+
+impl Emphasis<'_> {
+    /// Nothing emphasised; every relation drawn.
+    pub const NONE: Emphasis<'static> = Emphasis {
+        references: &[],
+        candidate: None,
+        pickable: None,
+        relations: Relations::All,
+        highlighted_link: None,
+        relating_from: None,
+    };
 }
 
 impl DocView {
@@ -163,6 +240,21 @@ impl DocView {
                 self.scroll_to = Some((r.y0 - visible / 3.0).max(0.0));
             }
         }
+    }
+
+    /// Where annotation `id` was on screen last frame (its first rectangle), if it was.
+    pub fn span_on_screen(&self, id: AnnotationId) -> Option<Rect> {
+        self.spans_on_screen.get(&id).copied()
+    }
+
+    /// The part of the view on screen last frame.
+    pub fn screen_viewport(&self) -> Rect {
+        self.screen_viewport
+    }
+
+    /// The relations drawn last frame.
+    pub fn arcs(&self) -> &[Arc] {
+        &self.arcs
     }
 
     /// Scroll offset shown last frame, in points from the top.
@@ -286,8 +378,9 @@ impl DocView {
         self.viewport = viewport;
         let visible_rect =
             Rect::from_min_size(content_rect.min + viewport.min.to_vec2(), viewport.size());
+        self.screen_viewport = visible_rect.intersect(ui.clip_rect());
 
-        // Pointer: drags select, clicks pick spans.
+        // Pointer: drags select, clicks pick spans, Shift+drags relate.
         let response = ui.interact(visible_rect, input.id.with("text"), Sense::click_and_drag());
         let name = format!("Text of {}", doc.file_name);
         response.widget_info(|| {
@@ -314,19 +407,21 @@ impl DocView {
         let text_color = ui.visuals().text_color();
         let layout = self.layout.as_ref().unwrap_or_else(|| unreachable!());
         let scale = layout.scale();
-        let mut shapes: Vec<Shape> = Vec::new();
-        let mut overlays: Vec<Shape> = Vec::new();
+        let mut under: Vec<Shape> = Vec::new();
+        let mut glyphs: Vec<Shape> = Vec::new();
+        let mut over: Vec<Shape> = Vec::new();
         // While dragging, the range dragged over; else the pane's selection.
         let highlighted = match self.drag {
-            Some(drag) => drag.range,
-            None => input.selection.text(),
+            Some(drag) if drag.relate_from.is_none() => drag.range,
+            _ => input.selection.text(),
         };
         let outlined = input.selection.annotation();
+        self.spans_on_screen.clear();
+        let mut tags: Vec<(Rect, String, Color32)> = Vec::new();
         for i in visible.clone() {
             let block = layout.blocks()[i];
             let top = layout.block_top(i);
             let block_origin = origin + vec2(0.0, top);
-            // Spans: backgrounds under the glyphs, one underline per nesting level.
             let fragments = input.store.fragments_in(block.text);
             let levels = stack_levels(&fragments);
             for ((range, id), level) in fragments.iter().zip(levels) {
@@ -334,32 +429,67 @@ impl DocView {
                     continue;
                 };
                 let color = label_color(input.schema, &ann.label);
-                let rects = layout.block_range_rects(i, *range);
-                for r in &rects {
-                    let rect = to_screen(r, origin);
-                    shapes.push(Shape::rect_filled(
-                        rect,
-                        CornerRadius::ZERO,
-                        color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
-                    ));
-                    let y = rect.bottom() - 1.5 - 3.0 * level as f32;
-                    overlays.push(Shape::line_segment(
-                        [pos2(rect.left(), y), pos2(rect.right(), y)],
-                        Stroke::new(2.0, color),
-                    ));
+                let commitment = input
+                    .schema
+                    .label(&ann.label)
+                    .is_some_and(|l| l.layer == Layer::Commitment);
+                let rects: Vec<Rect> = layout
+                    .block_range_rects(i, *range)
+                    .iter()
+                    .map(|r| to_screen(r, origin))
+                    .collect();
+                if let Some(first) = rects.first() {
+                    self.spans_on_screen.entry(*id).or_insert(*first);
+                }
+                if commitment {
+                    commitment_shapes(
+                        layout, i, *range, ann, &rects, origin, color, dark, &mut under, &mut over,
+                    );
+                } else {
+                    for rect in &rects {
+                        under.push(Shape::rect_filled(
+                            *rect,
+                            CornerRadius::ZERO,
+                            color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
+                        ));
+                        let y = rect.bottom() - 1.5 - 3.0 * level as f32;
+                        over.push(Shape::line_segment(
+                            [pos2(rect.left(), y), pos2(rect.right(), y)],
+                            Stroke::new(2.0, color),
+                        ));
+                    }
+                }
+                let reference = input.emphasis.references.iter().find(|(r, _)| r == id);
+                for rect in &rects {
                     if outlined == Some(*id) {
-                        overlays.push(Shape::rect_stroke(
+                        over.push(Shape::rect_stroke(
                             rect.expand(1.0),
                             CornerRadius::same(2),
                             Stroke::new(2.0, selection_stroke(dark)),
                             egui::StrokeKind::Outside,
                         ));
                     }
+                    if reference.is_some() {
+                        over.extend(dashed_rect(rect.expand(2.5), Stroke::new(2.0, color)));
+                    }
+                    if input.emphasis.candidate == Some(*id) {
+                        over.push(Shape::rect_stroke(
+                            rect.expand(3.0),
+                            CornerRadius::same(3),
+                            Stroke::new(3.0, candidate_stroke(dark)),
+                            egui::StrokeKind::Outside,
+                        ));
+                    }
+                }
+                if let (Some((_, name)), Some(first)) = (reference, rects.first())
+                    && range.start == ann.extent().start
+                {
+                    tags.push((*first, name.clone(), color));
                 }
             }
             if let Some(sel) = highlighted {
                 for r in layout.block_range_rects(i, sel) {
-                    shapes.push(Shape::rect_filled(
+                    under.push(Shape::rect_filled(
                         to_screen(&r, origin),
                         CornerRadius::ZERO,
                         selection_fill(dark),
@@ -392,39 +522,382 @@ impl DocView {
             for mesh in &entry.meshes {
                 let mut mesh = mesh.clone();
                 mesh.translate(offset);
-                shapes.push(Shape::mesh(mesh));
+                glyphs.push(Shape::mesh(mesh));
             }
         }
-        shapes.extend(overlays);
-        painter.extend(shapes);
         // Forget meshes of blocks far from view.
         if self.meshes.len() > 256 {
             let keep = visible.start.saturating_sub(64)..visible.end + 64;
             self.meshes.retain(|i, _| keep.contains(i));
         }
 
-        // Hover: which spans are under the pointer.
-        if let Some(pos) = response.hover_pos()
+        // Relations: arcs between spans on screen, leader lines towards ends off screen.
+        let pointer = response.hover_pos();
+        self.arcs = relation_arcs(input, &self.spans_on_screen, self.screen_viewport);
+        self.hovered_arc = pointer
+            .filter(|_| self.drag.is_none())
+            .and_then(|p| nearest_arc(&self.arcs, p, 5.0));
+        let mut arc_shapes = Vec::new();
+        let mut arc_labels = Vec::new();
+        let crowded = self.arcs.len() > CROWDED_ARCS;
+        for arc in &self.arcs {
+            let Some(link) = input.store.link(arc.link) else {
+                continue;
+            };
+            let strong = self.hovered_arc == Some(arc.link)
+                || input.emphasis.highlighted_link == Some(arc.link);
+            let of_selected = outlined.is_some_and(|s| link.from == s || link.to == s);
+            let alpha = if strong || of_selected || !crowded {
+                1.0
+            } else {
+                0.3
+            };
+            let stroke = Stroke::new(
+                if strong { 3.0 } else { 1.5 },
+                arc_color(dark).gamma_multiply(alpha),
+            );
+            arc_shapes.extend(arc_shape(arc, stroke));
+            if arc.whole && (strong || of_selected || !crowded) {
+                arc_labels.push((
+                    arc.points[arc.points.len() / 2],
+                    link.kind.clone(),
+                    stroke.color,
+                ));
+            }
+        }
+
+        // A relation being made: a line from its start to the pointer.
+        let rubber_from = self
+            .drag
+            .and_then(|d| d.relate_from)
+            .or(input.emphasis.relating_from);
+        if let (Some(from), Some(p)) = (
+            rubber_from,
+            pointer.or(ui.input(|i| i.pointer.latest_pos())),
+        ) && let Some(rect) = self.spans_on_screen.get(&from)
+        {
+            arc_shapes.extend(Shape::dashed_line(
+                &[rect.center_top(), p],
+                Stroke::new(2.0, arc_color(dark)),
+                6.0,
+                4.0,
+            ));
+        }
+
+        let mut shapes = under;
+        shapes.extend(glyphs);
+        shapes.extend(over);
+        shapes.extend(arc_shapes);
+        painter.extend(shapes);
+        let font = egui::FontId::proportional(11.0);
+        for (rect, name, color) in tags {
+            small_tag(
+                &painter,
+                rect.left_top() + vec2(0.0, -2.0),
+                &name,
+                color,
+                &font,
+                dark,
+            );
+        }
+        for (at, kind, color) in arc_labels {
+            small_tag(&painter, at + vec2(0.0, 6.0), &kind, color, &font, dark);
+        }
+
+        // Hover: which relation or spans are under the pointer.
+        if let Some(pos) = pointer
             && self.drag.is_none()
         {
+            if let Some(link) = self.hovered_arc.and_then(|l| input.store.link(l)) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                response.on_hover_text(describe_link(input.store, link));
+                return;
+            }
             let layout = self.layout.as_mut().unwrap_or_else(|| unreachable!());
             let local = pos - origin;
             if let Some(c) = layout.char_at(&mut engine.fonts, doc, local.x, local.y) {
                 let under = input.store.fragments_in(CharRange::new(c, c));
+                let labels: Vec<&str> = under
+                    .iter()
+                    .filter_map(|(_, id)| input.store.get(*id))
+                    .map(|a| a.label.as_str())
+                    .collect();
+                let cursor = match input.emphasis.pickable {
+                    Some(ok)
+                        if labels
+                            .iter()
+                            .any(|l| ok.is_empty() || ok.iter().any(|o| o == l)) =>
+                    {
+                        egui::CursorIcon::Crosshair
+                    }
+                    Some(_) if !labels.is_empty() => egui::CursorIcon::NotAllowed,
+                    _ if !labels.is_empty() => egui::CursorIcon::PointingHand,
+                    _ => egui::CursorIcon::Text,
+                };
+                ui.ctx().set_cursor_icon(cursor);
                 if !under.is_empty() {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                    let labels: Vec<String> = under
+                    let lines: Vec<String> = under
                         .iter()
                         .filter_map(|(_, id)| input.store.get(*id))
                         .map(|a| format!("{} {}", a.label, a.id))
                         .collect();
-                    response.on_hover_text(labels.join("\n"));
-                } else {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
+                    response.on_hover_text(lines.join("\n"));
                 }
             }
         }
     }
+}
+
+/// More arcs on screen than this, and only those of the selected or pointed-at span are drawn
+/// in full; the rest are faint.
+const CROWDED_ARCS: usize = 30;
+
+/// The relations to draw: those with an end on screen (or only the selected span's), each a
+/// curve over the text from one end to the other, or a leader line to the view's edge when
+/// the other end is off screen.
+fn relation_arcs(
+    input: &ViewInput<'_>,
+    spans: &HashMap<AnnotationId, Rect>,
+    view: Rect,
+) -> Vec<Arc> {
+    let store = input.store;
+    let mut links: Vec<&Link> = match input.emphasis.relations {
+        Relations::All => spans.keys().flat_map(|id| store.links_of(*id)).collect(),
+        Relations::Of(Some(id)) => store.links_of(id).collect(),
+        Relations::Of(None) => Vec::new(),
+    };
+    if let Some(link) = input.emphasis.highlighted_link.and_then(|l| store.link(l)) {
+        links.push(link);
+    }
+    links.sort_by_key(|l| l.id);
+    links.dedup_by_key(|l| l.id);
+    links
+        .into_iter()
+        .filter_map(|link| {
+            let (from, to) = (spans.get(&link.from), spans.get(&link.to));
+            let extent = |id| store.get(id).map_or(0, |a| a.extent().start);
+            let points = match (from, to) {
+                (Some(a), Some(b)) => arc_points(a.center_top(), b.center_top()),
+                (Some(a), None) | (None, Some(a)) => {
+                    let here = if from.is_some() { link.from } else { link.to };
+                    let other = if from.is_some() { link.to } else { link.from };
+                    let y = if extent(other) < extent(here) {
+                        view.top() + 2.0
+                    } else {
+                        view.bottom() - 2.0
+                    };
+                    let start = if y < a.top() {
+                        a.center_top()
+                    } else {
+                        a.center_bottom()
+                    };
+                    vec![
+                        start,
+                        pos2(start.x + 12.0, (start.y + y) / 2.0),
+                        pos2(start.x + 12.0, y),
+                    ]
+                }
+                (None, None) => return None,
+            };
+            Some(Arc {
+                link: link.id,
+                points,
+                whole: from.is_some() && to.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// A cubic curve rising above both ends, sampled.
+fn arc_points(a: Pos2, b: Pos2) -> Vec<Pos2> {
+    let rise = 10.0 + ((b.x - a.x).abs() * 0.15).min(28.0);
+    let top = a.y.min(b.y) - rise;
+    let (c1, c2) = (pos2(a.x, top), pos2(b.x, top));
+    (0..=20)
+        .map(|i| {
+            let t = i as f32 / 20.0;
+            let u = 1.0 - t;
+            let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
+            pos2(
+                w[0] * a.x + w[1] * c1.x + w[2] * c2.x + w[3] * b.x,
+                w[0] * a.y + w[1] * c1.y + w[2] * c2.y + w[3] * b.y,
+            )
+        })
+        .collect()
+}
+
+/// The arc's curve with an arrowhead at its end (dashed when it leads off screen).
+fn arc_shape(arc: &Arc, stroke: Stroke) -> Vec<Shape> {
+    let mut shapes = Vec::new();
+    if arc.whole {
+        shapes.push(Shape::line(arc.points.clone(), stroke));
+        let n = arc.points.len();
+        let (tip, before) = (arc.points[n - 1], arc.points[n - 3]);
+        let dir = (tip - before).normalized();
+        let side = vec2(-dir.y, dir.x);
+        let back = tip - dir * 7.0;
+        shapes.push(Shape::convex_polygon(
+            vec![tip, back + side * 3.5, back - side * 3.5],
+            stroke.color,
+            Stroke::NONE,
+        ));
+    } else {
+        shapes.extend(Shape::dashed_line(&arc.points, stroke, 5.0, 3.0));
+    }
+    shapes
+}
+
+/// The relation whose curve passes within `reach` of `p`.
+fn nearest_arc(arcs: &[Arc], p: Pos2, reach: f32) -> Option<LinkId> {
+    arcs.iter()
+        .filter_map(|arc| {
+            let d = arc
+                .points
+                .windows(2)
+                .map(|w| distance_to_segment(p, w[0], w[1]))
+                .fold(f32::INFINITY, f32::min);
+            (d <= reach).then_some((d, arc.link))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, l)| l)
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = if ab.length_sq() > 0.0 {
+        ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    p.distance(a + ab * t)
+}
+
+/// "represents: PERSON #3 → COUNTRY #5" (labels and ids: a tooltip cannot show Arabic in
+/// order).
+fn describe_link(store: &AnnotationStore, link: &Link) -> String {
+    let end = |id: AnnotationId| {
+        store
+            .get(id)
+            .map_or(format!("#{}", id.0), |a| format!("{} #{}", a.label, id.0))
+    };
+    format!("{}: {} → {}", link.kind, end(link.from), end(link.to))
+}
+
+/// A commitment: a band along the top of its text and a bracket at each end, so it reads as
+/// a different layer from the filled entity spans inside it.
+#[allow(clippy::too_many_arguments)]
+fn commitment_shapes(
+    layout: &DocumentLayout,
+    block: usize,
+    range: CharRange,
+    ann: &crate::model::Annotation,
+    rects: &[Rect],
+    origin: Pos2,
+    color: Color32,
+    dark: bool,
+    under: &mut Vec<Shape>,
+    over: &mut Vec<Shape>,
+) {
+    let stroke = Stroke::new(2.0, color);
+    for rect in rects {
+        under.push(Shape::rect_filled(
+            *rect,
+            CornerRadius::ZERO,
+            color.gamma_multiply(if dark { 0.12 } else { 0.08 }),
+        ));
+        over.push(Shape::rect_filled(
+            Rect::from_min_max(rect.left_top(), pos2(rect.right(), rect.top() + 3.0)),
+            CornerRadius::ZERO,
+            color,
+        ));
+    }
+    let extent = ann.extent();
+    // Each end's bracket goes on the side of its character that is outermost on its line:
+    // the left for left-to-right text, the right for right-to-left.
+    for (at, is_start) in [(extent.start, true), (extent.end.saturating_sub(1), false)] {
+        if !range.contains(at) {
+            continue;
+        }
+        let Some(char_rect) = layout
+            .block_range_rects(block, CharRange::new(at, at + 1))
+            .first()
+            .map(|r| to_screen(r, origin))
+        else {
+            continue;
+        };
+        let line: Vec<&Rect> = rects
+            .iter()
+            .filter(|r| r.top() < char_rect.bottom() && r.bottom() > char_rect.top())
+            .collect();
+        let min_x = line
+            .iter()
+            .map(|r| r.left())
+            .fold(char_rect.left(), f32::min);
+        let max_x = line
+            .iter()
+            .map(|r| r.right())
+            .fold(char_rect.right(), f32::max);
+        let (to_left, to_right) = (char_rect.left() - min_x, max_x - char_rect.right());
+        let on_left = if (to_left - to_right).abs() < 0.5 {
+            // The character is the whole piece: the paragraph's direction decides.
+            let rtl = layout
+                .laid_out(block)
+                .is_some_and(|b| b.direction() == Direction::Rtl);
+            is_start != rtl
+        } else {
+            to_left < to_right
+        };
+        let x = if on_left {
+            char_rect.left()
+        } else {
+            char_rect.right()
+        };
+        let inward = if on_left { 4.0 } else { -4.0 };
+        let (top, bottom) = (char_rect.top(), char_rect.bottom());
+        over.push(Shape::line(
+            vec![
+                pos2(x + inward, top),
+                pos2(x, top),
+                pos2(x, bottom),
+                pos2(x + inward, bottom),
+            ],
+            stroke,
+        ));
+    }
+}
+
+/// A dashed outline.
+fn dashed_rect(rect: Rect, stroke: Stroke) -> Vec<Shape> {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    Shape::dashed_line(&corners, stroke, 4.0, 3.0)
+}
+
+/// A small name (an attribute, a relation kind) on a patch of background, above `at`.
+fn small_tag(
+    painter: &egui::Painter,
+    at: Pos2,
+    text: &str,
+    color: Color32,
+    font: &egui::FontId,
+    dark: bool,
+) {
+    let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
+    let rect = egui::Align2::LEFT_BOTTOM
+        .anchor_size(at, galley.size())
+        .expand(1.5);
+    let background = if dark {
+        Color32::from_black_alpha(200)
+    } else {
+        Color32::from_white_alpha(220)
+    };
+    painter.rect_filled(rect, CornerRadius::same(2), background);
+    painter.galley(rect.min + vec2(1.5, 1.5), galley, color);
 }
 
 /// Screen position of a layout rectangle.
@@ -449,24 +922,38 @@ fn handle_pointer(
         let local = p - origin;
         layout.boundary_at(&mut engine.fonts, doc, local.x, local.y)
     };
+    // The innermost annotation under a point, if any.
+    let span_at = |layout: &mut DocumentLayout, engine: &mut TextEngine, p: Pos2| {
+        let local = p - origin;
+        let c = layout.char_at(&mut engine.fonts, doc, local.x, local.y)?;
+        innermost(store, c).first().copied()
+    };
     if response.drag_started() {
         let press = ui
             .input(|i| i.pointer.press_origin())
             .or(response.interact_pointer_pos());
         if let Some(p) = press {
+            let relate_from = if modifiers.shift {
+                span_at(layout, engine, p)
+            } else {
+                None
+            };
             *drag = Some(Drag {
                 anchor: boundary(layout, engine, p),
                 range: None,
                 add_fragment: modifiers.command,
                 exact: modifiers.alt,
+                relate_from,
             });
         }
     }
     if let Some(d) = drag.as_mut() {
         d.exact |= modifiers.alt;
-        if let Some(p) = response
+        let pointer = response
             .interact_pointer_pos()
-            .or(ui.input(|i| i.pointer.latest_pos()))
+            .or(ui.input(|i| i.pointer.latest_pos()));
+        if let Some(p) = pointer
+            && d.relate_from.is_none()
         {
             let focus = boundary(layout, engine, p);
             let raw = CharRange::new(d.anchor, focus);
@@ -480,7 +967,12 @@ fn handle_pointer(
         if response.drag_stopped() || !ui.input(|i| i.pointer.any_down()) {
             let d = *d;
             *drag = None;
-            if let Some(sel) = d.range {
+            if let Some(from) = d.relate_from {
+                let to = pointer.and_then(|p| span_at(layout, engine, p));
+                if let Some(to) = to.filter(|t| *t != from) {
+                    events.push(ViewEvent::Relate { from, to });
+                }
+            } else if let Some(sel) = d.range {
                 events.push(if d.add_fragment {
                     ViewEvent::AddFragment(sel)
                 } else {
@@ -493,15 +985,9 @@ fn handle_pointer(
     {
         let local = p - origin;
         if let Some(c) = layout.char_at(&mut engine.fonts, doc, local.x, local.y) {
-            let mut covering = store.fragments_in(CharRange::new(c, c));
-            covering
-                .sort_by_key(|(r, id)| (store.get(*id).map_or(r.len(), |a| a.extent().len()), *id));
-            let mut annotations: Vec<AnnotationId> =
-                covering.into_iter().map(|(_, id)| id).collect();
-            annotations.dedup();
             events.push(ViewEvent::Clicked {
                 char_offset: c,
-                annotations,
+                annotations: innermost(store, c),
             });
         } else {
             events.push(ViewEvent::Clicked {
@@ -510,6 +996,15 @@ fn handle_pointer(
             });
         }
     }
+}
+
+/// The annotations covering char `c`, innermost (shortest) first.
+fn innermost(store: &AnnotationStore, c: usize) -> Vec<AnnotationId> {
+    let mut covering = store.fragments_in(CharRange::new(c, c));
+    covering.sort_by_key(|(r, id)| (store.get(*id).map_or(r.len(), |a| a.extent().len()), *id));
+    let mut annotations: Vec<AnnotationId> = covering.into_iter().map(|(_, id)| id).collect();
+    annotations.dedup();
+    annotations
 }
 
 /// While dragging past the top or bottom edge, scroll towards the pointer.
@@ -575,6 +1070,22 @@ fn selection_fill(dark: bool) -> Color32 {
 
 fn selection_stroke(dark: bool) -> Color32 {
     if dark { Color32::WHITE } else { Color32::BLACK }
+}
+
+fn candidate_stroke(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(255, 200, 60)
+    } else {
+        Color32::from_rgb(230, 120, 0)
+    }
+}
+
+fn arc_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(170, 190, 255)
+    } else {
+        Color32::from_rgb(40, 60, 140)
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ impl AccordApp {
                 }
                 _ => self.set_selection(pane, Selection::Text(range)),
             },
+            ViewEvent::Relate { from, to } => self.relate(doc, from, to),
+            ViewEvent::Clicked { annotations, .. } if self.click_in_mode(doc, &annotations) => {}
             ViewEvent::Clicked { annotations, .. } => {
                 // Repeated clicks on stacked spans cycle through them, innermost first.
                 let next = match selection {
@@ -67,6 +69,9 @@ impl AccordApp {
 
     pub(in crate::ui) fn apply_label(&mut self, label: &str) {
         self.state.current_label = Some(label.to_owned());
+        if self.label_in_pick(label) {
+            return;
+        }
         let active = self.state.active;
         let Some(pane) = self.state.panes.get(active) else {
             return;

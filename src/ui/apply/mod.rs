@@ -5,9 +5,9 @@
 //! `session.rs` (projects, panes, saving, closing, the clipboard).
 
 mod editing;
+pub(super) mod links;
 mod session;
 
-use crate::edit::Edit;
 use crate::edit::edge::Edge;
 use crate::model::boundaries::StepUnit;
 use crate::project::Workspace;
@@ -15,7 +15,7 @@ use crate::project::Workspace;
 use super::action::Action;
 use super::app::AccordApp;
 use super::commands::Command;
-use super::state::{Message, Selection};
+use super::state::{Message, Mode, Selection, SidePanel};
 
 impl AccordApp {
     /// Carries out one action.
@@ -55,6 +55,23 @@ impl AccordApp {
                 }
             }
             Action::View { pane, event } => self.view_event(pane, event),
+            Action::Pick {
+                doc,
+                owner,
+                attribute,
+            } => self.start_pick(doc, owner, attribute),
+            Action::StartRelation => self.start_relation(),
+            Action::Relate { doc, from, to } => self.relate(doc, from, to),
+            Action::AddRelation {
+                doc,
+                kind,
+                from,
+                to,
+            } => self.add_relation(doc, kind, from, to),
+            Action::LinkAcross { a, b, kind } => self.link_across(a, b, kind),
+            Action::Unlink { doc, id, group } => self.unlink(doc, id, group),
+            Action::Delete { doc, id } => self.delete(doc, id),
+            Action::HoverLink(link) => self.state.hovered_link = link,
         }
     }
 
@@ -74,12 +91,9 @@ impl AccordApp {
                 Some(text) => self.copy_text(ctx, text),
                 None => self.info("Nothing to copy: select an annotation or some text"),
             },
-            Command::Delete => {
-                if let Some((doc, id)) = self.state.selected_annotation()
-                    && self.edit(vec![(doc, Edit::Remove { id })]).is_some()
-                {
-                    self.set_selection(self.state.active, Selection::None);
-                }
+            Command::Delete => self.delete_selected(),
+            Command::ClearSelection if self.state.mode != Mode::Select => {
+                self.stop_mode("Stopped");
             }
             Command::ClearSelection => {
                 if self.views.find_bar.is_open() && self.state.selected_annotation().is_none() {
@@ -90,7 +104,10 @@ impl AccordApp {
                 }
             }
             Command::NextAnnotation | Command::PreviousAnnotation => {
-                self.step_annotation(command == Command::NextAnnotation);
+                let forward = command == Command::NextAnnotation;
+                if !self.step_candidate(forward) {
+                    self.step_annotation(forward);
+                }
             }
             Command::EndRight => self.move_edge(Edge::End, true, StepUnit::Cluster),
             Command::EndLeft => self.move_edge(Edge::End, false, StepUnit::Cluster),
@@ -135,6 +152,25 @@ impl AccordApp {
                 self.state.settings.font_size = (self.state.settings.font_size - 1.0).max(10.0);
             }
             Command::Shortcuts => self.views.dialogs.toggle_shortcuts(),
+            Command::StartRelation => self.start_relation(),
+            Command::LinkAcrossDocuments => self.link_across_documents(),
+            Command::TakeCandidate => self.take_candidate(),
+            Command::ToggleRelations => {
+                let all = !self.state.settings.all_relations;
+                self.state.settings.all_relations = all;
+                self.info(if all {
+                    "Every relation on screen is drawn"
+                } else {
+                    "Only the selected span's relations are drawn"
+                });
+            }
+            Command::ShowThreads => {
+                self.state.settings.side = match self.state.settings.side {
+                    SidePanel::Threads => SidePanel::Annotation,
+                    SidePanel::Annotation => SidePanel::Threads,
+                };
+            }
+            Command::ToggleLedger => self.state.settings.ledger = !self.state.settings.ledger,
         }
     }
 

@@ -1,6 +1,7 @@
-//! The details of the annotation selected in the active pane: label, text, typed attribute
-//! editors (drop-downs, text fields, check boxes, pickers for span references), note, review
-//! state, author and links. Every change is sent as an [`Edit`]; text fields (with bidi, so an
+//! The details of the annotation selected in the active pane (or being filled by picking):
+//! label, text, what is missing, typed attribute editors (drop-downs, text fields, check
+//! boxes, span references picked in the text or from a list), note, review state, author,
+//! relations (pointing at one highlights it in the text) and threads across documents. Every change is sent as an [`Edit`]; text fields (with bidi, so an
 //! Arabic note reads right to left while it is typed) keep what is typed and send it when
 //! they lose focus or Enter ends a one-line field.
 
@@ -9,12 +10,15 @@ use std::collections::HashMap;
 use egui::{Color32, RichText, Ui};
 
 use crate::edit::Edit;
-use crate::model::{Annotation, AnnotationId, AttributeValue, Link, ReviewState};
+use crate::model::{Annotation, AnnotationId, AttributeValue, Link, LinkId, ReviewState};
 use crate::project::DocId;
 use crate::schema::{AttributeDef, AttributeKind, Schema};
 use crate::search::reference_candidates;
 use crate::store::AnnotationStore;
 use crate::ui::action::{Action, ViewContext};
+use crate::ui::apply::links::or_list;
+use crate::ui::commands::Command;
+use crate::ui::state::Mode;
 use crate::ui::text::{TextEngine, text_block, text_line};
 use crate::ui::text_field::TextField;
 use crate::ui::text_view::label_color;
@@ -23,6 +27,8 @@ use crate::ui::text_view::label_color;
 const CANDIDATE_REACH: usize = 4000;
 /// Most candidates the reference picker lists.
 const MAX_CANDIDATES: usize = 60;
+/// What says a required attribute is missing.
+const MISSING: Color32 = Color32::from_rgb(200, 120, 0);
 
 /// What a text field of the panel edits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,14 +68,15 @@ pub struct Details {
     /// The annotation shown last frame: the fields belong to it.
     shown: Option<(DocId, AnnotationId)>,
     fields: HashMap<String, (FieldOf, TextField)>,
+    /// The relation pointed at last frame, as sent.
+    hovered_link: Option<(DocId, LinkId)>,
 }
 
 impl Details {
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
-        ui.heading("Annotation");
         let state = cx.state;
-        let selected = state.selected_annotation();
+        let selected = state.details_target();
         if selected != self.shown {
             self.send_unsent(cx);
             self.fields.clear();
@@ -90,11 +97,14 @@ impl Details {
         let schema = &ws.project.schema;
         let editable = ws.is_editable(doc);
         let mut edits: Vec<Edit> = Vec::new();
+        let mut hovered = None;
         egui::ScrollArea::vertical()
             .id_salt("details scroll")
             .show(ui, |ui| {
                 ui.add_enabled_ui(editable, |ui| {
-                    self.annotation_ui(ui, cx, schema, store, ann, &mut edits);
+                    self.annotation_ui(ui, cx, schema, store, (doc, ann), &mut edits);
+                    hovered = links_ui(ui, cx, store, ann.id, &mut edits).map(|l| (doc, l));
+                    threads_ui(ui, cx, doc, ann.id);
                 });
                 if !editable {
                     ui.colored_label(
@@ -105,6 +115,10 @@ impl Details {
             });
         for edit in edits {
             cx.send(Action::Edit { doc, edit });
+        }
+        if hovered != self.hovered_link {
+            self.hovered_link = hovered;
+            cx.send(Action::HoverLink(hovered));
         }
     }
 
@@ -134,7 +148,7 @@ impl Details {
         cx: &mut ViewContext<'_>,
         schema: &Schema,
         store: &AnnotationStore,
-        ann: &Annotation,
+        (doc, ann): (DocId, &Annotation),
         edits: &mut Vec<Edit>,
     ) {
         let id = ann.id;
@@ -188,8 +202,20 @@ impl Details {
         {
             ui.separator();
             ui.label(RichText::new("Attributes").strong());
+            let missing: Vec<&str> = label
+                .attributes
+                .iter()
+                .filter(|d| d.required && !ann.attributes.contains_key(&d.name))
+                .map(|d| d.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                ui.colored_label(
+                    MISSING,
+                    format!("Missing (required): {}", missing.join(", ")),
+                );
+            }
             for def in &label.attributes {
-                self.attribute_ui(ui, cx, schema, store, ann, def, edits);
+                self.attribute_ui(ui, cx, schema, store, (doc, ann), def, edits);
             }
         }
         ui.separator();
@@ -199,7 +225,6 @@ impl Details {
         }
         ui.separator();
         review_ui(ui, ann, edits);
-        links_ui(ui, cx, store, id, edits);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -209,7 +234,7 @@ impl Details {
         cx: &mut ViewContext<'_>,
         schema: &Schema,
         store: &AnnotationStore,
-        ann: &Annotation,
+        (doc, ann): (DocId, &Annotation),
         def: &AttributeDef,
         edits: &mut Vec<Edit>,
     ) {
@@ -297,6 +322,26 @@ impl Details {
                         refs.iter().copied().filter(|r| *r != gone).collect();
                     edits.push(set((!rest.is_empty()).then_some(AttributeValue::Refs(rest))));
                 }
+                let picking = matches!(
+                    &cx.state.mode,
+                    Mode::Pick { doc: d, owner, attribute, .. }
+                        if *d == doc && *owner == id && *attribute == def.name
+                );
+                let hint = format!(
+                    "Click a {} span in the text (or select text and press a label key to create one). Esc stops.",
+                    or_list(labels)
+                );
+                if ui
+                    .selectable_label(picking, format!("⌖ Pick {} in the text", def.name))
+                    .on_hover_text(hint)
+                    .clicked()
+                {
+                    cx.send(Action::Pick {
+                        doc,
+                        owner: id,
+                        attribute: def.name.clone(),
+                    });
+                }
                 if *many || refs.is_empty() {
                     let candidates = reference_candidates(
                         store,
@@ -327,7 +372,7 @@ impl Details {
             }
         }
         if current.is_none() && def.required {
-            ui.colored_label(Color32::from_rgb(200, 120, 0), "required");
+            ui.colored_label(MISSING, "required");
         }
     }
 
@@ -462,33 +507,124 @@ fn review_ui(ui: &mut Ui, ann: &Annotation, edits: &mut Vec<Edit>) {
         });
 }
 
-/// The links from and to the annotation, each with a button to remove it.
+/// The relations from and to the annotation, each with a button to remove it, and a button
+/// to start one. Returns the relation under the pointer.
 fn links_ui(
     ui: &mut Ui,
     cx: &mut ViewContext<'_>,
     store: &AnnotationStore,
     id: AnnotationId,
     edits: &mut Vec<Edit>,
-) {
-    let links: Vec<&Link> = store.links_of(id).collect();
-    if links.is_empty() {
-        return;
-    }
+) -> Option<LinkId> {
     ui.separator();
-    ui.label(RichText::new("Links").strong());
+    let links: Vec<&Link> = store.links_of(id).collect();
+    let mut hovered = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Relations ({})", links.len())).strong());
+        if ui
+            .small_button("+ Relation…")
+            .on_hover_text(
+                "Then click the span it goes to (Ctrl+R; or Shift+drag from span to span)",
+            )
+            .clicked()
+        {
+            cx.send(Action::StartRelation);
+        }
+    });
     for link in links {
         let (arrow, other) = if link.from == id {
-            ("to", link.to)
+            ("→", link.to)
         } else {
-            ("from", link.from)
+            ("←", link.from)
         };
+        let other_label = store.get(other).map_or("?", |o| o.label.as_str());
+        let row = ui
+            .horizontal(|ui| {
+                ui.label(format!("{} {arrow} {other_label} #{}", link.kind, other.0));
+                let delete = ui
+                    .small_button("×")
+                    .on_hover_text("Delete this relation (Ctrl+Z brings it back)");
+                delete.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        true,
+                        format!("Delete relation {} #{}", link.kind, link.id.0),
+                    )
+                });
+                if delete.clicked() {
+                    edits.push(Edit::RemoveLink { id: link.id });
+                }
+            })
+            .response;
+        let text = store.get(other).map(|o| o.text()).unwrap_or_default();
+        let line = text_line(ui, cx.engine, &text, 14.0);
+        if row.hovered() || line.hovered() {
+            hovered = Some(link.id);
+        }
+    }
+    hovered
+}
+
+/// The threads across documents the annotation is in, each with its other members and a
+/// button to take the annotation out.
+fn threads_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, doc: DocId, id: AnnotationId) {
+    let Some(ws) = &cx.state.workspace else {
+        return;
+    };
+    let member = ws.member(doc, id);
+    let groups: Vec<_> = ws.groups().store.groups_of(&member).cloned().collect();
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Threads ({})", groups.len())).strong());
+        let other = cx.state.selected_elsewhere();
+        let button = ui.add_enabled(
+            other.is_some(),
+            egui::Button::new("Link across documents").small(),
+        );
+        let button =
+            button.on_hover_text("Links this span with the one selected in another pane (Ctrl+L)");
+        if button.clicked() {
+            cx.send(Action::Run(Command::LinkAcrossDocuments));
+        }
+    });
+    for group in groups {
         ui.horizontal(|ui| {
-            ui.label(format!("{arrow} {} {other}", link.kind));
-            if ui.small_button("×").clicked() {
-                edits.push(Edit::RemoveLink { id: link.id });
+            ui.label(format!(
+                "{} #{} · {} members",
+                group.kind,
+                group.id.0,
+                group.members.len()
+            ));
+            if ui
+                .small_button("×")
+                .on_hover_text("Take this span out of the thread")
+                .clicked()
+            {
+                cx.send(Action::Unlink {
+                    doc,
+                    id,
+                    group: group.id,
+                });
             }
         });
-        let text = store.get(other).map(|o| o.text()).unwrap_or_default();
-        text_line(ui, cx.engine, &text, 14.0);
+        if !group.note.is_empty() {
+            ui.label(RichText::new(&group.note).italics().weak());
+        }
+        for m in group.members.iter().filter(|m| **m != member) {
+            let located = ws.locate(m);
+            let text = located
+                .and_then(|(d, a)| ws.store(d).get(a))
+                .map(|a| a.text())
+                .unwrap_or_default();
+            ui.horizontal(|ui| {
+                let link = ui.link(RichText::new(&m.document).small());
+                if link.clicked()
+                    && let Some((d, a)) = located
+                {
+                    cx.send(Action::SelectAnnotation { doc: d, id: a });
+                }
+                text_line(ui, cx.engine, &text, 14.0);
+            });
+        }
     }
 }

@@ -1,11 +1,50 @@
 //! Modal dialogs and overlays: the annotator's name on first start, unsaved changes on close,
-//! and the keyboard shortcuts (built from the command table).
+//! the kind of a relation or cross-document link when several fit, "delete what others depend
+//! on?", and the keyboard shortcuts (built from the command table).
 
-use egui::{Id, RichText};
+use egui::{Id, Key, RichText};
 
+use crate::model::AnnotationId;
+use crate::project::{DocId, Ties};
 use crate::ui::action::{Action, CloseAnswer, ViewContext};
 use crate::ui::commands::{Command, Menu, shortcut_text};
 use crate::ui::text_field::TextField;
+
+/// What a chosen kind is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KindChoice {
+    /// A relation between two spans of a document.
+    Relation {
+        /// The document.
+        doc: DocId,
+        /// Where it starts.
+        from: AnnotationId,
+        /// Where it ends.
+        to: AnnotationId,
+    },
+    /// A link between annotations of two documents.
+    Group {
+        /// One end.
+        a: (DocId, AnnotationId),
+        /// The other.
+        b: (DocId, AnnotationId),
+    },
+}
+
+#[derive(Debug)]
+struct KindMenu {
+    title: String,
+    kinds: Vec<String>,
+    then: KindChoice,
+}
+
+#[derive(Debug)]
+struct DeletePrompt {
+    doc: DocId,
+    id: AnnotationId,
+    what: String,
+    ties: Ties,
+}
 
 /// Which dialogs are open, and what is typed in them.
 #[derive(Debug, Default)]
@@ -14,12 +53,32 @@ pub struct Dialogs {
     name_prompt: Option<TextField>,
     close_prompt: bool,
     shortcuts: bool,
+    kind_menu: Option<KindMenu>,
+    delete_prompt: Option<DeletePrompt>,
 }
 
 impl Dialogs {
     /// True while a modal dialog takes the keyboard.
     pub fn is_modal_open(&self) -> bool {
-        self.name_prompt.is_some() || self.close_prompt
+        self.name_prompt.is_some()
+            || self.close_prompt
+            || self.kind_menu.is_some()
+            || self.delete_prompt.is_some()
+    }
+
+    /// Asks which kind, of those that fit, a relation or link gets.
+    pub fn choose_kind(&mut self, title: String, kinds: Vec<String>, then: KindChoice) {
+        self.kind_menu = Some(KindMenu { title, kinds, then });
+    }
+
+    /// Asks before deleting an annotation that others depend on.
+    pub fn confirm_delete(&mut self, doc: DocId, id: AnnotationId, what: String, ties: Ties) {
+        self.delete_prompt = Some(DeletePrompt {
+            doc,
+            id,
+            what,
+            ties,
+        });
     }
 
     /// Asks who is annotating.
@@ -92,6 +151,8 @@ impl Dialogs {
                 });
             });
         }
+        self.kind_menu_ui(ctx, cx);
+        self.delete_prompt_ui(ctx, cx);
         if self.shortcuts {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -102,6 +163,127 @@ impl Dialogs {
             self.shortcuts = open;
         }
     }
+}
+
+impl Dialogs {
+    fn kind_menu_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(menu) = &self.kind_menu else { return };
+        let mut chosen: Option<String> = None;
+        let mut cancel = false;
+        let description = |kind: &str| {
+            cx.state.workspace.as_ref().map_or(String::new(), |ws| {
+                let schema = &ws.project.schema;
+                schema
+                    .relation(kind)
+                    .map(|r| r.description.clone())
+                    .or_else(|| {
+                        schema
+                            .cross_document
+                            .iter()
+                            .find(|k| k.name == kind)
+                            .map(|k| k.description.clone())
+                    })
+                    .unwrap_or_default()
+            })
+        };
+        egui::Modal::new(Id::unique("choose kind")).show(ctx, |ui| {
+            ui.heading(&menu.title);
+            ui.label("Several kinds fit. Choose one (or press its number):");
+            for (i, kind) in menu.kinds.iter().enumerate() {
+                let key = i + 1;
+                if ui
+                    .button(format!("{key}  {kind}"))
+                    .on_hover_text(description(kind))
+                    .clicked()
+                {
+                    chosen = Some(kind.clone());
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+            ui.input(|i| {
+                for (n, key) in [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i.key_pressed(key) && n < menu.kinds.len() {
+                        chosen = Some(menu.kinds[n].clone());
+                    }
+                }
+                cancel |= i.key_pressed(Key::Escape);
+            });
+        });
+        if let Some(kind) = chosen {
+            match menu.then.clone() {
+                KindChoice::Relation { doc, from, to } => cx.send(Action::AddRelation {
+                    doc,
+                    kind,
+                    from,
+                    to,
+                }),
+                KindChoice::Group { a, b } => cx.send(Action::LinkAcross { a, b, kind }),
+            }
+            self.kind_menu = None;
+        } else if cancel {
+            self.kind_menu = None;
+        }
+    }
+
+    fn delete_prompt_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(prompt) = &self.delete_prompt else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("delete tied annotation")).show(ctx, |ui| {
+            ui.heading(format!("Delete {}?", prompt.what));
+            let t = prompt.ties;
+            let mut parts = Vec::new();
+            if t.references > 0 {
+                parts.push(format!(
+                    "it is the value of {} attribute(s) (a commitment's actors, target or deadline)",
+                    t.references
+                ));
+            }
+            if t.relations > 0 {
+                parts.push(format!("it is an end of {} relation(s)", t.relations));
+            }
+            if t.groups > 0 {
+                parts.push(format!(
+                    "it is a member of {} thread(s) across documents",
+                    t.groups
+                ));
+            }
+            ui.label(format!(
+                "{}. Deleting it removes those too; Ctrl+Z brings everything back.",
+                capitalise(&parts.join("; "))
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Delete").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    answer = Some(true);
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(delete) = answer {
+            if delete {
+                cx.send(Action::Delete {
+                    doc: prompt.doc,
+                    id: prompt.id,
+                });
+            }
+            self.delete_prompt = None;
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn shortcuts_ui(ui: &mut egui::Ui, cx: &ViewContext<'_>) {
@@ -152,6 +334,7 @@ fn shortcuts_ui(ui: &mut egui::Ui, cx: &ViewContext<'_>) {
                         ("Select exact characters", "Alt+drag"),
                         ("Add a fragment to the selected span", "Ctrl+drag"),
                         ("Select a span; again to cycle stacked spans", "click"),
+                        ("Relate two spans", "Shift+drag from one to the other"),
                     ] {
                         ui.label(what);
                         ui.label(RichText::new(how).monospace());

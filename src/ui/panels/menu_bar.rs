@@ -4,6 +4,7 @@ use egui::Ui;
 
 use crate::ui::action::{Action, ViewContext};
 use crate::ui::commands::{Command, Menu, shortcut_text};
+use crate::ui::state::SidePanel;
 
 /// Draws the menu bar.
 pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
@@ -19,6 +20,9 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                     let checked = match command {
                         Command::ToggleSyncScroll => settings.sync_scroll,
                         Command::ToggleTheme => settings.dark,
+                        Command::ToggleRelations => settings.all_relations,
+                        Command::ToggleLedger => settings.ledger,
+                        Command::ShowThreads => settings.side == SidePanel::Threads,
                         _ => false,
                     };
                     if ui.add(button.selected(checked)).clicked() {

@@ -7,6 +7,8 @@ pub mod details;
 pub mod dialogs;
 pub mod document_list;
 pub mod find_bar;
+pub mod ledger;
 pub mod menu_bar;
 pub mod palette;
 pub mod status_bar;
+pub mod threads;

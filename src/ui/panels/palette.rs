@@ -1,51 +1,108 @@
-//! The label palette: every label of the schema by layer, with its colour and keys. A click
-//! applies the label, as its key does.
+//! The label palette: every label of the schema by layer, with its colour, keys and how many
+//! spans of the active document have it (commitments also say how many lack a required
+//! attribute). A click applies the label, as its key does.
+
+use std::collections::HashMap;
 
 use egui::{RichText, Ui};
 
+use crate::project::DocId;
+use crate::rules::{Problem, annotation_problems};
 use crate::schema::Layer;
 
 use crate::ui::action::{Action, ViewContext};
 use crate::ui::text_view::label_color;
 
-/// Draws the palette.
-pub fn palette_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
-    let state = cx.state;
-    let Some(ws) = &state.workspace else { return };
-    let schema = &ws.project.schema;
-    for layer in [Layer::Entity, Layer::Commitment] {
-        ui.label(RichText::new(layer.name()).strong());
-        for (index, label) in schema
-            .labels
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.layer == layer)
-        {
-            let color = label_color(schema, &label.name);
-            let keys = match (label.hotkey, index < 9) {
-                (Some(h), true) => format!("{h} · {}", index + 1),
-                (Some(h), false) => h.to_string(),
-                (None, true) => (index + 1).to_string(),
-                (None, false) => String::new(),
-            };
-            let current = state.current_label.as_deref() == Some(label.name.as_str());
-            let response = ui
-                .horizontal(|ui| {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                    ui.painter().rect_filled(rect, 3.0, color);
-                    let r = ui.selectable_label(current, &label.name);
-                    ui.label(RichText::new(keys).monospace().weak());
-                    r
-                })
-                .inner;
-            if response
-                .on_hover_text(format!("{}\n\n{}", label.name, label.description))
-                .clicked()
-            {
-                cx.send(Action::Label(label.name.clone()));
+/// Spans per label in one document, and how many of them miss a required attribute.
+#[derive(Debug, Default)]
+struct Counts {
+    /// (document, store revision) counted.
+    key: Option<(DocId, u64)>,
+    per_label: HashMap<String, (usize, usize)>,
+}
+
+/// The palette and its counts (counted again only when the document's annotations change).
+#[derive(Debug, Default)]
+pub struct Palette {
+    counts: Counts,
+}
+
+impl Palette {
+    /// Draws the palette.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        let state = cx.state;
+        let Some(ws) = &state.workspace else { return };
+        let schema = &ws.project.schema;
+        if let Some(doc) = state.active_doc() {
+            let store = ws.store(doc);
+            let key = Some((doc, store.revision()));
+            if self.counts.key != key {
+                let mut per_label: HashMap<String, (usize, usize)> = HashMap::new();
+                let document = ws.document(doc);
+                for ann in store.annotations() {
+                    let entry = per_label.entry(ann.label.clone()).or_default();
+                    entry.0 += 1;
+                    let label_of = |id| store.get(id).map(|a| a.label.as_str());
+                    let incomplete = annotation_problems(ann, document, schema, label_of)
+                        .iter()
+                        .any(|p| matches!(p, Problem::MissingRequired(_)));
+                    entry.1 += incomplete as usize;
+                }
+                self.counts = Counts { key, per_label };
             }
         }
-        ui.add_space(6.0);
+        for layer in [Layer::Entity, Layer::Commitment] {
+            ui.label(RichText::new(layer.name()).strong());
+            for (index, label) in schema
+                .labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.layer == layer)
+            {
+                let color = label_color(schema, &label.name);
+                let keys = match (label.hotkey, index < 9) {
+                    (Some(h), true) => format!("{h} · {}", index + 1),
+                    (Some(h), false) => h.to_string(),
+                    (None, true) => (index + 1).to_string(),
+                    (None, false) => String::new(),
+                };
+                let (count, incomplete) = self
+                    .counts
+                    .per_label
+                    .get(&label.name)
+                    .copied()
+                    .unwrap_or_default();
+                let current = state.current_label.as_deref() == Some(label.name.as_str());
+                let response = ui
+                    .horizontal(|ui| {
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 3.0, color);
+                        let r = ui.selectable_label(current, &label.name);
+                        ui.label(RichText::new(keys).monospace().weak());
+                        if count > 0 {
+                            ui.label(RichText::new(count.to_string()).small())
+                                .on_hover_text(format!("{count} in this document"));
+                        }
+                        if incomplete > 0 {
+                            ui.label(
+                                RichText::new(format!("{incomplete} incomplete"))
+                                    .small()
+                                    .color(egui::Color32::from_rgb(200, 120, 0)),
+                            )
+                            .on_hover_text("Required attributes not filled in (see the details panel, or `accord validate`)");
+                        }
+                        r
+                    })
+                    .inner;
+                if response
+                    .on_hover_text(format!("{}\n\n{}", label.name, label.description))
+                    .clicked()
+                {
+                    cx.send(Action::Label(label.name.clone()));
+                }
+            }
+            ui.add_space(6.0);
+        }
     }
 }

@@ -3,6 +3,7 @@
 use egui::Ui;
 
 use crate::ui::action::ViewContext;
+use crate::ui::state::Mode;
 
 /// Draws the status bar.
 pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
@@ -23,6 +24,19 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             ui.label(format!("last save {t}"));
         }
         ui.separator();
+        let mode = match &state.mode {
+            Mode::Select => None,
+            Mode::Pick { attribute, .. } => Some(format!("PICKING {attribute}")),
+            Mode::Relate { from, .. } => Some(format!("RELATION FROM #{}", from.0)),
+        };
+        if let Some(mode) = mode {
+            ui.label(
+                egui::RichText::new(format!("{mode} · Esc stops"))
+                    .strong()
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.separator();
+        }
         if let Some(m) = &state.status.message {
             if m.error {
                 ui.colored_label(ui.visuals().error_fg_color, &m.text);
