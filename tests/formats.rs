@@ -31,10 +31,13 @@ fn go(_: Progress<'_>) -> ControlFlow<()> {
     ControlFlow::Continue(())
 }
 
+/// The sample annotator whose annotations the sample tests export.
+const SAMPLE_ANNOTATOR: &str = "aigerim";
+
 fn sample_corpus() -> Corpus {
     let (corpus, losses) = load_corpus(
         &sample_dir(),
-        &AnnotationSource::Annotator("example".into()),
+        &AnnotationSource::Annotator(SAMPLE_ANNOTATOR.into()),
         &[],
         &[],
         &mut go,
@@ -143,8 +146,8 @@ fn jsonl_round_trips_the_samples_exactly() {
     assert_eq!(imported.groups, corpus.groups);
     assert_eq!(
         imported.groups.len(),
-        2,
-        "the sample's cross-document groups"
+        4,
+        "the sample annotator's cross-document groups"
     );
 }
 
@@ -167,12 +170,18 @@ fn brat_and_label_studio_round_trip_the_samples() {
         let commitment = zh
             .annotations
             .iter()
-            .find(|a| a.label == "COMMITMENT")
+            .find(|a| a.label == "COMMITMENT" && a.text().contains("20亿美元"))
             .unwrap();
         assert!(
             matches!(commitment.attributes.get("actors"), Some(AttributeValue::Refs(r)) if r.len() == 2),
             "{format}: {commitment:?}"
         );
+        for (name, text) in [("target", "20亿美元"), ("deadline", "在未来五年内")] {
+            let Some(AttributeValue::Refs(r)) = commitment.attributes.get(name) else {
+                panic!("{format}: {name} of {commitment:?}");
+            };
+            assert_eq!(zh.annotation(r[0]).unwrap().text(), text, "{format}");
+        }
         assert_eq!(
             commitment.attributes.get("kind"),
             Some(&AttributeValue::Enum("agreement".into())),
@@ -585,17 +594,25 @@ fn conll_and_spacy_report_what_they_cannot_hold() {
     let (files, losses) = export_corpus(&corpus, Format::Conll, &mut go).unwrap();
     let text = String::from_utf8(files[0].bytes.clone()).unwrap();
     assert_eq!(text.matches("-DOCSTART- -X- -X- O").count(), 5);
-    // The four commitments contain their MONEY targets: CoNLL keeps the MONEY, drops the
-    // commitment, and says so.
+    // The four commitments of the thread contain their MONEY targets: CoNLL keeps the MONEY,
+    // drops the commitment, and says so (and so for every other span inside or across
+    // another).
     let overlapping: Vec<_> = losses
         .iter()
         .filter(|l| l.kind == LossKind::Overlapping)
         .collect();
-    assert_eq!(overlapping.len(), 4, "{losses:?}");
+    assert_eq!(
+        overlapping
+            .iter()
+            .filter(|l| l.detail.starts_with("COMMITMENT") && l.detail.contains(" overlaps MONEY "))
+            .count(),
+        4,
+        "{losses:?}"
+    );
     assert!(
         overlapping
             .iter()
-            .all(|l| l.detail.starts_with("COMMITMENT"))
+            .all(|l| l.detail.ends_with("which was kept"))
     );
     // IOB2: an I- tag always continues a B- or I- of the same label.
     let mut previous = "O".to_owned();
@@ -668,7 +685,7 @@ fn cancelling_writes_nothing_and_progress_is_reported() {
         let options = ExportOptions {
             format,
             out: target.clone(),
-            source: AnnotationSource::Annotator("example".into()),
+            source: AnnotationSource::Annotator(SAMPLE_ANNOTATOR.into()),
             documents: Vec::new(),
             labels: Vec::new(),
         };
@@ -695,9 +712,16 @@ fn cancelling_writes_nothing_and_progress_is_reported() {
 
 #[test]
 fn selection_by_document_and_label_drops_references_and_reports_groups() {
+    // Two annotators and no default annotator: say whose.
+    let err =
+        load_corpus(&sample_dir(), &AnnotationSource::Default, &[], &[], &mut go).unwrap_err();
+    assert!(
+        matches!(&err, FormatError::WhichAnnotator { found, .. } if found == &["aigerim", "dilnoza"]),
+        "{err}"
+    );
     let (corpus, losses) = load_corpus(
         &sample_dir(),
-        &AnnotationSource::Default,
+        &AnnotationSource::Annotator(SAMPLE_ANNOTATOR.into()),
         &[
             "kz-tj-joint-statement.zh.txt".into(),
             "tj-kz-talks-astana.ar.txt".into(),
@@ -706,10 +730,7 @@ fn selection_by_document_and_label_drops_references_and_reports_groups() {
         &mut go,
     )
     .unwrap();
-    assert_eq!(
-        corpus.annotator, "example",
-        "the only annotator is the default"
-    );
+    assert_eq!(corpus.annotator, SAMPLE_ANNOTATOR);
     assert_eq!(corpus.documents.len(), 2);
     for d in &corpus.documents {
         assert!(
@@ -720,17 +741,22 @@ fn selection_by_document_and_label_drops_references_and_reports_groups() {
         let c = d
             .annotations
             .iter()
-            .find(|a| a.label == "COMMITMENT")
+            .find(|a| {
+                a.label == "COMMITMENT"
+                    && (a.text().contains("20亿美元") || a.text().contains("ملياري دولار"))
+            })
             .unwrap();
         assert!(
-            !c.attributes.contains_key("target"),
-            "the MONEY target is not exported"
+            !c.attributes.contains_key("target") && !c.attributes.contains_key("deadline"),
+            "the MONEY target and the DATE deadline are not exported"
         );
         for id in c.referenced_ids() {
             assert!(d.annotation(id).is_some());
         }
     }
-    // Two of the four commitments remain: the group keeps them; the same_entity group too.
+    // Two of the four commitments of the thread remain: the group keeps them; the
+    // same_entity group of Tajikistan too (of five members). The groups of Tokayev (PERSON)
+    // and of the treaty (in other documents) are gone.
     assert_eq!(corpus.groups.len(), 2, "{:?} {losses:?}", corpus.groups);
     assert!(corpus.groups.iter().all(|g| g.members.len() == 2));
 
@@ -742,10 +768,10 @@ fn selection_by_document_and_label_drops_references_and_reports_groups() {
         &mut go,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("example"), "{err}");
+    assert!(err.to_string().contains("aigerim, dilnoza"), "{err}");
     let err = load_corpus(
         &sample_dir(),
-        &AnnotationSource::Default,
+        &AnnotationSource::Annotator(SAMPLE_ANNOTATOR.into()),
         &["missing.txt".into()],
         &[],
         &mut go,
@@ -792,8 +818,21 @@ fn html_highlights_the_annotated_characters() {
         assert_eq!(covered, a.text(), "{marker}");
     }
     let index = page("index.html");
+    let thread = corpus
+        .groups
+        .iter()
+        .find(|g| g.kind == "same_commitment")
+        .unwrap();
+    let zh = thread
+        .members
+        .iter()
+        .find(|m| m.document == "kz-tj-joint-statement.zh.txt")
+        .unwrap();
     assert!(
-        index.contains("href=\"kz-tj-joint-statement.zh.html#a9\""),
+        index.contains(&format!(
+            "href=\"kz-tj-joint-statement.zh.html#a{}\"",
+            zh.annotation.0
+        )),
         "threads link to the pages"
     );
     assert!(index.contains("same_commitment"));

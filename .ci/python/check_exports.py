@@ -3,9 +3,9 @@
 
     check_exports.py PATH_TO_ACCORD
 
-Exports the sample project's example annotations and a generated project (astral characters,
-Arabic with harakat, CRLF text, a BOM, overlapping and discontinuous spans, a span across a
-line break) to every format, then has each peer read its format and compares what it read
+Exports the sample project's annotations (aigerim's, one of its two annotators) and a
+generated project (astral characters, Arabic with harakat, CRLF text, a BOM, overlapping and
+discontinuous spans, a span across a line break) to every format, then has each peer read its format and compares what it read
 with Accord's JSONL export of the same annotations (whose offsets are themselves checked
 against the text by Python's own string slicing). Exits non-zero naming what disagreed.
 """
@@ -438,7 +438,7 @@ def main():
         if not bom.startswith(b"\xef\xbb\xbf"):
             fail("the generated BOM document lost its BOM")
         projects = [
-            ("sample", ROOT / "sample_docs", "example"),
+            ("sample", ROOT / "sample_docs", "aigerim"),
             ("generated", Path(tmp) / "generated", "gen"),
             # 120 documents: enough for `spacy debug data` to have nothing to say about size.
             ("generated-x30", Path(tmp) / "generated-x30", "gen"),
