@@ -375,6 +375,15 @@ impl Schema {
     }
 }
 
+/// Label names as a sentence says them: "PERSON, COUNTRY or ORG" ("any" for none).
+pub fn or_list(names: &[String]) -> String {
+    match names {
+        [] => "any".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use crate::model::AnnotationId;
 use crate::project::groups::GroupEdit;
 use crate::project::{Change, DocId, RefTarget, Step, Workspace};
 
+use crate::schema::or_list;
 use crate::ui::app::AccordApp;
 use crate::ui::panels::dialogs::KindChoice;
 use crate::ui::state::{Mode, Selection};
@@ -25,15 +26,6 @@ fn accepted(
         .map_or((Vec::new(), false), |(labels, many)| {
             (labels.to_vec(), many)
         })
-}
-
-/// "PERSON, COUNTRY or ORG".
-pub(in crate::ui) fn or_list(names: &[String]) -> String {
-    match names {
-        [] => "any".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
 }
 
 impl AccordApp {

@@ -5,7 +5,7 @@
 //! `session.rs` (projects, panes, saving, closing, the clipboard).
 
 mod editing;
-pub(super) mod links;
+mod links;
 mod session;
 
 use crate::edit::edge::Edge;
