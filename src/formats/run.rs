@@ -9,7 +9,7 @@ use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, ImportContext, Imported, Loss, LossKind,
     OutputFile, Stage, brat, conll, html, jsonl, label_studio, spacy, step, webanno,
 };
-use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, Timestamp};
+use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, ReviewState, Timestamp};
 use crate::project::{
     CrossLinkFile, DocumentEntry, Project, SchemaSource, check_annotator_name, project_file_ron,
     resolve_inside,
@@ -20,8 +20,7 @@ use crate::schema::{
 use crate::store::file::{CURRENT_FORMAT, to_pretty_ron, write_text};
 use crate::store::{AnnotationFile, DocumentStamp};
 
-/// The annotator whose annotations the curated gold set is stored as.
-pub const CURATED: &str = "curated";
+pub use crate::project::CURATED;
 
 /// Whose annotations to export.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -118,6 +117,10 @@ pub fn load_corpus(
         .iter()
         .filter(|s| wanted_docs.is_empty() || wanted_docs.contains(s.file()))
         .collect();
+    let gold_only = annotator == CURATED;
+    let is_gold = |a: &crate::model::Annotation| {
+        matches!(a.review.state, ReviewState::Accepted | ReviewState::Edited)
+    };
     for (i, slot) in slots.iter().enumerate() {
         step(control, Stage::Reading, i, slots.len(), slot.file())?;
         let skip = |detail: String| Loss {
@@ -172,6 +175,9 @@ pub fn load_corpus(
                             a.label
                         ),
                     });
+                } else if gold_only && !is_gold(&a) {
+                    // The curated set's rejected items and undecided ones (kept for a
+                    // reviewer's comment) are not part of the gold set.
                 } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
                     cd.annotations.push(a);
                 }

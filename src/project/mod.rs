@@ -38,6 +38,11 @@ pub use workspace::{
 
 /// Name of the project file inside a project folder.
 pub const PROJECT_FILE: &str = "accord.ron";
+
+/// The annotator folder of the reviewers' gold set (`annotations/curated/`): what review
+/// decides, with who proposed each annotation and the decision. Left out of agreement unless
+/// named; exported with `--curated` (accepted and edited annotations only).
+pub const CURATED: &str = "curated";
 /// Folder of the annotation files.
 pub const ANNOTATIONS_DIR: &str = "annotations";
 /// Folder of the cross-document link files.

@@ -187,6 +187,8 @@ pub struct Workspace {
     pub project: Project,
     /// Whose annotations are edited.
     pub annotator: String,
+    /// Who makes the edits: the annotator, or the reviewer editing the curated set.
+    pub author: String,
     docs: Vec<DocState>,
     groups: GroupState,
     history: History<Step>,
@@ -202,6 +204,12 @@ impl Workspace {
     /// that opened, and their groups. When the lock is held by another Accord (or cannot be
     /// taken), everything opens read-only, with the reason in each document's status.
     pub fn open(project: Project, annotator: &str) -> Self {
+        Self::open_as(project, annotator, annotator)
+    }
+
+    /// Like [`Workspace::open`], with edits recorded as `author`'s: a reviewer (`author`)
+    /// editing the curated set (`annotator` is then `curated`).
+    pub fn open_as(project: Project, annotator: &str, author: &str) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
         let bad_name = super::check_annotator_name(annotator)
@@ -249,6 +257,7 @@ impl Workspace {
         Self {
             project,
             annotator: annotator.to_owned(),
+            author: author.to_owned(),
             docs,
             groups,
             history: History::new(),
@@ -658,7 +667,7 @@ impl Workspace {
         let ctx = EditContext {
             schema: &self.project.schema,
             document,
-            author: &self.annotator,
+            author: &self.author,
             now,
         };
         edit::apply_and_report(&mut state.store, &ctx, edit).map_err(|source| {
