@@ -306,7 +306,10 @@ fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
         .collect();
     assert_eq!(
         spans,
-        vec!["[121,125,\"PERSON\"]".to_owned(), "[2038,2040,\"PERSON\"]".to_owned()],
+        vec![
+            "[121,125,\"PERSON\"]".to_owned(),
+            "[2038,2040,\"PERSON\"]".to_owned()
+        ],
         "the rejected ORG is left out"
     );
 }
