@@ -113,9 +113,7 @@ impl ReadFile {
 pub fn read(path: &Path) -> Result<Option<ReadFile>, StoreError> {
     let mut file = match open_limited(path) {
         Ok(file) => file,
-        Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(None);
-        }
+        Err(StoreError::Io { source, .. }) if absent(&source) => return Ok(None),
         Err(e) => return Err(e),
     };
     let io = |source| StoreError::Io {
@@ -146,6 +144,15 @@ pub fn write(path: &Path, text: &str) -> Result<Fingerprint, StoreError> {
     Ok(Fingerprint::of_written(&meta, text.as_bytes()))
 }
 
+/// True when the error says there is no file there (nor can be: a file where a folder on the
+/// way should be).
+fn absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
 /// How a file on disk compares with what was last read or written.
 #[derive(Debug)]
 pub enum Check {
@@ -164,7 +171,7 @@ pub enum Check {
 pub fn check(path: &Path, known: Option<&Fingerprint>) -> Result<Check, StoreError> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if absent(&e) => {
             return Ok(match known {
                 None => Check::Same,
                 Some(_) => Check::Changed(None),

@@ -377,14 +377,19 @@ impl Workspace {
 
     /// Before a save of `file`: refuses while it is in conflict, and checks the disk, so that
     /// a change no watcher reported is never overwritten. `Ok(false)`: nothing to write (the
-    /// file was reloaded, or no longer reads).
+    /// file was reloaded, or no longer reads). When what is on disk cannot even be looked at
+    /// (a folder where the file should be), the save goes ahead and its write says why it
+    /// fails.
     pub(super) fn before_save(&mut self, file: WorkspaceFile) -> Result<bool, StoreError> {
         let path = self.file_path(file);
         let refused = || StoreError::ChangedOnDisk { path: path.clone() };
         if self.conflict(file).is_some() {
             return Err(refused());
         }
-        if let Some(event) = self.check_file(file) {
+        let Ok(check) = fingerprint::check(&path, self.known(file)) else {
+            return Ok(true);
+        };
+        if let Some(event) = self.act_on(file, &path, Ok(check)) {
             let write = matches!(event, DiskEvent::Reverted { .. });
             let conflict = matches!(event, DiskEvent::Conflict { .. });
             self.disk_events.push(event);
@@ -461,15 +466,31 @@ impl Workspace {
         events
     }
 
+    /// What the file on disk was last seen as: the version in conflict, else the one last
+    /// loaded or saved.
+    fn known(&self, file: WorkspaceFile) -> Option<&Fingerprint> {
+        let synced = self.synced(file)?;
+        match &synced.conflict {
+            Some(c) => c.disk.as_ref(),
+            None => synced.fingerprint.as_ref(),
+        }
+    }
+
     /// Compares one file with the disk and acts on a change.
     fn check_file(&mut self, file: WorkspaceFile) -> Option<DiskEvent> {
         let path = self.file_path(file);
-        let synced = self.synced(file)?;
-        let known = match &synced.conflict {
-            Some(c) => c.disk.as_ref(),
-            None => synced.fingerprint.as_ref(),
-        };
-        match fingerprint::check(&path, known) {
+        let check = fingerprint::check(&path, self.known(file));
+        self.act_on(file, &path, check)
+    }
+
+    /// Acts on how the file compares with the disk.
+    fn act_on(
+        &mut self,
+        file: WorkspaceFile,
+        path: &Path,
+        check: Result<Check, StoreError>,
+    ) -> Option<DiskEvent> {
+        match check {
             Ok(Check::Same) => None,
             Ok(Check::Touched(now)) => {
                 let synced = self.synced_mut(file)?;
@@ -479,8 +500,8 @@ impl Workspace {
                 }
                 None
             }
-            Ok(Check::Changed(now)) => self.changed_on_disk(file, &path, now),
-            Err(e) => self.unreadable(file, &e, stat_only(&path)),
+            Ok(Check::Changed(now)) => self.changed_on_disk(file, path, now),
+            Err(e) => self.unreadable(file, &e, stat_only(path)),
         }
     }
 
