@@ -439,6 +439,69 @@ pub fn read_source(
     }
 }
 
+/// One import source held in memory, as [`read_source`] would read it from files.
+#[derive(Clone, Copy, Debug)]
+pub enum SourceText<'a> {
+    /// The text of a JSONL, CoNLL or Label Studio JSON file.
+    File(&'a str),
+    /// One brat document: the bytes of its `.txt` and the text of its `.ann`.
+    Brat {
+        /// The `.txt` file's bytes (UTF-8, perhaps with a BOM).
+        txt: &'a [u8],
+        /// The `.ann` file's text.
+        ann: &'a str,
+    },
+}
+
+/// Reads an import source held in memory: the same parsing as [`read_source`], without the
+/// file system (the fuzz targets feed it untrusted bytes). `path` stands for the source file
+/// (a brat `.ann` file): it names it in errors and gives unnamed documents their names. A
+/// brat document gets the file name of `path` with `.txt`; brat text given as
+/// [`SourceText::File`] is read as an `.ann` file of an empty document.
+pub fn read_source_text(
+    format: Format,
+    path: &Path,
+    source: SourceText<'_>,
+    ctx: &ImportContext<'_>,
+    control: Control<'_>,
+) -> Result<Imported, FormatError> {
+    let text = match source {
+        SourceText::File(text) => text,
+        SourceText::Brat { ann, .. } => ann,
+    };
+    match format {
+        Format::Jsonl => jsonl::parse(text, path, ctx, control),
+        Format::LabelStudio => label_studio::parse(text, path, ctx, control),
+        Format::Conll => conll::parse(text, path, ctx, control),
+        Format::Brat => {
+            let txt = match source {
+                SourceText::Brat { txt, .. } => txt,
+                SourceText::File(_) => b"",
+            };
+            let txt_path = path.with_extension("txt");
+            let file = txt_path.file_name().map_or_else(
+                || "document.txt".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let mut imported = Imported::default();
+            let doc = brat::document(
+                file,
+                &txt_path,
+                txt.to_vec(),
+                path,
+                text,
+                ctx,
+                &mut imported.problems,
+            )?;
+            imported.documents.push(doc);
+            Ok(imported)
+        }
+        Format::Spacy | Format::WebannoTsv | Format::Html => {
+            Err(FormatError::NotImportable { format })
+        }
+    }
+}
+
 /// Imports a source into a project: documents (when new), one annotation file per document
 /// and the annotator's cross-document groups, each written atomically. Refuses, writing
 /// nothing, when annotation files exist (unless `force`), when the schema lacks names (unless

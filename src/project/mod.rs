@@ -18,6 +18,7 @@ mod date;
 pub mod groups;
 pub mod lock;
 mod reanchor;
+mod watch;
 mod workspace;
 
 use std::path::{Component, Path, PathBuf};
@@ -31,9 +32,10 @@ use crate::schema::{Schema, SchemaError};
 pub use change::DocumentChange;
 pub use cross::CrossLinkFile;
 pub use date::{PartialDate, by_date};
+pub use watch::{DiskWatch, DiskWatchError};
 pub use workspace::{
-    Applied, Change, DocState, GroupState, RefTarget, Step, StoreStatus, Ties, Workspace,
-    WorkspaceError, WorkspaceFile,
+    Applied, Change, DiskEvent, DocState, GroupState, RefTarget, Resolution, Step, StoreStatus,
+    Ties, Workspace, WorkspaceError, WorkspaceFile,
 };
 
 /// Name of the project file inside a project folder.
