@@ -15,7 +15,12 @@ use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
 use super::state::{AppState, Mode};
 use super::text::TextEngine;
-use super::text_view::{DocView, Emphasis, Relations, ViewInput};
+use super::text_view::{DocView, Emphasis, Relations, ReviewMarks, ViewInput};
+use crate::store::AnnotationStore;
+
+/// What a pane whose own annotations are hidden draws of them.
+static NO_ANNOTATIONS: std::sync::LazyLock<AnnotationStore> =
+    std::sync::LazyLock::new(AnnotationStore::new);
 
 /// Width of the draggable border between panes.
 const SEPARATOR: f32 = 6.0;
@@ -249,6 +254,15 @@ impl Panes {
                 return;
             };
             let references = references_shown(state, doc);
+            let layers: Vec<(&str, &AnnotationStore)> = pane
+                .layers
+                .iter()
+                .filter_map(|a| state.layers.get(a, doc).map(|s| (a.as_str(), s)))
+                .collect();
+            let review = state.review.as_ref().map(|r| ReviewMarks {
+                items: r.items(doc),
+                current: r.current.filter(|(d, _)| *d == doc).map(|(_, i)| i),
+            });
             let pickable = pick_labels(state, doc);
             let emphasis = Emphasis {
                 references: &references,
@@ -272,6 +286,8 @@ impl Panes {
                     Mode::Relate { doc: d, from, .. } if *d == doc => Some(*from),
                     _ => None,
                 },
+                layers: &layers,
+                review,
             };
             let input = ViewInput {
                 doc: document,
@@ -279,7 +295,11 @@ impl Panes {
                     .project
                     .slot(doc)
                     .and_then(|s| s.entry.language.as_deref()),
-                store: ws.store(doc),
+                store: if pane.own {
+                    ws.store(doc)
+                } else {
+                    &NO_ANNOTATIONS
+                },
                 schema: &ws.project.schema,
                 selection: pane.selection,
                 style: state.text_style(),

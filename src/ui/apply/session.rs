@@ -98,9 +98,14 @@ impl AccordApp {
         state.active = 0;
         state.workspace = Some(ws);
         state.project_error = None;
+        // What was read or computed for the project open before.
+        state.layers.clear();
+        state.review = None;
+        state.agreement = None;
         state.settings.recent.retain(|p| p != &root);
         state.settings.recent.insert(0, root);
         state.settings.recent.truncate(10);
+        self.offer_others_if_new();
         if problems.is_empty() {
             self.info(format!("Opened {name}"));
         } else {
@@ -109,6 +114,30 @@ impl AccordApp {
                 problems.len(),
                 problems[0]
             ));
+        }
+    }
+
+    /// An annotator with no annotations in a project others have annotated is told so, and
+    /// offered their annotations as layers.
+    fn offer_others_if_new(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        if ws.annotator == crate::project::CURATED || ws.doc_ids().any(|d| !ws.store(d).is_empty())
+        {
+            return;
+        }
+        let others: Vec<String> = self
+            .other_annotators()
+            .into_iter()
+            .filter(|a| {
+                ws.doc_ids().any(|d| {
+                    ws.project
+                        .slot(d)
+                        .is_some_and(|s| ws.project.annotation_path(a, s.file()).is_file())
+                })
+            })
+            .collect();
+        if !others.is_empty() {
+            self.views.dialogs.offer_others(others);
         }
     }
 

@@ -1,6 +1,7 @@
 //! Modal dialogs and overlays: the annotator's name on first start, unsaved changes on close,
 //! the kind of a relation or cross-document link when several fit, "delete what others depend
-//! on?", and the keyboard shortcuts (built from the command table).
+//! on?", "others have annotated this project: show them?", the annotators a review compares,
+//! and the keyboard shortcuts (built from the command table).
 
 use egui::{Id, Key, RichText};
 
@@ -46,9 +47,20 @@ struct DeletePrompt {
     ties: Ties,
 }
 
+#[derive(Debug)]
+struct ReviewPrompt {
+    /// Each annotator and whether they are compared.
+    annotators: Vec<(String, bool)>,
+    /// Documents that already have a curated file.
+    curated: usize,
+}
+
 /// Which dialogs are open, and what is typed in them.
 #[derive(Debug, Default)]
 pub struct Dialogs {
+    review_prompt: Option<ReviewPrompt>,
+    /// Annotators who have annotated a project opened by someone who has not.
+    others_prompt: Option<Vec<String>>,
     /// The annotator-name prompt is open, with what is typed so far.
     name_prompt: Option<TextField>,
     close_prompt: bool,
@@ -64,6 +76,21 @@ impl Dialogs {
             || self.close_prompt
             || self.kind_menu.is_some()
             || self.delete_prompt.is_some()
+            || self.review_prompt.is_some()
+            || self.others_prompt.is_some()
+    }
+
+    /// Asks which annotators a review compares (all checked at first).
+    pub fn ask_review(&mut self, annotators: Vec<String>, curated: usize) {
+        self.review_prompt = Some(ReviewPrompt {
+            annotators: annotators.into_iter().map(|a| (a, true)).collect(),
+            curated,
+        });
+    }
+
+    /// Says that `annotators` have annotated the project just opened, and offers to show them.
+    pub fn offer_others(&mut self, annotators: Vec<String>) {
+        self.others_prompt = Some(annotators);
     }
 
     /// Asks which kind, of those that fit, a relation or link gets.
@@ -153,6 +180,8 @@ impl Dialogs {
         }
         self.kind_menu_ui(ctx, cx);
         self.delete_prompt_ui(ctx, cx);
+        self.review_prompt_ui(ctx, cx);
+        self.others_prompt_ui(ctx, cx);
         if self.shortcuts {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -275,6 +304,86 @@ impl Dialogs {
                 });
             }
             self.delete_prompt = None;
+        }
+    }
+}
+
+impl Dialogs {
+    fn review_prompt_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(prompt) = &mut self.review_prompt else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("start review")).show(ctx, |ui| {
+            ui.heading("Review: compare annotators");
+            ui.label("Their annotations are shown side by side as items to decide: all agree, label conflict, boundary conflict, or only some annotators. Version k is annotator k in this list.");
+            for (k, (name, on)) in prompt.annotators.iter_mut().enumerate() {
+                ui.checkbox(on, format!("{}  {name}", k + 1));
+            }
+            let reviewer = cx.state.annotator();
+            ui.label(format!(
+                "Decisions go to the curated set (annotations/curated/), with you ({reviewer}) as reviewer, the time, and who proposed each version."
+            ));
+            if prompt.curated > 0 {
+                ui.label(format!(
+                    "The existing curated set ({} document(s)) is continued: what was decided stays decided.",
+                    prompt.curated
+                ));
+            }
+            ui.horizontal(|ui| {
+                let chosen: Vec<String> = prompt
+                    .annotators
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(a, _)| a.clone())
+                    .collect();
+                if ui
+                    .add_enabled(!chosen.is_empty(), egui::Button::new("Start review"))
+                    .clicked()
+                    || (ui.input(|i| i.key_pressed(Key::Enter)) && !chosen.is_empty())
+                {
+                    answer = Some(Some(chosen));
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(None);
+                }
+            });
+        });
+        if let Some(answer) = answer {
+            if let Some(annotators) = answer {
+                cx.send(Action::StartReview { annotators });
+            }
+            self.review_prompt = None;
+        }
+    }
+
+    fn others_prompt_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(others) = &self.others_prompt else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("others annotated")).show(ctx, |ui| {
+            ui.heading("Others have annotated this project");
+            ui.label(format!(
+                "You ({}) have no annotations here yet; {} {} annotated these documents. Show their annotations next to yours? They are read-only and never written to your files; each pane's Layers menu shows or hides them.",
+                cx.state.annotator(),
+                others.join(", "),
+                if others.len() == 1 { "has" } else { "have" }
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Show them").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    answer = Some(true);
+                }
+                if ui.button("Not now").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(show) = answer {
+            if show {
+                cx.send(Action::ShowOthers);
+            }
+            self.others_prompt = None;
         }
     }
 }

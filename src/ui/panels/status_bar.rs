@@ -1,4 +1,5 @@
-//! The status bar: who is annotating, whether everything is saved, and the latest message.
+//! The status bar: who is annotating, whether everything is saved, the mode (picking,
+//! relating, reviewing with its progress), and the latest message.
 
 use egui::Ui;
 
@@ -29,6 +30,17 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             Mode::Pick { attribute, .. } => Some(format!("PICKING {attribute}")),
             Mode::Relate { from, .. } => Some(format!("RELATION FROM #{}", from.0)),
         };
+        if let Some(review) = &state.review {
+            let (decided, total) = review.total_progress();
+            ui.label(
+                egui::RichText::new(format!(
+                    "REVIEWING → curated · {decided}/{total} decided · Shift+F7 stops"
+                ))
+                .strong()
+                .color(ui.visuals().selection.stroke.color),
+            );
+            ui.separator();
+        }
         if let Some(mode) = mode {
             ui.label(
                 egui::RichText::new(format!("{mode} · Esc stops"))
