@@ -190,8 +190,19 @@ impl AccordApp {
             .find(|d| !shown.contains(d))
             .or(self.state.active_doc())
             .unwrap_or(DocId(0));
-        self.state.panes.push(PaneState::new(doc));
+        // A new pane draws the same layers as the active one (while reviewing: the compared
+        // annotators).
+        let (layers, own) = self
+            .state
+            .active_pane()
+            .map_or((Vec::new(), true), |p| (p.layers.clone(), p.own));
+        self.state.panes.push(PaneState {
+            layers,
+            own,
+            ..PaneState::new(doc)
+        });
         self.views.panes.push();
+        self.load_layers();
         equal_fractions(&mut self.state.panes);
         self.state.active = self.state.panes.len() - 1;
         self.remember_layout();
