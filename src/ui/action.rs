@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::edit::Edit;
 use crate::model::{AnnotationId, CharRange, GroupId, LinkId};
-use crate::project::DocId;
+use crate::project::{DocId, Resolution, WorkspaceFile};
 use crate::review::Decision;
 
 use super::commands::Command;
@@ -178,6 +178,15 @@ pub enum Action {
     },
     /// Compute the agreement figures of the open project (as `accord agree` does).
     ComputeAgreement,
+    /// Resolve a file changed on disk while there were unsaved changes to it.
+    Resolve {
+        /// Which file.
+        file: WorkspaceFile,
+        /// The user's choice.
+        how: Resolution,
+    },
+    /// Relocate the annotations of a changed document by their stored text.
+    Reanchor(DocId),
     /// A document view reported a pointer event.
     View {
         /// Pane index.

@@ -56,6 +56,8 @@ pub struct AccordApp {
     pub(super) allow_close: bool,
     pub(super) next_autosave: f64,
     pub(super) clipboard: Option<arboard::Clipboard>,
+    /// Watching the workspace's files for changes made by others.
+    pub(super) disk: super::apply::disk::DiskState,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -81,6 +83,7 @@ impl AccordApp {
             allow_close: false,
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
+            disk: Default::default(),
         };
         if app.state.settings.annotator.is_none() {
             app.views.dialogs.ask_name();
@@ -184,6 +187,7 @@ impl AccordApp {
         self.process_actions(&ctx);
         let now = ctx.input(|i| i.time);
         self.autosave_tick(now);
+        self.disk_tick(now);
         // Wake up for the next autosave even when idle.
         ctx.request_repaint_after(std::time::Duration::from_secs(5));
     }

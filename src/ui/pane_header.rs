@@ -5,6 +5,7 @@
 use egui::{RichText, Ui, vec2};
 
 use crate::layout::Direction;
+use crate::model::encoding::EncodingSource;
 
 use super::action::{Action, ViewContext};
 use super::text_view::{layer_style, patterned_rect};
@@ -34,7 +35,7 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
     egui::ComboBox::from_id_salt(("pane document", index))
         .selected_text(slot.file())
         .width(
-            (ui.available_width() - 205.0 - 90.0 * state.panes[index].layers.len() as f32)
+            (ui.available_width() - 265.0 - 90.0 * state.panes[index].layers.len() as f32)
                 .clamp(40.0, 260.0),
         )
         .show_ui(ui, |ui| {
@@ -61,8 +62,21 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
         Direction::Rtl => "RTL",
         Direction::Ltr => "LTR",
     };
-    ui.label(RichText::new(format!("{language} · {direction}")).monospace())
-        .on_hover_text("Language tag from accord.ron; direction of the text as laid out");
+    let (encoding, how) = ws.document(doc).map_or(("?", ""), |d| {
+        let how = match d.encoding_source() {
+            EncodingSource::Utf8 => "valid UTF-8",
+            EncodingSource::ByteOrderMark => "from its byte order mark",
+            EncodingSource::Declared => "as declared in accord.ron",
+            EncodingSource::Detected => {
+                "guessed from the bytes; if the text looks wrong, set `encoding` for this document in accord.ron"
+            }
+        };
+        (d.encoding(), how)
+    });
+    ui.label(RichText::new(format!("{language} · {direction} · {encoding}")).monospace())
+        .on_hover_text(format!(
+            "Language tag from accord.ron; direction of the text as laid out; encoding of the file ({how}). Offsets are into the decoded text."
+        ));
     layers_ui(ui, cx, index);
     if state.panes.len() > 1
         && ui

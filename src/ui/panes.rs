@@ -9,7 +9,7 @@ use egui::{Color32, Pos2, Shape, Stroke, pos2};
 
 use crate::layout::Direction;
 use crate::model::{AnnotationId, CharRange, GroupId};
-use crate::project::StoreStatus;
+use crate::project::{StoreStatus, WorkspaceFile};
 
 use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
@@ -243,6 +243,30 @@ impl Panes {
             let doc = pane.doc;
             if let StoreStatus::Locked(reason) = &ws.doc_state(doc).status {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only: {reason}"));
+            }
+            if ws.conflict(WorkspaceFile::Doc(doc)).is_some() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Changed on disk while you have unsaved changes: saving this document waits for your answer",
+                );
+            }
+            if ws.doc_state(doc).changed.is_some() {
+                let flagged = ws.flagged(doc).len();
+                if flagged > 0 {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!("The text changed since it was annotated: {flagged} annotation(s) no longer match their text."),
+                        );
+                        if ui
+                            .button("Re-anchor")
+                            .on_hover_text("Move each to its stored text: the exact match nearest its old place, else a tolerant match; nothing is deleted, Ctrl+Z undoes")
+                            .clicked()
+                        {
+                            cx.send(Action::Reanchor(doc));
+                        }
+                    });
+                }
             }
             let Some(document) = ws.document(doc) else {
                 if let Some(Err(e)) = ws.project.slot(doc).map(|s| &s.document) {

@@ -2,9 +2,11 @@
 //! [`Action`] (and [`Command`]s from the table) on the state, through the core's
 //! [`Workspace`] for every change to annotations, and tells the views what they must follow
 //! (scroll to, forget a layout). By topic: `editing.rs` (edits, labels, selections, find),
-//! `links.rs` (picking, relations, links across documents), `review.rs` (other annotators'
+//! `links.rs` (picking, relations, links across documents), `disk.rs` (files changed on disk,
+//! the lock, re-anchoring), `review.rs` (other annotators'
 //! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard).
 
+pub(super) mod disk;
 mod editing;
 mod links;
 mod review;
@@ -91,6 +93,8 @@ impl AccordApp {
             Action::SelectItem { doc, index } => self.select_item(doc, index),
             Action::Comment { doc, index, text } => self.comment_item(doc, index, text),
             Action::ComputeAgreement => self.compute_agreement(),
+            Action::Resolve { file, how } => self.resolve_conflict(file, how),
+            Action::Reanchor(doc) => self.reanchor(doc),
         }
     }
 

@@ -106,6 +106,7 @@ impl AccordApp {
         state.settings.recent.insert(0, root);
         state.settings.recent.truncate(10);
         self.offer_others_if_new();
+        self.watch_workspace();
         if problems.is_empty() {
             self.info(format!("Opened {name}"));
         } else {

@@ -13,6 +13,11 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
         ui.label(format!("Annotator: {}", state.annotator()))
             .on_hover_text("Your edits are saved under annotations/<this name>/");
         ui.separator();
+        if let Some(Err(why)) = state.workspace.as_ref().map(|ws| ws.lock()) {
+            ui.colored_label(ui.visuals().warn_fg_color, "READ-ONLY")
+                .on_hover_text(why.to_string());
+            ui.separator();
+        }
         let dirty = state.workspace.as_ref().map_or(0, |ws| ws.dirty_count());
         if state.status.save_error.is_some() {
             ui.colored_label(ui.visuals().error_fg_color, "NOT SAVED");
