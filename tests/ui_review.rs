@@ -271,3 +271,22 @@ fn the_agreement_panel_shows_the_figures_of_accord_agree() {
     );
     h.get_by_label("Krippendorff's α");
 }
+
+#[test]
+fn keys_answer_the_dialogs_and_then_step_through_disagreements() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "reviewer");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press(&mut h, Modifiers::NONE, Key::F7);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let first = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    press(&mut h, Modifiers::NONE, Key::N);
+    let second = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    assert_ne!(first, second, "N goes to the next disagreement");
+    press(&mut h, Modifiers::NONE, Key::P);
+    assert_eq!(
+        app_state(&h).review.as_ref().unwrap().current.unwrap(),
+        first,
+        "P goes back"
+    );
+}

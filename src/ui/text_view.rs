@@ -86,6 +86,8 @@ pub struct DocView {
     screen_viewport: Rect,
     /// Other annotators' spans drawn last frame: (layer index, annotation).
     layer_spans_drawn: Vec<(usize, AnnotationId)>,
+    /// A range to scroll to once the document is laid out.
+    pending_reveal: Option<CharRange>,
 }
 
 /// A relation as drawn: the curve (a polyline on screen) and its ends.
@@ -118,6 +120,7 @@ impl Default for DocView {
             references_drawn: Vec::new(),
             screen_viewport: Rect::NOTHING,
             layer_spans_drawn: Vec::new(),
+            pending_reveal: None,
         }
     }
 }
@@ -254,12 +257,21 @@ impl DocView {
     /// Scrolls so that `range` is in view (a third from the top), unless it is already.
     pub fn scroll_to_range(&mut self, engine: &mut TextEngine, doc: &Document, range: CharRange) {
         let Some(layout) = self.layout.as_mut() else {
+            // Not shown yet (a new pane, a document just opened): scroll once laid out.
+            self.pending_reveal = Some(range);
             return;
         };
         let rects = layout.range_rects(&mut engine.fonts, doc, range);
         if let Some(r) = rects.first() {
-            let visible = self.viewport.height().max(1.0);
-            if r.y0 < self.viewport.top() || r.y1 > self.viewport.bottom() {
+            let visible = if self.viewport.is_finite() {
+                self.viewport.height().max(1.0)
+            } else {
+                300.0
+            };
+            if !self.viewport.is_finite()
+                || r.y0 < self.viewport.top()
+                || r.y1 > self.viewport.bottom()
+            {
                 self.scroll_to = Some((r.y0 - visible / 3.0).max(0.0));
             }
         }
@@ -370,6 +382,9 @@ impl DocView {
             self.meshes.clear();
         }
 
+        if let Some(range) = self.pending_reveal.take() {
+            self.scroll_to_range(engine, input.doc, range);
+        }
         let mut area = egui::ScrollArea::vertical()
             .id_salt(input.id)
             .auto_shrink([false, false]);
