@@ -45,6 +45,14 @@ pub(super) struct Views {
     pub(super) ledger: Ledger,
 }
 
+/// The watcher of the open workspace's files and when to check next.
+#[derive(Default)]
+pub(super) struct DiskState {
+    pub(super) watch: Option<crate::project::DiskWatch>,
+    pub(super) next_check: f64,
+    pub(super) next_lock_refresh: f64,
+}
+
 /// The annotation window: the state every view reads, the views, and what happens between
 /// frames (autosave, the clipboard, closing).
 pub struct AccordApp {
@@ -57,7 +65,7 @@ pub struct AccordApp {
     pub(super) next_autosave: f64,
     pub(super) clipboard: Option<arboard::Clipboard>,
     /// Watching the workspace's files for changes made by others.
-    pub(super) disk: super::apply::disk::DiskState,
+    pub(super) disk: DiskState,
 }
 
 impl std::fmt::Debug for AccordApp {

@@ -150,11 +150,3 @@ impl AccordApp {
         }
     }
 }
-
-/// The watcher of the open workspace's files and when to check next.
-#[derive(Default)]
-pub(in crate::ui) struct DiskState {
-    pub(in crate::ui) watch: Option<crate::project::DiskWatch>,
-    pub(in crate::ui) next_check: f64,
-    pub(in crate::ui) next_lock_refresh: f64,
-}

@@ -6,7 +6,7 @@
 //! the lock, re-anchoring), `review.rs` (other annotators'
 //! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard).
 
-pub(super) mod disk;
+mod disk;
 mod editing;
 mod links;
 mod review;
