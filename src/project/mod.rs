@@ -10,12 +10,14 @@
 //! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
 //! path in a project is relative and must stay inside the folder. While a [`Workspace`] is
 //! open, `annotations/.<annotator>.lock` says which process writes that annotator's files
-//! ([`lock`]).
+//! ([`lock`]), and `annotations/.<annotator>.journal` holds the steps not saved yet, so a crash
+//! loses none of them ([`journal`]).
 
 mod change;
 mod cross;
 mod date;
 pub mod groups;
+pub mod journal;
 pub mod lock;
 mod reanchor;
 mod workspace;

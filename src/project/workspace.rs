@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use super::change::DocumentChange;
 use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits};
+use super::journal::{self, Journal, JournalError, Recovery, StepKind};
 use super::lock::{AnnotatorLock, LockError};
 use super::{CrossLinkFile, DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
@@ -45,6 +46,11 @@ impl DocState {
     pub fn is_dirty(&self) -> bool {
         self.store.revision() != self.saved_revision
     }
+
+    /// Takes the store as what the file holds (replaying the journal changed nothing in it).
+    pub(super) fn mark_saved(&mut self) {
+        self.saved_revision = self.store.revision();
+    }
 }
 
 /// The cross-document groups in the session (`links/<annotator>.ron`).
@@ -61,6 +67,11 @@ impl GroupState {
     /// True when there are changes not yet saved.
     pub fn is_dirty(&self) -> bool {
         self.store.revision() != self.saved_revision
+    }
+
+    /// Takes the groups as what the file holds (see [`DocState::mark_saved`]).
+    pub(super) fn mark_saved(&mut self) {
+        self.saved_revision = self.store.revision();
     }
 }
 
@@ -90,6 +101,9 @@ pub enum WorkspaceError {
     /// Saving failed; the edits are still in memory.
     #[error(transparent)]
     Save(#[from] StoreError),
+    /// The step could not be recorded in the journal, so it was taken back.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
 }
 
 /// One change of a step: an edit of one document's annotations, or of the groups.
@@ -192,6 +206,10 @@ pub struct Workspace {
     history: History<Step>,
     /// Bumped by every applied step (undo and redo too).
     revision: u64,
+    /// The steps not saved yet, on disk ([`journal`]); `None` when read-only.
+    journal: Option<Journal>,
+    /// What opening put back from the journal.
+    recovered: Option<Recovery>,
     /// The annotator's lock (released when the workspace is dropped), or why everything is
     /// read-only.
     lock: Result<AnnotatorLock, LockError>,
@@ -246,6 +264,11 @@ impl Workspace {
                 }
             }
         }
+        // Edits a crash kept from being saved come back, once the lock says they are ours.
+        let (journal, recovered) = match (&lock, &bad_name) {
+            (Ok(_), None) => journal::recover(&project, annotator, &mut docs, &mut groups),
+            _ => (None, None),
+        };
         Self {
             project,
             annotator: annotator.to_owned(),
@@ -253,7 +276,30 @@ impl Workspace {
             groups,
             history: History::new(),
             revision: 0,
+            journal,
+            recovered,
             lock,
+        }
+    }
+
+    /// What opening put back from the journal of a session that stopped before saving (a
+    /// crash, a kill, a power cut), to tell the annotator once; `None` when there was nothing.
+    pub fn recovered(&self) -> Option<&Recovery> {
+        self.recovered.as_ref()
+    }
+
+    /// The journal of steps not saved yet, while this workspace may write it.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_ref().map(Journal::path)
+    }
+
+    /// Empties the journal without saving, so the unsaved edits are not recovered at the next
+    /// start: for when the annotator chose to close without saving. (A journal with edits that
+    /// could not be put back is kept aside, as at a save.)
+    pub fn forget_unsaved_edits(&mut self) -> std::io::Result<()> {
+        match (&mut self.journal, &self.lock) {
+            (Some(journal), Ok(lock)) => journal.fold(lock),
+            _ => Ok(()),
         }
     }
 
@@ -380,7 +426,7 @@ impl Workspace {
     pub fn apply(&mut self, step: impl Into<Step>) -> Result<Applied, WorkspaceError> {
         let step = self.with_group_consequences(step.into());
         let mut created = Vec::new();
-        let inverse = self.apply_step(&step, &mut created)?;
+        let inverse = self.apply_step(&step, &mut created, StepKind::Apply)?;
         self.history.record(inverse.clone());
         Ok(Applied { inverse, created })
     }
@@ -388,7 +434,7 @@ impl Workspace {
     /// Undoes the last step. `Ok(false)` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.undo(|step| self.apply_step(step, &mut Vec::new()));
+        let result = history.undo(|step| self.apply_step(step, &mut Vec::new(), StepKind::Undo));
         self.history = history;
         result.transpose().map(|r| r.is_some())
     }
@@ -396,7 +442,7 @@ impl Workspace {
     /// Redoes the last undone step. `Ok(false)` when there is nothing to redo.
     pub fn redo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.redo(|step| self.apply_step(step, &mut Vec::new()));
+        let result = history.redo(|step| self.apply_step(step, &mut Vec::new(), StepKind::Redo));
         self.history = history;
         result.transpose().map(|r| r.is_some())
     }
@@ -533,8 +579,13 @@ impl Workspace {
         &mut self,
         step: &Step,
         created: &mut Vec<(DocId, AnnotationId)>,
+        kind: StepKind,
     ) -> Result<Step, WorkspaceError> {
         let now = Timestamp::now();
+        // The groups before, for the journal: what the step changes in them.
+        let groups_before = (self.journal.is_some()
+            && step.0.iter().any(|c| matches!(c, Change::Groups(_))))
+        .then(|| self.groups.store.clone());
         let mut done: Vec<Change> = Vec::with_capacity(step.len());
         let mut counters = Vec::with_capacity(step.len());
         for change in &step.0 {
@@ -549,23 +600,86 @@ impl Workspace {
                     created.extend(new);
                 }
                 Err(e) => {
-                    for inverse in done.into_iter().rev() {
-                        if let Err(e) = self.apply_change(&inverse, &now) {
-                            log::error!("rolling back a failed step failed: {e}");
-                        }
-                    }
-                    // Oldest last, so each store gets the counters it had before the step.
-                    for (doc, c) in counters.into_iter().rev() {
-                        self.docs[doc.0].store.restore_counters(c);
-                    }
+                    done.reverse();
+                    self.roll_back(done, counters, &now);
                     created.clear();
                     return Err(e);
                 }
             }
         }
         done.reverse();
+        // On disk before the step counts as done; a step that cannot be recorded is taken back.
+        if let Err(e) = self.journal_step(kind, &now, &done, groups_before.as_ref()) {
+            self.roll_back(done, counters, &now);
+            if let Some(groups) = groups_before {
+                self.groups.store = groups;
+            }
+            created.clear();
+            return Err(e.into());
+        }
         self.revision += 1;
         Ok(Step(done))
+    }
+
+    /// Takes back the changes of a step that failed half way: `inverses` newest first.
+    fn roll_back(
+        &mut self,
+        inverses: Vec<Change>,
+        counters: Vec<(DocId, crate::store::Counters)>,
+        now: &Timestamp,
+    ) {
+        for inverse in inverses {
+            if let Err(e) = self.apply_change(&inverse, now) {
+                log::error!("rolling back a failed step failed: {e}");
+            }
+        }
+        // Oldest last, so each store gets the counters it had before the step.
+        for (doc, c) in counters.into_iter().rev() {
+            self.docs[doc.0].store.restore_counters(c);
+        }
+    }
+
+    /// Appends a step just applied (`inverse`: what undoes it) to the journal and flushes it.
+    fn journal_step(
+        &mut self,
+        kind: StepKind,
+        now: &Timestamp,
+        inverse: &[Change],
+        groups_before: Option<&GroupStore>,
+    ) -> Result<(), JournalError> {
+        let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock) else {
+            return Ok(());
+        };
+        let line = journal::record_step(
+            kind,
+            now,
+            inverse,
+            &self.project,
+            &self.docs,
+            groups_before,
+            &self.groups.store,
+        )
+        .map_err(|detail| JournalError::Unrecordable {
+            path: journal.path().to_path_buf(),
+            detail,
+        })?;
+        journal.append(&line, lock)
+    }
+
+    /// Folds the journal into the files once nothing is left unsaved.
+    fn fold_journal_if_saved(&mut self) {
+        if self.is_dirty() {
+            return;
+        }
+        if let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock)
+            && let Err(e) = journal.fold(lock)
+        {
+            // Harmless: replaying what is saved changes nothing.
+            log::warn!(
+                "could not empty the journal {}: {e}",
+                journal.path().display()
+            );
+        }
     }
 
     /// Applies one change; returns its inverse and the annotations it created.
@@ -684,11 +798,12 @@ impl Workspace {
         }
         let mut results: Vec<_> = dirty
             .into_iter()
-            .map(|d| (WorkspaceFile::Doc(d), self.save(d)))
+            .map(|d| (WorkspaceFile::Doc(d), self.save_file(d)))
             .collect();
         if self.groups.is_dirty() {
-            results.push((WorkspaceFile::Groups, self.save_groups()));
+            results.push((WorkspaceFile::Groups, self.save_groups_file()));
         }
+        self.fold_journal_if_saved();
         results
     }
 
@@ -696,6 +811,19 @@ impl Workspace {
     ///
     /// Panics when `doc` is not a document of this project.
     pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
+        let path = self.save_file(doc)?;
+        self.fold_journal_if_saved();
+        Ok(path)
+    }
+
+    /// Saves the cross-document groups atomically (never when they could not be read).
+    pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
+        let path = self.save_groups_file()?;
+        self.fold_journal_if_saved();
+        Ok(path)
+    }
+
+    fn save_file(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
         let slot = &self.project.documents[doc.0];
         let state = &mut self.docs[doc.0];
         let path = self.project.annotation_path(&self.annotator, slot.file());
@@ -724,8 +852,7 @@ impl Workspace {
         Ok(path)
     }
 
-    /// Saves the cross-document groups atomically (never when they could not be read).
-    pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
+    fn save_groups_file(&mut self) -> Result<PathBuf, StoreError> {
         let path = self.project.links_path(&self.annotator);
         if self.groups.status != StoreStatus::Editable {
             return Ok(path);
