@@ -257,6 +257,7 @@ fn generate_file(doc: &Document, rng: &mut Rng) -> AnnotationFile {
                 state: ReviewState::Accepted,
                 reviewer: Some("reviewer".into()),
                 time: Some(Timestamp("2026-11-24T09:00:00Z".into())),
+                proposed_by: Vec::new(),
             },
             _ => Review::default(),
         };

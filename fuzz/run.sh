@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of Accord's loaders (annotation files with the fast reader and the
-# `ron` fallback, project and schema files, document bytes and their encodings) with cargo-afl
-# on stable Rust, for a bounded time:
+# `ron` fallback, project and schema files, document bytes and their encodings) and importers
+# (brat, JSONL, Label Studio, CoNLL) with cargo-afl on stable Rust, for a bounded time:
 #
 #   bash fuzz/run.sh [SECONDS_PER_TARGET]        # default 60
 #   FUZZ_SAVE_CORPUS=1 bash fuzz/run.sh 600      # also keep inputs that found new coverage
@@ -12,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
-targets=(annotation_file project_file document)
+targets=(annotation_file project_file document
+    import_brat import_jsonl import_label_studio import_conll)
 
 if ! cargo afl --version >/dev/null 2>&1; then
     echo "installing cargo-afl"

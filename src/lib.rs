@@ -9,12 +9,12 @@
 //! |---|---|
 //! | data | [`model`]: documents (read-only text, char↔byte index, [`model::encoding`] detection and decoding), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words), [`model::tokens`] |
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
-//! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves |
+//! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves, [`store::fingerprint`]s of files on disk, [`store::merge`] (three-way, by id) |
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves; [`edit::reanchor`] (annotations of changed documents) |
-//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring) and its [`project::lock`] (one writer per annotator) |
+//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring, files changed on disk: reload or [`project::Resolution`]) and its [`project::lock`] (one writer per annotator); [`project::DiskWatch`] (file events) |
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
-//! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`), with progress and cancel |
-//! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`) |
+//! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`; [`formats::read_source_text`] in memory, for the fuzzers), with progress and cancel |
+//! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`); [`review`]: the annotators' spans as review items, decisions into the curated set, other annotators' layers |
 //! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
@@ -47,6 +47,7 @@ pub mod formats;
 pub mod layout;
 pub mod model;
 pub mod project;
+pub mod review;
 pub mod ron_io;
 pub mod rules;
 pub mod schema;

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use accord::edit::Edit;
 use accord::model::{CharRange, Document, DocumentError};
-use accord::project::{DocId, Project, StoreStatus, Workspace, WorkspaceError};
+use accord::project::{
+    DocId, Project, Resolution, StoreStatus, Workspace, WorkspaceError, WorkspaceFile,
+};
 use accord::store::{AnnotationFile, StoreError};
 
 use common::{folder_bytes, sample_project};
@@ -639,7 +641,12 @@ fn a_failed_save_keeps_the_old_file_reports_the_error_and_can_be_retried() {
         "a failed save changed files or left a temporary file"
     );
 
+    // With the folder gone, so is the file this workspace loaded: a change on disk, which is
+    // never overwritten without the user's word (tests/core_disk.rs); kept, it saves.
     std::fs::remove_dir_all(&zh_path).unwrap();
+    assert!(matches!(ws.save(zh), Err(StoreError::ChangedOnDisk { .. })));
+    ws.resolve(WorkspaceFile::Doc(zh), Resolution::KeepMine)
+        .unwrap();
     ws.save(zh).unwrap();
     assert!(!ws.doc_state(zh).is_dirty());
     let reloaded = AnnotationFile::load(&zh_path).unwrap();
@@ -854,9 +861,15 @@ fn a_document_that_disappears_while_open_keeps_working_until_closed() {
         r.unwrap();
     }
     assert_eq!(AnnotationFile::load(&zh_path).unwrap().annotations.len(), 3);
-    // The annotation file disappearing too: the next save writes it again.
+    // The annotation file disappearing too, with changes unsaved here: a change on disk that
+    // is not overwritten silently (see tests/core_disk.rs); once the user chooses to keep
+    // the version here, the next save writes it again.
     std::fs::remove_file(&zh_path).unwrap();
     ws.apply(vec![(zh, add_event(CharRange::new(30, 34)))])
+        .unwrap();
+    assert!(matches!(ws.save(zh), Err(StoreError::ChangedOnDisk { .. })));
+    assert!(!zh_path.exists());
+    ws.resolve(WorkspaceFile::Doc(zh), Resolution::KeepMine)
         .unwrap();
     for (_, r) in ws.save_all() {
         r.unwrap();

@@ -514,11 +514,13 @@ mod fast_paths {
             0..4usize,
             proptest::option::of(tricky_string()),
             proptest::option::of(tricky_string().prop_map(Timestamp)),
+            proptest::collection::vec(tricky_string(), 0..3),
         )
-            .prop_map(|(state, reviewer, time)| Review {
+            .prop_map(|(state, reviewer, time, proposed_by)| Review {
                 state: ReviewState::ALL[state],
                 reviewer,
                 time,
+                proposed_by,
             })
     }
 

@@ -301,6 +301,7 @@ fn build(file: &str, text: &str, bom: bool, g: &Gen, schema: &Schema) -> CorpusD
                 state: ReviewState::Accepted,
                 reviewer: Some("dana".into()),
                 time: Some(fixed_now()),
+                proposed_by: Vec::new(),
             },
             author: "gen".into(),
             created: fixed_now(),

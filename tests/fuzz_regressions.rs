@@ -50,3 +50,23 @@ fn project_file_inputs() {
 fn document_inputs() {
     replay("document", checks::document_bytes);
 }
+
+#[test]
+fn import_jsonl_inputs() {
+    replay("import_jsonl", checks::import_jsonl);
+}
+
+#[test]
+fn import_label_studio_inputs() {
+    replay("import_label_studio", checks::import_label_studio);
+}
+
+#[test]
+fn import_conll_inputs() {
+    replay("import_conll", checks::import_conll);
+}
+
+#[test]
+fn import_brat_inputs() {
+    replay("import_brat", checks::import_brat);
+}

@@ -338,6 +338,11 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
 
     // Ctrl+drag over another phrase adds it as a second fragment of the selected span.
     let extra = find(&h, zh, "塔吉克斯坦", 0);
+    h.state_mut().push(accord::ui::Action::ScrollTo {
+        pane: 0,
+        range: extra,
+    });
+    h.run_steps(3);
     let (from, to) = drag_points(&mut h, 0, extra, false);
     drag_with(&mut h, from, to, Modifiers::COMMAND);
     let ann = ws(&h).store(zh).get(inner_id).unwrap();

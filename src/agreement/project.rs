@@ -17,8 +17,7 @@ use crate::store::{AnnotationFile, AnnotationStore, StoreError};
 
 use super::{AgreementReport, DocumentAnnotations, agree};
 
-/// The annotator folder of the reviewers' gold set, left out unless named.
-pub const CURATED: &str = "curated";
+pub use crate::project::CURATED;
 
 /// What to compare in a project; an empty list means all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

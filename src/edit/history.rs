@@ -62,9 +62,44 @@ impl<S> History<S> {
         }))
     }
 
+    /// Forgets, on each stack, the newest step for which `touches` is true and every step
+    /// beneath it; the steps above it stay. For when something outside the history replaced
+    /// what those steps change (a file reloaded from disk): undoing or redoing them would
+    /// bring back stale state, and the steps beneath may depend on them.
+    pub fn forget_through(&mut self, touches: impl Fn(&S) -> bool) {
+        for stack in [&mut self.undo, &mut self.redo] {
+            if let Some(newest) = stack.iter().rposition(&touches) {
+                stack.drain(..=newest);
+            }
+        }
+    }
+
     /// Forgets everything (e.g. when another project is opened).
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forget_through_keeps_only_the_steps_above_the_newest_touching_one() {
+        let mut h = History::new();
+        for step in [1, 20, 3, 4, 25, 6] {
+            h.record(step);
+        }
+        // Undo 6 and 25: the redo stack holds 6 (bottom), 25 (top).
+        let undo = |s: &i32| Ok::<_, ()>(*s);
+        h.undo(undo).unwrap().unwrap();
+        h.undo(undo).unwrap().unwrap();
+        h.forget_through(|s| *s >= 20);
+        // Undo: 1 20 3 4 → 3 4 stay; redo: 6 25 → nothing above 25.
+        assert_eq!(h.undo, vec![3, 4]);
+        assert!(h.redo.is_empty());
+        h.forget_through(|s| *s >= 20);
+        assert_eq!(h.undo, vec![3, 4]);
     }
 }

@@ -286,12 +286,18 @@ fn apply_inner(
             Ok(())
         }),
         Edit::SetReview { id, state } => modify(store, ctx, *id, |ann, _| {
+            // Who proposed a curated annotation stays whatever is decided about it.
+            let proposed_by = std::mem::take(&mut ann.review.proposed_by);
             ann.review = match state {
-                ReviewState::Pending => Review::default(),
+                ReviewState::Pending => Review {
+                    proposed_by,
+                    ..Review::default()
+                },
                 _ => Review {
                     state: *state,
                     reviewer: Some(ctx.author.to_owned()),
                     time: Some(ctx.now.clone()),
+                    proposed_by,
                 },
             };
             Ok(())

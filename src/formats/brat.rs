@@ -491,28 +491,51 @@ pub(super) fn import(
             path: txt.clone(),
             source,
         })?;
-        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (true, rest.to_vec()),
-            None => (false, bytes),
-        };
-        let text = String::from_utf8(body).map_err(|e| FormatError::Parse {
-            path: txt.clone(),
-            line: 0,
-            message: format!(
-                "not UTF-8 (first bad byte at {}); convert it to UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        })?;
         let ann_text = std::fs::read_to_string(ann).map_err(|source| FormatError::Read {
             path: ann.clone(),
             source,
         })?;
-        let mut doc = CorpusDocument::new(file, text);
-        doc.bom = bom;
-        read_ann(&ann_text, ann, &mut doc, ctx, &mut imported.problems)?;
+        let doc = document(
+            file,
+            &txt,
+            bytes,
+            ann,
+            &ann_text,
+            ctx,
+            &mut imported.problems,
+        )?;
         imported.documents.push(doc);
     }
     Ok(imported)
+}
+
+/// One document from the bytes of its `.txt` and the text of its `.ann` (read from
+/// `txt_path` and `ann_path`, which name them in errors); `file` is its name in the project.
+pub(super) fn document(
+    file: String,
+    txt_path: &Path,
+    bytes: Vec<u8>,
+    ann_path: &Path,
+    ann_text: &str,
+    ctx: &ImportContext<'_>,
+    problems: &mut Vec<Loss>,
+) -> Result<CorpusDocument, FormatError> {
+    let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (true, rest.to_vec()),
+        None => (false, bytes),
+    };
+    let text = String::from_utf8(body).map_err(|e| FormatError::Parse {
+        path: txt_path.to_path_buf(),
+        line: 0,
+        message: format!(
+            "not UTF-8 (first bad byte at {}); convert it to UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    let mut doc = CorpusDocument::new(file, text);
+    doc.bom = bom;
+    read_ann(ann_text, ann_path, &mut doc, ctx, problems)?;
+    Ok(doc)
 }
 
 /// Parses one `.ann` into `doc`'s annotations and links.

@@ -141,6 +141,17 @@ pub(super) fn import(
         path: source.to_path_buf(),
         source: e,
     })?;
+    parse(&text, source, ctx, control)
+}
+
+/// Reads the text of a CoNLL file; `source` names it in messages and gives the documents
+/// their names.
+pub(super) fn parse(
+    text: &str,
+    source: &Path,
+    ctx: &ImportContext<'_>,
+    control: Control<'_>,
+) -> Result<Imported, FormatError> {
     let stem = source
         .file_stem()
         .map_or_else(|| "conll".to_owned(), |s| s.to_string_lossy().into_owned());

@@ -198,6 +198,17 @@ pub(super) fn import(
         path: path.to_path_buf(),
         source,
     })?;
+    parse(&text, path, ctx, control)
+}
+
+/// Reads the text of a JSONL file; `path` names it in errors and gives unnamed documents
+/// their names.
+pub(super) fn parse(
+    text: &str,
+    path: &Path,
+    ctx: &ImportContext<'_>,
+    control: super::Control<'_>,
+) -> Result<Imported, FormatError> {
     let stem = path.file_stem().map_or_else(
         || "document".to_owned(),
         |s| s.to_string_lossy().into_owned(),

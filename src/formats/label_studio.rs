@@ -404,12 +404,23 @@ pub(super) fn import(
         path: path.clone(),
         source,
     })?;
+    parse(&text, &path, ctx, control)
+}
+
+/// Reads the text of a Label Studio JSON export; `path` names it in errors and gives
+/// unnamed documents their names.
+pub(super) fn parse(
+    text: &str,
+    path: &Path,
+    ctx: &ImportContext<'_>,
+    control: Control<'_>,
+) -> Result<Imported, FormatError> {
     let bad = |message: String| FormatError::Parse {
-        path: path.clone(),
+        path: path.to_path_buf(),
         line: 0,
         message,
     };
-    let value: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let tasks = match value {
         Value::Array(tasks) => tasks,
         task @ Value::Object(_) => vec![task],

@@ -68,8 +68,8 @@ use crate::project::ProjectError;
 use crate::schema::{Layer, Schema};
 
 pub use run::{
-    AnnotationSource, ExportOptions, ExportReport, ImportOptions, ImportReport, UnknownNames,
-    export, export_corpus, import, load_corpus, read_source,
+    AnnotationSource, ExportOptions, ExportReport, ImportOptions, ImportReport, SourceText,
+    UnknownNames, export, export_corpus, import, load_corpus, read_source, read_source_text,
 };
 
 /// The formats Accord writes (all) and reads (those where [`Format::can_import`]).

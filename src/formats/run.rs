@@ -9,7 +9,7 @@ use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, ImportContext, Imported, Loss, LossKind,
     OutputFile, Stage, brat, conll, html, jsonl, label_studio, spacy, step, webanno,
 };
-use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, Timestamp};
+use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, ReviewState, Timestamp};
 use crate::project::{
     CrossLinkFile, DocumentEntry, Project, SchemaSource, check_annotator_name, project_file_ron,
     resolve_inside,
@@ -20,8 +20,7 @@ use crate::schema::{
 use crate::store::file::{CURRENT_FORMAT, to_pretty_ron, write_text};
 use crate::store::{AnnotationFile, DocumentStamp};
 
-/// The annotator whose annotations the curated gold set is stored as.
-pub const CURATED: &str = "curated";
+pub use crate::project::CURATED;
 
 /// Whose annotations to export.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -118,6 +117,10 @@ pub fn load_corpus(
         .iter()
         .filter(|s| wanted_docs.is_empty() || wanted_docs.contains(s.file()))
         .collect();
+    let gold_only = annotator == CURATED;
+    let is_gold = |a: &crate::model::Annotation| {
+        matches!(a.review.state, ReviewState::Accepted | ReviewState::Edited)
+    };
     for (i, slot) in slots.iter().enumerate() {
         step(control, Stage::Reading, i, slots.len(), slot.file())?;
         let skip = |detail: String| Loss {
@@ -172,6 +175,9 @@ pub fn load_corpus(
                             a.label
                         ),
                     });
+                } else if gold_only && !is_gold(&a) {
+                    // The curated set's rejected items and undecided ones (kept for a
+                    // reviewer's comment) are not part of the gold set.
                 } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
                     cd.annotations.push(a);
                 }
@@ -427,6 +433,69 @@ pub fn read_source(
         Format::Brat => brat::import(source, ctx, control),
         Format::LabelStudio => label_studio::import(source, ctx, control),
         Format::Conll => conll::import(source, ctx, control),
+        Format::Spacy | Format::WebannoTsv | Format::Html => {
+            Err(FormatError::NotImportable { format })
+        }
+    }
+}
+
+/// One import source held in memory, as [`read_source`] would read it from files.
+#[derive(Clone, Copy, Debug)]
+pub enum SourceText<'a> {
+    /// The text of a JSONL, CoNLL or Label Studio JSON file.
+    File(&'a str),
+    /// One brat document: the bytes of its `.txt` and the text of its `.ann`.
+    Brat {
+        /// The `.txt` file's bytes (UTF-8, perhaps with a BOM).
+        txt: &'a [u8],
+        /// The `.ann` file's text.
+        ann: &'a str,
+    },
+}
+
+/// Reads an import source held in memory: the same parsing as [`read_source`], without the
+/// file system (the fuzz targets feed it untrusted bytes). `path` stands for the source file
+/// (a brat `.ann` file): it names it in errors and gives unnamed documents their names. A
+/// brat document gets the file name of `path` with `.txt`; brat text given as
+/// [`SourceText::File`] is read as an `.ann` file of an empty document.
+pub fn read_source_text(
+    format: Format,
+    path: &Path,
+    source: SourceText<'_>,
+    ctx: &ImportContext<'_>,
+    control: Control<'_>,
+) -> Result<Imported, FormatError> {
+    let text = match source {
+        SourceText::File(text) => text,
+        SourceText::Brat { ann, .. } => ann,
+    };
+    match format {
+        Format::Jsonl => jsonl::parse(text, path, ctx, control),
+        Format::LabelStudio => label_studio::parse(text, path, ctx, control),
+        Format::Conll => conll::parse(text, path, ctx, control),
+        Format::Brat => {
+            let txt = match source {
+                SourceText::Brat { txt, .. } => txt,
+                SourceText::File(_) => b"",
+            };
+            let txt_path = path.with_extension("txt");
+            let file = txt_path.file_name().map_or_else(
+                || "document.txt".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let mut imported = Imported::default();
+            let doc = brat::document(
+                file,
+                &txt_path,
+                txt.to_vec(),
+                path,
+                text,
+                ctx,
+                &mut imported.problems,
+            )?;
+            imported.documents.push(doc);
+            Ok(imported)
+        }
         Format::Spacy | Format::WebannoTsv | Format::Html => {
             Err(FormatError::NotImportable { format })
         }

@@ -65,6 +65,20 @@ pub const BUNDLED_FONTS: &[BundledFont] = &[
         "Accord Twemoji",
         "Emoji in colour (COLR), with ZWJ sequences, flags, skin tones and keycaps"
     ),
+    // Arrows, technical and geometric symbols, circled numbers: in documents (bullets, arrows
+    // in news text) and in the window's own labels. After the emoji font: Noto Sans Symbols
+    // has the combining keycap, which would split keycap emoji (1️⃣) over two fonts. (So the
+    // few symbols Twemoji also has, like ↔ and ▶, are drawn as emoji.)
+    bundled!(
+        "NotoSansSymbols-Regular.ttf",
+        "Accord Noto Sans Symbols",
+        "Arrows, technical symbols, circled numbers"
+    ),
+    bundled!(
+        "NotoSansSymbols2-Regular.ttf",
+        "Accord Noto Sans Symbols 2",
+        "Geometric shapes, more arrows and technical symbols"
+    ),
     bundled!(
         "DroidSansFallbackFull.ttf",
         "Accord Droid Sans Fallback",

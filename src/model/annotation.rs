@@ -144,6 +144,9 @@ pub struct Review {
     /// When it was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Timestamp>,
+    /// In a curated set: the annotators whose version this is (who proposed it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposed_by: Vec<String>,
 }
 
 impl Review {

@@ -40,11 +40,22 @@ impl CrossLinkFile {
 
     /// Writes it atomically, groups by id and members sorted.
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+        write_text(path, &self.to_ron(path)?)
+    }
+
+    /// The text [`Self::save`] writes: groups by id, members sorted. `path` names the file in
+    /// errors.
+    pub fn to_ron(&self, path: &Path) -> Result<String, StoreError> {
         let mut sorted = self.clone();
         sorted.groups.sort_by_key(|g| g.id);
         for g in &mut sorted.groups {
             g.members.sort();
         }
-        write_text(path, &to_pretty_ron(&sorted, path)?)
+        to_pretty_ron(&sorted, path)
+    }
+
+    /// Reads the text of a cross-document link file; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, StoreError> {
+        parse_versioned(text, path)
     }
 }

@@ -181,6 +181,29 @@ impl GroupStore {
         self.revision
     }
 
+    /// Makes the revision newer than `old`, the revision of the store this one replaces (a
+    /// link file reloaded from disk).
+    pub(crate) fn continue_revision(&mut self, old: u64) {
+        self.revision = self.revision.max(old + 1);
+    }
+
+    /// Gives every membership of `from` to `to` instead (an annotation given a new id when
+    /// its file was merged). Returns how many groups changed.
+    pub(crate) fn rename_member(&mut self, from: &CrossMember, to: &CrossMember) -> usize {
+        let mut changed = 0;
+        for group in self.groups.values_mut() {
+            if let Some(m) = group.members.iter_mut().find(|m| *m == from) {
+                *m = to.clone();
+                group.members.sort();
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            self.revision += 1;
+        }
+        changed
+    }
+
     /// Applies `edit`. `label_of` gives the label of a member's annotation (`None` when it
     /// does not exist). Returns the edit that undoes it; on error nothing changed.
     pub fn apply<'a>(

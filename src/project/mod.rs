@@ -20,6 +20,7 @@ pub mod groups;
 pub mod journal;
 pub mod lock;
 mod reanchor;
+mod watch;
 mod workspace;
 
 use std::path::{Component, Path, PathBuf};
@@ -33,13 +34,19 @@ use crate::schema::{Schema, SchemaError};
 pub use change::DocumentChange;
 pub use cross::CrossLinkFile;
 pub use date::{PartialDate, by_date};
+pub use watch::{DiskWatch, DiskWatchError};
 pub use workspace::{
-    Applied, Change, DocState, GroupState, RefTarget, Step, StoreStatus, Ties, Workspace,
-    WorkspaceError, WorkspaceFile,
+    Applied, Change, DiskEvent, DocState, GroupState, RefTarget, Resolution, Step, StoreStatus,
+    Ties, Workspace, WorkspaceError, WorkspaceFile,
 };
 
 /// Name of the project file inside a project folder.
 pub const PROJECT_FILE: &str = "accord.ron";
+
+/// The annotator folder of the reviewers' gold set (`annotations/curated/`): what review
+/// decides, with who proposed each annotation and the decision. Left out of agreement unless
+/// named; exported with `--curated` (accepted and edited annotations only).
+pub const CURATED: &str = "curated";
 /// Folder of the annotation files.
 pub const ANNOTATIONS_DIR: &str = "annotations";
 /// Folder of the cross-document link files.

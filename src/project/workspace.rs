@@ -1,5 +1,8 @@
 //! One annotator's editing session over a project: a store per document and the
-//! cross-document groups, changed together in undoable steps, and saving what changed.
+//! cross-document groups, changed together in undoable steps, and saving what changed. Files
+//! changed on disk meanwhile are found and reloaded, or held as conflicts ([`disk`]).
+
+mod disk;
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +12,12 @@ use super::change::DocumentChange;
 use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits};
 use super::journal::{self, Journal, JournalError, Recovery, StepKind};
 use super::lock::{AnnotatorLock, LockError};
-use super::{CrossLinkFile, DocId, Project};
+use super::{DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
+
+pub use disk::{DiskEvent, Resolution};
 
 /// Whether a document's annotations (or the groups) can be edited.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +44,8 @@ pub struct DocState {
     pub changed: Option<DocumentChange>,
     /// Store revision at the last load or save.
     saved_revision: u64,
+    /// The file on disk as last loaded or saved, and a change to it not yet resolved.
+    disk: disk::Synced,
 }
 
 impl DocState {
@@ -61,6 +68,8 @@ pub struct GroupState {
     /// Editable or why not.
     pub status: StoreStatus,
     saved_revision: u64,
+    /// The file on disk as last loaded or saved, and a change to it not yet resolved.
+    disk: disk::Synced,
 }
 
 impl GroupState {
@@ -104,6 +113,12 @@ pub enum WorkspaceError {
     /// The step could not be recorded in the journal, so it was taken back.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// [`Workspace::resolve`] on a file that has no unresolved change on disk.
+    #[error("{document} has no change on disk to resolve")]
+    NoConflict {
+        /// The annotation or link file.
+        document: String,
+    },
 }
 
 /// One change of a step: an edit of one document's annotations, or of the groups.
@@ -201,6 +216,8 @@ pub struct Workspace {
     pub project: Project,
     /// Whose annotations are edited.
     pub annotator: String,
+    /// Who makes the edits: the annotator, or the reviewer editing the curated set.
+    pub author: String,
     docs: Vec<DocState>,
     groups: GroupState,
     history: History<Step>,
@@ -213,6 +230,8 @@ pub struct Workspace {
     /// The annotator's lock (released when the workspace is dropped), or why everything is
     /// read-only.
     lock: Result<AnnotatorLock, LockError>,
+    /// Changes on disk that saves came upon, for the next [`Workspace::check_disk`].
+    disk_events: Vec<DiskEvent>,
 }
 
 impl Workspace {
@@ -220,6 +239,12 @@ impl Workspace {
     /// that opened, and their groups. When the lock is held by another Accord (or cannot be
     /// taken), everything opens read-only, with the reason in each document's status.
     pub fn open(project: Project, annotator: &str) -> Self {
+        Self::open_as(project, annotator, annotator)
+    }
+
+    /// Like [`Workspace::open`], with edits recorded as `author`'s: a reviewer (`author`)
+    /// editing the curated set (`annotator` is then `curated`).
+    pub fn open_as(project: Project, annotator: &str, author: &str) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
         let bad_name = super::check_annotator_name(annotator)
@@ -235,12 +260,14 @@ impl Workspace {
                     status: StoreStatus::NoDocument(e.to_string()),
                     changed: None,
                     saved_revision: 0,
+                    disk: disk::Synced::default(),
                 },
                 (Ok(_), Some(why)) => DocState {
                     store: AnnotationStore::new(),
                     status: StoreStatus::Locked(why.clone()),
                     changed: None,
                     saved_revision: 0,
+                    disk: disk::Synced::default(),
                 },
                 (Ok(doc), None) => {
                     load_state(&project.annotation_path(annotator, slot.file()), doc)
@@ -252,6 +279,7 @@ impl Workspace {
                 store: GroupStore::new(),
                 status: StoreStatus::Locked(why.clone()),
                 saved_revision: 0,
+                disk: disk::Synced::default(),
             },
             None => load_groups(&project.links_path(annotator)),
         };
@@ -272,6 +300,7 @@ impl Workspace {
         Self {
             project,
             annotator: annotator.to_owned(),
+            author: author.to_owned(),
             docs,
             groups,
             history: History::new(),
@@ -279,6 +308,7 @@ impl Workspace {
             journal,
             recovered,
             lock,
+            disk_events: Vec::new(),
         }
     }
 
@@ -772,7 +802,7 @@ impl Workspace {
         let ctx = EditContext {
             schema: &self.project.schema,
             document,
-            author: &self.annotator,
+            author: &self.author,
             now,
         };
         edit::apply_and_report(&mut state.store, &ctx, edit).map_err(|source| {
@@ -810,13 +840,18 @@ impl Workspace {
     /// Saves one document's annotations atomically.
     ///
     /// Panics when `doc` is not a document of this project.
+    ///
+    /// Refused while the file is in conflict with its version on disk, and when it changed on
+    /// disk since it was loaded or saved here ([`StoreError::ChangedOnDisk`]; see
+    /// [`Workspace::check_disk`]).
     pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
         let path = self.save_file(doc)?;
         self.fold_journal_if_saved();
         Ok(path)
     }
 
-    /// Saves the cross-document groups atomically (never when they could not be read).
+    /// Saves the cross-document groups atomically (never when they could not be read, nor
+    /// while the link file is in conflict with its version on disk, as for [`Self::save`]).
     pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
         let path = self.save_groups_file()?;
         self.fold_journal_if_saved();
@@ -825,12 +860,8 @@ impl Workspace {
 
     fn save_file(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
         let slot = &self.project.documents[doc.0];
-        let state = &mut self.docs[doc.0];
         let path = self.project.annotation_path(&self.annotator, slot.file());
-        let Some(document) = slot.doc() else {
-            return Ok(path);
-        };
-        if state.status != StoreStatus::Editable {
+        if slot.doc().is_none() || self.docs[doc.0].status != StoreStatus::Editable {
             return Ok(path);
         }
         if let Ok(lock) = &self.lock
@@ -841,14 +872,23 @@ impl Workspace {
                 lock: lock.path().to_path_buf(),
             });
         }
-        AnnotationFile::save_store(
+        if !self.before_save(WorkspaceFile::Doc(doc))? {
+            return Ok(path);
+        }
+        let slot = &self.project.documents[doc.0];
+        let state = &mut self.docs[doc.0];
+        let Some(document) = slot.doc() else {
+            return Ok(path);
+        };
+        let text = AnnotationFile::store_to_ron(
             &state.store,
             &DocumentStamp::of(document),
             &self.annotator,
-            &path,
-        )?;
+        );
+        let written = crate::store::fingerprint::write(&path, &text)?;
         state.saved_revision = state.store.revision();
         state.changed = None;
+        state.disk.saved(written, text);
         Ok(path)
     }
 
@@ -865,8 +905,13 @@ impl Workspace {
                 lock: lock.path().to_path_buf(),
             });
         }
-        self.groups.store.to_file(&self.annotator).save(&path)?;
+        if !self.before_save(WorkspaceFile::Groups)? {
+            return Ok(path);
+        }
+        let text = self.groups.store.to_file(&self.annotator).to_ron(&path)?;
+        let written = crate::store::fingerprint::write(&path, &text)?;
         self.groups.saved_revision = self.groups.store.revision();
+        self.groups.disk.saved(written, text);
         Ok(path)
     }
 }
@@ -881,74 +926,38 @@ fn removed_ids(edit: &Edit, out: &mut Vec<AnnotationId>) {
 }
 
 fn load_groups(path: &Path) -> GroupState {
-    if !path.exists() {
-        return GroupState {
-            store: GroupStore::new(),
-            status: StoreStatus::Editable,
-            saved_revision: 0,
-        };
-    }
-    match CrossLinkFile::load(path) {
+    let (loaded, disk) = disk::read_links(path);
+    match loaded {
         Ok(file) => {
-            let store = GroupStore::from_file(file);
-            let saved_revision = store.revision();
+            let store = file.map_or_else(GroupStore::new, GroupStore::from_file);
             GroupState {
+                saved_revision: store.revision(),
                 store,
                 status: StoreStatus::Editable,
-                saved_revision,
+                disk,
             }
         }
         Err(e) => {
             log::error!("{e}");
             GroupState {
                 store: GroupStore::new(),
-                status: StoreStatus::Locked(format!(
-                    "{e}. Nothing will be written to this file until it loads."
-                )),
+                status: disk::unreadable_status(&e),
                 saved_revision: 0,
+                disk,
             }
         }
     }
 }
 
 fn load_state(path: &Path, doc: &Document) -> DocState {
-    if !path.exists() {
-        return DocState {
-            store: AnnotationStore::new(),
-            status: StoreStatus::Editable,
-            changed: None,
-            saved_revision: 0,
-        };
-    }
-    let loaded = AnnotationFile::load_store(path).map(|file| (file.store, file.document));
-    match loaded {
-        Ok((store, stamp)) => {
-            // A changed document opens editable: its annotations keep their stored text, the
-            // ones that no longer match are flagged, and re-anchoring moves them.
-            let changed = (!stamp.matches(doc)).then(|| {
-                let change = DocumentChange::new(&stamp, doc, &store);
-                log::warn!("{change}");
-                change
-            });
-            let saved_revision = store.revision();
-            DocState {
-                store,
-                status: StoreStatus::Editable,
-                changed,
-                saved_revision,
-            }
-        }
-        Err(e) => {
-            log::error!("{e}");
-            DocState {
-                store: AnnotationStore::new(),
-                status: StoreStatus::Locked(format!(
-                    "{e}. Nothing will be written to this file until it loads."
-                )),
-                changed: None,
-                saved_revision: 0,
-            }
-        }
+    let (loaded, disk) = disk::read_annotations(path);
+    let (store, status, changed) = disk::open_store(loaded, doc);
+    DocState {
+        saved_revision: store.revision(),
+        store,
+        status,
+        changed,
+        disk,
     }
 }
 

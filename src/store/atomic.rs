@@ -23,6 +23,19 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    write_atomic_stat(path, write).map(drop)
+}
+
+/// Like [`write_atomic_with`], and returns the metadata of the file written, taken from the
+/// file itself before it was renamed into place: what `stat` says of `path` afterwards unless
+/// someone else replaced it meanwhile (the rename keeps size, inode and modification time).
+/// [`super::fingerprint`] records it, so that the workspace never takes its own saves for
+/// changes made by others, and never mistakes another program's write right after a save for
+/// its own.
+pub fn write_atomic_stat(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<std::fs::Metadata> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -45,12 +58,13 @@ pub fn write_atomic_with(
     }
     write(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
+    let written = tmp.as_file().metadata()?;
     tmp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable. Not every platform can open a folder; that is not an error.
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -135,6 +135,16 @@ pub enum StoreError {
         /// The lock file.
         lock: PathBuf,
     },
+    /// The file changed on disk since this workspace loaded or saved it (a git pull, a
+    /// colleague, Accord on another machine) and the workspace has its own unsaved changes to
+    /// it: writing would destroy one of the two, so nothing is written until the user chooses.
+    #[error(
+        "cannot write {path}: it changed on disk since it was loaded or saved here (a git pull, a colleague, another machine), and there are unsaved changes to it here; nothing was written: choose Reload (drop the changes here), Keep mine (overwrite the file) or Merge first"
+    )]
+    ChangedOnDisk {
+        /// The annotation or link file.
+        path: PathBuf,
+    },
     /// The file is larger than Accord reads.
     #[error(
         "{path} is {bytes} bytes, more than the {limit} bytes Accord reads as one annotation or link file: it was not written by Accord; restore it from version control, or split the document it annotates"
@@ -282,7 +292,7 @@ fn check_size(file: &std::fs::File, path: &Path) -> Result<(), StoreError> {
 
 /// Opens a file to read, refusing one over [`MAX_FILE_BYTES`]; what is read from it stops at
 /// the limit too, should the file grow meanwhile.
-fn open_limited(path: &Path) -> Result<std::io::Take<std::fs::File>, StoreError> {
+pub(crate) fn open_limited(path: &Path) -> Result<std::io::Take<std::fs::File>, StoreError> {
     let file = std::fs::File::open(path).map_err(|source| StoreError::Io {
         action: "read",
         path: path.to_path_buf(),

@@ -2,11 +2,14 @@
 //!
 //! [`AnnotationStore`] is what edits change (through [`crate::edit`] only) and what views read.
 //! [`file`] is its RON form with a format version; [`atomic`] writes files so that a crash never
-//! leaves half a file.
+//! leaves half a file; [`fingerprint`] tells whether a file changed on disk since it was read or
+//! written, and [`merge`] merges two versions of a store by id against the one they came from.
 
 pub mod atomic;
 mod fast_ron;
 pub mod file;
+pub mod fingerprint;
+pub mod merge;
 mod ron_writer;
 mod stamp;
 
@@ -237,6 +240,12 @@ impl AnnotationStore {
         self.link_ends.remove(&(old.to, id));
         self.revision += 1;
         Some(old)
+    }
+
+    /// Makes the revision newer than `old`, the revision of a store this one replaces (a
+    /// file reloaded from disk), so that nothing cached by revision takes one for the other.
+    pub(crate) fn continue_revision(&mut self, old: u64) {
+        self.revision = self.revision.max(old + 1);
     }
 
     pub(crate) fn set_next_id(&mut self, next_id: u64) {

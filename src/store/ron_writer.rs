@@ -128,6 +128,16 @@ fn push_annotation(out: &mut String, a: &Annotation) {
             push_str(out, &time.0);
             out.push(')');
         }
+        if !a.review.proposed_by.is_empty() {
+            out.push_str(", proposed_by: [");
+            for (i, name) in a.review.proposed_by.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_str(out, name);
+            }
+            out.push(']');
+        }
         out.push_str("),\n");
     }
     out.push_str("            author: ");

@@ -229,6 +229,14 @@ impl AccordApp {
         self.views.panes.view(pane).map_or(&[], |v| v.arcs())
     }
 
+    /// The spans pane `pane` drew last frame as what the selected annotation points at.
+    pub fn references_drawn(&self, pane: usize) -> &[crate::model::AnnotationId] {
+        self.views
+            .panes
+            .view(pane)
+            .map_or(&[], |v| v.references_drawn())
+    }
+
     /// The lines between panes drawn last frame (members of a cross-document group).
     pub fn group_lines(&self) -> &[super::panes::GroupLine] {
         self.views.panes.group_lines()

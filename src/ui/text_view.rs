@@ -78,6 +78,8 @@ pub struct DocView {
     arcs: Vec<Arc>,
     /// The relation under the pointer.
     hovered_arc: Option<LinkId>,
+    /// The spans drawn last frame as what the selected annotation points at.
+    references_drawn: Vec<AnnotationId>,
     /// The visible part of the view on screen last frame.
     screen_viewport: Rect,
 }
@@ -109,6 +111,7 @@ impl Default for DocView {
             spans_on_screen: HashMap::new(),
             arcs: Vec::new(),
             hovered_arc: None,
+            references_drawn: Vec::new(),
             screen_viewport: Rect::NOTHING,
         }
     }
@@ -250,6 +253,11 @@ impl DocView {
     /// The part of the view on screen last frame.
     pub fn screen_viewport(&self) -> Rect {
         self.screen_viewport
+    }
+
+    /// The spans drawn last frame as what the selected annotation points at.
+    pub fn references_drawn(&self) -> &[AnnotationId] {
+        &self.references_drawn
     }
 
     /// The relations drawn last frame.
@@ -417,6 +425,7 @@ impl DocView {
         };
         let outlined = input.selection.annotation();
         self.spans_on_screen.clear();
+        self.references_drawn.clear();
         let mut tags: Vec<(Rect, String, Color32)> = Vec::new();
         for i in visible.clone() {
             let block = layout.blocks()[i];
@@ -471,6 +480,9 @@ impl DocView {
                     }
                     if reference.is_some() {
                         over.extend(dashed_rect(rect.expand(2.5), Stroke::new(2.0, color)));
+                        if self.references_drawn.last() != Some(id) {
+                            self.references_drawn.push(*id);
+                        }
                     }
                     if input.emphasis.candidate == Some(*id) {
                         over.push(Shape::rect_stroke(
@@ -539,7 +551,6 @@ impl DocView {
             .and_then(|p| nearest_arc(&self.arcs, p, 5.0));
         let mut arc_shapes = Vec::new();
         let mut arc_labels = Vec::new();
-        let crowded = self.arcs.len() > CROWDED_ARCS;
         for arc in &self.arcs {
             let Some(link) = input.store.link(arc.link) else {
                 continue;
@@ -547,22 +558,27 @@ impl DocView {
             let strong = self.hovered_arc == Some(arc.link)
                 || input.emphasis.highlighted_link == Some(arc.link);
             let of_selected = outlined.is_some_and(|s| link.from == s || link.to == s);
-            let alpha = if strong || of_selected || !crowded {
-                1.0
-            } else {
-                0.3
-            };
+            // Only the selected span's relations and the one pointed at are drawn in full and
+            // named; the others stay faint, so the text reads with many on screen.
+            let full = strong || of_selected;
             let stroke = Stroke::new(
-                if strong { 3.0 } else { 1.5 },
-                arc_color(dark).gamma_multiply(alpha),
+                if strong {
+                    3.0
+                } else if full {
+                    2.0
+                } else {
+                    1.0
+                },
+                arc_color(dark).gamma_multiply(if full { 1.0 } else { 0.35 }),
             );
             arc_shapes.extend(arc_shape(arc, stroke));
-            if arc.whole && (strong || of_selected || !crowded) {
-                arc_labels.push((
-                    arc.points[arc.points.len() / 2],
-                    link.kind.clone(),
-                    stroke.color,
-                ));
+            if full {
+                let at = if arc.whole {
+                    arc.points[arc.points.len() / 2]
+                } else {
+                    arc.points[arc.points.len() - 1]
+                };
+                arc_labels.push((at, link.kind.clone(), stroke.color));
             }
         }
 
@@ -648,10 +664,6 @@ impl DocView {
     }
 }
 
-/// More arcs on screen than this, and only those of the selected or pointed-at span are drawn
-/// in full; the rest are faint.
-const CROWDED_ARCS: usize = 30;
-
 /// The relations to draw: those with an end on screen (or only the selected span's), each a
 /// curve over the text from one end to the other, or a leader line to the view's edge when
 /// the other end is off screen.
@@ -661,6 +673,7 @@ fn relation_arcs(
     view: Rect,
 ) -> Vec<Arc> {
     let store = input.store;
+    let selected = input.selection.annotation();
     let mut links: Vec<&Link> = match input.emphasis.relations {
         Relations::All => spans.keys().flat_map(|id| store.links_of(*id)).collect(),
         Relations::Of(Some(id)) => store.links_of(id).collect(),
@@ -679,23 +692,25 @@ fn relation_arcs(
             let points = match (from, to) {
                 (Some(a), Some(b)) => arc_points(a.center_top(), b.center_top()),
                 (Some(a), None) | (None, Some(a)) => {
+                    // Only the selected span's (or the highlighted) relation leads off screen:
+                    // a short stub pointing the way to its other end.
+                    let wanted = input.emphasis.highlighted_link == Some(link.id)
+                        || matches!(input.emphasis.relations, Relations::Of(Some(_)))
+                        || selected.is_some_and(|s| s == link.from || s == link.to);
+                    if !wanted {
+                        return None;
+                    }
                     let here = if from.is_some() { link.from } else { link.to };
                     let other = if from.is_some() { link.to } else { link.from };
-                    let y = if extent(other) < extent(here) {
-                        view.top() + 2.0
-                    } else {
-                        view.bottom() - 2.0
-                    };
-                    let start = if y < a.top() {
+                    let up = extent(other) < extent(here);
+                    let start = if up {
                         a.center_top()
                     } else {
                         a.center_bottom()
                     };
-                    vec![
-                        start,
-                        pos2(start.x + 12.0, (start.y + y) / 2.0),
-                        pos2(start.x + 12.0, y),
-                    ]
+                    let end = pos2(start.x, if up { start.y - 16.0 } else { start.y + 16.0 });
+                    let end = pos2(end.x, end.y.clamp(view.top() + 2.0, view.bottom() - 2.0));
+                    vec![start, end]
                 }
                 (None, None) => return None,
             };
@@ -742,7 +757,17 @@ fn arc_shape(arc: &Arc, stroke: Stroke) -> Vec<Shape> {
             Stroke::NONE,
         ));
     } else {
-        shapes.extend(Shape::dashed_line(&arc.points, stroke, 5.0, 3.0));
+        shapes.extend(Shape::dashed_line(&arc.points, stroke, 3.0, 2.0));
+        if let [start, end] = arc.points[..] {
+            let dir = (end - start).normalized();
+            let side = vec2(-dir.y, dir.x);
+            let back = end - dir * 6.0;
+            shapes.push(Shape::convex_polygon(
+                vec![end, back + side * 3.5, back - side * 3.5],
+                stroke.color,
+                Stroke::NONE,
+            ));
+        }
     }
     shapes
 }

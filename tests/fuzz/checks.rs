@@ -1,4 +1,5 @@
-//! What the fuzz targets check on any input: no panic, and the fast readers agree with `ron`.
+//! What the fuzz targets check on any input: no panic, the fast readers agree with `ron`, and
+//! what an importer reads lies inside the text it read.
 //! Shared by the coverage-guided targets (`fuzz/src/bin/*.rs`, run with cargo-afl) and by
 //! `tests/fuzz_regressions.rs`, which replays the corpus and every crash ever found.
 //!
@@ -6,9 +7,12 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use accord::edit::reanchor;
+use accord::formats::{Format, ImportContext, Progress, SourceText, read_source_text};
 use accord::model::{Document, ReadOptions, Timestamp};
 use accord::project::{ProjectFile, project_file_ron};
 use accord::rules::annotation_problems;
@@ -172,4 +176,98 @@ pub fn document_bytes(data: &[u8]) {
         let _ = doc.line_column(offset);
     }
     assert!(!doc.encoding().is_empty());
+}
+
+/// What every importer must give for any input it accepts: each annotation's fragments are
+/// sorted, non-empty, inside the document's text and hold the text they cover; ids are unique
+/// across annotations and links and below the document's `next_id` (else `accord import`
+/// would write a file that does not load).
+fn import_check(format: Format, path: &str, source: SourceText<'_>) {
+    let schema = Schema::default_schema();
+    let ctx = ImportContext {
+        annotator: "fuzz",
+        now: Timestamp::default(),
+        schema: &schema,
+    };
+    let mut go_on = |_: Progress<'_>| ControlFlow::Continue(());
+    let Ok(imported) = read_source_text(format, Path::new(path), source, &ctx, &mut go_on) else {
+        return;
+    };
+    for doc in &imported.documents {
+        let chars: Vec<char> = doc.text.chars().collect();
+        let mut ids = HashSet::new();
+        for a in &doc.annotations {
+            assert!(
+                !a.fragments.is_empty(),
+                "{}: {} has no fragment",
+                doc.file,
+                a.id
+            );
+            let mut last_end = 0;
+            for f in &a.fragments {
+                assert!(
+                    last_end <= f.start && f.start < f.end && f.end <= chars.len(),
+                    "{}: {} fragment {}..{} in a text of {} chars",
+                    doc.file,
+                    a.id,
+                    f.start,
+                    f.end,
+                    chars.len()
+                );
+                let text: String = chars[f.start..f.end].iter().collect();
+                assert_eq!(f.text, text, "{}: {} holds its text", doc.file, a.id);
+                last_end = f.end;
+            }
+            assert!(ids.insert(a.id.0), "{}: id {} twice", doc.file, a.id.0);
+        }
+        for l in &doc.links {
+            assert!(ids.insert(l.id.0), "{}: link id {} taken", doc.file, l.id.0);
+        }
+        if let Some(max) = ids.iter().max() {
+            assert!(
+                *max < doc.next_id,
+                "{}: next_id {} but id {max}",
+                doc.file,
+                doc.next_id
+            );
+        }
+    }
+}
+
+/// Text, or nothing when the bytes are not UTF-8 (the importers read files as UTF-8 text).
+fn utf8(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// A JSONL file (`accord import --format jsonl`).
+pub fn import_jsonl(data: &[u8]) {
+    if let Some(text) = utf8(data) {
+        import_check(Format::Jsonl, "fuzz.jsonl", SourceText::File(text));
+    }
+}
+
+/// A Label Studio JSON export (`accord import --format label-studio`).
+pub fn import_label_studio(data: &[u8]) {
+    if let Some(text) = utf8(data) {
+        import_check(Format::LabelStudio, "tasks.json", SourceText::File(text));
+    }
+}
+
+/// A CoNLL file (`accord import --format conll`).
+pub fn import_conll(data: &[u8]) {
+    if let Some(text) = utf8(data) {
+        import_check(Format::Conll, "fuzz.conll", SourceText::File(text));
+    }
+}
+
+/// A brat document: the `.txt` bytes, a NUL byte, then the `.ann` text (no NUL: all `.ann`,
+/// of an empty text).
+pub fn import_brat(data: &[u8]) {
+    let (txt, ann) = match data.iter().position(|b| *b == 0) {
+        Some(at) => (&data[..at], &data[at + 1..]),
+        None => (&data[..0], data),
+    };
+    if let Some(ann) = utf8(ann) {
+        import_check(Format::Brat, "fuzz.ann", SourceText::Brat { txt, ann });
+    }
 }

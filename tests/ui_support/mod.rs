@@ -26,18 +26,7 @@ pub fn sample_project() -> tempfile::TempDir {
 
 /// The app on `project` as annotator "tester", in a 1400×900 window.
 pub fn harness(project: &Path) -> Harness<'static, AccordApp> {
-    let settings = Settings {
-        annotator: Some("tester".to_owned()),
-        ..Settings::default()
-    };
-    let engine = TextEngine::with_fonts(FontSet::bundled().expect("fonts"));
-    let app = AccordApp::new(engine, settings, Some(project));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_context_setup(accord::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    harness_as(project, "tester")
 }
 
 /// The state the app's views read.
@@ -172,4 +161,59 @@ pub fn wheel(harness: &mut Harness<'_, AccordApp>, pos: Pos2, dy: f32) {
         modifiers: egui::Modifiers::NONE,
     });
     harness.run_steps(10);
+}
+
+/// A temporary copy of the whole of `sample_docs/`: documents, project file, and the sample
+/// annotators' annotations and links.
+pub fn annotated_sample_project() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("folder");
+        for entry in std::fs::read_dir(from).expect("readable folder") {
+            let path = entry.expect("entry").path();
+            let target = to.join(path.file_name().expect("name"));
+            if path.is_dir() {
+                copy(&path, &target);
+            } else if !path.to_string_lossy().ends_with(".lock") {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs"),
+        dir.path(),
+    );
+    dir
+}
+
+/// The app on `project` as `annotator`, in a 1400×900 window.
+pub fn harness_as(project: &Path, annotator: &str) -> Harness<'static, AccordApp> {
+    let settings = Settings {
+        annotator: Some(annotator.to_owned()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().expect("fonts"));
+    let app = AccordApp::new(engine, settings, Some(project));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(accord::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// Clicks the middle of char `offset` of `pane` (press and release without moving).
+pub fn click_char(harness: &mut Harness<'_, AccordApp>, pane: usize, offset: usize) {
+    let p = char_rect(harness, pane, offset).center();
+    click_at(harness, p);
+}
+
+/// Clicks at `p`.
+pub fn click_at(harness: &mut Harness<'_, AccordApp>, p: Pos2) {
+    harness.hover_at(p);
+    harness.run_steps(1);
+    harness.drag_at(p);
+    harness.run_steps(1);
+    harness.drop_at(p);
+    harness.run_steps(2);
 }

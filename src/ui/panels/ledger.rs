@@ -146,7 +146,7 @@ impl Ledger {
                 .ui(ui, cx.engine, id, 220.0, "Filter: any column");
             ui.checkbox(&mut self.incomplete_only, "Incomplete only");
         });
-        let row_height = 22.0;
+        let row_height = 24.0;
         let mut clicked = None;
         let mut sort_by = None;
         TableBuilder::new(ui)
@@ -154,11 +154,11 @@ impl Ledger {
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
-            .column(Column::initial(190.0).at_least(60.0))
-            .column(Column::initial(80.0).at_least(40.0))
-            .columns(Column::initial(160.0).at_least(40.0), 3)
-            .columns(Column::initial(90.0).at_least(40.0), 2)
-            .column(Column::remainder().at_least(50.0))
+            .column(Column::initial(170.0).at_least(60.0).clip(true))
+            .column(Column::initial(70.0).at_least(40.0).clip(true))
+            .columns(Column::initial(130.0).at_least(40.0).clip(true), 3)
+            .columns(Column::initial(85.0).at_least(40.0).clip(true), 2)
+            .column(Column::remainder().at_least(50.0).clip(true))
             .header(20.0, |mut header| {
                 for col in Col::ALL {
                     header.col(|ui| {
@@ -185,15 +185,19 @@ impl Ledger {
                         row.col(|ui| {
                             let text = col.text(r);
                             let name = col.title().to_lowercase();
+                            // Cells do not select their text: a click anywhere shows the row.
                             if text.is_empty() && r.missing.contains(&name) {
-                                ui.colored_label(MISSING, "missing");
+                                ui.add(
+                                    egui::Label::new(RichText::new("missing").color(MISSING))
+                                        .selectable(false),
+                                );
                             } else if matches!(col, Col::Actors | Col::Target | Col::Deadline) {
                                 // Document text, through our layout (Arabic in order).
-                                if text_line(ui, cx.engine, &text, 14.0).clicked() {
+                                if text_line(ui, cx.engine, &text, 13.0).clicked() {
                                     clicked = Some(r);
                                 }
                             } else {
-                                ui.label(text);
+                                ui.add(egui::Label::new(text).selectable(false));
                             }
                         });
                     }

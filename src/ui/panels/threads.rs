@@ -43,26 +43,23 @@ impl Threads {
             .id_salt("threads scroll")
             .show(ui, |ui| {
                 for thread in &self.threads {
-                    let title = if thread.note.is_empty() {
-                        format!(
-                            "{} #{} · {} members",
-                            thread.kind,
-                            thread.id.0,
-                            thread.members.len()
-                        )
-                    } else {
-                        format!(
-                            "{} #{} · {} members — {}",
-                            thread.kind,
-                            thread.id.0,
-                            thread.members.len(),
-                            thread.note
-                        )
-                    };
+                    let title = format!(
+                        "{} #{} · {} members",
+                        thread.kind,
+                        thread.id.0,
+                        thread.members.len()
+                    );
                     egui::CollapsingHeader::new(title)
                         .id_salt(("thread", thread.id.0))
                         .default_open(true)
-                        .show(ui, |ui| timeline_ui(ui, cx, thread));
+                        .show(ui, |ui| {
+                            if !thread.note.is_empty() {
+                                ui.add(
+                                    egui::Label::new(RichText::new(&thread.note).italics()).wrap(),
+                                );
+                            }
+                            timeline_ui(ui, cx, thread);
+                        });
                 }
             });
     }
@@ -104,7 +101,16 @@ fn timeline_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, thread: &Thread) {
                 line_color
             };
             ui.painter().circle_filled(dot_rect.center(), 4.5, fill);
-            ui.vertical(|ui| member_ui(ui, cx, member))
+            // The member takes what is left of the panel's width, wrapping its text.
+            let width = ui.available_width().max(60.0);
+            ui.allocate_ui_with_layout(
+                vec2(width, 0.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_max_width(width);
+                    member_ui(ui, cx, member)
+                },
+            )
         });
         // The line down to the next member.
         if !last {

@@ -1,0 +1,8 @@
+//! Fuzz target: `checks::import_conll` (see `tests/fuzz/checks.rs`).
+
+#[path = "../../../tests/fuzz/checks.rs"]
+mod checks;
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| checks::import_conll(data));
+}

@@ -1,0 +1,666 @@
+//! Adjudication: what several annotators said about a document, as review items, and the
+//! decisions a reviewer makes about them in the curated set ([`CURATED`]).
+//!
+//! An item is one thing the annotators marked (or some of them did): the spans of one layer
+//! that are the same, or overlap without a second span of the same annotator. Identical spans
+//! (same fragments) are grouped first; then groups that overlap and share no annotator are
+//! merged, biggest overlap first, so a boundary disagreement is one item while an
+//! organisation and the place nested in it stay two. Each item is marked:
+//! [`ItemStatus::BoundaryConflict`] (fragments differ), else [`ItemStatus::LabelConflict`]
+//! (labels differ), else [`ItemStatus::OnlySome`] (some annotators have no span), else
+//! [`ItemStatus::Agree`].
+//!
+//! A decision is a curated annotation: a copy of one annotator's version (label, fragments,
+//! attributes, with the spans its references point at copied along), with the review state
+//! (accepted, rejected, edited; pending when only a comment was made), the reviewer, the time
+//! and the annotators who proposed that version. Deciding again replaces it under the same id,
+//! so what refers to it stays valid. Every decision is one undoable step of the curated
+//! workspace.
+//!
+//! [`Layers`] reads other annotators' stores read-only, for review and for showing them next
+//! to one's own.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use thiserror::Error;
+
+use crate::edit::Edit;
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, CharRange, Fragment, Review, ReviewState, Timestamp,
+};
+use crate::project::{DocId, Project, Step, Workspace};
+use crate::schema::{Layer, Schema};
+use crate::store::{AnnotationFile, AnnotationStore};
+
+pub use crate::project::CURATED;
+
+/// How the annotators' spans of an item compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemStatus {
+    /// Their spans cover different characters.
+    BoundaryConflict,
+    /// Same characters, different labels.
+    LabelConflict,
+    /// They agree, but some annotators have no span here.
+    OnlySome,
+    /// Every annotator has the same span with the same label.
+    Agree,
+}
+
+impl ItemStatus {
+    /// True for everything but full agreement.
+    pub fn is_disagreement(self) -> bool {
+        self != ItemStatus::Agree
+    }
+
+    /// A short name for lists and the legend.
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemStatus::BoundaryConflict => "boundary conflict",
+            ItemStatus::LabelConflict => "label conflict",
+            ItemStatus::OnlySome => "only some annotators",
+            ItemStatus::Agree => "all agree",
+        }
+    }
+}
+
+/// One annotator's span in an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    /// Whose.
+    pub annotator: String,
+    /// Its id in that annotator's file.
+    pub id: AnnotationId,
+    /// Its label.
+    pub label: String,
+    /// Its fragments.
+    pub ranges: Vec<CharRange>,
+}
+
+impl Version {
+    fn same_as(&self, other: &Version) -> bool {
+        self.label == other.label && self.ranges == other.ranges
+    }
+}
+
+/// One thing the annotators marked, with their versions and what the curated set decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewItem {
+    /// From the first character of any version to the last.
+    pub extent: CharRange,
+    /// The layer of its spans.
+    pub layer: Layer,
+    /// One per annotator who marked it, in the annotators' order.
+    pub versions: Vec<Version>,
+    /// The annotators who did not.
+    pub missing: Vec<String>,
+    /// How the versions compare.
+    pub status: ItemStatus,
+    /// The curated annotation deciding it, and its review state.
+    pub decision: Option<(AnnotationId, ReviewState)>,
+}
+
+impl ReviewItem {
+    /// True when a decision other than "pending" was made.
+    pub fn is_decided(&self) -> bool {
+        matches!(self.decision, Some((_, state)) if state != ReviewState::Pending)
+    }
+
+    /// The version most annotators share (the first of those on a tie).
+    pub fn majority(&self) -> usize {
+        let mut best = (0, 0);
+        for (i, v) in self.versions.iter().enumerate() {
+            let n = self.versions.iter().filter(|w| w.same_as(v)).count();
+            if n > best.1 {
+                best = (i, n);
+            }
+        }
+        best.0
+    }
+
+    /// The version annotator `name` made, if any.
+    pub fn version_of(&self, name: &str) -> Option<usize> {
+        self.versions.iter().position(|v| v.annotator == name)
+    }
+}
+
+/// The review items of one document: the spans of `annotators` (name and store, in the
+/// order the reviewer chose) by layer, grouped as the module explains, by position; each
+/// with the curated annotation that decides it, if any.
+pub fn review_items(
+    schema: &Schema,
+    annotators: &[(&str, &AnnotationStore)],
+    curated: &AnnotationStore,
+) -> Vec<ReviewItem> {
+    let layer_of = |label: &str| schema.label(label).map_or(Layer::Entity, |l| l.layer);
+    // Identical spans first: (layer, fragments) → versions.
+    let mut same: BTreeMap<SpanKey, Vec<Version>> = BTreeMap::new();
+    for (name, store) in annotators {
+        for ann in store.annotations() {
+            let ranges: Vec<CharRange> = ann.fragments.iter().map(Fragment::range).collect();
+            let key = (
+                layer_key(layer_of(&ann.label)),
+                ranges.iter().map(|r| (r.start, r.end)).collect(),
+            );
+            same.entry(key).or_default().push(Version {
+                annotator: (*name).to_owned(),
+                id: ann.id,
+                label: ann.label.clone(),
+                ranges,
+            });
+        }
+    }
+    let mut groups: Vec<Group> = same
+        .into_iter()
+        .map(|((layer, _), versions)| Group::new(layer, versions))
+        .collect();
+    merge_overlapping(&mut groups);
+
+    let order: HashMap<&str, usize> = annotators
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (*n, i))
+        .collect();
+    let mut items: Vec<ReviewItem> = groups
+        .into_iter()
+        .filter(|g| !g.versions.is_empty())
+        .map(|mut g| {
+            g.versions
+                .sort_by_key(|v| (order.get(v.annotator.as_str()).copied(), v.id));
+            let missing = annotators
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| !g.versions.iter().any(|v| v.annotator == *n))
+                .map(str::to_owned)
+                .collect::<Vec<_>>();
+            let first = &g.versions[0];
+            let status = if g.versions.iter().any(|v| v.ranges != first.ranges) {
+                ItemStatus::BoundaryConflict
+            } else if g.versions.iter().any(|v| v.label != first.label) {
+                ItemStatus::LabelConflict
+            } else if !missing.is_empty() {
+                ItemStatus::OnlySome
+            } else {
+                ItemStatus::Agree
+            };
+            ReviewItem {
+                extent: g.extent,
+                layer: if g.layer == 0 {
+                    Layer::Entity
+                } else {
+                    Layer::Commitment
+                },
+                versions: g.versions,
+                missing,
+                status,
+                decision: None,
+            }
+        })
+        .collect();
+    items.sort_by_key(|i| (i.extent.start, i.extent.end, layer_key(i.layer)));
+    attach_decisions(&mut items, schema, curated);
+    items
+}
+
+/// A layer and the fragments' (start, end): what identical spans share.
+type SpanKey = (u8, Vec<(usize, usize)>);
+
+fn layer_key(layer: Layer) -> u8 {
+    match layer {
+        Layer::Entity => 0,
+        Layer::Commitment => 1,
+    }
+}
+
+/// Spans grouped so far: one layer, at most one span per annotator once merged.
+struct Group {
+    layer: u8,
+    extent: CharRange,
+    versions: Vec<Version>,
+}
+
+impl Group {
+    fn new(layer: u8, versions: Vec<Version>) -> Self {
+        let extent = versions[0]
+            .ranges
+            .first()
+            .map_or(CharRange::new(0, 0), |f| {
+                CharRange::new(f.start, versions[0].ranges.last().map_or(f.end, |l| l.end))
+            });
+        Self {
+            layer,
+            extent,
+            versions,
+        }
+    }
+
+    fn has_annotator(&self, name: &str) -> bool {
+        self.versions.iter().any(|v| v.annotator == name)
+    }
+}
+
+/// Characters two sets of fragments share.
+fn shared_chars(a: &[CharRange], b: &[CharRange]) -> usize {
+    a.iter()
+        .flat_map(|x| {
+            b.iter()
+                .map(move |y| x.end.min(y.end).saturating_sub(x.start.max(y.start)))
+        })
+        .sum()
+}
+
+/// Merges groups of one layer that overlap and share no annotator, biggest overlap first:
+/// every overlapping pair is found once (groups sorted by start, so each is compared only
+/// with those starting before it ends), then merged greedily.
+fn merge_overlapping(groups: &mut Vec<Group>) {
+    groups.sort_by_key(|g| (g.layer, g.extent.start, g.extent.end));
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for i in 0..groups.len() {
+        for j in i + 1..groups.len() {
+            let (a, b) = (&groups[i], &groups[j]);
+            if b.layer != a.layer || b.extent.start >= a.extent.end {
+                break;
+            }
+            let shared = shared_chars(&a.versions[0].ranges, &b.versions[0].ranges);
+            if shared > 0 {
+                pairs.push((shared, i, j));
+            }
+        }
+    }
+    // Biggest overlap first; on a tie, the earlier pair.
+    pairs.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    // Which group each has been merged into.
+    let mut into: Vec<usize> = (0..groups.len()).collect();
+    fn root(into: &mut [usize], mut i: usize) -> usize {
+        while into[i] != i {
+            into[i] = into[into[i]];
+            i = into[i];
+        }
+        i
+    }
+    for (_, i, j) in pairs {
+        let (ri, rj) = (root(&mut into, i), root(&mut into, j));
+        if ri == rj {
+            continue;
+        }
+        let clash = groups[rj]
+            .versions
+            .iter()
+            .any(|v| groups[ri].has_annotator(&v.annotator));
+        if clash {
+            continue;
+        }
+        let moved = std::mem::take(&mut groups[rj].versions);
+        let extent = groups[rj].extent;
+        let target = &mut groups[ri];
+        target.versions.extend(moved);
+        target.extent = CharRange::new(
+            target.extent.start.min(extent.start),
+            target.extent.end.max(extent.end),
+        );
+        into[rj] = ri;
+    }
+    groups.retain(|g| !g.versions.is_empty());
+}
+
+/// Gives each item the curated annotation of its layer that has one of its versions'
+/// fragments; then each item still without one the curated annotation that overlaps it and
+/// was proposed by one of its annotators (a decision edited since). Exact matches go first,
+/// for every item, so an edited decision never takes another item's exact one.
+fn attach_decisions(items: &mut [ReviewItem], schema: &Schema, curated: &AnnotationStore) {
+    let layer_of = |label: &str| schema.label(label).map_or(Layer::Entity, |l| l.layer);
+    let mut taken: Vec<AnnotationId> = Vec::new();
+    for exact in [true, false] {
+        for item in items.iter_mut().filter(|i| i.decision.is_none()) {
+            let found = curated
+                .fragments_in(item.extent)
+                .into_iter()
+                .filter_map(|(_, id)| curated.get(id))
+                .find(|c| {
+                    if taken.contains(&c.id) || layer_of(&c.label) != item.layer {
+                        return false;
+                    }
+                    if exact {
+                        let ranges: Vec<CharRange> =
+                            c.fragments.iter().map(Fragment::range).collect();
+                        item.versions.iter().any(|v| v.ranges == ranges)
+                    } else {
+                        c.review
+                            .proposed_by
+                            .iter()
+                            .any(|p| item.versions.iter().any(|v| &v.annotator == p))
+                    }
+                })
+                .map(|c| (c.id, c.review.state));
+            if let Some((id, _)) = found {
+                taken.push(id);
+            }
+            item.decision = found;
+        }
+    }
+}
+
+/// What a reviewer decides about an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The version most annotators share goes into the gold set.
+    Accept,
+    /// It is not part of the gold set (the decision is kept, so the item reads as done).
+    Reject,
+    /// Version `k` of the item goes into the gold set.
+    Take(usize),
+    /// A version goes in to be edited by hand (it is marked edited).
+    Edit(usize),
+}
+
+/// Why a decision could not be made.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum ReviewError {
+    /// The item has no such version.
+    #[error("this item has no version {0}")]
+    NoVersion(usize),
+    /// The annotator's annotation is gone (their file changed).
+    #[error("{annotator}'s annotation #{} is no longer there; reopen the review", .id.0)]
+    Gone {
+        /// Whose.
+        annotator: String,
+        /// Which.
+        id: AnnotationId,
+    },
+    /// The workspace is not the curated set.
+    #[error("decisions go to the curated set, and this workspace is {0}'s")]
+    NotCurated(String),
+}
+
+/// The step that records `decision` about `item` of document `doc` in the curated
+/// workspace `ws`, from the annotators' stores (as given to [`review_items`]).
+pub fn decision_step(
+    ws: &Workspace,
+    doc: DocId,
+    item: &ReviewItem,
+    decision: Decision,
+    annotators: &[(&str, &AnnotationStore)],
+) -> Result<Step, ReviewError> {
+    let (k, state) = match decision {
+        Decision::Accept => (item.majority(), ReviewState::Accepted),
+        Decision::Reject => (item.majority(), ReviewState::Rejected),
+        Decision::Take(k) => (k, ReviewState::Accepted),
+        Decision::Edit(k) => (k, ReviewState::Edited),
+    };
+    version_step(ws, doc, item, k, state, None, annotators)
+}
+
+/// The step that puts `comment` on an item: the note of its decision, or of a pending copy of
+/// the majority version when it is not decided yet.
+pub fn comment_step(
+    ws: &Workspace,
+    doc: DocId,
+    item: &ReviewItem,
+    comment: &str,
+    annotators: &[(&str, &AnnotationStore)],
+) -> Result<Step, ReviewError> {
+    match item.decision {
+        Some((id, _)) => Ok(vec![(
+            doc,
+            Edit::SetNote {
+                id,
+                note: comment.to_owned(),
+            },
+        )]
+        .into()),
+        None => version_step(
+            ws,
+            doc,
+            item,
+            item.majority(),
+            ReviewState::Pending,
+            Some(comment),
+            annotators,
+        ),
+    }
+}
+
+/// Every agreeing item of the document not decided yet, accepted: one step.
+pub fn accept_agreed_step(
+    ws: &Workspace,
+    doc: DocId,
+    items: &[ReviewItem],
+    annotators: &[(&str, &AnnotationStore)],
+) -> Result<Step, ReviewError> {
+    let mut plan = Plan::new(ws, doc)?;
+    for item in items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Agree && i.decision.is_none())
+    {
+        plan.put_version(item, 0, ReviewState::Accepted, None, annotators)?;
+    }
+    Ok(plan.into_step())
+}
+
+fn version_step(
+    ws: &Workspace,
+    doc: DocId,
+    item: &ReviewItem,
+    k: usize,
+    state: ReviewState,
+    note: Option<&str>,
+    annotators: &[(&str, &AnnotationStore)],
+) -> Result<Step, ReviewError> {
+    let mut plan = Plan::new(ws, doc)?;
+    plan.put_version(item, k, state, note, annotators)?;
+    Ok(plan.into_step())
+}
+
+/// The puts of one step, with the ids they will have.
+struct Plan<'w> {
+    ws: &'w Workspace,
+    doc: DocId,
+    next_id: u64,
+    now: Timestamp,
+    puts: Vec<Annotation>,
+}
+
+impl<'w> Plan<'w> {
+    fn new(ws: &'w Workspace, doc: DocId) -> Result<Self, ReviewError> {
+        if ws.annotator != CURATED {
+            return Err(ReviewError::NotCurated(ws.annotator.clone()));
+        }
+        Ok(Self {
+            ws,
+            doc,
+            next_id: ws.store(doc).next_id(),
+            now: Timestamp::now(),
+            puts: Vec::new(),
+        })
+    }
+
+    fn into_step(self) -> Step {
+        let doc = self.doc;
+        self.puts
+            .into_iter()
+            .map(|a| (doc, Edit::Put(Box::new(a))))
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    /// The curated id of a span with these fragments and label: one already there or put in
+    /// this step, else a new one put as accepted (a span a chosen version refers to).
+    fn id_for(&mut self, source: &Annotation, annotator: &str) -> AnnotationId {
+        let ranges: Vec<CharRange> = source.fragments.iter().map(Fragment::range).collect();
+        let same = |a: &Annotation| {
+            a.label == source.label
+                && a.fragments
+                    .iter()
+                    .map(Fragment::range)
+                    .eq(ranges.iter().copied())
+        };
+        if let Some(a) = self.puts.iter().find(|a| same(a)) {
+            return a.id;
+        }
+        let curated = self.ws.store(self.doc);
+        if let Some(extent) = ranges.first()
+            && let Some(id) = curated
+                .fragments_in(*extent)
+                .into_iter()
+                .map(|(_, id)| id)
+                .find(|id| curated.get(*id).is_some_and(same))
+        {
+            return id;
+        }
+        let id = AnnotationId(self.next_id);
+        self.next_id += 1;
+        let mut copy = self.copy(
+            source,
+            id,
+            ReviewState::Accepted,
+            vec![annotator.to_owned()],
+        );
+        // One level of references: the spans a commitment points at point at nothing.
+        copy.attributes
+            .retain(|_, v| !matches!(v, AttributeValue::Refs(_)));
+        self.puts.push(copy);
+        id
+    }
+
+    fn copy(
+        &self,
+        source: &Annotation,
+        id: AnnotationId,
+        state: ReviewState,
+        proposed_by: Vec<String>,
+    ) -> Annotation {
+        let decided = state != ReviewState::Pending;
+        Annotation {
+            id,
+            label: source.label.clone(),
+            fragments: source.fragments.clone(),
+            attributes: source.attributes.clone(),
+            note: String::new(),
+            review: Review {
+                state,
+                reviewer: decided.then(|| self.ws.author.clone()),
+                time: decided.then(|| self.now.clone()),
+                proposed_by,
+            },
+            author: self.ws.author.clone(),
+            created: self.now.clone(),
+            modified: self.now.clone(),
+        }
+    }
+
+    fn put_version(
+        &mut self,
+        item: &ReviewItem,
+        k: usize,
+        state: ReviewState,
+        note: Option<&str>,
+        annotators: &[(&str, &AnnotationStore)],
+    ) -> Result<(), ReviewError> {
+        let version = item.versions.get(k).ok_or(ReviewError::NoVersion(k))?;
+        let store = annotators
+            .iter()
+            .find(|(n, _)| *n == version.annotator)
+            .map(|(_, s)| *s);
+        let gone = || ReviewError::Gone {
+            annotator: version.annotator.clone(),
+            id: version.id,
+        };
+        let source = store.and_then(|s| s.get(version.id)).ok_or_else(gone)?;
+        let proposed_by: Vec<String> = item
+            .versions
+            .iter()
+            .filter(|v| v.same_as(version))
+            .map(|v| v.annotator.clone())
+            .collect();
+        // Deciding again keeps the id, so what refers to the decision stays valid.
+        let id = match item.decision {
+            Some((id, _)) => id,
+            None => {
+                let id = AnnotationId(self.next_id);
+                self.next_id += 1;
+                id
+            }
+        };
+        let mut copy = self.copy(source, id, state, proposed_by);
+        let old = self.ws.store(self.doc).get(id);
+        copy.note = match (note, old) {
+            (Some(n), _) => n.to_owned(),
+            (None, Some(old)) => old.note.clone(),
+            (None, None) => String::new(),
+        };
+        if let Some(old) = old {
+            copy.created = old.created.clone();
+        }
+        // References point at the curated copies of the spans they point at.
+        let mut attributes = copy.attributes.clone();
+        for value in attributes.values_mut() {
+            if let AttributeValue::Refs(ids) = value {
+                let mut mapped = Vec::new();
+                for r in ids.iter() {
+                    if let Some(target) = store.and_then(|s| s.get(*r)) {
+                        mapped.push(self.id_for(target, &version.annotator));
+                    }
+                }
+                *ids = mapped;
+            }
+        }
+        attributes.retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+        copy.attributes = attributes;
+        // After the spans it refers to (put by `id_for` above), so its references are valid
+        // when it goes in.
+        self.puts.push(copy);
+        Ok(())
+    }
+}
+
+/// Other annotators' annotations, read from their files when first asked for and never
+/// written: the layers shown next to one's own, and what review compares.
+#[derive(Debug, Default)]
+pub struct Layers {
+    stores: HashMap<(String, DocId), Result<AnnotationStore, String>>,
+}
+
+impl Layers {
+    /// Forgets everything read (another project, or the files changed).
+    pub fn clear(&mut self) {
+        self.stores.clear();
+    }
+
+    /// `annotator`'s store of `doc`, read if it was not: empty when they have no file, the
+    /// error when the file cannot be read.
+    pub fn load(
+        &mut self,
+        project: &Project,
+        annotator: &str,
+        doc: DocId,
+    ) -> Result<&AnnotationStore, &str> {
+        let key = (annotator.to_owned(), doc);
+        if !self.stores.contains_key(&key) {
+            let loaded = project
+                .slot(doc)
+                .map(|s| project.annotation_path(annotator, s.file()))
+                .filter(|p| p.exists())
+                .map_or(Ok(AnnotationStore::new()), |p| {
+                    AnnotationFile::load_store(&p)
+                        .map(|l| l.store)
+                        .map_err(|e| e.to_string())
+                });
+            self.stores.insert(key.clone(), loaded);
+        }
+        self.stores[&key].as_ref().map_err(String::as_str)
+    }
+
+    /// `annotator`'s store of `doc` if it was read and could be.
+    pub fn get(&self, annotator: &str, doc: DocId) -> Option<&AnnotationStore> {
+        self.stores
+            .get(&(annotator.to_owned(), doc))
+            .and_then(|r| r.as_ref().ok())
+    }
+}
+
+impl fmt::Display for ItemStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

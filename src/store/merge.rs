@@ -1,0 +1,455 @@
+//! Merging two versions of a file by id, against the version both came from (three-way).
+//!
+//! When an annotation file changed on disk while this program had unsaved changes to it, there
+//! are three versions: the base (the file as this program last loaded or saved it), mine (the
+//! store in memory) and theirs (the file on disk now). Item by item, by id:
+//!
+//! | mine vs base | theirs vs base | result |
+//! |---|---|---|
+//! | same | changed, added or removed | theirs |
+//! | changed, added or removed | same | mine |
+//! | the same change on both sides | | that change |
+//! | changed | changed differently | **mine**, listed in [`MergeReport::both`] |
+//!
+//! Ids come from one counter per file, so both sides may have handed out the same new id to
+//! different annotations. Theirs keep their ids (they are on disk and may be referred to from
+//! elsewhere); mine that collide are given new ids above both counters, and the references to
+//! them (links, span-reference attributes) follow ([`MergeReport::renumbered`]). The merged
+//! counter is the largest of all. Links and span references that point at an annotation the
+//! merge left out are dropped and listed ([`MergeReport::dropped`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::AnnotationStore;
+use crate::model::{Annotation, AnnotationId, AttributeValue, GroupId, Link, LinkId};
+
+/// How one side changed an item against the base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemChange {
+    /// Not in the base.
+    Added,
+    /// In the base, different now.
+    Changed,
+    /// In the base, gone now.
+    Removed,
+}
+
+/// An item of a file merged by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    /// An annotation.
+    Annotation(AnnotationId),
+    /// A link between two annotations of a document.
+    Link(LinkId),
+    /// A cross-document group.
+    Group(GroupId),
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Item::Annotation(id) => write!(f, "annotation {id}"),
+            Item::Link(id) => write!(f, "{id}"),
+            Item::Group(id) => write!(f, "group #{}", id.0),
+        }
+    }
+}
+
+/// Where one item of a three-way merge comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Both sides agree (unchanged, or the same change on both).
+    Same,
+    /// Only the file on disk changed it: theirs is taken.
+    Theirs(ItemChange),
+    /// Only this side changed it: mine is kept.
+    Mine(ItemChange),
+    /// Both changed it, differently: mine is kept.
+    Both,
+}
+
+/// What a merge took from where, or — before one is chosen — what differs between the file
+/// on disk and the unsaved changes here (the same classification).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Items added, changed or removed only in the file on disk: taken from it.
+    pub taken: Vec<(Item, ItemChange)>,
+    /// Items added, changed or removed only here: kept.
+    pub kept: Vec<(Item, ItemChange)>,
+    /// Items changed on both sides, differently: the version here was kept.
+    pub both: Vec<Item>,
+    /// Items added here whose id the file on disk had used meanwhile, with their new id.
+    pub renumbered: Vec<(Item, u64)>,
+    /// Links, references and group members left out because what they point at is gone,
+    /// one sentence each.
+    pub dropped: Vec<String>,
+}
+
+impl MergeReport {
+    /// True when neither side changed anything.
+    pub fn is_empty(&self) -> bool {
+        *self == MergeReport::default()
+    }
+
+    /// Adds `item` to the list its outcome belongs in.
+    pub fn record(&mut self, item: Item, outcome: Outcome) {
+        match outcome {
+            Outcome::Same => {}
+            Outcome::Theirs(c) => self.taken.push((item, c)),
+            Outcome::Mine(c) => self.kept.push((item, c)),
+            Outcome::Both => self.both.push(item),
+        }
+    }
+}
+
+fn count(changes: &[(Item, ItemChange)]) -> String {
+    let n = |k| changes.iter().filter(|(_, c)| *c == k).count();
+    format!(
+        "{} added, {} changed, {} removed",
+        n(ItemChange::Added),
+        n(ItemChange::Changed),
+        n(ItemChange::Removed)
+    )
+}
+
+impl fmt::Display for MergeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "on disk: {}; here: {}",
+            count(&self.taken),
+            count(&self.kept)
+        )?;
+        if !self.both.is_empty() {
+            let items: Vec<String> = self.both.iter().map(Item::to_string).collect();
+            write!(
+                f,
+                "; changed on both sides (the version here wins): {}",
+                items.join(", ")
+            )?;
+        }
+        if !self.renumbered.is_empty() {
+            write!(f, "; {} given new ids", self.renumbered.len())?;
+        }
+        if !self.dropped.is_empty() {
+            write!(f, "; left out: {}", self.dropped.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Three-way merge of maps by key (see the module docs): each key of any side with the value
+/// it ends up with (`None`: removed) and where that comes from.
+pub fn three_way<K: Ord + Copy, V: PartialEq + Clone>(
+    base: &BTreeMap<K, V>,
+    mine: &BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+) -> Vec<(K, Option<V>, Outcome)> {
+    let keys: BTreeSet<K> = base
+        .keys()
+        .chain(mine.keys())
+        .chain(theirs.keys())
+        .copied()
+        .collect();
+    keys.into_iter()
+        .map(|k| {
+            let (b, m, t) = (base.get(&k), mine.get(&k), theirs.get(&k));
+            let change = |side: Option<&V>| match (b, side) {
+                (None, _) => ItemChange::Added,
+                (Some(_), None) => ItemChange::Removed,
+                (Some(_), Some(_)) => ItemChange::Changed,
+            };
+            let (value, outcome) = if m == t {
+                (m, Outcome::Same)
+            } else if m == b {
+                (t, Outcome::Theirs(change(t)))
+            } else if t == b {
+                (m, Outcome::Mine(change(m)))
+            } else {
+                (m, Outcome::Both)
+            };
+            (k, value.cloned(), outcome)
+        })
+        .collect()
+}
+
+/// The ids this side handed out since the base that the other side may have handed out too:
+/// at or above the base's counter, below theirs, not in the base, and not the very same item
+/// on both sides. Each gets a new id from `fresh` on, in order.
+pub fn colliding_ids<V: PartialEq>(
+    base: &BTreeMap<u64, V>,
+    base_next: u64,
+    mine: &BTreeMap<u64, V>,
+    theirs: &BTreeMap<u64, V>,
+    theirs_next: u64,
+    fresh: &mut u64,
+) -> BTreeMap<u64, u64> {
+    let mut map = BTreeMap::new();
+    for (id, value) in mine {
+        let new_here = !base.contains_key(id) && *id >= base_next;
+        if new_here && *id < theirs_next && theirs.get(id) != Some(value) {
+            map.insert(*id, *fresh);
+            *fresh += 1;
+        }
+    }
+    map
+}
+
+/// An annotation or a link: they share one id counter per file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Entry {
+    Annotation(Annotation),
+    Link(Link),
+}
+
+fn entries(store: &AnnotationStore) -> BTreeMap<u64, Entry> {
+    store
+        .annotations()
+        .map(|a| (a.id.0, Entry::Annotation(a.clone())))
+        .chain(store.links().map(|l| (l.id.0, Entry::Link(l.clone()))))
+        .collect()
+}
+
+fn renumber_refs(a: &mut Annotation, map: &BTreeMap<u64, u64>) {
+    for value in a.attributes.values_mut() {
+        if let AttributeValue::Refs(ids) = value {
+            for id in ids.iter_mut() {
+                if let Some(new) = map.get(&id.0) {
+                    *id = AnnotationId(*new);
+                }
+            }
+        }
+    }
+}
+
+/// A merged store of one document's annotations: see the module docs.
+#[derive(Debug)]
+pub struct MergedStore {
+    /// The annotations and links after the merge.
+    pub store: AnnotationStore,
+    /// What came from where.
+    pub report: MergeReport,
+    /// My annotations and links that were given new ids: old → new.
+    pub renumbered: BTreeMap<AnnotationId, AnnotationId>,
+}
+
+/// Merges `mine` and `theirs`, both changed from `base`, by id (see the module docs).
+pub fn merge_stores(
+    base: &AnnotationStore,
+    mine: &AnnotationStore,
+    theirs: &AnnotationStore,
+) -> MergedStore {
+    let (base_entries, theirs_entries) = (entries(base), entries(theirs));
+    let mut fresh = mine.next_id().max(theirs.next_id()).max(base.next_id());
+    let map = colliding_ids(
+        &base_entries,
+        base.next_id(),
+        &entries(mine),
+        &theirs_entries,
+        theirs.next_id(),
+        &mut fresh,
+    );
+    let mut report = MergeReport::default();
+    // Mine with the colliding ids moved, and every reference to them.
+    let mine_entries: BTreeMap<u64, Entry> = entries(mine)
+        .into_values()
+        .map(|entry| match entry {
+            Entry::Annotation(mut a) => {
+                if let Some(new) = map.get(&a.id.0) {
+                    report.renumbered.push((Item::Annotation(a.id), *new));
+                    a.id = AnnotationId(*new);
+                }
+                renumber_refs(&mut a, &map);
+                (a.id.0, Entry::Annotation(a))
+            }
+            Entry::Link(mut l) => {
+                if let Some(new) = map.get(&l.id.0) {
+                    report.renumbered.push((Item::Link(l.id), *new));
+                    l.id = LinkId(*new);
+                }
+                for end in [&mut l.from, &mut l.to] {
+                    if let Some(new) = map.get(&end.0) {
+                        *end = AnnotationId(*new);
+                    }
+                }
+                (l.id.0, Entry::Link(l))
+            }
+        })
+        .collect();
+
+    let mut annotations = BTreeMap::new();
+    let mut links = Vec::new();
+    for (id, value, outcome) in three_way(&base_entries, &mine_entries, &theirs_entries) {
+        // An id that is an annotation on one side and a link on the other is reported as what
+        // it ends up as (or was).
+        let item = |entry: &Entry| match entry {
+            Entry::Annotation(_) => Item::Annotation(AnnotationId(id)),
+            Entry::Link(_) => Item::Link(LinkId(id)),
+        };
+        let shown = value
+            .as_ref()
+            .or_else(|| base_entries.get(&id))
+            .or_else(|| mine_entries.get(&id))
+            .or_else(|| theirs_entries.get(&id));
+        if let Some(entry) = shown {
+            report.record(item(entry), outcome);
+        }
+        match value {
+            Some(Entry::Annotation(a)) => {
+                annotations.insert(a.id, a);
+            }
+            Some(Entry::Link(l)) => links.push(l),
+            None => {}
+        }
+    }
+
+    // What points at an annotation the merge left out.
+    let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
+    for a in annotations.values_mut() {
+        let (id, label) = (a.id, a.label.clone());
+        for (name, value) in a.attributes.iter_mut() {
+            if let AttributeValue::Refs(ids) = value {
+                for gone in ids.iter().filter(|r| !present.contains(r)) {
+                    report.dropped.push(format!(
+                        "the reference from {label} {id} ({name}) to {gone}, which is gone"
+                    ));
+                }
+                ids.retain(|r| present.contains(r));
+            }
+        }
+        a.attributes
+            .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+    }
+    let mut store = AnnotationStore::new();
+    for a in annotations.into_values() {
+        store.put(a);
+    }
+    for l in links {
+        if present.contains(&l.from) && present.contains(&l.to) {
+            store.put_link(l);
+        } else {
+            report.dropped.push(format!(
+                "{} {} from {} to {}, whose annotation is gone",
+                l.id, l.kind, l.from, l.to
+            ));
+        }
+    }
+    store.set_next_id(fresh);
+    MergedStore {
+        store,
+        report,
+        renumbered: map
+            .into_iter()
+            .map(|(old, new)| (AnnotationId(old), AnnotationId(new)))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Fragment, Timestamp};
+
+    fn ann(id: u64, label: &str, start: usize) -> Annotation {
+        Annotation {
+            id: AnnotationId(id),
+            label: label.into(),
+            fragments: vec![Fragment {
+                start,
+                end: start + 1,
+                text: String::new(),
+            }],
+            attributes: Default::default(),
+            note: String::new(),
+            review: Default::default(),
+            author: "t".into(),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+        }
+    }
+
+    fn store(annotations: &[Annotation], links: &[Link], next_id: u64) -> AnnotationStore {
+        let mut s = AnnotationStore::new();
+        annotations.iter().cloned().for_each(|a| {
+            s.put(a);
+        });
+        links.iter().cloned().for_each(|l| {
+            s.put_link(l);
+        });
+        s.set_next_id(next_id);
+        s
+    }
+
+    #[test]
+    fn each_side_keeps_what_only_it_changed_and_mine_wins_on_both() {
+        let base = store(&[ann(1, "A", 0), ann(2, "B", 2), ann(3, "C", 4)], &[], 4);
+        // Mine: relabel 1, remove 3, add 4 (and a link 5 from it to 2).
+        let link = Link {
+            id: LinkId(5),
+            kind: "rel".into(),
+            from: AnnotationId(4),
+            to: AnnotationId(2),
+        };
+        let mine = store(
+            &[ann(1, "A2", 0), ann(2, "B", 2), ann(4, "D", 6)],
+            &[link],
+            6,
+        );
+        // Theirs: relabel 1 differently, relabel 2, add 4 (another annotation: collides).
+        let theirs = store(
+            &[
+                ann(1, "A3", 0),
+                ann(2, "B3", 2),
+                ann(3, "C", 4),
+                ann(4, "E", 8),
+            ],
+            &[],
+            5,
+        );
+        let merged = merge_stores(&base, &mine, &theirs);
+        let labels: Vec<(u64, &str)> = merged
+            .store
+            .annotations()
+            .map(|a| (a.id.0, a.label.as_str()))
+            .collect();
+        assert_eq!(labels, vec![(1, "A2"), (2, "B3"), (4, "E"), (6, "D")]);
+        let link = merged.store.links().next().unwrap();
+        assert_eq!((link.id.0, link.from.0, link.to.0), (5, 6, 2));
+        assert_eq!(merged.store.next_id(), 7);
+        assert_eq!(merged.report.both, vec![Item::Annotation(AnnotationId(1))]);
+        assert_eq!(
+            merged.report.renumbered,
+            vec![(Item::Annotation(AnnotationId(4)), 6)]
+        );
+        assert!(
+            merged
+                .report
+                .taken
+                .contains(&(Item::Annotation(AnnotationId(2)), ItemChange::Changed))
+        );
+        assert!(
+            merged
+                .report
+                .kept
+                .contains(&(Item::Annotation(AnnotationId(3)), ItemChange::Removed))
+        );
+    }
+
+    #[test]
+    fn links_to_what_the_other_side_removed_are_dropped() {
+        let base = store(&[ann(1, "A", 0), ann(2, "B", 2)], &[], 3);
+        let link = Link {
+            id: LinkId(3),
+            kind: "rel".into(),
+            from: AnnotationId(1),
+            to: AnnotationId(2),
+        };
+        let mine = store(&[ann(1, "A", 0), ann(2, "B", 2)], &[link], 4);
+        let theirs = store(&[ann(1, "A", 0)], &[], 3);
+        let merged = merge_stores(&base, &mine, &theirs);
+        assert_eq!(merged.store.len(), 1);
+        assert_eq!(merged.store.links().len(), 0);
+        assert_eq!(merged.report.dropped.len(), 1, "{}", merged.report);
+    }
+}
