@@ -21,7 +21,10 @@ use accord::edit::Edit;
 use accord::model::{AnnotationId, CharRange, ReviewState, sha256_hex};
 use accord::project::journal::{StepKind, journal_path};
 use accord::project::lock::{AnnotatorLock, LockHolder, host_name};
-use accord::project::{DocId, Project, StoreStatus, Workspace, WorkspaceError, WorkspaceFile};
+use accord::project::{
+    DocId, Project, Resolution, StoreStatus, Workspace, WorkspaceError, WorkspaceFile,
+};
+use accord::review::{CURATED, Decision, ItemStatus, Layers, decision_step, review_items};
 use accord::store::AnnotationFile;
 
 use common::folder_bytes;
@@ -147,14 +150,14 @@ fn undo_and_redo_are_journaled_and_come_back_with_the_same_ids_and_times() {
     .unwrap();
     assert_eq!(journal_lines(dir.path()), 7, "one record per step");
     let (expected, next_ids) = (state(&ws), counters(&ws));
-    assert!(ws.recovered().is_none());
+    assert!(ws.recovery().is_none());
     drop(ws);
 
     let mut again = open(dir.path());
     assert_eq!(state(&again), expected);
     assert_eq!(counters(&again), next_ids);
     assert!(again.is_dirty(), "recovered edits are not saved yet");
-    let recovery = again.recovered().expect("recovered").clone();
+    let recovery = again.recovery().expect("recovered").clone();
     assert_eq!(recovery.recovered, 7);
     assert!(recovery.is_complete() && !recovery.torn_tail);
     let sentence = recovery.to_string();
@@ -171,7 +174,7 @@ fn undo_and_redo_are_journaled_and_come_back_with_the_same_ids_and_times() {
     assert_eq!(std::fs::metadata(journal_of(dir.path())).unwrap().len(), 0);
     drop(again);
     let third = open(dir.path());
-    assert!(third.recovered().is_none());
+    assert!(third.recovery().is_none());
     assert!(!third.is_dirty());
     assert_eq!(state(&third), expected);
 }
@@ -211,7 +214,7 @@ fn replay_is_harmless_for_what_a_partial_save_wrote() {
         let ws = open(dir.path());
         assert_eq!(state(&ws), expected, "round {round}");
         assert_eq!(counters(&ws), next_ids, "round {round}");
-        let recovery = ws.recovered().unwrap();
+        let recovery = ws.recovery().unwrap();
         assert!(recovery.is_complete(), "{recovery}");
         // Saved: the first edit and the relabel. Put back: the second edit, half saved (c, not
         // b), the add and its undo after the save, and the last one; a's file comes back to
@@ -230,7 +233,7 @@ fn replay_is_harmless_for_what_a_partial_save_wrote() {
     drop(ws);
     std::fs::write(journal_of(dir.path()), &journal).unwrap();
     let ws = open(dir.path());
-    assert!(ws.recovered().is_none(), "{:?}", ws.recovered());
+    assert!(ws.recovery().is_none(), "{:?}", ws.recovery());
     assert!(!ws.is_dirty());
     assert_eq!(state(&ws), expected);
 }
@@ -259,7 +262,7 @@ fn a_torn_last_record_is_ignored_and_cut_off_before_the_next() {
         std::fs::write(journal_of(dir.path()), bytes).unwrap();
         let ws = open(dir.path());
         assert_eq!(state(&ws), two.0, "{} bytes", bytes.len());
-        let recovery = ws.recovered().unwrap();
+        let recovery = ws.recovery().unwrap();
         assert!(recovery.torn_tail && recovery.is_complete());
         assert_eq!(recovery.recovered, 2);
     }
@@ -274,7 +277,7 @@ fn a_torn_last_record_is_ignored_and_cut_off_before_the_next() {
     assert_eq!(journal_lines(dir.path()), 3);
     let ws = open(dir.path());
     assert_eq!(state(&ws), expected);
-    assert!(!ws.recovered().unwrap().torn_tail);
+    assert!(!ws.recovery().unwrap().torn_tail);
 }
 
 #[test]
@@ -304,11 +307,11 @@ fn group_edits_and_links_are_journaled() {
 
     let mut ws = open(dir.path());
     assert_eq!(state(&ws), linked);
-    let groups = ws.recovered().unwrap().files.last().unwrap().clone();
+    let groups = ws.recovery().unwrap().files.last().unwrap().clone();
     assert_eq!(groups.file, WorkspaceFile::Groups);
     assert_eq!((groups.edits, groups.added), (1, 1));
     assert!(
-        ws.recovered()
+        ws.recovery()
             .unwrap()
             .to_string()
             .contains("1 in the cross-document groups")
@@ -353,7 +356,7 @@ fn label_all_matches_is_one_record() {
     drop(ws);
     let ws = open(dir.path());
     assert_eq!(state(&ws), expected);
-    assert_eq!(ws.recovered().unwrap().files[0].added, 1000);
+    assert_eq!(ws.recovery().unwrap().files[0].added, 1000);
 }
 
 #[test]
@@ -376,7 +379,7 @@ fn a_read_only_workspace_neither_writes_nor_replays_the_journal() {
     let before = folder_bytes(dir.path());
     let mut ws = open(dir.path());
     assert!(ws.lock().is_err());
-    assert!(ws.recovered().is_none() && ws.journal_path().is_none());
+    assert!(ws.recovery().is_none() && ws.journal_path().is_none());
     assert!(
         ws.store(DocId(0)).is_empty(),
         "the holder's journal is its own"
@@ -431,7 +434,7 @@ fn a_file_changed_since_is_detected_and_never_overwritten() {
     let theirs = std::fs::read(&path).unwrap();
 
     let mut ws = open(dir.path());
-    let recovery = ws.recovered().unwrap().clone();
+    let recovery = ws.recovery().unwrap().clone();
     assert_eq!(recovery.not_applied.len(), 1, "{recovery}");
     let n = &recovery.not_applied[0];
     assert_eq!(n.kind, Some(StepKind::Apply));
@@ -478,7 +481,7 @@ fn an_edit_of_a_document_that_changed_since_is_not_applied() {
     drop(ws);
     std::fs::write(dir.path().join("c.zh.txt"), format!("新的一行。\n{ZH}")).unwrap();
     let ws = open(dir.path());
-    let recovery = ws.recovered().unwrap();
+    let recovery = ws.recovery().unwrap();
     assert_eq!(recovery.recovered, 0);
     assert!(
         recovery.not_applied[0]
@@ -542,93 +545,315 @@ fn a_workspace_whose_lock_was_taken_over_records_nothing_more() {
     assert_eq!(journal_lines(dir.path()), 1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// `accord recover`
-// ---------------------------------------------------------------------------------------------
+#[test]
+fn a_document_in_a_sub_folder_comes_back_to_that_document() {
+    // Two documents with the same file name, one in a sub-folder.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("news")).unwrap();
+    std::fs::write(root.join("d.txt"), KK).unwrap();
+    std::fs::write(root.join("news/d.txt"), KK).unwrap();
+    std::fs::write(
+        root.join("accord.ron"),
+        r#"(format: 1, name: "two d.txt", documents: [(file: "d.txt"), (file: "news/d.txt")])"#,
+    )
+    .unwrap();
+    let mut ws = open(root);
+    let news = ws.project.document_index("news/d.txt").unwrap();
+    ws.apply(vec![(news, add("COUNTRY", 0, 9))]).unwrap();
+    let expected = state(&ws);
+    drop(ws);
+    let ws = open(root);
+    assert_eq!(state(&ws), expected);
+    assert_eq!(ws.store(news).len(), 1);
+    let recovery = ws.recovery().unwrap();
+    assert!(recovery.is_complete(), "{recovery}");
+    assert_eq!(recovery.files[0].name, "news/d.txt");
+}
 
-fn accord(args: &[&str], dir: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
-    (out.status.code().unwrap(), text)
+/// The same annotator on another machine: edits a copy of the project (without the lock and
+/// the journal) and saves; the annotator's files that changed are written over ours, in place.
+fn colleague(root: &Path, edit: impl FnOnce(&mut Workspace)) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let (path, target) = (entry.path(), to.join(entry.file_name()));
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let other = tempfile::tempdir().unwrap();
+    copy(root, other.path());
+    let mut ws = open(other.path());
+    edit(&mut ws);
+    save_all_ok(&mut ws);
+    let files: Vec<PathBuf> = ws
+        .doc_ids()
+        .map(|d| ws.file_path(WorkspaceFile::Doc(d)))
+        .chain([ws.file_path(WorkspaceFile::Groups)])
+        .collect();
+    drop(ws);
+    for theirs in files {
+        let rel = theirs.strip_prefix(other.path()).unwrap();
+        let Ok(bytes) = std::fs::read(&theirs) else {
+            continue;
+        };
+        if std::fs::read(root.join(rel)).ok().as_ref() != Some(&bytes) {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), bytes).unwrap();
+        }
+    }
+}
+
+fn relabel(id: u64, label: &str) -> Edit {
+    Edit::Relabel {
+        id: AnnotationId(id),
+        label: label.into(),
+    }
+}
+
+fn note(id: u64, note: &str) -> Edit {
+    Edit::SetNote {
+        id: AnnotationId(id),
+        note: note.into(),
+    }
 }
 
 #[test]
-fn accord_recover_puts_back_saves_and_says_what() {
+fn a_file_reloaded_from_disk_is_not_checked_against_the_edits_before() {
     let dir = project();
     let root = dir.path();
-    let (code, text) = accord(&["recover"], root);
-    assert_eq!(code, 0, "{text}");
-    assert!(text.contains("nothing to recover"), "{text}");
-
+    let (a, b) = (DocId(0), DocId(1));
     let mut ws = open(root);
-    ws.apply(vec![
-        (DocId(0), add("COUNTRY", 0, 9)),
-        (DocId(2), add("ORG", 0, 5)),
-    ])
-    .unwrap();
-    ws.apply(vec![(DocId(0), add("PERSON", 14, 23))]).unwrap();
+    ws.apply(vec![(a, add("COUNTRY", 0, 9))]).unwrap();
+    ws.apply(vec![(a, add("COUNTRY", 14, 23))]).unwrap();
+    ws.apply(vec![(b, add("COUNTRY", 0, 9))]).unwrap();
+    // a is saved, b is not: the journal stays.
+    ws.save(a).unwrap();
+    assert_eq!(journal_lines(root), 3);
+    // A colleague deletes the first annotation (back to what the first edit found) and
+    // relabels the second; nothing is unsaved in a here, so it is loaded again.
+    colleague(root, |ws| {
+        ws.apply(vec![(
+            a,
+            Edit::Remove {
+                id: AnnotationId(1),
+            },
+        )])
+        .unwrap();
+        ws.apply(vec![(a, relabel(2, "ORG"))]).unwrap();
+    });
+    let events = ws.check_disk();
+    assert_eq!(
+        events,
+        vec![accord::project::DiskEvent::Reloaded {
+            file: WorkspaceFile::Doc(a)
+        }]
+    );
+    ws.apply(vec![(a, add("PERSON", 24, 30))]).unwrap();
     let expected = state(&ws);
     drop(ws);
 
-    // A dry run says what it would do and writes nothing.
-    let before = folder_bytes(root);
-    let (code, text) = accord(&["recover", "--dry-run"], root);
-    assert_eq!(code, 0, "{text}");
-    assert!(text.contains("alice: recovered 2 edit(s)"), "{text}");
-    assert!(text.contains("a.kk.txt: 2 edit(s): 2 added"), "{text}");
-    assert_eq!(folder_bytes(root), before);
-
-    let (code, text) = accord(&["recover", "--annotator", "alice"], root);
-    assert_eq!(code, 0, "{text}");
-    assert!(
-        text.contains("saved annotations/alice/a.kk.txt.ron"),
-        "{text}"
-    );
-    assert_eq!(std::fs::metadata(journal_of(root)).unwrap().len(), 0);
     let ws = open(root);
-    assert!(ws.recovered().is_none() && !ws.is_dirty());
-    assert_eq!(state(&ws), expected);
-    drop(ws);
-    let (code, text) = accord(&["recover"], root);
     assert_eq!(
-        (code, text.contains("nothing to recover")),
-        (0, true),
-        "{text}"
+        state(&ws),
+        expected,
+        "the colleague's deletion stays deleted, their label stays, the later edit is back"
     );
+    let recovery = ws.recovery().unwrap();
+    assert!(recovery.is_complete(), "{recovery}");
+    assert_eq!(
+        (recovery.superseded, recovery.recovered),
+        (2, 2),
+        "{recovery:?}"
+    );
+}
 
-    // An edit that cannot be put back: exit 1, and the journal is kept aside.
+/// A project whose first document alice saved with two annotations, then changed here (not
+/// saved) while a colleague changed it on disk: a conflict.
+fn conflict_on_a(mine: Edit, theirs: Vec<Edit>) -> (tempfile::TempDir, Workspace) {
+    let dir = project();
+    let root = dir.path();
+    let a = DocId(0);
     let mut ws = open(root);
-    ws.apply(vec![(DocId(1), add("COUNTRY", 0, 9))]).unwrap();
-    drop(ws);
-    std::fs::write(root.join("b.ar.txt"), "نص آخر").unwrap();
-    let (code, text) = accord(&["recover"], root);
-    assert_eq!(code, 1, "{text}");
+    ws.apply(vec![(a, add("COUNTRY", 0, 9))]).unwrap();
+    ws.apply(vec![(a, add("COUNTRY", 14, 23))]).unwrap();
+    save_all_ok(&mut ws);
+    ws.apply(vec![(a, mine)]).unwrap();
+    colleague(root, |ws| {
+        for edit in theirs {
+            ws.apply(vec![(a, edit)]).unwrap();
+        }
+    });
+    let events = ws.check_disk();
     assert!(
-        text.contains("not applied: line 1") && text.contains("b.ar.txt changed since"),
-        "{text}"
+        matches!(
+            events.as_slice(),
+            [accord::project::DiskEvent::Conflict { .. }]
+        ),
+        "{events:?}"
     );
-    assert!(
-        text.contains("kept as annotations/.alice.journal."),
-        "{text}"
-    );
-    fill(root);
+    (dir, ws)
+}
 
-    // The lock held by another Accord: exit 2, nothing touched.
-    let mut ws = open(root);
-    ws.apply(vec![(DocId(1), add("COUNTRY", 0, 9))]).unwrap();
-    let (code, text) = accord(&["recover"], root);
-    assert_eq!(code, 2, "{text}");
-    assert!(
-        text.contains("not recovered") && text.contains("another Accord"),
-        "{text}"
+#[test]
+fn keeping_mine_over_a_file_changed_on_disk_survives_a_crash() {
+    let a = DocId(0);
+    let (dir, mut ws) = conflict_on_a(
+        relabel(1, "ORG"),
+        vec![note(1, "their note"), add("PERSON", 24, 30)],
     );
-    assert_eq!(journal_lines(root), 1);
+    ws.resolve(WorkspaceFile::Doc(a), Resolution::KeepMine)
+        .unwrap();
+    ws.apply(vec![(a, add("EVENT", 31, 35))]).unwrap();
+    let expected = state(&ws);
     drop(ws);
+
+    let mut ws = open(dir.path());
+    assert_eq!(state(&ws), expected, "mine, as chosen, and the edit after");
+    assert_eq!(ws.store(a).get(AnnotationId(1)).unwrap().label, "ORG");
+    assert!(
+        ws.store(a)
+            .get(AnnotationId(3))
+            .is_some_and(|x| x.label == "EVENT")
+    );
+    let recovery = ws.recovery().unwrap();
+    assert!(recovery.is_complete(), "{recovery}");
+    save_all_ok(&mut ws);
+    drop(ws);
+    let ws = open(dir.path());
+    assert_eq!(state(&ws), expected);
+    assert!(ws.recovery().is_none());
+}
+
+#[test]
+fn a_merge_with_a_file_changed_on_disk_survives_a_crash() {
+    let a = DocId(0);
+    // Both sides change annotation 1 (mine wins); theirs adds annotation 3, and so does
+    // mine, which the merge renumbers.
+    let (dir, mut ws) = conflict_on_a(
+        relabel(1, "ORG"),
+        vec![
+            note(1, "their note"),
+            note(2, "theirs only"),
+            add("PERSON", 24, 30),
+        ],
+    );
+    ws.apply(vec![(a, add("EVENT", 31, 35))]).unwrap();
+    let report = ws
+        .resolve(WorkspaceFile::Doc(a), Resolution::Merge)
+        .unwrap();
+    assert!(!report.renumbered.is_empty(), "{report}");
+    let expected = state(&ws);
+    drop(ws);
+
+    let ws = open(dir.path());
+    assert_eq!(state(&ws), expected, "the merge as it was made");
+    let labels: Vec<(u64, String, String)> = ws
+        .store(a)
+        .annotations()
+        .map(|x| (x.id.0, x.label.clone(), x.note.clone()))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            (1, "ORG".into(), String::new()),
+            (2, "COUNTRY".into(), "theirs only".into()),
+            (3, "PERSON".into(), String::new()),
+            (4, "EVENT".into(), String::new()),
+        ]
+    );
+    assert!(ws.recovery().unwrap().is_complete());
+}
+
+#[test]
+fn edits_dropped_by_reloading_a_conflicting_file_stay_dropped() {
+    let a = DocId(0);
+    let (dir, mut ws) = conflict_on_a(relabel(1, "ORG"), vec![note(1, "their note")]);
+    ws.apply(vec![(DocId(1), add("COUNTRY", 0, 9))]).unwrap();
+    ws.resolve(WorkspaceFile::Doc(a), Resolution::Reload)
+        .unwrap();
+    let expected = state(&ws);
+    drop(ws);
+    let ws = open(dir.path());
+    assert_eq!(state(&ws), expected);
+    assert_eq!(ws.store(a).get(AnnotationId(1)).unwrap().label, "COUNTRY");
+    let recovery = ws.recovery().unwrap();
+    assert!(recovery.is_complete(), "{recovery}");
+    assert_eq!((recovery.superseded, recovery.recovered), (1, 1));
+}
+
+#[test]
+fn the_curated_set_has_its_own_journal_and_decisions_come_back_as_the_reviewer_made_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for entry in std::fs::read_dir(common::sample_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let target = root.join(path.file_name().unwrap());
+        if path.is_file() {
+            std::fs::copy(&path, target).unwrap();
+        } else {
+            copy_dir(&path, &target);
+        }
+    }
+    let reviewer = |root: &Path| {
+        let ws = Workspace::open_as(Project::open(root).unwrap(), CURATED, "rustam");
+        assert!(ws.lock().is_ok());
+        ws
+    };
+    let mut ws = reviewer(root);
+    let doc = DocId(0);
+    let mut layers = Layers::default();
+    for a in ["aigerim", "dilnoza"] {
+        layers.load(&ws.project, a, doc).unwrap();
+    }
+    let stores: Vec<(&str, &accord::store::AnnotationStore)> = ["aigerim", "dilnoza"]
+        .iter()
+        .map(|a| (*a, layers.get(a, doc).unwrap()))
+        .collect();
+    let items = review_items(&ws.project.schema, &stores, ws.store(doc));
+    let item = items
+        .iter()
+        .find(|i| i.status == ItemStatus::OnlySome)
+        .unwrap();
+    let step = decision_step(&ws, doc, item, Decision::Accept, &stores).unwrap();
+    ws.apply(step).unwrap();
+    let expected = state(&ws);
+    assert_eq!(
+        ws.journal_path(),
+        Some(journal_path(root, CURATED).as_path())
+    );
+    drop(ws);
+
+    let ws = reviewer(root);
+    assert_eq!(state(&ws), expected);
+    // Reviewer, proposers and times as made (`state` compares them too).
+    let decided = ws.store(doc).annotations().next().unwrap();
+    assert_eq!(decided.review.reviewer.as_deref(), Some("rustam"));
+    assert!(!decided.review.proposed_by.is_empty());
+    assert!(ws.recovery().unwrap().is_complete());
+    // The annotators' own journals are untouched: there are none.
+    assert!(!journal_path(root, "aigerim").exists());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -963,11 +1188,11 @@ fn acknowledged_edits_survive_sigkill() {
                 }
             }
         }
-        recovered += usize::from(ws.recovered().is_some());
+        recovered += usize::from(ws.recovery().is_some());
         assert!(
-            ws.recovered().is_none_or(|r| r.is_complete()),
+            ws.recovery().is_none_or(|r| r.is_complete()),
             "kill {kill}: {}",
-            ws.recovered().unwrap()
+            ws.recovery().unwrap()
         );
         for doc in ws.doc_ids() {
             assert_eq!(ws.doc_state(doc).status, StoreStatus::Editable);

@@ -16,7 +16,7 @@
 //! It holds the step in its applied form: for every annotation, link and cross-document group
 //! the step changed, its value before and after (id, fragment texts, author and times as the
 //! annotator saw them; `null` for none), and the id counters after the step; documents are
-//! named by file, with the stamp of the text the edit was made on. Replaying puts the values
+//! named by their file in the project, with the stamp of the text the edit was made on. Replaying puts the values
 //! back and computes nothing again, so ids and times are the acknowledged ones. "Label all
 //! matches" over thousands of spans is one step: one record, one write, one flush.
 //!
@@ -35,6 +35,15 @@
 //! ([`Recovery::not_applied`]), as is a record for a document that is gone, unreadable or whose
 //! text changed. A journal with such records is set aside (renamed, not emptied) at the next
 //! save, so nothing the annotator did is thrown away unseen.
+//!
+//! **Files taken from disk** ([`super::DiskEvent`], [`super::Resolution`]): a file loaded again
+//! because it changed on disk while nothing was unsaved here gets a record saying so, and
+//! replay does not check what records before it did to that file against it (that was saved
+//! before the file changed, or dropped by choice: [`Recovery::superseded`]). Keeping the
+//! version here over the changed file, or merging the two, is recorded the same way, with
+//! every value that differs from the file on disk as *before* and *after*: a crash before the
+//! next save brings the choice back instead of reporting the file as changed by something
+//! else.
 //!
 //! A read-only workspace (the lock is held elsewhere, a bad annotator name) neither reads nor
 //! writes the journal, and a workspace whose lock was taken over records nothing more.
@@ -92,7 +101,7 @@ pub fn annotators_with_journal(root: &Path) -> Vec<String> {
 
 /// What kind of step a record is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// An edit ([`Workspace::apply`]).
     Apply,
@@ -100,6 +109,13 @@ pub enum StepKind {
     Undo,
     /// A redo.
     Redo,
+    /// A file changed on disk was loaded again ([`super::DiskEvent::Reloaded`], or
+    /// [`super::Resolution::Reload`]): earlier records of it are not replayed.
+    Reloaded,
+    /// The version here was kept over a file changed on disk ([`super::Resolution::KeepMine`]).
+    KeptMine,
+    /// The version here was merged with a file changed on disk ([`super::Resolution::Merge`]).
+    Merged,
 }
 
 impl StepKind {
@@ -109,6 +125,9 @@ impl StepKind {
             Self::Apply => "edit",
             Self::Undo => "undo",
             Self::Redo => "redo",
+            Self::Reloaded => "reload from disk",
+            Self::KeptMine => "keeping this version over the one on disk",
+            Self::Merged => "merge with the file on disk",
         }
     }
 }
@@ -168,7 +187,7 @@ struct Record {
 /// What a step changed in one document's annotations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct DocPart {
-    /// The document (by file name) and the text the edit was made on.
+    /// The document (by its file as the project names it) and the text the edit was made on.
     document: DocumentStamp,
     /// The store's id counter after the step.
     next_id: u64,
@@ -176,6 +195,12 @@ struct DocPart {
     annotations: Vec<Put<AnnotationId, Annotation>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     links: Vec<Put<LinkId, Link>>,
+    /// The annotation file was taken from disk at this step (reloaded, or a change on disk
+    /// resolved), so what earlier records did to it is not replayed: it was saved before the
+    /// file changed, or given up by the annotator's choice. The values are then as the file on
+    /// disk had them (before) and as this side has them (after).
+    #[serde(default, skip_serializing_if = "is_false")]
+    supersedes_earlier: bool,
 }
 
 /// What a step changed in the cross-document groups.
@@ -183,7 +208,16 @@ struct DocPart {
 struct GroupPart {
     /// The groups' id counter after the step.
     next_id: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     groups: Vec<Put<GroupId, CrossGroup>>,
+    /// As for [`DocPart::supersedes_earlier`], for the link file.
+    #[serde(default, skip_serializing_if = "is_false")]
+    supersedes_earlier: bool,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// One value a step changed: before and after (`None`: did not exist / no longer exists).
@@ -201,6 +235,16 @@ struct FormatHeader {
 }
 
 impl Record {
+    fn new(kind: StepKind, time: &Timestamp) -> Self {
+        Self {
+            format: JOURNAL_FORMAT,
+            kind,
+            time: time.clone(),
+            docs: Vec::new(),
+            groups: None,
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.docs.is_empty() && self.groups.is_none()
     }
@@ -263,7 +307,8 @@ fn collect_befores(inverse: &Edit, into: &mut Befores) -> Result<(), String> {
 }
 
 /// The record of a step just applied: `inverse` is what undoes it, `docs` and `groups` the state
-/// after it, `groups_before` the groups before it (when it changed them).
+/// after it, `groups_before` the groups before it (when it changed them). Empty when the step
+/// changed nothing.
 pub(super) fn record_step(
     kind: StepKind,
     time: &Timestamp,
@@ -279,45 +324,130 @@ pub(super) fn record_step(
             collect_befores(edit, befores.entry(*doc).or_default())?;
         }
     }
-    let mut record = Record {
-        format: JOURNAL_FORMAT,
-        kind,
-        time: time.clone(),
-        docs: Vec::with_capacity(befores.len()),
-        groups: None,
-    };
+    let mut record = Record::new(kind, time);
     for (doc, before) in befores {
-        let (Some(document), Some(state)) =
-            (project.slot(doc).and_then(|s| s.doc()), docs.get(doc.0))
-        else {
-            return Err(format!("{doc} is not open"));
-        };
-        let store = &state.store;
+        let (document, store) = open_doc(project, docs, doc)?;
         record.docs.push(DocPart {
-            document: DocumentStamp::of(document),
+            document,
             next_id: store.next_id(),
             annotations: changed(before.annotations, |id| store.get(id)),
             links: changed(before.links, |id| store.link(id)),
+            supersedes_earlier: false,
         });
     }
     if let Some(old) = groups_before {
-        let ids: BTreeSet<GroupId> = old.groups().chain(groups.groups()).map(|g| g.id).collect();
-        let before: BTreeMap<GroupId, Option<CrossGroup>> = ids
-            .into_iter()
-            .map(|id| (id, old.get(id).cloned()))
-            .collect();
-        let puts = changed(before, |id| groups.get(id));
-        if !puts.is_empty() || old.next_id() != groups.next_id() {
-            record.groups = Some(GroupPart {
-                next_id: groups.next_id(),
-                groups: puts,
-            });
-        }
+        record.groups = group_changes(old, groups);
     }
     if record.is_empty() {
         return Ok(Vec::new());
     }
     record.to_line().map_err(|e| e.to_string())
+}
+
+/// What a file of the workspace holds on disk, for the record of taking it from there.
+pub(super) enum OnDisk<'a> {
+    /// What is here: the file was just loaded.
+    AsHere,
+    /// These annotations (none when the file is gone).
+    Annotations(&'a AnnotationStore),
+    /// These groups (none when the file is gone).
+    Groups(&'a GroupStore),
+}
+
+/// The record of `file` taken from disk (a reload, or a change on disk resolved): replay skips
+/// what earlier records did to it, and puts back what differs here from `on_disk`. A merge of
+/// annotations may also have renamed group members: `groups_before` is then the groups before.
+#[allow(clippy::too_many_arguments)] // the workspace's parts, borrowed apart
+pub(super) fn record_from_disk(
+    kind: StepKind,
+    time: &Timestamp,
+    file: WorkspaceFile,
+    on_disk: &OnDisk<'_>,
+    project: &Project,
+    docs: &[DocState],
+    groups_before: Option<&GroupStore>,
+    groups: &GroupStore,
+) -> Result<Vec<u8>, String> {
+    let mut record = Record::new(kind, time);
+    match file {
+        WorkspaceFile::Doc(doc) => {
+            let (document, store) = open_doc(project, docs, doc)?;
+            let (annotations, links) = match on_disk {
+                OnDisk::Annotations(disk) => (
+                    differences(
+                        disk.annotations().chain(store.annotations()).map(|a| a.id),
+                        |id| disk.get(id),
+                        |id| store.get(id),
+                    ),
+                    differences(
+                        disk.links().chain(store.links()).map(|l| l.id),
+                        |id| disk.link(id),
+                        |id| store.link(id),
+                    ),
+                ),
+                OnDisk::AsHere | OnDisk::Groups(_) => (Vec::new(), Vec::new()),
+            };
+            record.docs.push(DocPart {
+                document,
+                next_id: store.next_id(),
+                annotations,
+                links,
+                supersedes_earlier: true,
+            });
+            if let Some(old) = groups_before {
+                record.groups = group_changes(old, groups);
+            }
+        }
+        WorkspaceFile::Groups => {
+            let puts = match on_disk {
+                OnDisk::Groups(disk) => differences(
+                    disk.groups().chain(groups.groups()).map(|g| g.id),
+                    |id| disk.get(id),
+                    |id| groups.get(id),
+                ),
+                OnDisk::AsHere | OnDisk::Annotations(_) => Vec::new(),
+            };
+            record.groups = Some(GroupPart {
+                next_id: groups.next_id(),
+                groups: puts,
+                supersedes_earlier: true,
+            });
+        }
+    }
+    record.to_line().map_err(|e| e.to_string())
+}
+
+/// Document `doc`'s stamp, under the name the project gives it (documents may be in
+/// sub-folders), and its annotations.
+fn open_doc<'a>(
+    project: &Project,
+    docs: &'a [DocState],
+    doc: DocId,
+) -> Result<(DocumentStamp, &'a AnnotationStore), String> {
+    let (Some(slot), Some(state)) = (project.slot(doc), docs.get(doc.0)) else {
+        return Err(format!("{doc} is not open"));
+    };
+    let Some(document) = slot.doc() else {
+        return Err(format!("{} is not open", slot.file()));
+    };
+    let mut stamp = DocumentStamp::of(document);
+    slot.file().clone_into(&mut stamp.file);
+    Ok((stamp, &state.store))
+}
+
+/// The groups a step changed, from the groups before and after it; `None` when it changed
+/// nothing in them.
+fn group_changes(old: &GroupStore, new: &GroupStore) -> Option<GroupPart> {
+    let puts = differences(
+        old.groups().chain(new.groups()).map(|g| g.id),
+        |id| old.get(id),
+        |id| new.get(id),
+    );
+    (!puts.is_empty() || old.next_id() != new.next_id()).then(|| GroupPart {
+        next_id: new.next_id(),
+        groups: puts,
+        supersedes_earlier: false,
+    })
 }
 
 /// The values that differ now from `before`.
@@ -333,6 +463,25 @@ fn changed<'a, K: Copy + Ord, V: Clone + PartialEq + 'a>(
                 id,
                 before,
                 after: after.cloned(),
+            })
+        })
+        .collect()
+}
+
+/// The values of `ids` that differ between `before` and `after`.
+fn differences<'a, K: Copy + Ord, V: Clone + PartialEq + 'a>(
+    ids: impl Iterator<Item = K>,
+    before: impl Fn(K) -> Option<&'a V>,
+    after: impl Fn(K) -> Option<&'a V>,
+) -> Vec<Put<K, V>> {
+    let ids: BTreeSet<K> = ids.collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (b, a) = (before(id), after(id));
+            (b != a).then(|| Put {
+                id,
+                before: b.cloned(),
+                after: a.cloned(),
             })
         })
         .collect()
@@ -602,6 +751,9 @@ pub struct Recovery {
     pub recovered: usize,
     /// Edits the saved files already had.
     pub already_saved: usize,
+    /// Edits of files that were loaded again from disk afterwards (changed there, or a change
+    /// there resolved): the file on disk has them, or the annotator chose to drop them.
+    pub superseded: usize,
     /// What was put back, per file, in project order (the groups last).
     pub files: Vec<RecoveredFile>,
     /// Edits that could not be put back, and why.
@@ -853,6 +1005,13 @@ pub(super) fn recover(
     (Some(journal), Some(recovery))
 }
 
+/// Which file a record part is about, for finding the last record that took it from disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Part<'a> {
+    Doc(&'a str),
+    Groups,
+}
+
 fn replay(
     project: &Project,
     annotator: &str,
@@ -862,9 +1021,15 @@ fn replay(
     recovery: &mut Recovery,
 ) {
     let mut later: Later<'_> = HashMap::new();
+    // Per file, the last record that took it from disk: records before it are not replayed
+    // on that file.
+    let mut taken_from_disk: HashMap<Part<'_>, usize> = HashMap::new();
     for (index, (_, record)) in records.iter().enumerate() {
         for part in &record.docs {
             let file = part.document.file.as_str();
+            if part.supersedes_earlier {
+                taken_from_disk.insert(Part::Doc(file), index);
+            }
             for put in &part.annotations {
                 later
                     .entry(Key::Annotation(file, put.id))
@@ -878,13 +1043,20 @@ fn replay(
                     .push((index, After::Link(put.after.as_ref())));
             }
         }
-        for put in record.groups.iter().flat_map(|g| &g.groups) {
-            later
-                .entry(Key::Group(put.id))
-                .or_default()
-                .push((index, After::Group(put.after.as_ref())));
+        if let Some(part) = &record.groups {
+            if part.supersedes_earlier {
+                taken_from_disk.insert(Part::Groups, index);
+            }
+            for put in &part.groups {
+                later
+                    .entry(Key::Group(put.id))
+                    .or_default()
+                    .push((index, After::Group(put.after.as_ref())));
+            }
         }
     }
+    let superseded =
+        |part: Part<'_>, index: usize| taken_from_disk.get(&part).is_some_and(|&last| index < last);
     let mut per_file: HashMap<WorkspaceFile, RecoveredFile> = HashMap::new();
     let mut originals = Originals::default();
     for (index, (line, record)) in records.iter().enumerate() {
@@ -895,17 +1067,31 @@ fn replay(
             files: record.files(annotator),
             reason,
         };
-        let plan = match plan_record(project, annotator, docs, groups, record, index, &later) {
+        let plan = match plan_record(
+            project,
+            annotator,
+            docs,
+            groups,
+            record,
+            index,
+            &later,
+            &superseded,
+        ) {
             Ok(plan) => plan,
             Err(reason) => {
                 recovery.not_applied.push(not_applied(reason));
                 continue;
             }
         };
-        if plan.is_saved() {
-            recovery.already_saved += 1;
-        } else {
-            recovery.recovered += 1;
+        // A reload is no edit of the annotator's: it only says where replay starts.
+        if record.kind != StepKind::Reloaded {
+            if plan.is_superseded() {
+                recovery.superseded += 1;
+            } else if plan.is_saved() {
+                recovery.already_saved += 1;
+            } else {
+                recovery.recovered += 1;
+            }
         }
         apply_plan(
             docs,
@@ -939,23 +1125,45 @@ fn replay(
     recovery.files = files;
 }
 
-/// What to do with each value of a record: per document part (its document and a stand per
-/// annotation and link) and for the groups.
+/// What to do with one part of a record (a document's, or the groups').
+#[derive(Debug)]
+enum PartPlan {
+    /// The file was taken from disk by a later record: nothing of this part is replayed.
+    Superseded,
+    /// A stand per value, in the part's order (annotations, then links; or groups).
+    Replay {
+        /// The document (`None` for the groups).
+        doc: Option<DocId>,
+        values: Vec<Stand>,
+    },
+}
+
+/// What to do with each part of a record: the documents' parts in order, then the groups'.
 struct Plan {
-    docs: Vec<(DocId, Vec<Stand>, Vec<Stand>)>,
-    groups: Vec<Stand>,
+    docs: Vec<PartPlan>,
+    groups: Option<PartPlan>,
 }
 
 impl Plan {
+    fn parts(&self) -> impl Iterator<Item = &PartPlan> {
+        self.docs.iter().chain(&self.groups)
+    }
+
+    /// True when every part is about a file a later record took from disk.
+    fn is_superseded(&self) -> bool {
+        self.parts().all(|p| matches!(p, PartPlan::Superseded))
+    }
+
+    /// True when nothing is to be put back.
     fn is_saved(&self) -> bool {
-        self.docs
-            .iter()
-            .flat_map(|(_, a, l)| a.iter().chain(l))
-            .chain(&self.groups)
-            .all(|s| *s == Stand::Saved)
+        self.parts().all(|p| match p {
+            PartPlan::Superseded => true,
+            PartPlan::Replay { values, .. } => values.iter().all(|s| *s == Stand::Saved),
+        })
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the replay's state, borrowed apart
 fn plan_record<'a>(
     project: &Project,
     annotator: &str,
@@ -964,13 +1172,18 @@ fn plan_record<'a>(
     record: &'a Record,
     index: usize,
     later: &Later<'a>,
+    superseded: &impl Fn(Part<'a>, usize) -> bool,
 ) -> Result<Plan, String> {
     let mut plan = Plan {
         docs: Vec::with_capacity(record.docs.len()),
-        groups: Vec::new(),
+        groups: None,
     };
     for part in &record.docs {
         let file = part.document.file.as_str();
+        if superseded(Part::Doc(file), index) {
+            plan.docs.push(PartPlan::Superseded);
+            continue;
+        }
         let doc = project
             .document_index(file)
             .ok_or_else(|| format!("{file} is no longer a document of the project"))?;
@@ -996,7 +1209,7 @@ fn plan_record<'a>(
                 "{file}: {what} is neither as the edit found it nor as it left it: the annotation file was changed by something else since (or an earlier edit could not be put back)"
             )
         };
-        let mut anns = Vec::with_capacity(part.annotations.len());
+        let mut values = Vec::with_capacity(part.annotations.len() + part.links.len());
         for put in &part.annotations {
             let s = stand(
                 store.get(put.id),
@@ -1011,9 +1224,8 @@ fn plan_record<'a>(
             if s == Stand::Conflict {
                 return Err(conflict(format!("annotation {}", put.id)));
             }
-            anns.push(s);
+            values.push(s);
         }
-        let mut links = Vec::with_capacity(part.links.len());
         for put in &part.links {
             let s = stand(
                 store.link(put.id),
@@ -1028,14 +1240,22 @@ fn plan_record<'a>(
             if s == Stand::Conflict {
                 return Err(conflict(put.id.to_string()));
             }
-            links.push(s);
+            values.push(s);
         }
-        plan.docs.push((doc, anns, links));
+        plan.docs.push(PartPlan::Replay {
+            doc: Some(doc),
+            values,
+        });
     }
     if let Some(part) = &record.groups {
+        if superseded(Part::Groups, index) {
+            plan.groups = Some(PartPlan::Superseded);
+            return Ok(plan);
+        }
         if let StoreStatus::Locked(reason) | StoreStatus::NoDocument(reason) = &groups.status {
             return Err(format!("{}: {reason}", links_name(annotator)));
         }
+        let mut values = Vec::with_capacity(part.groups.len());
         for put in &part.groups {
             let s = stand(
                 groups.store.get(put.id),
@@ -1054,8 +1274,9 @@ fn plan_record<'a>(
                     put.id.0
                 ));
             }
-            plan.groups.push(s);
+            values.push(s);
         }
+        plan.groups = Some(PartPlan::Replay { doc: None, values });
     }
     Ok(plan)
 }
@@ -1069,7 +1290,15 @@ fn apply_plan(
     per_file: &mut HashMap<WorkspaceFile, RecoveredFile>,
     originals: &mut Originals,
 ) {
-    for (part, (doc, anns, links)) in record.docs.iter().zip(&plan.docs) {
+    for (part, part_plan) in record.docs.iter().zip(&plan.docs) {
+        let PartPlan::Replay {
+            doc: Some(doc),
+            values,
+        } = part_plan
+        else {
+            continue;
+        };
+        let (anns, links) = values.split_at(part.annotations.len());
         let store: &mut AnnotationStore = &mut docs[doc.0].store;
         let mut counts = Counts::default();
         for (put, s) in part.annotations.iter().zip(anns) {
@@ -1109,9 +1338,9 @@ fn apply_plan(
         store.set_next_id(part.next_id);
         counts.add_to(per_file, WorkspaceFile::Doc(*doc), &part.document.file);
     }
-    if let Some(part) = &record.groups {
+    if let (Some(part), Some(PartPlan::Replay { values, .. })) = (&record.groups, &plan.groups) {
         let mut counts = Counts::default();
-        for (put, s) in part.groups.iter().zip(&plan.groups) {
+        for (put, s) in part.groups.iter().zip(values) {
             if *s == Stand::Apply {
                 counts.count(put);
                 originals
@@ -1214,6 +1443,7 @@ mod tests {
                     before: None,
                     after: None,
                 }],
+                supersedes_earlier: false,
             }),
         }
     }

@@ -313,8 +313,9 @@ impl Workspace {
     }
 
     /// What opening put back from the journal of a session that stopped before saving (a
-    /// crash, a kill, a power cut), to tell the annotator once; `None` when there was nothing.
-    pub fn recovered(&self) -> Option<&Recovery> {
+    /// crash, a kill, a power cut), to tell the annotator once (its `Display` is one
+    /// sentence); `None` when there was nothing to put back or report.
+    pub fn recovery(&self) -> Option<&Recovery> {
         self.recovered.as_ref()
     }
 
@@ -684,6 +685,34 @@ impl Workspace {
             kind,
             now,
             inverse,
+            &self.project,
+            &self.docs,
+            groups_before,
+            &self.groups.store,
+        )
+        .map_err(|detail| JournalError::Unrecordable {
+            path: journal.path().to_path_buf(),
+            detail,
+        })?;
+        journal.append(&line, lock)
+    }
+
+    /// Appends to the journal that `file` was taken from disk ([`journal::record_from_disk`]).
+    fn journal_from_disk(
+        &mut self,
+        kind: StepKind,
+        file: WorkspaceFile,
+        on_disk: &journal::OnDisk<'_>,
+        groups_before: Option<&GroupStore>,
+    ) -> Result<(), JournalError> {
+        let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock) else {
+            return Ok(());
+        };
+        let line = journal::record_from_disk(
+            kind,
+            &Timestamp::now(),
+            file,
+            on_disk,
             &self.project,
             &self.docs,
             groups_before,
