@@ -88,7 +88,7 @@ fn recover_annotator(
         outcome.failed = true;
         return Ok(outcome);
     };
-    match ws.recovered().cloned() {
+    match ws.recovery().cloned() {
         None => writeln!(out, "{annotator}: nothing to recover in {journal}")?,
         Some(recovery) => {
             write_recovery(out, &annotator, &journal, root, &recovery)?;
@@ -129,13 +129,21 @@ fn write_recovery(
     root: &Path,
     recovery: &Recovery,
 ) -> std::io::Result<()> {
-    writeln!(
+    write!(
         out,
         "{annotator}: recovered {} edit(s) from {journal}, {} already saved, {} not applied",
         recovery.recovered,
         recovery.already_saved,
         recovery.not_applied.len()
     )?;
+    if recovery.superseded > 0 {
+        write!(
+            out,
+            ", {} replaced by files loaded again from disk",
+            recovery.superseded
+        )?;
+    }
+    writeln!(out)?;
     for file in &recovery.files {
         writeln!(
             out,
