@@ -10,7 +10,9 @@ use crate::model::CharRange;
 use crate::project::DocId;
 
 use super::action::{Action, ViewContext};
+use super::commands::Command;
 use super::keyboard::{dropped_path, key_actions};
+use super::panels::agreement::agreement_ui;
 use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
 use super::panels::document_list::DocumentList;
@@ -54,6 +56,8 @@ pub struct AccordApp {
     pub(super) allow_close: bool,
     pub(super) next_autosave: f64,
     pub(super) clipboard: Option<arboard::Clipboard>,
+    /// Watching the workspace's files for changes made by others.
+    pub(super) disk: super::apply::disk::DiskState,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -79,6 +83,7 @@ impl AccordApp {
             allow_close: false,
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
+            disk: Default::default(),
         };
         if app.state.settings.annotator.is_none() {
             app.views.dialogs.ask_name();
@@ -135,12 +140,25 @@ impl AccordApp {
             .show(ui, |ui| {
                 let side = cx.state.settings.side;
                 ui.horizontal(|ui| {
-                    for (tab, title) in [
-                        (SidePanel::Annotation, "Annotation"),
-                        (SidePanel::Threads, "Threads"),
+                    for (tab, title, command) in [
+                        (SidePanel::Annotation, "Annotation", None),
+                        (SidePanel::Threads, "Threads", Some(Command::ShowThreads)),
+                        (
+                            SidePanel::Agreement,
+                            "Agreement",
+                            Some(Command::ShowAgreement),
+                        ),
                     ] {
                         if ui.selectable_label(side == tab, title).clicked() && side != tab {
-                            cx.send(Action::Run(super::commands::Command::ShowThreads));
+                            // Each command toggles between its tab and the annotation.
+                            let command = command.or(match side {
+                                SidePanel::Threads => Some(Command::ShowThreads),
+                                SidePanel::Agreement => Some(Command::ShowAgreement),
+                                SidePanel::Annotation => None,
+                            });
+                            if let Some(command) = command {
+                                cx.send(Action::Run(command));
+                            }
                         }
                     }
                 });
@@ -148,6 +166,7 @@ impl AccordApp {
                 match side {
                     SidePanel::Annotation => details.ui(ui, &mut cx),
                     SidePanel::Threads => threads.ui(ui, &mut cx),
+                    SidePanel::Agreement => agreement_ui(ui, &mut cx),
                 }
             });
         if cx.state.settings.ledger {
@@ -168,6 +187,7 @@ impl AccordApp {
         self.process_actions(&ctx);
         let now = ctx.input(|i| i.time);
         self.autosave_tick(now);
+        self.disk_tick(now);
         // Wake up for the next autosave even when idle.
         ctx.request_repaint_after(std::time::Duration::from_secs(5));
     }
@@ -190,6 +210,8 @@ impl AccordApp {
             }
         }
         if applied > 0 {
+            // Decisions, undo and redo change the curated set: its items follow.
+            self.refresh_review();
             ctx.request_repaint();
         }
     }
@@ -235,6 +257,15 @@ impl AccordApp {
             .panes
             .view(pane)
             .map_or(&[], |v| v.references_drawn())
+    }
+
+    /// Other annotators' spans pane `pane` drew last frame: (index among the pane's layers,
+    /// annotation id in that annotator's file).
+    pub fn layer_spans_drawn(&self, pane: usize) -> &[(usize, crate::model::AnnotationId)] {
+        self.views
+            .panes
+            .view(pane)
+            .map_or(&[], |v| v.layer_spans_drawn())
     }
 
     /// The lines between panes drawn last frame (members of a cross-document group).
