@@ -17,7 +17,6 @@ mod change;
 mod cross;
 mod date;
 pub mod groups;
-pub mod journal;
 pub mod lock;
 mod reanchor;
 mod watch;
@@ -37,7 +36,7 @@ pub use date::{PartialDate, by_date};
 pub use watch::{DiskWatch, DiskWatchError};
 pub use workspace::{
     Applied, Change, DiskEvent, DocState, GroupState, RefTarget, Resolution, Step, StoreStatus,
-    Ties, Workspace, WorkspaceError, WorkspaceFile,
+    Ties, Workspace, WorkspaceError, WorkspaceFile, journal,
 };
 
 /// Name of the project file inside a project folder.

@@ -3,6 +3,7 @@
 //! changed on disk meanwhile are found and reloaded, or held as conflicts ([`disk`]).
 
 mod disk;
+pub mod journal;
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +11,12 @@ use thiserror::Error;
 
 use super::change::DocumentChange;
 use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits};
-use super::journal::{self, Journal, JournalError, Recovery, StepKind};
 use super::lock::{AnnotatorLock, LockError};
 use super::{DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
+use journal::{Journal, JournalError, Recovery, StepKind};
 
 pub use disk::{DiskEvent, Resolution};
 
@@ -55,7 +56,7 @@ impl DocState {
     }
 
     /// Takes the store as what the file holds (replaying the journal changed nothing in it).
-    pub(super) fn mark_saved(&mut self) {
+    fn mark_saved(&mut self) {
         self.saved_revision = self.store.revision();
     }
 }
@@ -79,7 +80,7 @@ impl GroupState {
     }
 
     /// Takes the groups as what the file holds (see [`DocState::mark_saved`]).
-    pub(super) fn mark_saved(&mut self) {
+    fn mark_saved(&mut self) {
         self.saved_revision = self.store.revision();
     }
 }

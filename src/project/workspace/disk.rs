@@ -27,12 +27,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use super::journal::{OnDisk, StepKind};
 use super::{
     Change, DocState, GroupEdit, GroupState, GroupStore, StoreStatus, Workspace, WorkspaceError,
     WorkspaceFile,
 };
 use crate::model::{CrossGroup, CrossMember, Document, GroupId};
-use crate::project::journal::{OnDisk, StepKind};
 use crate::project::{CrossLinkFile, DocumentChange};
 use crate::store::file::CURRENT_FORMAT;
 use crate::store::fingerprint::{self, Check, Fingerprint, ReadFile};

@@ -1,9 +1,9 @@
 //! The journal: an annotator's unsaved steps, on disk, so a crash loses nothing shown as done.
 //!
-//! Every step a [`Workspace`] applies — an edit, an undo, a redo — is appended to
-//! `annotations/.<annotator>.journal` (next to the lock, [`super::lock`]) and flushed to disk
+//! Every step a [`Workspace`](super::Workspace) applies — an edit, an undo, a redo — is appended to
+//! `annotations/.<annotator>.journal` (next to the lock, [`crate::project::lock`]) and flushed to disk
 //! (`write`, then `fdatasync`; the folder is synced too when the file is created) before
-//! [`Workspace::apply`], [`Workspace::undo`] or [`Workspace::redo`] return `Ok`: the window shows
+//! [`Workspace::apply`](super::Workspace::apply), [`Workspace::undo`](super::Workspace::undo) or [`Workspace::redo`](super::Workspace::redo) return `Ok`: the window shows
 //! an edit as done only once it survives a crash, a SIGKILL or a power cut. A step that cannot
 //! be recorded is taken back in memory and refused ([`JournalError`]).
 //!
@@ -24,7 +24,7 @@
 //! by an empty file through [`crate::store::atomic`]. After a save that wrote only some files the
 //! whole journal stays; replaying it is harmless for what was saved (below).
 //!
-//! **Replay** ([`Workspace::open`], once it holds the lock; `accord recover`) reads the records
+//! **Replay** ([`Workspace::open`](super::Workspace::open), once it holds the lock; `accord recover`) reads the records
 //! up to the last whole one: a torn or damaged last record — a write the crash cut short, so an
 //! edit never shown as done — is ignored, and cut off before the next record is written. Each
 //! record is applied in order, all or nothing. A value is put back where the file has the
@@ -56,14 +56,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::groups::GroupStore;
-use super::lock::AnnotatorLock;
-use super::workspace::{Change, DocState, GroupState, StoreStatus, WorkspaceFile};
-use super::{DocId, Project};
+use super::{Change, DocState, GroupState, StoreStatus, WorkspaceFile};
 use crate::edit::Edit;
 use crate::model::{
     Annotation, AnnotationId, CrossGroup, GroupId, Link, LinkId, Timestamp, sha256_hex,
 };
+use crate::project::groups::GroupStore;
+use crate::project::lock::AnnotatorLock;
+use crate::project::{DocId, Project};
 use crate::store::{AnnotationStore, DocumentStamp};
 
 /// The record format this program writes.
@@ -75,14 +75,14 @@ pub const MAX_JOURNAL_BYTES: u64 = crate::store::file::MAX_FILE_BYTES;
 
 /// Path of `annotator`'s journal in the project at `root`.
 pub fn journal_path(root: &Path, annotator: &str) -> PathBuf {
-    root.join(super::ANNOTATIONS_DIR)
+    root.join(crate::project::ANNOTATIONS_DIR)
         .join(format!(".{annotator}.journal"))
 }
 
 /// Annotators whose journal in the project at `root` is not empty (what `accord recover` looks
 /// at), sorted.
 pub fn annotators_with_journal(root: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join(super::ANNOTATIONS_DIR))
+    let mut names: Vec<String> = std::fs::read_dir(root.join(crate::project::ANNOTATIONS_DIR))
         .into_iter()
         .flatten()
         .flatten()
@@ -90,7 +90,7 @@ pub fn annotators_with_journal(root: &Path) -> Vec<String> {
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_owned();
             let annotator = name.strip_prefix('.')?.strip_suffix(".journal")?;
-            super::check_annotator_name(annotator)
+            crate::project::check_annotator_name(annotator)
                 .is_ok()
                 .then(|| annotator.to_owned())
         })
@@ -103,7 +103,7 @@ pub fn annotators_with_journal(root: &Path) -> Vec<String> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
-    /// An edit ([`Workspace::apply`]).
+    /// An edit ([`Workspace::apply`](super::Workspace::apply)).
     Apply,
     /// An undo.
     Undo,
@@ -270,7 +270,7 @@ impl Record {
 }
 
 fn links_name(annotator: &str) -> String {
-    format!("{}/{annotator}.ron", super::LINKS_DIR)
+    format!("{}/{annotator}.ron", crate::project::LINKS_DIR)
 }
 
 /// The annotation and link values a step's inverse says were there before it, per document.
