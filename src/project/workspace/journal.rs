@@ -215,7 +215,6 @@ struct GroupPart {
     supersedes_earlier: bool,
 }
 
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
 fn is_false(b: &bool) -> bool {
     !b
 }
