@@ -204,3 +204,65 @@ fn the_pane_header_names_a_legacy_encoding() {
         "offsets are into the decoded text"
     );
 }
+
+#[test]
+fn work_a_crash_left_unsaved_is_recovered_and_the_window_says_so() {
+    let project = annotated_sample_project();
+    let added = {
+        // A session that stops without saving: its workspace is dropped, as a crash would.
+        let mut ws = Workspace::open(Project::open(project.path()).unwrap(), "aigerim");
+        let zh = ws.project.document_index(ZH).unwrap();
+        let text = ws.document(zh).unwrap().text().to_owned();
+        let start = text.find("人道主义").unwrap();
+        let start = text[..start].chars().count();
+        let applied = ws
+            .apply(vec![(
+                zh,
+                Edit::Add {
+                    label: "EVENT".into(),
+                    ranges: vec![accord::model::CharRange::new(start, start + 4)],
+                    attributes: Default::default(),
+                },
+            )])
+            .unwrap();
+        applied.created[0].1
+    };
+    let mut h = harness_as(project.path(), "aigerim");
+    h.get_by_label("Unsaved work recovered");
+    h.get_by_label_contains("Recovered 1 edit");
+    let zh = doc_index(&h, ZH);
+    assert_eq!(ws(&h).store(zh).get(added).unwrap().label, "EVENT");
+    assert!(
+        ws(&h).is_dirty(),
+        "recovered, to be saved with the next save"
+    );
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Unsaved work recovered").is_none());
+}
+
+#[test]
+fn closing_without_saving_is_not_undone_by_the_journal() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "aigerim");
+    let zh = doc_index(&h, ZH);
+    let count = ws(&h).store(zh).len();
+    let range = find(&h, zh, "人道主义", 0);
+    show(&mut h, 0, zh, range);
+    let (from, to) = drag_points(&mut h, 0, range, false);
+    drag(&mut h, from, to);
+    press(&mut h, Modifiers::NONE, Key::E);
+    assert_eq!(ws(&h).store(zh).len(), count + 1);
+    h.state_mut().push(accord::ui::Action::AnswerClose(
+        accord::ui::CloseAnswer::Discard,
+    ));
+    h.run_steps(2);
+    drop(h);
+    let h = harness_as(project.path(), "aigerim");
+    assert!(h.query_by_label("Unsaved work recovered").is_none());
+    assert_eq!(
+        ws(&h).store(zh).len(),
+        count,
+        "the dropped span stays dropped"
+    );
+}

@@ -107,6 +107,11 @@ impl AccordApp {
         state.settings.recent.truncate(10);
         self.offer_others_if_new();
         self.watch_workspace();
+        if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
+            let text = recovery.to_string();
+            log::warn!("{text}");
+            self.views.dialogs.notify("Unsaved work recovered", text);
+        }
         if problems.is_empty() {
             self.info(format!("Opened {name}"));
         } else {
@@ -274,11 +279,15 @@ impl AccordApp {
             }
             CloseAnswer::Discard => {
                 self.allow_close = true;
-                if let Some(ws) = self.workspace() {
+                if let Some(ws) = self.state.workspace.as_mut() {
                     log::warn!(
                         "closing {} without saving unsaved changes",
                         ws.project.root.display()
                     );
+                    // Dropped on purpose: the next start must not bring them back.
+                    if let Err(e) = ws.forget_unsaved_edits() {
+                        log::error!("cannot empty the journal: {e}");
+                    }
                 }
             }
         }

@@ -71,6 +71,8 @@ struct ReviewPrompt {
 /// Which dialogs are open, and what is typed in them.
 #[derive(Debug, Default)]
 pub struct Dialogs {
+    /// Something the user must read before going on: a title and the text.
+    notice: Option<(String, String)>,
     /// Files changed on disk while changed here, oldest first: asked one at a time.
     conflicts: Vec<Conflict>,
     /// What re-anchoring a document did: its name and the plan carried out.
@@ -95,7 +97,13 @@ impl Dialogs {
             || self.delete_prompt.is_some()
             || self.review_prompt.is_some()
             || !self.conflicts.is_empty()
+            || self.notice.is_some()
             || self.others_prompt.is_some()
+    }
+
+    /// Tells the user something they must read (what was recovered after a crash).
+    pub fn notify(&mut self, title: impl Into<String>, text: impl Into<String>) {
+        self.notice = Some((title.into(), text.into()));
     }
 
     /// Asks what to do about `file`, changed on disk while changed here.
@@ -227,6 +235,7 @@ impl Dialogs {
         self.delete_prompt_ui(ctx, cx);
         self.review_prompt_ui(ctx, cx);
         self.conflict_ui(ctx, cx);
+        self.notice_ui(ctx);
         self.reanchored_ui(ctx);
         self.others_prompt_ui(ctx, cx);
         if self.shortcuts {
@@ -434,6 +443,23 @@ impl Dialogs {
             let file = conflict.file;
             cx.send(Action::Resolve { file, how });
             self.conflicts.remove(0);
+        }
+    }
+
+    fn notice_ui(&mut self, ctx: &egui::Context) {
+        let Some((title, text)) = &self.notice else {
+            return;
+        };
+        let mut done = false;
+        egui::Modal::new(Id::unique("notice")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading(title);
+            ui.label(text);
+            done = ui.button("OK").clicked()
+                || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape));
+        });
+        if done {
+            self.notice = None;
         }
     }
 
