@@ -197,6 +197,8 @@ pub fn colliding_ids<V: PartialEq>(
 }
 
 /// An annotation or a link: they share one id counter per file.
+// Short-lived values of a merge, mostly annotations: boxing them would gain nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Entry {
     Annotation(Annotation),
