@@ -9,6 +9,7 @@ use crate::model::{AnnotationId, CharRange, GroupId, LinkId};
 use crate::project::DocId;
 
 use super::commands::Command;
+use super::exchange::ExchangeRequest;
 use super::state::AppState;
 use super::text::TextEngine;
 use super::text_view::ViewEvent;
@@ -141,6 +142,8 @@ pub enum Action {
         /// What happened.
         event: ViewEvent,
     },
+    /// Start an export or import (saving first), or cancel the running one.
+    Exchange(ExchangeRequest),
 }
 
 /// An answer to "close with unsaved changes?".

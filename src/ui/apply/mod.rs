@@ -5,6 +5,7 @@
 //! `session.rs` (projects, panes, saving, closing, the clipboard).
 
 mod editing;
+mod exchange;
 mod links;
 mod session;
 
@@ -72,6 +73,7 @@ impl AccordApp {
             Action::Unlink { doc, id, group } => self.unlink(doc, id, group),
             Action::Delete { doc, id } => self.delete(doc, id),
             Action::HoverLink(link) => self.state.hovered_link = link,
+            Action::Exchange(request) => self.exchange(ctx, request),
         }
     }
 
@@ -86,6 +88,7 @@ impl AccordApp {
                 }
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Export | Command::Import => self.open_exchange(command),
             Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo),
             Command::Copy => match self.state.selected_text() {
                 Some(text) => self.copy_text(ctx, text),

@@ -6,6 +6,7 @@
 pub mod details;
 pub mod dialogs;
 pub mod document_list;
+pub mod exchange;
 pub mod find_bar;
 pub mod ledger;
 pub mod menu_bar;
