@@ -11,7 +11,7 @@
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves, [`store::fingerprint`]s of files on disk, [`store::merge`] (three-way, by id) |
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves; [`edit::reanchor`] (annotations of changed documents) |
-//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring, files changed on disk: reload or [`project::Resolution`]) and its [`project::lock`] (one writer per annotator); [`project::DiskWatch`] (file events) |
+//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring, files changed on disk: reload or [`project::Resolution`]), its [`project::lock`] (one writer per annotator) and its [`project::journal`] (every step on disk before it counts as done, replayed after a crash: `accord recover`); [`project::DiskWatch`] (file events) |
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
 //! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`; [`formats::read_source_text`] in memory, for the fuzzers), with progress and cancel |
 //! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`); [`review`]: the annotators' spans as review items, decisions into the curated set, other annotators' layers |
@@ -34,11 +34,13 @@
 //! 4. A label key becomes [`ui::Action::Label`] (`ui/keyboard.rs`); applying it sends an
 //!    [`edit::Edit::Add`] of the selected range to [`project::Workspace::apply`], which checks
 //!    it against [`rules`] in [`edit::apply_and_report`], puts it in the document's
-//!    [`store::AnnotationStore`], records the inverse for undo, and returns the new id, which
-//!    becomes the pane's selection.
+//!    [`store::AnnotationStore`], records the inverse for undo, appends the step to the
+//!    annotator's [`project::journal`] and flushes it, and returns the new id, which becomes
+//!    the pane's selection.
 //! 5. Ctrl+S or the autosave calls [`project::Workspace::save_all`]: each changed store is
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
-//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename).
+//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename), and once
+//!    nothing is unsaved the journal is emptied.
 
 pub mod agreement;
 pub mod commitments;

@@ -1,5 +1,5 @@
 //! The `accord` binary on temporary projects: exit codes, findings of every kind with the file
-//! named and advice given, `--json` output, stats, and check-layout.
+//! named and advice given, `--json` output, stats, check-layout, and recovering unsaved edits.
 
 // `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
 // test code too, and a panic is how they fail.
@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use accord::edit::Edit;
 use accord::model::CharRange;
-use accord::project::{Project, Workspace};
+use accord::project::{CURATED, DocId, Project, Workspace};
 
 use common::{AR, ZH, golden_project, sample_project};
 
@@ -1076,4 +1076,129 @@ fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
         "{text}"
     );
     assert_eq!(common::folder_bytes(dir.path()), before);
+}
+
+/// A span of `needle` (its first occurrence) in document `file` of the sample project.
+fn add_span(ws: &Workspace, file: &str, needle: &str, label: &str) -> (DocId, Edit) {
+    let doc = ws.project.document_index(file).unwrap();
+    let start = common::char_offset_of(ws.document(doc).unwrap(), needle);
+    let edit = Edit::Add {
+        label: label.into(),
+        ranges: vec![CharRange::new(start, start + needle.chars().count())],
+        attributes: BTreeMap::new(),
+    };
+    (doc, edit)
+}
+
+#[test]
+fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_document() {
+    let dir = sample_project();
+    let root = dir.path();
+    let out = accord(&["recover"], root);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("nothing to recover"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Alice edits two documents and the reviewer the curated set; neither saves (a crash:
+    // dropping a workspace saves nothing).
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    let step = vec![
+        add_span(&ws, ZH, "哈萨克斯坦", "COUNTRY"),
+        add_span(&ws, AR, "كازاخستان", "COUNTRY"),
+    ];
+    ws.apply(step).unwrap();
+    ws.apply(vec![add_span(&ws, ZH, "塔吉克斯坦", "COUNTRY")])
+        .unwrap();
+    drop(ws);
+    let mut ws = Workspace::open_as(Project::open(root).unwrap(), CURATED, "rustam");
+    ws.apply(vec![add_span(&ws, ZH, "塔吉克斯坦", "COUNTRY")])
+        .unwrap();
+    drop(ws);
+
+    // A dry run says what it would put back and writes nothing.
+    let before = common::folder_bytes(root);
+    let out = accord(&["recover", "--dry-run"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    for line in [
+        "alice: recovered 2 edit(s) from annotations/.alice.journal, 0 already saved, 0 not applied",
+        &format!("  {ZH}: 2 edit(s): 2 added, 0 changed, 0 removed"),
+        &format!("  {AR}: 1 edit(s): 1 added, 0 changed, 0 removed"),
+        "curated: recovered 1 edit(s) from annotations/.curated.journal",
+        "dry run: nothing written",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+    assert_eq!(common::folder_bytes(root), before);
+
+    // One annotator: theirs is saved and their journal emptied; the other's is left.
+    let out = accord(&["recover", "--annotator", "alice"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.contains(&format!("  saved {}", zh_file())), "{text}");
+    assert!(!text.contains("curated"), "{text}");
+    let journal = |who: &str| accord::project::journal::journal_path(root, who);
+    assert_eq!(std::fs::metadata(journal("alice")).unwrap().len(), 0);
+    assert!(std::fs::metadata(journal(CURATED)).unwrap().len() > 0);
+    let ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    assert!(ws.recovery().is_none() && !ws.is_dirty());
+    let zh = ws.project.document_index(ZH).unwrap();
+    assert_eq!(ws.store(zh).len(), 2);
+    drop(ws);
+    let (exit, json) = validate_json(root);
+    assert_eq!(exit, 0, "{json:#}");
+
+    // Every annotator with a journal: the curated set now; then nothing is left.
+    let out = accord(&["recover"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(
+        text.contains(&format!("  saved annotations/{CURATED}/{ZH}.ron")),
+        "{text}"
+    );
+    let out = accord(&["recover"], root);
+    assert!(
+        stdout(&out).contains("nothing to recover"),
+        "{}",
+        stdout(&out)
+    );
+
+    // An edit of a document whose text changed since: exit 1, listed, the journal kept aside.
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    ws.apply(vec![add_span(&ws, AR, "كازاخستان", "ORG")])
+        .unwrap();
+    drop(ws);
+    let ar_text = std::fs::read(root.join(AR)).unwrap();
+    std::fs::write(root.join(AR), "نص آخر").unwrap();
+    let out = accord(&["recover"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}{}", stderr(&out));
+    assert!(
+        text.contains("not applied: line 1 (edit at ")
+            && text.contains(&format!("{AR} changed since the edit was made")),
+        "{text}"
+    );
+    assert!(
+        text.contains("kept as annotations/.alice.journal."),
+        "{text}"
+    );
+    std::fs::write(root.join(AR), ar_text).unwrap();
+
+    // The lock held by another Accord (this process): exit 2, nothing touched.
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    ws.apply(vec![add_span(&ws, AR, "كازاخستان", "ORG")])
+        .unwrap();
+    let before = common::folder_bytes(root);
+    let out = accord(&["recover", "--annotator", "alice"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 2, "{text}");
+    assert!(
+        text.contains("alice: not recovered") && text.contains("another Accord"),
+        "{text}"
+    );
+    assert_eq!(common::folder_bytes(root), before);
+    drop(ws);
 }

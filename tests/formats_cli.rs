@@ -13,6 +13,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use accord::edit::Edit;
+use accord::model::ReviewState;
 use accord::project::{Project, Workspace};
 use common::{folder_bytes, sample_dir, sample_project};
 
@@ -546,6 +548,27 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
         d.join("p/annotations/curated/kz-tj-joint-statement.zh.txt.ron")
             .exists()
     );
+    // The gold set holds what the reviewer accepted: all but one imported span, rejected.
+    {
+        let mut ws = Workspace::open_as(Project::open(&d.join("p")).unwrap(), "curated", "rev");
+        let mut step = Vec::new();
+        let mut first = true;
+        for doc in ws.doc_ids().collect::<Vec<_>>() {
+            for a in ws.store(doc).annotations() {
+                let state = if first {
+                    ReviewState::Rejected
+                } else {
+                    ReviewState::Accepted
+                };
+                first = false;
+                step.push((doc, Edit::SetReview { id: a.id, state }));
+            }
+        }
+        ws.apply(step).unwrap();
+        for (_, saved) in ws.save_all() {
+            saved.unwrap();
+        }
+    }
     // Two annotators and no default: say whose.
     let which = accord(&["export", "p", "--format", "conll", "--out", "x.conll"], d);
     assert_eq!(code(&which), 2, "{}", text(&which));
@@ -568,7 +591,10 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
     );
     assert_eq!(code(&gold), 0, "{}", text(&gold));
     assert!(
-        text(&gold).contains(&format!("{} annotations by curated", sample_annotations())),
+        text(&gold).contains(&format!(
+            "{} annotations by curated",
+            sample_annotations() - 1
+        )),
         "{}",
         text(&gold)
     );

@@ -7,6 +7,7 @@ mod commitments;
 mod export;
 mod import;
 mod reanchor;
+mod recover;
 mod stats;
 mod validate;
 
@@ -58,6 +59,10 @@ pub enum Command {
     /// moved and what could not be placed. Exit 1 if some could not be placed, 2 if a file
     /// could not be read or written.
     Reanchor(reanchor::Args),
+    /// Put back the edits a crash kept from being saved (the annotator's journal), save them,
+    /// and print what was recovered per file. Exit 1 if some could not be put back, 2 if a file
+    /// could not be read or written or the lock is held.
+    Recover(recover::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -71,6 +76,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Agree(args) => agree::run(args),
         Command::Commitments(args) => commitments::run(args),
         Command::Reanchor(args) => reanchor::run(args),
+        Command::Recover(args) => recover::run(args),
     }
 }
 

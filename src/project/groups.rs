@@ -288,6 +288,26 @@ impl GroupStore {
         Ok(inverse)
     }
 
+    /// Puts group `id` back exactly as given, or removes it with `None`: replaying the journal
+    /// ([`super::journal`]), whose values were checked when they were made.
+    pub(crate) fn restore(&mut self, id: GroupId, group: Option<CrossGroup>) {
+        match group {
+            Some(group) => {
+                self.next_id = self.next_id.max(id.0 + 1);
+                self.groups.insert(id, group);
+            }
+            None => {
+                self.groups.remove(&id);
+            }
+        }
+        self.revision += 1;
+    }
+
+    /// Raises the id counter to at least `next_id` (replaying the journal).
+    pub(crate) fn set_next_id(&mut self, next_id: u64) {
+        self.next_id = self.next_id.max(next_id);
+    }
+
     fn existing(&self, id: GroupId) -> Result<&CrossGroup, GroupError> {
         self.groups.get(&id).ok_or(GroupError::UnknownGroup(id))
     }

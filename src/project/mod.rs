@@ -10,7 +10,8 @@
 //! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
 //! path in a project is relative and must stay inside the folder. While a [`Workspace`] is
 //! open, `annotations/.<annotator>.lock` says which process writes that annotator's files
-//! ([`lock`]).
+//! ([`lock`]), and `annotations/.<annotator>.journal` holds the steps not saved yet, so a crash
+//! loses none of them ([`journal`]).
 
 mod change;
 mod cross;
@@ -35,7 +36,7 @@ pub use date::{PartialDate, by_date};
 pub use watch::{DiskWatch, DiskWatchError};
 pub use workspace::{
     Applied, Change, DiskEvent, DocState, GroupState, RefTarget, Resolution, Step, StoreStatus,
-    Ties, Workspace, WorkspaceError, WorkspaceFile,
+    Ties, Workspace, WorkspaceError, WorkspaceFile, journal,
 };
 
 /// Name of the project file inside a project folder.

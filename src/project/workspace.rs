@@ -3,6 +3,7 @@
 //! changed on disk meanwhile are found and reloaded, or held as conflicts ([`disk`]).
 
 mod disk;
+pub mod journal;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use super::{DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
+use journal::{Journal, JournalError, Recovery, StepKind};
 
 pub use disk::{DiskEvent, Resolution};
 
@@ -52,6 +54,11 @@ impl DocState {
     pub fn is_dirty(&self) -> bool {
         self.store.revision() != self.saved_revision
     }
+
+    /// Takes the store as what the file holds (replaying the journal changed nothing in it).
+    fn mark_saved(&mut self) {
+        self.saved_revision = self.store.revision();
+    }
 }
 
 /// The cross-document groups in the session (`links/<annotator>.ron`).
@@ -70,6 +77,11 @@ impl GroupState {
     /// True when there are changes not yet saved.
     pub fn is_dirty(&self) -> bool {
         self.store.revision() != self.saved_revision
+    }
+
+    /// Takes the groups as what the file holds (see [`DocState::mark_saved`]).
+    fn mark_saved(&mut self) {
+        self.saved_revision = self.store.revision();
     }
 }
 
@@ -99,6 +111,9 @@ pub enum WorkspaceError {
     /// Saving failed; the edits are still in memory.
     #[error(transparent)]
     Save(#[from] StoreError),
+    /// The step could not be recorded in the journal, so it was taken back.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
     /// [`Workspace::resolve`] on a file that has no unresolved change on disk.
     #[error("{document} has no change on disk to resolve")]
     NoConflict {
@@ -209,6 +224,10 @@ pub struct Workspace {
     history: History<Step>,
     /// Bumped by every applied step (undo and redo too).
     revision: u64,
+    /// The steps not saved yet, on disk ([`journal`]); `None` when read-only.
+    journal: Option<Journal>,
+    /// What opening put back from the journal.
+    recovered: Option<Recovery>,
     /// The annotator's lock (released when the workspace is dropped), or why everything is
     /// read-only.
     lock: Result<AnnotatorLock, LockError>,
@@ -274,6 +293,11 @@ impl Workspace {
                 }
             }
         }
+        // Edits a crash kept from being saved come back, once the lock says they are ours.
+        let (journal, recovered) = match (&lock, &bad_name) {
+            (Ok(_), None) => journal::recover(&project, annotator, &mut docs, &mut groups),
+            _ => (None, None),
+        };
         Self {
             project,
             annotator: annotator.to_owned(),
@@ -282,8 +306,32 @@ impl Workspace {
             groups,
             history: History::new(),
             revision: 0,
+            journal,
+            recovered,
             lock,
             disk_events: Vec::new(),
+        }
+    }
+
+    /// What opening put back from the journal of a session that stopped before saving (a
+    /// crash, a kill, a power cut), to tell the annotator once (its `Display` is one
+    /// sentence); `None` when there was nothing to put back or report.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovered.as_ref()
+    }
+
+    /// The journal of steps not saved yet, while this workspace may write it.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_ref().map(Journal::path)
+    }
+
+    /// Empties the journal without saving, so the unsaved edits are not recovered at the next
+    /// start: for when the annotator chose to close without saving. (A journal with edits that
+    /// could not be put back is kept aside, as at a save.)
+    pub fn forget_unsaved_edits(&mut self) -> std::io::Result<()> {
+        match (&mut self.journal, &self.lock) {
+            (Some(journal), Ok(lock)) => journal.fold(lock),
+            _ => Ok(()),
         }
     }
 
@@ -410,7 +458,7 @@ impl Workspace {
     pub fn apply(&mut self, step: impl Into<Step>) -> Result<Applied, WorkspaceError> {
         let step = self.with_group_consequences(step.into());
         let mut created = Vec::new();
-        let inverse = self.apply_step(&step, &mut created)?;
+        let inverse = self.apply_step(&step, &mut created, StepKind::Apply)?;
         self.history.record(inverse.clone());
         Ok(Applied { inverse, created })
     }
@@ -418,7 +466,7 @@ impl Workspace {
     /// Undoes the last step. `Ok(false)` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.undo(|step| self.apply_step(step, &mut Vec::new()));
+        let result = history.undo(|step| self.apply_step(step, &mut Vec::new(), StepKind::Undo));
         self.history = history;
         result.transpose().map(|r| r.is_some())
     }
@@ -426,7 +474,7 @@ impl Workspace {
     /// Redoes the last undone step. `Ok(false)` when there is nothing to redo.
     pub fn redo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);
-        let result = history.redo(|step| self.apply_step(step, &mut Vec::new()));
+        let result = history.redo(|step| self.apply_step(step, &mut Vec::new(), StepKind::Redo));
         self.history = history;
         result.transpose().map(|r| r.is_some())
     }
@@ -563,8 +611,13 @@ impl Workspace {
         &mut self,
         step: &Step,
         created: &mut Vec<(DocId, AnnotationId)>,
+        kind: StepKind,
     ) -> Result<Step, WorkspaceError> {
         let now = Timestamp::now();
+        // The groups before, for the journal: what the step changes in them.
+        let groups_before = (self.journal.is_some()
+            && step.0.iter().any(|c| matches!(c, Change::Groups(_))))
+        .then(|| self.groups.store.clone());
         let mut done: Vec<Change> = Vec::with_capacity(step.len());
         let mut counters = Vec::with_capacity(step.len());
         for change in &step.0 {
@@ -579,23 +632,114 @@ impl Workspace {
                     created.extend(new);
                 }
                 Err(e) => {
-                    for inverse in done.into_iter().rev() {
-                        if let Err(e) = self.apply_change(&inverse, &now) {
-                            log::error!("rolling back a failed step failed: {e}");
-                        }
-                    }
-                    // Oldest last, so each store gets the counters it had before the step.
-                    for (doc, c) in counters.into_iter().rev() {
-                        self.docs[doc.0].store.restore_counters(c);
-                    }
+                    done.reverse();
+                    self.roll_back(done, counters, &now);
                     created.clear();
                     return Err(e);
                 }
             }
         }
         done.reverse();
+        // On disk before the step counts as done; a step that cannot be recorded is taken back.
+        if let Err(e) = self.journal_step(kind, &now, &done, groups_before.as_ref()) {
+            self.roll_back(done, counters, &now);
+            if let Some(groups) = groups_before {
+                self.groups.store = groups;
+            }
+            created.clear();
+            return Err(e.into());
+        }
         self.revision += 1;
         Ok(Step(done))
+    }
+
+    /// Takes back the changes of a step that failed half way: `inverses` newest first.
+    fn roll_back(
+        &mut self,
+        inverses: Vec<Change>,
+        counters: Vec<(DocId, crate::store::Counters)>,
+        now: &Timestamp,
+    ) {
+        for inverse in inverses {
+            if let Err(e) = self.apply_change(&inverse, now) {
+                log::error!("rolling back a failed step failed: {e}");
+            }
+        }
+        // Oldest last, so each store gets the counters it had before the step.
+        for (doc, c) in counters.into_iter().rev() {
+            self.docs[doc.0].store.restore_counters(c);
+        }
+    }
+
+    /// Appends a step just applied (`inverse`: what undoes it) to the journal and flushes it.
+    fn journal_step(
+        &mut self,
+        kind: StepKind,
+        now: &Timestamp,
+        inverse: &[Change],
+        groups_before: Option<&GroupStore>,
+    ) -> Result<(), JournalError> {
+        let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock) else {
+            return Ok(());
+        };
+        let line = journal::record_step(
+            kind,
+            now,
+            inverse,
+            &self.project,
+            &self.docs,
+            groups_before,
+            &self.groups.store,
+        )
+        .map_err(|detail| JournalError::Unrecordable {
+            path: journal.path().to_path_buf(),
+            detail,
+        })?;
+        journal.append(&line, lock)
+    }
+
+    /// Appends to the journal that `file` was taken from disk ([`journal::record_from_disk`]).
+    fn journal_from_disk(
+        &mut self,
+        kind: StepKind,
+        file: WorkspaceFile,
+        on_disk: &journal::OnDisk<'_>,
+        groups_before: Option<&GroupStore>,
+    ) -> Result<(), JournalError> {
+        let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock) else {
+            return Ok(());
+        };
+        let line = journal::record_from_disk(
+            kind,
+            &Timestamp::now(),
+            file,
+            on_disk,
+            &self.project,
+            &self.docs,
+            groups_before,
+            &self.groups.store,
+        )
+        .map_err(|detail| JournalError::Unrecordable {
+            path: journal.path().to_path_buf(),
+            detail,
+        })?;
+        journal.append(&line, lock)
+    }
+
+    /// Folds the journal into the files once nothing is left unsaved.
+    fn fold_journal_if_saved(&mut self) {
+        if self.is_dirty() {
+            return;
+        }
+        if let (Some(journal), Ok(lock)) = (&mut self.journal, &self.lock)
+            && let Err(e) = journal.fold(lock)
+        {
+            // Harmless: replaying what is saved changes nothing.
+            log::warn!(
+                "could not empty the journal {}: {e}",
+                journal.path().display()
+            );
+        }
     }
 
     /// Applies one change; returns its inverse and the annotations it created.
@@ -714,11 +858,12 @@ impl Workspace {
         }
         let mut results: Vec<_> = dirty
             .into_iter()
-            .map(|d| (WorkspaceFile::Doc(d), self.save(d)))
+            .map(|d| (WorkspaceFile::Doc(d), self.save_file(d)))
             .collect();
         if self.groups.is_dirty() {
-            results.push((WorkspaceFile::Groups, self.save_groups()));
+            results.push((WorkspaceFile::Groups, self.save_groups_file()));
         }
+        self.fold_journal_if_saved();
         results
     }
 
@@ -730,6 +875,20 @@ impl Workspace {
     /// disk since it was loaded or saved here ([`StoreError::ChangedOnDisk`]; see
     /// [`Workspace::check_disk`]).
     pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
+        let path = self.save_file(doc)?;
+        self.fold_journal_if_saved();
+        Ok(path)
+    }
+
+    /// Saves the cross-document groups atomically (never when they could not be read, nor
+    /// while the link file is in conflict with its version on disk, as for [`Self::save`]).
+    pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
+        let path = self.save_groups_file()?;
+        self.fold_journal_if_saved();
+        Ok(path)
+    }
+
+    fn save_file(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
         let slot = &self.project.documents[doc.0];
         let path = self.project.annotation_path(&self.annotator, slot.file());
         if slot.doc().is_none() || self.docs[doc.0].status != StoreStatus::Editable {
@@ -763,9 +922,7 @@ impl Workspace {
         Ok(path)
     }
 
-    /// Saves the cross-document groups atomically (never when they could not be read, nor
-    /// while the link file is in conflict with its version on disk, as for [`Self::save`]).
-    pub fn save_groups(&mut self) -> Result<PathBuf, StoreError> {
+    fn save_groups_file(&mut self) -> Result<PathBuf, StoreError> {
         let path = self.project.links_path(&self.annotator);
         if self.groups.status != StoreStatus::Editable {
             return Ok(path);

@@ -197,18 +197,16 @@ pub fn colliding_ids<V: PartialEq>(
 }
 
 /// An annotation or a link: they share one id counter per file.
-// Short-lived values of a merge, mostly annotations: boxing them would gain nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Entry {
-    Annotation(Annotation),
+    Annotation(Box<Annotation>),
     Link(Link),
 }
 
 fn entries(store: &AnnotationStore) -> BTreeMap<u64, Entry> {
     store
         .annotations()
-        .map(|a| (a.id.0, Entry::Annotation(a.clone())))
+        .map(|a| (a.id.0, Entry::Annotation(Box::new(a.clone()))))
         .chain(store.links().map(|l| (l.id.0, Entry::Link(l.clone()))))
         .collect()
 }
@@ -299,7 +297,7 @@ pub fn merge_stores(
         }
         match value {
             Some(Entry::Annotation(a)) => {
-                annotations.insert(a.id, a);
+                annotations.insert(a.id, *a);
             }
             Some(Entry::Link(l)) => links.push(l),
             None => {}

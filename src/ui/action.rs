@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use crate::edit::Edit;
 use crate::model::{AnnotationId, CharRange, GroupId, LinkId};
-use crate::project::DocId;
+use crate::project::{DocId, Resolution, WorkspaceFile};
+use crate::review::Decision;
 
 use super::commands::Command;
 use super::exchange::ExchangeRequest;
@@ -135,6 +136,58 @@ pub enum Action {
     },
     /// A relation is pointed at outside the text (or no longer is): draw it highlighted.
     HoverLink(Option<(DocId, LinkId)>),
+    /// Draw (or stop drawing) `annotator`'s annotations as a read-only layer in pane `pane`.
+    ShowLayer {
+        /// Pane index.
+        pane: usize,
+        /// Whose annotations.
+        annotator: String,
+        /// Drawn or not.
+        shown: bool,
+    },
+    /// Draw (or hide) the workspace's own annotations in pane `pane`.
+    ShowOwn {
+        /// Pane index.
+        pane: usize,
+        /// Drawn or not.
+        shown: bool,
+    },
+    /// Every pane draws every other annotator's annotations as layers.
+    ShowOthers,
+    /// Start reviewing: compare these annotators, deciding into the curated set.
+    StartReview {
+        /// The annotators compared, in the order their versions are numbered.
+        annotators: Vec<String>,
+    },
+    /// Decide the current review item.
+    Decide(Decision),
+    /// Make item `index` of `doc` the current review item, and show it.
+    SelectItem {
+        /// The document.
+        doc: DocId,
+        /// Index among the document's items.
+        index: usize,
+    },
+    /// Put a reviewer's comment on item `index` of `doc`.
+    Comment {
+        /// The document.
+        doc: DocId,
+        /// Index among the document's items.
+        index: usize,
+        /// The comment.
+        text: String,
+    },
+    /// Compute the agreement figures of the open project (as `accord agree` does).
+    ComputeAgreement,
+    /// Resolve a file changed on disk while there were unsaved changes to it.
+    Resolve {
+        /// Which file.
+        file: WorkspaceFile,
+        /// The user's choice.
+        how: Resolution,
+    },
+    /// Relocate the annotations of a changed document by their stored text.
+    Reanchor(DocId),
     /// A document view reported a pointer event.
     View {
         /// Pane index.

@@ -10,7 +10,9 @@ use crate::model::CharRange;
 use crate::project::DocId;
 
 use super::action::{Action, ViewContext};
+use super::commands::Command;
 use super::keyboard::{dropped_path, key_actions};
+use super::panels::agreement::agreement_ui;
 use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
 use super::panels::document_list::DocumentList;
@@ -45,6 +47,14 @@ pub(super) struct Views {
     pub(super) exchange: ExchangeDialog,
 }
 
+/// The watcher of the open workspace's files and when to check next.
+#[derive(Default)]
+pub(super) struct DiskState {
+    pub(super) watch: Option<crate::project::DiskWatch>,
+    pub(super) next_check: f64,
+    pub(super) next_lock_refresh: f64,
+}
+
 /// The annotation window: the state every view reads, the views, and what happens between
 /// frames (autosave, the clipboard, closing).
 pub struct AccordApp {
@@ -56,6 +66,8 @@ pub struct AccordApp {
     pub(super) allow_close: bool,
     pub(super) next_autosave: f64,
     pub(super) clipboard: Option<arboard::Clipboard>,
+    /// Watching the workspace's files for changes made by others.
+    pub(super) disk: DiskState,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -81,6 +93,7 @@ impl AccordApp {
             allow_close: false,
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
+            disk: Default::default(),
         };
         if app.state.settings.annotator.is_none() {
             app.views.dialogs.ask_name();
@@ -140,12 +153,25 @@ impl AccordApp {
             .show(ui, |ui| {
                 let side = cx.state.settings.side;
                 ui.horizontal(|ui| {
-                    for (tab, title) in [
-                        (SidePanel::Annotation, "Annotation"),
-                        (SidePanel::Threads, "Threads"),
+                    for (tab, title, command) in [
+                        (SidePanel::Annotation, "Annotation", None),
+                        (SidePanel::Threads, "Threads", Some(Command::ShowThreads)),
+                        (
+                            SidePanel::Agreement,
+                            "Agreement",
+                            Some(Command::ShowAgreement),
+                        ),
                     ] {
                         if ui.selectable_label(side == tab, title).clicked() && side != tab {
-                            cx.send(Action::Run(super::commands::Command::ShowThreads));
+                            // Each command toggles between its tab and the annotation.
+                            let command = command.or(match side {
+                                SidePanel::Threads => Some(Command::ShowThreads),
+                                SidePanel::Agreement => Some(Command::ShowAgreement),
+                                SidePanel::Annotation => None,
+                            });
+                            if let Some(command) = command {
+                                cx.send(Action::Run(command));
+                            }
                         }
                     }
                 });
@@ -153,6 +179,7 @@ impl AccordApp {
                 match side {
                     SidePanel::Annotation => details.ui(ui, &mut cx),
                     SidePanel::Threads => threads.ui(ui, &mut cx),
+                    SidePanel::Agreement => agreement_ui(ui, &mut cx),
                 }
             });
         if cx.state.settings.ledger {
@@ -174,6 +201,7 @@ impl AccordApp {
         self.process_actions(&ctx);
         let now = ctx.input(|i| i.time);
         self.autosave_tick(now);
+        self.disk_tick(now);
         // Wake up for the next autosave even when idle.
         ctx.request_repaint_after(std::time::Duration::from_secs(5));
     }
@@ -196,6 +224,8 @@ impl AccordApp {
             }
         }
         if applied > 0 {
+            // Decisions, undo and redo change the curated set: its items follow.
+            self.refresh_review();
             ctx.request_repaint();
         }
     }
@@ -241,6 +271,15 @@ impl AccordApp {
             .panes
             .view(pane)
             .map_or(&[], |v| v.references_drawn())
+    }
+
+    /// Other annotators' spans pane `pane` drew last frame: (index among the pane's layers,
+    /// annotation id in that annotator's file).
+    pub fn layer_spans_drawn(&self, pane: usize) -> &[(usize, crate::model::AnnotationId)] {
+        self.views
+            .panes
+            .view(pane)
+            .map_or(&[], |v| v.layer_spans_drawn())
     }
 
     /// The lines between panes drawn last frame (members of a cross-document group).

@@ -14,13 +14,22 @@ pub enum Menu {
     View,
     /// Link menu: relations, links across documents.
     Link,
+    /// Review menu: comparing annotators, deciding the curated set, agreement.
+    Review,
     /// Help menu.
     Help,
 }
 
 impl Menu {
     /// All menus in bar order.
-    pub const ALL: [Menu; 5] = [Menu::File, Menu::Edit, Menu::View, Menu::Link, Menu::Help];
+    pub const ALL: [Menu; 6] = [
+        Menu::File,
+        Menu::Edit,
+        Menu::View,
+        Menu::Link,
+        Menu::Review,
+        Menu::Help,
+    ];
 
     /// Title in the bar.
     pub fn title(self) -> &'static str {
@@ -29,6 +38,7 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::View => "View",
             Menu::Link => "Link",
+            Menu::Review => "Review",
             Menu::Help => "Help",
         }
     }
@@ -111,6 +121,24 @@ pub enum Command {
     ShowThreads,
     /// Show or hide the ledger of commitments.
     ToggleLedger,
+    /// Choose annotators to compare and start deciding the curated set.
+    StartReview,
+    /// Stop reviewing: back to one's own annotations.
+    StopReview,
+    /// Review: accept the current item (the version most annotators share).
+    AcceptItem,
+    /// Review: reject the current item.
+    RejectItem,
+    /// Review: take the current item's majority version into the curated set to edit it.
+    EditItem,
+    /// Review: go to the next undecided disagreement.
+    NextDisagreement,
+    /// Review: go to the previous undecided disagreement.
+    PreviousDisagreement,
+    /// Review: accept every item of the document all annotators agree on.
+    AcceptAgreed,
+    /// Show the agreement figures in the side panel.
+    ShowAgreement,
     /// Show the keyboard shortcuts.
     Shortcuts,
 }
@@ -166,6 +194,15 @@ impl Command {
         Command::StartRelation,
         Command::LinkAcrossDocuments,
         Command::TakeCandidate,
+        Command::StartReview,
+        Command::StopReview,
+        Command::AcceptItem,
+        Command::RejectItem,
+        Command::EditItem,
+        Command::NextDisagreement,
+        Command::PreviousDisagreement,
+        Command::AcceptAgreed,
+        Command::ShowAgreement,
         Command::Shortcuts,
     ];
 
@@ -209,6 +246,15 @@ impl Command {
             Command::ToggleRelations => "All relations",
             Command::ShowThreads => "Threads",
             Command::ToggleLedger => "Ledger of commitments",
+            Command::StartReview => "Start review…",
+            Command::StopReview => "Stop review",
+            Command::AcceptItem => "Accept item",
+            Command::RejectItem => "Reject item",
+            Command::EditItem => "Edit item",
+            Command::NextDisagreement => "Next disagreement",
+            Command::PreviousDisagreement => "Previous disagreement",
+            Command::AcceptAgreed => "Accept all agreed items",
+            Command::ShowAgreement => "Agreement",
             Command::Shortcuts => "Keyboard shortcuts",
         }
     }
@@ -253,6 +299,15 @@ impl Command {
             Command::ToggleRelations => const { &[key(CTRL_SHIFT, Key::R)] },
             Command::ShowThreads => const { &[key(CTRL_SHIFT, Key::T)] },
             Command::ToggleLedger => const { &[key(CTRL_SHIFT, Key::K)] },
+            Command::StartReview => const { &[key(NONE, Key::F7)] },
+            Command::StopReview => const { &[key(SHIFT, Key::F7)] },
+            Command::AcceptItem => const { &[key(NONE, Key::A)] },
+            Command::RejectItem => const { &[key(NONE, Key::X)] },
+            Command::EditItem => const { &[key(NONE, Key::E)] },
+            Command::NextDisagreement => const { &[key(NONE, Key::N)] },
+            Command::PreviousDisagreement => const { &[key(NONE, Key::P)] },
+            Command::AcceptAgreed => const { &[key(CTRL_SHIFT, Key::A)] },
+            Command::ShowAgreement => const { &[key(CTRL_SHIFT, Key::M)] },
             Command::Shortcuts => const { &[key(NONE, Key::F1), key(NONE, Key::Questionmark)] },
         }
     }
@@ -268,6 +323,8 @@ impl Command {
             AddPane | ClosePane | NextPane | ToggleSyncScroll | ToggleTheme | ZoomIn | ZoomOut
             | ToggleRelations | ShowThreads | ToggleLedger => Menu::View,
             StartRelation | LinkAcrossDocuments | TakeCandidate => Menu::Link,
+            StartReview | StopReview | AcceptItem | RejectItem | EditItem | NextDisagreement
+            | PreviousDisagreement | AcceptAgreed | ShowAgreement => Menu::Review,
             Shortcuts => Menu::Help,
             EndRight | EndLeft | EndWordRight | EndWordLeft | StartRight | StartLeft
             | StartWordRight | StartWordLeft => return None,
@@ -290,6 +347,21 @@ impl Command {
             });
             table
         })
+    }
+
+    /// True for commands that only mean something while reviewing: their plain-letter keys
+    /// are label hotkeys otherwise.
+    pub fn review_only(self) -> bool {
+        matches!(
+            self,
+            Command::StopReview
+                | Command::AcceptItem
+                | Command::RejectItem
+                | Command::EditItem
+                | Command::NextDisagreement
+                | Command::PreviousDisagreement
+                | Command::AcceptAgreed
+        )
     }
 
     /// True for commands that work while a text field has the keyboard (they use Ctrl or a

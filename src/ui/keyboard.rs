@@ -1,11 +1,12 @@
 //! Keys (and dropped files) to actions: the command table's shortcuts first, then the label
-//! hotkeys of the schema.
+//! hotkeys of the schema (while reviewing, digit k takes annotator k's version instead).
 
 use egui::{Event, Modifiers};
 
 use super::action::Action;
 use super::commands::Command;
 use super::state::AppState;
+use crate::review::Decision;
 
 /// The actions this frame's key presses ask for. With a modal dialog open, none: the dialog
 /// has the keyboard.
@@ -15,8 +16,10 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
         return actions;
     }
     let typing = ctx.egui_wants_keyboard_input();
+    let reviewing = state.review.is_some();
     for (command, shortcut) in Command::shortcuts_most_specific_first() {
-        if (!typing || command.works_while_typing())
+        if (reviewing || !command.review_only())
+            && (!typing || command.works_while_typing())
             && ctx.input_mut(|i| i.consume_shortcut(shortcut))
         {
             actions.push(Action::Run(*command));
@@ -33,6 +36,27 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
         return actions;
     };
     let schema = &ws.project.schema;
+    if reviewing {
+        // While reviewing, digit k takes annotator k's version; letters are review commands.
+        ctx.input(|i| {
+            for event in &i.events {
+                if let Event::Key {
+                    key,
+                    physical_key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } = event
+                    && modifiers.is_none()
+                    && let Some(d @ '1'..='9') = physical_key.unwrap_or(*key).name().chars().next()
+                    && physical_key.unwrap_or(*key).name().len() == 1
+                {
+                    actions.push(Action::Decide(Decision::Take(d as usize - '1' as usize)));
+                }
+            }
+        });
+        return actions;
+    }
     // Label hotkeys: by physical key, so they work whatever keyboard layout is active (an
     // annotator typing Kazakh notes keeps the same keys).
     ctx.input(|i| {

@@ -1,11 +1,14 @@
 //! The strip above each pane: which document it shows (a picker), its language tag and text
-//! direction, and a button to close the pane.
+//! direction, whose annotations it draws (the Layers menu, with the legend of other
+//! annotators' outline styles), and a button to close the pane.
 
 use egui::{RichText, Ui, vec2};
 
 use crate::layout::Direction;
+use crate::model::encoding::EncodingSource;
 
 use super::action::{Action, ViewContext};
+use super::text_view::{layer_style, patterned_rect};
 
 /// Draws pane `index`'s header in a strip of its own: in a narrow pane it is clipped rather
 /// than widening the pane (and with it the text layout) past its share.
@@ -31,7 +34,10 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
     let mut chosen = doc;
     egui::ComboBox::from_id_salt(("pane document", index))
         .selected_text(slot.file())
-        .width((ui.available_width() - 135.0).clamp(40.0, 260.0))
+        .width(
+            (ui.available_width() - 265.0 - 90.0 * state.panes[index].layers.len() as f32)
+                .clamp(40.0, 260.0),
+        )
         .show_ui(ui, |ui| {
             for id in ws.doc_ids() {
                 ui.selectable_value(&mut chosen, id, ws.file_name(id));
@@ -56,8 +62,22 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
         Direction::Rtl => "RTL",
         Direction::Ltr => "LTR",
     };
-    ui.label(RichText::new(format!("{language} · {direction}")).monospace())
-        .on_hover_text("Language tag from accord.ron; direction of the text as laid out");
+    let (encoding, how) = ws.document(doc).map_or(("?", ""), |d| {
+        let how = match d.encoding_source() {
+            EncodingSource::Utf8 => "valid UTF-8",
+            EncodingSource::ByteOrderMark => "from its byte order mark",
+            EncodingSource::Declared => "as declared in accord.ron",
+            EncodingSource::Detected => {
+                "guessed from the bytes; if the text looks wrong, set `encoding` for this document in accord.ron"
+            }
+        };
+        (d.encoding(), how)
+    });
+    ui.label(RichText::new(format!("{language} · {direction} · {encoding}")).monospace())
+        .on_hover_text(format!(
+            "Language tag from accord.ron; direction of the text as laid out; encoding of the file ({how}). Offsets are into the decoded text."
+        ));
+    layers_ui(ui, cx, index);
     if state.panes.len() > 1
         && ui
             .small_button("×")
@@ -66,4 +86,76 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
     {
         cx.send(Action::ClosePane(index));
     }
+}
+
+/// The Layers menu (own annotations, each other annotator) and the legend of the layers shown.
+fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize) {
+    let state = cx.state;
+    let Some(ws) = &state.workspace else { return };
+    let pane = &state.panes[index];
+    let dark = ui.visuals().dark_mode;
+    let title = if pane.layers.is_empty() {
+        "Layers".to_owned()
+    } else {
+        format!("Layers ({})", pane.layers.len() + usize::from(pane.own))
+    };
+    let response = ui.menu_button(title, |ui| {
+        let mut own = pane.own;
+        let mine = if ws.annotator == crate::project::CURATED {
+            "The curated set (your decisions)".to_owned()
+        } else {
+            format!("Mine ({})", ws.annotator)
+        };
+        if ui.checkbox(&mut own, mine).changed() {
+            cx.send(Action::ShowOwn {
+                pane: index,
+                shown: own,
+            });
+        }
+        ui.separator();
+        ui.label(RichText::new("Other annotators (read-only)").small().weak());
+        let others: Vec<String> = ws
+            .project
+            .annotators()
+            .into_iter()
+            .filter(|a| *a != ws.annotator)
+            .collect();
+        if others.is_empty() {
+            ui.label("Nobody else has annotated this project.");
+        }
+        for name in others {
+            let mut shown = pane.layers.contains(&name);
+            ui.horizontal(|ui| {
+                if ui.checkbox(&mut shown, &name).changed() {
+                    cx.send(Action::ShowLayer {
+                        pane: index,
+                        annotator: name.clone(),
+                        shown,
+                    });
+                }
+                if let Some(k) = pane.layers.iter().position(|l| *l == name) {
+                    swatch(ui, k, dark);
+                }
+            });
+        }
+    });
+    response.response.on_hover_text(
+        "Whose annotations this pane draws: yours, and other annotators' as outlines (hover a span to see who said what)",
+    );
+    // The legend: each layer's outline style and name.
+    for (k, name) in pane.layers.iter().enumerate() {
+        swatch(ui, k, dark);
+        ui.label(RichText::new(name).small());
+    }
+}
+
+/// A small sample of layer `k`'s outline.
+fn swatch(ui: &mut Ui, k: usize, dark: bool) {
+    let (rect, _) = ui.allocate_exact_size(vec2(22.0, 12.0), egui::Sense::hover());
+    let (color, dash) = layer_style(k, dark);
+    ui.painter().extend(patterned_rect(
+        rect.shrink(1.5),
+        egui::Stroke::new(1.5, color),
+        dash,
+    ));
 }

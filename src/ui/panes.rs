@@ -9,13 +9,18 @@ use egui::{Color32, Pos2, Shape, Stroke, pos2};
 
 use crate::layout::Direction;
 use crate::model::{AnnotationId, CharRange, GroupId};
-use crate::project::StoreStatus;
+use crate::project::{StoreStatus, WorkspaceFile};
 
 use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
 use super::state::{AppState, Mode};
 use super::text::TextEngine;
-use super::text_view::{DocView, Emphasis, Relations, ViewInput};
+use super::text_view::{DocView, Emphasis, Relations, ReviewMarks, ViewInput};
+use crate::store::AnnotationStore;
+
+/// What a pane whose own annotations are hidden draws of them.
+static NO_ANNOTATIONS: std::sync::LazyLock<AnnotationStore> =
+    std::sync::LazyLock::new(AnnotationStore::new);
 
 /// Width of the draggable border between panes.
 const SEPARATOR: f32 = 6.0;
@@ -239,6 +244,30 @@ impl Panes {
             if let StoreStatus::Locked(reason) = &ws.doc_state(doc).status {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only: {reason}"));
             }
+            if ws.conflict(WorkspaceFile::Doc(doc)).is_some() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Changed on disk while you have unsaved changes: saving this document waits for your answer",
+                );
+            }
+            if ws.doc_state(doc).changed.is_some() {
+                let flagged = ws.flagged(doc).len();
+                if flagged > 0 {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!("The text changed since it was annotated: {flagged} annotation(s) no longer match their text."),
+                        );
+                        if ui
+                            .button("Re-anchor")
+                            .on_hover_text("Move each to its stored text: the exact match nearest its old place, else a tolerant match; nothing is deleted, Ctrl+Z undoes")
+                            .clicked()
+                        {
+                            cx.send(Action::Reanchor(doc));
+                        }
+                    });
+                }
+            }
             let Some(document) = ws.document(doc) else {
                 if let Some(Err(e)) = ws.project.slot(doc).map(|s| &s.document) {
                     ui.colored_label(
@@ -249,6 +278,15 @@ impl Panes {
                 return;
             };
             let references = references_shown(state, doc);
+            let layers: Vec<(&str, &AnnotationStore)> = pane
+                .layers
+                .iter()
+                .filter_map(|a| state.layers.get(a, doc).map(|s| (a.as_str(), s)))
+                .collect();
+            let review = state.review.as_ref().map(|r| ReviewMarks {
+                items: r.items(doc),
+                current: r.current.filter(|(d, _)| *d == doc).map(|(_, i)| i),
+            });
             let pickable = pick_labels(state, doc);
             let emphasis = Emphasis {
                 references: &references,
@@ -272,6 +310,8 @@ impl Panes {
                     Mode::Relate { doc: d, from, .. } if *d == doc => Some(*from),
                     _ => None,
                 },
+                layers: &layers,
+                review,
             };
             let input = ViewInput {
                 doc: document,
@@ -279,7 +319,11 @@ impl Panes {
                     .project
                     .slot(doc)
                     .and_then(|s| s.entry.language.as_deref()),
-                store: ws.store(doc),
+                store: if pane.own {
+                    ws.store(doc)
+                } else {
+                    &NO_ANNOTATIONS
+                },
                 schema: &ws.project.schema,
                 selection: pane.selection,
                 style: state.text_style(),

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::AgreementReport;
 use crate::layout::TextStyle;
 use crate::model::{AnnotationId, CharRange, LinkId};
 use crate::project::{DocId, Workspace};
+use crate::review::{Layers, ReviewItem};
 
 /// Most panes side by side.
 pub const MAX_PANES: usize = 4;
@@ -46,6 +48,8 @@ pub enum SidePanel {
     Annotation,
     /// The threads: cross-document groups, each a timeline.
     Threads,
+    /// Agreement between the annotators.
+    Agreement,
 }
 
 impl Default for Settings {
@@ -154,16 +158,61 @@ pub struct PaneState {
     pub selection: Selection,
     /// Share of the central width.
     pub fraction: f32,
+    /// Other annotators whose annotations are drawn as read-only layers, in legend order.
+    pub layers: Vec<String>,
+    /// The workspace's own annotations are drawn (they can be hidden to read only others').
+    pub own: bool,
 }
 
 impl PaneState {
-    /// A pane showing `doc`, nothing selected.
+    /// A pane showing `doc`, nothing selected, only one's own annotations.
     pub fn new(doc: DocId) -> Self {
         Self {
             doc,
             selection: Selection::None,
             fraction: 1.0,
+            layers: Vec::new(),
+            own: true,
         }
+    }
+}
+
+/// A review in progress: the annotators compared, their spans of each document as review
+/// items (the workspace is then the curated set), and the item being decided.
+#[derive(Debug, Default)]
+pub struct ReviewSession {
+    /// The annotators compared, in the order their versions are numbered.
+    pub annotators: Vec<String>,
+    /// Each document's items, with the curated store's revision they were computed at.
+    pub items: BTreeMap<DocId, (u64, Vec<ReviewItem>)>,
+    /// The item being decided: its document and index.
+    pub current: Option<(DocId, usize)>,
+}
+
+impl ReviewSession {
+    /// The items of `doc` (none when it was not computed).
+    pub fn items(&self, doc: DocId) -> &[ReviewItem] {
+        self.items.get(&doc).map_or(&[], |(_, items)| items)
+    }
+
+    /// The item being decided, with its document.
+    pub fn current_item(&self) -> Option<(DocId, &ReviewItem)> {
+        let (doc, i) = self.current?;
+        self.items(doc).get(i).map(|item| (doc, item))
+    }
+
+    /// Decided and all items of `doc`.
+    pub fn progress(&self, doc: DocId) -> (usize, usize) {
+        let items = self.items(doc);
+        (items.iter().filter(|i| i.is_decided()).count(), items.len())
+    }
+
+    /// Decided and all items of the project.
+    pub fn total_progress(&self) -> (usize, usize) {
+        self.items.keys().fold((0, 0), |(d, n), doc| {
+            let (dd, nn) = self.progress(*doc);
+            (d + dd, n + nn)
+        })
     }
 }
 
@@ -210,6 +259,12 @@ pub struct AppState {
     pub mode: Mode,
     /// A relation pointed at outside the text (in the details panel), drawn highlighted.
     pub hovered_link: Option<(DocId, LinkId)>,
+    /// Other annotators' annotations, read when a pane or the review first shows them.
+    pub layers: Layers,
+    /// The review in progress, if any (the workspace is then the curated set).
+    pub review: Option<ReviewSession>,
+    /// The agreement figures last computed for the open project, or why they could not be.
+    pub agreement: Option<Result<AgreementReport, String>>,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The document text view: one document in a pane, laid out lazily, with its spans (entities
 //! filled and underlined, commitments as a band with brackets, so both read where they nest),
-//! the spans the selected commitment points at, the relations between spans as arcs, the
+//! the spans the selected commitment points at, the relations between spans as arcs, other
+//! annotators' spans as outlines (one style each), review items marked by status, the
 //! selection and the pointer (drags select text, clicks pick spans, Shift+drag relates). Everything that shows
 //! document text goes through [`crate::layout`], so Arabic is joined and right-to-left
 //! everywhere, and a selection is always the characters the user saw highlighted.
@@ -17,7 +18,8 @@ use egui::{
 
 use crate::layout::{BlockLayout, Direction, DocumentLayout, TextStyle};
 use crate::model::boundaries::{snap_to_clusters, snap_to_words};
-use crate::model::{AnnotationId, CharRange, Document, Link, LinkId};
+use crate::model::{AnnotationId, CharRange, Document, Link, LinkId, ReviewState};
+use crate::review::{ItemStatus, ReviewItem};
 use crate::schema::{Layer, Schema};
 use crate::store::AnnotationStore;
 
@@ -82,6 +84,10 @@ pub struct DocView {
     references_drawn: Vec<AnnotationId>,
     /// The visible part of the view on screen last frame.
     screen_viewport: Rect,
+    /// Other annotators' spans drawn last frame: (layer index, annotation).
+    layer_spans_drawn: Vec<(usize, AnnotationId)>,
+    /// A range to scroll to once the document is laid out.
+    pending_reveal: Option<CharRange>,
 }
 
 /// A relation as drawn: the curve (a polyline on screen) and its ends.
@@ -113,6 +119,8 @@ impl Default for DocView {
             hovered_arc: None,
             references_drawn: Vec::new(),
             screen_viewport: Rect::NOTHING,
+            layer_spans_drawn: Vec::new(),
+            pending_reveal: None,
         }
     }
 }
@@ -172,7 +180,7 @@ pub enum Relations {
     Of(Option<AnnotationId>),
 }
 
-/// What a view draws beyond spans and the selection.
+/// What a view draws beyond its own spans and the selection.
 #[derive(Clone, Copy, Debug)]
 pub struct Emphasis<'a> {
     /// The spans the selected annotation's attributes point at, with the attribute's name
@@ -188,6 +196,19 @@ pub struct Emphasis<'a> {
     pub highlighted_link: Option<LinkId>,
     /// Relating by keyboard: the span the relation starts from; a line follows the pointer.
     pub relating_from: Option<AnnotationId>,
+    /// Other annotators' annotations, read-only, each outlined in its own [`layer_style`].
+    pub layers: &'a [(&'a str, &'a AnnotationStore)],
+    /// While reviewing: the document's review items, marked by status, and the current one.
+    pub review: Option<ReviewMarks<'a>>,
+}
+
+/// The review items a view marks.
+#[derive(Clone, Copy, Debug)]
+pub struct ReviewMarks<'a> {
+    /// The document's items, by position.
+    pub items: &'a [ReviewItem],
+    /// The item being decided, if it is of this document.
+    pub current: Option<usize>,
 }
 
 impl Emphasis<'_> {
@@ -199,6 +220,8 @@ impl Emphasis<'_> {
         relations: Relations::All,
         highlighted_link: None,
         relating_from: None,
+        layers: &[],
+        review: None,
     };
 }
 
@@ -234,12 +257,21 @@ impl DocView {
     /// Scrolls so that `range` is in view (a third from the top), unless it is already.
     pub fn scroll_to_range(&mut self, engine: &mut TextEngine, doc: &Document, range: CharRange) {
         let Some(layout) = self.layout.as_mut() else {
+            // Not shown yet (a new pane, a document just opened): scroll once laid out.
+            self.pending_reveal = Some(range);
             return;
         };
         let rects = layout.range_rects(&mut engine.fonts, doc, range);
         if let Some(r) = rects.first() {
-            let visible = self.viewport.height().max(1.0);
-            if r.y0 < self.viewport.top() || r.y1 > self.viewport.bottom() {
+            let visible = if self.viewport.is_finite() {
+                self.viewport.height().max(1.0)
+            } else {
+                300.0
+            };
+            if !self.viewport.is_finite()
+                || r.y0 < self.viewport.top()
+                || r.y1 > self.viewport.bottom()
+            {
                 self.scroll_to = Some((r.y0 - visible / 3.0).max(0.0));
             }
         }
@@ -253,6 +285,12 @@ impl DocView {
     /// The part of the view on screen last frame.
     pub fn screen_viewport(&self) -> Rect {
         self.screen_viewport
+    }
+
+    /// Other annotators' spans drawn last frame: the layer (its index in the pane's layers)
+    /// and the annotation in that annotator's file.
+    pub fn layer_spans_drawn(&self) -> &[(usize, AnnotationId)] {
+        &self.layer_spans_drawn
     }
 
     /// The spans drawn last frame as what the selected annotation points at.
@@ -344,6 +382,9 @@ impl DocView {
             self.meshes.clear();
         }
 
+        if let Some(range) = self.pending_reveal.take() {
+            self.scroll_to_range(engine, input.doc, range);
+        }
         let mut area = egui::ScrollArea::vertical()
             .id_salt(input.id)
             .auto_shrink([false, false]);
@@ -426,6 +467,7 @@ impl DocView {
         let outlined = input.selection.annotation();
         self.spans_on_screen.clear();
         self.references_drawn.clear();
+        self.layer_spans_drawn.clear();
         let mut tags: Vec<(Rect, String, Color32)> = Vec::new();
         for i in visible.clone() {
             let block = layout.blocks()[i];
@@ -450,7 +492,16 @@ impl DocView {
                 if let Some(first) = rects.first() {
                     self.spans_on_screen.entry(*id).or_insert(*first);
                 }
-                if commitment {
+                if ann.review.state == ReviewState::Rejected {
+                    // Rejected (in a curated set): struck through, not filled, so it reads as
+                    // out of the gold set.
+                    for rect in &rects {
+                        over.push(Shape::line_segment(
+                            [rect.left_center(), rect.right_center()],
+                            Stroke::new(1.5, color.gamma_multiply(0.8)),
+                        ));
+                    }
+                } else if commitment {
                     commitment_shapes(
                         layout, i, *range, ann, &rects, origin, color, dark, &mut under, &mut over,
                     );
@@ -498,6 +549,22 @@ impl DocView {
                 {
                     tags.push((*first, name.clone(), color));
                 }
+            }
+            for (k, (_, store)) in input.emphasis.layers.iter().enumerate() {
+                let (color, dash) = layer_style(k, dark);
+                let stroke = Stroke::new(1.5, color);
+                for (range, id) in store.fragments_in(block.text) {
+                    for r in layout.block_range_rects(i, range) {
+                        let rect = to_screen(&r, origin).expand(1.5 + 2.0 * k as f32);
+                        over.extend(patterned_rect(rect, stroke, dash));
+                    }
+                    if self.layer_spans_drawn.last() != Some(&(k, id)) {
+                        self.layer_spans_drawn.push((k, id));
+                    }
+                }
+            }
+            if let Some(marks) = input.emphasis.review {
+                review_marks(layout, i, block.text, marks, origin, dark, &mut over);
             }
             if let Some(sel) = highlighted {
                 for r in layout.block_range_rects(i, sel) {
@@ -651,12 +718,30 @@ impl DocView {
                     _ => egui::CursorIcon::Text,
                 };
                 ui.ctx().set_cursor_icon(cursor);
-                if !under.is_empty() {
-                    let lines: Vec<String> = under
-                        .iter()
-                        .filter_map(|(_, id)| input.store.get(*id))
-                        .map(|a| format!("{} {}", a.label, a.id))
-                        .collect();
+                let at = CharRange::new(c, c);
+                let mut lines: Vec<String> = under
+                    .iter()
+                    .filter_map(|(_, id)| input.store.get(*id))
+                    .map(|a| format!("{} {}", a.label, a.id))
+                    .collect();
+                // Who said what: each other annotator's spans here.
+                for (name, store) in input.emphasis.layers {
+                    for (_, id) in store.fragments_in(at) {
+                        if let Some(a) = store.get(id) {
+                            lines.push(format!("{name}: {} {} “{}”", a.label, a.id, a.text()));
+                        }
+                    }
+                }
+                if let Some(marks) = input.emphasis.review {
+                    for item in marks.items.iter().filter(|it| {
+                        it.versions
+                            .iter()
+                            .any(|v| v.ranges.iter().any(|r| r.start <= c && c < r.end))
+                    }) {
+                        lines.push(describe_item(item));
+                    }
+                }
+                if !lines.is_empty() {
                     response.on_hover_text(lines.join("\n"));
                 }
             }
@@ -889,6 +974,127 @@ fn commitment_shapes(
             stroke,
         ));
     }
+}
+
+/// How another annotator's spans are outlined: a colour apart from the label colours (dark,
+/// muted) and a dash pattern, so two annotators differ even for colour-blind readers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dash {
+    /// A solid line.
+    Solid,
+    /// Dashes and gaps of these lengths.
+    Dashed(f32, f32),
+}
+
+/// The style of the `k`-th layer of a pane (the legend draws the same).
+pub fn layer_style(k: usize, dark: bool) -> (Color32, Dash) {
+    const STYLES: [(Color32, Dash); 4] = [
+        (Color32::from_rgb(40, 40, 40), Dash::Solid),
+        (Color32::from_rgb(140, 40, 150), Dash::Dashed(6.0, 3.0)),
+        (Color32::from_rgb(0, 105, 130), Dash::Dashed(2.0, 2.0)),
+        (Color32::from_rgb(150, 95, 0), Dash::Dashed(10.0, 3.0)),
+    ];
+    let (color, dash) = STYLES[k % STYLES.len()];
+    let color = if dark {
+        color.lerp_to_gamma(Color32::WHITE, 0.6)
+    } else {
+        color
+    };
+    (color, dash)
+}
+
+/// An outline in a [`Dash`] pattern.
+pub fn patterned_rect(rect: Rect, stroke: Stroke, dash: Dash) -> Vec<Shape> {
+    match dash {
+        Dash::Solid => vec![Shape::rect_stroke(
+            rect,
+            CornerRadius::ZERO,
+            stroke,
+            egui::StrokeKind::Middle,
+        )],
+        Dash::Dashed(length, gap) => {
+            let corners = [
+                rect.left_top(),
+                rect.right_top(),
+                rect.right_bottom(),
+                rect.left_bottom(),
+                rect.left_top(),
+            ];
+            Shape::dashed_line(&corners, stroke, length, gap)
+        }
+    }
+}
+
+/// The colour that marks review items of a status.
+pub fn status_color(status: ItemStatus, dark: bool) -> Color32 {
+    let c = match status {
+        ItemStatus::Agree => Color32::from_rgb(40, 150, 60),
+        ItemStatus::OnlySome => Color32::from_rgb(50, 110, 210),
+        ItemStatus::LabelConflict => Color32::from_rgb(230, 140, 0),
+        ItemStatus::BoundaryConflict => Color32::from_rgb(215, 40, 40),
+    };
+    if dark {
+        c.lerp_to_gamma(Color32::WHITE, 0.25)
+    } else {
+        c
+    }
+}
+
+/// Review items over block `block`: a bar above each item's text in its status colour
+/// (thin once decided), and a frame around the current item.
+fn review_marks(
+    layout: &DocumentLayout,
+    block: usize,
+    text: CharRange,
+    marks: ReviewMarks<'_>,
+    origin: Pos2,
+    dark: bool,
+    over: &mut Vec<Shape>,
+) {
+    // Items are sorted by start: those starting after the block are skipped at once.
+    let before_end = marks.items.partition_point(|it| it.extent.start < text.end);
+    for (index, item) in marks.items[..before_end].iter().enumerate() {
+        if item.extent.end <= text.start {
+            continue;
+        }
+        let color = status_color(item.status, dark);
+        let decided = item.is_decided();
+        let current = marks.current == Some(index);
+        for r in layout.block_range_rects(block, item.extent) {
+            let rect = to_screen(&r, origin);
+            let y = rect.top() + 1.0;
+            over.push(Shape::line_segment(
+                [pos2(rect.left(), y), pos2(rect.right(), y)],
+                Stroke::new(
+                    if decided { 1.5 } else { 3.5 },
+                    color.gamma_multiply(if decided { 0.6 } else { 1.0 }),
+                ),
+            ));
+            if current {
+                over.push(Shape::rect_stroke(
+                    rect.expand(4.0),
+                    CornerRadius::same(3),
+                    Stroke::new(2.5, selection_stroke(dark)),
+                    egui::StrokeKind::Outside,
+                ));
+            }
+        }
+    }
+}
+
+/// One line on a review item: its status and who said what.
+fn describe_item(item: &ReviewItem) -> String {
+    let versions: Vec<String> = item
+        .versions
+        .iter()
+        .map(|v| format!("{}: {}", v.annotator, v.label))
+        .chain(item.missing.iter().map(|m| format!("{m}: —")))
+        .collect();
+    let decided = match item.decision {
+        Some((_, state)) if state != ReviewState::Pending => format!(" · {}", state.name()),
+        _ => String::new(),
+    };
+    format!("Review: {}{decided} — {}", item.status, versions.join(", "))
 }
 
 /// A dashed outline.

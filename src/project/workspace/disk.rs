@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use super::journal::{OnDisk, StepKind};
 use super::{
     Change, DocState, GroupEdit, GroupState, GroupStore, StoreStatus, Workspace, WorkspaceError,
     WorkspaceFile,
@@ -332,6 +333,20 @@ impl Workspace {
                 Ok(MergeReport::default())
             }
             Resolution::KeepMine => {
+                // The choice survives a crash before the next save: the journal gets what
+                // differs here from the file on disk.
+                if let Err(e) = self.journal_taken_from_disk(
+                    file,
+                    StepKind::KeptMine,
+                    &path,
+                    conflict.text.as_deref(),
+                    None,
+                ) {
+                    if let Some(s) = self.synced_mut(file) {
+                        s.conflict = Some(conflict);
+                    }
+                    return Err(e);
+                }
                 self.accept_disk(file, conflict.disk, conflict.text);
                 match file {
                     WorkspaceFile::Doc(doc) => {
@@ -351,10 +366,29 @@ impl Workspace {
                 Ok(MergeReport::default())
             }
             Resolution::Merge => {
+                // What is here, to take back a merge the journal cannot record.
+                let mine = match file {
+                    WorkspaceFile::Doc(doc) => {
+                        let state = &self.docs[doc.0];
+                        Some((doc, state.store.clone(), state.changed.clone()))
+                    }
+                    WorkspaceFile::Groups => None,
+                };
+                let groups_before = self.groups.store.clone();
                 let merged = match file {
                     WorkspaceFile::Doc(doc) => self.merge_doc(doc, &path, &conflict),
                     WorkspaceFile::Groups => self.merge_groups(&path, &conflict),
                 };
+                let merged = merged.map_err(WorkspaceError::from).and_then(|report| {
+                    self.journal_taken_from_disk(
+                        file,
+                        StepKind::Merged,
+                        &path,
+                        conflict.text.as_deref(),
+                        Some(&groups_before),
+                    )?;
+                    Ok(report)
+                });
                 match merged {
                     Ok(report) => {
                         self.accept_disk(file, conflict.disk, conflict.text);
@@ -365,10 +399,16 @@ impl Workspace {
                     }
                     Err(e) => {
                         // Nothing changed: the conflict stays.
+                        if let Some((doc, store, changed)) = mine {
+                            let state = &mut self.docs[doc.0];
+                            state.store = store;
+                            state.changed = changed;
+                        }
+                        self.groups.store = groups_before;
                         if let Some(s) = self.synced_mut(file) {
                             s.conflict = Some(conflict);
                         }
-                        Err(e.into())
+                        Err(e)
                     }
                 }
             }
@@ -654,8 +694,46 @@ impl Workspace {
         self.accept_disk(file, disk, text);
         self.forget_history(file);
         self.revision += 1;
+        // Replay must not check the journal's older edits of the file against the new version
+        // (they were saved before it changed, or dropped by the annotator's choice).
+        if let Err(e) = self.journal_taken_from_disk(file, StepKind::Reloaded, path, None, None) {
+            log::error!("{e}");
+        }
+        self.fold_journal_if_saved();
         log::info!("{} changed on disk: loaded again", path.display());
         Some(DiskEvent::Reloaded { file })
+    }
+
+    /// Records in the journal that `file` was taken from disk: by a reload (what is here is
+    /// the file), or by keeping or merging the version here over the file's text on disk,
+    /// `disk_text` (`None`: the file is gone). `groups_before`: the groups before a merge,
+    /// which may rename group members.
+    fn journal_taken_from_disk(
+        &mut self,
+        file: WorkspaceFile,
+        kind: StepKind,
+        path: &Path,
+        disk_text: Option<&str>,
+        groups_before: Option<&GroupStore>,
+    ) -> Result<(), WorkspaceError> {
+        if kind == StepKind::Reloaded {
+            return Ok(self.journal_from_disk(kind, file, &OnDisk::AsHere, groups_before)?);
+        }
+        match file {
+            WorkspaceFile::Doc(_) => {
+                let (theirs, _) = store_of(disk_text, path)?;
+                let on_disk = OnDisk::Annotations(&theirs);
+                Ok(self.journal_from_disk(kind, file, &on_disk, groups_before)?)
+            }
+            WorkspaceFile::Groups => {
+                let theirs = match disk_text {
+                    Some(text) => GroupStore::from_file(CrossLinkFile::parse(text, path)?),
+                    None => GroupStore::new(),
+                };
+                let on_disk = OnDisk::Groups(&theirs);
+                Ok(self.journal_from_disk(kind, file, &on_disk, groups_before)?)
+            }
+        }
     }
 
     /// Takes the file on disk as the one last loaded: later checks compare with it, and it is

@@ -49,6 +49,9 @@ impl AccordApp {
             },
             ViewEvent::Relate { from, to } => self.relate(doc, from, to),
             ViewEvent::Clicked { annotations, .. } if self.click_in_mode(doc, &annotations) => {}
+            ViewEvent::Clicked { char_offset, .. } if self.state.review.is_some() => {
+                self.click_item(doc, char_offset);
+            }
             ViewEvent::Clicked { annotations, .. } => {
                 // Repeated clicks on stacked spans cycle through them, innermost first.
                 let next = match selection {
@@ -152,11 +155,14 @@ impl AccordApp {
         {
             *p = PaneState {
                 fraction: p.fraction,
+                layers: std::mem::take(&mut p.layers),
+                own: p.own,
                 ..PaneState::new(doc)
             };
             if let Some(view) = self.views.panes.view_mut(pane) {
                 view.reset();
             }
+            self.load_layers();
         }
     }
 

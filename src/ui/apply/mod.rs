@@ -2,16 +2,22 @@
 //! [`Action`] (and [`Command`]s from the table) on the state, through the core's
 //! [`Workspace`] for every change to annotations, and tells the views what they must follow
 //! (scroll to, forget a layout). By topic: `editing.rs` (edits, labels, selections, find),
-//! `session.rs` (projects, panes, saving, closing, the clipboard).
+//! `links.rs` (picking, relations, links across documents), `disk.rs` (files changed on disk,
+//! the lock, re-anchoring), `review.rs` (other annotators'
+//! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard),
+//! `exchange.rs` (File → Export… and Import…).
 
+mod disk;
 mod editing;
 mod exchange;
 mod links;
+mod review;
 mod session;
 
 use crate::edit::edge::Edge;
 use crate::model::boundaries::StepUnit;
 use crate::project::Workspace;
+use crate::review::Decision;
 
 use super::action::Action;
 use super::app::AccordApp;
@@ -73,6 +79,24 @@ impl AccordApp {
             Action::Unlink { doc, id, group } => self.unlink(doc, id, group),
             Action::Delete { doc, id } => self.delete(doc, id),
             Action::HoverLink(link) => self.state.hovered_link = link,
+            Action::ShowLayer {
+                pane,
+                annotator,
+                shown,
+            } => self.show_layer(pane, annotator, shown),
+            Action::ShowOwn { pane, shown } => {
+                if let Some(p) = self.state.panes.get_mut(pane) {
+                    p.own = shown;
+                }
+            }
+            Action::ShowOthers => self.show_others(),
+            Action::StartReview { annotators } => self.start_review(annotators),
+            Action::Decide(decision) => self.decide(decision),
+            Action::SelectItem { doc, index } => self.select_item(doc, index),
+            Action::Comment { doc, index, text } => self.comment_item(doc, index, text),
+            Action::ComputeAgreement => self.compute_agreement(),
+            Action::Resolve { file, how } => self.resolve_conflict(file, how),
+            Action::Reanchor(doc) => self.reanchor(doc),
             Action::Exchange(request) => self.exchange(ctx, request),
         }
     }
@@ -170,10 +194,36 @@ impl AccordApp {
             Command::ShowThreads => {
                 self.state.settings.side = match self.state.settings.side {
                     SidePanel::Threads => SidePanel::Annotation,
-                    SidePanel::Annotation => SidePanel::Threads,
+                    _ => SidePanel::Threads,
                 };
             }
             Command::ToggleLedger => self.state.settings.ledger = !self.state.settings.ledger,
+            Command::StartReview => self.ask_review(),
+            Command::StopReview => self.stop_review(),
+            Command::AcceptItem => self.decide(Decision::Accept),
+            Command::RejectItem => self.decide(Decision::Reject),
+            Command::EditItem => {
+                let k = self
+                    .state
+                    .review
+                    .as_ref()
+                    .and_then(|r| r.current_item())
+                    .map_or(0, |(_, item)| item.majority());
+                self.decide(Decision::Edit(k));
+            }
+            Command::NextDisagreement | Command::PreviousDisagreement => {
+                self.step_disagreement(command == Command::NextDisagreement)
+            }
+            Command::AcceptAgreed => self.accept_agreed(),
+            Command::ShowAgreement => {
+                self.state.settings.side = match self.state.settings.side {
+                    SidePanel::Agreement => SidePanel::Annotation,
+                    _ => SidePanel::Agreement,
+                };
+                if self.state.agreement.is_none() {
+                    self.compute_agreement();
+                }
+            }
         }
     }
 

@@ -98,9 +98,20 @@ impl AccordApp {
         state.active = 0;
         state.workspace = Some(ws);
         state.project_error = None;
+        // What was read or computed for the project open before.
+        state.layers.clear();
+        state.review = None;
+        state.agreement = None;
         state.settings.recent.retain(|p| p != &root);
         state.settings.recent.insert(0, root);
         state.settings.recent.truncate(10);
+        self.offer_others_if_new();
+        self.watch_workspace();
+        if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
+            let text = recovery.to_string();
+            log::warn!("{text}");
+            self.views.dialogs.notify("Unsaved work recovered", text);
+        }
         if problems.is_empty() {
             self.info(format!("Opened {name}"));
         } else {
@@ -109,6 +120,30 @@ impl AccordApp {
                 problems.len(),
                 problems[0]
             ));
+        }
+    }
+
+    /// An annotator with no annotations in a project others have annotated is told so, and
+    /// offered their annotations as layers.
+    fn offer_others_if_new(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        if ws.annotator == crate::project::CURATED || ws.doc_ids().any(|d| !ws.store(d).is_empty())
+        {
+            return;
+        }
+        let others: Vec<String> = self
+            .other_annotators()
+            .into_iter()
+            .filter(|a| {
+                ws.doc_ids().any(|d| {
+                    ws.project
+                        .slot(d)
+                        .is_some_and(|s| ws.project.annotation_path(a, s.file()).is_file())
+                })
+            })
+            .collect();
+        if !others.is_empty() {
+            self.views.dialogs.offer_others(others);
         }
     }
 
@@ -161,8 +196,19 @@ impl AccordApp {
             .find(|d| !shown.contains(d))
             .or(self.state.active_doc())
             .unwrap_or(DocId(0));
-        self.state.panes.push(PaneState::new(doc));
+        // A new pane draws the same layers as the active one (while reviewing: the compared
+        // annotators).
+        let (layers, own) = self
+            .state
+            .active_pane()
+            .map_or((Vec::new(), true), |p| (p.layers.clone(), p.own));
+        self.state.panes.push(PaneState {
+            layers,
+            own,
+            ..PaneState::new(doc)
+        });
         self.views.panes.push();
+        self.load_layers();
         equal_fractions(&mut self.state.panes);
         self.state.active = self.state.panes.len() - 1;
         self.remember_layout();
@@ -233,11 +279,15 @@ impl AccordApp {
             }
             CloseAnswer::Discard => {
                 self.allow_close = true;
-                if let Some(ws) = self.workspace() {
+                if let Some(ws) = self.state.workspace.as_mut() {
                     log::warn!(
                         "closing {} without saving unsaved changes",
                         ws.project.root.display()
                     );
+                    // Dropped on purpose: the next start must not bring them back.
+                    if let Err(e) = ws.forget_unsaved_edits() {
+                        log::error!("cannot empty the journal: {e}");
+                    }
                 }
             }
         }

@@ -12,6 +12,7 @@ use egui::{Color32, RichText, Ui};
 use crate::edit::Edit;
 use crate::model::{Annotation, AnnotationId, AttributeValue, Link, LinkId, ReviewState};
 use crate::project::DocId;
+use crate::review::Decision;
 use crate::schema::{AttributeDef, AttributeKind, Schema, or_list};
 use crate::search::reference_candidates;
 use crate::store::AnnotationStore;
@@ -20,7 +21,7 @@ use crate::ui::commands::Command;
 use crate::ui::state::Mode;
 use crate::ui::text::{TextEngine, text_block, text_line};
 use crate::ui::text_field::TextField;
-use crate::ui::text_view::label_color;
+use crate::ui::text_view::{label_color, status_color};
 
 /// How far (in chars) around an annotation the reference picker looks for candidates.
 const CANDIDATE_REACH: usize = 4000;
@@ -69,9 +70,158 @@ pub struct Details {
     fields: HashMap<String, (FieldOf, TextField)>,
     /// The relation pointed at last frame, as sent.
     hovered_link: Option<(DocId, LinkId)>,
+    /// While reviewing: the comment typed for the current item.
+    comment: Option<((DocId, usize), TextField)>,
 }
 
 impl Details {
+    /// While reviewing: the current item, its versions with a button to take each, its
+    /// decision, the decision buttons and the reviewer's comment.
+    fn review_item_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        let Some(review) = &cx.state.review else {
+            return;
+        };
+        let (decided, total) = review.total_progress();
+        ui.label(
+            RichText::new(format!(
+                "Reviewing {} · {decided} of {total} items decided",
+                review.annotators.join(", ")
+            ))
+            .small()
+            .weak(),
+        );
+        let Some((doc, index)) = review.current else {
+            ui.label("Click an item in the text, or press N for the next disagreement.");
+            return;
+        };
+        let Some(item) = review.items(doc).get(index) else {
+            return;
+        };
+        let Some(ws) = &cx.state.workspace else {
+            return;
+        };
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal(|ui| {
+            ui.heading(format!("Item {} of {}", index + 1, review.items(doc).len()));
+            ui.label(
+                RichText::new(item.status.name())
+                    .strong()
+                    .color(status_color(item.status, dark)),
+            );
+        });
+        if let Some(text) = ws.document(doc).and_then(|d| d.slice(item.extent)) {
+            text_block(ui, cx.engine, text, 14.0);
+        }
+        egui::Grid::new("review versions")
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                for (k, v) in item.versions.iter().enumerate() {
+                    ui.label(RichText::new(format!("{} {}", k + 1, v.annotator)).strong());
+                    ui.label(
+                        RichText::new(&v.label).color(label_color(&ws.project.schema, &v.label)),
+                    );
+                    let ranges: Vec<String> = v
+                        .ranges
+                        .iter()
+                        .map(|r| format!("{}–{}", r.start, r.end))
+                        .collect();
+                    ui.label(RichText::new(ranges.join(", ")).monospace().small());
+                    if ui
+                        .button(format!("Take {}", k + 1))
+                        .on_hover_text(format!(
+                            "Into the curated set: {}'s version (key {})",
+                            v.annotator,
+                            k + 1
+                        ))
+                        .clicked()
+                    {
+                        cx.send(Action::Decide(Decision::Take(k)));
+                    }
+                    ui.end_row();
+                }
+                for m in &item.missing {
+                    ui.label(RichText::new(format!("  {m}")).weak());
+                    ui.label(RichText::new("no span here").italics().weak());
+                    ui.end_row();
+                }
+            });
+        let decision = item
+            .decision
+            .and_then(|(id, _)| ws.store(doc).get(id))
+            .map(|a| &a.review);
+        match decision {
+            Some(r) if item.is_decided() => {
+                let mut line = format!(
+                    "Decision: {} by {}",
+                    r.state.name(),
+                    r.reviewer.as_deref().unwrap_or("?")
+                );
+                if let Some(t) = &r.time {
+                    line.push_str(&format!(" at {t}"));
+                }
+                if !r.proposed_by.is_empty() {
+                    line.push_str(&format!("; proposed by {}", r.proposed_by.join(", ")));
+                }
+                ui.label(line);
+            }
+            _ => {
+                ui.label(RichText::new("Not decided yet").italics());
+            }
+        }
+        ui.horizontal(|ui| {
+            for (title, decision, hover) in [
+                (
+                    "Accept",
+                    Decision::Accept,
+                    "The version most annotators share (A)",
+                ),
+                ("Reject", Decision::Reject, "Not in the gold set (X)"),
+                (
+                    "Edit",
+                    Decision::Edit(item.majority()),
+                    "Copy the majority version to change it (E)",
+                ),
+            ] {
+                if ui.button(title).on_hover_text(hover).clicked() {
+                    cx.send(Action::Decide(decision));
+                }
+            }
+        });
+        // The comment: the note of the decision (or of a pending copy when undecided).
+        let note = item
+            .decision
+            .and_then(|(id, _)| ws.store(doc).get(id))
+            .map_or(String::new(), |a| a.note.clone());
+        let (key, field) = self.comment.get_or_insert_with(|| {
+            (
+                (doc, index),
+                TextField::multiline(&note, 2).labelled("Reviewer's comment"),
+            )
+        });
+        if *key != (doc, index) {
+            *key = (doc, index);
+            *field = TextField::multiline(&note, 2).labelled("Reviewer's comment");
+        }
+        ui.label(RichText::new("Comment").strong());
+        let id = ui.make_persistent_id("review comment");
+        field.show_value(ui, id, cx.engine, &note);
+        field.ui(
+            ui,
+            cx.engine,
+            id,
+            f32::INFINITY,
+            "Why this decision, for the annotators",
+        );
+        let text = field.text();
+        if ui
+            .add_enabled(text != note, egui::Button::new("Save comment"))
+            .clicked()
+        {
+            cx.send(Action::Comment { doc, index, text });
+        }
+    }
+
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
         let state = cx.state;
@@ -81,7 +231,17 @@ impl Details {
             self.fields.clear();
             self.shown = selected;
         }
+        if cx.state.review.is_some() {
+            self.review_item_ui(ui, cx);
+            if selected.is_some() {
+                ui.separator();
+                ui.label(RichText::new("In the curated set").strong());
+            }
+        }
         let Some((doc, id)) = selected else {
+            if cx.state.review.is_some() {
+                return;
+            }
             ui.label("Click a span to see it here.");
             ui.add_space(8.0);
             ui.label("Drag over text, then press a label's key (or 1–9) to create a span.");

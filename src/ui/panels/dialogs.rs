@@ -1,11 +1,14 @@
 //! Modal dialogs and overlays: the annotator's name on first start, unsaved changes on close,
 //! the kind of a relation or cross-document link when several fit, "delete what others depend
-//! on?", and the keyboard shortcuts (built from the command table).
+//! on?", "others have annotated this project: show them?", the annotators a review compares,
+//! a file changed on disk while changed here (merge, keep mine, reload), what re-anchoring did,
+//! and the keyboard shortcuts (built from the command table).
 
 use egui::{Id, Key, RichText};
 
+use crate::edit::reanchor::{MatchKind, Plan};
 use crate::model::AnnotationId;
-use crate::project::{DocId, Ties};
+use crate::project::{DocId, Resolution, Ties, WorkspaceFile};
 use crate::ui::action::{Action, CloseAnswer, ViewContext};
 use crate::ui::commands::{Command, Menu, shortcut_text};
 use crate::ui::text_field::TextField;
@@ -46,9 +49,37 @@ struct DeletePrompt {
     ties: Ties,
 }
 
+/// A file changed on disk while there were unsaved changes to it.
+#[derive(Debug)]
+struct Conflict {
+    file: WorkspaceFile,
+    /// The file, as the user knows it.
+    what: String,
+    deleted: bool,
+    /// What differs, as a merge would take it.
+    differences: String,
+}
+
+#[derive(Debug)]
+struct ReviewPrompt {
+    /// Each annotator and whether they are compared.
+    annotators: Vec<(String, bool)>,
+    /// Documents that already have a curated file.
+    curated: usize,
+}
+
 /// Which dialogs are open, and what is typed in them.
 #[derive(Debug, Default)]
 pub struct Dialogs {
+    /// Something the user must read before going on: a title and the text.
+    notice: Option<(String, String)>,
+    /// Files changed on disk while changed here, oldest first: asked one at a time.
+    conflicts: Vec<Conflict>,
+    /// What re-anchoring a document did: its name and the plan carried out.
+    reanchored: Option<(String, Plan)>,
+    review_prompt: Option<ReviewPrompt>,
+    /// Annotators who have annotated a project opened by someone who has not.
+    others_prompt: Option<Vec<String>>,
     /// The annotator-name prompt is open, with what is typed so far.
     name_prompt: Option<TextField>,
     close_prompt: bool,
@@ -64,6 +95,55 @@ impl Dialogs {
             || self.close_prompt
             || self.kind_menu.is_some()
             || self.delete_prompt.is_some()
+            || self.review_prompt.is_some()
+            || !self.conflicts.is_empty()
+            || self.notice.is_some()
+            || self.others_prompt.is_some()
+    }
+
+    /// Tells the user something they must read (what was recovered after a crash).
+    pub fn notify(&mut self, title: impl Into<String>, text: impl Into<String>) {
+        self.notice = Some((title.into(), text.into()));
+    }
+
+    /// Asks what to do about `file`, changed on disk while changed here.
+    pub fn ask_conflict(
+        &mut self,
+        file: WorkspaceFile,
+        what: String,
+        deleted: bool,
+        differences: String,
+    ) {
+        self.drop_conflict(file);
+        self.conflicts.push(Conflict {
+            file,
+            what,
+            deleted,
+            differences,
+        });
+    }
+
+    /// `file` is no longer in conflict (it was put back on disk).
+    pub fn drop_conflict(&mut self, file: WorkspaceFile) {
+        self.conflicts.retain(|c| c.file != file);
+    }
+
+    /// Shows what re-anchoring `document` did.
+    pub fn show_reanchored(&mut self, document: String, plan: Plan) {
+        self.reanchored = Some((document, plan));
+    }
+
+    /// Asks which annotators a review compares (all checked at first).
+    pub fn ask_review(&mut self, annotators: Vec<String>, curated: usize) {
+        self.review_prompt = Some(ReviewPrompt {
+            annotators: annotators.into_iter().map(|a| (a, true)).collect(),
+            curated,
+        });
+    }
+
+    /// Says that `annotators` have annotated the project just opened, and offers to show them.
+    pub fn offer_others(&mut self, annotators: Vec<String>) {
+        self.others_prompt = Some(annotators);
     }
 
     /// Asks which kind, of those that fit, a relation or link gets.
@@ -153,6 +233,11 @@ impl Dialogs {
         }
         self.kind_menu_ui(ctx, cx);
         self.delete_prompt_ui(ctx, cx);
+        self.review_prompt_ui(ctx, cx);
+        self.conflict_ui(ctx, cx);
+        self.notice_ui(ctx);
+        self.reanchored_ui(ctx);
+        self.others_prompt_ui(ctx, cx);
         if self.shortcuts {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -275,6 +360,187 @@ impl Dialogs {
                 });
             }
             self.delete_prompt = None;
+        }
+    }
+}
+
+impl Dialogs {
+    fn review_prompt_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(prompt) = &mut self.review_prompt else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("start review")).show(ctx, |ui| {
+            ui.heading("Review: compare annotators");
+            ui.label("Their annotations are shown side by side as items to decide: all agree, label conflict, boundary conflict, or only some annotators. Version k is annotator k in this list.");
+            for (k, (name, on)) in prompt.annotators.iter_mut().enumerate() {
+                ui.checkbox(on, format!("{}  {name}", k + 1));
+            }
+            let reviewer = cx.state.annotator();
+            ui.label(format!(
+                "Decisions go to the curated set (annotations/curated/), with you ({reviewer}) as reviewer, the time, and who proposed each version."
+            ));
+            if prompt.curated > 0 {
+                ui.label(format!(
+                    "The existing curated set ({} document(s)) is continued: what was decided stays decided.",
+                    prompt.curated
+                ));
+            }
+            ui.horizontal(|ui| {
+                let chosen: Vec<String> = prompt
+                    .annotators
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(a, _)| a.clone())
+                    .collect();
+                if ui
+                    .add_enabled(!chosen.is_empty(), egui::Button::new("Start review"))
+                    .clicked()
+                    || (ui.input(|i| i.key_pressed(Key::Enter)) && !chosen.is_empty())
+                {
+                    answer = Some(Some(chosen));
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(None);
+                }
+            });
+        });
+        if let Some(answer) = answer {
+            if let Some(annotators) = answer {
+                cx.send(Action::StartReview { annotators });
+            }
+            self.review_prompt = None;
+        }
+    }
+
+    fn conflict_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(conflict) = self.conflicts.first() else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("changed on disk")).show(ctx, |ui| {
+            ui.heading(format!("{} changed on disk", conflict.what));
+            ui.label(if conflict.deleted {
+                "Someone deleted the file (a git pull, a colleague, Accord on another machine) while you have unsaved changes to it."
+            } else {
+                "Someone changed the file (a git pull, a colleague, Accord on another machine) while you have unsaved changes to it."
+            });
+            ui.label(format!("What differs: {}.", conflict.differences));
+            ui.label("Nothing is overwritten until you choose; saving this file waits.");
+            ui.horizontal(|ui| {
+                for (title, how, hover) in [
+                    ("Merge", Resolution::Merge, "Take what only they changed, keep what only you changed; where both changed the same annotation, yours wins"),
+                    ("Keep mine", Resolution::KeepMine, "Your version is saved over theirs"),
+                    ("Reload", Resolution::Reload, "Drop your unsaved changes to this file and load theirs"),
+                ] {
+                    if ui.button(title).on_hover_text(hover).clicked() {
+                        answer = Some(how);
+                    }
+                }
+            });
+        });
+        if let Some(how) = answer {
+            let file = conflict.file;
+            cx.send(Action::Resolve { file, how });
+            self.conflicts.remove(0);
+        }
+    }
+
+    fn notice_ui(&mut self, ctx: &egui::Context) {
+        let Some((title, text)) = &self.notice else {
+            return;
+        };
+        let mut done = false;
+        egui::Modal::new(Id::unique("notice")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading(title);
+            ui.label(text);
+            done = ui.button("OK").clicked()
+                || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape));
+        });
+        if done {
+            self.notice = None;
+        }
+    }
+
+    fn reanchored_ui(&mut self, ctx: &egui::Context) {
+        let Some((document, plan)) = &self.reanchored else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new(format!("Re-anchored {document}"))
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "{} annotation(s) moved to where their text is now; {} could not be placed and stay where they were (nothing was deleted). Ctrl+Z undoes the move.",
+                    plan.moved.len(),
+                    plan.unplaced.len()
+                ));
+                egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
+                    egui::Grid::new("reanchored").striped(true).num_columns(4).show(ui, |ui| {
+                        let ranges = |rs: &[crate::model::CharRange]| {
+                            rs.iter()
+                                .map(|r| format!("{}–{}", r.start, r.end))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        for m in &plan.moved {
+                            ui.label(format!("{} #{}", m.label, m.id.0));
+                            ui.label(&m.text);
+                            ui.label(format!("{} → {}", ranges(&m.from), ranges(&m.to)));
+                            ui.label(
+                                RichText::new(match m.how {
+                                    MatchKind::Exact => "exact match",
+                                    MatchKind::Tolerant => "tolerant match",
+                                })
+                                .weak(),
+                            );
+                            ui.end_row();
+                        }
+                        for u in &plan.unplaced {
+                            ui.label(format!("{} #{}", u.label, u.id.0));
+                            ui.label(&u.text);
+                            ui.label(ranges(&u.at));
+                            ui.colored_label(ui.visuals().warn_fg_color, &u.reason);
+                            ui.end_row();
+                        }
+                    });
+                });
+            });
+        if !open {
+            self.reanchored = None;
+        }
+    }
+
+    fn others_prompt_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(others) = &self.others_prompt else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(Id::unique("others annotated")).show(ctx, |ui| {
+            ui.heading("Others have annotated this project");
+            ui.label(format!(
+                "You ({}) have no annotations here yet; {} {} annotated these documents. Show their annotations next to yours? They are read-only and never written to your files; each pane's Layers menu shows or hides them.",
+                cx.state.annotator(),
+                others.join(", "),
+                if others.len() == 1 { "has" } else { "have" }
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Show them").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
+                    answer = Some(true);
+                }
+                if ui.button("Not now").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(show) = answer {
+            if show {
+                cx.send(Action::ShowOthers);
+            }
+            self.others_prompt = None;
         }
     }
 }

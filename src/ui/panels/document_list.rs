@@ -1,7 +1,8 @@
 //! The project's documents: a filter (name or title, language, status) and a virtualised list
 //! (only the rows on screen are drawn, so ten thousand documents cost what ten do). Each row
 //! shows the document's state (unsaved `*`, needs attention `!`) and progress (annotations,
-//! how many reviewed). A click shows the document in the active pane.
+//! how many reviewed; while reviewing, how many items are decided). A click shows the document
+//! in the active pane.
 
 use egui::{RichText, Ui};
 
@@ -238,14 +239,32 @@ fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, act
                 doc,
             });
         }
-        ui.label(
-            RichText::new(format!(
-                "    {} annotations · {} reviewed",
-                store.len(),
-                store.reviewed()
-            ))
-            .small()
-            .weak(),
-        );
+        match &cx.state.review {
+            // While reviewing: how many of the document's items are decided.
+            Some(review) => {
+                let (decided, total) = review.progress(doc);
+                let fraction = if total == 0 {
+                    1.0
+                } else {
+                    decided as f32 / total as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_height(12.0)
+                        .text(RichText::new(format!("{decided} of {total} items decided")).small()),
+                );
+            }
+            None => {
+                ui.label(
+                    RichText::new(format!(
+                        "    {} annotations · {} reviewed",
+                        store.len(),
+                        store.reviewed()
+                    ))
+                    .small()
+                    .weak(),
+                );
+            }
+        }
     });
 }

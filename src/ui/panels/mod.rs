@@ -3,6 +3,7 @@
 //! the dialogs), a function when it only draws the state it is given. All of them read through a [`super::ViewContext`] and
 //! ask for changes with [`super::Action`]s.
 
+pub mod agreement;
 pub mod details;
 pub mod dialogs;
 pub mod document_list;

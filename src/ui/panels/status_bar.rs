@@ -1,4 +1,5 @@
-//! The status bar: who is annotating, whether everything is saved, and the latest message.
+//! The status bar: who is annotating, whether everything is saved, the mode (picking,
+//! relating, reviewing with its progress), and the latest message.
 
 use egui::Ui;
 
@@ -12,6 +13,11 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
         ui.label(format!("Annotator: {}", state.annotator()))
             .on_hover_text("Your edits are saved under annotations/<this name>/");
         ui.separator();
+        if let Some(Err(why)) = state.workspace.as_ref().map(|ws| ws.lock()) {
+            ui.colored_label(ui.visuals().warn_fg_color, "READ-ONLY")
+                .on_hover_text(why.to_string());
+            ui.separator();
+        }
         let dirty = state.workspace.as_ref().map_or(0, |ws| ws.dirty_count());
         if state.status.save_error.is_some() {
             ui.colored_label(ui.visuals().error_fg_color, "NOT SAVED");
@@ -29,6 +35,17 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             Mode::Pick { attribute, .. } => Some(format!("PICKING {attribute}")),
             Mode::Relate { from, .. } => Some(format!("RELATION FROM #{}", from.0)),
         };
+        if let Some(review) = &state.review {
+            let (decided, total) = review.total_progress();
+            ui.label(
+                egui::RichText::new(format!(
+                    "REVIEWING → curated · {decided}/{total} decided · Shift+F7 stops"
+                ))
+                .strong()
+                .color(ui.visuals().selection.stroke.color),
+            );
+            ui.separator();
+        }
         if let Some(mode) = mode {
             ui.label(
                 egui::RichText::new(format!("{mode} · Esc stops"))

@@ -1,0 +1,152 @@
+//! Applying what keeps the annotator's work safe while the window is open: annotation files
+//! changed on disk by someone else (file events, and a check every few seconds as a safety
+//! net), the user's answer to a conflict, keeping the lock fresh, and re-anchoring the
+//! annotations of a document whose text changed.
+
+use crate::project::{DiskEvent, DocId, Resolution, Workspace, WorkspaceFile};
+
+use crate::ui::app::AccordApp;
+
+/// Seconds between checks of every file against the disk (file events may be lost).
+const DISK_CHECK_SECONDS: f64 = 3.0;
+/// Seconds between refreshes of the lock's time, so that others do not think it stale.
+const LOCK_REFRESH_SECONDS: f64 = 60.0;
+
+impl AccordApp {
+    /// Starts watching the open workspace's files (a failure only delays what is noticed).
+    pub(in crate::ui) fn watch_workspace(&mut self) {
+        self.disk.watch = match self.workspace().map(Workspace::watch) {
+            Some(Ok(watch)) => Some(watch),
+            Some(Err(e)) => {
+                log::warn!("{e}");
+                None
+            }
+            None => None,
+        };
+    }
+
+    /// Once a frame: file events at once, every file every few seconds, the lock every
+    /// minute.
+    pub(in crate::ui) fn disk_tick(&mut self, now: f64) {
+        let Some(ws) = self.state.workspace.as_mut() else {
+            return;
+        };
+        let mut events = Vec::new();
+        if let Some(watch) = &mut self.disk.watch {
+            let paths = watch.poll();
+            if !paths.is_empty() {
+                events.extend(ws.disk_changes(&paths));
+            }
+        }
+        if now >= self.disk.next_check {
+            self.disk.next_check = now + DISK_CHECK_SECONDS;
+            events.extend(ws.check_disk());
+        }
+        if now >= self.disk.next_lock_refresh {
+            self.disk.next_lock_refresh = now + LOCK_REFRESH_SECONDS;
+            if ws.lock().is_ok()
+                && let Err(e) = ws.refresh_lock()
+            {
+                log::warn!("cannot refresh the annotator lock: {e}");
+            }
+        }
+        for event in events {
+            self.disk_event(event);
+        }
+    }
+
+    fn disk_event(&mut self, event: DiskEvent) {
+        let Some(ws) = self.workspace() else { return };
+        let name = |file: WorkspaceFile| match file {
+            WorkspaceFile::Doc(doc) => ws.file_name(doc).to_owned(),
+            WorkspaceFile::Groups => "the links across documents".to_owned(),
+        };
+        match event {
+            DiskEvent::Reloaded { file } => {
+                let text = format!("{} changed on disk and was loaded again", name(file));
+                self.forget_gone_selections();
+                self.info(text);
+            }
+            DiskEvent::Conflict {
+                file,
+                deleted,
+                differences,
+            } => {
+                let what = name(file);
+                self.views
+                    .dialogs
+                    .ask_conflict(file, what, deleted, differences.to_string());
+            }
+            DiskEvent::Unreadable { file, reason } => {
+                let text = format!(
+                    "{} changed on disk and cannot be read: {reason}. Your version stays, read-only, until the file reads again",
+                    name(file)
+                );
+                self.error(text);
+            }
+            DiskEvent::Reverted { file } => {
+                let text = format!("{} is again as you last saw it", name(file));
+                self.views.dialogs.drop_conflict(file);
+                self.info(text);
+            }
+        }
+    }
+
+    /// The user's answer to a file changed on disk while there were unsaved changes to it.
+    pub(in crate::ui) fn resolve_conflict(&mut self, file: WorkspaceFile, how: Resolution) {
+        let Some(ws) = self.state.workspace.as_mut() else {
+            return;
+        };
+        match ws.resolve(file, how) {
+            Ok(report) => {
+                self.forget_gone_selections();
+                self.info(match how {
+                    Resolution::Reload => {
+                        "Loaded the version on disk; your changes to it are dropped".to_owned()
+                    }
+                    Resolution::KeepMine => {
+                        "Kept your version: the next save writes it over the one on disk".to_owned()
+                    }
+                    Resolution::Merge => {
+                        format!("Merged by annotation id ({report}); not saved yet")
+                    }
+                });
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Relocates the annotations of `doc` whose text no longer matches (one undoable step),
+    /// and shows what moved and what could not be placed.
+    pub(in crate::ui) fn reanchor(&mut self, doc: DocId) {
+        let Some(ws) = self.state.workspace.as_mut() else {
+            return;
+        };
+        let name = ws.file_name(doc).to_owned();
+        match ws.reanchor(doc) {
+            Ok(plan) => {
+                self.info(format!(
+                    "Re-anchored {name}: {} moved, {} could not be placed; Ctrl+Z undoes",
+                    plan.moved.len(),
+                    plan.unplaced.len()
+                ));
+                self.views.dialogs.show_reanchored(name, plan);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Panes whose selected annotation is gone (after a reload) select nothing.
+    fn forget_gone_selections(&mut self) {
+        let Some(ws) = &self.state.workspace else {
+            return;
+        };
+        for pane in &mut self.state.panes {
+            if let Some(id) = pane.selection.annotation()
+                && ws.store(pane.doc).get(id).is_none()
+            {
+                pane.selection = crate::ui::state::Selection::None;
+            }
+        }
+    }
+}

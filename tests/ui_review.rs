@@ -1,0 +1,292 @@
+//! The reviewers' workspace, driven like a user would on the two-annotator samples: other
+//! annotators' layers offered to a newcomer, drawn, and never written to their file; a review
+//! by keyboard (accept, reject, take a version, undo), a comment, saving and reading the
+//! curated file back; the agreement panel's figures; the document list's progress.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used)]
+
+mod ui_support;
+
+use accord::agreement::{Selection, agree_project};
+use accord::model::{ReviewState, Timestamp};
+use accord::project::{CURATED, DocId, Project};
+use accord::review::ItemStatus;
+use accord::store::AnnotationFile;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ui_support::*;
+
+type H = Harness<'static, accord::ui::AccordApp>;
+
+const ZH: &str = "kz-tj-joint-statement.zh.txt";
+
+fn press(h: &mut H, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run_steps(3);
+}
+
+/// The reviewer's decisions in `doc`, as the workspace holds them: (label, state, proposers).
+fn decisions(h: &H, doc: DocId) -> Vec<(String, ReviewState, Vec<String>)> {
+    let mut out: Vec<_> = ws(h)
+        .store(doc)
+        .annotations()
+        .map(|a| {
+            (
+                a.label.clone(),
+                a.review.state,
+                a.review.proposed_by.clone(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1.name(), &a.2).cmp(&(&b.0, b.1.name(), &b.2)));
+    out
+}
+
+/// Opens the project as `reviewer`, declines the layers offer, and starts a review of both
+/// sample annotators through the dialog.
+fn start_review(project: &std::path::Path, reviewer: &str) -> H {
+    let mut h = harness_as(project, reviewer);
+    h.get_by_label("Not now").click();
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::F7);
+    h.get_by_label("Start review").click();
+    h.run_steps(3);
+    h
+}
+
+#[test]
+fn a_newcomer_is_offered_the_others_layers_which_are_drawn_and_never_written() {
+    let project = annotated_sample_project();
+    let aigerim_file = project
+        .path()
+        .join("annotations/aigerim")
+        .join(format!("{ZH}.ron"));
+    let aigerim_before = std::fs::read(&aigerim_file).unwrap();
+    let mut h = harness_as(project.path(), "newbie");
+    let zh = doc_index(&h, ZH);
+    h.get_by_label_contains("aigerim, dilnoza have annotated");
+    assert!(
+        h.state().layer_spans_drawn(0).is_empty(),
+        "nothing of theirs is drawn before the answer"
+    );
+    h.get_by_label("Show them").click();
+    h.run_steps(3);
+    let pane = &app_state(&h).panes[0];
+    assert_eq!(pane.doc, zh);
+    assert_eq!(pane.layers, ["aigerim", "dilnoza"]);
+    let drawn = h.state().layer_spans_drawn(0).to_vec();
+    for layer in [0, 1] {
+        assert!(
+            drawn.iter().any(|(k, _)| *k == layer),
+            "layer {layer} is drawn: {drawn:?}"
+        );
+    }
+    // The legend names both, next to their outline samples.
+    h.get_by_label("aigerim");
+    h.get_by_label("dilnoza");
+
+    // Hiding one layer in the pane header's Layers menu stops drawing it.
+    h.get_by_label("Layers (3)").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::CheckBox, "dilnoza").click();
+    h.run_steps(3);
+    assert_eq!(app_state(&h).panes[0].layers, ["aigerim"]);
+    assert!(h.state().layer_spans_drawn(0).iter().all(|(k, _)| *k == 0));
+    press(&mut h, Modifiers::NONE, Key::Escape);
+
+    // The newcomer's own span, saved: their file holds it alone; aigerim's is untouched.
+    let range = find(&h, zh, "联合声明", 0);
+    show(&mut h, 0, zh, range);
+    let (from, to) = drag_points(&mut h, 0, range, false);
+    drag(&mut h, from, to);
+    press(&mut h, Modifiers::NONE, Key::A);
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let own = AnnotationFile::load_store(
+        &project
+            .path()
+            .join("annotations/newbie")
+            .join(format!("{ZH}.ron")),
+    )
+    .unwrap()
+    .store;
+    assert_eq!(own.len(), 1, "only the newcomer's span is in their file");
+    assert_eq!(own.annotations().next().unwrap().author, "newbie");
+    assert_eq!(std::fs::read(&aigerim_file).unwrap(), aigerim_before);
+}
+
+#[test]
+fn a_review_by_keyboard_decides_undoes_saves_and_reads_back() {
+    let project = annotated_sample_project();
+    let mut h = start_review(project.path(), "reviewer");
+    let zh = doc_index(&h, ZH);
+    assert_eq!(ws(&h).annotator, CURATED);
+    let review = app_state(&h).review.as_ref().expect("reviewing");
+    assert_eq!(review.annotators, ["aigerim", "dilnoza"]);
+    let items = review.items(zh).to_vec();
+    assert!(items.len() > 50, "{} items", items.len());
+    let (doc, first) = review.current.expect("the first disagreement is current");
+    assert_eq!(doc, zh);
+    assert!(items[first].status.is_disagreement());
+    assert!(
+        items[..first].iter().all(|i| !i.status.is_disagreement()),
+        "N starts at the first disagreement"
+    );
+    // The panes draw both annotators and the items' marks.
+    assert_eq!(app_state(&h).panes[0].layers, ["aigerim", "dilnoza"]);
+    assert!(!h.state().layer_spans_drawn(0).is_empty());
+
+    // A accepts the majority version and moves on.
+    press(&mut h, Modifiers::NONE, Key::A);
+    let accepted = items[first].versions[items[first].majority()].clone();
+    let after_accept = decisions(&h, zh);
+    assert_eq!(after_accept.len(), 1, "{after_accept:?}");
+    assert_eq!(after_accept[0].0, accepted.label);
+    assert_eq!(after_accept[0].1, ReviewState::Accepted);
+    let (_, second) = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    assert!(second > first, "A went on to the next disagreement");
+
+    // X rejects it.
+    press(&mut h, Modifiers::NONE, Key::X);
+    let rejected: Vec<_> = decisions(&h, zh)
+        .into_iter()
+        .filter(|d| d.1 == ReviewState::Rejected)
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(
+        rejected[0].0,
+        items[second].versions[items[second].majority()].label
+    );
+
+    // 2 takes dilnoza's version of a label conflict.
+    let conflict = items
+        .iter()
+        .position(|i| i.status == ItemStatus::LabelConflict && i.versions.len() == 2)
+        .expect("the samples have a label conflict");
+    h.state_mut().push(accord::ui::Action::SelectItem {
+        doc: zh,
+        index: conflict,
+    });
+    h.run_steps(3);
+    let theirs = items[conflict].version_of("dilnoza").unwrap();
+    press(&mut h, Modifiers::NONE, [Key::Num1, Key::Num2][theirs]);
+    let taken_label = items[conflict].versions[theirs].label.clone();
+    let with_take = decisions(&h, zh);
+    assert_eq!(with_take.len(), 3, "{with_take:?}");
+    assert!(
+        with_take
+            .iter()
+            .any(|d| d.0 == taken_label && d.2 == ["dilnoza"]),
+        "dilnoza's version, proposed by dilnoza: {with_take:?}"
+    );
+    // The item now reads as decided, in the document list too.
+    h.get_by_label(&format!("3 of {} items decided", items.len()));
+
+    // Ctrl+Z takes the last decision back.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(decisions(&h, zh).len(), 2);
+    assert!(
+        !app_state(&h).review.as_ref().unwrap().items(zh)[conflict].is_decided(),
+        "the undone item is undecided again"
+    );
+
+    // Saved like any annotation file, and read back with the decisions' provenance.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let project_ = Project::open(project.path()).unwrap();
+    let curated = AnnotationFile::load_store(&project_.annotation_path(CURATED, ZH))
+        .unwrap()
+        .store;
+    let mut states: Vec<&str> = curated
+        .annotations()
+        .map(|a| a.review.state.name())
+        .collect();
+    states.sort();
+    assert_eq!(states, ["accepted", "rejected"]);
+    for a in curated.annotations() {
+        assert_eq!(a.review.reviewer.as_deref(), Some("reviewer"));
+        assert_eq!(a.author, "reviewer");
+        assert!(
+            a.review
+                .time
+                .as_ref()
+                .is_some_and(|t: &Timestamp| !t.0.is_empty())
+        );
+        assert!(!a.review.proposed_by.is_empty());
+    }
+    // The annotators' files were only read.
+    for who in ["aigerim", "dilnoza"] {
+        let path = project_.annotation_path(who, ZH);
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_docs/annotations")
+            .join(who)
+            .join(format!("{ZH}.ron"));
+        assert_eq!(std::fs::read(path).unwrap(), std::fs::read(sample).unwrap());
+    }
+}
+
+#[test]
+fn a_comment_is_kept_with_the_item() {
+    let project = annotated_sample_project();
+    let mut h = start_review(project.path(), "reviewer");
+    let zh = doc_index(&h, ZH);
+    let (_, current) = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    h.get_by_label("Reviewer's comment").click();
+    h.run_steps(2);
+    h.get_by_label("Reviewer's comment")
+        .type_text("Both readings are defensible");
+    h.run_steps(2);
+    h.get_by_label("Save comment").click();
+    h.run_steps(3);
+    let item = &app_state(&h).review.as_ref().unwrap().items(zh)[current];
+    let (id, state) = item.decision.expect("a comment makes a pending copy");
+    assert_eq!(state, ReviewState::Pending);
+    assert!(!item.is_decided(), "a comment alone decides nothing");
+    assert_eq!(
+        ws(&h).store(zh).get(id).unwrap().note,
+        "Both readings are defensible"
+    );
+}
+
+#[test]
+fn the_agreement_panel_shows_the_figures_of_accord_agree() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "aigerim");
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    let shown = match &app_state(&h).agreement {
+        Some(Ok(report)) => report.overall.krippendorff_alpha.value.unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let cli = agree_project(project.path(), &Selection::default())
+        .unwrap()
+        .overall
+        .krippendorff_alpha
+        .value
+        .unwrap();
+    assert_eq!(shown, cli);
+    assert!(
+        h.query_all_by_label(&format!("{cli:.3}")).next().is_some(),
+        "the panel shows α as `accord agree` computes it"
+    );
+    h.get_by_label("Krippendorff's α");
+}
+
+#[test]
+fn keys_answer_the_dialogs_and_then_step_through_disagreements() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "reviewer");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press(&mut h, Modifiers::NONE, Key::F7);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let first = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    press(&mut h, Modifiers::NONE, Key::N);
+    let second = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    assert_ne!(first, second, "N goes to the next disagreement");
+    press(&mut h, Modifiers::NONE, Key::P);
+    assert_eq!(
+        app_state(&h).review.as_ref().unwrap().current.unwrap(),
+        first,
+        "P goes back"
+    );
+}
