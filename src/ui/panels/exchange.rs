@@ -145,11 +145,17 @@ impl ExportForm {
             });
         }
         if found.iter().any(|n| n == CURATED) || me == CURATED {
-            sources.push(SourceChoice {
+            let curated = SourceChoice {
                 source: AnnotationSource::Curated,
                 name: CURATED.to_owned(),
                 title: "the curated gold set (accepted and edited)".to_owned(),
-            });
+            };
+            // While reviewing, the set being curated comes first.
+            if me == CURATED {
+                sources.insert(0, curated);
+            } else {
+                sources.push(curated);
+            }
         }
         let documents = ws
             .project
