@@ -35,7 +35,7 @@ pub enum AnnotationSource {
 }
 
 /// What `accord export` was asked to do.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportOptions {
     /// The format.
     pub format: Format,
@@ -380,7 +380,7 @@ pub enum UnknownNames {
 }
 
 /// What `accord import` was asked to do.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOptions {
     /// The format of the source.
     pub format: Format,

@@ -10,6 +10,7 @@ use crate::project::{DocId, Resolution, WorkspaceFile};
 use crate::review::Decision;
 
 use super::commands::Command;
+use super::exchange::ExchangeRequest;
 use super::state::AppState;
 use super::text::TextEngine;
 use super::text_view::ViewEvent;
@@ -194,6 +195,8 @@ pub enum Action {
         /// What happened.
         event: ViewEvent,
     },
+    /// Start an export or import (saving first), or cancel the running one.
+    Exchange(ExchangeRequest),
 }
 
 /// An answer to "close with unsaved changes?".

@@ -16,6 +16,7 @@ use super::panels::agreement::agreement_ui;
 use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
 use super::panels::document_list::DocumentList;
+use super::panels::exchange::ExchangeDialog;
 use super::panels::find_bar::FindBar;
 use super::panels::ledger::Ledger;
 use super::panels::menu_bar::menu_bar_ui;
@@ -43,6 +44,7 @@ pub(super) struct Views {
     pub(super) palette: Palette,
     pub(super) threads: Threads,
     pub(super) ledger: Ledger,
+    pub(super) exchange: ExchangeDialog,
 }
 
 /// The watcher of the open workspace's files and when to check next.
@@ -115,7 +117,9 @@ impl AccordApp {
     /// Draws the whole window and applies what the user did. Tests drive this directly.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        let keys = key_actions(&ctx, &self.state, self.views.dialogs.is_modal_open());
+        self.poll_exchange();
+        let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();
+        let keys = key_actions(&ctx, &self.state, modal);
         self.queue.extend(keys);
         self.queue.extend(dropped_path(&ctx));
 
@@ -131,6 +135,7 @@ impl AccordApp {
             palette,
             threads,
             ledger,
+            exchange,
         } = &mut self.views;
         egui::Panel::left("documents and labels")
             .resizable(true)
@@ -191,6 +196,7 @@ impl AccordApp {
             panes.ui(ui, &mut cx);
         });
         dialogs.ui(&ctx, &mut cx);
+        exchange.ui(&ctx, &mut cx);
 
         self.process_actions(&ctx);
         let now = ctx.input(|i| i.time);

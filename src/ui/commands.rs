@@ -51,6 +51,10 @@ pub enum Command {
     OpenProject,
     /// Save all changed documents.
     Save,
+    /// Import a corpus (brat, JSONL, Label Studio, CoNLL) into a project.
+    Import,
+    /// Export annotations to another tool's format.
+    Export,
     /// Close the window.
     Quit,
     /// Undo the last edit.
@@ -155,6 +159,8 @@ impl Command {
     pub const ALL: &'static [Command] = &[
         Command::OpenProject,
         Command::Save,
+        Command::Import,
+        Command::Export,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -205,6 +211,8 @@ impl Command {
         match self {
             Command::OpenProject => "Open project…",
             Command::Save => "Save",
+            Command::Import => "Import…",
+            Command::Export => "Export…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -256,6 +264,8 @@ impl Command {
         match self {
             Command::OpenProject => const { &[key(CTRL, Key::O)] },
             Command::Save => const { &[key(CTRL, Key::S)] },
+            Command::Import => const { &[key(CTRL, Key::I)] },
+            Command::Export => const { &[key(CTRL, Key::E)] },
             Command::Quit => const { &[key(CTRL, Key::Q)] },
             Command::Undo => const { &[key(CTRL, Key::Z)] },
             Command::Redo => const { &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)] },
@@ -307,6 +317,7 @@ impl Command {
         use Command::*;
         Some(match self {
             OpenProject | Save | Quit => Menu::File,
+            Import | Export => Menu::File,
             Undo | Redo | Copy | Delete | ClearSelection | NextAnnotation | PreviousAnnotation
             | Find | FindNext | FindPrevious | LabelAllMatches => Menu::Edit,
             AddPane | ClosePane | NextPane | ToggleSyncScroll | ToggleTheme | ZoomIn | ZoomOut

@@ -10,6 +10,7 @@
 //! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;
 //! - `panes.rs`, `pane_header.rs`, `text_view.rs`: documents side by side, each a [`DocView`];
 //! - `panels/`: document list, palette, details, find bar, menu bar, status bar, dialogs;
+//! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
 //!   and bundled fonts; `text_field.rs`: text fields with bidi.
 
@@ -18,6 +19,7 @@ pub mod app;
 mod apply;
 mod color_glyph;
 pub mod commands;
+pub mod exchange;
 pub mod fonts;
 pub mod glyph_atlas;
 mod keyboard;

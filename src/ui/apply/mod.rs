@@ -4,10 +4,12 @@
 //! (scroll to, forget a layout). By topic: `editing.rs` (edits, labels, selections, find),
 //! `links.rs` (picking, relations, links across documents), `disk.rs` (files changed on disk,
 //! the lock, re-anchoring), `review.rs` (other annotators'
-//! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard).
+//! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard),
+//! `exchange.rs` (File → Export… and Import…).
 
 mod disk;
 mod editing;
+mod exchange;
 mod links;
 mod review;
 mod session;
@@ -95,6 +97,7 @@ impl AccordApp {
             Action::ComputeAgreement => self.compute_agreement(),
             Action::Resolve { file, how } => self.resolve_conflict(file, how),
             Action::Reanchor(doc) => self.reanchor(doc),
+            Action::Exchange(request) => self.exchange(ctx, request),
         }
     }
 
@@ -109,6 +112,7 @@ impl AccordApp {
                 }
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Export | Command::Import => self.open_exchange(command),
             Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo),
             Command::Copy => match self.state.selected_text() {
                 Some(text) => self.copy_text(ctx, text),

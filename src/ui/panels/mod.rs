@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod details;
 pub mod dialogs;
 pub mod document_list;
+pub mod exchange;
 pub mod find_bar;
 pub mod ledger;
 pub mod menu_bar;
