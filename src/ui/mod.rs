@@ -5,11 +5,13 @@
 //! Where things are:
 //! - `app.rs`: [`AccordApp`], one frame of the window, and the queries tests and tools use;
 //! - `apply/`: the one place actions and [`commands`] change the state (by topic);
-//! - `state.rs`: [`AppState`], what every view reads (panes and their [`Selection`]s);
+//! - `state.rs`: [`AppState`], what every view reads (panes and their [`Selection`]s and
+//!   layers, the review in progress, the agreement figures);
 //! - `action.rs`: [`Action`] and the [`ViewContext`] views get;
 //! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;
 //! - `panes.rs`, `pane_header.rs`, `text_view.rs`: documents side by side, each a [`DocView`];
-//! - `panels/`: document list, palette, details, find bar, menu bar, status bar, dialogs;
+//! - `panels/`: document list, palette, details (and the review item), find bar, menu bar,
+//!   status bar, dialogs, threads, ledger, agreement, export and import;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
 //!   and bundled fonts; `text_field.rs`: text fields with bidi.
