@@ -747,6 +747,7 @@ fn read_ann(
             a.note = format!("{}\n{text}", a.note);
         }
     }
+    let mut link_ids = std::collections::HashSet::new();
     for (n, id, body) in relations {
         let mut words = body.split(' ');
         let kind = words.next().unwrap_or("");
@@ -790,9 +791,20 @@ fn read_ann(
             }
             continue;
         }
+        // A relation keeps its number unless a span or an earlier relation (brat files
+        // edited by hand can repeat an id) has it.
         let link_id = match id[1..].parse::<u64>() {
-            Ok(k) if !annotations.contains_key(&AnnotationId(k)) && k > 0 => k,
-            _ => {
+            Ok(k) if k > 0 && !annotations.contains_key(&AnnotationId(k)) && link_ids.insert(k) => {
+                k
+            }
+            number => {
+                if number.is_ok_and(|k| link_ids.contains(&k)) {
+                    problem(
+                        None,
+                        n,
+                        format!("{id} appears twice; this one gets another id"),
+                    );
+                }
                 next += 1;
                 next - 1
             }
