@@ -184,9 +184,21 @@ fn a_review_by_keyboard_decides_undoes_saves_and_reads_back() {
     // The item now reads as decided, in the document list too.
     h.get_by_label(&format!("3 of {} items decided", items.len()));
 
+    assert_eq!(app_state(&h).review.as_ref().unwrap().total_progress().0, 3);
+
     // Ctrl+Z takes the last decision back.
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(decisions(&h, zh).len(), 2);
+    let review = app_state(&h).review.as_ref().unwrap();
+    let (decided, total) = review.total_progress();
+    assert_eq!(decided, 2, "the project's count follows undo");
+    assert_eq!(
+        total,
+        review
+            .documents()
+            .map(|d| review.items(d).len())
+            .sum::<usize>()
+    );
     assert!(
         !app_state(&h).review.as_ref().unwrap().items(zh)[conflict].is_decided(),
         "the undone item is undecided again"

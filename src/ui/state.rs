@@ -184,15 +184,64 @@ pub struct ReviewSession {
     /// The annotators compared, in the order their versions are numbered.
     pub annotators: Vec<String>,
     /// Each document's items, with the curated store's revision they were computed at.
-    pub items: BTreeMap<DocId, (u64, Vec<ReviewItem>)>,
+    items: BTreeMap<DocId, DocItems>,
+    /// Decided and all items of the project, kept as documents' items change (the status
+    /// bar and the details panel show it every frame, whatever the project's size).
+    total: (usize, usize),
     /// The item being decided: its document and index.
     pub current: Option<(DocId, usize)>,
 }
 
+/// One document's review items and how many are decided.
+#[derive(Debug, Default)]
+struct DocItems {
+    /// The curated store's revision they were computed at.
+    revision: u64,
+    items: Vec<ReviewItem>,
+    decided: usize,
+}
+
 impl ReviewSession {
+    /// A review of `annotators`, nothing computed yet.
+    pub fn new(annotators: Vec<String>) -> Self {
+        Self {
+            annotators,
+            ..Self::default()
+        }
+    }
+
     /// The items of `doc` (none when it was not computed).
     pub fn items(&self, doc: DocId) -> &[ReviewItem] {
-        self.items.get(&doc).map_or(&[], |(_, items)| items)
+        self.items.get(&doc).map_or(&[], |d| &d.items)
+    }
+
+    /// The documents whose items were computed, in order.
+    pub fn documents(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.items.keys().copied()
+    }
+
+    /// True when `doc`'s items were computed at the curated store's `revision`.
+    pub fn is_current(&self, doc: DocId, revision: u64) -> bool {
+        self.items.get(&doc).is_some_and(|d| d.revision == revision)
+    }
+
+    /// Puts `doc`'s items, computed at the curated store's `revision`.
+    pub fn set_items(&mut self, doc: DocId, revision: u64, items: Vec<ReviewItem>) {
+        let decided = items.iter().filter(|i| i.is_decided()).count();
+        let new = (decided, items.len());
+        if let Some(old) = self.items.insert(
+            doc,
+            DocItems {
+                revision,
+                items,
+                decided,
+            },
+        ) {
+            self.total.0 -= old.decided;
+            self.total.1 -= old.items.len();
+        }
+        self.total.0 += new.0;
+        self.total.1 += new.1;
     }
 
     /// The item being decided, with its document.
@@ -203,16 +252,14 @@ impl ReviewSession {
 
     /// Decided and all items of `doc`.
     pub fn progress(&self, doc: DocId) -> (usize, usize) {
-        let items = self.items(doc);
-        (items.iter().filter(|i| i.is_decided()).count(), items.len())
+        self.items
+            .get(&doc)
+            .map_or((0, 0), |d| (d.decided, d.items.len()))
     }
 
     /// Decided and all items of the project.
     pub fn total_progress(&self) -> (usize, usize) {
-        self.items.keys().fold((0, 0), |(d, n), doc| {
-            let (dd, nn) = self.progress(*doc);
-            (d + dd, n + nn)
-        })
+        self.total
     }
 }
 

@@ -146,10 +146,7 @@ impl AccordApp {
             pane.selection = Selection::None;
         }
         self.views.panes.reset(self.state.panes.len());
-        self.state.review = Some(ReviewSession {
-            annotators: annotators.clone(),
-            ..ReviewSession::default()
-        });
+        self.state.review = Some(ReviewSession::new(annotators.clone()));
         self.load_layers();
         self.refresh_review();
         let (decided, total) = self
@@ -193,16 +190,12 @@ impl AccordApp {
         };
         for doc in ws.doc_ids() {
             let store = ws.store(doc);
-            if review
-                .items
-                .get(&doc)
-                .is_some_and(|(revision, _)| *revision == store.revision())
-            {
+            if review.is_current(doc, store.revision()) {
                 continue;
             }
             let stores = compared(&self.state.layers, &review.annotators, doc);
             let items = review::review_items(&ws.project.schema, &stores, store);
-            review.items.insert(doc, (store.revision(), items));
+            review.set_items(doc, store.revision(), items);
         }
     }
 
@@ -387,7 +380,7 @@ impl AccordApp {
         let Some(start_doc) = review.current.map(|(d, _)| d).or(self.state.active_doc()) else {
             return;
         };
-        let docs: Vec<DocId> = review.items.keys().copied().collect();
+        let docs: Vec<DocId> = review.documents().collect();
         let Some(start) = docs.iter().position(|d| *d == start_doc) else {
             return;
         };
