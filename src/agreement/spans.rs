@@ -363,27 +363,9 @@ fn maximum_matching(edges: &[Vec<usize>], right: usize) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AnnotationId, Fragment, Timestamp};
 
     fn ann(id: u64, ranges: &[(usize, usize)]) -> Annotation {
-        Annotation {
-            id: AnnotationId(id),
-            label: "X".into(),
-            fragments: ranges
-                .iter()
-                .map(|&(start, end)| Fragment {
-                    start,
-                    end,
-                    text: String::new(),
-                })
-                .collect(),
-            attributes: Default::default(),
-            note: String::new(),
-            review: Default::default(),
-            author: "t".into(),
-            created: Timestamp::default(),
-            modified: Timestamp::default(),
-        }
+        Annotation::fixture(id, "X", ranges)
     }
 
     fn spans<'a>(anns: &'a [(u32, Annotation)]) -> Vec<Span<'a>> {

@@ -180,28 +180,11 @@ pub(crate) fn label_tokens(tokens: &[CharRange], spans: &[Span<'_>]) -> Vec<Labe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Annotation;
     use crate::model::tokens::tokenize;
-    use crate::model::{Annotation, AnnotationId, Fragment, Timestamp};
 
     fn ann(id: u64, ranges: &[(usize, usize)]) -> Annotation {
-        Annotation {
-            id: AnnotationId(id),
-            label: String::new(),
-            fragments: ranges
-                .iter()
-                .map(|&(start, end)| Fragment {
-                    start,
-                    end,
-                    text: String::new(),
-                })
-                .collect(),
-            attributes: Default::default(),
-            note: String::new(),
-            review: Default::default(),
-            author: "t".into(),
-            created: Timestamp::default(),
-            modified: Timestamp::default(),
-        }
+        Annotation::fixture(id, "", ranges)
     }
 
     fn labels(text: &str, anns: &[(u32, Annotation)]) -> Vec<(String, u32)> {

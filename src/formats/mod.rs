@@ -651,27 +651,9 @@ pub(crate) fn fragments_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Fragment;
 
     fn ann(id: u64, label: &str, ranges: &[(usize, usize)]) -> Annotation {
-        Annotation {
-            id: AnnotationId(id),
-            label: label.into(),
-            fragments: ranges
-                .iter()
-                .map(|&(start, end)| Fragment {
-                    start,
-                    end,
-                    text: String::new(),
-                })
-                .collect(),
-            attributes: Default::default(),
-            note: String::new(),
-            review: Default::default(),
-            author: "t".into(),
-            created: Timestamp::default(),
-            modified: Timestamp::default(),
-        }
+        Annotation::fixture(id, label, ranges)
     }
 
     #[test]

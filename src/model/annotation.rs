@@ -182,6 +182,29 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// A test fixture: `label` over `ranges`, by "t", with empty fragment texts.
+    #[cfg(test)]
+    pub(crate) fn fixture(id: u64, label: &str, ranges: &[(usize, usize)]) -> Annotation {
+        Annotation {
+            id: AnnotationId(id),
+            label: label.into(),
+            fragments: ranges
+                .iter()
+                .map(|&(start, end)| Fragment {
+                    start,
+                    end,
+                    text: String::new(),
+                })
+                .collect(),
+            attributes: Default::default(),
+            note: String::new(),
+            review: Default::default(),
+            author: "t".into(),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+        }
+    }
+
     /// Char range from the start of the first fragment to the end of the last.
     pub fn extent(&self) -> CharRange {
         let start = self.fragments.first().map_or(0, |f| f.start);

@@ -283,27 +283,9 @@ pub(crate) struct Counters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Fragment, Timestamp};
 
     fn ann(id: u64, ranges: &[(usize, usize)]) -> Annotation {
-        Annotation {
-            id: AnnotationId(id),
-            label: "PERSON".into(),
-            fragments: ranges
-                .iter()
-                .map(|&(start, end)| Fragment {
-                    start,
-                    end,
-                    text: String::new(),
-                })
-                .collect(),
-            attributes: Default::default(),
-            note: String::new(),
-            review: Default::default(),
-            author: "t".into(),
-            created: Timestamp::default(),
-            modified: Timestamp::default(),
-        }
+        Annotation::fixture(id, "PERSON", ranges)
     }
 
     #[test]
