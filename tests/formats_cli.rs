@@ -619,3 +619,72 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
         text(&both)
     );
 }
+
+/// An import that cannot write one of its files stops with an error naming that file and
+/// leaves no temporary files behind; once the obstacle is gone, running it again completes
+/// the project. (Root ignores permissions, so a non-empty folder where the file should go
+/// blocks the write.)
+#[test]
+fn a_failed_import_names_the_file_and_a_retry_completes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let export = accord(
+        &[
+            "export",
+            &sample(),
+            "--format",
+            "brat",
+            "--out",
+            "brat",
+            "--annotator",
+            SAMPLE_ANNOTATOR,
+        ],
+        d,
+    );
+    assert_eq!(code(&export), 0, "{}", text(&export));
+    let blocked = d.join("fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron");
+    std::fs::create_dir_all(&blocked).unwrap();
+    std::fs::write(blocked.join("x"), b"").unwrap();
+    let import = || {
+        accord(
+            &[
+                "import",
+                "--format",
+                "brat",
+                "brat",
+                "--into",
+                "fresh",
+                "--annotator",
+                "erin",
+                "--force",
+            ],
+            d,
+        )
+    };
+    let failed = import();
+    assert_eq!(code(&failed), 2, "{}", text(&failed));
+    assert!(
+        text(&failed).contains("cannot write fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron"),
+        "{}",
+        text(&failed)
+    );
+    let leftovers: Vec<_> = folder_bytes(&d.join("fresh"))
+        .into_keys()
+        .filter(|p| p.to_string_lossy().contains(".accord-save-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    std::fs::remove_dir_all(&blocked).unwrap();
+    let retried = import();
+    assert_eq!(code(&retried), 0, "{}", text(&retried));
+    let validate = accord(&["validate", "fresh"], d);
+    assert_eq!(code(&validate), 0, "{}", text(&validate));
+    assert!(
+        text(&validate).contains(&format!(
+            "5 documents, 5 files, {} annotations",
+            sample_annotations()
+        )),
+        "{}",
+        text(&validate)
+    );
+}
