@@ -373,3 +373,43 @@ fn import_refuses_unknown_labels_and_existing_files_until_told() {
     let replaced = into.join("annotations/tester/a.txt.ron");
     h.get_by_label(&format!("Replaced: {}", replaced.display()));
 }
+
+/// Closing the window while an import runs (what the app does on exit): the import is
+/// stopped before it writes anything, the window does not wait on a held worker, and the
+/// folder it was going into is left empty, without temporary files.
+#[test]
+fn closing_the_window_during_an_import_leaves_nothing_half_written() {
+    let source = annotated_sample_project();
+    let brat = tempfile::tempdir().unwrap();
+    let options = ExportOptions {
+        format: Format::Brat,
+        out: brat.path().join("brat"),
+        source: AnnotationSource::Annotator("aigerim".into()),
+        documents: Vec::new(),
+        labels: Vec::new(),
+    };
+    accord::formats::export(source.path(), &options, &mut |_| ControlFlow::Continue(())).unwrap();
+
+    let open_now = sample_project();
+    let mut h = harness_as(open_now.path(), "tester");
+    h.state_mut().hold_exchange(true);
+    let into = brat.path().join("new project");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run_steps(3);
+    click(&mut h, "brat");
+    type_into(&mut h, "Source", &options.out.display().to_string());
+    type_into(&mut h, "Into project", &into.display().to_string());
+    click(&mut h, "Import");
+    wait_for_label(&mut h, "Step 1 of 3: reading 1 of 5");
+    assert!(h.state().exchange_busy());
+
+    h.state_mut().end_exchange();
+    assert!(!h.state().exchange_busy(), "the import has ended");
+    // Had the worker been left running instead of stopped, releasing it would let it write.
+    h.state_mut().hold_exchange(false);
+    std::thread::sleep(Duration::from_millis(500));
+    let left: Vec<_> = std::fs::read_dir(&into)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "nothing is written: {left:?}");
+}

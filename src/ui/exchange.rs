@@ -241,6 +241,18 @@ impl Job {
     }
 }
 
+/// A job dropped while it runs (the window closed during an export or import) is cancelled and
+/// waited for: it stops before writing, or finishes the writing it began (at most a second or
+/// so), so no temporary file is left behind and no project is left half imported.
+impl Drop for Job {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            self.cancel();
+            let _ = handle.join();
+        }
+    }
+}
+
 /// An error in the window's words: the core's messages name command-line flags where the
 /// dialogs have buttons.
 fn failed(e: FormatError) -> Outcome {

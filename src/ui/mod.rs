@@ -128,8 +128,9 @@ impl eframe::App for Window {
     }
 
     fn on_exit(&mut self) {
-        // Autosave on exit, unless the user chose to drop the changes.
         let app = &mut self.0;
+        app.end_exchange();
+        // Autosave on exit, unless the user chose to drop the changes.
         let dirty = app.state().workspace.as_ref().is_some_and(|w| w.is_dirty());
         if !app.close_allowed() && dirty {
             app.save_all();

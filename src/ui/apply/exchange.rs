@@ -91,6 +91,12 @@ impl AccordApp {
         self.views.exchange.show_outcome(outcome);
     }
 
+    /// Stops a running export or import and waits for it (the window is closing): it ends
+    /// before writing, or completes the writing it began, so nothing is left half written.
+    pub fn end_exchange(&mut self) {
+        self.views.exchange.end_job();
+    }
+
     /// True while an export or import runs.
     pub fn exchange_busy(&self) -> bool {
         self.views.exchange.is_busy()

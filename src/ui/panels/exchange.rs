@@ -703,6 +703,14 @@ impl ExchangeDialog {
         }
     }
 
+    /// Cancels the running job and waits for it to end (when the window closes).
+    pub fn end_job(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+            drop(job.finish());
+        }
+    }
+
     /// The outcome of the job, once it has ended.
     pub fn take_finished(&mut self) -> Option<Outcome> {
         if !self.job.as_ref().is_some_and(Job::is_finished) {
