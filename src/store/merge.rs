@@ -349,24 +349,10 @@ pub fn merge_stores(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Fragment, Timestamp};
 
+    /// A one-char annotation at `start`.
     fn ann(id: u64, label: &str, start: usize) -> Annotation {
-        Annotation {
-            id: AnnotationId(id),
-            label: label.into(),
-            fragments: vec![Fragment {
-                start,
-                end: start + 1,
-                text: String::new(),
-            }],
-            attributes: Default::default(),
-            note: String::new(),
-            review: Default::default(),
-            author: "t".into(),
-            created: Timestamp::default(),
-            modified: Timestamp::default(),
-        }
+        Annotation::fixture(id, label, &[(start, start + 1)])
     }
 
     fn store(annotations: &[Annotation], links: &[Link], next_id: u64) -> AnnotationStore {
