@@ -48,6 +48,23 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// `accord export` of the sample annotator's annotations as `format` to `out`, run in `dir`.
+fn export_sample(format: &str, out: &str, dir: &Path) -> Output {
+    accord(
+        &[
+            "export",
+            &sample(),
+            "--format",
+            format,
+            "--out",
+            out,
+            "--annotator",
+            SAMPLE_ANNOTATOR,
+        ],
+        dir,
+    )
+}
+
 fn sample() -> String {
     sample_dir().to_string_lossy().into_owned()
 }
@@ -65,19 +82,7 @@ fn every_format_exports_the_sample_project() {
         "html",
     ] {
         let target = out.path().join(format!("out.{format}"));
-        let result = accord(
-            &[
-                "export",
-                &sample(),
-                "--format",
-                format,
-                "--out",
-                &target.to_string_lossy(),
-                "--annotator",
-                SAMPLE_ANNOTATOR,
-            ],
-            out.path(),
-        );
+        let result = export_sample(format, &target.to_string_lossy(), out.path());
         assert_eq!(code(&result), 0, "{format}: {}", text(&result));
         assert!(
             String::from_utf8_lossy(&result.stdout).starts_with(&format!(
@@ -91,19 +96,7 @@ fn every_format_exports_the_sample_project() {
         assert!(result.stderr.is_empty(), "{format}: {}", text(&result));
         assert!(target.exists(), "{format}");
     }
-    let conll = accord(
-        &[
-            "export",
-            &sample(),
-            "--format",
-            "conll",
-            "--out",
-            "x.conll",
-            "--annotator",
-            SAMPLE_ANNOTATOR,
-        ],
-        out.path(),
-    );
+    let conll = export_sample("conll", "x.conll", out.path());
     assert!(
         text(&conll).contains(" overlapping spans dropped:"),
         "CoNLL says what it dropped: {}",
@@ -153,19 +146,7 @@ fn lines_without_annotator(path: &Path) -> Vec<Value> {
 fn a_jsonl_import_makes_a_project_that_validates_and_exports_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let first = accord(
-        &[
-            "export",
-            &sample(),
-            "--format",
-            "jsonl",
-            "--out",
-            "a.jsonl",
-            "--annotator",
-            SAMPLE_ANNOTATOR,
-        ],
-        d,
-    );
+    let first = export_sample("jsonl", "a.jsonl", d);
     assert_eq!(code(&first), 0, "{}", text(&first));
     let import = accord(
         &[
@@ -267,19 +248,7 @@ fn brat_and_label_studio_import_into_the_project_they_came_from() {
     let d = dir.path();
     let project = sample_project();
     for (format, source, annotator) in [("brat", "brat", "carol"), ("label-studio", "ls", "dave")] {
-        let export = accord(
-            &[
-                "export",
-                &sample(),
-                "--format",
-                format,
-                "--out",
-                source,
-                "--annotator",
-                SAMPLE_ANNOTATOR,
-            ],
-            d,
-        );
+        let export = export_sample(format, source, d);
         assert_eq!(code(&export), 0, "{}", text(&export));
         let import = accord(
             &[
@@ -326,19 +295,7 @@ fn brat_and_label_studio_import_into_the_project_they_came_from() {
         std::fs::read_to_string(out).unwrap()
     };
     let reference = {
-        let r = accord(
-            &[
-                "export",
-                &sample(),
-                "--format",
-                "conll",
-                "--out",
-                "ref.conll",
-                "--annotator",
-                SAMPLE_ANNOTATOR,
-            ],
-            d,
-        );
+        let r = export_sample("conll", "ref.conll", d);
         assert_eq!(code(&r), 0);
         std::fs::read_to_string(d.join("ref.conll")).unwrap()
     };
@@ -512,19 +469,7 @@ fn a_conll_import_rebuilds_text_and_spans() {
 fn curated_exports_the_gold_set_and_excludes_an_annotator() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let export = accord(
-        &[
-            "export",
-            &sample(),
-            "--format",
-            "jsonl",
-            "--out",
-            "a.jsonl",
-            "--annotator",
-            SAMPLE_ANNOTATOR,
-        ],
-        d,
-    );
+    let export = export_sample("jsonl", "a.jsonl", d);
     assert_eq!(code(&export), 0, "{}", text(&export));
     // The reviewers' gold set is stored as the annotator `curated`.
     for annotator in ["curated", "alice"] {
@@ -628,19 +573,7 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
 fn a_failed_import_names_the_file_and_a_retry_completes_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let export = accord(
-        &[
-            "export",
-            &sample(),
-            "--format",
-            "brat",
-            "--out",
-            "brat",
-            "--annotator",
-            SAMPLE_ANNOTATOR,
-        ],
-        d,
-    );
+    let export = export_sample("brat", "brat", d);
     assert_eq!(code(&export), 0, "{}", text(&export));
     let blocked = d.join("fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron");
     std::fs::create_dir_all(&blocked).unwrap();

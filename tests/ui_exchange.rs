@@ -221,14 +221,28 @@ fn count_annotations(folder: &Path) -> usize {
         .sum()
 }
 
-#[test]
-fn import_brings_a_brat_export_into_a_new_project_and_opens_it() {
-    // A brat export of aigerim's annotations, made by the core.
+/// A brat export of aigerim's annotations (made by the core), and a window on another copy
+/// of the sample, as "tester", with File → Import… filled in to bring it into a new project.
+/// Import is not yet clicked.
+struct BratImport {
+    /// The project the export was made from.
+    source: tempfile::TempDir,
+    /// Holds the export and, once imported, the new project.
+    _folder: tempfile::TempDir,
+    /// The new project's folder.
+    into: std::path::PathBuf,
+    /// The project open in the window.
+    _open_now: tempfile::TempDir,
+    h: Harness<'static, AccordApp>,
+}
+
+/// See [`BratImport`]; with `hold`, the import waits at each progress report once started.
+fn brat_import_dialog(hold: bool) -> BratImport {
     let source = annotated_sample_project();
-    let brat = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
     let options = ExportOptions {
         format: Format::Brat,
-        out: brat.path().join("brat"),
+        out: folder.path().join("brat"),
         source: AnnotationSource::Annotator("aigerim".into()),
         documents: Vec::new(),
         labels: Vec::new(),
@@ -237,13 +251,33 @@ fn import_brings_a_brat_export_into_a_new_project_and_opens_it() {
 
     let open_now = sample_project();
     let mut h = harness_as(open_now.path(), "tester");
-    let into = brat.path().join("new project");
+    h.state_mut().hold_exchange(hold);
+    let into = folder.path().join("new project");
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
     h.run_steps(3);
     h.get_by_label("Import annotations");
     click(&mut h, "brat");
     type_into(&mut h, "Source", &options.out.display().to_string());
     type_into(&mut h, "Into project", &into.display().to_string());
+    BratImport {
+        source,
+        _folder: folder,
+        into,
+        _open_now: open_now,
+        h,
+    }
+}
+
+#[test]
+fn import_brings_a_brat_export_into_a_new_project_and_opens_it() {
+    // Every field is bound, so that the folders live to the end of the test.
+    let BratImport {
+        source,
+        into,
+        mut h,
+        _folder,
+        _open_now,
+    } = brat_import_dialog(false);
     h.get_by_label("A new project folder: created, and opened when the import is done.");
     click(&mut h, "Import");
     wait_until_done(&mut h);
@@ -379,26 +413,13 @@ fn import_refuses_unknown_labels_and_existing_files_until_told() {
 /// folder it was going into is left empty, without temporary files.
 #[test]
 fn closing_the_window_during_an_import_leaves_nothing_half_written() {
-    let source = annotated_sample_project();
-    let brat = tempfile::tempdir().unwrap();
-    let options = ExportOptions {
-        format: Format::Brat,
-        out: brat.path().join("brat"),
-        source: AnnotationSource::Annotator("aigerim".into()),
-        documents: Vec::new(),
-        labels: Vec::new(),
-    };
-    accord::formats::export(source.path(), &options, &mut |_| ControlFlow::Continue(())).unwrap();
-
-    let open_now = sample_project();
-    let mut h = harness_as(open_now.path(), "tester");
-    h.state_mut().hold_exchange(true);
-    let into = brat.path().join("new project");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
-    h.run_steps(3);
-    click(&mut h, "brat");
-    type_into(&mut h, "Source", &options.out.display().to_string());
-    type_into(&mut h, "Into project", &into.display().to_string());
+    let BratImport {
+        source: _source,
+        into,
+        mut h,
+        _folder,
+        _open_now,
+    } = brat_import_dialog(true);
     click(&mut h, "Import");
     wait_for_label(&mut h, "Step 1 of 3: reading 1 of 5");
     assert!(h.state().exchange_busy());
