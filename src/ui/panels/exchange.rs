@@ -703,12 +703,10 @@ impl ExchangeDialog {
         }
     }
 
-    /// Cancels the running job and waits for it to end (when the window closes).
+    /// Cancels the running job and waits for it to end (when the window closes): what
+    /// dropping a [`Job`] does.
     pub fn end_job(&mut self) {
-        if let Some(job) = self.job.take() {
-            job.cancel();
-            drop(job.finish());
-        }
+        self.job = None;
     }
 
     /// The outcome of the job, once it has ended.
