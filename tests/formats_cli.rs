@@ -47,6 +47,12 @@ fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+/// Fails with the whole output unless the command's output contains `expected`.
+#[track_caller]
+fn assert_says(out: &Output, expected: &str) {
+    let text = text(out);
+    assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+}
 
 /// `accord export` of the sample annotator's annotations as `format` to `out`, run in `dir`.
 fn export_sample(format: &str, out: &str, dir: &Path) -> Output {
@@ -97,17 +103,13 @@ fn every_format_exports_the_sample_project() {
         assert!(target.exists(), "{format}");
     }
     let conll = export_sample("conll", "x.conll", out.path());
-    assert!(
-        text(&conll).contains(" overlapping spans dropped:"),
-        "CoNLL says what it dropped: {}",
-        text(&conll)
-    );
+    assert_says(&conll, " overlapping spans dropped:");
     let bad = accord(
         &["export", &sample(), "--format", "xml", "--out", "x"],
         out.path(),
     );
     assert_eq!(code(&bad), 2);
-    assert!(text(&bad).contains("label-studio"), "{}", text(&bad));
+    assert_says(&bad, "label-studio");
     let nobody = accord(
         &[
             "export",
@@ -122,11 +124,7 @@ fn every_format_exports_the_sample_project() {
         out.path(),
     );
     assert_eq!(code(&nobody), 2);
-    assert!(
-        text(&nobody).contains("annotators found: aigerim, dilnoza"),
-        "{}",
-        text(&nobody)
-    );
+    assert_says(&nobody, "annotators found: aigerim, dilnoza");
 }
 
 /// JSON lines without the annotator (which the import changes on purpose).
@@ -208,12 +206,8 @@ fn a_jsonl_import_makes_a_project_that_validates_and_exports_the_same() {
         d,
     );
     assert_eq!(code(&refused), 2, "{}", text(&refused));
-    assert!(text(&refused).contains("--force"), "{}", text(&refused));
-    assert!(
-        text(&refused).contains("annotations/bob/kz-tj-joint-statement.zh.txt.ron"),
-        "{}",
-        text(&refused)
-    );
+    assert_says(&refused, "--force");
+    assert_says(&refused, "annotations/bob/kz-tj-joint-statement.zh.txt.ron");
     assert_eq!(folder_bytes(&d.join("proj")), before, "nothing was written");
     let forced = accord(
         &[
@@ -230,16 +224,8 @@ fn a_jsonl_import_makes_a_project_that_validates_and_exports_the_same() {
         d,
     );
     assert_eq!(code(&forced), 0, "{}", text(&forced));
-    assert!(
-        text(&forced).contains("replaced (--force):"),
-        "{}",
-        text(&forced)
-    );
-    assert!(
-        text(&forced).contains("(0 new, 5 already in the project)"),
-        "{}",
-        text(&forced)
-    );
+    assert_says(&forced, "replaced (--force):");
+    assert_says(&forced, "(0 new, 5 already in the project)");
 }
 
 #[test]
@@ -264,13 +250,12 @@ fn brat_and_label_studio_import_into_the_project_they_came_from() {
             d,
         );
         assert_eq!(code(&import), 0, "{format}: {}", text(&import));
-        assert!(
-            text(&import).contains(&format!(
+        assert_says(
+            &import,
+            &format!(
                 "(0 new, 5 already in the project), {} annotations",
                 sample_annotations()
-            )),
-            "{format}: {}",
-            text(&import)
+            ),
         );
     }
     let validate = accord(&["validate", &project.path().to_string_lossy()], d);
@@ -326,16 +311,8 @@ fn unknown_labels_are_refused_or_added_and_other_texts_refused() {
         d,
     );
     assert_eq!(code(&refused), 2, "{}", text(&refused));
-    assert!(
-        text(&refused).contains("label \"TREATY\""),
-        "{}",
-        text(&refused)
-    );
-    assert!(
-        text(&refused).contains("--unknown-labels add"),
-        "{}",
-        text(&refused)
-    );
+    assert_says(&refused, "label \"TREATY\"");
+    assert_says(&refused, "--unknown-labels add");
     assert!(!d.join("p/annotations").exists(), "nothing written");
 
     let added = accord(
@@ -354,11 +331,7 @@ fn unknown_labels_are_refused_or_added_and_other_texts_refused() {
         d,
     );
     assert_eq!(code(&added), 0, "{}", text(&added));
-    assert!(
-        text(&added).contains("added to the schema: label \"TREATY\""),
-        "{}",
-        text(&added)
-    );
+    assert_says(&added, "added to the schema: label \"TREATY\"");
     let project = std::fs::read_to_string(d.join("p/accord.ron")).unwrap();
     assert!(project.contains("\"TREATY\""), "{project}");
     assert!(project.contains("treaty-0001.txt"), "{project}");
@@ -389,11 +362,7 @@ fn unknown_labels_are_refused_or_added_and_other_texts_refused() {
         d,
     );
     assert_eq!(code(&differs), 2, "{}", text(&differs));
-    assert!(
-        text(&differs).contains("different text"),
-        "{}",
-        text(&differs)
-    );
+    assert_says(&differs, "different text");
 
     // What cannot be mapped is reported, and the exit code says so.
     std::fs::write(
@@ -415,11 +384,7 @@ fn unknown_labels_are_refused_or_added_and_other_texts_refused() {
         d,
     );
     assert_eq!(code(&partial), 1, "{}", text(&partial));
-    assert!(
-        text(&partial).contains("runs past the end of the text"),
-        "{}",
-        text(&partial)
-    );
+    assert_says(&partial, "runs past the end of the text");
 }
 
 #[test]
@@ -517,11 +482,7 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
     // Two annotators and no default: say whose.
     let which = accord(&["export", "p", "--format", "conll", "--out", "x.conll"], d);
     assert_eq!(code(&which), 2, "{}", text(&which));
-    assert!(
-        text(&which).contains("--annotator NAME or --curated"),
-        "{}",
-        text(&which)
-    );
+    assert_says(&which, "--annotator NAME or --curated");
     let gold = accord(
         &[
             "export",
@@ -535,13 +496,9 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
         d,
     );
     assert_eq!(code(&gold), 0, "{}", text(&gold));
-    assert!(
-        text(&gold).contains(&format!(
-            "{} annotations by curated",
-            sample_annotations() - 1
-        )),
-        "{}",
-        text(&gold)
+    assert_says(
+        &gold,
+        &format!("{} annotations by curated", sample_annotations() - 1),
     );
     let both = accord(
         &[
@@ -558,11 +515,7 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
         d,
     );
     assert_eq!(code(&both), 2, "{}", text(&both));
-    assert!(
-        text(&both).contains("cannot be used with"),
-        "{}",
-        text(&both)
-    );
+    assert_says(&both, "cannot be used with");
 }
 
 /// An import that cannot write one of its files stops with an error naming that file and
@@ -596,10 +549,9 @@ fn a_failed_import_names_the_file_and_a_retry_completes_it() {
     };
     let failed = import();
     assert_eq!(code(&failed), 2, "{}", text(&failed));
-    assert!(
-        text(&failed).contains("cannot write fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron"),
-        "{}",
-        text(&failed)
+    assert_says(
+        &failed,
+        "cannot write fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron",
     );
     let leftovers: Vec<_> = folder_bytes(&d.join("fresh"))
         .into_keys()
@@ -612,12 +564,8 @@ fn a_failed_import_names_the_file_and_a_retry_completes_it() {
     assert_eq!(code(&retried), 0, "{}", text(&retried));
     let validate = accord(&["validate", "fresh"], d);
     assert_eq!(code(&validate), 0, "{}", text(&validate));
-    assert!(
-        text(&validate).contains(&format!(
-            "5 documents, 5 files, {} annotations",
-            sample_annotations()
-        )),
-        "{}",
-        text(&validate)
+    assert_says(
+        &validate,
+        &format!("5 documents, 5 files, {} annotations", sample_annotations()),
     );
 }
