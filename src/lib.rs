@@ -39,8 +39,9 @@
 //!    the pane's selection.
 //! 5. Ctrl+S or the autosave calls [`project::Workspace::save_all`]: each changed store is
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
-//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename), and once
-//!    nothing is unsaved the journal is emptied.
+//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename), then the
+//!    cross-document links, in an order where a crash between two writes leaves files that
+//!    agree with each other; once nothing is unsaved the journal is emptied.
 
 pub mod agreement;
 pub mod commitments;

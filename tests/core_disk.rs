@@ -589,3 +589,89 @@ fn a_link_file_changed_on_disk_is_a_conflict_and_merges_by_group() {
     assert!(ws.check_disk().is_empty());
     validate_clean(dir.path());
 }
+
+/// Saved: the Chinese 哈萨克斯坦 (#1) linked to the Arabic كازاخستان. Unsaved: the Arabic
+/// deleted (its group goes with it), طاجيكستان added and linked to 塔吉克斯坦 (#2). Then the
+/// link file changes on disk, so the next save writes the documents but is refused the links,
+/// as a crash between the two writes would stop it. Returns the Arabic document.
+fn save_stopped_before_the_link_file() -> (tempfile::TempDir, Workspace, DocId) {
+    let (dir, mut ws) = saved_project();
+    let (zh, ar) = (doc(&ws, ZH), doc(&ws, AR));
+    let k_ar = add(&mut ws, AR, "كازاخستان", "COUNTRY");
+    let link = ws
+        .link_step((zh, AnnotationId(1)), (ar, k_ar), "same_entity")
+        .unwrap();
+    ws.apply(link).unwrap();
+    save(&mut ws);
+    ws.apply(vec![(ar, Edit::Remove { id: k_ar })]).unwrap();
+    let t_ar = add(&mut ws, AR, "طاجيكستان", "COUNTRY");
+    let link = ws
+        .link_step((zh, AnnotationId(2)), (ar, t_ar), "same_entity")
+        .unwrap();
+    ws.apply(link).unwrap();
+    let links = ws.file_path(WorkspaceFile::Groups);
+    let mut text = std::fs::read_to_string(&links).unwrap();
+    text.push('\n');
+    std::fs::write(&links, text).unwrap();
+
+    let results = ws.save_all();
+    let refused: Vec<WorkspaceFile> = results
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(f, _)| *f)
+        .collect();
+    assert_eq!(refused, vec![WorkspaceFile::Groups], "{results:?}");
+    (dir, ws, ar)
+}
+
+/// (kind, members) of every group.
+fn groups(ws: &Workspace) -> Vec<(String, Vec<(String, u64)>)> {
+    ws.groups()
+        .store
+        .groups()
+        .map(|g| {
+            let members = g
+                .members
+                .iter()
+                .map(|m| (m.document.clone(), m.annotation.0));
+            (g.kind.clone(), members.collect())
+        })
+        .collect()
+}
+
+/// A save stopped between the documents and the link file leaves files that agree: the Arabic
+/// span deleted here stays in its file while the link file on disk names it, and goes once the
+/// links are saved.
+#[test]
+fn a_save_stopped_before_the_link_file_leaves_files_that_agree() {
+    let (dir, mut ws, ar) = save_stopped_before_the_link_file();
+    validate_clean(dir.path());
+    let ar_file = std::fs::read_to_string(ws.file_path(WorkspaceFile::Doc(ar))).unwrap();
+    assert!(ar_file.contains("كازاخستان") && ar_file.contains("طاجيكستان"));
+    assert!(ws.is_dirty(), "the Arabic file is not as it is here yet");
+
+    ws.resolve(WorkspaceFile::Groups, Resolution::KeepMine)
+        .unwrap();
+    save(&mut ws);
+    assert!(!ws.is_dirty());
+    validate_clean(dir.path());
+    let ar_file = std::fs::read_to_string(ws.file_path(WorkspaceFile::Doc(ar))).unwrap();
+    assert!(!ar_file.contains("كازاخستان") && ar_file.contains("طاجيكستان"));
+    let here = (annotations(&ws, AR), groups(&ws));
+    let mut ws = open_again(dir.path(), ws);
+    assert_eq!((annotations(&ws, AR), groups(&ws)), here);
+    assert!(ws.check_disk().is_empty());
+}
+
+/// Closed right after such a save (as a crash would), the workspace opens again with every
+/// step: the journal replays over the Arabic file that still has the deleted span.
+#[test]
+fn a_save_stopped_before_the_link_file_loses_nothing_on_reopening() {
+    let (dir, ws, _) = save_stopped_before_the_link_file();
+    let here = (annotations(&ws, AR), groups(&ws));
+    assert_eq!(here.0.len(), 1, "{here:?}");
+    let mut ws = open_again(dir.path(), ws);
+    assert_eq!((annotations(&ws, AR), groups(&ws)), here);
+    save(&mut ws);
+    validate_clean(dir.path());
+}

@@ -14,7 +14,9 @@ use super::groups::{GroupEdit, GroupError, GroupStore, link_edits, unlink_edits}
 use super::lock::{AnnotatorLock, LockError};
 use super::{DocId, Project};
 use crate::edit::{self, Edit, EditContext, EditError, History};
-use crate::model::{AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp};
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp,
+};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 use journal::{Journal, JournalError, Recovery, StepKind};
 
@@ -856,12 +858,35 @@ impl Workspace {
             // A failure shows in the saves themselves.
             let _ = lock.refresh();
         }
+        // In an order where a kill between any two writes leaves files that agree — every
+        // group member an annotation of its file — so the files are valid even before the
+        // journal is replayed: documents first, so the groups never name an annotation not yet
+        // written; a document that lost an annotation the saved groups still name keeps it
+        // until the groups are saved, and is written again after them.
+        let kept = self.named_by_saved_groups(&dirty);
+        let kept_in = |doc: DocId| {
+            kept.iter()
+                .find(|(d, _)| *d == doc)
+                .map_or(&[][..], |(_, annotations)| annotations.as_slice())
+        };
         let mut results: Vec<_> = dirty
-            .into_iter()
-            .map(|d| (WorkspaceFile::Doc(d), self.save_file(d)))
+            .iter()
+            .map(|&d| (WorkspaceFile::Doc(d), self.save_file(d, kept_in(d))))
             .collect();
         if self.groups.is_dirty() {
-            results.push((WorkspaceFile::Groups, self.save_groups_file()));
+            let saved = self.save_groups_file();
+            let groups_written = saved.is_ok() && !self.groups.is_dirty();
+            results.push((WorkspaceFile::Groups, saved));
+            if groups_written {
+                for (doc, _) in &kept {
+                    let first = results
+                        .iter_mut()
+                        .find(|(file, result)| *file == WorkspaceFile::Doc(*doc) && result.is_ok());
+                    if let Some((_, result)) = first {
+                        *result = self.save_file(*doc, &[]);
+                    }
+                }
+            }
         }
         self.fold_journal_if_saved();
         results
@@ -874,8 +899,15 @@ impl Workspace {
     /// Refused while the file is in conflict with its version on disk, and when it changed on
     /// disk since it was loaded or saved here ([`StoreError::ChangedOnDisk`]; see
     /// [`Workspace::check_disk`]).
+    ///
+    /// An annotation deleted here that the saved groups still name stays in the file, and the
+    /// document unsaved, until the groups are saved ([`Self::save_all`]).
     pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
-        let path = self.save_file(doc)?;
+        let kept = self.named_by_saved_groups(&[doc]);
+        let keep = kept
+            .first()
+            .map_or(&[][..], |(_, annotations)| annotations.as_slice());
+        let path = self.save_file(doc, keep)?;
         self.fold_journal_if_saved();
         Ok(path)
     }
@@ -888,7 +920,9 @@ impl Workspace {
         Ok(path)
     }
 
-    fn save_file(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
+    /// Writes `doc`'s annotations, with `keep` (annotations deleted here, at their value on
+    /// disk) too; then the document is still unsaved.
+    fn save_file(&mut self, doc: DocId, keep: &[Annotation]) -> Result<PathBuf, StoreError> {
         let slot = &self.project.documents[doc.0];
         let path = self.project.annotation_path(&self.annotator, slot.file());
         if slot.doc().is_none() || self.docs[doc.0].status != StoreStatus::Editable {
@@ -910,14 +944,21 @@ impl Workspace {
         let Some(document) = slot.doc() else {
             return Ok(path);
         };
-        let text = AnnotationFile::store_to_ron(
-            &state.store,
-            &DocumentStamp::of(document),
-            &self.annotator,
-        );
+        let stamp = DocumentStamp::of(document);
+        let text = if keep.is_empty() {
+            AnnotationFile::store_to_ron(&state.store, &stamp, &self.annotator)
+        } else {
+            let mut with_kept = state.store.clone();
+            for annotation in keep {
+                with_kept.put(annotation.clone());
+            }
+            AnnotationFile::store_to_ron(&with_kept, &stamp, &self.annotator)
+        };
         let written = crate::store::fingerprint::write(&path, &text)?;
-        state.saved_revision = state.store.revision();
-        state.changed = None;
+        if keep.is_empty() {
+            state.saved_revision = state.store.revision();
+            state.changed = None;
+        }
         state.disk.saved(written, text);
         Ok(path)
     }

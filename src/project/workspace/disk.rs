@@ -32,8 +32,8 @@ use super::{
     Change, DocState, GroupEdit, GroupState, GroupStore, StoreStatus, Workspace, WorkspaceError,
     WorkspaceFile,
 };
-use crate::model::{CrossGroup, CrossMember, Document, GroupId};
-use crate::project::{CrossLinkFile, DocumentChange};
+use crate::model::{Annotation, AnnotationId, CrossGroup, CrossMember, Document, GroupId};
+use crate::project::{CrossLinkFile, DocId, DocumentChange};
 use crate::store::file::CURRENT_FORMAT;
 use crate::store::fingerprint::{self, Check, Fingerprint, ReadFile};
 use crate::store::merge::{self, Item, MergeReport, Outcome};
@@ -770,9 +770,50 @@ impl Workspace {
         });
     }
 
+    /// For each of `docs`, the annotations the link file as last loaded or saved here names
+    /// but the store no longer has, at their value in the document's file as last loaded or
+    /// saved. Only while the groups are unsaved: once saved, they name none of them (deleting
+    /// an annotation takes it out of its groups).
+    pub(super) fn named_by_saved_groups(&self, docs: &[DocId]) -> Vec<(DocId, Vec<Annotation>)> {
+        if !self.groups.is_dirty() || docs.is_empty() {
+            return Vec::new();
+        }
+        let groups_path = self.file_path(WorkspaceFile::Groups);
+        let Ok((saved_groups, _)) = groups_of(self.groups.disk.base.as_deref(), &groups_path)
+        else {
+            return Vec::new();
+        };
+        let mut kept = Vec::new();
+        for &doc in docs {
+            let file = self.file_name(doc);
+            let store = &self.docs[doc.0].store;
+            let gone: BTreeSet<AnnotationId> = saved_groups
+                .values()
+                .flat_map(|g| &g.members)
+                .filter(|m| m.document == file && store.get(m.annotation).is_none())
+                .map(|m| m.annotation)
+                .collect();
+            if gone.is_empty() {
+                continue;
+            }
+            let path = self.file_path(WorkspaceFile::Doc(doc));
+            let Ok((saved, _)) = store_of(self.docs[doc.0].disk.base.as_deref(), &path) else {
+                continue;
+            };
+            let annotations: Vec<Annotation> = gone
+                .iter()
+                .filter_map(|id| saved.get(*id).cloned())
+                .collect();
+            if !annotations.is_empty() {
+                kept.push((doc, annotations));
+            }
+        }
+        kept
+    }
+
     fn three_stores(
         &self,
-        doc: super::DocId,
+        doc: DocId,
         path: &Path,
         conflict: &Conflict,
     ) -> Result<(AnnotationStore, LoadedFileOrEmpty), StoreError> {
@@ -784,7 +825,7 @@ impl Workspace {
 
     fn preview_doc(
         &self,
-        doc: super::DocId,
+        doc: DocId,
         path: &Path,
         conflict: &Conflict,
     ) -> Result<MergeReport, StoreError> {
@@ -794,7 +835,7 @@ impl Workspace {
 
     fn merge_doc(
         &mut self,
-        doc: super::DocId,
+        doc: DocId,
         path: &Path,
         conflict: &Conflict,
     ) -> Result<MergeReport, StoreError> {
