@@ -397,13 +397,37 @@ impl<R: Read> Deserializer<R> {
             Some(open @ (b'(' | b'[' | b'{')) => self.skip_compound(open)?,
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
                 self.read_ident()?;
-                if self.peek()? == Some(b'(') {
-                    self.skip_compound(b'(')?;
-                }
+                self.skip_after_name()?;
             }
             _ => return fail("a value this reader cannot skip"),
         }
         Ok(())
+    }
+
+    /// Skips what follows a name read as a value, as `ron` reads it: `true`, `false`, `None`
+    /// and the float names are whole values; `Some` holds exactly one value in parentheses
+    /// (a found `Some(a: 1)` this reader once took as a struct variant); any other name
+    /// before `(` is a named struct or tuple.
+    fn skip_after_name(&mut self) -> Result<()> {
+        let literal = matches!(
+            self.ident.as_str(),
+            "true" | "false" | "None" | "inf" | "inff32" | "inff64" | "NaN" | "NaNf32" | "NaNf64"
+        );
+        if literal {
+            Ok(())
+        } else if self.ident == "Some" {
+            self.enter()?;
+            self.expect(b'(')?;
+            self.skip_value()?;
+            self.skip_ws()?;
+            self.expect(b')')?;
+            self.leave();
+            Ok(())
+        } else if self.peek()? == Some(b'(') {
+            self.skip_compound(b'(')
+        } else {
+            Ok(())
+        }
     }
 
     /// Skips `[values]`, `{key: value}`, or `(…)` holding either only `field: value` pairs (a
@@ -449,7 +473,7 @@ impl<R: Read> Deserializer<R> {
         }
         self.read_ident()?;
         if self.peek()? == Some(b'(') {
-            self.skip_compound(b'(')?;
+            self.skip_after_name()?;
             return Ok(false);
         }
         self.skip_ws()?;
@@ -458,6 +482,7 @@ impl<R: Read> Deserializer<R> {
             self.skip_value()?;
             return Ok(true);
         }
+        self.skip_after_name()?;
         Ok(false)
     }
 
@@ -921,6 +946,7 @@ mod tests {
             map: {"a": Unit, "b": New("x\"y\\z\n"), "c": List([1, 2, 3]), "d": Shape(values: ["v"])},
             opt: Some("é 中 😊"),
             unknown: Foo(bar: [1, {"k": (x: 2)}], baz: ("s", Some(true), None, Unit)),
+            other: (Some(Foo(a: Some((1, "b")))), Some([true]), true, NaN),
         )
         "##;
         let parsed = both(text).expect("the fast reader reads it");
@@ -952,6 +978,12 @@ mod tests {
             r#"(n: 1, s: "", map: {}, opt: None, x: Foo(a: 1, "s"))"#,
             r#"(n: 1, s: "", map: {}, opt: None, x: [a: 1])"#,
             r#"(n: 1, s: "", map: {}, opt: None, x: {1, 2})"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: Some(a: 1))"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: Some(1, 2))"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: Some)"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: (Some(a: 1), 2))"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: true(1))"#,
+            r#"(n: 1, s: "", map: {}, opt: None, x: (None(1), 2))"#,
             r#"(s: "", map: {}, opt: None)"#,
             &format!(
                 "(n: 1, s: \"\", map: {{}}, opt: None, deep: {}{})",
