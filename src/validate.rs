@@ -222,7 +222,8 @@ impl Validator<'_> {
             StoreError::Io { path, .. }
             | StoreError::Encode { path, .. }
             | StoreError::LockLost { path, .. }
-            | StoreError::ChangedOnDisk { path } => (path, None, None, FindingKind::Unreadable),
+            | StoreError::ChangedOnDisk { path }
+            | StoreError::WaitsFor { path, .. } => (path, None, None, FindingKind::Unreadable),
         };
         let file = self.rel(path);
         let message = match e {

@@ -675,3 +675,59 @@ fn a_save_stopped_before_the_link_file_loses_nothing_on_reopening() {
     save(&mut ws);
     validate_clean(dir.path());
 }
+
+/// The link file is not saved while a document whose annotations it newly links cannot be:
+/// on disk it would name an annotation that file does not have — or, as here, another one
+/// with the same id, the colleague's.
+#[test]
+fn the_link_file_waits_for_a_document_that_could_not_be_saved() {
+    let (dir, mut ws) = saved_project();
+    let (zh, ar) = (doc(&ws, ZH), doc(&ws, AR));
+    let t_ar = add(&mut ws, AR, "طاجيكستان", "COUNTRY");
+    let link = ws
+        .link_step((zh, AnnotationId(2)), (ar, t_ar), "same_entity")
+        .unwrap();
+    ws.apply(link).unwrap();
+    // There: another span of the Arabic document, with the same id as طاجيكستان here.
+    colleague(dir.path(), |ws| {
+        assert_eq!(add(ws, AR, "كازاخستان", "COUNTRY"), t_ar);
+    });
+    let links = ws.file_path(WorkspaceFile::Groups);
+    let links_before = std::fs::read(&links).ok();
+
+    let results = ws.save_all();
+    let ar_path = ws.file_path(WorkspaceFile::Doc(ar));
+    let refused: Vec<(WorkspaceFile, String)> = results
+        .iter()
+        .filter_map(|(f, r)| r.as_ref().err().map(|e| (*f, e.to_string())))
+        .collect();
+    assert_eq!(refused.len(), 2, "{results:?}");
+    assert_eq!(refused[0].0, WorkspaceFile::Doc(ar));
+    assert_eq!(refused[1].0, WorkspaceFile::Groups);
+    assert!(
+        refused[1].1.contains(&ar_path.display().to_string()),
+        "the message names the Arabic file: {}",
+        refused[1].1
+    );
+    assert_eq!(std::fs::read(&links).ok(), links_before, "not written");
+    validate_clean(dir.path());
+
+    ws.resolve(WorkspaceFile::Doc(ar), Resolution::Merge)
+        .unwrap();
+    save(&mut ws);
+    validate_clean(dir.path());
+    // The link is to the Arabic طاجيكستان, under the id the merge gave it.
+    let ws = open_again(dir.path(), ws);
+    let group = ws.groups().store.groups().next().unwrap().clone();
+    let texts: Vec<String> = group
+        .members
+        .iter()
+        .map(|m| {
+            let (d, id) = ws.locate(m).unwrap();
+            ws.store(d).get(id).unwrap().text()
+        })
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert!(texts.contains(&"塔吉克斯坦".to_owned()), "{texts:?}");
+    assert!(texts.contains(&"طاجيكستان".to_owned()), "{texts:?}");
+}

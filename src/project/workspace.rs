@@ -846,7 +846,8 @@ impl Workspace {
     }
 
     /// Saves every file with unsaved changes. Returns one result per saved file; a failed
-    /// one stays dirty so the caller can retry.
+    /// one stays dirty so the caller can retry. The link file waits while a document whose
+    /// annotations it newly links fails to save ([`StoreError::WaitsFor`]).
     pub fn save_all(&mut self) -> Vec<(WorkspaceFile, Result<PathBuf, StoreError>)> {
         let dirty: Vec<DocId> = self
             .doc_ids()
@@ -874,7 +875,21 @@ impl Workspace {
             .map(|&d| (WorkspaceFile::Doc(d), self.save_file(d, kept_in(d))))
             .collect();
         if self.groups.is_dirty() {
-            let saved = self.save_groups_file();
+            // Nor may the groups name what a document that failed to write does not have.
+            let unwritten: Vec<DocId> = results
+                .iter()
+                .filter_map(|(file, result)| match (file, result) {
+                    (WorkspaceFile::Doc(doc), Err(_)) => Some(*doc),
+                    _ => None,
+                })
+                .collect();
+            let saved = match self.link_file_waits_for(&unwritten) {
+                Some(doc) => Err(StoreError::WaitsFor {
+                    path: self.file_path(WorkspaceFile::Groups),
+                    document: self.file_path(WorkspaceFile::Doc(doc)),
+                }),
+                None => self.save_groups_file(),
+            };
             let groups_written = saved.is_ok() && !self.groups.is_dirty();
             results.push((WorkspaceFile::Groups, saved));
             if groups_written {

@@ -145,6 +145,18 @@ pub enum StoreError {
         /// The annotation or link file.
         path: PathBuf,
     },
+    /// The link file was not written: it links annotations of a document whose own file could
+    /// not be written, so on disk it would name annotations that file does not have (or that
+    /// are others there, with the same ids).
+    #[error(
+        "cannot write {path} yet: it links annotations of {document}, which could not be saved; it is saved with that file, once that file saves"
+    )]
+    WaitsFor {
+        /// The link file.
+        path: PathBuf,
+        /// The annotation file that was not written.
+        document: PathBuf,
+    },
     /// The file is larger than Accord reads.
     #[error(
         "{path} is {bytes} bytes, more than the {limit} bytes Accord reads as one annotation or link file: it was not written by Accord; restore it from version control, or split the document it annotates"

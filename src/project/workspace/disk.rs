@@ -778,9 +778,7 @@ impl Workspace {
         if !self.groups.is_dirty() || docs.is_empty() {
             return Vec::new();
         }
-        let groups_path = self.file_path(WorkspaceFile::Groups);
-        let Ok((saved_groups, _)) = groups_of(self.groups.disk.base.as_deref(), &groups_path)
-        else {
+        let Some(saved_groups) = self.saved_groups() else {
             return Vec::new();
         };
         let mut kept = Vec::new();
@@ -809,6 +807,36 @@ impl Workspace {
             }
         }
         kept
+    }
+
+    /// The first of `unwritten` (documents whose file could not be written) that the unsaved
+    /// groups link annotations of, and the link file as last loaded or saved here does not:
+    /// the link file waits for it.
+    pub(super) fn link_file_waits_for(&self, unwritten: &[DocId]) -> Option<DocId> {
+        if !self.groups.is_dirty() || unwritten.is_empty() {
+            return None;
+        }
+        let saved_groups = self.saved_groups();
+        let saved: BTreeSet<&CrossMember> = saved_groups
+            .iter()
+            .flat_map(|groups| groups.values())
+            .flat_map(|g| &g.members)
+            .collect();
+        unwritten.iter().copied().find(|&doc| {
+            let file = self.file_name(doc);
+            self.groups
+                .store
+                .groups()
+                .flat_map(|g| &g.members)
+                .any(|m| m.document == file && !saved.contains(m))
+        })
+    }
+
+    /// The groups in the link file as last loaded or saved here (`None`: it did not read).
+    fn saved_groups(&self) -> Option<BTreeMap<u64, CrossGroup>> {
+        let path = self.file_path(WorkspaceFile::Groups);
+        let (groups, _) = groups_of(self.groups.disk.base.as_deref(), &path).ok()?;
+        Some(groups)
     }
 
     fn three_stores(
