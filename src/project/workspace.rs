@@ -865,14 +865,12 @@ impl Workspace {
         // written; a document that lost an annotation the saved groups still name keeps it
         // until the groups are saved, and is written again after them.
         let kept = self.named_by_saved_groups(&dirty);
-        let kept_in = |doc: DocId| {
-            kept.iter()
-                .find(|(d, _)| *d == doc)
-                .map_or(&[][..], |(_, annotations)| annotations.as_slice())
-        };
         let mut results: Vec<_> = dirty
             .iter()
-            .map(|&d| (WorkspaceFile::Doc(d), self.save_file(d, kept_in(d))))
+            .map(|d| {
+                let keep = kept.get(d).map_or(&[][..], Vec::as_slice);
+                (WorkspaceFile::Doc(*d), self.save_file(*d, keep))
+            })
             .collect();
         if self.groups.is_dirty() {
             // Nor may the groups name what a document that failed to write does not have.
@@ -893,7 +891,7 @@ impl Workspace {
             let groups_written = saved.is_ok() && !self.groups.is_dirty();
             results.push((WorkspaceFile::Groups, saved));
             if groups_written {
-                for (doc, _) in &kept {
+                for doc in kept.keys() {
                     let first = results
                         .iter_mut()
                         .find(|(file, result)| *file == WorkspaceFile::Doc(*doc) && result.is_ok());
@@ -919,10 +917,7 @@ impl Workspace {
     /// document unsaved, until the groups are saved ([`Self::save_all`]).
     pub fn save(&mut self, doc: DocId) -> Result<PathBuf, StoreError> {
         let kept = self.named_by_saved_groups(&[doc]);
-        let keep = kept
-            .first()
-            .map_or(&[][..], |(_, annotations)| annotations.as_slice());
-        let path = self.save_file(doc, keep)?;
+        let path = self.save_file(doc, kept.get(&doc).map_or(&[][..], Vec::as_slice))?;
         self.fold_journal_if_saved();
         Ok(path)
     }

@@ -774,14 +774,14 @@ impl Workspace {
     /// but the store no longer has, at their value in the document's file as last loaded or
     /// saved. Only while the groups are unsaved: once saved, they name none of them (deleting
     /// an annotation takes it out of its groups).
-    pub(super) fn named_by_saved_groups(&self, docs: &[DocId]) -> Vec<(DocId, Vec<Annotation>)> {
+    pub(super) fn named_by_saved_groups(&self, docs: &[DocId]) -> BTreeMap<DocId, Vec<Annotation>> {
+        let mut kept = BTreeMap::new();
         if !self.groups.is_dirty() || docs.is_empty() {
-            return Vec::new();
+            return kept;
         }
         let Some(saved_groups) = self.saved_groups() else {
-            return Vec::new();
+            return kept;
         };
-        let mut kept = Vec::new();
         for &doc in docs {
             let file = self.file_name(doc);
             let store = &self.docs[doc.0].store;
@@ -803,7 +803,7 @@ impl Workspace {
                 .filter_map(|id| saved.get(*id).cloned())
                 .collect();
             if !annotations.is_empty() {
-                kept.push((doc, annotations));
+                kept.insert(doc, annotations);
             }
         }
         kept
