@@ -124,6 +124,18 @@ fn validate_clean(root: &Path) {
     assert!(mine.is_empty(), "{mine:#?}");
 }
 
+/// Labels `needle` in the Arabic document as a country and links it to the Chinese
+/// annotation `zh_id` (of [`saved_project`]); returns the Arabic annotation's id.
+fn add_linked_to_chinese(ws: &mut Workspace, needle: &str, zh_id: u64) -> AnnotationId {
+    let ar_id = add(ws, AR, needle, "COUNTRY");
+    let (zh, ar) = (doc(ws, ZH), doc(ws, AR));
+    let link = ws
+        .link_step((zh, AnnotationId(zh_id)), (ar, ar_id), "same_entity")
+        .unwrap();
+    ws.apply(link).unwrap();
+    ar_id
+}
+
 /// A project where alice has saved two annotations on the Chinese document.
 fn saved_project() -> (tempfile::TempDir, Workspace) {
     let dir = sample_project();
@@ -536,20 +548,12 @@ fn a_watcher_started_before_the_folders_exist_sees_them_come() {
 fn a_link_file_changed_on_disk_is_a_conflict_and_merges_by_group() {
     let (dir, mut ws) = saved_project();
     // Saved: #1 哈萨克斯坦 in Chinese and Arabic, linked.
-    let k_ar = add(&mut ws, AR, "كازاخستان", "COUNTRY");
+    add_linked_to_chinese(&mut ws, "كازاخستان", 1);
     let (zh, ar) = (doc(&ws, ZH), doc(&ws, AR));
-    let link = ws
-        .link_step((zh, AnnotationId(1)), (ar, k_ar), "same_entity")
-        .unwrap();
-    ws.apply(link).unwrap();
     save(&mut ws);
     assert!(ws.check_disk().is_empty());
     // Here, unsaved: 塔吉克斯坦 (#2) with the Arabic طاجيكستان.
-    let t_ar = add(&mut ws, AR, "طاجيكستان", "COUNTRY");
-    let link = ws
-        .link_step((zh, AnnotationId(2)), (ar, t_ar), "same_entity")
-        .unwrap();
-    ws.apply(link).unwrap();
+    add_linked_to_chinese(&mut ws, "طاجيكستان", 2);
     // There: a person in both documents, linked (group #2, the id used here too).
     colleague(dir.path(), |ws| {
         let p_zh = add(ws, ZH, "托卡耶夫", "PERSON");
@@ -596,19 +600,11 @@ fn a_link_file_changed_on_disk_is_a_conflict_and_merges_by_group() {
 /// as a crash between the two writes would stop it. Returns the Arabic document.
 fn save_stopped_before_the_link_file() -> (tempfile::TempDir, Workspace, DocId) {
     let (dir, mut ws) = saved_project();
-    let (zh, ar) = (doc(&ws, ZH), doc(&ws, AR));
-    let k_ar = add(&mut ws, AR, "كازاخستان", "COUNTRY");
-    let link = ws
-        .link_step((zh, AnnotationId(1)), (ar, k_ar), "same_entity")
-        .unwrap();
-    ws.apply(link).unwrap();
+    let ar = doc(&ws, AR);
+    let k_ar = add_linked_to_chinese(&mut ws, "كازاخستان", 1);
     save(&mut ws);
     ws.apply(vec![(ar, Edit::Remove { id: k_ar })]).unwrap();
-    let t_ar = add(&mut ws, AR, "طاجيكستان", "COUNTRY");
-    let link = ws
-        .link_step((zh, AnnotationId(2)), (ar, t_ar), "same_entity")
-        .unwrap();
-    ws.apply(link).unwrap();
+    add_linked_to_chinese(&mut ws, "طاجيكستان", 2);
     let links = ws.file_path(WorkspaceFile::Groups);
     let mut text = std::fs::read_to_string(&links).unwrap();
     text.push('\n');
@@ -682,12 +678,8 @@ fn a_save_stopped_before_the_link_file_loses_nothing_on_reopening() {
 #[test]
 fn the_link_file_waits_for_a_document_that_could_not_be_saved() {
     let (dir, mut ws) = saved_project();
-    let (zh, ar) = (doc(&ws, ZH), doc(&ws, AR));
-    let t_ar = add(&mut ws, AR, "طاجيكستان", "COUNTRY");
-    let link = ws
-        .link_step((zh, AnnotationId(2)), (ar, t_ar), "same_entity")
-        .unwrap();
-    ws.apply(link).unwrap();
+    let ar = doc(&ws, AR);
+    let t_ar = add_linked_to_chinese(&mut ws, "طاجيكستان", 2);
     // There: another span of the Arabic document, with the same id as طاجيكستان here.
     colleague(dir.path(), |ws| {
         assert_eq!(add(ws, AR, "كازاخستان", "COUNTRY"), t_ar);
