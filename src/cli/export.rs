@@ -6,16 +6,16 @@ use std::process::ExitCode;
 
 use accord::formats::{AnnotationSource, ExportOptions, Format, count_losses};
 
-use super::import::Bar;
-use super::{project_or_cwd, unreadable};
+use super::progress::Bar;
+use super::{format_parser, project_or_cwd, unreadable};
 
 /// Arguments of `accord export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Project folder (default: the current folder).
     project: Option<PathBuf>,
-    /// jsonl, spacy, conll, brat, webanno-tsv, label-studio or html.
-    #[arg(long, value_parser = parse_format)]
+    /// The format to write.
+    #[arg(long, value_parser = format_parser(false))]
     format: Format,
     /// The file to write (jsonl, spacy, conll) or the folder (brat, webanno-tsv,
     /// label-studio, html).
@@ -33,14 +33,6 @@ pub struct Args {
     /// Only these labels (repeat or separate with commas).
     #[arg(long, value_name = "LABEL", value_delimiter = ',')]
     labels: Vec<String>,
-}
-
-/// A format named on the command line.
-pub(crate) fn parse_format(name: &str) -> Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-        format!("unknown format {name:?}; use one of: {}", names.join(", "))
-    })
 }
 
 /// How many lines of details to print per kind of loss.

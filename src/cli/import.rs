@@ -1,22 +1,20 @@
 //! `accord import`: documents and annotations from brat, JSONL, Label Studio or CoNLL into a
-//! project, as one annotator's; also the progress bar both exchange commands show.
+//! project, as one annotator's.
 
-use std::io::{IsTerminal as _, Write};
-use std::ops::ControlFlow;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord::formats::{Format, ImportOptions, Progress, UnknownNames};
+use accord::formats::{Format, ImportOptions, UnknownNames};
 
-use super::export::parse_format;
-use super::unreadable;
+use super::progress::Bar;
+use super::{format_parser, unreadable};
 
 /// Arguments of `accord import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// brat (a folder of .txt + .ann), jsonl, label-studio (tasks JSON, or its folder) or
-    /// conll.
-    #[arg(long, value_parser = parse_format)]
+    /// The source's format.
+    #[arg(long, value_parser = format_parser(true))]
     format: Format,
     /// What to import: a file, or a folder for brat.
     source: PathBuf,
@@ -87,50 +85,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Below this many items a stage is quick: no bar.
-const BAR_FROM: usize = 20;
-
-/// A progress bar on standard error when it is a terminal and the work is large; nothing
-/// when piped.
-pub(crate) struct Bar {
-    bar: Option<indicatif::ProgressBar>,
-    terminal: bool,
-}
-
-impl Bar {
-    pub(crate) fn new() -> Self {
-        Self {
-            bar: None,
-            terminal: std::io::stderr().is_terminal(),
-        }
-    }
-
-    /// Shows `p`; never asks to stop (Ctrl+C ends the process).
-    pub(crate) fn update(&mut self, p: Progress<'_>) -> ControlFlow<()> {
-        if !self.terminal || p.total < BAR_FROM {
-            return ControlFlow::Continue(());
-        }
-        let bar = self.bar.get_or_insert_with(|| {
-            let bar = indicatif::ProgressBar::new(p.total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{prefix:>10} [{bar:30}] {pos}/{len} {wide_msg}",
-            ) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
-        });
-        bar.set_length(p.total as u64);
-        bar.set_position(p.done as u64 + 1);
-        bar.set_prefix(p.stage.name());
-        bar.set_message(p.item.to_owned());
-        ControlFlow::Continue(())
-    }
-
-    pub(crate) fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
 }

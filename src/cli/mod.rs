@@ -6,6 +6,7 @@ mod check_layout;
 mod commitments;
 mod export;
 mod import;
+mod progress;
 mod reanchor;
 mod recover;
 mod stats;
@@ -14,6 +15,7 @@ mod validate;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use accord::formats::Format;
 use clap::{Parser, Subcommand};
 
 /// Accord: annotate multilingual text with entities and commitments.
@@ -46,9 +48,11 @@ pub enum Command {
     /// Lay files out and check that every character can be hit, is drawn with a real glyph,
     /// and sits in the right visual order. Exit 1 if any character fails.
     CheckLayout(check_layout::Args),
-    /// Write annotations as JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio or HTML.
+    /// Write annotations in another tool's format.
+    #[command(about = format_list("Write annotations as", |_| true))]
     Export(export::Args),
-    /// Read documents and annotations from brat, JSONL, Label Studio or CoNLL into a project.
+    /// Read documents and annotations from another tool's format into a project.
+    #[command(about = format_list("Read documents and annotations into a project from", |f| f.can_import()))]
     Import(import::Args),
     /// Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α.
     Agree(agree::Args),
@@ -78,6 +82,36 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Reanchor(args) => reanchor::run(args),
         Command::Recover(args) => recover::run(args),
     }
+}
+
+/// `"{lead} JSONL, spaCy, … or HTML"`: the formats of the registry that `keep`.
+fn format_list(lead: &str, keep: fn(Format) -> bool) -> String {
+    let titles: Vec<&str> = Format::ALL
+        .into_iter()
+        .filter(|f| keep(*f))
+        .map(Format::title)
+        .collect();
+    match titles.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{lead} {} or {last}", rest.join(", "))
+        }
+        _ => format!("{lead} {}", titles.join("")),
+    }
+}
+
+/// `--format NAME`: the registry's formats (those that can be imported, for `import`), each
+/// listed in `--help` with what it writes or reads.
+pub(crate) fn format_parser(import: bool) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    let values = Format::ALL.into_iter().filter_map(move |f| {
+        let help = if import {
+            f.import()?.reads
+        } else {
+            f.spec().writes
+        };
+        Some(PossibleValue::new(f.name()).help(help))
+    });
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<Format>())
 }
 
 /// The project folder given, or the current folder.

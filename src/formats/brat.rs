@@ -22,8 +22,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, ImportContext, Imported, Loss, LossKind,
-    OutputFile, Stage, byte_offsets, fragments_from, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, ImportContext, ImportSpec,
+    Imported, Loss, LossKind, Output, OutputFile, SourceKind, SourceText, Stage, byte_offsets,
+    fragments_from, step,
 };
 use crate::model::{Annotation, AnnotationId, AttributeValue, Link, LinkId, Review};
 use crate::schema::{AttributeKind, Schema};
@@ -95,6 +96,22 @@ fn one_line(text: &str) -> (String, bool) {
         .collect();
     (s, changed)
 }
+
+/// The brat format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::Brat,
+    name: "brat",
+    title: "brat",
+    writes: "a folder of .txt + .ann per document, with annotation.conf",
+    output: Output::Folder,
+    export,
+    import: Some(ImportSpec {
+        reads: "a folder: every .ann under it, with its .txt",
+        source: SourceKind::Folder,
+        read: import,
+        parse: parse_text,
+    }),
+};
 
 pub(super) fn export(
     corpus: &Corpus,
@@ -506,6 +523,37 @@ pub(super) fn import(
         )?;
         imported.documents.push(doc);
     }
+    Ok(imported)
+}
+
+/// One brat document held in memory (`path` stands for its `.ann`; the document gets the
+/// same name with `.txt`); a [`SourceText::File`] is read as the `.ann` of an empty document.
+fn parse_text(
+    path: &Path,
+    source: SourceText<'_>,
+    ctx: &ImportContext<'_>,
+    _control: Control<'_>,
+) -> Result<Imported, FormatError> {
+    let txt = match source {
+        SourceText::Brat { txt, .. } => txt,
+        SourceText::File(_) => b"",
+    };
+    let txt_path = path.with_extension("txt");
+    let file = txt_path.file_name().map_or_else(
+        || "document.txt".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut imported = Imported::default();
+    let doc = document(
+        file,
+        &txt_path,
+        txt.to_vec(),
+        path,
+        source.text(),
+        ctx,
+        &mut imported.problems,
+    )?;
+    imported.documents.push(doc);
     Ok(imported)
 }
 

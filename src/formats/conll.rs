@@ -26,13 +26,30 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, ImportContext, Imported, Loss, LossKind,
-    OutputFile, Stage, byte_offsets, flat_spans, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, ImportContext, ImportSpec,
+    Imported, Loss, LossKind, Output, OutputFile, SourceKind, Stage, byte_offsets, flat_spans,
+    step,
 };
 use crate::model::tokens::tokenize_str;
 use crate::model::{Annotation, AnnotationId, Fragment, Review};
 
 const DOCSTART: &str = "-DOCSTART- -X- -X- O";
+
+/// The CoNLL format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::Conll,
+    name: "conll",
+    title: "CoNLL",
+    writes: "one file of tokens with IOB2 tags; overlapping spans are dropped",
+    output: Output::File { extension: "conll" },
+    export,
+    import: Some(ImportSpec {
+        reads: "a file of tokens and IOB2 tags; texts rebuilt from the tokens",
+        source: SourceKind::File(&["conll", "txt", "iob", "bio"]),
+        read: import,
+        parse: |path, source, ctx, control| parse(source.text(), path, ctx, control),
+    }),
+};
 
 pub(super) fn export(
     corpus: &Corpus,

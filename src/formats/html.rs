@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, Loss, OutputFile, Stage, label_colour, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, Output, OutputFile,
+    Stage, label_colour, step,
 };
 use crate::model::{Annotation, AttributeValue};
 
@@ -54,6 +55,17 @@ fn page_name(file: &str) -> String {
     let stem = file.strip_suffix(".txt").unwrap_or(file);
     format!("{}.html", stem.replace(['/', '\\'], "_"))
 }
+
+/// The HTML format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::Html,
+    name: "html",
+    title: "HTML",
+    writes: "a folder of standalone pages for reading outside Accord",
+    output: Output::Folder,
+    export,
+    import: None,
+};
 
 pub(super) fn export(
     corpus: &Corpus,

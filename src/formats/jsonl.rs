@@ -21,8 +21,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Corpus, CorpusDocument, FormatError, ImportContext, Imported, Loss, LossKind, OutputFile,
-    Stage, byte_offsets, fragments_from, step,
+    Corpus, CorpusDocument, Format, FormatError, FormatSpec, ImportContext, ImportSpec, Imported,
+    Loss, LossKind, Output, OutputFile, SourceKind, Stage, byte_offsets, fragments_from, step,
 };
 use crate::model::{
     Annotation, AnnotationId, AttributeValue, CrossGroup, CrossMember, GroupId, Link, LinkId,
@@ -101,6 +101,22 @@ struct Meta {
     #[serde(default)]
     offsets: Option<String>,
 }
+
+/// The JSONL format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::Jsonl,
+    name: "jsonl",
+    title: "JSONL",
+    writes: "one file, a document per line: text, spans and everything else",
+    output: Output::File { extension: "jsonl" },
+    export,
+    import: Some(ImportSpec {
+        reads: "a .jsonl file: Accord's export, or lines of text and spans",
+        source: SourceKind::File(&["jsonl", "json"]),
+        read: import,
+        parse: |path, source, ctx, control| parse(source.text(), path, ctx, control),
+    }),
+};
 
 /// The JSONL file of a corpus.
 pub(super) fn export(

@@ -30,8 +30,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, ImportContext, Imported, Loss, LossKind,
-    OutputFile, Stage, byte_offsets, fragments_from, label_colour, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, ImportContext, ImportSpec,
+    Imported, Loss, LossKind, Output, OutputFile, SourceKind, Stage, byte_offsets, fragments_from,
+    label_colour, step,
 };
 use crate::model::{Annotation, AnnotationId, AttributeValue, Link, LinkId, Review};
 use crate::schema::{AttributeKind, Schema};
@@ -52,6 +53,22 @@ fn region_id(id: AnnotationId, fragment: usize) -> String {
 fn control_name(label: &str, attribute: &str) -> String {
     format!("{label}.{attribute}")
 }
+
+/// The Label Studio format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::LabelStudio,
+    name: "label-studio",
+    title: "Label Studio",
+    writes: "a folder: tasks.json and the labelling config.xml",
+    output: Output::Folder,
+    export,
+    import: Some(ImportSpec {
+        reads: "a tasks JSON file, or the folder of an export",
+        source: SourceKind::FileOrFolder(&["json"]),
+        read: import,
+        parse: |path, source, ctx, control| parse(source.text(), path, ctx, control),
+    }),
+};
 
 pub(super) fn export(
     corpus: &Corpus,

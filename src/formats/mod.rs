@@ -72,7 +72,8 @@ pub use run::{
     UnknownNames, export, export_corpus, import, load_corpus, read_source, read_source_text,
 };
 
-/// The formats Accord writes (all) and reads (those where [`Format::can_import`]).
+/// The formats Accord writes (all) and reads (those with an [`ImportSpec`]). Each is
+/// described once, by its module's [`FormatSpec`]; [`Format::spec`] finds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// One JSON object per document and line: text, spans, everything Accord knows.
@@ -91,6 +92,104 @@ pub enum Format {
     Html,
 }
 
+/// The one list of formats, in the order help and dialogs show them. A new format is a module
+/// with a [`FormatSpec`], a [`Format`] variant, and a line here.
+pub const REGISTRY: [&FormatSpec; 7] = [
+    &jsonl::SPEC,
+    &spacy::SPEC,
+    &conll::SPEC,
+    &brat::SPEC,
+    &webanno::SPEC,
+    &label_studio::SPEC,
+    &html::SPEC,
+];
+
+/// Everything Accord knows about a format, declared once in its module: its names, what it
+/// writes, how it converts a corpus, and how it is read back when it can be.
+#[derive(Debug)]
+pub struct FormatSpec {
+    /// The format this describes.
+    pub format: Format,
+    /// The name used on the command line (`webanno-tsv`, `label-studio`, …).
+    pub name: &'static str,
+    /// The name the window shows (`WebAnno TSV`).
+    pub title: &'static str,
+    /// One line on what an export writes.
+    pub writes: &'static str,
+    /// One file, or a folder of files.
+    pub output: Output,
+    /// Converts a corpus, in memory: the files to write and what the format lost.
+    pub export: fn(&Corpus, Control<'_>) -> ExportResult,
+    /// How it is imported, if Accord can read it back.
+    pub import: Option<ImportSpec>,
+}
+
+/// What an export function returns: the files, and what the format could not express.
+pub type ExportResult = Result<(Vec<OutputFile>, Vec<Loss>), FormatError>;
+
+/// What an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// One file, usually named with this extension.
+    File {
+        /// The file name's ending, without the dot.
+        extension: &'static str,
+    },
+    /// A folder of files.
+    Folder,
+}
+
+/// How a format is read back (`accord import`).
+#[derive(Debug)]
+pub struct ImportSpec {
+    /// One line on what an import reads.
+    pub reads: &'static str,
+    /// A file, a folder, or either.
+    pub source: SourceKind,
+    /// Reads a source from the file system.
+    pub read:
+        fn(&std::path::Path, &ImportContext<'_>, Control<'_>) -> Result<Imported, FormatError>,
+    /// Reads a source held in memory (`path` names it in errors): the same parsing without
+    /// the file system, for the fuzzers.
+    pub parse: fn(
+        &std::path::Path,
+        SourceText<'_>,
+        &ImportContext<'_>,
+        Control<'_>,
+    ) -> Result<Imported, FormatError>,
+}
+
+/// What an import reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A file, usually with one of these extensions.
+    File(&'static [&'static str]),
+    /// A folder.
+    Folder,
+    /// A file with one of these extensions, or the folder of an export.
+    FileOrFolder(&'static [&'static str]),
+}
+
+impl SourceKind {
+    /// True when a folder is read.
+    pub fn takes_folder(self) -> bool {
+        !matches!(self, SourceKind::File(_))
+    }
+
+    /// True when a file is read.
+    pub fn takes_file(self) -> bool {
+        !matches!(self, SourceKind::Folder)
+    }
+
+    /// The file name endings of a file source.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            SourceKind::File(e) | SourceKind::FileOrFolder(e) => e,
+            SourceKind::Folder => &[],
+        }
+    }
+}
+
 impl Format {
     /// Every format, in the order the help lists them.
     pub const ALL: [Format; 7] = [
@@ -103,35 +202,55 @@ impl Format {
         Format::Html,
     ];
 
-    /// The name used on the command line (`webanno-tsv`, `label-studio`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Jsonl => "jsonl",
-            Format::Spacy => "spacy",
-            Format::Conll => "conll",
-            Format::Brat => "brat",
-            Format::WebannoTsv => "webanno-tsv",
-            Format::LabelStudio => "label-studio",
-            Format::Html => "html",
-        }
+    /// The format's description, from its module.
+    pub fn spec(self) -> &'static FormatSpec {
+        REGISTRY[self as usize]
     }
 
-    /// The format called `name` on the command line.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
+    /// The name used on the command line (`webanno-tsv`, `label-studio`, …).
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The name the window shows.
+    pub fn title(self) -> &'static str {
+        self.spec().title
+    }
+
+    /// How Accord reads this format back, if it can (`accord import`).
+    pub fn import(self) -> Option<&'static ImportSpec> {
+        self.spec().import.as_ref()
     }
 
     /// True when Accord can read this format back (`accord import`).
     pub fn can_import(self) -> bool {
-        matches!(
-            self,
-            Format::Jsonl | Format::Brat | Format::LabelStudio | Format::Conll
-        )
+        self.import().is_some()
     }
 
     /// True when an export is one file; otherwise it is a folder of files.
     pub fn is_single_file(self) -> bool {
-        matches!(self, Format::Jsonl | Format::Spacy | Format::Conll)
+        matches!(self.spec().output, Output::File { .. })
+    }
+
+    /// Every format's command-line name, in order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        REGISTRY.iter().map(|s| s.name)
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// The format called `name` on the command line.
+    fn from_str(name: &str) -> Result<Format, String> {
+        REGISTRY
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.format)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::names().collect();
+                format!("unknown format {name:?}; use one of: {}", names.join(", "))
+            })
     }
 }
 
@@ -449,7 +568,7 @@ pub enum FormatError {
     #[error("{0}")]
     BadAnnotator(String),
     /// This format cannot be imported.
-    #[error("{format} cannot be imported; import one of: brat, jsonl, label-studio, conll")]
+    #[error("{format} cannot be imported; import one of: {}", importable_names())]
     NotImportable {
         /// The format asked for.
         format: Format,
@@ -491,6 +610,15 @@ pub enum FormatError {
     /// An annotation, link or project file could not be written or read.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+}
+
+fn importable_names() -> String {
+    let names: Vec<&str> = REGISTRY
+        .iter()
+        .filter(|s| s.import.is_some())
+        .map(|s| s.name)
+        .collect();
+    names.join(", ")
 }
 
 fn list_or_none(names: &[String]) -> String {
@@ -694,10 +822,18 @@ mod tests {
     }
 
     #[test]
-    fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(Format::from_name(f.name()), Some(f));
+    fn the_registry_describes_each_format_once_in_order() {
+        for (i, f) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(REGISTRY[i].format, f, "REGISTRY[{i}] describes {f:?}");
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
         }
-        assert_eq!(Format::from_name("xml"), None);
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert!(err.contains("jsonl, spacy"), "{err}");
+        let importable: Vec<&str> = Format::ALL
+            .into_iter()
+            .filter(|f| f.can_import())
+            .map(Format::name)
+            .collect();
+        assert_eq!(importable, ["jsonl", "conll", "brat", "label-studio"]);
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, ImportContext, Imported, Loss, LossKind,
-    OutputFile, Stage, brat, conll, html, jsonl, label_studio, spacy, step, webanno,
+    OutputFile, Stage, step,
 };
 use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, ReviewState, Timestamp};
 use crate::project::{
@@ -255,15 +255,7 @@ pub fn export_corpus(
     format: Format,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    match format {
-        Format::Jsonl => jsonl::export(corpus, control),
-        Format::Spacy => spacy::export(corpus, control),
-        Format::Conll => conll::export(corpus, control),
-        Format::Brat => brat::export(corpus, control),
-        Format::WebannoTsv => webanno::export(corpus, control),
-        Format::LabelStudio => label_studio::export(corpus, control),
-        Format::Html => html::export(corpus, control),
-    }
+    (format.spec().export)(corpus, control)
 }
 
 /// Exports a project: reads it, converts, and writes the files (each atomically). Nothing is
@@ -431,15 +423,10 @@ pub fn read_source(
     ctx: &ImportContext<'_>,
     control: Control<'_>,
 ) -> Result<Imported, FormatError> {
-    match format {
-        Format::Jsonl => jsonl::import(source, ctx, control),
-        Format::Brat => brat::import(source, ctx, control),
-        Format::LabelStudio => label_studio::import(source, ctx, control),
-        Format::Conll => conll::import(source, ctx, control),
-        Format::Spacy | Format::WebannoTsv | Format::Html => {
-            Err(FormatError::NotImportable { format })
-        }
-    }
+    let spec = format
+        .import()
+        .ok_or(FormatError::NotImportable { format })?;
+    (spec.read)(source, ctx, control)
 }
 
 /// One import source held in memory, as [`read_source`] would read it from files.
@@ -456,6 +443,16 @@ pub enum SourceText<'a> {
     },
 }
 
+impl<'a> SourceText<'a> {
+    /// The text of the file read: the file's, or a brat document's `.ann`.
+    pub fn text(self) -> &'a str {
+        match self {
+            SourceText::File(text) => text,
+            SourceText::Brat { ann, .. } => ann,
+        }
+    }
+}
+
 /// Reads an import source held in memory: the same parsing as [`read_source`], without the
 /// file system (the fuzz targets feed it untrusted bytes). `path` stands for the source file
 /// (a brat `.ann` file): it names it in errors and gives unnamed documents their names. A
@@ -468,41 +465,10 @@ pub fn read_source_text(
     ctx: &ImportContext<'_>,
     control: Control<'_>,
 ) -> Result<Imported, FormatError> {
-    let text = match source {
-        SourceText::File(text) => text,
-        SourceText::Brat { ann, .. } => ann,
-    };
-    match format {
-        Format::Jsonl => jsonl::parse(text, path, ctx, control),
-        Format::LabelStudio => label_studio::parse(text, path, ctx, control),
-        Format::Conll => conll::parse(text, path, ctx, control),
-        Format::Brat => {
-            let txt = match source {
-                SourceText::Brat { txt, .. } => txt,
-                SourceText::File(_) => b"",
-            };
-            let txt_path = path.with_extension("txt");
-            let file = txt_path.file_name().map_or_else(
-                || "document.txt".to_owned(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let mut imported = Imported::default();
-            let doc = brat::document(
-                file,
-                &txt_path,
-                txt.to_vec(),
-                path,
-                text,
-                ctx,
-                &mut imported.problems,
-            )?;
-            imported.documents.push(doc);
-            Ok(imported)
-        }
-        Format::Spacy | Format::WebannoTsv | Format::Html => {
-            Err(FormatError::NotImportable { format })
-        }
-    }
+    let spec = format
+        .import()
+        .ok_or(FormatError::NotImportable { format })?;
+    (spec.parse)(path, source, ctx, control)
 }
 
 /// Imports a source into a project: documents (when new), one annotation file per document

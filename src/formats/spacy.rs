@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, Loss, LossKind, OutputFile, Stage, byte_offsets,
-    flat_spans, fragment_edges, split_tokens, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
+    OutputFile, Stage, byte_offsets, flat_spans, fragment_edges, split_tokens, step,
 };
 use crate::model::CharRange;
 use crate::model::tokens::tokenize_str;
@@ -125,6 +125,17 @@ impl Strings {
         v
     }
 }
+
+/// The spaCy format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::Spacy,
+    name: "spacy",
+    title: "spaCy",
+    writes: "one .spacy DocBin for spacy train: entities, spans; no attributes",
+    output: Output::File { extension: "spacy" },
+    export,
+    import: None,
+};
 
 pub(super) fn export(
     corpus: &Corpus,

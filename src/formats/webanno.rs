@@ -35,8 +35,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::{
-    Control, Corpus, CorpusDocument, FormatError, Loss, LossKind, OutputFile, Stage,
-    fragment_edges, split_tokens, step,
+    Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
+    OutputFile, Stage, fragment_edges, split_tokens, step,
 };
 use crate::model::tokens::tokenize_str;
 use crate::model::{AnnotationId, CharRange};
@@ -86,6 +86,17 @@ pub(crate) fn escape_value(value: &str) -> String {
     }
     out
 }
+
+/// The WebAnno TSV format, as the registry (`formats/mod.rs`) lists it.
+pub(super) const SPEC: FormatSpec = FormatSpec {
+    format: Format::WebannoTsv,
+    name: "webanno-tsv",
+    title: "WebAnno TSV",
+    writes: "a folder of WebAnno TSV 3.3 files, for INCEpTION",
+    output: Output::Folder,
+    export,
+    import: None,
+};
 
 pub(super) fn export(
     corpus: &Corpus,

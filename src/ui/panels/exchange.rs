@@ -11,7 +11,8 @@ use std::sync::atomic::AtomicBool;
 use egui::{Id, Key, RichText, Ui};
 
 use crate::formats::{
-    AnnotationSource, ExportOptions, Format, ImportOptions, Loss, UnknownNames, count_losses,
+    AnnotationSource, ExportOptions, Format, ImportOptions, Loss, Output, SourceKind, UnknownNames,
+    count_losses,
 };
 use crate::project::CURATED;
 use crate::ui::action::{Action, ViewContext};
@@ -26,53 +27,6 @@ const SHOWN_PER_KIND: usize = 200;
 const WIDTH: f32 = 600.0;
 /// Width of a path field.
 const PATH_WIDTH: f32 = 430.0;
-
-/// The name a format goes by in the dialogs.
-fn format_title(format: Format) -> &'static str {
-    match format {
-        Format::Jsonl => "JSONL",
-        Format::Spacy => "spaCy",
-        Format::Conll => "CoNLL",
-        Format::Brat => "brat",
-        Format::WebannoTsv => "WebAnno TSV",
-        Format::LabelStudio => "Label Studio",
-        Format::Html => "HTML",
-    }
-}
-
-/// One line on what an export in `format` writes.
-fn export_description(format: Format) -> &'static str {
-    match format {
-        Format::Jsonl => "one file, a document per line: text, spans and everything else",
-        Format::Spacy => "one .spacy DocBin for spacy train: entities, spans; no attributes",
-        Format::Conll => "one file of tokens with IOB2 tags; overlapping spans are dropped",
-        Format::Brat => "a folder of .txt + .ann per document, with annotation.conf",
-        Format::WebannoTsv => "a folder of WebAnno TSV 3.3 files, for INCEpTION",
-        Format::LabelStudio => "a folder: tasks.json and the labelling config.xml",
-        Format::Html => "a folder of standalone pages for reading outside Accord",
-    }
-}
-
-/// One line on what an import in `format` reads.
-fn import_description(format: Format) -> &'static str {
-    match format {
-        Format::Brat => "a folder: every .ann under it, with its .txt",
-        Format::Jsonl => "a .jsonl file: Accord's export, or lines of text and spans",
-        Format::LabelStudio => "a tasks JSON file, or the folder of an export",
-        Format::Conll => "a file of tokens and IOB2 tags; texts rebuilt from the tokens",
-        _ => "",
-    }
-}
-
-/// The file name ending of a one-file export.
-fn extension(format: Format) -> Option<&'static str> {
-    match format {
-        Format::Jsonl => Some("jsonl"),
-        Format::Spacy => Some("spacy"),
-        Format::Conll => Some("conll"),
-        _ => None,
-    }
-}
 
 /// A typed path: `~/` is the home folder, a relative path is inside `base`.
 fn resolve(base: &Path, typed: &str) -> PathBuf {
@@ -212,9 +166,9 @@ impl ExportForm {
             .sources
             .get(self.source)
             .map_or("annotations", |s| s.name.as_str());
-        let name = match extension(self.format) {
-            Some(ext) => format!("{project}-{who}.{ext}"),
-            None => format!("{project}-{who}-{}", self.format.name()),
+        let name = match self.format.spec().output {
+            Output::File { extension } => format!("{project}-{who}.{extension}"),
+            Output::Folder => format!("{project}-{who}-{}", self.format.name()),
         };
         parent.join(name).display().to_string()
     }
@@ -245,14 +199,14 @@ impl ExportForm {
             return Err(format!(
                 "{} is a folder; {} writes one file: give a file name",
                 out.display(),
-                format_title(self.format)
+                self.format.title()
             ));
         }
         if !self.format.is_single_file() && out.is_file() {
             return Err(format!(
                 "{} is a file; {} writes a folder: give a folder",
                 out.display(),
-                format_title(self.format)
+                self.format.title()
             ));
         }
         let documents: Vec<String> = if self.all_documents {
@@ -296,8 +250,8 @@ impl ExportForm {
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 for format in Format::ALL {
-                    ui.radio_value(&mut self.format, format, format_title(format));
-                    ui.weak(export_description(format));
+                    ui.radio_value(&mut self.format, format, format.title());
+                    ui.weak(format.spec().writes);
                     ui.end_row();
                 }
             });
@@ -388,16 +342,14 @@ impl ExportForm {
         if let Some(dir) = out.parent().filter(|d| d.is_dir()) {
             dialog = dialog.set_directory(dir);
         }
-        match extension(self.format) {
-            Some(ext) => {
+        match self.format.spec().output {
+            Output::File { extension: ext } => {
                 if let Some(name) = out.file_name() {
                     dialog = dialog.set_file_name(name.to_string_lossy());
                 }
-                dialog
-                    .add_filter(format_title(self.format), &[ext])
-                    .save_file()
+                dialog.add_filter(self.format.title(), &[ext]).save_file()
             }
-            None => dialog.pick_folder(),
+            Output::Folder => dialog.pick_folder(),
         }
     }
 }
@@ -458,13 +410,17 @@ impl ImportForm {
         if !source.exists() {
             return Err(format!("{} does not exist", source.display()));
         }
-        if self.format == Format::Brat && !source.is_dir() {
-            return Err("brat is imported from a folder: choose the folder of .ann files".into());
+        let kind = self.source_kind();
+        if !kind.takes_file() && !source.is_dir() {
+            return Err(format!(
+                "{} is imported from a folder: choose the folder",
+                self.format.title()
+            ));
         }
-        if matches!(self.format, Format::Jsonl | Format::Conll) && !source.is_file() {
+        if !kind.takes_folder() && !source.is_file() {
             return Err(format!(
                 "{} is imported from a file: choose the file",
-                format_title(self.format)
+                self.format.title()
             ));
         }
         if self.into.text().trim().is_empty() {
@@ -496,8 +452,8 @@ impl ImportForm {
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 for format in Format::ALL.into_iter().filter(|f| f.can_import()) {
-                    ui.radio_value(&mut self.format, format, format_title(format));
-                    ui.weak(import_description(format));
+                    ui.radio_value(&mut self.format, format, format.title());
+                    ui.weak(format.import().map_or("", |i| i.reads));
                     ui.end_row();
                 }
             });
@@ -505,19 +461,20 @@ impl ImportForm {
         section(ui, "Source");
         ui.horizontal(|ui| {
             let id = ui.make_persistent_id("import source");
-            let hint = if self.format == Format::Brat {
-                "a folder"
-            } else {
+            let kind = self.source_kind();
+            let hint = if kind.takes_file() {
                 "a file"
+            } else {
+                "a folder"
             };
             self.source.ui(ui, cx.engine, id, PATH_WIDTH, hint);
-            let folder = self.format == Format::Brat;
             if ui.button("Choose…").clicked()
-                && let Some(path) = self.choose_source(folder)
+                && let Some(path) = self.choose_source(!kind.takes_file())
             {
                 self.source = TextField::singleline(&path.display().to_string()).labelled("Source");
             }
-            if self.format == Format::LabelStudio
+            if kind.takes_file()
+                && kind.takes_folder()
                 && ui.button("Folder…").clicked()
                 && let Some(path) = self.choose_source(true)
             {
@@ -596,21 +553,23 @@ impl ImportForm {
         }
     }
 
+    /// What the chosen format imports from.
+    fn source_kind(&self) -> SourceKind {
+        self.format
+            .import()
+            .map_or(SourceKind::Folder, |i| i.source)
+    }
+
     fn choose_source(&self, folder: bool) -> Option<PathBuf> {
         let dialog = rfd::FileDialog::new()
-            .set_title(format!("Import {}", format_title(self.format)))
+            .set_title(format!("Import {}", self.format.title()))
             .set_directory(&self.base);
         if folder {
             return dialog.pick_folder();
         }
-        let extensions: &[&str] = match self.format {
-            Format::Jsonl => &["jsonl", "json"],
-            Format::LabelStudio => &["json"],
-            Format::Conll => &["conll", "txt", "iob", "bio"],
-            _ => &[],
-        };
+        let extensions = self.source_kind().extensions();
         dialog
-            .add_filter(format_title(self.format), extensions)
+            .add_filter(self.format.title(), extensions)
             .add_filter("Any file", &["*"])
             .pick_file()
     }
@@ -879,7 +838,7 @@ fn summary_ui(ui: &mut Ui, outcome: &Outcome, cx: &mut ViewContext<'_>) {
                 count(report.documents, "document", "documents"),
                 count(report.annotations, "annotation", "annotations"),
                 report.annotator,
-                format_title(report.format),
+                report.format.title(),
                 options.out.display()
             ));
             ui.label(format!(

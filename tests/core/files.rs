@@ -6,7 +6,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +18,7 @@ use accord::project::lock::{AnnotatorLock, LockError, LockHolder, STALE_AFTER, h
 use accord::project::{DocId, Project, StoreStatus, Workspace};
 use accord::store::StoreError;
 
-use common::{ZH, sample_project};
+use crate::common::{ZH, sample_project};
 
 fn add_event(range: CharRange) -> Edit {
     Edit::Add {

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 
@@ -13,7 +12,7 @@ use accord::edit::Edit;
 use accord::model::{AnnotationId, AttributeValue, CharRange};
 use accord::project::{DocId, Project, RefTarget, Workspace};
 
-use common::{char_offset_of, sample_project};
+use crate::common::{char_offset_of, sample_project};
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 const RU: &str = "kz-tj-alliance-treaty.ru.txt";

@@ -6,7 +6,6 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use accord::layout::audit::check_document;
 use accord::layout::breaking::{BreakSettings, break_from, resync};
@@ -17,7 +16,7 @@ use accord::model::{CharRange, Document};
 fn single_paragraph(files: &[&str], chars: usize) -> Document {
     let mut pieces = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(common::sample_dir().join(f)).unwrap();
+        let text = std::fs::read_to_string(crate::common::sample_dir().join(f)).unwrap();
         pieces.extend(
             text.lines()
                 .filter(|l| l.chars().count() > 20)

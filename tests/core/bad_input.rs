@@ -5,7 +5,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +16,7 @@ use accord::project::{
 };
 use accord::store::{AnnotationFile, StoreError};
 
-use common::{folder_bytes, sample_project};
+use crate::common::{folder_bytes, sample_project};
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 const AR: &str = "tj-kz-talks-astana.ar.txt";
@@ -456,11 +455,11 @@ fn a_document_edited_after_annotation_opens_with_flagged_annotations() {
     let flagged = ws.flagged(zh);
     assert_eq!(flagged.len(), 2);
     assert!(ws.flagged(ar).is_empty());
-    let old = common::snapshot(ws.store(zh));
+    let old = crate::common::snapshot(ws.store(zh));
 
     // Nothing is written by opening, or by saving what did not change.
     ws.save_all();
-    assert_eq!(common::project_bytes(dir.path()), before);
+    assert_eq!(crate::common::project_bytes(dir.path()), before);
 
     let plan = ws.reanchor(zh).unwrap();
     assert_eq!(plan.moved.len(), 2, "{plan:?}");
@@ -469,16 +468,16 @@ fn a_document_edited_after_annotation_opens_with_flagged_annotations() {
         assert_eq!(m.to[0].start, m.from[0].start + 4, "{m:?}");
     }
     assert!(ws.flagged(zh).is_empty());
-    let moved = common::snapshot(ws.store(zh));
+    let moved = crate::common::snapshot(ws.store(zh));
     // One undo takes the whole re-anchor back, exactly; redo does it again.
     assert!(ws.undo().unwrap());
-    assert_eq!(common::snapshot(ws.store(zh)), old);
+    assert_eq!(crate::common::snapshot(ws.store(zh)), old);
     assert_eq!(ws.flagged(zh), flagged);
     assert!(ws.redo().unwrap());
-    assert_eq!(common::snapshot(ws.store(zh)), moved);
+    assert_eq!(crate::common::snapshot(ws.store(zh)), moved);
 
     // A step touching a good document and a refused edit is refused as a whole.
-    let good_before = common::snapshot(ws.store(ar));
+    let good_before = crate::common::snapshot(ws.store(ar));
     assert!(
         ws.apply(vec![
             (ar, add_event(CharRange::new(20, 25))),
@@ -486,7 +485,7 @@ fn a_document_edited_after_annotation_opens_with_flagged_annotations() {
         ])
         .is_err()
     );
-    assert_eq!(common::snapshot(ws.store(ar)), good_before);
+    assert_eq!(crate::common::snapshot(ws.store(ar)), good_before);
 
     // Saving stamps the new document: the file is valid again.
     for (_, r) in ws.save_all() {

@@ -6,7 +6,6 @@
 // `allow-unwrap-in-tests` covers `#[test]` functions only; the helpers here are test code too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -25,7 +24,7 @@ use accord::model::{
 };
 use accord::schema::{AttributeDef, AttributeKind, Schema};
 
-use common::{fixed_now, sample_dir, synthetic_documents};
+use crate::common::{fixed_now, sample_dir, synthetic_documents};
 
 fn go(_: Progress<'_>) -> ControlFlow<()> {
     ControlFlow::Continue(())

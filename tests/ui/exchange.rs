@@ -5,7 +5,6 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod ui_support;
 
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -19,7 +18,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ui_support::*;
+use crate::ui_support::*;
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 

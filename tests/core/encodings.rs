@@ -6,7 +6,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +15,7 @@ use accord::model::{CharRange, EncodingSource, sha256_hex};
 use accord::project::{DocId, Project, StoreStatus, Workspace};
 use accord::store::AnnotationFile;
 
-use common::{project_bytes, sample_dir, snapshot};
+use crate::common::{project_bytes, sample_dir, snapshot};
 
 /// Japanese text (there is no Japanese sample document): the treaty story in brief.
 const JAPANESE: &str = "カザフスタンとタジキスタンの大統領は、ドゥシャンベで会談し、同盟関係に関する条約に署名した。\n\
@@ -146,8 +145,8 @@ fn cases() -> Vec<Case> {
 
 /// A project of every case's file (and the UTF-8 Chinese sample), as `accord.ron` lists them.
 fn project(cases: &[Case]) -> tempfile::TempDir {
-    let dir = common::sample_project();
-    let mut entries = vec![format!("(file: {:?})", common::ZH)];
+    let dir = crate::common::sample_project();
+    let mut entries = vec![format!("(file: {:?})", crate::common::ZH)];
     for c in cases {
         std::fs::write(dir.path().join(c.file), encode(&c.text, c.encoding)).unwrap();
         let mut entry = format!("(file: {:?}", c.file);
@@ -288,9 +287,9 @@ fn legacy_encodings_open_with_the_exact_text_and_annotations_round_trip() {
 /// A UTF-8 document's stamp has no `encoding` field: format-1 files stay as they were.
 #[test]
 fn utf8_documents_write_no_encoding_field() {
-    let dir = common::sample_project();
+    let dir = crate::common::sample_project();
     let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
-    let zh = ws.project.document_index(common::ZH).unwrap();
+    let zh = ws.project.document_index(crate::common::ZH).unwrap();
     assert_eq!(ws.document(zh).unwrap().encoding(), "UTF-8");
     assert_eq!(
         ws.document(zh).unwrap().encoding_source(),

@@ -6,7 +6,6 @@
 // `allow-unwrap-in-tests` covers `#[test]` functions only; the helpers here are test code too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -16,7 +15,7 @@ use serde_json::Value;
 use accord::edit::Edit;
 use accord::model::ReviewState;
 use accord::project::{Project, Workspace};
-use common::{folder_bytes, sample_dir, sample_project};
+use crate::common::{folder_bytes, sample_dir, sample_project};
 
 /// The sample annotator these tests export (the sample project has two, and no default).
 const SAMPLE_ANNOTATOR: &str = "aigerim";

@@ -4,7 +4,6 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod ui_support;
 
 use accord::model::{AttributeValue, CharRange};
 use accord::project::DocId;
@@ -12,7 +11,7 @@ use accord::store::AnnotationFile;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
-use ui_support::*;
+use crate::ui_support::*;
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 const AR: &str = "tj-kz-talks-astana.ar.txt";

@@ -6,7 +6,6 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod ui_support;
 
 use accord::agreement::{Selection, agree_project};
 use accord::model::{ReviewState, Timestamp};
@@ -17,7 +16,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ui_support::*;
+use crate::ui_support::*;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 

@@ -6,7 +6,6 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod ui_support;
 
 use accord::model::{AnnotationId, AttributeValue, CharRange};
 use accord::project::DocId;
@@ -15,7 +14,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ui_support::*;
+use crate::ui_support::*;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 

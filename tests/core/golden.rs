@@ -10,13 +10,12 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use accord::model::{AnnotationId, AttributeValue, Document, ReviewState};
 use accord::project::{CrossLinkFile, Project, StoreStatus, Workspace};
 use accord::store::{AnnotationFile, AnnotationStore};
 
-use common::{AR, ZH, golden, golden_project};
+use crate::common::{AR, ZH, golden, golden_project};
 
 fn load(name: &str) -> (AnnotationFile, AnnotationStore) {
     let path = golden(name);
@@ -29,7 +28,7 @@ fn load(name: &str) -> (AnnotationFile, AnnotationStore) {
 }
 
 fn sample(file: &str) -> Document {
-    Document::open(&common::sample_dir().join(file)).unwrap()
+    Document::open(&crate::common::sample_dir().join(file)).unwrap()
 }
 
 fn texts(store: &AnnotationStore, id: u64) -> Vec<&str> {

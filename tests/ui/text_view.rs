@@ -5,9 +5,8 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used)]
 
-mod ui_support;
 
-use ui_support::*;
+use crate::ui_support::*;
 
 #[test]
 fn drag_over_an_arabic_phrase_with_digits_selects_it() {

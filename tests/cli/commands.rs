@@ -5,7 +5,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,7 +16,7 @@ use accord::edit::Edit;
 use accord::model::CharRange;
 use accord::project::{CURATED, DocId, Project, Workspace};
 
-use common::{AR, ZH, golden_project, sample_project};
+use crate::common::{AR, ZH, golden_project, sample_project};
 
 fn accord(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_accord"))
@@ -595,7 +594,7 @@ fn stats_counts_per_label_layer_annotator_and_document() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["documents"], 5);
     assert_eq!(json["annotations"], 21);
-    let chars: u64 = common::sample_documents()
+    let chars: u64 = crate::common::sample_documents()
         .iter()
         .map(|d| d.len_chars() as u64)
         .sum();
@@ -693,7 +692,7 @@ fn stats_lists_files_it_could_not_count() {
 
 #[test]
 fn check_layout_round_trips_every_sample_char_at_three_widths() {
-    let paths = common::sample_paths();
+    let paths = crate::common::sample_paths();
     let args: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -779,7 +778,7 @@ fn commitments_ledger_matches_the_sample_annotation_files() {
     use accord::project::CrossLinkFile;
     use accord::store::AnnotationFile;
 
-    let root = common::sample_dir();
+    let root = crate::common::sample_dir();
     let project = Project::open(&root).unwrap();
     // What the files say, read without the ledger's code.
     let mut expected = Vec::new();
@@ -959,7 +958,7 @@ fn reanchor_moves_the_annotations_of_a_changed_document_and_saves() {
     let dir = golden_project();
     insert_title(dir.path(), "新的标题\n");
     assert_eq!(code(&accord(&["validate"], dir.path())), 1);
-    let before = common::folder_bytes(dir.path());
+    let before = crate::common::folder_bytes(dir.path());
 
     let out = accord(&["reanchor", "--dry-run"], dir.path());
     let text = stdout(&out);
@@ -974,7 +973,7 @@ fn reanchor_moves_the_annotations_of_a_changed_document_and_saves() {
     );
     assert!(text.contains("(dry run: nothing written)"), "{text}");
     assert_eq!(
-        common::folder_bytes(dir.path()),
+        crate::common::folder_bytes(dir.path()),
         before,
         "a dry run writes nothing"
     );
@@ -1042,7 +1041,7 @@ fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
         "format: 1,",
         "format: 1",
     );
-    let before = common::folder_bytes(dir.path());
+    let before = crate::common::folder_bytes(dir.path());
     let out = accord(&["reanchor"], dir.path());
     let text = stdout(&out);
     assert_eq!(code(&out), 2, "{text}");
@@ -1050,7 +1049,7 @@ fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
         text.contains(&format!("annotations/alice/{AR}.ron: not re-anchored")),
         "{text}"
     );
-    let after = common::folder_bytes(dir.path());
+    let after = crate::common::folder_bytes(dir.path());
     let ar = Path::new("annotations/alice").join(format!("{AR}.ron"));
     assert_eq!(after.get(&ar), before.get(&ar));
 
@@ -1066,7 +1065,7 @@ fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
         ),
     )
     .unwrap();
-    let before = common::folder_bytes(dir.path());
+    let before = crate::common::folder_bytes(dir.path());
     let out = accord(&["reanchor"], dir.path());
     let text = stdout(&out);
     assert_eq!(code(&out), 2, "{text}");
@@ -1075,13 +1074,13 @@ fn reanchor_never_touches_files_it_cannot_read_or_that_another_accord_holds() {
             && text.contains(&format!("process {}", std::process::id())),
         "{text}"
     );
-    assert_eq!(common::folder_bytes(dir.path()), before);
+    assert_eq!(crate::common::folder_bytes(dir.path()), before);
 }
 
 /// A span of `needle` (its first occurrence) in document `file` of the sample project.
 fn add_span(ws: &Workspace, file: &str, needle: &str, label: &str) -> (DocId, Edit) {
     let doc = ws.project.document_index(file).unwrap();
-    let start = common::char_offset_of(ws.document(doc).unwrap(), needle);
+    let start = crate::common::char_offset_of(ws.document(doc).unwrap(), needle);
     let edit = Edit::Add {
         label: label.into(),
         ranges: vec![CharRange::new(start, start + needle.chars().count())],
@@ -1119,7 +1118,7 @@ fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_d
     drop(ws);
 
     // A dry run says what it would put back and writes nothing.
-    let before = common::folder_bytes(root);
+    let before = crate::common::folder_bytes(root);
     let out = accord(&["recover", "--dry-run"], root);
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
@@ -1132,7 +1131,7 @@ fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_d
     ] {
         assert!(text.contains(line), "{line:?} in {text}");
     }
-    assert_eq!(common::folder_bytes(root), before);
+    assert_eq!(crate::common::folder_bytes(root), before);
 
     // One annotator: theirs is saved and their journal emptied; the other's is left.
     let out = accord(&["recover", "--annotator", "alice"], root);
@@ -1191,7 +1190,7 @@ fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_d
     let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
     ws.apply(vec![add_span(&ws, AR, "كازاخستان", "ORG")])
         .unwrap();
-    let before = common::folder_bytes(root);
+    let before = crate::common::folder_bytes(root);
     let out = accord(&["recover", "--annotator", "alice"], root);
     let text = stdout(&out);
     assert_eq!(code(&out), 2, "{text}");
@@ -1199,6 +1198,6 @@ fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_d
         text.contains("alice: not recovered") && text.contains("another Accord"),
         "{text}"
     );
-    assert_eq!(common::folder_bytes(root), before);
+    assert_eq!(crate::common::folder_bytes(root), before);
     drop(ws);
 }

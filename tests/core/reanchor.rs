@@ -6,7 +6,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +14,7 @@ use accord::edit::reanchor::MatchKind;
 use accord::model::{AnnotationId, CharRange};
 use accord::project::{DocId, Project, Workspace};
 
-use common::snapshot;
+use crate::common::snapshot;
 
 const BEFORE: &str = "Tokayev met Rahmon in Astana.\nTokayev said the talks went well.\n\
                       Trade will reach two billion dollars.\nRahmon thanked Astana.\n";
@@ -195,7 +194,7 @@ mod property {
             words in proptest::collection::vec(0..40usize, 1..8),
             inserts in proptest::collection::vec((0.0..1.0f64, "[a-zа-я 。\n]{1,12}"), 1..6),
         ) {
-            let text = common::sample_documents()[0].text().chars().take(600).collect::<String>();
+            let text = crate::common::sample_documents()[0].text().chars().take(600).collect::<String>();
             let doc = Document::from_text("a.txt", text.clone());
             let schema = Schema::default_schema();
             let now = Timestamp::default();
@@ -224,7 +223,7 @@ mod property {
             let plan = reanchor::plan(&store, &new_doc, &schema, &now);
             prop_assert!(plan.unplaced.is_empty(), "{:?}", plan.unplaced);
             let new_ctx = EditContext { document: &new_doc, ..ctx };
-            let before = common::snapshot(&store);
+            let before = crate::common::snapshot(&store);
             let mut undo = Vec::new();
             for e in &plan.edits {
                 undo.push(edit::apply(&mut store, &new_ctx, e).unwrap());
@@ -241,7 +240,7 @@ mod property {
             for u in undo.iter().rev() {
                 edit::apply(&mut store, &new_ctx, u).unwrap();
             }
-            prop_assert_eq!(common::snapshot(&store).annotations, before.annotations);
+            prop_assert_eq!(crate::common::snapshot(&store).annotations, before.annotations);
         }
     }
 }

@@ -6,7 +6,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +17,7 @@ use accord::model::{AnnotationId, AttributeValue, CharRange, Document, ReviewSta
 use accord::schema::{Layer, Schema};
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
 
-use common::{Snapshot, fixed_now, sample_documents, snapshot, synthetic_documents};
+use crate::common::{Snapshot, fixed_now, sample_documents, snapshot, synthetic_documents};
 
 /// All documents the round trip is checked on.
 fn all_documents() -> Vec<Document> {
@@ -452,7 +451,7 @@ fn non_ascii_text_is_written_as_readable_utf8() {
     let mut store = AnnotationStore::new();
     for needle in ["كَتَبَ الوَلَدُ", "20亿美元", "Қазақстан", "\r\n双方"]
     {
-        let start = common::char_offset_of(&doc, needle);
+        let start = crate::common::char_offset_of(&doc, needle);
         let add = Edit::Add {
             label: "EVENT".into(),
             ranges: vec![CharRange::new(start, start + needle.chars().count())],

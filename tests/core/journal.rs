@@ -7,7 +7,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -27,7 +26,7 @@ use accord::project::{
 use accord::review::{CURATED, Decision, ItemStatus, Layers, decision_step, review_items};
 use accord::store::AnnotationFile;
 
-use common::folder_bytes;
+use crate::common::folder_bytes;
 
 const KK: &str = "Қазақстан мен Тәжікстан ынтымақтастықты нығайтады. Астана мен Душанбе \
                   арасындағы сауда екі миллиард долларға жетеді. Тоқаев пен Рахмон келісті.\n";
@@ -794,7 +793,7 @@ fn edits_dropped_by_reloading_a_conflicting_file_stay_dropped() {
 fn the_curated_set_has_its_own_journal_and_decisions_come_back_as_the_reviewer_made_them() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    for entry in std::fs::read_dir(common::sample_dir()).unwrap() {
+    for entry in std::fs::read_dir(crate::common::sample_dir()).unwrap() {
         let path = entry.unwrap().path();
         let target = root.join(path.file_name().unwrap());
         if path.is_file() {

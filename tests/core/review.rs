@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 
@@ -36,7 +35,7 @@ fn annotated_copy() -> tempfile::TempDir {
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    copy(&common::sample_dir(), dir.path());
+    copy(&crate::common::sample_dir(), dir.path());
     dir
 }
 
@@ -144,7 +143,7 @@ fn nested_spans_stay_two_items_and_a_shifted_boundary_is_one() {
             schema: &schema,
             document: &doc,
             author: "x",
-            now: &common::fixed_now(),
+            now: &crate::common::fixed_now(),
         };
         for (label, s, e) in spans {
             accord::edit::apply(

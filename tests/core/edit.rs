@@ -6,7 +6,6 @@
 // test code too, and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +20,7 @@ use accord::rules::Problem;
 use accord::schema::{Layer, Schema};
 use accord::store::AnnotationStore;
 
-use common::{Snapshot, fixed_now, snapshot};
+use crate::common::{Snapshot, fixed_now, snapshot};
 
 // ---------------------------------------------------------------------------------------------
 // Random edit sequences
@@ -504,8 +503,8 @@ fn run_ops(doc: &Document, ops: &[Op], seed_ops: &[Op]) {
 }
 
 fn edit_documents() -> Vec<Document> {
-    let mut docs = common::sample_documents();
-    docs.extend(common::synthetic_documents());
+    let mut docs = crate::common::sample_documents();
+    docs.extend(crate::common::synthetic_documents());
     docs
 }
 
@@ -534,7 +533,7 @@ proptest! {
     fn workspace_steps_across_documents_undo_redo_and_save(
         ops in proptest::collection::vec((0..2usize, leaf_op()), 1..30),
     ) {
-        let dir = common::sample_project();
+        let dir = crate::common::sample_project();
         let project = Project::open(dir.path()).unwrap();
         let mut ws = Workspace::open(project, "alice");
         let schema = ws.project.schema.clone();
@@ -657,7 +656,7 @@ impl Fixture {
     }
 
     fn range(&self, needle: &str) -> CharRange {
-        let start = common::char_offset_of(&self.doc, needle);
+        let start = crate::common::char_offset_of(&self.doc, needle);
         CharRange::new(start, start + needle.chars().count())
     }
 

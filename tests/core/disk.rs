@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +18,7 @@ use accord::project::{
 use accord::store::StoreError;
 use accord::store::merge::{Item, ItemChange};
 
-use common::{ZH, char_offset_of, sample_project};
+use crate::common::{ZH, char_offset_of, sample_project};
 
 const AR: &str = "tj-kz-talks-astana.ar.txt";
 const WHO: &str = "alice";
