@@ -7,7 +7,7 @@
 #   FUZZ_SAVE_CORPUS=1 bash fuzz/run.sh 600      # also keep inputs that found new coverage
 #
 # Installs cargo-afl when it is missing. Prints each target's executions and crashes, copies
-# every crash to fuzz/regressions/<target>/ (commit it: `cargo test --test fuzz_regressions`
+# every crash to fuzz/regressions/<target>/ (commit it: `cargo test --test core fuzz_regressions`
 # replays it from then on) and exits 1 when there was one.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,7 +1,7 @@
 //! Writes an annotation file in exactly the bytes [`super::file::to_pretty_ron`] gives, but
 //! straight from borrowed data and several times faster: `ron`'s serializer, plus the copy of
 //! every annotation that [`super::AnnotationFile::from_store`] makes, took most of a save of a
-//! large file. `tests/core_store.rs` checks the two agree on random files.
+//! large file. `tests/core/store.rs` checks the two agree on random files.
 //!
 //! The layout is `ron`'s pretty printing with depth limit 3: the file, the document stamp, and
 //! each annotation and link have one field per line; everything deeper (fragments, attributes,

@@ -2,10 +2,6 @@
 //! label conflict, nested spans under the unit policy, Han text, a missing annotator, the
 //! curated folder, commitment attributes, the JSON shape, the TSV dump, and exit codes.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,11 +1,6 @@
 //! The `accord` binary on temporary projects: exit codes, findings of every kind with the file
 //! named and advice given, `--json` output, stats, check-layout, and recovering unsaved edits.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};

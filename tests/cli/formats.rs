@@ -3,19 +3,15 @@
 //! import never replaces annotations without `--force` (and says so), unknown labels are
 //! refused or added as asked, and a document that exists with another text is refused.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; the helpers here are test code too.
-#![allow(clippy::unwrap_used)]
-
-
 use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common::{folder_bytes, sample_dir, sample_project};
 use accord::edit::Edit;
 use accord::model::ReviewState;
 use accord::project::{Project, Workspace};
-use crate::common::{folder_bytes, sample_dir, sample_project};
 
 /// The sample annotator these tests export (the sample project has two, and no default).
 const SAMPLE_ANNOTATOR: &str = "aigerim";

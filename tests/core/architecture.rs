@@ -4,14 +4,19 @@
 //! resolved to the file that defines the item, through `pub use` re-exports; re-exports and
 //! `mod` declarations themselves are not imports.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Every `.rs` file under `src/`, by module path (`["store", "file"]`), except the binary's.
-fn modules() -> BTreeMap<Vec<String>, PathBuf> {
+/// The two crates of the package: the library (`src/lib.rs` and its modules) and the binary
+/// (`src/main.rs` and `src/cli/`). Each has its own `crate::`.
+#[derive(Clone, Copy, Debug)]
+enum Crate {
+    Library,
+    Binary,
+}
+
+/// Every `.rs` file of `krate`, by module path (`["store", "file"]`; the crate root is `[]`).
+fn modules(krate: Crate) -> BTreeMap<Vec<String>, PathBuf> {
     fn walk(dir: &Path, prefix: &[String], out: &mut BTreeMap<Vec<String>, PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -22,7 +27,7 @@ fn modules() -> BTreeMap<Vec<String>, PathBuf> {
                 walk(&path, &p, out);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let mut p = prefix.to_vec();
-                if name != "mod" && name != "lib" {
+                if name != "mod" && name != "lib" && name != "main" {
                     p.push(name);
                 }
                 out.insert(p, path);
@@ -32,8 +37,10 @@ fn modules() -> BTreeMap<Vec<String>, PathBuf> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = BTreeMap::new();
     walk(&src, &[], &mut out);
-    // The binary's files (`main.rs`, `cli/`) are not modules of the library.
-    out.retain(|module, _| !module.first().is_some_and(|m| m == "main" || m == "cli"));
+    let binary = |module: &Vec<String>, path: &PathBuf| {
+        path.ends_with("main.rs") || module.first().is_some_and(|m| m == "cli")
+    };
+    out.retain(|module, path| binary(module, path) == matches!(krate, Crate::Binary));
     out
 }
 
@@ -222,8 +229,8 @@ fn resolve(
     None
 }
 
-fn import_graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
-    let modules = modules();
+fn import_graph(krate: Crate) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+    let modules = modules(krate);
     let re_exports = re_exports(&modules);
     let mut graph = BTreeMap::new();
     for (module, path) in &modules {
@@ -252,12 +259,25 @@ fn import_graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
 
 #[test]
 fn no_file_imports_a_file_that_imports_it_back() {
-    let graph = import_graph();
-    assert!(
-        graph.len() > 30,
-        "the scan found the modules: {:?}",
-        graph.keys()
-    );
+    for (krate, at_least) in [(Crate::Library, 30), (Crate::Binary, 8)] {
+        let graph = import_graph(krate);
+        assert!(
+            graph.len() > at_least,
+            "the scan found the modules of the {krate:?}: {:?}",
+            graph.keys()
+        );
+        if let Some(ring) = find_ring(&graph) {
+            let names: Vec<String> = ring.iter().map(|m| m.join("::")).collect();
+            panic!(
+                "files of the {krate:?} import each other: {}",
+                names.join(" → ")
+            );
+        }
+    }
+}
+
+/// A ring of imports in `graph`, if there is one.
+fn find_ring(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Vec<Vec<String>>> {
     // Depth-first search for a back edge.
     fn visit(
         node: &Vec<String>,
@@ -284,23 +304,35 @@ fn no_file_imports_a_file_that_imports_it_back() {
         None
     }
     let mut done = BTreeSet::new();
-    for node in graph.keys() {
-        if let Some(ring) = visit(node, &graph, &mut Vec::new(), &mut done) {
-            let names: Vec<String> = ring.iter().map(|m| m.join("::")).collect();
-            panic!("files import each other: {}", names.join(" → "));
-        }
-    }
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
 }
 
 #[test]
 fn the_scan_sees_real_imports() {
     // The graph must hold edges known to exist, or the test above proves nothing.
-    let graph = import_graph();
-    let edge = |from: &str, to: &str| {
-        let from: Vec<String> = from.split("::").map(str::to_owned).collect();
-        let to: Vec<String> = to.split("::").map(str::to_owned).collect();
-        graph.get(&from).is_some_and(|deps| deps.contains(&to))
+    let graphs = [import_graph(Crate::Library), import_graph(Crate::Binary)];
+    let module = |name: &str| -> Vec<String> {
+        name.split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     };
+    let edge = |from: &str, to: &str| {
+        graphs[0]
+            .get(&module(from))
+            .is_some_and(|deps| deps.contains(&module(to)))
+    };
+    let binary_edge = |from: &str, to: &str| {
+        graphs[1]
+            .get(&module(from))
+            .is_some_and(|deps| deps.contains(&module(to)))
+    };
+    assert!(
+        binary_edge("cli::stats", "cli"),
+        "a subcommand uses cli's helpers"
+    );
     assert!(edge("edit", "rules"), "edit uses rules");
     assert!(edge("store::file", "store::ron_writer"));
     assert!(edge("store::ron_writer", "store::stamp"));
@@ -309,14 +341,20 @@ fn the_scan_sees_real_imports() {
         edge("validate", "model::document"),
         "through model's re-export of DocumentError"
     );
-    // And it would see a ring: the scan of a made-up pair.
+    // And it would see a ring: a made-up pair, and the scan of its paths.
+    let ring: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = [
+        (module("cli::a"), BTreeSet::from([module("cli::b")])),
+        (module("cli::b"), BTreeSet::from([module("cli::a")])),
+    ]
+    .into();
+    assert!(find_ring(&ring).is_some());
     let paths = paths_in("use super::b::{X, y::Z};\nlet v = crate::a::f();");
     assert_eq!(paths, vec!["super::b::X", "super::b::y::Z", "crate::a::f"]);
 }
 
 #[test]
 fn only_the_ui_names_egui() {
-    for (module, path) in modules() {
+    for (module, path) in modules(Crate::Library) {
         if module.first().is_some_and(|m| m == "ui") {
             continue;
         }
@@ -325,6 +363,20 @@ fn only_the_ui_names_egui() {
             assert!(
                 !code.contains(word),
                 "{} uses {word}: the core must build without the GUI",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_binary_names_its_command_line_crates() {
+    for (_, path) in modules(Crate::Library) {
+        let code = code(&path);
+        for word in ["clap::", "indicatif::", "csv::", "env_logger::"] {
+            assert!(
+                !code.contains(word),
+                "{} uses {word}: the command line's crates belong to the binary (feature `cli`)",
                 path.display()
             );
         }

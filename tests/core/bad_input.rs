@@ -1,11 +1,6 @@
 //! Bad input gets a typed error that names the file and says what to do, the rest of the
 //! project keeps working, and no file is changed by opening, editing or saving around it.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -2,9 +2,6 @@
 //! span, or one created in the same undoable step), relations found by their ends, the ledger
 //! and the threads across documents in date order.
 
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 
 use accord::commitments::{ledger, threads};

@@ -3,9 +3,6 @@
 //! nothing is unsaved here, is a conflict otherwise — saving refused until the user chooses
 //! to reload, keep theirs or merge — and our own saves never count as changes.
 
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

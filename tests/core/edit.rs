@@ -2,11 +2,6 @@
 //! are refused with their typed error and change nothing; removal cleans up links and
 //! references and undo puts them back; ids are never reused.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;

@@ -2,11 +2,6 @@
 //! with a BOM — made from real text, open with the exact text, record their encoding in the
 //! annotation file, and their annotations save and load back identically.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -2,11 +2,6 @@
 //! the umask), and one annotator's files have one writer at a time — the annotator lock, also
 //! across processes racing for it.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -79,7 +74,7 @@ fn saved_files_keep_their_mode_and_new_ones_follow_the_umask() {
         let status = Command::new("sh")
             .arg("-c")
             .arg(format!(
-                "umask {umask} && exec \"$0\" --exact child_saves_an_annotation_file --ignored --test-threads=1"
+                "umask {umask} && exec \"$0\" --exact files::child_saves_an_annotation_file --ignored --test-threads=1"
             ))
             .arg(&exe)
             .env("ACCORD_TEST_PATH", &path)
@@ -90,7 +85,7 @@ fn saved_files_keep_their_mode_and_new_ones_follow_the_umask() {
         assert_eq!(mode(&path), expected, "umask {umask}");
         // Saving again under another umask keeps the mode the file has.
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let status = child("child_saves_an_annotation_file", &[])
+        let status = child("files::child_saves_an_annotation_file", &[])
             .env("ACCORD_TEST_PATH", &path)
             .output()
             .unwrap()
@@ -321,7 +316,7 @@ fn race(root: &Path, contenders: usize) -> Vec<String> {
     let children: Vec<_> = (0..contenders)
         .map(|_| {
             child(
-                "child_races_for_the_lock",
+                "files::child_races_for_the_lock",
                 &[
                     ("ACCORD_TEST_ROOT", &root.to_string_lossy()),
                     ("ACCORD_TEST_START", &start_ns),

@@ -3,10 +3,6 @@
 //! annotations over astral characters, Arabic with harakat, CRLF and BOM text; offsets that
 //! index the text each format's reader sees; losses reported; cancel writes nothing.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; the helpers here are test code too.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;

@@ -2,8 +2,6 @@
 //! and every crash the fuzzers ever found (`fuzz/regressions/<target>/`) — through the same
 //! checks the fuzz targets run (`tests/fuzz/checks.rs`). A crash found once stays fixed.
 
-#![allow(clippy::unwrap_used)]
-
 use crate::checks;
 
 use std::path::{Path, PathBuf};

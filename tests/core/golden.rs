@@ -6,11 +6,6 @@
 //! byte is a separate test: if the writer's layout changes on purpose, that test is updated,
 //! the loading tests are not.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use accord::model::{AnnotationId, AttributeValue, Document, ReviewState};
 use accord::project::{CrossLinkFile, Project, StoreStatus, Workspace};
 use accord::store::{AnnotationFile, AnnotationStore};

@@ -3,11 +3,6 @@
 //! an undo, a group edit — without ever overwriting a file changed since. The crash test kills
 //! a process that edits in a loop, at random moments, many times.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -1110,7 +1105,7 @@ fn acknowledged_edits_survive_sigkill() {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "child_edits_until_killed",
+                "journal::child_edits_until_killed",
                 "--ignored",
                 "--nocapture",
                 "--test-threads=1",

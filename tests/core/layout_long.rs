@@ -3,10 +3,6 @@
 //! the middle gives the same lines as breaking from the top, and a right-to-left line that
 //! wraps after a Latin word draws its trailing space at its visual end (bidi rule L1).
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
 use accord::layout::audit::check_document;
 use accord::layout::breaking::{BreakSettings, break_from, resync};
 use accord::layout::{Direction, DocumentLayout, FontSet, ParagraphLayout, TextStyle};

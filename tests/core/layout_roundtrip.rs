@@ -2,9 +2,6 @@
 //! glyph, and sits in the right visual order — at the widths `accord check-layout` promises,
 //! and at random widths.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
 use std::path::PathBuf;
 
 use accord::layout::audit::check_document;

@@ -2,11 +2,6 @@
 //! belong, tolerant matches (white space and case), discontinuous spans, what cannot be placed
 //! stays as it was, and one undo takes it all back.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 
 use accord::edit::Edit;

@@ -3,9 +3,6 @@
 //! into the curated set with who proposed them, undo, saving and reading back, and the
 //! curated export leaving out what was rejected.
 
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 
 use accord::edit::Edit;
@@ -284,13 +281,17 @@ fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
 
     // The curated export leaves the rejected one out.
     let out = dir.path().join("gold.jsonl");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["export", "--curated", "--format", "jsonl", "--out"])
-        .arg(&out)
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let options = accord::formats::ExportOptions {
+        format: accord::formats::Format::Jsonl,
+        out: out.clone(),
+        source: accord::formats::AnnotationSource::Curated,
+        documents: Vec::new(),
+        labels: Vec::new(),
+    };
+    accord::formats::export(dir.path(), &options, &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
     let exported = std::fs::read_to_string(&out).unwrap();
     let zh_line: serde_json::Value = exported
         .lines()

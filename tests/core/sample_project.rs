@@ -9,9 +9,6 @@
 //! They are written by `regenerate_sample_annotations`, so every offset is computed from the
 //! text rather than typed by hand: `cargo test --test sample_project -- --ignored`.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -2,11 +2,6 @@
 //! articles, astral chars, Arabic with harakat, CRLF, control chars), saving and loading gives
 //! the same annotations and links back, and saving again writes the same bytes.
 
-// `allow-unwrap-in-tests` covers `#[test]` functions only; in these files the helpers are
-// test code too, and a panic is how they fail.
-#![allow(clippy::unwrap_used)]
-
-
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -3,10 +3,7 @@
 //! drawn, deleted and undone, a link across documents made in two panes, the Threads panel,
 //! the ledger, and deleting what others depend on.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
+use crate::ui_support::*;
 use accord::model::{AnnotationId, AttributeValue, CharRange};
 use accord::project::DocId;
 use accord::project::{CrossLinkFile, Project};
@@ -14,7 +11,6 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use crate::ui_support::*;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 

@@ -2,14 +2,11 @@
 //! shortcut, options clicked, paths typed, the work run in the background to its end (or
 //! cancelled half-way), and the result checked on disk and in the window's state.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::ui_support::*;
 use accord::formats::{AnnotationSource, ExportOptions, Format};
 use accord::model::CharRange;
 use accord::store::AnnotationFile;
@@ -18,7 +15,6 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use crate::ui_support::*;
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 

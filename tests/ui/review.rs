@@ -3,10 +3,7 @@
 //! by keyboard (accept, reject, take a version, undo), a comment, saving and reading the
 //! curated file back; the agreement panel's figures; the document list's progress.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
+use crate::ui_support::*;
 use accord::agreement::{Selection, agree_project};
 use accord::model::{ReviewState, Timestamp};
 use accord::project::{CURATED, DocId, Project};
@@ -16,7 +13,6 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use crate::ui_support::*;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 

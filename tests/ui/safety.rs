@@ -3,10 +3,7 @@
 //! re-anchoring, and undo puts everything back; a second Accord for the same annotator is
 //! read-only and says who holds the lock; the pane header names a legacy encoding.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
+use crate::ui_support::*;
 use accord::edit::Edit;
 use accord::model::{AnnotationId, Timestamp};
 use accord::project::lock::{AnnotatorLock, LockHolder, host_name};
@@ -15,7 +12,6 @@ use accord::store::AnnotationFile;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use crate::ui_support::*;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 

@@ -2,10 +2,6 @@
 //! under the drag, in Arabic (right to left), Chinese and Kazakh. Pointer positions come from
 //! our own layout, never hard-coded pixels.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
 use crate::ui_support::*;
 
 #[test]

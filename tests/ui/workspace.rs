@@ -1,17 +1,13 @@
 //! The annotator's workspace driven like a user would: drag + hotkey, save, relabel, delete,
 //! resize, undo/redo across documents, panes, find + label all, the details panel.
 
-// Tests fail loudly: unwrapping is the point.
-#![allow(clippy::unwrap_used)]
-
-
+use crate::ui_support::*;
 use accord::model::{AttributeValue, CharRange};
 use accord::project::DocId;
 use accord::store::AnnotationFile;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
-use crate::ui_support::*;
 
 const ZH: &str = "kz-tj-joint-statement.zh.txt";
 const AR: &str = "tj-kz-talks-astana.ar.txt";
