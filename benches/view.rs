@@ -425,9 +425,10 @@ fn bench_two_panes(c: &mut Criterion) {
         ctx.tessellate(output.shapes, output.pixels_per_point).len()
     };
     frame(&mut app);
-    for pane in 0..2 {
+    let panes: Vec<_> = app.state().panes.iter().map(|p| (p.id, p.doc)).collect();
+    for (pane, doc) in panes {
         let ws = app.state().workspace.as_ref().unwrap();
-        let chars = ws.document(DocId(pane)).unwrap().len_chars();
+        let chars = ws.document(doc).unwrap().len_chars();
         let middle = CharRange::new(chars / 2, chars / 2 + 1);
         app.push(Action::ScrollTo {
             pane,
@@ -440,7 +441,7 @@ fn bench_two_panes(c: &mut Criterion) {
     assert_eq!(app.state().panes.len(), 2);
     let ws = app.state().workspace.as_ref().unwrap();
     assert!(ws.store(DocId(1)).len() >= 100_000);
-    let middle = |pane: usize| app.scroll_fraction(pane);
+    let middle = |pane: usize| app.scroll_fraction(app.state().panes[pane].id);
     assert!(
         (0.3..0.7).contains(&middle(0)) && (0.3..0.7).contains(&middle(1)),
         "both panes show the middle of their document"

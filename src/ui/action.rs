@@ -11,7 +11,7 @@ use crate::review::Decision;
 
 use super::commands::Command;
 use super::exchange::ExchangeRequest;
-use super::state::AppState;
+use super::state::{AppState, PaneId};
 use super::text::TextEngine;
 use super::text_view::ViewEvent;
 
@@ -47,26 +47,26 @@ pub enum Action {
     },
     /// Scroll pane `pane` so that `range` of its document is in view, selecting nothing.
     ScrollTo {
-        /// Pane index.
-        pane: usize,
+        /// The pane.
+        pane: PaneId,
         /// The range.
         range: CharRange,
     },
     /// Show a document in a pane.
     ShowDocument {
-        /// Pane index.
-        pane: usize,
+        /// The pane.
+        pane: PaneId,
         /// The document.
         doc: DocId,
     },
     /// Make a pane the active one.
-    Activate(usize),
+    Activate(PaneId),
     /// Close a pane.
-    ClosePane(usize),
-    /// Move the border between pane `left` and the next one by `delta` (share of the width).
+    ClosePane(PaneId),
+    /// Move the border right of pane `left` by `delta` (share of the width).
     ResizePanes {
         /// The pane left of the border.
-        left: usize,
+        left: PaneId,
         /// How far, as a share of the central width.
         delta: f32,
     },
@@ -138,8 +138,8 @@ pub enum Action {
     HoverLink(Option<(DocId, LinkId)>),
     /// Draw (or stop drawing) `annotator`'s annotations as a read-only layer in pane `pane`.
     ShowLayer {
-        /// Pane index.
-        pane: usize,
+        /// The pane.
+        pane: PaneId,
         /// Whose annotations.
         annotator: String,
         /// Drawn or not.
@@ -147,8 +147,8 @@ pub enum Action {
     },
     /// Draw (or hide) the workspace's own annotations in pane `pane`.
     ShowOwn {
-        /// Pane index.
-        pane: usize,
+        /// The pane.
+        pane: PaneId,
         /// Drawn or not.
         shown: bool,
     },
@@ -190,8 +190,8 @@ pub enum Action {
     Reanchor(DocId),
     /// A document view reported a pointer event.
     View {
-        /// Pane index.
-        pane: usize,
+        /// The pane.
+        pane: PaneId,
         /// What happened.
         event: ViewEvent,
     },

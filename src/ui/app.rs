@@ -24,7 +24,7 @@ use super::panels::palette::Palette;
 use super::panels::status_bar::status_bar_ui;
 use super::panels::threads::Threads;
 use super::panes::Panes;
-use super::state::{AppState, Settings, SidePanel};
+use super::state::{AppState, PaneId, Settings, SidePanel};
 use super::text::TextEngine;
 
 /// Seconds between autosaves.
@@ -83,10 +83,7 @@ impl AccordApp {
     /// A window over `project` (if given) with remembered `settings`.
     pub fn new(engine: TextEngine, settings: Settings, project: Option<&Path>) -> Self {
         let mut app = Self {
-            state: AppState {
-                settings,
-                ..AppState::default()
-            },
+            state: AppState::new(settings),
             engine,
             views: Views::default(),
             queue: Vec::new(),
@@ -232,11 +229,11 @@ impl AccordApp {
 
     /// Where the chars of `range` are on screen in `pane`, as last drawn (one rectangle per
     /// visual piece): what tests and tooling point at.
-    pub fn text_rects(&mut self, pane: usize, range: CharRange) -> Vec<egui::Rect> {
+    pub fn text_rects(&mut self, pane: PaneId, range: CharRange) -> Vec<egui::Rect> {
         let Some(ws) = &self.state.workspace else {
             return Vec::new();
         };
-        let Some(doc) = self.state.panes.get(pane).and_then(|p| ws.document(p.doc)) else {
+        let Some(doc) = self.state.pane(pane).and_then(|p| ws.document(p.doc)) else {
             return Vec::new();
         };
         self.views
@@ -245,7 +242,7 @@ impl AccordApp {
     }
 
     /// How far pane `pane` is scrolled, in points from the top.
-    pub fn scroll_offset(&self, pane: usize) -> f32 {
+    pub fn scroll_offset(&self, pane: PaneId) -> f32 {
         self.views
             .panes
             .view(pane)
@@ -253,44 +250,17 @@ impl AccordApp {
     }
 
     /// How far pane `pane` is scrolled, 0 at the top and 1 at the bottom.
-    pub fn scroll_fraction(&self, pane: usize) -> f32 {
+    pub fn scroll_fraction(&self, pane: PaneId) -> f32 {
         self.views
             .panes
             .view(pane)
             .map_or(0.0, |v| v.scroll_fraction())
     }
 
-    /// The relations pane `pane` drew last frame.
-    pub fn arcs(&self, pane: usize) -> &[super::text_view::Arc] {
-        self.views.panes.view(pane).map_or(&[], |v| v.arcs())
-    }
-
-    /// The spans pane `pane` drew last frame as what the selected annotation points at.
-    pub fn references_drawn(&self, pane: usize) -> &[crate::model::AnnotationId] {
-        self.views
-            .panes
-            .view(pane)
-            .map_or(&[], |v| v.references_drawn())
-    }
-
-    /// Other annotators' spans pane `pane` drew last frame: (index among the pane's layers,
-    /// annotation id in that annotator's file).
-    pub fn layer_spans_drawn(&self, pane: usize) -> &[(usize, crate::model::AnnotationId)] {
-        self.views
-            .panes
-            .view(pane)
-            .map_or(&[], |v| v.layer_spans_drawn())
-    }
-
-    /// The lines between panes drawn last frame (members of a cross-document group).
-    pub fn group_lines(&self) -> &[super::panes::GroupLine] {
-        self.views.panes.group_lines()
-    }
-
     /// Where annotation `id` was on screen in pane `pane` last frame.
     pub fn span_on_screen(
         &self,
-        pane: usize,
+        pane: PaneId,
         id: crate::model::AnnotationId,
     ) -> Option<egui::Rect> {
         self.views

@@ -9,7 +9,9 @@
 //!   layers, the review in progress, the agreement figures);
 //! - `action.rs`: [`Action`] and the [`ViewContext`] views get;
 //! - `commands.rs`: the command table (menus, shortcuts, help); `keyboard.rs`: keys to actions;
-//! - `panes.rs`, `pane_header.rs`, `text_view.rs`: documents side by side, each a [`DocView`];
+//! - `panes.rs`, `pane_header.rs`, `text_view/`: documents side by side, each pane a
+//!   [`state::PaneId`] and a [`DocView`] (a frame of it in passes: pointer, spans, glyphs,
+//!   relations, what was drawn told to AccessKit, hover);
 //! - `panels/`: document list, palette, details (and the review item), find bar, menu bar,
 //!   status bar, dialogs, threads, ledger, agreement, export and import;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;

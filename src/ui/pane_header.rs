@@ -8,14 +8,21 @@ use crate::layout::Direction;
 use crate::model::encoding::EncodingSource;
 
 use super::action::{Action, ViewContext};
+use super::state::PaneState;
 use super::text_view::{layer_style, patterned_rect};
 
-/// Draws pane `index`'s header in a strip of its own: in a narrow pane it is clipped rather
-/// than widening the pane (and with it the text layout) past its share.
-pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direction: Direction) {
+/// Draws `pane`'s header in a strip of its own: in a narrow pane it is clipped rather than
+/// widening the pane (and with it the text layout) past its share.
+pub fn pane_header_ui(
+    ui: &mut Ui,
+    cx: &mut ViewContext<'_>,
+    pane: &PaneState,
+    direction: Direction,
+) {
     let state = cx.state;
     let Some(ws) = &state.workspace else { return };
-    let doc = state.panes[index].doc;
+    let doc = pane.doc;
+    let index = state.pane_index(pane.id).unwrap_or_default();
     let Some(slot) = ws.project.slot(doc) else {
         return;
     };
@@ -32,12 +39,9 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
     ui.advance_cursor_after_rect(strip);
     let ui = &mut header;
     let mut chosen = doc;
-    egui::ComboBox::from_id_salt(("pane document", index))
+    egui::ComboBox::from_id_salt(("pane document", pane.id))
         .selected_text(slot.file())
-        .width(
-            (ui.available_width() - 265.0 - 90.0 * state.panes[index].layers.len() as f32)
-                .clamp(40.0, 260.0),
-        )
+        .width((ui.available_width() - 265.0 - 90.0 * pane.layers.len() as f32).clamp(40.0, 260.0))
         .show_ui(ui, |ui| {
             for id in ws.doc_ids() {
                 ui.selectable_value(&mut chosen, id, ws.file_name(id));
@@ -53,7 +57,7 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
         });
     if chosen != doc {
         cx.send(Action::ShowDocument {
-            pane: index,
+            pane: pane.id,
             doc: chosen,
         });
     }
@@ -77,22 +81,21 @@ pub fn pane_header_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize, direc
         .on_hover_text(format!(
             "Language tag from accord.ron; direction of the text as laid out; encoding of the file ({how}). Offsets are into the decoded text."
         ));
-    layers_ui(ui, cx, index);
+    layers_ui(ui, cx, pane);
     if state.panes.len() > 1
         && ui
             .small_button("×")
             .on_hover_text("Close pane (Ctrl+W)")
             .clicked()
     {
-        cx.send(Action::ClosePane(index));
+        cx.send(Action::ClosePane(pane.id));
     }
 }
 
 /// The Layers menu (own annotations, each other annotator) and the legend of the layers shown.
-fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize) {
+fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
     let state = cx.state;
     let Some(ws) = &state.workspace else { return };
-    let pane = &state.panes[index];
     let dark = ui.visuals().dark_mode;
     let title = if pane.layers.is_empty() {
         "Layers".to_owned()
@@ -108,7 +111,7 @@ fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize) {
         };
         if ui.checkbox(&mut own, mine).changed() {
             cx.send(Action::ShowOwn {
-                pane: index,
+                pane: pane.id,
                 shown: own,
             });
         }
@@ -128,7 +131,7 @@ fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize) {
             ui.horizontal(|ui| {
                 if ui.checkbox(&mut shown, &name).changed() {
                     cx.send(Action::ShowLayer {
-                        pane: index,
+                        pane: pane.id,
                         annotator: name.clone(),
                         shown,
                     });

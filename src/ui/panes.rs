@@ -3,6 +3,8 @@
 //! of a cross-document group on screen in two panes are joined by a line that follows
 //! scrolling.
 
+use std::collections::HashMap;
+
 use egui::{Sense, Ui, vec2};
 
 use egui::{Color32, Pos2, Shape, Stroke, pos2};
@@ -13,7 +15,7 @@ use crate::project::{StoreStatus, WorkspaceFile};
 
 use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
-use super::state::{AppState, Mode};
+use super::state::{AppState, Mode, PaneId, PaneState};
 use super::text::TextEngine;
 use super::text_view::{DocView, Emphasis, Relations, ReviewMarks, ViewInput};
 use crate::store::AnnotationStore;
@@ -27,62 +29,45 @@ const SEPARATOR: f32 = 6.0;
 /// Narrowest a pane gets, as a share of the width.
 const MIN_SHARE: f32 = 0.08;
 
-/// The document views of the panes, one per pane of the state, in the same order.
+/// The document views of the panes, each kept under its pane's [`PaneId`] (as rerun keeps
+/// view states by view id): a view is made the first time its pane is drawn or scrolled, and
+/// dropped once its pane is gone, so nothing has to be kept in step with the state's panes.
 #[derive(Debug, Default)]
 pub struct Panes {
-    views: Vec<DocView>,
-    /// The lines between panes drawn last frame.
-    group_lines: Vec<GroupLine>,
+    views: HashMap<PaneId, DocView>,
 }
 
 /// A line drawn between two members of a cross-document group shown in two panes.
 #[derive(Clone, Debug, PartialEq)]
-pub struct GroupLine {
+struct GroupLine {
     /// The group.
     pub group: GroupId,
     /// The left pane and the member there.
-    pub left: (usize, AnnotationId),
+    pub left: (PaneId, AnnotationId),
     /// The right pane and the member there.
-    pub right: (usize, AnnotationId),
+    pub right: (PaneId, AnnotationId),
     /// Where it starts and ends on screen.
     pub ends: [Pos2; 2],
 }
 
 impl Panes {
-    /// The view of pane `pane`.
-    pub fn view(&self, pane: usize) -> Option<&DocView> {
-        self.views.get(pane)
+    /// The view of pane `pane`, once it has one.
+    pub fn view(&self, pane: PaneId) -> Option<&DocView> {
+        self.views.get(&pane)
     }
 
-    /// The view of pane `pane`, to scroll it.
-    pub fn view_mut(&mut self, pane: usize) -> Option<&mut DocView> {
-        self.views.get_mut(pane)
+    /// The view of pane `pane` (a fresh one if it had none yet), to scroll it.
+    pub fn view_mut(&mut self, pane: PaneId) -> &mut DocView {
+        self.views.entry(pane).or_default()
     }
 
-    /// One fresh view per pane (a project was opened).
-    pub fn reset(&mut self, panes: usize) {
-        self.views = (0..panes).map(|_| DocView::default()).collect();
-    }
-
-    /// A fresh view for a new pane at the end.
-    pub fn push(&mut self) {
-        self.views.push(DocView::default());
-    }
-
-    /// Drops the view of a closed pane.
-    pub fn remove(&mut self, pane: usize) {
-        if pane < self.views.len() {
-            self.views.remove(pane);
-        }
-    }
-
-    /// The lines between panes drawn last frame.
-    pub fn group_lines(&self) -> &[GroupLine] {
-        &self.group_lines
+    /// Forgets pane `pane`'s layout, scroll and drag (it shows another document now).
+    pub fn forget_view(&mut self, pane: PaneId) {
+        self.views.remove(&pane);
     }
 
     /// The direction of the text at `char_offset` in pane `pane`, as laid out.
-    pub fn direction_at(&self, pane: usize, char_offset: usize) -> Direction {
+    pub fn direction_at(&self, pane: PaneId, char_offset: usize) -> Direction {
         self.view(pane)
             .map_or(Direction::Ltr, |v| v.direction_at(char_offset))
     }
@@ -96,20 +81,28 @@ impl Panes {
             });
             return;
         }
-        self.views.resize_with(state.panes.len(), DocView::default);
+        // Views of closed panes go.
+        self.views.retain(|id, _| state.pane(*id).is_some());
         let full = ui.available_rect_before_wrap();
         let n = state.panes.len();
         let usable = full.width() - SEPARATOR * (n - 1) as f32;
-        let before: Vec<f32> = self.views.iter().map(DocView::scroll_fraction).collect();
+        let before: Vec<(PaneId, f32)> = state
+            .panes
+            .iter()
+            .map(|p| (p.id, self.view(p.id).map_or(0.0, DocView::scroll_fraction)))
+            .collect();
         let mut x = full.left();
-        for i in 0..n {
-            let width = (state.panes[i].fraction * usable).max(80.0);
+        for (i, pane) in state.panes.iter().enumerate() {
+            let width = (pane.fraction * usable).max(80.0);
             let rect =
                 egui::Rect::from_min_size(egui::pos2(x, full.top()), vec2(width, full.height()));
-            let mut child =
-                ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(("pane", i)));
+            let mut child = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(rect)
+                    .id_salt(("pane", pane.id)),
+            );
             child.set_clip_rect(rect.intersect(ui.clip_rect()));
-            self.pane_ui(&mut child, cx, i);
+            self.pane_ui(&mut child, cx, pane);
             x += width;
             if i + 1 < n {
                 let border = egui::Rect::from_min_size(
@@ -119,7 +112,7 @@ impl Panes {
                 let response = ui
                     .interact(
                         border,
-                        ui.make_persistent_id(("pane separator", i)),
+                        ui.make_persistent_id(("pane separator", pane.id)),
                         Sense::drag(),
                     )
                     .on_hover_cursor(egui::CursorIcon::ResizeHorizontal);
@@ -130,7 +123,10 @@ impl Panes {
                     let (a, b) = (state.panes[i].fraction, state.panes[i + 1].fraction);
                     let delta =
                         (response.drag_delta().x / usable).clamp(MIN_SHARE - a, b - MIN_SHARE);
-                    cx.send(Action::ResizePanes { left: i, delta });
+                    cx.send(Action::ResizePanes {
+                        left: pane.id,
+                        delta,
+                    });
                 }
                 x += SEPARATOR;
             }
@@ -139,10 +135,10 @@ impl Panes {
         if state.settings.sync_scroll && n > 1 {
             self.follow_the_scrolled_pane(&before);
         }
-        self.group_lines = self.lines_between_panes(state);
+        let lines = self.lines_between_panes(state);
         let painter = ui.painter_at(full);
         let dark = ui.visuals().dark_mode;
-        for line in &self.group_lines {
+        for line in &lines {
             let [a, b] = line.ends;
             let bend = ((b.x - a.x) * 0.4).max(20.0);
             let curve = egui::epaint::CubicBezierShape::from_points_stroke(
@@ -160,6 +156,7 @@ impl Panes {
                 ));
             }
         }
+        describe_lines(ui, state, &lines);
     }
 
     /// For each group, each pair of its members on screen in two panes (the left one's pane
@@ -176,17 +173,17 @@ impl Panes {
                 let Some((doc, id)) = ws.locate(member) else {
                     continue;
                 };
-                for (pane, p) in state.panes.iter().enumerate() {
+                for (index, p) in state.panes.iter().enumerate() {
                     if p.doc != doc {
                         continue;
                     }
-                    let Some(view) = self.views.get(pane) else {
+                    let Some(view) = self.view(p.id) else {
                         continue;
                     };
                     if let Some(rect) = view.span_on_screen(id)
                         && view.screen_viewport().intersects(rect)
                     {
-                        shown.push((pane, id, rect));
+                        shown.push((index, p.id, id, rect));
                     }
                 }
             }
@@ -198,9 +195,9 @@ impl Panes {
                     }
                     lines.push(GroupLine {
                         group: group.id,
-                        left: (l.0, l.1),
-                        right: (r.0, r.1),
-                        ends: [l.2.right_center(), r.2.left_center()],
+                        left: (l.1, l.2),
+                        right: (r.1, r.2),
+                        ends: [l.3.right_center(), r.3.left_center()],
                     });
                 }
             }
@@ -210,27 +207,26 @@ impl Panes {
 
     /// Synchronised scrolling: the panes follow the one the user scrolled, by relative
     /// position.
-    fn follow_the_scrolled_pane(&mut self, before: &[f32]) {
-        let moved =
-            self.views.iter().zip(before).position(|(v, b)| {
-                (v.scroll_fraction() - b).abs() > 1e-4 && !v.is_scrolling_itself()
-            });
-        if let Some(leader) = moved {
-            let f = self.views[leader].scroll_fraction();
-            for (i, v) in self.views.iter_mut().enumerate() {
-                if i != leader {
+    fn follow_the_scrolled_pane(&mut self, before: &[(PaneId, f32)]) {
+        let moved = before.iter().find_map(|(id, b)| {
+            let v = self.view(*id)?;
+            ((v.scroll_fraction() - b).abs() > 1e-4 && !v.is_scrolling_itself())
+                .then(|| (*id, v.scroll_fraction()))
+        });
+        if let Some((leader, f)) = moved {
+            for (id, v) in &mut self.views {
+                if *id != leader {
                     v.scroll_to_fraction(f);
                 }
             }
         }
     }
 
-    fn pane_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, index: usize) {
+    fn pane_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
         let state = cx.state;
         let Some(ws) = &state.workspace else { return };
-        let pane = &state.panes[index];
-        let active = index == state.active;
-        let direction = self.direction_at(index, 0);
+        let active = pane.id == state.active;
+        let direction = self.direction_at(pane.id, 0);
         let frame = egui::Frame::new()
             .stroke(if active {
                 ui.visuals().selection.stroke
@@ -239,7 +235,7 @@ impl Panes {
             })
             .inner_margin(2.0);
         frame.show(ui, |ui| {
-            pane_header_ui(ui, cx, index, direction);
+            pane_header_ui(ui, cx, pane, direction);
             let doc = pane.doc;
             if let StoreStatus::Locked(reason) = &ws.doc_state(doc).status {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only: {reason}"));
@@ -327,16 +323,19 @@ impl Panes {
                 schema: &ws.project.schema,
                 selection: pane.selection,
                 style: state.text_style(),
-                id: ui.make_persistent_id(("document view", index)),
+                id: ui.make_persistent_id(("document view", pane.id)),
                 emphasis,
             };
-            let events = self.views[index].show(ui, cx.engine, &input);
+            let events = self.view_mut(pane.id).show(ui, cx.engine, &input);
             for event in events {
-                cx.send(Action::View { pane: index, event });
+                cx.send(Action::View {
+                    pane: pane.id,
+                    event,
+                });
             }
         });
         if ui.ui_contains_pointer() && ui.input(|i| i.pointer.any_pressed()) && !active {
-            cx.send(Action::Activate(index));
+            cx.send(Action::Activate(pane.id));
         }
     }
 
@@ -344,13 +343,47 @@ impl Panes {
     pub fn screen_rects(
         &mut self,
         engine: &mut TextEngine,
-        pane: usize,
+        pane: PaneId,
         doc: &crate::model::Document,
         range: CharRange,
     ) -> Vec<egui::Rect> {
         self.views
-            .get_mut(pane)
+            .get_mut(&pane)
             .map_or_else(Vec::new, |v| v.screen_rects(engine, doc, range))
+    }
+}
+
+/// The lines between panes told to AccessKit (screen readers, tests): one node each, named
+/// by the group and the two members it joins, at the line's place on screen.
+fn describe_lines(ui: &Ui, state: &AppState, lines: &[GroupLine]) {
+    let Some(ws) = &state.workspace else { return };
+    // A few lines at most: no need to ask whether AccessKit is on.
+    let member = |(pane, id): (PaneId, AnnotationId)| {
+        let Some(doc) = state.pane(pane).map(|p| p.doc) else {
+            return String::new();
+        };
+        let label = ws.store(doc).get(id).map_or("?", |a| a.label.as_str());
+        format!("{} {label} {id}", ws.file_name(doc))
+    };
+    for line in lines {
+        let kind = ws
+            .groups()
+            .store
+            .get(line.group)
+            .map_or("group", |g| g.kind.as_str());
+        let name = format!(
+            "thread {kind} #{}: {} ↔ {}",
+            line.group.0,
+            member(line.left),
+            member(line.right)
+        );
+        let rect = egui::Rect::from_two_pos(line.ends[0], line.ends[1]);
+        let id = ui
+            .scope_id()
+            .with(("group line", line.group, line.left, line.right));
+        ui.interact(rect, id, Sense::hover()).widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::GraphicsObject, true, &name)
+        });
     }
 }
 

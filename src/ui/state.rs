@@ -149,9 +149,18 @@ impl Mode {
     }
 }
 
+/// A pane's identity: the same for as long as the pane is open, whatever opens or closes
+/// beside it, and never reused while the window runs (as helix's `ViewId`). Actions name a
+/// pane by it, so one queued before another pane closes still reaches its own pane, and each
+/// pane's view state is kept under it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PaneId(pub u64);
+
 /// One pane: which document it shows and what is selected in it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaneState {
+    /// Which pane this is.
+    pub id: PaneId,
     /// The document shown.
     pub doc: DocId,
     /// What is selected.
@@ -165,9 +174,10 @@ pub struct PaneState {
 }
 
 impl PaneState {
-    /// A pane showing `doc`, nothing selected, only one's own annotations.
-    pub fn new(doc: DocId) -> Self {
+    /// Pane `id` showing `doc`, nothing selected, only one's own annotations.
+    pub fn new(id: PaneId, doc: DocId) -> Self {
         Self {
+            id,
             doc,
             selection: Selection::None,
             fraction: 1.0,
@@ -295,7 +305,9 @@ pub struct AppState {
     /// The panes, left to right.
     pub panes: Vec<PaneState>,
     /// The pane keys go to.
-    pub active: usize,
+    pub active: PaneId,
+    /// The id the next pane opened gets.
+    next_pane: u64,
     /// The label "label all matches" uses: the one applied last.
     pub current_label: Option<String>,
     /// The status bar.
@@ -315,6 +327,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a window with no project open yet.
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            ..Self::default()
+        }
+    }
+
     /// The annotator's name ("annotator" until one is given).
     pub fn annotator(&self) -> &str {
         self.settings.annotator.as_deref().unwrap_or("annotator")
@@ -330,7 +350,29 @@ impl AppState {
 
     /// The active pane, if there is one.
     pub fn active_pane(&self) -> Option<&PaneState> {
-        self.panes.get(self.active)
+        self.pane(self.active)
+    }
+
+    /// Pane `id`, if it is open.
+    pub fn pane(&self, id: PaneId) -> Option<&PaneState> {
+        self.panes.iter().find(|p| p.id == id)
+    }
+
+    /// Pane `id`, to change it, if it is open.
+    pub fn pane_mut(&mut self, id: PaneId) -> Option<&mut PaneState> {
+        self.panes.iter_mut().find(|p| p.id == id)
+    }
+
+    /// Where pane `id` is, counted from the left.
+    pub fn pane_index(&self, id: PaneId) -> Option<usize> {
+        self.panes.iter().position(|p| p.id == id)
+    }
+
+    /// A new pane showing `doc`, with an id no pane has had (not yet placed among the panes).
+    pub fn new_pane(&mut self, doc: DocId) -> PaneState {
+        let id = PaneId(self.next_pane);
+        self.next_pane += 1;
+        PaneState::new(id, doc)
     }
 
     /// The document shown in the active pane.
@@ -358,10 +400,9 @@ impl AppState {
     pub fn selected_elsewhere(&self) -> Option<(DocId, AnnotationId)> {
         self.panes
             .iter()
-            .enumerate()
-            .filter(|(i, p)| *i != self.active && Some(p.doc) != self.active_doc())
+            .filter(|p| p.id != self.active && Some(p.doc) != self.active_doc())
             .rev()
-            .find_map(|(_, p)| p.selection.annotation().map(|id| (p.doc, id)))
+            .find_map(|p| p.selection.annotation().map(|id| (p.doc, id)))
     }
 
     /// The text of what is selected in the active pane: the annotation's text, else the

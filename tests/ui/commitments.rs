@@ -10,7 +10,7 @@ use accord::project::{CrossLinkFile, Project};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 type H = Harness<'static, accord::ui::AccordApp>;
 
@@ -63,8 +63,11 @@ fn refs(h: &H, doc: DocId, id: AnnotationId, name: &str) -> Vec<String> {
 /// Clicks a char of annotation `id` in `pane`, scrolled into view.
 fn click_span(h: &mut H, pane: usize, doc: DocId, id: AnnotationId, nth_char: usize) {
     let range = ws(h).store(doc).get(id).unwrap().extent();
-    h.state_mut()
-        .push(accord::ui::Action::ScrollTo { pane, range });
+    let pane_id = pane_id(h, pane);
+    h.state_mut().push(accord::ui::Action::ScrollTo {
+        pane: pane_id,
+        range,
+    });
     h.run_steps(3);
     click_char(h, pane, range.start + nth_char);
 }
@@ -118,23 +121,35 @@ fn pick_mode_fills_actors_and_target_and_a_deadline_is_made_on_the_spot() {
 
     // While the commitment is selected, what it points at is drawn outlined when on screen.
     click_span(&mut h, 0, zh, commitment, 8);
-    for id in [kz, tj, money] {
+    let references = |h: &H| -> Vec<String> {
+        drawn(h, 0, Role::Mark)
+            .into_iter()
+            .map(|(label, _)| label)
+            .filter(|l| l.ends_with("of the selected annotation"))
+            .collect()
+    };
+    for (id, attribute) in [(kz, "actors"), (tj, "actors"), (money, "target")] {
         let range = ws(&h).store(zh).get(id).unwrap().extent();
+        let pane = pane_id(&h, 0);
         h.state_mut()
-            .push(accord::ui::Action::ScrollTo { pane: 0, range });
+            .push(accord::ui::Action::ScrollTo { pane, range });
         h.run_steps(3);
         assert_eq!(app_state(&h).selected_annotation(), Some((zh, commitment)));
+        let a = ws(&h).store(zh).get(id).unwrap();
+        let expected = format!(
+            "{} {} “{}”, {attribute} of the selected annotation",
+            a.label,
+            a.id,
+            a.text()
+        );
         assert!(
-            h.state().references_drawn(0).contains(&id),
-            "{id:?} outlined: {:?}",
-            h.state().references_drawn(0)
+            references(&h).contains(&expected),
+            "{expected} outlined: {:?}",
+            references(&h)
         );
     }
     click_span(&mut h, 0, zh, kz, 1);
-    assert!(
-        h.state().references_drawn(0).is_empty(),
-        "a country points at nothing"
-    );
+    assert!(references(&h).is_empty(), "a country points at nothing");
     click_span(&mut h, 0, zh, commitment, 8);
 
     // The deadline has no span yet: select its text and press DATE's key, in one step.
@@ -187,23 +202,39 @@ fn a_relation_made_by_keyboard_is_drawn_deleted_and_undone() {
 
     // Drawn: an arc from above the person to above the country, both on screen.
     h.run_steps(2);
-    let arc = h
-        .state()
-        .arcs(0)
-        .iter()
-        .find(|a| a.link == link.id)
-        .cloned()
-        .expect("the relation is drawn");
-    assert!(arc.whole);
-    let (a, b) = (
-        h.state().span_on_screen(0, person).unwrap(),
-        h.state().span_on_screen(0, country).unwrap(),
+    let arc_name = format!(
+        "relation represents: PERSON #{} → COUNTRY #{}",
+        person.0, country.0
     );
-    let (start, end) = (arc.points[0], *arc.points.last().unwrap());
-    assert!((start - a.center_top()).length() < 1.0, "{start:?} {a:?}");
-    assert!((end - b.center_top()).length() < 1.0, "{end:?} {b:?}");
+    let arcs = |h: &H| drawn(h, 0, Role::GraphicsObject);
+    let (_, arc) = arcs(&h)
+        .into_iter()
+        .find(|(label, _)| *label == arc_name)
+        .unwrap_or_else(|| panic!("{arc_name} is drawn whole: {:?}", arcs(&h)));
+    let (a, b) = (
+        span_rect(&h, 0, person).unwrap(),
+        span_rect(&h, 0, country).unwrap(),
+    );
+    // It runs from the top middle of one span to the top middle of the other, above both.
+    let (left, right) = if a.center().x < b.center().x {
+        (a, b)
+    } else {
+        (b, a)
+    };
     assert!(
-        arc.points.iter().all(|p| p.y <= a.top().max(b.top()) + 0.5),
+        (arc.left() - left.center().x).abs() < 4.0,
+        "{arc:?} {a:?} {b:?}"
+    );
+    assert!(
+        (arc.right() - right.center().x).abs() < 4.0,
+        "{arc:?} {a:?} {b:?}"
+    );
+    assert!(
+        (arc.bottom() - a.top().max(b.top())).abs() < 1.0,
+        "it ends on the text: {arc:?} {a:?} {b:?}"
+    );
+    assert!(
+        arc.top() < a.top().min(b.top()) - 5.0,
         "it rises above the text"
     );
 
@@ -212,17 +243,17 @@ fn a_relation_made_by_keyboard_is_drawn_deleted_and_undone() {
         .click();
     h.run_steps(3);
     assert_eq!(ws(&h).store(ru).links().len(), 0);
-    assert!(h.state().arcs(0).iter().all(|a| a.link != link.id));
+    assert!(arcs(&h).iter().all(|(label, _)| *label != arc_name));
     press(&mut h, Modifiers::COMMAND, Key::Z);
     h.run_steps(1);
     assert_eq!(ws(&h).store(ru).link(link.id), Some(&link));
-    assert!(h.state().arcs(0).iter().any(|a| a.link == link.id));
+    assert!(arcs(&h).iter().any(|(label, _)| *label == arc_name));
 
     // Shift+drag from the country to the person: located_in does not fit (a COUNTRY is in
     // nothing), so nothing is made and the status says why.
     let (from, to) = (
-        h.state().span_on_screen(0, country).unwrap().center(),
-        h.state().span_on_screen(0, person).unwrap().center(),
+        span_rect(&h, 0, country).unwrap().center(),
+        span_rect(&h, 0, person).unwrap().center(),
     );
     drag_with(&mut h, from, to, Modifiers::SHIFT);
     assert_eq!(ws(&h).store(ru).links().len(), 1);
@@ -260,21 +291,45 @@ fn a_link_across_documents_made_in_two_panes_persists_and_undo_removes_it() {
     assert_eq!(groups[0].kind, "same_commitment");
     // Both are on screen: a line joins them across the panes.
     h.run_steps(2);
-    let lines = h.state().group_lines().to_vec();
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0].left, (0, zh_commitment));
-    assert_eq!(lines[0].right, (1, ar_commitment));
-    let zh_rect = h.state().span_on_screen(0, zh_commitment).unwrap();
-    assert!((lines[0].ends[0] - zh_rect.right_center()).length() < 1.0);
+    let lines = |h: &H| -> Vec<(String, egui::Rect)> {
+        h.query_all_by_role(Role::GraphicsObject)
+            .filter_map(|n| {
+                let label = n.accesskit_node().label()?;
+                label.starts_with("thread ").then(|| (label, n.rect()))
+            })
+            .collect()
+    };
+    let drawn_lines = lines(&h);
+    assert_eq!(drawn_lines.len(), 1, "{drawn_lines:?}");
+    assert_eq!(
+        drawn_lines[0].0,
+        format!(
+            "thread same_commitment #{}: {ZH} COMMITMENT {zh_commitment} ↔ {AR} COMMITMENT {ar_commitment}",
+            groups[0].id.0
+        )
+    );
+    // From the right end of the Chinese span (left pane) to the Arabic one (right pane).
+    let zh_rect = span_rect(&h, 0, zh_commitment).unwrap();
+    let ar_rect = span_rect(&h, 1, ar_commitment).unwrap();
+    let line = drawn_lines[0].1;
+    assert!(
+        (line.left() - zh_rect.right()).abs() < 1.0,
+        "{line:?} {zh_rect:?}"
+    );
+    assert!(
+        (line.right() - ar_rect.left()).abs() < 1.0,
+        "{line:?} {ar_rect:?}"
+    );
 
     // It follows scrolling: scroll the Arabic pane so its span leaves the screen, no line.
     let end = ws(&h).document(ar).unwrap().len_chars();
+    let pane = pane_id(&h, 1);
     h.state_mut().push(accord::ui::Action::ScrollTo {
-        pane: 1,
+        pane,
         range: CharRange::new(end - 1, end),
     });
     h.run_steps(4);
-    assert!(h.state().group_lines().is_empty());
+    assert!(lines(&h).is_empty());
 
     press(&mut h, Modifiers::COMMAND, Key::S);
     let reread = |root: &std::path::Path| {
@@ -362,11 +417,9 @@ fn the_threads_panel_lists_the_sample_thread_in_date_order_and_a_click_reveals_a
         app_state(&h).selected_annotation(),
         Some((kk, member.annotation))
     );
-    let active = app_state(&h).active;
+    let active = app_state(&h).pane_index(app_state(&h).active).unwrap();
     assert!(
-        h.state()
-            .span_on_screen(active, member.annotation)
-            .is_some(),
+        span_rect(&h, active, member.annotation).is_some(),
         "scrolled into view"
     );
 }

@@ -189,8 +189,9 @@ fn the_pane_header_names_a_legacy_encoding() {
     std::fs::write(&path, &bytes).unwrap();
     let mut h = harness(project.path());
     let ru = doc_index(&h, RU);
+    let pane = pane_id(&h, 0);
     h.state_mut()
-        .push(accord::ui::Action::ShowDocument { pane: 0, doc: ru });
+        .push(accord::ui::Action::ShowDocument { pane, doc: ru });
     h.run_steps(3);
     h.get_by_label_contains("windows-1251");
     assert_eq!(

@@ -195,9 +195,77 @@ fn two_panes_show_two_documents_and_scroll_independently() {
         .rect()
         .center();
     wheel(&mut h, left, -400.0);
-    let (a, b) = (h.state().scroll_offset(0), h.state().scroll_offset(1));
+    let (a, b) = (
+        h.state().scroll_offset(pane_id(&h, 0)),
+        h.state().scroll_offset(pane_id(&h, 1)),
+    );
     assert!(a > 100.0, "the left pane scrolled ({a})");
     assert_eq!(b, 0.0, "the right pane did not");
+}
+
+#[test]
+fn actions_queued_after_a_pane_closes_reach_their_own_pane() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    for _ in 0..2 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run_steps(3);
+    }
+    let panes: Vec<_> = app_state(&h).panes.iter().map(|p| (p.id, p.doc)).collect();
+    assert_eq!(panes.len(), 3);
+    let (left, middle, right) = (panes[0], panes[1], panes[2]);
+    let zh = doc_index(&h, ZH);
+    let kk = doc_index(&h, "kz-tj-foreign-ministers.kk.txt");
+    assert!(![middle.1, right.1].contains(&kk));
+    // In one frame: the middle pane is made active, the left one closed, then the right pane
+    // is asked to show another document and to select text, and the middle one to scroll.
+    let range = accord::model::CharRange::new(0, 4);
+    let state = h.state_mut();
+    state.push(accord::ui::Action::Activate(middle.0));
+    state.push(accord::ui::Action::ClosePane(left.0));
+    state.push(accord::ui::Action::ShowDocument {
+        pane: right.0,
+        doc: kk,
+    });
+    state.push(accord::ui::Action::View {
+        pane: right.0,
+        event: accord::ui::ViewEvent::Selected(range),
+    });
+    state.push(accord::ui::Action::ScrollTo {
+        pane: middle.0,
+        range,
+    });
+    h.run_steps(3);
+    let after: Vec<_> = app_state(&h)
+        .panes
+        .iter()
+        .map(|p| (p.id, p.doc, p.selection))
+        .collect();
+    assert_eq!(
+        after,
+        vec![
+            (middle.0, middle.1, accord::ui::Selection::None),
+            (right.0, kk, accord::ui::Selection::Text(range)),
+        ],
+        "the right pane shows the Kazakh document with the text selected; the middle one is as it was"
+    );
+    assert_eq!(
+        app_state(&h).active,
+        right.0,
+        "the pane selected in became active"
+    );
+    // Closing a pane left of the active one keeps the active one active.
+    h.state_mut().push(accord::ui::Action::ClosePane(middle.0));
+    h.run_steps(2);
+    assert_eq!(app_state(&h).active, right.0);
+    assert_eq!(app_state(&h).panes.len(), 1);
+    // An action for a pane that is gone reaches no pane.
+    h.state_mut().push(accord::ui::Action::ShowDocument {
+        pane: middle.0,
+        doc: zh,
+    });
+    h.run_steps(2);
+    assert_eq!(app_state(&h).panes[0].doc, kk);
 }
 
 #[test]
@@ -333,10 +401,9 @@ fn repeated_clicks_cycle_through_stacked_spans_and_ctrl_drag_adds_a_fragment() {
 
     // Ctrl+drag over another phrase adds it as a second fragment of the selected span.
     let extra = find(&h, zh, "塔吉克斯坦", 0);
-    h.state_mut().push(accord::ui::Action::ScrollTo {
-        pane: 0,
-        range: extra,
-    });
+    let pane = pane_id(&h, 0);
+    h.state_mut()
+        .push(accord::ui::Action::ScrollTo { pane, range: extra });
     h.run_steps(3);
     let (from, to) = drag_points(&mut h, 0, extra, false);
     drag_with(&mut h, from, to, Modifiers::COMMAND);
@@ -419,7 +486,10 @@ fn synchronised_scrolling_keeps_panes_at_the_same_relative_position() {
         .rect()
         .center();
     wheel(&mut h, left, -600.0);
-    let (a, b) = (h.state().scroll_fraction(0), h.state().scroll_fraction(1));
+    let (a, b) = (
+        h.state().scroll_fraction(pane_id(&h, 0)),
+        h.state().scroll_fraction(pane_id(&h, 1)),
+    );
     assert!(a > 0.1, "the left pane scrolled ({a})");
     assert!((a - b).abs() < 0.02, "the right pane follows: {a} vs {b}");
 }
@@ -473,9 +543,10 @@ fn with_four_panes_every_pane_keeps_its_text_inside_it() {
             .document(app_state(&h).panes[pane].doc)
             .unwrap()
             .len_chars();
+        let id = pane_id(&h, pane);
         for rect in h
             .state_mut()
-            .text_rects(pane, CharRange::new(0, doc_len.min(400)))
+            .text_rects(id, CharRange::new(0, doc_len.min(400)))
         {
             if rect.top() > area.bottom() {
                 break;

@@ -5,11 +5,14 @@
 use std::path::Path;
 
 use accord::layout::FontSet;
-use accord::model::CharRange;
+use accord::model::{AnnotationId, CharRange};
 use accord::project::{DocId, Workspace};
+use accord::ui::state::PaneId;
 use accord::ui::{AccordApp, Action, AppState, Settings, TextEngine};
+use egui::accesskit::Role;
 use egui::{Pos2, Rect, pos2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 /// A temporary copy of `sample_docs/` (documents and project file, no annotations).
 pub fn sample_project() -> tempfile::TempDir {
@@ -61,16 +64,59 @@ pub fn find(
     accord::search::find_all(document, needle, true)[occurrence]
 }
 
-/// Shows `doc` in `pane` and scrolls `range` into view, selecting nothing.
+/// The id of the `index`-th pane from the left. Test helpers name panes by position, as a
+/// user sees them; actions name them by id.
+pub fn pane_id(harness: &Harness<'_, AccordApp>, index: usize) -> PaneId {
+    app_state(harness)
+        .panes
+        .get(index)
+        .unwrap_or_else(|| panic!("there is no pane {index}"))
+        .id
+}
+
+/// What the `pane`-th pane drew last frame, as AccessKit sees it: each node of `role` under
+/// the pane's document node (spans are `Mark`s, relations `GraphicsObject`s), with its label
+/// and place on screen.
+pub fn drawn(harness: &Harness<'_, AccordApp>, pane: usize, role: Role) -> Vec<(String, Rect)> {
+    let state = app_state(harness);
+    let doc = state.panes[pane].doc;
+    // Panes before this one showing the same document have a node of the same name.
+    let before = state.panes[..pane].iter().filter(|p| p.doc == doc).count();
+    let name = format!("Text of {}", ws(harness).file_name(doc));
+    let document = harness
+        .query_all_by_label(&name)
+        .nth(before)
+        .unwrap_or_else(|| panic!("pane {pane} draws {name}"));
+    document
+        .query_all_by_role(role)
+        .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+        .collect()
+}
+
+/// Where the `pane`-th pane drew annotation `id` of its document last frame (its first
+/// rectangle on screen), as AccessKit sees it.
+pub fn span_rect(harness: &Harness<'_, AccordApp>, pane: usize, id: AnnotationId) -> Option<Rect> {
+    let doc = app_state(harness).panes[pane].doc;
+    let a = ws(harness).store(doc).get(id)?;
+    let name = format!("{} {} “", a.label, a.id);
+    drawn(harness, pane, Role::Mark)
+        .into_iter()
+        .find(|(label, _)| label.starts_with(&name))
+        .map(|(_, rect)| rect)
+}
+
+/// Shows `doc` in the `pane`-th pane and scrolls `range` into view, selecting nothing.
 pub fn show(harness: &mut Harness<'_, AccordApp>, pane: usize, doc: DocId, range: CharRange) {
+    let pane = pane_id(harness, pane);
     harness.state_mut().push(Action::ShowDocument { pane, doc });
     harness.run_steps(3);
     harness.state_mut().push(Action::ScrollTo { pane, range });
     harness.run_steps(3);
 }
 
-/// The on-screen rectangle of one char of `pane`.
+/// The on-screen rectangle of one char of the `pane`-th pane.
 pub fn char_rect(harness: &mut Harness<'_, AccordApp>, pane: usize, offset: usize) -> Rect {
+    let pane = pane_id(harness, pane);
     let rects = harness
         .state_mut()
         .text_rects(pane, CharRange::new(offset, offset + 1));

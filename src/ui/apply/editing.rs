@@ -11,7 +11,7 @@ use crate::project::{Applied, DocId, Step};
 use crate::search::step_annotation;
 
 use crate::ui::app::AccordApp;
-use crate::ui::state::{PaneState, Selection};
+use crate::ui::state::{PaneId, Selection};
 use crate::ui::text_view::ViewEvent;
 
 impl AccordApp {
@@ -27,18 +27,18 @@ impl AccordApp {
         }
     }
 
-    pub(in crate::ui) fn set_selection(&mut self, pane: usize, selection: Selection) {
-        if let Some(p) = self.state.panes.get_mut(pane) {
+    pub(in crate::ui) fn set_selection(&mut self, pane: PaneId, selection: Selection) {
+        if let Some(p) = self.state.pane_mut(pane) {
             p.selection = selection;
         }
     }
 
-    pub(in crate::ui) fn view_event(&mut self, pane: usize, event: ViewEvent) {
-        let Some(doc) = self.state.panes.get(pane).map(|p| p.doc) else {
+    pub(in crate::ui) fn view_event(&mut self, pane: PaneId, event: ViewEvent) {
+        let Some((doc, selection)) = self.state.pane(pane).map(|p| (p.doc, p.selection)) else {
+            // The pane closed after the event was sent: it is for no pane now.
             return;
         };
         self.state.active = pane;
-        let selection = self.state.panes[pane].selection;
         match event {
             ViewEvent::Selected(range) => self.set_selection(pane, Selection::Text(range)),
             ViewEvent::AddFragment(range) => match selection {
@@ -76,7 +76,7 @@ impl AccordApp {
             return;
         }
         let active = self.state.active;
-        let Some(pane) = self.state.panes.get(active) else {
+        let Some(pane) = self.state.active_pane() else {
             return;
         };
         let doc = pane.doc;
@@ -132,51 +132,50 @@ impl AccordApp {
     }
 
     /// The pane showing `doc` (made active), else the active pane switched to it.
-    pub(in crate::ui) fn pane_for(&mut self, doc: DocId) -> usize {
-        if let Some(i) = self.state.panes.iter().position(|p| p.doc == doc) {
-            self.state.active = i;
-            return i;
+    pub(in crate::ui) fn pane_for(&mut self, doc: DocId) -> PaneId {
+        if let Some(p) = self.state.panes.iter().find(|p| p.doc == doc) {
+            self.state.active = p.id;
+            return p.id;
         }
-        if self.state.panes.is_empty() {
-            self.state.panes.push(PaneState::new(doc));
-            self.views.panes.reset(1);
-            self.state.active = 0;
-            return 0;
-        }
-        let pane = self.state.active.min(self.state.panes.len() - 1);
+        let pane = match self.state.active_pane().or(self.state.panes.first()) {
+            Some(p) => p.id,
+            None => {
+                let pane = self.state.new_pane(doc);
+                let id = pane.id;
+                self.state.panes.push(pane);
+                self.state.active = id;
+                return id;
+            }
+        };
         self.show_document(pane, doc);
+        self.state.active = pane;
         pane
     }
 
     /// Shows `doc` in `pane`, with nothing selected and a fresh layout.
-    pub(in crate::ui) fn show_document(&mut self, pane: usize, doc: DocId) {
-        if let Some(p) = self.state.panes.get_mut(pane)
+    pub(in crate::ui) fn show_document(&mut self, pane: PaneId, doc: DocId) {
+        if let Some(p) = self.state.pane_mut(pane)
             && p.doc != doc
         {
-            *p = PaneState {
-                fraction: p.fraction,
-                layers: std::mem::take(&mut p.layers),
-                own: p.own,
-                ..PaneState::new(doc)
-            };
-            if let Some(view) = self.views.panes.view_mut(pane) {
-                view.reset();
-            }
+            p.doc = doc;
+            p.selection = Selection::None;
+            self.views.panes.forget_view(pane);
             self.load_layers();
         }
     }
 
     /// Scrolls `pane` so that `range` is in view (next frame).
-    pub(in crate::ui) fn scroll_pane_to(&mut self, pane: usize, range: CharRange) {
+    pub(in crate::ui) fn scroll_pane_to(&mut self, pane: PaneId, range: CharRange) {
         let Some(ws) = &self.state.workspace else {
             return;
         };
-        let Some(doc) = self.state.panes.get(pane).and_then(|p| ws.document(p.doc)) else {
+        let Some(doc) = self.state.pane(pane).and_then(|p| ws.document(p.doc)) else {
             return;
         };
-        if let Some(view) = self.views.panes.view_mut(pane) {
-            view.scroll_to_range(&mut self.engine, doc, range);
-        }
+        self.views
+            .panes
+            .view_mut(pane)
+            .scroll_to_range(&mut self.engine, doc, range);
     }
 
     pub(in crate::ui) fn undo_redo(&mut self, undo: bool) {

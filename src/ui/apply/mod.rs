@@ -37,19 +37,25 @@ impl AccordApp {
             Action::Reveal { doc, range } => self.reveal_range(doc, range),
             Action::ScrollTo { pane, range } => self.scroll_pane_to(pane, range),
             Action::ShowDocument { pane, doc } => {
-                self.show_document(pane, doc);
-                self.state.active = pane.min(self.state.panes.len().saturating_sub(1));
-                self.remember_layout();
+                if self.state.pane(pane).is_some() {
+                    self.show_document(pane, doc);
+                    self.state.active = pane;
+                    self.remember_layout();
+                }
             }
             Action::Activate(pane) => {
-                self.state.active = pane.min(self.state.panes.len().saturating_sub(1));
+                if self.state.pane(pane).is_some() {
+                    self.state.active = pane;
+                }
             }
             Action::ClosePane(pane) => self.close_pane(pane),
             Action::ResizePanes { left, delta } => {
                 let panes = &mut self.state.panes;
-                if left + 1 < panes.len() {
-                    panes[left].fraction += delta;
-                    panes[left + 1].fraction -= delta;
+                if let Some(i) = panes.iter().position(|p| p.id == left)
+                    && i + 1 < panes.len()
+                {
+                    panes[i].fraction += delta;
+                    panes[i + 1].fraction -= delta;
                     self.remember_layout();
                 }
             }
@@ -85,7 +91,7 @@ impl AccordApp {
                 shown,
             } => self.show_layer(pane, annotator, shown),
             Action::ShowOwn { pane, shown } => {
-                if let Some(p) = self.state.panes.get_mut(pane) {
+                if let Some(p) = self.state.pane_mut(pane) {
                     p.own = shown;
                 }
             }
@@ -152,8 +158,11 @@ impl AccordApp {
             Command::AddPane => self.add_pane(),
             Command::ClosePane => self.close_pane(self.state.active),
             Command::NextPane => {
-                if !self.state.panes.is_empty() {
-                    self.state.active = (self.state.active + 1) % self.state.panes.len();
+                let panes = &self.state.panes;
+                if let Some(i) = self.state.pane_index(self.state.active) {
+                    self.state.active = panes[(i + 1) % panes.len()].id;
+                } else if let Some(first) = panes.first() {
+                    self.state.active = first.id;
                 }
             }
             Command::ToggleSyncScroll => {

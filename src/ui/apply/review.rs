@@ -10,12 +10,12 @@ use crate::review::{self, Decision, ItemStatus, ReviewItem};
 use crate::store::AnnotationStore;
 
 use crate::ui::app::AccordApp;
-use crate::ui::state::{ReviewSession, Selection};
+use crate::ui::state::{PaneId, ReviewSession, Selection};
 
 impl AccordApp {
     /// Draws (or stops drawing) `annotator`'s annotations in `pane`.
-    pub(in crate::ui) fn show_layer(&mut self, pane: usize, annotator: String, shown: bool) {
-        let Some(p) = self.state.panes.get_mut(pane) else {
+    pub(in crate::ui) fn show_layer(&mut self, pane: PaneId, annotator: String, shown: bool) {
+        let Some(p) = self.state.pane_mut(pane) else {
             return;
         };
         p.layers.retain(|a| *a != annotator);
@@ -145,7 +145,6 @@ impl AccordApp {
             pane.own = true;
             pane.selection = Selection::None;
         }
-        self.views.panes.reset(self.state.panes.len());
         self.state.review = Some(ReviewSession::new(annotators.clone()));
         self.load_layers();
         self.refresh_review();

@@ -7,7 +7,7 @@ use crate::project::{DocId, Project, StoreStatus, Workspace};
 
 use crate::ui::action::CloseAnswer;
 use crate::ui::app::{AUTOSAVE_SECONDS, AccordApp};
-use crate::ui::state::{MAX_PANES, PaneLayout, PaneState};
+use crate::ui::state::{MAX_PANES, PaneId, PaneLayout, PaneState};
 
 /// Seconds before a failed save is tried again.
 const RETRY_SECONDS: f64 = 10.0;
@@ -75,14 +75,16 @@ impl AccordApp {
             docs.push(readable.unwrap_or(DocId(0)));
         }
         docs.truncate(MAX_PANES);
-        let mut panes: Vec<PaneState> = docs.into_iter().map(PaneState::new).collect();
+        let mut panes: Vec<PaneState> = docs
+            .into_iter()
+            .map(|doc| self.state.new_pane(doc))
+            .collect();
         if remembered.fractions.len() == panes.len() {
             for (pane, f) in panes.iter_mut().zip(&remembered.fractions) {
                 pane.fraction = *f;
             }
         }
         normalise_fractions(&mut panes);
-        self.views.panes.reset(panes.len());
         self.views.find_bar = Default::default();
         let problems: Vec<String> = ws
             .doc_ids()
@@ -94,8 +96,8 @@ impl AccordApp {
         let root = ws.project.root.clone();
         let name = ws.project.name().to_owned();
         let state = &mut self.state;
+        state.active = panes[0].id;
         state.panes = panes;
-        state.active = 0;
         state.workspace = Some(ws);
         state.project_error = None;
         // What was read or computed for the project open before.
@@ -202,25 +204,31 @@ impl AccordApp {
             .state
             .active_pane()
             .map_or((Vec::new(), true), |p| (p.layers.clone(), p.own));
-        self.state.panes.push(PaneState {
+        let pane = PaneState {
             layers,
             own,
-            ..PaneState::new(doc)
-        });
-        self.views.panes.push();
+            ..self.state.new_pane(doc)
+        };
+        self.state.active = pane.id;
+        self.state.panes.push(pane);
         self.load_layers();
         equal_fractions(&mut self.state.panes);
-        self.state.active = self.state.panes.len() - 1;
         self.remember_layout();
     }
 
-    pub(in crate::ui) fn close_pane(&mut self, pane: usize) {
-        if self.state.panes.len() <= 1 || pane >= self.state.panes.len() {
+    /// Closes pane `pane` (never the last one); the pane to its left, or else its right,
+    /// becomes active if it was.
+    pub(in crate::ui) fn close_pane(&mut self, pane: PaneId) {
+        let Some(i) = self.state.pane_index(pane) else {
+            return;
+        };
+        if self.state.panes.len() <= 1 {
             return;
         }
-        self.state.panes.remove(pane);
-        self.views.panes.remove(pane);
-        self.state.active = self.state.active.min(self.state.panes.len() - 1);
+        self.state.panes.remove(i);
+        if self.state.active == pane {
+            self.state.active = self.state.panes[i.saturating_sub(1)].id;
+        }
         equal_fractions(&mut self.state.panes);
         self.remember_layout();
     }

@@ -1,0 +1,458 @@
+//! The spans pass: each visible block's own spans (entities filled and underlined, stacked
+//! where they nest; commitments as a band with brackets; rejected ones struck through), the
+//! outlines of the selection, of what the selected annotation points at and of the candidate,
+//! other annotators' spans as patterned outlines, review marks, and the text selection. It
+//! returns the shapes and what it drew, for the passes after it.
+
+use std::collections::HashMap;
+
+use egui::{Color32, CornerRadius, Pos2, Rect, Shape, Stroke, pos2};
+
+use crate::layout::{Direction, DocumentLayout};
+use crate::model::{AnnotationId, CharRange, ReviewState};
+use crate::review::{ItemStatus, ReviewItem};
+use crate::schema::Layer;
+
+use super::{
+    Placement, ReviewMarks, ViewInput, candidate_stroke, label_color, selection_fill,
+    selection_stroke, to_screen,
+};
+
+/// What the spans pass drew.
+pub(super) struct SpansDrawn {
+    /// Span backgrounds, drawn under the glyphs.
+    under: Vec<Shape>,
+    /// Underlines, brackets and outlines, drawn over the glyphs.
+    over: Vec<Shape>,
+    /// Names drawn above spans (the attribute a referenced span fills).
+    tags: Vec<Tag>,
+    /// The first rectangle on screen of each of one's own annotations drawn: where arcs and
+    /// the lines between panes attach.
+    pub first_rects: HashMap<AnnotationId, Rect>,
+    /// One's own annotations drawn, in the order first drawn.
+    pub own: Vec<AnnotationId>,
+    /// The spans drawn as what the selected annotation points at, with the attribute.
+    pub references: Vec<(AnnotationId, String)>,
+    /// Other annotators' spans drawn: the layer (its index in the pane's layers), the
+    /// annotation in that annotator's file, and its first rectangle on screen.
+    pub layer_spans: Vec<(usize, AnnotationId, Rect)>,
+}
+
+/// A small name drawn above a span.
+pub(super) struct Tag {
+    pub rect: Rect,
+    pub name: String,
+    pub color: Color32,
+}
+
+impl SpansDrawn {
+    /// The shapes under and over the glyphs, and the tags, to paint.
+    pub fn shapes(&mut self) -> (Vec<Shape>, Vec<Shape>, Vec<Tag>) {
+        (
+            std::mem::take(&mut self.under),
+            std::mem::take(&mut self.over),
+            std::mem::take(&mut self.tags),
+        )
+    }
+}
+
+/// Draws the spans of the visible blocks (the glyphs are another pass); `highlighted` is the
+/// text selection or the range being dragged over.
+pub(super) fn draw_spans(
+    layout: &DocumentLayout,
+    input: &ViewInput<'_>,
+    placed: &Placement,
+    highlighted: Option<CharRange>,
+    dark: bool,
+) -> SpansDrawn {
+    let origin = placed.origin;
+    let outlined = input.selection.annotation();
+    let mut drawn = SpansDrawn {
+        under: Vec::new(),
+        over: Vec::new(),
+        tags: Vec::new(),
+        first_rects: HashMap::new(),
+        own: Vec::new(),
+        references: Vec::new(),
+        layer_spans: Vec::new(),
+    };
+    let (under, over) = (&mut drawn.under, &mut drawn.over);
+    for i in placed.visible.clone() {
+        let block = layout.blocks()[i];
+        let fragments = input.store.fragments_in(block.text);
+        let levels = stack_levels(&fragments);
+        for ((range, id), level) in fragments.iter().zip(levels) {
+            let Some(ann) = input.store.get(*id) else {
+                continue;
+            };
+            let color = label_color(input.schema, &ann.label);
+            let commitment = input
+                .schema
+                .label(&ann.label)
+                .is_some_and(|l| l.layer == Layer::Commitment);
+            let rects: Vec<Rect> = layout
+                .block_range_rects(i, *range)
+                .iter()
+                .map(|r| to_screen(r, origin))
+                .collect();
+            if let Some(first) = rects.first()
+                && !drawn.first_rects.contains_key(id)
+            {
+                drawn.first_rects.insert(*id, *first);
+                drawn.own.push(*id);
+            }
+            if ann.review.state == ReviewState::Rejected {
+                // Rejected (in a curated set): struck through, not filled, so it reads as
+                // out of the gold set.
+                for rect in &rects {
+                    over.push(Shape::line_segment(
+                        [rect.left_center(), rect.right_center()],
+                        Stroke::new(1.5, color.gamma_multiply(0.8)),
+                    ));
+                }
+            } else if commitment {
+                commitment_shapes(
+                    layout, i, *range, ann, &rects, origin, color, dark, under, over,
+                );
+            } else {
+                for rect in &rects {
+                    under.push(Shape::rect_filled(
+                        *rect,
+                        CornerRadius::ZERO,
+                        color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
+                    ));
+                    let y = rect.bottom() - 1.5 - 3.0 * level as f32;
+                    over.push(Shape::line_segment(
+                        [pos2(rect.left(), y), pos2(rect.right(), y)],
+                        Stroke::new(2.0, color),
+                    ));
+                }
+            }
+            let reference = input.emphasis.references.iter().find(|(r, _)| r == id);
+            for rect in &rects {
+                if outlined == Some(*id) {
+                    over.push(Shape::rect_stroke(
+                        rect.expand(1.0),
+                        CornerRadius::same(2),
+                        Stroke::new(2.0, selection_stroke(dark)),
+                        egui::StrokeKind::Outside,
+                    ));
+                }
+                if reference.is_some() {
+                    over.extend(dashed_rect(rect.expand(2.5), Stroke::new(2.0, color)));
+                }
+                if input.emphasis.candidate == Some(*id) {
+                    over.push(Shape::rect_stroke(
+                        rect.expand(3.0),
+                        CornerRadius::same(3),
+                        Stroke::new(3.0, candidate_stroke(dark)),
+                        egui::StrokeKind::Outside,
+                    ));
+                }
+            }
+            if let Some((_, name)) = reference
+                && !rects.is_empty()
+                && drawn.references.last().is_none_or(|(r, _)| r != id)
+            {
+                drawn.references.push((*id, name.clone()));
+            }
+            if let (Some((_, name)), Some(first)) = (reference, rects.first())
+                && range.start == ann.extent().start
+            {
+                drawn.tags.push(Tag {
+                    rect: *first,
+                    name: name.clone(),
+                    color,
+                });
+            }
+        }
+        for (k, (_, store)) in input.emphasis.layers.iter().enumerate() {
+            let (color, dash) = layer_style(k, dark);
+            let stroke = Stroke::new(1.5, color);
+            for (range, id) in store.fragments_in(block.text) {
+                let mut first = None;
+                for r in layout.block_range_rects(i, range) {
+                    let rect = to_screen(&r, origin).expand(1.5 + 2.0 * k as f32);
+                    first.get_or_insert(rect);
+                    over.extend(patterned_rect(rect, stroke, dash));
+                }
+                if let Some(rect) = first
+                    && drawn
+                        .layer_spans
+                        .last()
+                        .is_none_or(|(l, a, _)| (*l, *a) != (k, id))
+                {
+                    drawn.layer_spans.push((k, id, rect));
+                }
+            }
+        }
+        if let Some(marks) = input.emphasis.review {
+            review_marks(layout, i, block.text, marks, origin, dark, over);
+        }
+        if let Some(sel) = highlighted {
+            for r in layout.block_range_rects(i, sel) {
+                under.push(Shape::rect_filled(
+                    to_screen(&r, origin),
+                    CornerRadius::ZERO,
+                    selection_fill(dark),
+                ));
+            }
+        }
+    }
+    drawn
+}
+
+/// A commitment: a band along the top of its text and a bracket at each end, so it reads as
+/// a different layer from the filled entity spans inside it.
+#[allow(clippy::too_many_arguments)]
+fn commitment_shapes(
+    layout: &DocumentLayout,
+    block: usize,
+    range: CharRange,
+    ann: &crate::model::Annotation,
+    rects: &[Rect],
+    origin: Pos2,
+    color: Color32,
+    dark: bool,
+    under: &mut Vec<Shape>,
+    over: &mut Vec<Shape>,
+) {
+    let stroke = Stroke::new(2.0, color);
+    for rect in rects {
+        under.push(Shape::rect_filled(
+            *rect,
+            CornerRadius::ZERO,
+            color.gamma_multiply(if dark { 0.12 } else { 0.08 }),
+        ));
+        over.push(Shape::rect_filled(
+            Rect::from_min_max(rect.left_top(), pos2(rect.right(), rect.top() + 3.0)),
+            CornerRadius::ZERO,
+            color,
+        ));
+    }
+    let extent = ann.extent();
+    // Each end's bracket goes on the side of its character that is outermost on its line:
+    // the left for left-to-right text, the right for right-to-left.
+    for (at, is_start) in [(extent.start, true), (extent.end.saturating_sub(1), false)] {
+        if !range.contains(at) {
+            continue;
+        }
+        let Some(char_rect) = layout
+            .block_range_rects(block, CharRange::new(at, at + 1))
+            .first()
+            .map(|r| to_screen(r, origin))
+        else {
+            continue;
+        };
+        let line: Vec<&Rect> = rects
+            .iter()
+            .filter(|r| r.top() < char_rect.bottom() && r.bottom() > char_rect.top())
+            .collect();
+        let min_x = line
+            .iter()
+            .map(|r| r.left())
+            .fold(char_rect.left(), f32::min);
+        let max_x = line
+            .iter()
+            .map(|r| r.right())
+            .fold(char_rect.right(), f32::max);
+        let (to_left, to_right) = (char_rect.left() - min_x, max_x - char_rect.right());
+        let on_left = if (to_left - to_right).abs() < 0.5 {
+            // The character is the whole piece: the paragraph's direction decides.
+            let rtl = layout
+                .laid_out(block)
+                .is_some_and(|b| b.direction() == Direction::Rtl);
+            is_start != rtl
+        } else {
+            to_left < to_right
+        };
+        let x = if on_left {
+            char_rect.left()
+        } else {
+            char_rect.right()
+        };
+        let inward = if on_left { 4.0 } else { -4.0 };
+        let (top, bottom) = (char_rect.top(), char_rect.bottom());
+        over.push(Shape::line(
+            vec![
+                pos2(x + inward, top),
+                pos2(x, top),
+                pos2(x, bottom),
+                pos2(x + inward, bottom),
+            ],
+            stroke,
+        ));
+    }
+}
+
+/// How another annotator's spans are outlined: a colour apart from the label colours (dark,
+/// muted) and a dash pattern, so two annotators differ even for colour-blind readers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dash {
+    /// A solid line.
+    Solid,
+    /// Dashes and gaps of these lengths.
+    Dashed(f32, f32),
+}
+
+/// The style of the `k`-th layer of a pane (the legend draws the same).
+pub fn layer_style(k: usize, dark: bool) -> (Color32, Dash) {
+    const STYLES: [(Color32, Dash); 4] = [
+        (Color32::from_rgb(40, 40, 40), Dash::Solid),
+        (Color32::from_rgb(140, 40, 150), Dash::Dashed(6.0, 3.0)),
+        (Color32::from_rgb(0, 105, 130), Dash::Dashed(2.0, 2.0)),
+        (Color32::from_rgb(150, 95, 0), Dash::Dashed(10.0, 3.0)),
+    ];
+    let (color, dash) = STYLES[k % STYLES.len()];
+    let color = if dark {
+        color.lerp_to_gamma(Color32::WHITE, 0.6)
+    } else {
+        color
+    };
+    (color, dash)
+}
+
+/// An outline in a [`Dash`] pattern.
+pub fn patterned_rect(rect: Rect, stroke: Stroke, dash: Dash) -> Vec<Shape> {
+    match dash {
+        Dash::Solid => vec![Shape::rect_stroke(
+            rect,
+            CornerRadius::ZERO,
+            stroke,
+            egui::StrokeKind::Middle,
+        )],
+        Dash::Dashed(length, gap) => {
+            let corners = [
+                rect.left_top(),
+                rect.right_top(),
+                rect.right_bottom(),
+                rect.left_bottom(),
+                rect.left_top(),
+            ];
+            Shape::dashed_line(&corners, stroke, length, gap)
+        }
+    }
+}
+
+/// The colour that marks review items of a status.
+pub fn status_color(status: ItemStatus, dark: bool) -> Color32 {
+    let c = match status {
+        ItemStatus::Agree => Color32::from_rgb(40, 150, 60),
+        ItemStatus::OnlySome => Color32::from_rgb(50, 110, 210),
+        ItemStatus::LabelConflict => Color32::from_rgb(230, 140, 0),
+        ItemStatus::BoundaryConflict => Color32::from_rgb(215, 40, 40),
+    };
+    if dark {
+        c.lerp_to_gamma(Color32::WHITE, 0.25)
+    } else {
+        c
+    }
+}
+
+/// Review items over block `block`: a bar above each item's text in its status colour
+/// (thin once decided), and a frame around the current item.
+fn review_marks(
+    layout: &DocumentLayout,
+    block: usize,
+    text: CharRange,
+    marks: ReviewMarks<'_>,
+    origin: Pos2,
+    dark: bool,
+    over: &mut Vec<Shape>,
+) {
+    // Items are sorted by start: those starting after the block are skipped at once.
+    let before_end = marks.items.partition_point(|it| it.extent.start < text.end);
+    for (index, item) in marks.items[..before_end].iter().enumerate() {
+        if item.extent.end <= text.start {
+            continue;
+        }
+        let color = status_color(item.status, dark);
+        let decided = item.is_decided();
+        let current = marks.current == Some(index);
+        for r in layout.block_range_rects(block, item.extent) {
+            let rect = to_screen(&r, origin);
+            let y = rect.top() + 1.0;
+            over.push(Shape::line_segment(
+                [pos2(rect.left(), y), pos2(rect.right(), y)],
+                Stroke::new(
+                    if decided { 1.5 } else { 3.5 },
+                    color.gamma_multiply(if decided { 0.6 } else { 1.0 }),
+                ),
+            ));
+            if current {
+                over.push(Shape::rect_stroke(
+                    rect.expand(4.0),
+                    CornerRadius::same(3),
+                    Stroke::new(2.5, selection_stroke(dark)),
+                    egui::StrokeKind::Outside,
+                ));
+            }
+        }
+    }
+}
+
+/// One line on a review item: its status and who said what.
+pub(super) fn describe_item(item: &ReviewItem) -> String {
+    let versions: Vec<String> = item
+        .versions
+        .iter()
+        .map(|v| format!("{}: {}", v.annotator, v.label))
+        .chain(item.missing.iter().map(|m| format!("{m}: —")))
+        .collect();
+    let decided = match item.decision {
+        Some((_, state)) if state != ReviewState::Pending => format!(" · {}", state.name()),
+        _ => String::new(),
+    };
+    format!("Review: {}{decided} — {}", item.status, versions.join(", "))
+}
+
+/// A dashed outline.
+fn dashed_rect(rect: Rect, stroke: Stroke) -> Vec<Shape> {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    Shape::dashed_line(&corners, stroke, 4.0, 3.0)
+}
+
+/// Nesting level of each fragment (0 = outermost), so overlapping spans get separate
+/// underlines. `fragments` is sorted by start.
+pub fn stack_levels(fragments: &[(CharRange, AnnotationId)]) -> Vec<usize> {
+    let mut level_ends: Vec<usize> = Vec::new();
+    fragments
+        .iter()
+        .map(|(r, _)| {
+            let level = level_ends
+                .iter()
+                .position(|end| *end <= r.start)
+                .unwrap_or(level_ends.len());
+            if level == level_ends.len() {
+                level_ends.push(r.end);
+            } else {
+                level_ends[level] = r.end;
+            }
+            level
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_and_overlapping_spans_get_their_own_level() {
+        let f = |s, e, id| (CharRange::new(s, e), AnnotationId(id));
+        let frags = vec![
+            f(0, 10, 1),
+            f(2, 4, 2),
+            f(5, 12, 3),
+            f(11, 15, 4),
+            f(20, 22, 5),
+        ];
+        assert_eq!(stack_levels(&frags), vec![0, 1, 1, 0, 0]);
+    }
+}
