@@ -44,107 +44,74 @@ impl Menu {
     }
 }
 
-/// Something the user can ask for by menu or key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// Pick a project folder.
-    OpenProject,
-    /// Save all changed documents.
-    Save,
-    /// Import a corpus (brat, JSONL, Label Studio, CoNLL) into a project.
-    Import,
-    /// Export annotations to another tool's format.
-    Export,
-    /// Close the window.
-    Quit,
-    /// Undo the last edit.
-    Undo,
-    /// Redo the last undone edit.
-    Redo,
-    /// Copy the selected annotation's text.
-    Copy,
-    /// Remove the selected annotation.
-    Delete,
-    /// Drop the text selection and the selected annotation.
-    ClearSelection,
-    /// Select the next annotation of the document.
-    NextAnnotation,
-    /// Select the previous annotation.
-    PreviousAnnotation,
-    /// Move the selected span's end edge one char right on screen.
-    EndRight,
-    /// Move the end edge one char left.
-    EndLeft,
-    /// Move the end edge one word right.
-    EndWordRight,
-    /// Move the end edge one word left.
-    EndWordLeft,
-    /// Move the selected span's start edge one char right on screen.
-    StartRight,
-    /// Move the start edge one char left.
-    StartLeft,
-    /// Move the start edge one word right.
-    StartWordRight,
-    /// Move the start edge one word left.
-    StartWordLeft,
-    /// Open the find bar.
-    Find,
-    /// Go to the next match.
-    FindNext,
-    /// Go to the previous match.
-    FindPrevious,
-    /// Label every match with the current label (one undo step).
-    LabelAllMatches,
-    /// Show one more document pane.
-    AddPane,
-    /// Close the active pane.
-    ClosePane,
-    /// Make the next pane active.
-    NextPane,
-    /// Scroll all panes together by relative position.
-    ToggleSyncScroll,
-    /// Switch between light and dark.
-    ToggleTheme,
-    /// Larger document text.
-    ZoomIn,
-    /// Smaller document text.
-    ZoomOut,
-    /// Start a relation from the selected span to the next one clicked.
-    StartRelation,
-    /// Link the spans selected in two panes as the same thing across documents.
-    LinkAcrossDocuments,
-    /// While picking or relating: take the span stepped to with Alt+↑/↓.
-    TakeCandidate,
-    /// Draw every relation, or only those of the selected span.
-    ToggleRelations,
-    /// Show the threads (cross-document groups) in the side panel.
-    ShowThreads,
-    /// Show or hide the ledger of commitments.
-    ToggleLedger,
-    /// Choose annotators to compare and start deciding the curated set.
-    StartReview,
-    /// Stop reviewing: back to one's own annotations.
-    StopReview,
-    /// Review: accept the current item (the version most annotators share).
-    AcceptItem,
-    /// Review: reject the current item.
-    RejectItem,
-    /// Review: take the current item's majority version into the curated set to edit it.
-    EditItem,
-    /// Review: go to the next undecided disagreement.
-    NextDisagreement,
-    /// Review: go to the previous undecided disagreement.
-    PreviousDisagreement,
-    /// Review: accept every item of the document all annotators agree on.
-    AcceptAgreed,
-    /// Show the agreement figures in the side panel.
-    ShowAgreement,
-    /// Show the keyboard shortcuts.
-    Shortcuts,
+/// Declares the commands, one entry each: its doc, `Name = "title", Menu, [MODIFIERS Key, …]`
+/// and `review` for a command that only works while reviewing. From it come the
+/// [`Command`] enum and its list, titles, shortcuts, menus and the review flag; what a command
+/// does is `run_command` in `ui/apply/mod.rs` (a new command there is a compile error until
+/// it is handled).
+macro_rules! commands {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident = $title:literal, $menu:ident, [$($mods:ident $key:ident),*] $(, $review:ident)?;
+    )*) => {
+        /// Something the user can ask for by menu or key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Command {
+            /// Every command, in menu order.
+            pub const ALL: &'static [Command] = &[$(Command::$name),*];
+
+            /// What the menu and the overlay call it.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Command::$name => $title,)*
+                }
+            }
+
+            /// Keys that run it; the first is shown in menus.
+            pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+                match self {
+                    $(Command::$name => const { &[$(KeyboardShortcut::new($mods, Key::$key)),*] },)*
+                }
+            }
+
+            /// The menu it appears in, if any.
+            pub fn menu(self) -> Option<Menu> {
+                match self {
+                    $(Command::$name => menu_of!($menu),)*
+                }
+            }
+
+            /// True for commands that only mean something while reviewing: their
+            /// plain-letter keys are label hotkeys otherwise.
+            pub fn review_only(self) -> bool {
+                match self {
+                    $(Command::$name => is_review!($($review)?),)*
+                }
+            }
+        }
+    };
 }
 
-const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
-    KeyboardShortcut::new(modifiers, key)
+macro_rules! menu_of {
+    (None) => {
+        None
+    };
+    ($menu:ident) => {
+        Some(Menu::$menu)
+    };
+}
+
+macro_rules! is_review {
+    () => {
+        false
+    };
+    (review) => {
+        true
+    };
 }
 
 const CTRL: Modifiers = Modifiers::COMMAND;
@@ -154,183 +121,105 @@ const ALT: Modifiers = Modifiers::ALT;
 const CTRL_ALT: Modifiers = Modifiers::COMMAND.plus(Modifiers::ALT);
 const NONE: Modifiers = Modifiers::NONE;
 
+// The one table: a command is one entry here (and its behaviour in `run_command`).
+commands! {
+    /// Pick a project folder.
+    OpenProject = "Open project…", File, [CTRL O];
+    /// Save all changed documents.
+    Save = "Save", File, [CTRL S];
+    /// Import a corpus (brat, JSONL, Label Studio, CoNLL) into a project.
+    Import = "Import…", File, [CTRL I];
+    /// Export annotations to another tool's format.
+    Export = "Export…", File, [CTRL E];
+    /// Close the window.
+    Quit = "Quit", File, [CTRL Q];
+    /// Undo the last edit.
+    Undo = "Undo", Edit, [CTRL Z];
+    /// Redo the last undone edit.
+    Redo = "Redo", Edit, [CTRL_SHIFT Z, CTRL Y];
+    /// Copy the selected annotation's text.
+    Copy = "Copy annotation text", Edit, [CTRL C];
+    /// Remove the selected annotation.
+    Delete = "Delete annotation", Edit, [NONE Delete, NONE Backspace];
+    /// Drop the text selection and the selected annotation.
+    ClearSelection = "Clear selection", Edit, [NONE Escape];
+    /// Select the next annotation of the document.
+    NextAnnotation = "Next annotation", Edit, [ALT ArrowDown];
+    /// Select the previous annotation.
+    PreviousAnnotation = "Previous annotation", Edit, [ALT ArrowUp];
+    /// Move the selected span's end edge one char right on screen.
+    EndRight = "Move end edge right", None, [SHIFT ArrowRight];
+    /// Move the end edge one char left.
+    EndLeft = "Move end edge left", None, [SHIFT ArrowLeft];
+    /// Move the end edge one word right.
+    EndWordRight = "Move end edge right by a word", None, [CTRL_SHIFT ArrowRight];
+    /// Move the end edge one word left.
+    EndWordLeft = "Move end edge left by a word", None, [CTRL_SHIFT ArrowLeft];
+    /// Move the selected span's start edge one char right on screen.
+    StartRight = "Move start edge right", None, [ALT ArrowRight];
+    /// Move the start edge one char left.
+    StartLeft = "Move start edge left", None, [ALT ArrowLeft];
+    /// Move the start edge one word right.
+    StartWordRight = "Move start edge right by a word", None, [CTRL_ALT ArrowRight];
+    /// Move the start edge one word left.
+    StartWordLeft = "Move start edge left by a word", None, [CTRL_ALT ArrowLeft];
+    /// Open the find bar.
+    Find = "Find…", Edit, [CTRL F];
+    /// Go to the next match.
+    FindNext = "Find next", Edit, [NONE F3, CTRL G];
+    /// Go to the previous match.
+    FindPrevious = "Find previous", Edit, [SHIFT F3, CTRL_SHIFT G];
+    /// Label every match with the current label (one undo step).
+    LabelAllMatches = "Label all matches", Edit, [CTRL_SHIFT L];
+    /// Show one more document pane.
+    AddPane = "Add pane", View, [CTRL N];
+    /// Close the active pane.
+    ClosePane = "Close pane", View, [CTRL W];
+    /// Make the next pane active.
+    NextPane = "Next pane", View, [CTRL Tab];
+    /// Scroll all panes together by relative position.
+    ToggleSyncScroll = "Synchronised scrolling", View, [CTRL_SHIFT Y];
+    /// Switch between light and dark.
+    ToggleTheme = "Dark theme", View, [CTRL_SHIFT D];
+    /// Larger document text.
+    ZoomIn = "Larger text", View, [CTRL Plus, CTRL Equals];
+    /// Smaller document text.
+    ZoomOut = "Smaller text", View, [CTRL Minus];
+    /// Draw every relation, or only those of the selected span.
+    ToggleRelations = "All relations", View, [CTRL_SHIFT R];
+    /// Show the threads (cross-document groups) in the side panel.
+    ShowThreads = "Threads", View, [CTRL_SHIFT T];
+    /// Show or hide the ledger of commitments.
+    ToggleLedger = "Ledger of commitments", View, [CTRL_SHIFT K];
+    /// Start a relation from the selected span to the next one clicked.
+    StartRelation = "Relation from the selected span…", Link, [CTRL R];
+    /// Link the spans selected in two panes as the same thing across documents.
+    LinkAcrossDocuments = "Link across documents", Link, [CTRL L];
+    /// While picking or relating: take the span stepped to with Alt+↑/↓.
+    TakeCandidate = "Take the span stepped to", Link, [NONE Enter];
+    /// Choose annotators to compare and start deciding the curated set.
+    StartReview = "Start review…", Review, [NONE F7];
+    /// Stop reviewing: back to one's own annotations.
+    StopReview = "Stop review", Review, [SHIFT F7], review;
+    /// Review: accept the current item (the version most annotators share).
+    AcceptItem = "Accept item", Review, [NONE A], review;
+    /// Review: reject the current item.
+    RejectItem = "Reject item", Review, [NONE X], review;
+    /// Review: take the current item's majority version into the curated set to edit it.
+    EditItem = "Edit item", Review, [NONE E], review;
+    /// Review: go to the next undecided disagreement.
+    NextDisagreement = "Next disagreement", Review, [NONE N], review;
+    /// Review: go to the previous undecided disagreement.
+    PreviousDisagreement = "Previous disagreement", Review, [NONE P], review;
+    /// Review: accept every item of the document all annotators agree on.
+    AcceptAgreed = "Accept all agreed items", Review, [CTRL_SHIFT A], review;
+    /// Show the agreement figures in the side panel.
+    ShowAgreement = "Agreement", Review, [CTRL_SHIFT M];
+    /// Show the keyboard shortcuts.
+    Shortcuts = "Keyboard shortcuts", Help, [NONE F1, NONE Questionmark];
+}
+
 impl Command {
-    /// Every command, in menu order.
-    pub const ALL: &'static [Command] = &[
-        Command::OpenProject,
-        Command::Save,
-        Command::Import,
-        Command::Export,
-        Command::Quit,
-        Command::Undo,
-        Command::Redo,
-        Command::Copy,
-        Command::Delete,
-        Command::ClearSelection,
-        Command::NextAnnotation,
-        Command::PreviousAnnotation,
-        Command::EndRight,
-        Command::EndLeft,
-        Command::EndWordRight,
-        Command::EndWordLeft,
-        Command::StartRight,
-        Command::StartLeft,
-        Command::StartWordRight,
-        Command::StartWordLeft,
-        Command::Find,
-        Command::FindNext,
-        Command::FindPrevious,
-        Command::LabelAllMatches,
-        Command::AddPane,
-        Command::ClosePane,
-        Command::NextPane,
-        Command::ToggleSyncScroll,
-        Command::ToggleTheme,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::ToggleRelations,
-        Command::ShowThreads,
-        Command::ToggleLedger,
-        Command::StartRelation,
-        Command::LinkAcrossDocuments,
-        Command::TakeCandidate,
-        Command::StartReview,
-        Command::StopReview,
-        Command::AcceptItem,
-        Command::RejectItem,
-        Command::EditItem,
-        Command::NextDisagreement,
-        Command::PreviousDisagreement,
-        Command::AcceptAgreed,
-        Command::ShowAgreement,
-        Command::Shortcuts,
-    ];
-
-    /// What the menu and the overlay call it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Command::OpenProject => "Open project…",
-            Command::Save => "Save",
-            Command::Import => "Import…",
-            Command::Export => "Export…",
-            Command::Quit => "Quit",
-            Command::Undo => "Undo",
-            Command::Redo => "Redo",
-            Command::Copy => "Copy annotation text",
-            Command::Delete => "Delete annotation",
-            Command::ClearSelection => "Clear selection",
-            Command::NextAnnotation => "Next annotation",
-            Command::PreviousAnnotation => "Previous annotation",
-            Command::EndRight => "Move end edge right",
-            Command::EndLeft => "Move end edge left",
-            Command::EndWordRight => "Move end edge right by a word",
-            Command::EndWordLeft => "Move end edge left by a word",
-            Command::StartRight => "Move start edge right",
-            Command::StartLeft => "Move start edge left",
-            Command::StartWordRight => "Move start edge right by a word",
-            Command::StartWordLeft => "Move start edge left by a word",
-            Command::Find => "Find…",
-            Command::FindNext => "Find next",
-            Command::FindPrevious => "Find previous",
-            Command::LabelAllMatches => "Label all matches",
-            Command::AddPane => "Add pane",
-            Command::ClosePane => "Close pane",
-            Command::NextPane => "Next pane",
-            Command::ToggleSyncScroll => "Synchronised scrolling",
-            Command::ToggleTheme => "Dark theme",
-            Command::ZoomIn => "Larger text",
-            Command::ZoomOut => "Smaller text",
-            Command::StartRelation => "Relation from the selected span…",
-            Command::LinkAcrossDocuments => "Link across documents",
-            Command::TakeCandidate => "Take the span stepped to",
-            Command::ToggleRelations => "All relations",
-            Command::ShowThreads => "Threads",
-            Command::ToggleLedger => "Ledger of commitments",
-            Command::StartReview => "Start review…",
-            Command::StopReview => "Stop review",
-            Command::AcceptItem => "Accept item",
-            Command::RejectItem => "Reject item",
-            Command::EditItem => "Edit item",
-            Command::NextDisagreement => "Next disagreement",
-            Command::PreviousDisagreement => "Previous disagreement",
-            Command::AcceptAgreed => "Accept all agreed items",
-            Command::ShowAgreement => "Agreement",
-            Command::Shortcuts => "Keyboard shortcuts",
-        }
-    }
-
-    /// Keys that run it; the first is shown in menus.
-    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
-        match self {
-            Command::OpenProject => const { &[key(CTRL, Key::O)] },
-            Command::Save => const { &[key(CTRL, Key::S)] },
-            Command::Import => const { &[key(CTRL, Key::I)] },
-            Command::Export => const { &[key(CTRL, Key::E)] },
-            Command::Quit => const { &[key(CTRL, Key::Q)] },
-            Command::Undo => const { &[key(CTRL, Key::Z)] },
-            Command::Redo => const { &[key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)] },
-            Command::Copy => const { &[key(CTRL, Key::C)] },
-            Command::Delete => const { &[key(NONE, Key::Delete), key(NONE, Key::Backspace)] },
-            Command::ClearSelection => const { &[key(NONE, Key::Escape)] },
-            Command::NextAnnotation => const { &[key(ALT, Key::ArrowDown)] },
-            Command::PreviousAnnotation => const { &[key(ALT, Key::ArrowUp)] },
-            Command::EndRight => const { &[key(SHIFT, Key::ArrowRight)] },
-            Command::EndLeft => const { &[key(SHIFT, Key::ArrowLeft)] },
-            Command::EndWordRight => const { &[key(CTRL_SHIFT, Key::ArrowRight)] },
-            Command::EndWordLeft => const { &[key(CTRL_SHIFT, Key::ArrowLeft)] },
-            Command::StartRight => const { &[key(ALT, Key::ArrowRight)] },
-            Command::StartLeft => const { &[key(ALT, Key::ArrowLeft)] },
-            Command::StartWordRight => const { &[key(CTRL_ALT, Key::ArrowRight)] },
-            Command::StartWordLeft => const { &[key(CTRL_ALT, Key::ArrowLeft)] },
-            Command::Find => const { &[key(CTRL, Key::F)] },
-            Command::FindNext => const { &[key(NONE, Key::F3), key(CTRL, Key::G)] },
-            Command::FindPrevious => const { &[key(SHIFT, Key::F3), key(CTRL_SHIFT, Key::G)] },
-            Command::LabelAllMatches => const { &[key(CTRL_SHIFT, Key::L)] },
-            Command::AddPane => const { &[key(CTRL, Key::N)] },
-            Command::ClosePane => const { &[key(CTRL, Key::W)] },
-            Command::NextPane => const { &[key(CTRL, Key::Tab)] },
-            Command::ToggleSyncScroll => const { &[key(CTRL_SHIFT, Key::Y)] },
-            Command::ToggleTheme => const { &[key(CTRL_SHIFT, Key::D)] },
-            Command::ZoomIn => const { &[key(CTRL, Key::Plus), key(CTRL, Key::Equals)] },
-            Command::ZoomOut => const { &[key(CTRL, Key::Minus)] },
-            Command::StartRelation => const { &[key(CTRL, Key::R)] },
-            Command::LinkAcrossDocuments => const { &[key(CTRL, Key::L)] },
-            Command::TakeCandidate => const { &[key(NONE, Key::Enter)] },
-            Command::ToggleRelations => const { &[key(CTRL_SHIFT, Key::R)] },
-            Command::ShowThreads => const { &[key(CTRL_SHIFT, Key::T)] },
-            Command::ToggleLedger => const { &[key(CTRL_SHIFT, Key::K)] },
-            Command::StartReview => const { &[key(NONE, Key::F7)] },
-            Command::StopReview => const { &[key(SHIFT, Key::F7)] },
-            Command::AcceptItem => const { &[key(NONE, Key::A)] },
-            Command::RejectItem => const { &[key(NONE, Key::X)] },
-            Command::EditItem => const { &[key(NONE, Key::E)] },
-            Command::NextDisagreement => const { &[key(NONE, Key::N)] },
-            Command::PreviousDisagreement => const { &[key(NONE, Key::P)] },
-            Command::AcceptAgreed => const { &[key(CTRL_SHIFT, Key::A)] },
-            Command::ShowAgreement => const { &[key(CTRL_SHIFT, Key::M)] },
-            Command::Shortcuts => const { &[key(NONE, Key::F1), key(NONE, Key::Questionmark)] },
-        }
-    }
-
-    /// The menu it appears in, if any.
-    pub fn menu(self) -> Option<Menu> {
-        use Command::*;
-        Some(match self {
-            OpenProject | Save | Quit => Menu::File,
-            Import | Export => Menu::File,
-            Undo | Redo | Copy | Delete | ClearSelection | NextAnnotation | PreviousAnnotation
-            | Find | FindNext | FindPrevious | LabelAllMatches => Menu::Edit,
-            AddPane | ClosePane | NextPane | ToggleSyncScroll | ToggleTheme | ZoomIn | ZoomOut
-            | ToggleRelations | ShowThreads | ToggleLedger => Menu::View,
-            StartRelation | LinkAcrossDocuments | TakeCandidate => Menu::Link,
-            StartReview | StopReview | AcceptItem | RejectItem | EditItem | NextDisagreement
-            | PreviousDisagreement | AcceptAgreed | ShowAgreement => Menu::Review,
-            Shortcuts => Menu::Help,
-            EndRight | EndLeft | EndWordRight | EndWordLeft | StartRight | StartLeft
-            | StartWordRight | StartWordLeft => return None,
-        })
-    }
-
     /// Every (command, shortcut) pair, those with more modifiers first: egui ignores extra
     /// Shift and Alt when matching, so Ctrl+Shift+Z must be tried before Ctrl+Z takes it.
     pub fn shortcuts_most_specific_first() -> &'static [(Command, KeyboardShortcut)] {
@@ -347,21 +236,6 @@ impl Command {
             });
             table
         })
-    }
-
-    /// True for commands that only mean something while reviewing: their plain-letter keys
-    /// are label hotkeys otherwise.
-    pub fn review_only(self) -> bool {
-        matches!(
-            self,
-            Command::StopReview
-                | Command::AcceptItem
-                | Command::RejectItem
-                | Command::EditItem
-                | Command::NextDisagreement
-                | Command::PreviousDisagreement
-                | Command::AcceptAgreed
-        )
     }
 
     /// True for commands that work while a text field has the keyboard (they use Ctrl or a
