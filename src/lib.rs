@@ -7,6 +7,7 @@
 //!
 //! | layer | modules |
 //! |---|---|
+//! | disk | [`project_dir`]: the one door to a project's files — paths checked to stay inside the folder (no symlink out), only regular files opened (never blocking on a FIFO), reads bounded, writes atomic ([`project_dir::atomic`]) |
 //! | data | [`model`]: documents (read-only text, char↔byte index, [`model::encoding`] detection and decoding), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words), [`model::tokens`] |
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves, [`store::fingerprint`]s of files on disk, [`store::merge`] (three-way, by id) |
@@ -39,7 +40,7 @@
 //!    the pane's selection.
 //! 5. Ctrl+S or the autosave calls [`project::Workspace::save_all`]: each changed store is
 //!    written by [`store::AnnotationFile::save_store`] to `annotations/<annotator>/<doc>.ron`
-//!    through [`store::atomic::write_atomic`] (temporary file, fsync, rename), then the
+//!    through [`project_dir::atomic::write_atomic`] (temporary file, fsync, rename), then the
 //!    cross-document links, in an order where a crash between two writes leaves files that
 //!    agree with each other; once nothing is unsaved the journal is emptied.
 
@@ -50,6 +51,7 @@ pub mod formats;
 pub mod layout;
 pub mod model;
 pub mod project;
+pub mod project_dir;
 pub mod review;
 pub mod ron_io;
 pub mod rules;

@@ -9,6 +9,7 @@ use crate::model::{AnnotationId, Document, DocumentError};
 use crate::project::{
     ANNOTATIONS_DIR, CrossLinkFile, LINKS_DIR, Project, ProjectError, check_annotator_name,
 };
+use crate::project_dir::FsError;
 use crate::rules::{Problem, annotation_problems, link_problems};
 use crate::store::file::{parse_annotation_file, parse_versioned, read_text};
 use crate::store::{AnnotationFile, StoreError};
@@ -191,15 +192,13 @@ impl Validator<'_> {
             }
             let Err(e) = &slot.document else { continue };
             let kind = match e {
-                DocumentError::Io { .. } => FindingKind::Unreadable,
+                DocumentError::File(e) => file_finding(e),
                 DocumentError::Empty { .. } => FindingKind::EmptyDocument,
                 DocumentError::Binary { .. } => FindingKind::BinaryDocument,
                 DocumentError::NotUtf8 { .. } => FindingKind::NotUtf8,
                 DocumentError::Undecodable { .. }
                 | DocumentError::UnsureEncoding { .. }
                 | DocumentError::UnknownEncoding { .. } => FindingKind::BadEncoding,
-                DocumentError::TooLarge { .. } => FindingKind::TooLarge,
-                DocumentError::OutsideProject { .. } => FindingKind::OutsideProject,
                 DocumentError::ListedTwice { .. } => FindingKind::DuplicateDocument,
             };
             self.push(&slot.entry.file, None, kind, e.to_string());
@@ -210,20 +209,32 @@ impl Validator<'_> {
         let (path, line, column, kind) = match e {
             StoreError::Parse {
                 path, line, column, ..
-            } => (path, Some(*line), Some(*column), FindingKind::BadRon),
-            StoreError::NewerFormat { path, .. } => (path, None, None, FindingKind::NewerFormat),
+            } => (
+                path.as_path(),
+                Some(*line),
+                Some(*column),
+                FindingKind::BadRon,
+            ),
+            StoreError::NewerFormat { path, .. } => {
+                (path.as_path(), None, None, FindingKind::NewerFormat)
+            }
             StoreError::UnknownFormat { path, .. } => {
-                (path, None, None, FindingKind::UnknownFormat)
+                (path.as_path(), None, None, FindingKind::UnknownFormat)
             }
-            StoreError::DuplicateId { path, .. } => (path, None, None, FindingKind::DuplicateId),
+            StoreError::DuplicateId { path, .. } => {
+                (path.as_path(), None, None, FindingKind::DuplicateId)
+            }
             StoreError::TooLarge { path, .. } | StoreError::TooMany { path, .. } => {
-                (path, None, None, FindingKind::TooLarge)
+                (path.as_path(), None, None, FindingKind::TooLarge)
             }
+            StoreError::File(e) => (e.path(), None, None, file_finding(e)),
             StoreError::Io { path, .. }
             | StoreError::Encode { path, .. }
             | StoreError::LockLost { path, .. }
             | StoreError::ChangedOnDisk { path }
-            | StoreError::WaitsFor { path, .. } => (path, None, None, FindingKind::Unreadable),
+            | StoreError::WaitsFor { path, .. } => {
+                (path.as_path(), None, None, FindingKind::Unreadable)
+            }
         };
         let file = self.rel(path);
         let message = match e {
@@ -275,7 +286,7 @@ impl Validator<'_> {
     fn annotation_file(&mut self, annotator: &str, path: &Path, doc_file: String) {
         self.files_checked += 1;
         let rel = self.rel(path);
-        if let Err(e) = crate::project::resolve_inside(&self.project.root, &rel) {
+        if let Err(e) = self.project.dir.resolve(path) {
             self.push(&rel, None, FindingKind::OutsideProject, e.to_string());
             return;
         }
@@ -595,4 +606,13 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The finding for a file that could not be read through [`crate::project_dir`].
+fn file_finding(e: &FsError) -> FindingKind {
+    match e {
+        FsError::Outside { .. } => FindingKind::OutsideProject,
+        FsError::TooLarge { .. } => FindingKind::TooLarge,
+        FsError::NotAFile { .. } | FsError::Io { .. } => FindingKind::Unreadable,
+    }
 }

@@ -10,7 +10,7 @@
 //! Sans Arabic, Droid Sans Fallback, then the reader's sans-serif), so pages stay small.
 //! Nothing is lost but the ids' counters; the pages are not read back.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -50,10 +50,29 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// The page name of a document.
-fn page_name(file: &str) -> String {
-    let stem = file.strip_suffix(".txt").unwrap_or(file);
-    format!("{}.html", stem.replace(['/', '\\'], "_"))
+/// The page of each document, unique by construction: its file name with `.html` for `.txt`
+/// and `_` for folder separators (`a/b.txt` → `a_b.html`), then `-2`, `-3`, … when that is
+/// another document's page or the index (compared ignoring case, as some file systems do).
+fn page_names(corpus: &Corpus) -> HashMap<&str, String> {
+    let mut taken: HashSet<String> = HashSet::from(["index.html".to_owned()]);
+    let mut pages = HashMap::new();
+    for doc in &corpus.documents {
+        let stem = doc.file.strip_suffix(".txt").unwrap_or(&doc.file);
+        let stem = stem.replace(['/', '\\'], "_");
+        let mut name = format!("{stem}.html");
+        let mut n = 1;
+        while !taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{stem}-{n}.html");
+        }
+        pages.insert(doc.file.as_str(), name);
+    }
+    pages
+}
+
+/// The page of `file` (a document of the corpus).
+fn page_of<'a>(pages: &'a HashMap<&str, String>, file: &str) -> &'a str {
+    pages.get(file).map_or("index.html", String::as_str)
 }
 
 /// The HTML format, as the registry (`formats/mod.rs`) lists it.
@@ -73,16 +92,17 @@ pub(super) fn export(
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
     let mut files = Vec::new();
     let total = corpus.documents.len();
+    let pages = page_names(corpus);
     for (i, doc) in corpus.documents.iter().enumerate() {
         step(control, Stage::Converting, i, total, &doc.file)?;
         files.push(OutputFile {
-            path: PathBuf::from(page_name(&doc.file)),
-            bytes: document_page(corpus, doc).into_bytes(),
+            path: PathBuf::from(page_of(&pages, &doc.file)),
+            bytes: document_page(corpus, doc, &pages).into_bytes(),
         });
     }
     files.push(OutputFile {
         path: PathBuf::from("index.html"),
-        bytes: index_page(corpus).into_bytes(),
+        bytes: index_page(corpus, &pages).into_bytes(),
     });
     Ok((files, Vec::new()))
 }
@@ -120,7 +140,7 @@ fn legend(corpus: &Corpus, labels: &BTreeSet<&str>) -> String {
     out
 }
 
-fn index_page(corpus: &Corpus) -> String {
+fn index_page(corpus: &Corpus, pages: &HashMap<&str, String>) -> String {
     let mut out = head(&corpus.name);
     let _ = writeln!(
         out,
@@ -147,7 +167,7 @@ fn index_page(corpus: &Corpus) -> String {
         let _ = writeln!(
             out,
             "<tr><td><a href=\"{}\">{}</a><br><span class=\"meta\">{}</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&page_name(&d.file)),
+            esc(page_of(pages, &d.file)),
             esc(d.title.as_deref().unwrap_or(&d.file)),
             esc(&d.file),
             esc(d.language.as_deref().unwrap_or("")),
@@ -156,13 +176,13 @@ fn index_page(corpus: &Corpus) -> String {
         );
     }
     out.push_str("</table>\n");
-    threads(corpus, None, &mut out);
+    threads(corpus, None, pages, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
 
 /// Cross-document groups (all, or those with a member in `only`), members linked.
-fn threads(corpus: &Corpus, only: Option<&str>, out: &mut String) {
+fn threads(corpus: &Corpus, only: Option<&str>, pages: &HashMap<&str, String>, out: &mut String) {
     let groups: Vec<_> = corpus
         .groups
         .iter()
@@ -188,7 +208,7 @@ fn threads(corpus: &Corpus, only: Option<&str>, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<li><a href=\"{}#a{}\">{} {}</a>: {} “<bdi lang=\"{}\">{}</bdi>”</li>",
-                esc(&page_name(&m.document)),
+                esc(page_of(pages, &m.document)),
                 m.annotation.0,
                 esc(&m.document),
                 m.annotation,
@@ -202,7 +222,7 @@ fn threads(corpus: &Corpus, only: Option<&str>, out: &mut String) {
     out.push_str("</ul>\n");
 }
 
-fn document_page(corpus: &Corpus, doc: &CorpusDocument) -> String {
+fn document_page(corpus: &Corpus, doc: &CorpusDocument, pages: &HashMap<&str, String>) -> String {
     let title = doc.title.clone().unwrap_or_else(|| doc.file.clone());
     let mut out = head(&title);
     let lang = esc(doc.language.as_deref().unwrap_or(""));
@@ -283,7 +303,7 @@ fn document_page(corpus: &Corpus, doc: &CorpusDocument) -> String {
         }
         out.push_str("</ul>\n");
     }
-    threads(corpus, Some(&doc.file), &mut out);
+    threads(corpus, Some(&doc.file), pages, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -381,5 +401,40 @@ fn text_html(corpus: &Corpus, doc: &CorpusDocument, out: &mut String) {
             out.push_str("<br>");
         }
         out.push_str("</p>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_unique_whatever_the_documents_are_called() {
+        let corpus = Corpus {
+            name: "p".into(),
+            annotator: "a".into(),
+            schema: crate::schema::Schema::default_schema(),
+            documents: ["index.txt", "a/b.txt", "a_b.txt", "A_B.txt", "c"]
+                .iter()
+                .map(|f| CorpusDocument::new(*f, "text"))
+                .collect(),
+            groups: Vec::new(),
+        };
+        let (files, _) = export(&corpus, &mut |_| std::ops::ControlFlow::Continue(())).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "index-2.html",
+                "a_b.html",
+                "a_b-2.html",
+                "A_B-3.html",
+                "c.html",
+                "index.html"
+            ]
+        );
     }
 }

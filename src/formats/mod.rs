@@ -610,6 +610,29 @@ pub enum FormatError {
     /// An annotation, link or project file could not be written or read.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// `--out` is inside the project folder, where an export could replace a document or an
+    /// annotation file.
+    #[error(
+        "{out} is inside the project folder ({why}); export outside it, or into its exports/ folder"
+    )]
+    OutInsideProject {
+        /// The path given.
+        out: PathBuf,
+        /// Why that is refused.
+        why: String,
+    },
+    /// Two of an export's files would have the same name (nothing was written).
+    #[error(
+        "two of the export's files would both be {path}; nothing was written. Rename one of the documents"
+    )]
+    SameOutputName {
+        /// The path both would take.
+        path: PathBuf,
+    },
+    /// A file of the project leads out of it, is not a file, is too large, or the system
+    /// refused ([`crate::project_dir`]).
+    #[error(transparent)]
+    File(#[from] crate::project_dir::FsError),
 }
 
 fn importable_names() -> String {

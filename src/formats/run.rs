@@ -11,13 +11,14 @@ use super::{
 };
 use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, ReviewState, Timestamp};
 use crate::project::{
-    CrossLinkFile, DocumentEntry, Project, SchemaSource, check_annotator_name, project_file_ron,
-    resolve_inside,
+    CrossLinkFile, DocumentEntry, PROJECT_FILE, Project, SchemaSource, check_annotator_name,
+    check_relative, project_file_ron,
 };
+use crate::project_dir::{FsError, Kind};
 use crate::schema::{
     AttributeDef, AttributeKind, GroupKindDef, LabelDef, Layer, RelationDef, Rgb, Schema,
 };
-use crate::store::file::{CURRENT_FORMAT, to_pretty_ron, write_text};
+use crate::store::file::{CURRENT_FORMAT, to_pretty_ron};
 use crate::store::{AnnotationFile, DocumentStamp};
 
 pub use crate::project::CURATED;
@@ -265,6 +266,7 @@ pub fn export(
     options: &ExportOptions,
     control: Control<'_>,
 ) -> Result<ExportReport, FormatError> {
+    check_out(root, &options.out)?;
     let (corpus, mut losses) = load_corpus(
         root,
         &options.source,
@@ -285,12 +287,84 @@ pub fn export(
     })
 }
 
+/// The folder an export may write into inside a project: nothing else of the project is ever
+/// written by an export.
+pub const EXPORTS_DIR: &str = "exports";
+
+/// Refuses an export whose `out` is inside the project folder `root` — it could replace a
+/// document or an annotation file — unless it is under `exports/`, which then must hold no
+/// document of the project.
+fn check_out(root: &Path, out: &Path) -> Result<(), FormatError> {
+    let real_root = root.canonicalize().map_err(|source| FormatError::Read {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    // Where `out` really is: its nearest existing ancestor resolved, the rest as written.
+    let absolute = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|source| FormatError::Read {
+                path: out.to_path_buf(),
+                source,
+            })?
+            .join(out)
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let real = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break rest.iter().rev().fold(real, |p: PathBuf, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break absolute.clone(),
+        }
+    };
+    let Ok(inside) = real.strip_prefix(&real_root) else {
+        return Ok(());
+    };
+    let exports = Path::new(EXPORTS_DIR);
+    let refuse = |why: &str| FormatError::OutInsideProject {
+        out: out.to_path_buf(),
+        why: why.to_owned(),
+    };
+    if !inside.starts_with(exports) {
+        return Err(refuse("it could replace the project's own files"));
+    }
+    let project = Project::open(root)?;
+    if let Some(doc) = project
+        .documents
+        .iter()
+        .find(|d| Path::new(d.file()).starts_with(exports))
+    {
+        return Err(refuse(&format!(
+            "{EXPORTS_DIR}/ holds the document {}",
+            doc.file()
+        )));
+    }
+    Ok(())
+}
+
 fn write_files(
     out: &Path,
     format: Format,
     files: &[OutputFile],
     control: Control<'_>,
 ) -> Result<Vec<PathBuf>, FormatError> {
+    // Two outputs in one place would leave one of them unwritten; formats name their files
+    // apart, and this makes sure (ignoring case, as some file systems do).
+    let mut seen = HashSet::new();
+    for f in files {
+        if !seen.insert(f.path.to_string_lossy().to_lowercase()) {
+            return Err(FormatError::SameOutputName {
+                path: out.join(&f.path),
+            });
+        }
+    }
     let targets: Vec<(PathBuf, &[u8])> = files
         .iter()
         .map(|f| {
@@ -315,10 +389,10 @@ const WRITERS: usize = 8;
 /// reported as files are staged. Once writing has started it runs to the end, so a cancel
 /// never leaves half an export; on an error while staging nothing of this batch is written.
 ///
-/// [`stage`]: crate::store::atomic::stage
-/// [`commit_batch`]: crate::store::atomic::commit_batch
+/// [`stage`]: crate::project_dir::atomic::stage
+/// [`commit_batch`]: crate::project_dir::atomic::commit_batch
 fn write_all(files: &[(PathBuf, &[u8])], control: Control<'_>) -> Result<(), FormatError> {
-    use crate::store::atomic::{StagedFile, commit_batch, stage};
+    use crate::project_dir::atomic::{StagedFile, commit_batch, stage};
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<Result<StagedFile, FormatError>>();
@@ -490,6 +564,7 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
         })?;
     }
     let project = Project::open(into)?;
+    let dir = &project.dir;
     let mut schema = (*project.schema).clone();
     let ctx = ImportContext {
         annotator: &options.annotator,
@@ -509,18 +584,31 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
     let mut new_docs: Vec<(PathBuf, Vec<u8>, usize)> = Vec::new();
     let mut stamps: BTreeMap<String, DocumentStamp> = BTreeMap::new();
     for (i, doc) in imported.documents.iter().enumerate() {
-        let path = resolve_inside(into, &doc.file).map_err(|e| FormatError::Parse {
+        let bad_name = |e: String| FormatError::Parse {
             path: options.source.clone(),
             line: 0,
             message: format!("document name {:?} cannot be used: {e}", doc.file),
-        })?;
+        };
+        check_relative(&doc.file).map_err(|e| bad_name(e.to_string()))?;
+        let path = dir.path(&doc.file);
+        dir.resolve(&path).map_err(|e| bad_name(e.to_string()))?;
         let existing = match project
             .document_index(&doc.file)
             .and_then(|d| project.slot(d))
         {
             Some(slot) => Some(slot.document.as_ref().ok().cloned()),
-            None if path.exists() => Some(Document::open(&path).ok()),
-            None => None,
+            None => match dir.kind(&path).map_err(|e| bad_name(e.to_string()))? {
+                None => None,
+                Some(Kind::File) => {
+                    Some(Document::open_in(dir, &doc.file, &Default::default()).ok())
+                }
+                Some(Kind::Folder | Kind::Other(_)) => {
+                    return Err(bad_name(format!(
+                        "{} is in the way and is not a file",
+                        dir.root().join(&doc.file).display()
+                    )));
+                }
+            },
         };
         match existing {
             Some(Some(old)) if old.text() == doc.text => {
@@ -547,7 +635,7 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
                     }
                 })?;
                 stamps.insert(doc.file.clone(), DocumentStamp::of(&built));
-                new_docs.push((path, bytes, i));
+                new_docs.push((dir.path(&doc.file), bytes, i));
             }
         }
     }
@@ -584,12 +672,15 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
         targets.push(project.annotation_path(&options.annotator, &doc.file));
     }
     let links_path = project.links_path(&options.annotator);
-    let existing: Vec<PathBuf> = targets
+    let mut existing: Vec<PathBuf> = Vec::new();
+    for path in targets
         .iter()
         .chain((!imported.groups.is_empty()).then_some(&links_path))
-        .filter(|p| p.exists())
-        .cloned()
-        .collect();
+    {
+        if dir.kind(path)?.is_some() {
+            existing.push(path.clone());
+        }
+    }
     if !existing.is_empty() && !options.force {
         return Err(FormatError::WouldOverwrite { files: existing });
     }
@@ -638,59 +729,128 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
         ));
         report.groups = imported.groups.len();
     }
-    // Documents first, so annotation files never point at a missing text.
+    // Where each file goes, checked before anything is written (no folder or file of the
+    // project may lead out of it).
     let documents: Vec<(PathBuf, &[u8])> = new_docs
         .iter()
-        .map(|(path, bytes, _)| (path.clone(), bytes.as_slice()))
-        .collect();
+        .map(|(path, bytes, _)| Ok((dir.writable(path)?, bytes.as_slice())))
+        .collect::<Result<_, FsError>>()?;
+    let annotations: Vec<(PathBuf, &[u8])> = annotation_files
+        .iter()
+        .map(|(path, bytes)| Ok((dir.writable(path)?, bytes.as_slice())))
+        .collect::<Result<_, FsError>>()?;
+    // Documents first, so annotation files never point at a missing text.
     write_all(&documents, &mut *control)?;
     report.documents_added = new_docs
         .iter()
         .map(|(_, _, i)| imported.documents[*i].file.clone())
         .collect();
-    let annotations: Vec<(PathBuf, &[u8])> = annotation_files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.as_slice()))
-        .collect();
     write_all(&annotations, &mut *control)?;
     report.files_written = annotation_files.into_iter().map(|(p, _)| p).collect();
 
     // The project file: new documents, a changed schema, or a folder that had none.
-    let mut project_file = project.file.clone();
-    for (_, _, i) in &new_docs {
-        let doc = &imported.documents[*i];
-        project_file.documents.push(DocumentEntry {
-            file: doc.file.clone(),
-            language: doc.language.clone(),
-            date: doc.date.clone(),
-            title: doc.title.clone(),
-            // Imported documents are written as UTF-8.
-            encoding: None,
-        });
-    }
-    let schema_changed = !report.schema_added.is_empty();
-    if schema_changed {
-        match &project_file.schema {
+    let entries: Vec<DocumentEntry> = new_docs
+        .iter()
+        .map(|(_, _, i)| {
+            let doc = &imported.documents[*i];
+            DocumentEntry {
+                file: doc.file.clone(),
+                language: doc.language.clone(),
+                date: doc.date.clone(),
+                title: doc.title.clone(),
+                // Imported documents are written as UTF-8.
+                encoding: None,
+            }
+        })
+        .collect();
+    let mut inline_schema = None;
+    if !report.schema_added.is_empty() {
+        match &project.file.schema {
             SchemaSource::File(rel) => {
-                let path = resolve_inside(into, rel).map_err(|e| FormatError::Parse {
-                    path: PathBuf::from(rel),
-                    line: 0,
-                    message: e.to_string(),
-                })?;
-                write_text(&path, &to_pretty_ron(&schema, &path)?)?;
+                let path = dir.path(rel);
+                dir.write(&path, to_pretty_ron(&schema, &path)?.as_bytes())?;
             }
-            SchemaSource::Default | SchemaSource::Inline(_) => {
-                project_file.schema = SchemaSource::Inline(schema.clone());
-            }
+            SchemaSource::Default | SchemaSource::Inline(_) => inline_schema = Some(schema),
         }
     }
-    if !new_docs.is_empty() || schema_changed || !project.has_project_file {
-        let path = into.join(crate::project::PROJECT_FILE);
-        write_text(&path, &project_file_ron(&project_file)?)?;
+    if !entries.is_empty() || inline_schema.is_some() || !project.has_project_file {
+        write_project_file(&project, &entries, inline_schema)?;
         report.project_file_written = true;
     }
     report.problems = imported.problems;
     Ok(report)
+}
+
+/// Writes the project file with `entries` added to its documents (and `schema` in it, when
+/// given). An existing `accord.ron` is edited in place, so its comments, layout and fields
+/// Accord does not know are kept; one that cannot be edited so is left alone and the import
+/// refused, saying why. A folder without one gets a new one.
+fn write_project_file(
+    project: &Project,
+    entries: &[DocumentEntry],
+    schema: Option<Schema>,
+) -> Result<(), FormatError> {
+    let path = &project.dir.path(PROJECT_FILE);
+    let text = if project.has_project_file {
+        let limit = crate::project_dir::Limit::new(
+            crate::project::MAX_PROJECT_FILE_BYTES,
+            "a project file",
+        );
+        let old = project.dir.read_to_string(path, limit)?.unwrap_or_default();
+        let items = entries
+            .iter()
+            .map(|e| one_line(e, path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let schema_text = match &schema {
+            Some(schema) => Some(format!("Inline({})", one_line(schema, path)?)),
+            None => None,
+        };
+        let edited =
+            crate::ron_io::edit::append_to_list(&old, "documents", &items).and_then(|text| {
+                match &schema_text {
+                    Some(value) => crate::ron_io::edit::set_field(&text, "schema", value),
+                    None => Ok(text),
+                }
+            });
+        let cannot = |why: String| FormatError::Parse {
+            path: project.root.join(PROJECT_FILE),
+            line: 0,
+            message: format!(
+                "cannot add the imported documents to it without losing what it holds ({why}); nothing was changed in it. Add them by hand"
+            ),
+        };
+        let edited = edited.map_err(|e| cannot(e.0))?;
+        // The edit must read as the old file plus the new entries, and nothing else.
+        let mut expected = project.file.clone();
+        expected.documents.extend(entries.iter().cloned());
+        if let Some(schema) = schema {
+            expected.schema = SchemaSource::Inline(schema);
+        }
+        match crate::ron_io::from_str::<crate::project::ProjectFile>(&edited) {
+            Ok(read) if read == expected => edited,
+            Ok(_) => return Err(cannot("the edited file reads differently".into())),
+            Err(e) => return Err(cannot(e.message)),
+        }
+    } else {
+        let mut file = project.file.clone();
+        file.documents.extend(entries.iter().cloned());
+        if let Some(schema) = schema {
+            file.schema = SchemaSource::Inline(schema);
+        }
+        project_file_ron(&file)?
+    };
+    project.dir.write(path, text.as_bytes())?;
+    Ok(())
+}
+
+/// `value` as RON on one line (the way the project file lists its documents).
+fn one_line<T: serde::Serialize>(value: &T, path: &Path) -> Result<String, FormatError> {
+    let text =
+        crate::ron_io::to_pretty_ron(value, 0).map_err(|e| crate::store::StoreError::Encode {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    Ok(text.trim_end().to_owned())
 }
 
 /// Drops what points nowhere: links and references to annotations that are not there, group

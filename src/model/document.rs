@@ -9,6 +9,7 @@ use unicode_segmentation::GraphemeCursor;
 
 use super::encoding::{DecodeError, Decoded, EncodingSource, decode};
 use super::span::CharRange;
+use crate::project_dir::{FsError, Limit, ProjectDir};
 
 /// The UTF-8 byte order mark. It is not part of a document's text: offsets start after it.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -17,23 +18,23 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// before they are read (a text of this size is already slow to lay out and annotate).
 pub const MAX_DOCUMENT_BYTES: u64 = 128 * 1024 * 1024;
 
+/// How much of a document Accord reads, and what to call it when refusing more.
+const DOCUMENT_LIMIT: Limit = Limit::new(
+    MAX_DOCUMENT_BYTES,
+    "one document (split it into smaller documents)",
+);
+
 /// How many chars lie between two checkpoints of [`CharIndex`].
 const CHECKPOINT_CHARS: usize = 64;
 
 /// Why a document could not be opened.
 #[derive(Debug, Error)]
 pub enum DocumentError {
-    /// The file could not be read at all.
-    #[error(
-        "cannot read {path}: {source}; check that the file exists and can be read, or remove it from the project's accord.ron"
-    )]
-    Io {
-        /// The document's path.
-        path: PathBuf,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
+    /// The file could not be read: it is missing, outside the project (a symlink out, `..`),
+    /// not a regular file (a FIFO, a folder), larger than [`MAX_DOCUMENT_BYTES`], or the
+    /// system refused.
+    #[error("{0}")]
+    File(#[from] FsError),
     /// The file is empty: there is nothing to annotate.
     #[error(
         "{path} is empty: there is nothing to annotate; remove it from the project or add its text"
@@ -51,16 +52,6 @@ pub enum DocumentError {
         path: PathBuf,
         /// Offset of the first NUL byte.
         byte_offset: usize,
-    },
-    /// The path leaves the project folder (`..`, an absolute path, or a symlink pointing out).
-    #[error(
-        "{path} is outside the project folder ({detail}): move the file into the project and use a relative path"
-    )]
-    OutsideProject {
-        /// The path as written in the project file.
-        path: PathBuf,
-        /// Why it is outside.
-        detail: String,
     },
     /// The project file lists the same document twice; only the first entry is used, so two
     /// stores never write one annotation file.
@@ -111,18 +102,6 @@ pub enum DocumentError {
         path: PathBuf,
         /// The name as written.
         label: String,
-    },
-    /// The file is larger than Accord opens.
-    #[error(
-        "{path} is {bytes} bytes, more than the {limit} bytes Accord opens as one document: split it into smaller documents"
-    )]
-    TooLarge {
-        /// The document's path.
-        path: PathBuf,
-        /// The file's size.
-        bytes: u64,
-        /// [`MAX_DOCUMENT_BYTES`].
-        limit: u64,
     },
 }
 
@@ -245,39 +224,35 @@ impl Document {
         Self::open_with(path, &ReadOptions::default())
     }
 
-    /// Reads and checks a document file, in the encoding `options` names or else the one its
-    /// byte order mark gives or detection finds. Files over [`MAX_DOCUMENT_BYTES`] are refused
-    /// without reading them.
+    /// Reads and checks a document file that belongs to no project (`accord check-layout` on
+    /// any file), in the encoding `options` names or else the one its byte order mark gives or
+    /// detection finds. A document of a project is read with [`Document::open_in`].
     pub fn open_with(path: &Path, options: &ReadOptions) -> Result<Self, DocumentError> {
-        let io = |source| DocumentError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        let too_large = |bytes| DocumentError::TooLarge {
-            path: path.to_path_buf(),
-            bytes,
-            limit: MAX_DOCUMENT_BYTES,
-        };
-        if size > MAX_DOCUMENT_BYTES {
-            return Err(too_large(size));
-        }
-        // The file may grow while it is read: never read past the limit.
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(file, MAX_DOCUMENT_BYTES + 1),
-            &mut bytes,
-        )
-        .map_err(io)?;
-        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-            return Err(too_large(bytes.len() as u64));
-        }
+        let bytes = crate::project_dir::read_outside(path, DOCUMENT_LIMIT)?
+            .ok_or_else(|| FsError::missing(path))?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         Self::from_bytes_with(file_name, bytes, options).map_err(|e| e.with_path(path))
+    }
+
+    /// Reads and checks document `file` of the project in `dir` (its path relative to the
+    /// folder, as the project file lists it), as `options` say. Files over
+    /// [`MAX_DOCUMENT_BYTES`] are refused without reading them.
+    pub fn open_in(
+        dir: &ProjectDir,
+        file: &str,
+        options: &ReadOptions,
+    ) -> Result<Self, DocumentError> {
+        let path = dir.path(file);
+        let bytes = dir
+            .read(&path, DOCUMENT_LIMIT)?
+            .ok_or_else(|| FsError::missing(&path))?;
+        let mut doc = Self::from_bytes_with(file, bytes, options)
+            .map_err(|e| e.with_path(Path::new(file)))?;
+        doc.file_name = file.to_owned();
+        Ok(doc)
     }
 
     /// Builds a document from a file's bytes (encoding detected). Errors carry `file_name` as
@@ -496,7 +471,7 @@ impl DocumentError {
     fn with_path(self, path: &Path) -> Self {
         let path = path.to_path_buf();
         match self {
-            Self::Io { source, .. } => Self::Io { path, source },
+            Self::File(e) => Self::File(e),
             Self::Empty { .. } => Self::Empty { path },
             Self::Binary { byte_offset, .. } => Self::Binary { path, byte_offset },
             Self::NotUtf8 { byte_offset, .. } => Self::NotUtf8 { path, byte_offset },
@@ -511,8 +486,6 @@ impl DocumentError {
             },
             Self::UnsureEncoding { guess, .. } => Self::UnsureEncoding { path, guess },
             Self::UnknownEncoding { label, .. } => Self::UnknownEncoding { path, label },
-            Self::TooLarge { bytes, limit, .. } => Self::TooLarge { path, bytes, limit },
-            Self::OutsideProject { detail, .. } => Self::OutsideProject { path, detail },
             Self::ListedTwice { .. } => Self::ListedTwice { path },
         }
     }

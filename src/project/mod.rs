@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{Document, DocumentError};
+use crate::project_dir::{FsError, Limit, ProjectDir};
 use crate::schema::{Schema, SchemaError};
 
 pub use change::DocumentChange;
@@ -139,15 +140,10 @@ pub enum ProjectError {
         #[source]
         source: std::io::Error,
     },
-    /// `accord.ron` cannot be read.
-    #[error("cannot read {path}: {source}; check that it is a readable UTF-8 file")]
-    Io {
-        /// The project file.
-        path: PathBuf,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
+    /// `accord.ron` (or the schema file) cannot be read: missing, outside the folder, not a
+    /// regular file, too large, not UTF-8, or the system refused.
+    #[error("{0}")]
+    File(#[from] FsError),
     /// `accord.ron` is not valid.
     #[error(
         "{path}:{line}:{column}: not a valid project file: {message}; fix it by hand or restore it from version control"
@@ -170,14 +166,14 @@ pub enum ProjectError {
         /// The version in the file.
         found: u32,
     },
-    /// The project file is larger, or lists more documents, than Accord accepts.
+    /// The project file lists more documents than Accord accepts.
     #[error(
         "{path}: {what}, more than the {limit} Accord accepts; check the file (it was not written by Accord), or split the project in two"
     )]
     TooLarge {
-        /// The project or schema file.
+        /// The project file.
         path: PathBuf,
-        /// What is too large ("20000000 bytes", "200000 documents").
+        /// What is too large ("200000 documents").
         what: String,
         /// The limit, with its unit.
         limit: String,
@@ -245,8 +241,10 @@ impl ProjectDocument {
 /// An open project: its folder, file, schema and documents.
 #[derive(Debug)]
 pub struct Project {
-    /// The project folder.
+    /// The project folder, as given.
     pub root: PathBuf,
+    /// The door to its files: every read and write of them goes through it.
+    pub dir: ProjectDir,
     /// The project file (synthesised when the folder has none).
     pub file: ProjectFile,
     /// True when `accord.ron` exists.
@@ -275,13 +273,16 @@ impl Project {
                 ),
             });
         }
+        let dir = ProjectDir::new(root).map_err(|source| ProjectError::Folder {
+            path: root.to_path_buf(),
+            source,
+        })?;
         let project_path = root.join(PROJECT_FILE);
-        let (file, has_project_file) = if project_path.exists() {
-            (read_project_file(&project_path)?, true)
-        } else {
-            (synthesise_project_file(root)?, false)
+        let (file, has_project_file) = match read_project_file(&dir)? {
+            Some(file) => (file, true),
+            None => (synthesise_project_file(root)?, false),
         };
-        let schema = load_schema(root, &project_path, &file.schema)?;
+        let schema = load_schema(&dir, &project_path, &file.schema)?;
         let mut seen = std::collections::HashSet::new();
         let documents = file
             .documents
@@ -289,12 +290,8 @@ impl Project {
             .map(|entry| ProjectDocument {
                 entry: entry.clone(),
                 document: if seen.insert(normalise(&entry.file)) {
-                    resolve_inside(root, &entry.file)
-                        .and_then(|path| Document::open_with(&path, &entry.read_options()))
-                        .map(|mut doc| {
-                            doc.file_name = entry.file.clone();
-                            doc
-                        })
+                    check_relative(&entry.file)
+                        .and_then(|()| Document::open_in(&dir, &entry.file, &entry.read_options()))
                 } else {
                     Err(DocumentError::ListedTwice {
                         path: PathBuf::from(&entry.file),
@@ -303,7 +300,8 @@ impl Project {
             })
             .collect();
         Ok(Self {
-            root: root.to_path_buf(),
+            root: dir.root().to_path_buf(),
+            dir,
             file,
             has_project_file,
             schema: std::sync::Arc::new(schema),
@@ -363,8 +361,10 @@ impl Project {
 
     /// Writes the project file atomically (e.g. to turn a plain folder into a project).
     pub fn save_project_file(&self) -> Result<(), crate::store::StoreError> {
-        let path = self.root.join(PROJECT_FILE);
-        crate::store::file::write_text(&path, &project_file_ron(&self.file)?)
+        let text = project_file_ron(&self.file)?;
+        self.dir
+            .write(&self.dir.path(PROJECT_FILE), text.as_bytes())
+            .map_err(crate::store::StoreError::from)
     }
 }
 
@@ -373,52 +373,35 @@ pub fn project_file_ron(file: &ProjectFile) -> Result<String, crate::store::Stor
     crate::store::file::to_pretty_ron(file, Path::new(PROJECT_FILE))
 }
 
-/// Reads a project or schema file, refusing one over [`MAX_PROJECT_FILE_BYTES`].
-fn read_small_file(path: &Path) -> Result<String, ProjectError> {
-    let io = |source| ProjectError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let bytes = file.metadata().map_err(io)?.len();
-    if bytes > MAX_PROJECT_FILE_BYTES {
-        return Err(ProjectError::TooLarge {
-            path: path.to_path_buf(),
-            what: format!("{bytes} bytes"),
-            limit: format!("{MAX_PROJECT_FILE_BYTES} bytes"),
-        });
-    }
-    let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut std::io::Read::take(file, MAX_PROJECT_FILE_BYTES),
-        &mut text,
-    )
-    .map_err(io)?;
-    Ok(text)
-}
+/// How much of a project or schema file Accord reads.
+const PROJECT_FILE_LIMIT: Limit = Limit::new(MAX_PROJECT_FILE_BYTES, "a project or schema file");
 
-fn read_project_file(path: &Path) -> Result<ProjectFile, ProjectError> {
-    let text = read_small_file(path)?;
+/// The project file, or `None` when the folder has none.
+fn read_project_file(dir: &ProjectDir) -> Result<Option<ProjectFile>, ProjectError> {
+    let path = dir.root().join(PROJECT_FILE);
+    let Some(text) = dir.read_to_string(&path, PROJECT_FILE_LIMIT)? else {
+        return Ok(None);
+    };
     let file: ProjectFile = crate::ron_io::from_str(&text).map_err(|e| ProjectError::Parse {
-        path: path.to_path_buf(),
+        path: path.clone(),
         line: e.line,
         column: e.column,
         message: e.message,
     })?;
     if file.format > 1 {
         return Err(ProjectError::NewerFormat {
-            path: path.to_path_buf(),
+            path,
             found: file.format,
         });
     }
     if file.documents.len() > MAX_DOCUMENTS {
         return Err(ProjectError::TooLarge {
-            path: path.to_path_buf(),
+            path,
             what: format!("{} documents", file.documents.len()),
             limit: format!("{MAX_DOCUMENTS} documents"),
         });
     }
-    Ok(file)
+    Ok(Some(file))
 }
 
 /// A project file for a folder that has none: its `*.txt` files, by name.
@@ -467,7 +450,7 @@ fn guess_language(file: &str) -> Option<String> {
 }
 
 fn load_schema(
-    root: &Path,
+    dir: &ProjectDir,
     project_path: &Path,
     source: &SchemaSource,
 ) -> Result<Schema, ProjectError> {
@@ -481,34 +464,34 @@ fn load_schema(
             Ok(schema.clone())
         }
         SchemaSource::File(rel) => {
-            let path = resolve_inside(root, rel).map_err(|e| ProjectError::SchemaFile {
+            let bad = |detail: String| ProjectError::SchemaFile {
                 path: PathBuf::from(rel),
-                detail: e.to_string(),
-            })?;
-            let text = read_small_file(&path).map_err(|e| match e {
-                ProjectError::Io { source, .. } => ProjectError::SchemaFile {
-                    path: path.clone(),
-                    detail: source.to_string(),
-                },
-                other => other,
-            })?;
+                detail,
+            };
+            check_relative(rel).map_err(|e| bad(e.to_string()))?;
+            let text = dir
+                .read_to_string(&dir.path(rel), PROJECT_FILE_LIMIT)
+                .map_err(|e| bad(e.to_string()))?
+                .ok_or_else(|| bad("there is no such file".into()))?;
+            let path = dir.root().join(rel);
             Schema::from_ron(&text).map_err(|source| ProjectError::Schema { path, source })
         }
     }
 }
 
-/// Joins a relative path to the project folder, refusing anything that leaves it: absolute
-/// paths, `..`, and symlinks that point outside.
-pub fn resolve_inside(root: &Path, rel: &str) -> Result<PathBuf, DocumentError> {
-    let outside = |detail: &str| DocumentError::OutsideProject {
-        path: PathBuf::from(rel),
-        detail: detail.to_owned(),
+/// A path as a project file may write it: relative, not empty, without `..` (where it really
+/// leads is checked when it is read, by [`ProjectDir`]).
+pub fn check_relative(rel: &str) -> Result<(), DocumentError> {
+    let outside = |detail: &str| {
+        DocumentError::File(FsError::Outside {
+            path: PathBuf::from(rel),
+            detail: detail.to_owned(),
+        })
     };
-    let rel_path = Path::new(rel);
     if rel.is_empty() {
         return Err(outside("the path is empty"));
     }
-    for component in rel_path.components() {
+    for component in Path::new(rel).components() {
         match component {
             Component::Normal(_) | Component::CurDir => {}
             Component::ParentDir => return Err(outside("it contains `..`")),
@@ -517,17 +500,7 @@ pub fn resolve_inside(root: &Path, rel: &str) -> Result<PathBuf, DocumentError> 
             }
         }
     }
-    let joined = root.join(rel_path);
-    // A symlink may point anywhere: compare where it really is.
-    if let (Ok(real), Ok(real_root)) = (joined.canonicalize(), root.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        return Err(outside(&format!(
-            "it is a link to {}",
-            real.to_string_lossy()
-        )));
-    }
-    Ok(joined)
+    Ok(())
 }
 
 /// A project path with `.` components dropped, so `a.txt` and `./a.txt` compare equal.
@@ -560,21 +533,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_that_leave_the_project_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        assert!(resolve_inside(root, "a.txt").is_ok());
-        assert!(resolve_inside(root, "sub/a.txt").is_ok());
-        assert!(resolve_inside(root, "../a.txt").is_err());
-        assert!(resolve_inside(root, "sub/../../a.txt").is_err());
-        assert!(resolve_inside(root, "/etc/passwd").is_err());
-        #[cfg(unix)]
-        {
-            let outside = tempfile::tempdir().unwrap();
-            std::fs::write(outside.path().join("x.txt"), "x").unwrap();
-            std::os::unix::fs::symlink(outside.path().join("x.txt"), root.join("l.txt")).unwrap();
-            let err = resolve_inside(root, "l.txt").unwrap_err();
-            assert!(matches!(err, DocumentError::OutsideProject { .. }), "{err}");
+    fn paths_a_project_file_may_not_write_are_refused() {
+        assert!(check_relative("a.txt").is_ok());
+        assert!(check_relative("sub/a.txt").is_ok());
+        for bad in ["", "../a.txt", "sub/../../a.txt", "/etc/passwd"] {
+            let err = check_relative(bad).unwrap_err();
+            assert!(
+                matches!(err, DocumentError::File(FsError::Outside { .. })),
+                "{bad}: {err}"
+            );
         }
     }
 

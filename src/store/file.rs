@@ -25,11 +25,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::AnnotationStore;
-use super::atomic::write_atomic;
 use super::fast_ron;
 use super::ron_writer::{FileParts, write_file};
 use super::stamp::DocumentStamp;
 use crate::model::{Annotation, AnnotationId, Link, LinkId};
+use crate::project_dir::atomic::write_atomic;
 
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
@@ -191,6 +191,10 @@ pub enum StoreError {
         /// What the encoder said.
         message: String,
     },
+    /// The file is outside the project, not a regular file, too large, or the system
+    /// refused ([`crate::project_dir`]).
+    #[error("{0}")]
+    File(#[from] crate::project_dir::FsError),
 }
 
 /// What to do about a failed read or write of an annotation or link file.

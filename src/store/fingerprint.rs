@@ -6,7 +6,7 @@
 //! to compare) and the SHA-256 of its bytes. [`check`] stats the file and reads and hashes it
 //! only when the stat differs; the same bytes under a new stat (a `touch`, a tool that wrote
 //! the file again unchanged) are no change. Saves record the stat of the file they wrote
-//! ([`super::atomic::write_atomic_stat`]), so an atomic save of ours compares equal without
+//! ([`crate::project_dir::atomic::write_atomic_stat`]), so an atomic save of ours compares equal without
 //! reading anything.
 //!
 //! A stat taken while the file's modification time is still "now" proves little: a program
@@ -133,7 +133,7 @@ pub fn read(path: &Path) -> Result<Option<ReadFile>, StoreError> {
 /// Writes `text` to `path` atomically (see [`super::atomic`]) and returns the fingerprint of
 /// what was written. On error the old file is left as it was.
 pub fn write(path: &Path, text: &str) -> Result<Fingerprint, StoreError> {
-    let meta = super::atomic::write_atomic_stat(path, |file| {
+    let meta = crate::project_dir::atomic::write_atomic_stat(path, |file| {
         std::io::Write::write_all(file, text.as_bytes())
     })
     .map_err(|source| StoreError::Io {
@@ -209,7 +209,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.ron");
         assert!(matches!(check(&path, None).unwrap(), Check::Same));
-        let meta = super::super::atomic::write_atomic_stat(&path, |f| {
+        let meta = crate::project_dir::atomic::write_atomic_stat(&path, |f| {
             std::io::Write::write_all(f, b"one")
         })
         .unwrap();

@@ -1,11 +1,11 @@
 //! Annotations of one document by one annotator, in memory and on disk.
 //!
 //! [`AnnotationStore`] is what edits change (through [`crate::edit`] only) and what views read.
-//! [`file`] is its RON form with a format version; [`atomic`] writes files so that a crash never
-//! leaves half a file; [`fingerprint`] tells whether a file changed on disk since it was read or
-//! written, and [`merge`] merges two versions of a store by id against the one they came from.
+//! [`file`] is its RON form with a format version; [`fingerprint`] tells whether a file changed
+//! on disk since it was read or written, and [`merge`] merges two versions of a store by id
+//! against the one they came from. Files are read and written through
+//! [`crate::project_dir`].
 
-pub mod atomic;
 mod fast_ron;
 pub mod file;
 pub mod fingerprint;

@@ -544,10 +544,12 @@ fn a_failed_import_names_the_file_and_a_retry_completes_it() {
     };
     let failed = import();
     assert_eq!(code(&failed), 2, "{}", text(&failed));
+    // Refused before anything is written: every place is checked first.
     assert_says(
         &failed,
-        "cannot write fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron",
+        "fresh/annotations/erin/tj-cn-talks-xian.ar.txt.ron is a folder, not a file",
     );
+    assert!(!d.join("fresh/kz-tj-joint-statement.zh.txt").exists());
     let leftovers: Vec<_> = folder_bytes(&d.join("fresh"))
         .into_keys()
         .filter(|p| p.to_string_lossy().contains(".accord-save-"))

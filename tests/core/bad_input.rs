@@ -9,6 +9,7 @@ use accord::model::{CharRange, Document, DocumentError};
 use accord::project::{
     DocId, Project, Resolution, StoreStatus, Workspace, WorkspaceError, WorkspaceFile,
 };
+use accord::project_dir::FsError;
 use accord::store::{AnnotationFile, StoreError};
 
 use crate::common::{folder_bytes, sample_project};
@@ -540,7 +541,7 @@ fn documents_outside_the_project_are_refused_and_the_rest_works() {
         }
         let err = slot.document.as_ref().unwrap_err();
         assert!(
-            matches!(err, DocumentError::OutsideProject { .. }),
+            matches!(err, DocumentError::File(FsError::Outside { .. })),
             "{file}: {err:?}"
         );
         let message = err.to_string();
@@ -793,10 +794,10 @@ fn a_document_over_the_size_limit_is_refused_without_being_read() {
     assert!(
         matches!(
             err,
-            DocumentError::TooLarge {
-                bytes: 300_000_000,
+            DocumentError::File(FsError::TooLarge {
+                size: 300_000_000,
                 ..
-            }
+            })
         ),
         "{err:?}"
     );

@@ -280,7 +280,7 @@ fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
     assert!(report.is_clean(), "{:#?}", report.findings);
 
     // The curated export leaves the rejected one out.
-    let out = dir.path().join("gold.jsonl");
+    let out = dir.path().join("exports/gold.jsonl");
     let options = accord::formats::ExportOptions {
         format: accord::formats::Format::Jsonl,
         out: out.clone(),

@@ -21,7 +21,7 @@
 //! matches" over thousands of spans is one step: one record, one write, one flush.
 //!
 //! **A save folds the journal in**: once a save leaves nothing unsaved, the journal is replaced
-//! by an empty file through [`crate::store::atomic`]. After a save that wrote only some files the
+//! by an empty file through [`crate::project_dir::atomic`]. After a save that wrote only some files the
 //! whole journal stays; replaying it is harmless for what was saved (below).
 //!
 //! **Replay** ([`Workspace::open`](super::Workspace::open), once it holds the lock; `accord recover`) reads the records
@@ -715,7 +715,7 @@ impl Journal {
             );
             self.set_aside = None;
         }
-        crate::store::atomic::write_atomic(&self.path, b"")?;
+        crate::project_dir::atomic::write_atomic(&self.path, b"")?;
         self.len = 0;
         self.disk_len = 0;
         Ok(())
