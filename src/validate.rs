@@ -376,19 +376,9 @@ impl Validator<'_> {
                 ),
             );
         }
-        if let Some(max) = seen.keys().max()
-            && file.next_id <= *max
+        if let Some(finding) = id_counter_finding(file.next_id, seen.keys().copied(), "annotation")
         {
-            self.push(
-                &rel,
-                None,
-                FindingKind::DuplicateId,
-                format!(
-                    "next_id is {} but id {max} exists: new annotations would reuse ids; set next_id to {}",
-                    file.next_id,
-                    max + 1
-                ),
-            );
+            self.push(&rel, None, FindingKind::DuplicateId, finding);
         }
 
         let labels: BTreeMap<AnnotationId, &str> = file
@@ -444,6 +434,14 @@ impl Validator<'_> {
                     continue;
                 }
             };
+            let exhausted =
+                file.next_id == u64::MAX || file.groups.iter().any(|g| g.id.0 == u64::MAX);
+            if exhausted
+                && let Some(finding) =
+                    id_counter_finding(file.next_id, file.groups.iter().map(|g| g.id.0), "group")
+            {
+                self.push(&rel, None, FindingKind::DuplicateId, finding);
+            }
             let mut seen = HashSet::new();
             for group in &file.groups {
                 let line = find_id_line(&text, group.id.0);
@@ -458,7 +456,7 @@ impl Validator<'_> {
                         ),
                     );
                 }
-                if group.id.0 >= file.next_id {
+                if group.id.0 >= file.next_id && group.id.0 < u64::MAX {
                     self.push(
                         &rel,
                         line,
@@ -606,6 +604,34 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// What is wrong with an id counter `next_id` given the `ids` in use, if anything: it must
+/// be above every id (or new ones would reuse them), and below `u64::MAX` (which is never
+/// handed out, so a counter there cannot grow). The advice names a number that works.
+fn id_counter_finding(next_id: u64, ids: impl Iterator<Item = u64>, what: &str) -> Option<String> {
+    let max = ids.max();
+    if max == Some(u64::MAX) {
+        return Some(format!(
+            "an {what} has id {}, the largest there is: no new id could follow it; give it (and any other id near it) a free id below {}, and set next_id just above the highest",
+            u64::MAX,
+            u64::MAX
+        ));
+    }
+    if next_id == u64::MAX {
+        let works = max.map_or(1, |m| m + 1);
+        return Some(format!(
+            "next_id is {}, the largest there is, so no new id can be given: set next_id to {works}",
+            u64::MAX
+        ));
+    }
+    match max {
+        Some(max) if next_id <= max => Some(format!(
+            "next_id is {next_id} but id {max} exists: new {what}s would reuse ids; set next_id to {}",
+            max + 1
+        )),
+        _ => None,
+    }
 }
 
 /// The finding for a file that could not be read through [`crate::project_dir`].

@@ -158,6 +158,11 @@ pub enum EditError {
     /// An id that is already taken.
     #[error("id {0} is already used by another annotation or link")]
     IdInUse(u64),
+    /// Every id has been handed out (a file came with an id or `next_id` of 18446744073709551615).
+    #[error(
+        "no new id can be given: this annotation file's ids are used up (an id or next_id is 18446744073709551615); `accord validate` names the file — renumber its highest ids and lower next_id"
+    )]
+    IdsUsedUp,
     /// The result would be invalid.
     #[error(transparent)]
     Invalid(#[from] Problem),
@@ -196,7 +201,7 @@ fn apply_inner(
             attributes,
         } => {
             let mut ann = Annotation {
-                id: AnnotationId(store.next_id()),
+                id: AnnotationId(store.free_id().ok_or(EditError::IdsUsedUp)?),
                 label: label.clone(),
                 fragments: ranges
                     .iter()
@@ -215,7 +220,7 @@ fn apply_inner(
             };
             ann.fragments.sort_by_key(|f| f.start);
             check_annotation(&mut ann, store, ctx, &[])?;
-            let id = AnnotationId(store.alloc_id());
+            let id = AnnotationId(store.alloc_id().ok_or(EditError::IdsUsedUp)?);
             debug_assert_eq!(id, ann.id);
             store.put(ann);
             created.push(id);
@@ -304,13 +309,13 @@ fn apply_inner(
         }),
         Edit::AddLink { kind, from, to } => {
             let link = Link {
-                id: LinkId(store.next_id()),
+                id: LinkId(store.free_id().ok_or(EditError::IdsUsedUp)?),
                 kind: kind.clone(),
                 from: *from,
                 to: *to,
             };
             check_link(&link, store, ctx.schema)?;
-            let id = LinkId(store.alloc_id());
+            let id = LinkId(store.alloc_id().ok_or(EditError::IdsUsedUp)?);
             store.put_link(link);
             Ok(Edit::RemoveLink { id })
         }

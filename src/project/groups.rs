@@ -73,6 +73,12 @@ pub enum GroupError {
     /// The member's annotation does not exist.
     #[error("{} has no annotation #{}", .0.document, .0.annotation.0)]
     MissingMember(CrossMember),
+    /// Every group id has been handed out (the link file came with an id or `next_id` of
+    /// 18446744073709551615).
+    #[error(
+        "no new group id can be given: the link file's ids are used up; `accord validate` names it — renumber its highest group ids and lower next_id"
+    )]
+    IdsUsedUp,
     /// The member's label is not one the kind groups.
     #[error("a {label} annotation cannot be in a {kind} group")]
     LabelNotAllowed {
@@ -123,7 +129,7 @@ impl GroupStore {
         let mut store = Self::new();
         for mut group in file.groups {
             group.members.sort();
-            store.next_id = store.next_id.max(group.id.0 + 1);
+            store.next_id = store.next_id.max(group.id.0.saturating_add(1));
             store.groups.insert(group.id, group);
         }
         store.next_id = store.next_id.max(file.next_id);
@@ -218,6 +224,10 @@ impl GroupStore {
                 members,
                 note,
             } => {
+                // `u64::MAX` is never handed out: the counter would wrap to ids in use.
+                if self.next_id == u64::MAX {
+                    return Err(GroupError::IdsUsedUp);
+                }
                 let group = CrossGroup {
                     id: GroupId(self.next_id),
                     kind: kind.clone(),
@@ -232,7 +242,7 @@ impl GroupStore {
             }
             GroupEdit::Put(group) => {
                 let group = self.checked(group.clone(), schema, &label_of)?;
-                self.next_id = self.next_id.max(group.id.0 + 1);
+                self.next_id = self.next_id.max(group.id.0.saturating_add(1));
                 let id = group.id;
                 match self.groups.insert(id, group) {
                     Some(old) => GroupEdit::Put(old),
@@ -293,7 +303,7 @@ impl GroupStore {
     pub(crate) fn restore(&mut self, id: GroupId, group: Option<CrossGroup>) {
         match group {
             Some(group) => {
-                self.next_id = self.next_id.max(id.0 + 1);
+                self.next_id = self.next_id.max(id.0.saturating_add(1));
                 self.groups.insert(id, group);
             }
             None => {

@@ -172,9 +172,15 @@ impl AnnotationStore {
         self.reviewed
     }
 
-    /// The next id the store will hand out.
+    /// The next id the store will hand out: above every id in it. `u64::MAX` means the ids
+    /// are used up (a file came with an id or `next_id` that high): no id is handed out again.
     pub fn next_id(&self) -> u64 {
         self.next_id
+    }
+
+    /// The id a new annotation or link would get, or `None` when the ids are used up.
+    pub fn free_id(&self) -> Option<u64> {
+        (self.next_id < u64::MAX).then_some(self.next_id)
     }
 
     /// A number that changes whenever the store does.
@@ -184,15 +190,17 @@ impl AnnotationStore {
 
     // --- Mutation: only `crate::edit` (and loading) calls these, after validating. ---
 
-    pub(crate) fn alloc_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+    /// Hands out the next id. Never one in use: the counter stays above every id (see
+    /// [`Self::put`]), and stops at `u64::MAX` rather than wrapping round to ids in use.
+    pub(crate) fn alloc_id(&mut self) -> Option<u64> {
+        let id = self.free_id()?;
+        self.next_id = id + 1;
+        Some(id)
     }
 
     /// Inserts or replaces an annotation; returns the previous one with that id.
     pub(crate) fn put(&mut self, annotation: Annotation) -> Option<Annotation> {
-        self.next_id = self.next_id.max(annotation.id.0 + 1);
+        self.next_id = self.next_id.max(annotation.id.0.saturating_add(1));
         self.revision += 1;
         self.reviewed += is_reviewed(&annotation) as usize;
         // One lookup: loading a file puts every annotation through here.
@@ -220,7 +228,7 @@ impl AnnotationStore {
     }
 
     pub(crate) fn put_link(&mut self, link: Link) -> Option<Link> {
-        self.next_id = self.next_id.max(link.id.0 + 1);
+        self.next_id = self.next_id.max(link.id.0.saturating_add(1));
         self.revision += 1;
         self.link_ends.insert((link.from, link.id));
         self.link_ends.insert((link.to, link.id));

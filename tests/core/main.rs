@@ -21,6 +21,7 @@ mod files;
 mod formats;
 mod fuzz_regressions;
 mod golden;
+mod hostile;
 mod journal;
 mod layout_long;
 mod layout_roundtrip;
