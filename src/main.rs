@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         // The reader went away (`accord stats | head`): nothing is wrong, as ripgrep does.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", cli::printable(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -39,7 +39,7 @@ struct FileReport {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut fonts = accord::layout::FontSet::bundled().context("loading the bundled fonts")?;
     let mut all_ok = true;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let mut reports = Vec::new();
     for path in &args.files {
         let file = path.display().to_string();

@@ -30,7 +30,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let rows = project_ledger(&root, &args.annotator).map_err(unreadable)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &rows).context("writing JSON")?;
         writeln!(out)?;

@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report =
         accord::formats::export(&root, &options, &mut |p| bar.update(p)).map_err(unreadable)?;
     bar.finish();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     writeln!(
         out,
         "exported {} documents, {} annotations by {} to {} ({})",

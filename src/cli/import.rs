@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut bar = Bar::new();
     let report = accord::formats::import(&options, &mut |p| bar.update(p)).map_err(unreadable)?;
     bar.finish();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     writeln!(
         out,
         "imported {} documents ({} new, {} already in the project), {} annotations, {} links, {} cross-document groups into {} as {}",

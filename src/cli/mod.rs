@@ -114,6 +114,123 @@ pub(crate) fn format_parser(import: bool) -> impl clap::builder::TypedValueParse
     PossibleValuesParser::new(values).try_map(|name| name.parse::<Format>())
 }
 
+/// Standard output for a subcommand, with control characters escaped (see [`Printable`]).
+pub(crate) fn stdout() -> Printable<std::io::StdoutLock<'static>> {
+    Printable::new(std::io::stdout().lock())
+}
+
+/// A writer that escapes the characters a terminal would act on instead of showing — C0 and
+/// C1 controls (ESC starts the sequences that clear the screen or set the title) but tab,
+/// line feed and carriage return, DEL, and the bidi controls that reorder what follows — as
+/// `\u{…}`. Names in a project (documents, annotators, labels) come from files anyone could
+/// have written; JSON output has none of these raw, so it passes unchanged.
+pub(crate) struct Printable<W: std::io::Write> {
+    inner: W,
+    /// The start of a character split between two writes.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> Printable<W> {
+    /// Escapes what is written to `inner`.
+    pub(crate) fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// The escaped form of `text` (see [`Printable`]).
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl<W: std::io::Write> std::io::Write for Printable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut rest = bytes.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.inner.write_all(printable(text).as_bytes())?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // Checked by `from_utf8` just now.
+                    let valid = std::str::from_utf8(valid).unwrap_or_default();
+                    self.inner.write_all(printable(valid).as_bytes())?;
+                    match e.error_len() {
+                        // A character cut off at the end: wait for its other bytes.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        // Not UTF-8: passed on as it is.
+                        Some(n) => {
+                            self.inner.write_all(&after[..n])?;
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for Printable<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    #[test]
+    fn terminal_controls_are_escaped_and_the_rest_kept() {
+        let mut out = Printable::new(Vec::new());
+        let text = "doc\u{1b}]0;pwned\u{7}.txt\tКазахстан ٢\u{202e}txt.exe\nnext\u{85}";
+        // Written a byte at a time, so characters arrive in pieces.
+        for b in text.as_bytes() {
+            out.write_all(&[*b]).unwrap();
+        }
+        out.flush().unwrap();
+        let written = String::from_utf8(out.inner.clone()).unwrap();
+        assert_eq!(
+            written,
+            "doc\\u{1b}]0;pwned\\u{7}.txt\tКазахстан ٢\\u{202e}txt.exe\nnext\\u{85}"
+        );
+    }
+}
+
 /// The project folder given, or the current folder.
 pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
     project.unwrap_or_else(|| PathBuf::from("."))

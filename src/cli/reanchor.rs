@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(a) => vec![a],
         None => Project::open(&root).map_err(unreadable)?.annotators(),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let (mut failed, mut any_unplaced) = (false, false);
     for annotator in &annotators {
         let ws = Workspace::open(Project::open(&root).map_err(unreadable)?, annotator);

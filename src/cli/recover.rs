@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(a) => vec![a],
         None => annotators_with_journal(&root),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     if annotators.is_empty() {
         writeln!(
             out,
