@@ -208,6 +208,18 @@ impl<W: std::io::Write> Drop for Printable<W> {
     }
 }
 
+/// The project folder given, or the current folder.
+pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
+    project.unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// An error whose message already names its cause (as every error of the core does) as an
+/// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
+/// exits 2.
+pub(crate) fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write as _;
@@ -229,16 +241,4 @@ mod tests {
             "doc\\u{1b}]0;pwned\\u{7}.txt\tКазахстан ٢\\u{202e}txt.exe\nnext\\u{85}"
         );
     }
-}
-
-/// The project folder given, or the current folder.
-pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
-    project.unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// An error whose message already names its cause (as every error of the core does) as an
-/// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
-/// exits 2.
-pub(crate) fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
 }
