@@ -119,6 +119,20 @@ impl ReviewItem {
         best.0
     }
 
+    /// The version more annotators share than any other, or `None` on a tie (two versions
+    /// shared by as many annotators): what Accept takes.
+    pub fn clear_majority(&self) -> Option<usize> {
+        let count = |v: &Version| self.versions.iter().filter(|w| w.same_as(v)).count();
+        let best = self.majority();
+        let top = count(self.versions.get(best)?);
+        let rivals = self
+            .versions
+            .iter()
+            .filter(|v| !v.same_as(&self.versions[best]) && count(v) == top)
+            .count();
+        (rivals == 0).then_some(best)
+    }
+
     /// The version annotator `name` made, if any.
     pub fn version_of(&self, name: &str) -> Option<usize> {
         self.versions.iter().position(|v| v.annotator == name)
@@ -304,14 +318,15 @@ fn merge_overlapping(groups: &mut Vec<Group>) {
     groups.retain(|g| !g.versions.is_empty());
 }
 
-/// Gives each item the curated annotation of its layer that has one of its versions'
-/// fragments; then each item still without one the curated annotation that overlaps it and
-/// was proposed by one of its annotators (a decision edited since). Exact matches go first,
-/// for every item, so an edited decision never takes another item's exact one.
+/// Gives each item the curated annotation of its layer that is one of its versions (label
+/// and fragments); then each item still without one, the one with a version's fragments;
+/// then the curated annotation that overlaps it and was proposed by one of its annotators (a
+/// decision edited since). Closer matches go first, for every item, so a decision is never
+/// taken by an item it is not about while its own item goes without.
 fn attach_decisions(items: &mut [ReviewItem], schema: &Schema, curated: &AnnotationStore) {
     let layer_of = |label: &str| schema.label(label).map_or(Layer::Entity, |l| l.layer);
     let mut taken: Vec<AnnotationId> = Vec::new();
-    for exact in [true, false] {
+    for pass in [Match::Version, Match::Fragments, Match::Proposer] {
         for item in items.iter_mut().filter(|i| i.decision.is_none()) {
             let found = curated
                 .fragments_in(item.extent)
@@ -321,15 +336,24 @@ fn attach_decisions(items: &mut [ReviewItem], schema: &Schema, curated: &Annotat
                     if taken.contains(&c.id) || layer_of(&c.label) != item.layer {
                         return false;
                     }
-                    if exact {
-                        let ranges: Vec<CharRange> =
-                            c.fragments.iter().map(Fragment::range).collect();
-                        item.versions.iter().any(|v| v.ranges == ranges)
-                    } else {
-                        c.review
+                    let ranges =
+                        || -> Vec<CharRange> { c.fragments.iter().map(Fragment::range).collect() };
+                    match pass {
+                        Match::Version => {
+                            let ranges = ranges();
+                            item.versions
+                                .iter()
+                                .any(|v| v.ranges == ranges && v.label == c.label)
+                        }
+                        Match::Fragments => {
+                            let ranges = ranges();
+                            item.versions.iter().any(|v| v.ranges == ranges)
+                        }
+                        Match::Proposer => c
+                            .review
                             .proposed_by
                             .iter()
-                            .any(|p| item.versions.iter().any(|v| &v.annotator == p))
+                            .any(|p| item.versions.iter().any(|v| &v.annotator == p)),
                     }
                 })
                 .map(|c| (c.id, c.review.state));
@@ -341,65 +365,128 @@ fn attach_decisions(items: &mut [ReviewItem], schema: &Schema, curated: &Annotat
     }
 }
 
+/// How closely a curated annotation matches an item, in the order they are tried.
+#[derive(Clone, Copy)]
+enum Match {
+    Version,
+    Fragments,
+    Proposer,
+}
+
 /// What a reviewer decides about an item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// The version most annotators share goes into the gold set.
+    /// The version most annotators share goes into the gold set (refused on a tie: the
+    /// reviewer takes a version).
     Accept,
     /// It is not part of the gold set (the decision is kept, so the item reads as done).
     Reject,
-    /// Version `k` of the item goes into the gold set.
+    /// Annotator `k`'s version (0-based, in the annotators' order) goes into the gold set.
     Take(usize),
-    /// A version goes in to be edited by hand (it is marked edited).
+    /// Version `k` is copied into the curated set for the reviewer to edit.
     Edit(usize),
 }
 
 /// Why a decision could not be made.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum ReviewError {
-    /// The item has no such version.
-    #[error("this item has no version {0}")]
+    /// The item has no version `k`.
+    #[error("the item has no version {}", .0 + 1)]
     NoVersion(usize),
-    /// The annotator's annotation is gone (their file changed).
-    #[error("{annotator}'s annotation #{} is no longer there; reopen the review", .id.0)]
+    /// The version's annotation is no longer in its annotator's file.
+    #[error("{annotator}'s annotation {id} is gone from their file; reload the layers")]
     Gone {
         /// Whose.
         annotator: String,
         /// Which.
         id: AnnotationId,
     },
-    /// The workspace is not the curated set.
+    /// Decisions go to the curated set only.
     #[error("decisions go to the curated set, and this workspace is {0}'s")]
     NotCurated(String),
+    /// Accept on an item whose versions are split evenly: no version is the majority.
+    #[error(
+        "a tie: {} — no version is the majority; take one with its number key (1–{})",
+        .versions.join("; "),
+        .versions.len()
+    )]
+    Tie {
+        /// Each version, numbered, as the reviewer sees it (`1 aigerim: PERSON “托卡耶夫”`).
+        versions: Vec<String>,
+    },
+    /// The curated file's ids are used up.
+    #[error(
+        "no new id can be given in the curated file of this document: its ids are used up; `accord validate` names the file"
+    )]
+    IdsUsedUp,
+    /// No item has this index.
+    #[error("there is no review item {0}")]
+    NoItem(usize),
 }
 
-/// The step that records `decision` about `item` of document `doc` in the curated
-/// workspace `ws`, from the annotators' stores (as given to [`review_items`]).
+/// The step that records `decision` about item `index` of `items` (the review items of
+/// document `doc`) in the curated workspace `ws`.
 pub fn decision_step(
     ws: &Workspace,
     doc: DocId,
-    item: &ReviewItem,
+    items: &[ReviewItem],
+    index: usize,
     decision: Decision,
     annotators: &[(&str, &AnnotationStore)],
 ) -> Result<Step, ReviewError> {
+    let item = items.get(index).ok_or(ReviewError::NoItem(index))?;
     let (k, state) = match decision {
-        Decision::Accept => (item.majority(), ReviewState::Accepted),
+        Decision::Accept => (
+            item.clear_majority().ok_or_else(|| tie(ws, doc, item))?,
+            ReviewState::Accepted,
+        ),
+        // Any version records the rejection; the majority's when there is one.
         Decision::Reject => (item.majority(), ReviewState::Rejected),
         Decision::Take(k) => (k, ReviewState::Accepted),
         Decision::Edit(k) => (k, ReviewState::Edited),
     };
-    version_step(ws, doc, item, k, state, None, annotators)
+    let mut plan = Plan::new(ws, doc, items)?;
+    plan.put_version(index, k, state, None, annotators)?;
+    Ok(plan.into_step())
 }
 
-/// The step that puts `comment` on an item: the note of its decision, or of a pending copy of
-/// the majority version when it is not decided yet.
+/// The error for Accept on a tie, listing the versions with their text.
+fn tie(ws: &Workspace, doc: DocId, item: &ReviewItem) -> ReviewError {
+    let document = ws.document(doc);
+    ReviewError::Tie {
+        versions: item
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let text: Vec<&str> = v
+                    .ranges
+                    .iter()
+                    .filter_map(|r| document.and_then(|d| d.slice(*r)))
+                    .collect();
+                format!(
+                    "{} {}: {} “{}”",
+                    k + 1,
+                    v.annotator,
+                    v.label,
+                    text.join(" … ")
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The step that puts `comment` on item `index`: the note of its decision, or of a pending
+/// copy of the majority version when it is not decided yet.
 pub fn comment_step(
     ws: &Workspace,
     doc: DocId,
-    item: &ReviewItem,
+    items: &[ReviewItem],
+    index: usize,
     comment: &str,
     annotators: &[(&str, &AnnotationStore)],
 ) -> Result<Step, ReviewError> {
+    let item = items.get(index).ok_or(ReviewError::NoItem(index))?;
     match item.decision {
         Some((id, _)) => Ok(vec![(
             doc,
@@ -409,15 +496,17 @@ pub fn comment_step(
             },
         )]
         .into()),
-        None => version_step(
-            ws,
-            doc,
-            item,
-            item.majority(),
-            ReviewState::Pending,
-            Some(comment),
-            annotators,
-        ),
+        None => {
+            let mut plan = Plan::new(ws, doc, items)?;
+            plan.put_version(
+                index,
+                item.majority(),
+                ReviewState::Pending,
+                Some(comment),
+                annotators,
+            )?;
+            Ok(plan.into_step())
+        }
     }
 }
 
@@ -428,50 +517,42 @@ pub fn accept_agreed_step(
     items: &[ReviewItem],
     annotators: &[(&str, &AnnotationStore)],
 ) -> Result<Step, ReviewError> {
-    let mut plan = Plan::new(ws, doc)?;
-    for item in items
-        .iter()
-        .filter(|i| i.status == ItemStatus::Agree && i.decision.is_none())
-    {
-        plan.put_version(item, 0, ReviewState::Accepted, None, annotators)?;
+    let mut plan = Plan::new(ws, doc, items)?;
+    for (index, item) in items.iter().enumerate() {
+        if item.status == ItemStatus::Agree && item.decision.is_none() {
+            plan.put_version(index, 0, ReviewState::Accepted, None, annotators)?;
+        }
     }
     Ok(plan.into_step())
 }
 
-fn version_step(
-    ws: &Workspace,
-    doc: DocId,
-    item: &ReviewItem,
-    k: usize,
-    state: ReviewState,
-    note: Option<&str>,
-    annotators: &[(&str, &AnnotationStore)],
-) -> Result<Step, ReviewError> {
-    let mut plan = Plan::new(ws, doc)?;
-    plan.put_version(item, k, state, note, annotators)?;
-    Ok(plan.into_step())
-}
-
-/// The puts of one step, with the ids they will have.
+/// The puts of one step, with the ids they will have. Each item is one curated annotation:
+/// its decision's id when it has one, else the id given to it in this step — whether it is
+/// decided itself or copied in because a decision refers to one of its spans.
 struct Plan<'w> {
     ws: &'w Workspace,
     doc: DocId,
+    items: &'w [ReviewItem],
     next_id: u64,
     now: Timestamp,
     puts: Vec<Annotation>,
+    /// Ids given in this step to items (by index) that had no decision.
+    given: HashMap<usize, AnnotationId>,
 }
 
 impl<'w> Plan<'w> {
-    fn new(ws: &'w Workspace, doc: DocId) -> Result<Self, ReviewError> {
+    fn new(ws: &'w Workspace, doc: DocId, items: &'w [ReviewItem]) -> Result<Self, ReviewError> {
         if ws.annotator != CURATED {
             return Err(ReviewError::NotCurated(ws.annotator.clone()));
         }
         Ok(Self {
             ws,
             doc,
+            items,
             next_id: ws.store(doc).next_id(),
             now: Timestamp::now(),
             puts: Vec::new(),
+            given: HashMap::new(),
         })
     }
 
@@ -484,43 +565,101 @@ impl<'w> Plan<'w> {
             .into()
     }
 
-    /// The curated id of a span with these fragments and label: one already there or put in
-    /// this step, else a new one put as accepted (a span a chosen version refers to).
-    fn id_for(&mut self, source: &Annotation, annotator: &str) -> AnnotationId {
-        let ranges: Vec<CharRange> = source.fragments.iter().map(Fragment::range).collect();
-        let same = |a: &Annotation| {
-            a.label == source.label
-                && a.fragments
-                    .iter()
-                    .map(Fragment::range)
-                    .eq(ranges.iter().copied())
-        };
-        if let Some(a) = self.puts.iter().find(|a| same(a)) {
-            return a.id;
-        }
-        let curated = self.ws.store(self.doc);
-        if let Some(extent) = ranges.first()
-            && let Some(id) = curated
-                .fragments_in(*extent)
-                .into_iter()
-                .map(|(_, id)| id)
-                .find(|id| curated.get(*id).is_some_and(same))
-        {
-            return id;
+    /// A new id (never one in use: the counter stops short of `u64::MAX`).
+    fn fresh_id(&mut self) -> Result<AnnotationId, ReviewError> {
+        if self.next_id == u64::MAX {
+            return Err(ReviewError::IdsUsedUp);
         }
         let id = AnnotationId(self.next_id);
         self.next_id += 1;
-        let mut copy = self.copy(
-            source,
-            id,
-            ReviewState::Accepted,
-            vec![annotator.to_owned()],
-        );
+        Ok(id)
+    }
+
+    /// The curated id of item `index`: its decision's, the one given in this step, or a new
+    /// one (and whether it is new).
+    fn item_id(&mut self, index: usize) -> Result<(AnnotationId, bool), ReviewError> {
+        if let Some((id, _)) = self.items[index].decision {
+            return Ok((id, false));
+        }
+        if let Some(id) = self.given.get(&index) {
+            return Ok((*id, false));
+        }
+        let id = self.fresh_id()?;
+        self.given.insert(index, id);
+        Ok((id, true))
+    }
+
+    /// Puts `annotation`, replacing what this step put under its id before (in place, so it
+    /// stays before what refers to it).
+    fn put(&mut self, annotation: Annotation) {
+        match self.puts.iter_mut().find(|a| a.id == annotation.id) {
+            Some(slot) => *slot = annotation,
+            None => self.puts.push(annotation),
+        }
+    }
+
+    /// The curated id of the span `source` of `annotator` that a chosen version refers to:
+    /// the curated annotation of its item (decided already, or put in this step), else one
+    /// put now as accepted, as that item's. A span in no item is matched by label and
+    /// fragments.
+    fn id_for(
+        &mut self,
+        source: &Annotation,
+        annotator: &str,
+    ) -> Result<AnnotationId, ReviewError> {
+        let item = self.items.iter().position(|i| {
+            i.versions
+                .iter()
+                .any(|v| v.annotator == annotator && v.id == source.id)
+        });
+        let (id, proposed_by) = match item {
+            Some(index) => {
+                let (id, new) = self.item_id(index)?;
+                if !new {
+                    return Ok(id);
+                }
+                let versions = &self.items[index].versions;
+                let version = versions
+                    .iter()
+                    .find(|v| v.annotator == annotator && v.id == source.id);
+                let proposed_by = versions
+                    .iter()
+                    .filter(|v| version.is_some_and(|w| v.same_as(w)))
+                    .map(|v| v.annotator.clone())
+                    .collect();
+                (id, proposed_by)
+            }
+            None => {
+                let ranges: Vec<CharRange> = source.fragments.iter().map(Fragment::range).collect();
+                let same = |a: &Annotation| {
+                    a.label == source.label
+                        && a.fragments
+                            .iter()
+                            .map(Fragment::range)
+                            .eq(ranges.iter().copied())
+                };
+                if let Some(a) = self.puts.iter().find(|a| same(a)) {
+                    return Ok(a.id);
+                }
+                let curated = self.ws.store(self.doc);
+                if let Some(extent) = ranges.first()
+                    && let Some(id) = curated
+                        .fragments_in(*extent)
+                        .into_iter()
+                        .map(|(_, id)| id)
+                        .find(|id| curated.get(*id).is_some_and(same))
+                {
+                    return Ok(id);
+                }
+                (self.fresh_id()?, vec![annotator.to_owned()])
+            }
+        };
+        let mut copy = self.copy(source, id, ReviewState::Accepted, proposed_by);
         // One level of references: the spans a commitment points at point at nothing.
         copy.attributes
             .retain(|_, v| !matches!(v, AttributeValue::Refs(_)));
-        self.puts.push(copy);
-        id
+        self.put(copy);
+        Ok(id)
     }
 
     fn copy(
@@ -551,12 +690,13 @@ impl<'w> Plan<'w> {
 
     fn put_version(
         &mut self,
-        item: &ReviewItem,
+        index: usize,
         k: usize,
         state: ReviewState,
         note: Option<&str>,
         annotators: &[(&str, &AnnotationStore)],
     ) -> Result<(), ReviewError> {
+        let item = &self.items[index];
         let version = item.versions.get(k).ok_or(ReviewError::NoVersion(k))?;
         let store = annotators
             .iter()
@@ -573,15 +713,9 @@ impl<'w> Plan<'w> {
             .filter(|v| v.same_as(version))
             .map(|v| v.annotator.clone())
             .collect();
+        let annotator = version.annotator.clone();
         // Deciding again keeps the id, so what refers to the decision stays valid.
-        let id = match item.decision {
-            Some((id, _)) => id,
-            None => {
-                let id = AnnotationId(self.next_id);
-                self.next_id += 1;
-                id
-            }
-        };
+        let (id, _) = self.item_id(index)?;
         let mut copy = self.copy(source, id, state, proposed_by);
         let old = self.ws.store(self.doc).get(id);
         copy.note = match (note, old) {
@@ -592,14 +726,14 @@ impl<'w> Plan<'w> {
         if let Some(old) = old {
             copy.created = old.created.clone();
         }
-        // References point at the curated copies of the spans they point at.
+        // References point at the curated annotations of the spans they point at.
         let mut attributes = copy.attributes.clone();
         for value in attributes.values_mut() {
             if let AttributeValue::Refs(ids) = value {
                 let mut mapped = Vec::new();
                 for r in ids.iter() {
                     if let Some(target) = store.and_then(|s| s.get(*r)) {
-                        mapped.push(self.id_for(target, &version.annotator));
+                        mapped.push(self.id_for(target, &annotator)?);
                     }
                 }
                 *ids = mapped;
@@ -609,7 +743,7 @@ impl<'w> Plan<'w> {
         copy.attributes = attributes;
         // After the spans it refers to (put by `id_for` above), so its references are valid
         // when it goes in.
-        self.puts.push(copy);
+        self.put(copy);
         Ok(())
     }
 }

@@ -57,6 +57,9 @@ pub enum FindingKind {
     MissingRequired,
     /// Two annotations or links share an id, or `next_id` would reuse one.
     DuplicateId,
+    /// Two annotations of one file have the same label and fragments: one thing marked twice
+    /// (a curated set would train on it twice).
+    DuplicateSpan,
     /// The project file lists a document twice.
     DuplicateDocument,
     /// A link or reference to an annotation that does not exist.
@@ -408,6 +411,24 @@ impl Validator<'_> {
                 ));
             }
         }
+        // The same label over the same fragments twice.
+        let mut spans: HashMap<SpanKey, AnnotationId> = HashMap::new();
+        for ann in &file.annotations {
+            let key = (
+                ann.label.as_str(),
+                ann.fragments.iter().map(|f| (f.start, f.end)).collect(),
+            );
+            if let Some(first) = spans.insert(key, ann.id) {
+                found.push((
+                    line_of(ann.id.0),
+                    format!(
+                        "annotation {} is annotation {first} again ({} over the same text); remove one of them (a curated set would train on it twice)",
+                        ann.id, ann.label
+                    ),
+                    FindingKind::DuplicateSpan,
+                ));
+            }
+        }
         for (line, message, kind) in found {
             self.push(&rel, line, kind, message);
         }
@@ -633,6 +654,9 @@ fn id_counter_finding(next_id: u64, ids: impl Iterator<Item = u64>, what: &str) 
         _ => None,
     }
 }
+
+/// A span as the duplicate check compares them: its label and its fragments' offsets.
+type SpanKey<'a> = (&'a str, Vec<(usize, usize)>);
 
 /// The finding for a file that could not be read through [`crate::project_dir`].
 fn file_finding(e: &FsError) -> FindingKind {

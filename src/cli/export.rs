@@ -33,6 +33,11 @@ pub struct Args {
     /// Only these labels (repeat or separate with commas).
     #[arg(long, value_name = "LABEL", value_delimiter = ',')]
     labels: Vec<String>,
+    /// With --curated: also export the documents that have no decision yet, as documents
+    /// without spans (by default they are left out and counted, so training never reads
+    /// "no entities" where nobody looked).
+    #[arg(long, requires = "curated")]
+    include_undecided: bool,
 }
 
 /// How many lines of details to print per kind of loss.
@@ -52,6 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         source,
         documents: args.documents,
         labels: args.labels,
+        include_undecided: args.include_undecided,
     };
     let mut bar = Bar::new();
     let report =

@@ -36,6 +36,7 @@
 //!     source: AnnotationSource::Curated,
 //!     documents: Vec::new(),
 //!     labels: Vec::new(),
+//!     include_undecided: false,
 //! };
 //! let report = export("sample_docs".as_ref(), &options, &mut |p| {
 //!     println!("{} {}/{} {}", p.stage.name(), p.done + 1, p.total, p.item);
@@ -391,6 +392,8 @@ pub enum LossKind {
     Renamed,
     /// An annotation or document left out because it does not match its document.
     Skipped,
+    /// A document of the curated set left out because it has no decision yet.
+    Undecided,
     /// Input an import could not map to Accord's model.
     NotMapped,
 }
@@ -410,6 +413,9 @@ impl LossKind {
             LossKind::Group => "cross-document groups not written",
             LossKind::Renamed => "names changed to fit the format",
             LossKind::Skipped => "left out (out of date or out of range)",
+            LossKind::Undecided => {
+                "documents left out: no decision in the curated set yet (--include-undecided exports them without spans)"
+            }
             LossKind::NotMapped => "could not be mapped",
         }
     }

@@ -48,6 +48,9 @@ pub struct ExportOptions {
     pub documents: Vec<String>,
     /// Only these labels; all when empty.
     pub labels: Vec<String>,
+    /// For the curated set: also the documents with no decision yet (as documents without
+    /// spans); otherwise they are left out and reported.
+    pub include_undecided: bool,
 }
 
 /// What an export did.
@@ -70,11 +73,25 @@ pub struct ExportReport {
 /// Reads a project's documents with one annotator's annotations into a corpus, keeping only
 /// `documents` and `labels` when they are not empty. Annotation files that no longer match
 /// their document, and annotations that do not match the text, are left out and reported.
+/// Every document is read, also those of the curated set that have no decision yet.
 pub fn load_corpus(
     root: &Path,
     source: &AnnotationSource,
     documents: &[String],
     labels: &[String],
+    control: Control<'_>,
+) -> Result<(Corpus, Vec<Loss>), FormatError> {
+    read_corpus(root, source, documents, labels, true, control)
+}
+
+/// [`load_corpus`], leaving out (and reporting) the documents of the curated set with no
+/// decision yet unless `include_undecided`: exported, they would read as "no entities here".
+fn read_corpus(
+    root: &Path,
+    source: &AnnotationSource,
+    documents: &[String],
+    labels: &[String],
+    include_undecided: bool,
     control: Control<'_>,
 ) -> Result<(Corpus, Vec<Loss>), FormatError> {
     let project = Project::open(root)?;
@@ -143,6 +160,18 @@ pub fn load_corpus(
         cd.date = slot.entry.date.clone();
         cd.title = slot.entry.title.clone();
         let path = project.annotation_path(&annotator, slot.file());
+        let undecided = || {
+            Loss {
+            document: slot.file().to_owned(),
+            annotation: None,
+            kind: LossKind::Undecided,
+            detail: "left out: the curated set has no decision here yet (include it with --include-undecided, as a document without spans)".into(),
+        }
+        };
+        if gold_only && !include_undecided && !path.exists() {
+            losses.push(undecided());
+            continue;
+        }
         if path.exists() {
             let file = match AnnotationFile::load(&path) {
                 Ok(f) => f,
@@ -158,6 +187,16 @@ pub fn load_corpus(
                     path.display()
                 )));
                 out.push(cd);
+                continue;
+            }
+            if gold_only
+                && !include_undecided
+                && file
+                    .annotations
+                    .iter()
+                    .all(|a| a.review.state == ReviewState::Pending)
+            {
+                losses.push(undecided());
                 continue;
             }
             cd.next_id = file.next_id;
@@ -267,11 +306,12 @@ pub fn export(
     control: Control<'_>,
 ) -> Result<ExportReport, FormatError> {
     check_out(root, &options.out)?;
-    let (corpus, mut losses) = load_corpus(
+    let (corpus, mut losses) = read_corpus(
         root,
         &options.source,
         &options.documents,
         &options.labels,
+        options.include_undecided,
         &mut *control,
     )?;
     let (files, format_losses) = export_corpus(&corpus, options.format, &mut *control)?;

@@ -513,6 +513,78 @@ fn curated_exports_the_gold_set_and_excludes_an_annotator() {
     assert_says(&both, "cannot be used with");
 }
 
+/// The curated set after two documents were reviewed: only those two are exported, the other
+/// three are counted and named as left out (exported empty, they would teach "no entities");
+/// `--include-undecided` exports all five.
+#[test]
+fn a_curated_export_leaves_out_the_documents_nobody_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = d.join("p");
+    crate::common::copy_dir(&crate::common::sample_dir(), &root);
+    {
+        let mut ws = Workspace::open_as(Project::open(&root).unwrap(), "curated", "rev");
+        let mut layers = accord::review::Layers::default();
+        for doc in ws.doc_ids().take(2).collect::<Vec<_>>() {
+            for a in ["aigerim", "dilnoza"] {
+                layers.load(&ws.project, a, doc).unwrap();
+            }
+            let stores: Vec<_> = ["aigerim", "dilnoza"]
+                .iter()
+                .map(|a| (*a, layers.get(a, doc).unwrap()))
+                .collect();
+            let items = accord::review::review_items(&ws.project.schema, &stores, ws.store(doc));
+            let step = accord::review::accept_agreed_step(&ws, doc, &items, &stores).unwrap();
+            ws.apply(step).unwrap();
+        }
+        for (_, saved) in ws.save_all() {
+            saved.unwrap();
+        }
+    }
+    let lines = |out: &str| {
+        std::fs::read_to_string(d.join(out))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    let gold = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "jsonl",
+            "--out",
+            "gold.jsonl",
+            "--curated",
+        ],
+        d,
+    );
+    assert_eq!(code(&gold), 0, "{}", text(&gold));
+    assert_says(&gold, "exported 2 documents");
+    assert_says(
+        &gold,
+        "3 documents left out: no decision in the curated set yet",
+    );
+    assert_says(&gold, "kz-tj-alliance-treaty.ru.txt");
+    assert_eq!(lines("gold.jsonl"), 2);
+    let all = accord(
+        &[
+            "export",
+            "p",
+            "--format",
+            "jsonl",
+            "--out",
+            "all.jsonl",
+            "--curated",
+            "--include-undecided",
+        ],
+        d,
+    );
+    assert_eq!(code(&all), 0, "{}", text(&all));
+    assert_says(&all, "exported 5 documents");
+    assert_eq!(lines("all.jsonl"), 5);
+}
+
 /// An import that cannot write one of its files stops with an error naming that file and
 /// leaves no temporary files behind; once the obstacle is gone, running it again completes
 /// the project. (Root ignores permissions, so a non-empty folder where the file should go

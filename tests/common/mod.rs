@@ -173,3 +173,17 @@ pub fn project_bytes(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     });
     files
 }
+
+/// Copies folder `from` into `to` (created), every file but locks.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the folder") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else if !path.to_string_lossy().ends_with(".lock") {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}

@@ -684,6 +684,7 @@ fn cancelling_writes_nothing_and_progress_is_reported() {
             source: AnnotationSource::Annotator(SAMPLE_ANNOTATOR.into()),
             documents: Vec::new(),
             labels: Vec::new(),
+            include_undecided: false,
         };
         let mut seen = 0;
         let result = export(&sample_dir(), &options, &mut |p: Progress<'_>| {

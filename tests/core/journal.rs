@@ -813,11 +813,11 @@ fn the_curated_set_has_its_own_journal_and_decisions_come_back_as_the_reviewer_m
         .map(|a| (*a, layers.get(a, doc).unwrap()))
         .collect();
     let items = review_items(&ws.project.schema, &stores, ws.store(doc));
-    let item = items
+    let index = items
         .iter()
-        .find(|i| i.status == ItemStatus::OnlySome)
+        .position(|i| i.status == ItemStatus::OnlySome)
         .unwrap();
-    let step = decision_step(&ws, doc, item, Decision::Accept, &stores).unwrap();
+    let step = decision_step(&ws, doc, &items, index, Decision::Accept, &stores).unwrap();
     ws.apply(step).unwrap();
     let expected = state(&ws);
     assert_eq!(

@@ -82,7 +82,10 @@ impl Review {
     }
 
     fn decide(&mut self, item: &ReviewItem, decision: Decision) {
-        let step = decision_step(&self.ws, self.doc, item, decision, &self.stores()).unwrap();
+        let items = self.items();
+        let index = items.iter().position(|i| i == item).unwrap();
+        let step =
+            decision_step(&self.ws, self.doc, &items, index, decision, &self.stores()).unwrap();
         self.ws.apply(step).unwrap();
     }
 }
@@ -174,6 +177,27 @@ fn nested_spans_stay_two_items_and_a_shifted_boundary_is_one() {
 }
 
 #[test]
+fn accept_on_a_tie_decides_nothing_and_names_the_versions_with_their_text() {
+    let dir = annotated_copy();
+    let r = Review::open(dir.path());
+    let items = r.items();
+    let boundary = r.item_at("托卡耶夫总统", ItemStatus::BoundaryConflict);
+    let index = items.iter().position(|i| *i == boundary).unwrap();
+    let err = decision_step(&r.ws, r.doc, &items, index, Decision::Accept, &r.stores())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("a tie: "), "{err}");
+    assert!(
+        err.contains("1 aigerim: PERSON “托卡耶夫总统”")
+            && err.contains("2 dilnoza: PERSON “托卡耶夫”")
+            && err.contains("(1–2)"),
+        "{err}"
+    );
+    // Taking a version still works.
+    assert!(decision_step(&r.ws, r.doc, &items, index, Decision::Take(1), &r.stores()).is_ok());
+}
+
+#[test]
 fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
     let dir = annotated_copy();
     let mut r = Review::open(dir.path());
@@ -233,12 +257,21 @@ fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
         ("托卡耶夫总统".into(), vec!["aigerim".to_owned()])
     );
     // A comment on an undecided item keeps it undecided.
-    let other = r
-        .items()
-        .into_iter()
-        .find(|i| i.status == ItemStatus::Agree && i.decision.is_none())
+    let items = r.items();
+    let index = items
+        .iter()
+        .position(|i| i.status == ItemStatus::Agree && i.decision.is_none())
         .unwrap();
-    let step = comment_step(&r.ws, r.doc, &other, "check the guideline", &r.stores()).unwrap();
+    let other = items[index].clone();
+    let step = comment_step(
+        &r.ws,
+        r.doc,
+        &items,
+        index,
+        "check the guideline",
+        &r.stores(),
+    )
+    .unwrap();
     r.ws.apply(step).unwrap();
     let commented = r
         .items()
@@ -287,6 +320,7 @@ fn decisions_go_to_the_curated_set_with_who_proposed_them_and_undo_and_save() {
         source: accord::formats::AnnotationSource::Curated,
         documents: Vec::new(),
         labels: Vec::new(),
+        include_undecided: false,
     };
     accord::formats::export(dir.path(), &options, &mut |_| {
         std::ops::ControlFlow::Continue(())
@@ -377,4 +411,153 @@ fn taking_a_commitment_brings_the_spans_it_points_at_and_accepting_agreed_is_one
     );
     r.ws.undo().unwrap();
     assert_eq!(r.ws.store(r.doc).len(), before);
+}
+
+/// Two annotations of a curated file with the same label and fragments: each a duplicate.
+fn duplicates(store: &AnnotationStore) -> Vec<String> {
+    let mut seen = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for a in store.in_file_order() {
+        let key = (
+            a.label.clone(),
+            a.fragments.iter().map(|f| f.range()).collect::<Vec<_>>(),
+        );
+        if let Some(first) = seen.insert(key, a.id) {
+            out.push(format!(
+                "{} {} “{}” again as {}",
+                a.label,
+                first,
+                a.text(),
+                a.id
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn accepting_commitments_then_all_agreed_makes_each_item_one_annotation() {
+    // First at once (commitments and the spans they point at accepted in one step), then
+    // after accepting the commitments one by one (their majority version, or version 1 or 2).
+    for take in [Some(usize::MAX), None, Some(0), Some(1)] {
+        let dir = annotated_copy();
+        let mut r = Review::open(dir.path());
+        // Their actors, targets and deadlines come along with the commitments.
+        while take != Some(usize::MAX) {
+            let next = r.items().into_iter().find(|i| {
+                i.decision.is_none() && i.versions.iter().any(|v| v.label == "COMMITMENT")
+            });
+            let Some(item) = next else { break };
+            let decision = match take {
+                Some(k) if k < item.versions.len() => Decision::Take(k),
+                _ if item.clear_majority().is_some() => Decision::Accept,
+                _ => Decision::Take(0),
+            };
+            r.decide(&item, decision);
+        }
+        let items = r.items();
+        let step = accept_agreed_step(&r.ws, r.doc, &items, &r.stores()).unwrap();
+        r.ws.apply(step).unwrap();
+        let curated = r.ws.store(r.doc);
+        assert_eq!(duplicates(curated), Vec::<String>::new());
+        // Every agreed item is decided, by one annotation each.
+        let items = r.items();
+        let decided: Vec<_> = items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Agree)
+            .map(|i| i.decision.map(|(id, _)| id))
+            .collect();
+        assert!(decided.iter().all(Option::is_some), "{decided:?}");
+        // Saved, the curated file validates; a span written twice into it would not.
+        for (_, saved) in r.ws.save_all() {
+            saved.unwrap();
+        }
+        let report = accord::validate::validate(dir.path()).unwrap();
+        assert!(report.is_clean(), "{:#?}", report.findings);
+        if take.is_none() {
+            let path = r.ws.project.annotation_path(CURATED, ZH);
+            let mut file = AnnotationFile::load(&path).unwrap();
+            let mut twice = file.annotations[0].clone();
+            twice.id = accord::model::AnnotationId(file.next_id);
+            file.next_id += 1;
+            file.annotations.push(twice);
+            std::fs::write(&path, file.to_ron(&path).unwrap()).unwrap();
+            let report = accord::validate::validate(dir.path()).unwrap();
+            assert!(
+                report
+                    .findings
+                    .iter()
+                    .any(|f| f.kind == accord::validate::FindingKind::DuplicateSpan
+                        && f.message.contains("again")),
+                "{:#?}",
+                report.findings
+            );
+        }
+    }
+}
+
+/// "Accept all agreed" on every sample document, saved: the curated files, their times
+/// written as `T`, are `tests/golden/curated-agreed/<document>.ron`. Each agreed item is one
+/// annotation proposed by both annotators; a commitment's actors, targets and deadlines are
+/// those same annotations. `ACCORD_BLESS=1` rewrites the golden files after a deliberate
+/// change.
+#[test]
+fn accepting_all_agreed_on_the_samples_gives_the_golden_curated_files() {
+    let dir = annotated_copy();
+    let mut ws = Workspace::open_as(Project::open(dir.path()).unwrap(), CURATED, "rustam");
+    let mut layers = Layers::default();
+    for doc in ws.doc_ids().collect::<Vec<_>>() {
+        for a in ANNOTATORS {
+            layers.load(&ws.project, a, doc).unwrap();
+        }
+        let stores: Vec<(&str, &AnnotationStore)> = ANNOTATORS
+            .iter()
+            .map(|a| (*a, layers.get(a, doc).unwrap()))
+            .collect();
+        let items = review_items(&ws.project.schema, &stores, ws.store(doc));
+        let step = accept_agreed_step(&ws, doc, &items, &stores).unwrap();
+        ws.apply(step).unwrap();
+        assert_eq!(duplicates(ws.store(doc)), Vec::<String>::new());
+    }
+    for (_, saved) in ws.save_all() {
+        saved.unwrap();
+    }
+    let golden =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/curated-agreed");
+    let bless = std::env::var_os("ACCORD_BLESS").is_some();
+    for slot in &ws.project.documents {
+        let path = ws.project.annotation_path(CURATED, slot.file());
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Times vary from run to run: `"2026-12-06T10:00:00Z"` → `"T"`.
+        let mut normal = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("\"20") {
+            let (before, from) = rest.split_at(i);
+            normal.push_str(before);
+            match from[1..].find('"') {
+                Some(end) if from[1..=end].len() == 20 && from.as_bytes()[11] == b'T' => {
+                    normal.push_str("\"T\"");
+                    rest = &from[end + 2..];
+                }
+                _ => {
+                    normal.push_str("\"");
+                    rest = &from[1..];
+                }
+            }
+        }
+        normal.push_str(rest);
+        let expected_path = golden.join(format!("{}.ron", slot.file()));
+        if bless {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&expected_path, &normal).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+        assert_eq!(
+            normal,
+            expected,
+            "{} differs from its golden file",
+            slot.file()
+        );
+    }
 }

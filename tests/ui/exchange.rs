@@ -241,6 +241,7 @@ fn brat_import_dialog(hold: bool) -> BratImport {
         source: AnnotationSource::Annotator("aigerim".into()),
         documents: Vec::new(),
         labels: Vec::new(),
+        include_undecided: false,
     };
     accord::formats::export(source.path(), &options, &mut |_| ControlFlow::Continue(())).unwrap();
 

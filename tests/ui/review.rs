@@ -5,7 +5,7 @@
 
 use crate::ui_support::*;
 use accord::agreement::{Selection, agree_project};
-use accord::model::{ReviewState, Timestamp};
+use accord::model::{CharRange, ReviewState, Timestamp};
 use accord::project::{CURATED, DocId, Project};
 use accord::review::ItemStatus;
 use accord::store::AnnotationFile;
@@ -145,15 +145,32 @@ fn a_review_by_keyboard_decides_undoes_saves_and_reads_back() {
         .count();
     assert!(others > 0);
 
-    // A accepts the majority version and moves on.
+    // The first disagreement is a tie (one version each): A decides nothing and says so,
+    // naming the versions with their text; 1 takes the first.
     press(&mut h, Modifiers::NONE, Key::A);
-    let accepted = items[first].versions[items[first].majority()].clone();
+    assert!(decisions(&h, zh).is_empty(), "a tie is not decided by A");
+    let message = app_state(&h).status.message.clone().unwrap();
+    assert!(message.error, "{message:?}");
+    for (k, v) in items[first].versions.iter().enumerate() {
+        let text = ws(&h).document(zh).unwrap().slice(v.ranges[0]).unwrap().to_owned();
+        assert!(
+            message.text.contains(&format!("{} {}: {} “{text}”", k + 1, v.annotator, v.label)),
+            "{message:?}"
+        );
+    }
+    assert_eq!(
+        app_state(&h).review.as_ref().unwrap().current,
+        Some((zh, first)),
+        "still on the tie"
+    );
+    press(&mut h, Modifiers::NONE, Key::Num1);
+    let accepted = items[first].versions[0].clone();
     let after_accept = decisions(&h, zh);
     assert_eq!(after_accept.len(), 1, "{after_accept:?}");
     assert_eq!(after_accept[0].0, accepted.label);
     assert_eq!(after_accept[0].1, ReviewState::Accepted);
     let (_, second) = app_state(&h).review.as_ref().unwrap().current.unwrap();
-    assert!(second > first, "A went on to the next disagreement");
+    assert!(second > first, "1 went on to the next disagreement");
 
     // X rejects it.
     press(&mut h, Modifiers::NONE, Key::X);
@@ -308,4 +325,39 @@ fn keys_answer_the_dialogs_and_then_step_through_disagreements() {
         first,
         "P goes back"
     );
+}
+
+#[test]
+fn accepting_commitments_then_all_agreed_adds_each_item_once() {
+    let project = annotated_sample_project();
+    let mut h = start_review(project.path(), "rustam");
+    let zh = doc_index(&h, ZH);
+    // Make each commitment item current (a click on it) and accept it.
+    loop {
+        let next = app_state(&h)
+            .review
+            .as_ref()
+            .unwrap()
+            .items(zh)
+            .iter()
+            .position(|i| !i.is_decided() && i.versions.iter().any(|v| v.label == "COMMITMENT"));
+        let Some(index) = next else { break };
+        h.state_mut()
+            .push(accord::ui::Action::SelectItem { doc: zh, index });
+        h.run_steps(2);
+        press(&mut h, Modifiers::NONE, Key::A);
+    }
+    show(&mut h, 0, zh, CharRange::new(0, 1));
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    let store = ws(&h).store(zh);
+    let mut seen = std::collections::HashMap::new();
+    for a in store.in_file_order() {
+        let key = (
+            a.label.clone(),
+            a.fragments.iter().map(|f| f.range()).collect::<Vec<_>>(),
+        );
+        if let Some(first) = seen.insert(key, a.id) {
+            panic!("{} {} “{}” is also {}", a.label, first, a.text(), a.id);
+        }
+    }
 }

@@ -211,7 +211,8 @@ impl AccordApp {
             let (Some(ws), Some(review)) = (&self.state.workspace, &self.state.review) else {
                 return;
             };
-            let Some(item) = review.items(doc).get(index) else {
+            let items = review.items(doc);
+            let Some(item) = items.get(index) else {
                 return;
             };
             if let Decision::Take(k) | Decision::Edit(k) = decision
@@ -225,7 +226,7 @@ impl AccordApp {
                 return;
             }
             let stores = compared(&self.state.layers, &review.annotators, doc);
-            review::decision_step(ws, doc, item, decision, &stores)
+            review::decision_step(ws, doc, items, index, decision, &stores)
         };
         let step = match step {
             Ok(step) => step,
@@ -306,11 +307,8 @@ impl AccordApp {
             let (Some(ws), Some(review)) = (&self.state.workspace, &self.state.review) else {
                 return;
             };
-            let Some(item) = review.items(doc).get(index) else {
-                return;
-            };
             let stores = compared(&self.state.layers, &review.annotators, doc);
-            review::comment_step(ws, doc, item, &text, &stores)
+            review::comment_step(ws, doc, review.items(doc), index, &text, &stores)
         };
         match step {
             Ok(step) => {

@@ -66,6 +66,10 @@ struct ExportForm {
     /// The path the form suggested last: replaced when the format or annotator changes,
     /// unless the user typed another.
     suggested: String,
+    /// For the curated set: export the documents with no decision yet too.
+    include_undecided: bool,
+    /// While reviewing: the documents with no decision yet.
+    undecided: Option<Vec<String>>,
 }
 
 impl ExportForm {
@@ -124,6 +128,17 @@ impl ExportForm {
             .iter()
             .map(|l| (l.name.clone(), true))
             .collect();
+        // While reviewing, the curated set is the workspace: which documents have a decision.
+        let undecided = (me == CURATED).then(|| {
+            ws.doc_ids()
+                .filter(|d| {
+                    ws.store(*d)
+                        .annotations()
+                        .all(|a| a.review.state == crate::model::ReviewState::Pending)
+                })
+                .map(|d| ws.file_name(d).to_owned())
+                .collect()
+        });
         let mut form = ExportForm {
             root,
             format: Format::Jsonl,
@@ -135,6 +150,8 @@ impl ExportForm {
             all_labels: true,
             out: TextField::singleline(""),
             suggested: String::new(),
+            include_undecided: false,
+            undecided,
         };
         // The same project again: the last choices of format, annotator and path.
         if let Some(last) = last.filter(|l| l.root == form.root) {
@@ -239,6 +256,7 @@ impl ExportForm {
             source: source.source.clone(),
             documents,
             labels,
+            include_undecided: self.include_undecided,
         })
     }
 
@@ -285,6 +303,30 @@ impl ExportForm {
                         ui.checkbox(picked, text);
                     }
                 });
+        }
+
+        let curated = self
+            .sources
+            .get(self.source)
+            .is_some_and(|s| s.source == AnnotationSource::Curated);
+        if curated {
+            let left_out = match &self.undecided {
+                Some(files) if files.is_empty() => {
+                    "Every document has a decision in the curated set.".to_owned()
+                }
+                Some(files) => format!(
+                    "{} with no decision yet {} left out, so that training never reads “no entities” where nobody looked: {}.",
+                    count(files.len(), "document", "documents"),
+                    if files.len() == 1 { "is" } else { "are" },
+                    files.join(", ")
+                ),
+                None => "Documents with no decision in the curated set yet are left out, so that training never reads “no entities” where nobody looked.".to_owned(),
+            };
+            ui.label(left_out);
+            ui.checkbox(
+                &mut self.include_undecided,
+                "Export them too, as documents without spans",
+            );
         }
 
         section(ui, "Labels");
