@@ -540,7 +540,7 @@ fn accepting_all_agreed_on_the_samples_gives_the_golden_curated_files() {
                     rest = &from[end + 2..];
                 }
                 _ => {
-                    normal.push_str("\"");
+                    normal.push('"');
                     rest = &from[1..];
                 }
             }
