@@ -286,6 +286,40 @@ fn a_comment_is_kept_with_the_item() {
 }
 
 #[test]
+fn a_comment_left_with_escape_or_by_moving_on_is_kept() {
+    let project = annotated_sample_project();
+    let mut h = start_review(project.path(), "reviewer");
+    let zh = doc_index(&h, ZH);
+    let note_of = |h: &H, index: usize| {
+        let item = &app_state(h).review.as_ref().unwrap().items(zh)[index];
+        item.decision
+            .and_then(|(id, _)| ws(h).store(zh).get(id))
+            .map(|a| a.note.clone())
+    };
+    let (_, first) = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    h.get_by_label("Reviewer's comment").click();
+    h.run_steps(2);
+    h.get_by_label("Reviewer's comment").type_text("Check the guideline");
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(note_of(&h, first).as_deref(), Some("Check the guideline"));
+    // Typed, then on to the next item with N (after leaving the field): kept on the first.
+    press(&mut h, Modifiers::NONE, Key::N);
+    let (_, second) = app_state(&h).review.as_ref().unwrap().current.unwrap();
+    h.get_by_label("Reviewer's comment").click();
+    h.run_steps(2);
+    h.get_by_label("Reviewer's comment").type_text("Boundary per §3");
+    h.run_steps(2);
+    h.state_mut().push(accord::ui::Action::SelectItem {
+        doc: zh,
+        index: first,
+    });
+    h.run_steps(4);
+    assert_eq!(note_of(&h, second).as_deref(), Some("Boundary per §3"));
+    assert_eq!(note_of(&h, first).as_deref(), Some("Check the guideline"));
+}
+
+#[test]
 fn the_agreement_panel_shows_the_figures_of_accord_agree() {
     let project = annotated_sample_project();
     let mut h = harness_as(project.path(), "aigerim");

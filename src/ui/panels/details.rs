@@ -75,6 +75,39 @@ pub struct Details {
 }
 
 impl Details {
+    /// A comment typed for an item that is no longer the current one (the reviewer moved on)
+    /// is kept on that item.
+    fn keep_comment_typed_elsewhere(
+        &mut self,
+        cx: &mut ViewContext<'_>,
+        current: Option<(DocId, usize)>,
+    ) {
+        let (Some(ws), Some(review)) = (&cx.state.workspace, &cx.state.review) else {
+            return;
+        };
+        let Some(((doc, index), field)) = &self.comment else {
+            return;
+        };
+        if current == Some((*doc, *index)) {
+            return;
+        }
+        let note = review
+            .items(*doc)
+            .get(*index)
+            .and_then(|i| i.decision)
+            .and_then(|(id, _)| ws.store(*doc).get(id))
+            .map_or(String::new(), |a| a.note.clone());
+        let typed = field.text();
+        if typed != note {
+            cx.send(Action::Comment {
+                doc: *doc,
+                index: *index,
+                text: typed,
+            });
+        }
+        self.comment = None;
+    }
+
     /// While reviewing: the current item, its versions with a button to take each, its
     /// decision, the decision buttons and the reviewer's comment.
     fn review_item_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
@@ -90,6 +123,7 @@ impl Details {
             .small()
             .weak(),
         );
+        self.keep_comment_typed_elsewhere(cx, review.current);
         let Some((doc, index)) = review.current else {
             ui.label("Click an item in the text, or press N for the next disagreement.");
             return;
@@ -121,12 +155,19 @@ impl Details {
                     ui.label(
                         RichText::new(&v.label).color(label_color(&ws.project.schema, &v.label)),
                     );
+                    // Each version's text (what differs at a glance), its offsets on hover.
                     let ranges: Vec<String> = v
                         .ranges
                         .iter()
                         .map(|r| format!("{}–{}", r.start, r.end))
                         .collect();
-                    ui.label(RichText::new(ranges.join(", ")).monospace().small());
+                    let text: Vec<&str> = v
+                        .ranges
+                        .iter()
+                        .filter_map(|r| ws.document(doc).and_then(|d| d.slice(*r)))
+                        .collect();
+                    text_line(ui, cx.engine, &text.join(" … "), 14.0)
+                        .on_hover_text(format!("chars {}", ranges.join(", ")));
                     if ui
                         .button(format!("Take {}", k + 1))
                         .on_hover_text(format!(
@@ -193,20 +234,16 @@ impl Details {
             .decision
             .and_then(|(id, _)| ws.store(doc).get(id))
             .map_or(String::new(), |a| a.note.clone());
-        let (key, field) = self.comment.get_or_insert_with(|| {
+        let (_, field) = self.comment.get_or_insert_with(|| {
             (
                 (doc, index),
                 TextField::multiline(&note, 2).labelled("Reviewer's comment"),
             )
         });
-        if *key != (doc, index) {
-            *key = (doc, index);
-            *field = TextField::multiline(&note, 2).labelled("Reviewer's comment");
-        }
         ui.label(RichText::new("Comment").strong());
         let id = ui.make_persistent_id("review comment");
         field.show_value(ui, id, cx.engine, &note);
-        field.ui(
+        let out = field.ui(
             ui,
             cx.engine,
             id,
@@ -214,10 +251,13 @@ impl Details {
             "Why this decision, for the annotators",
         );
         let text = field.text();
-        if ui
+        // Leaving the field (Escape, a click elsewhere) keeps what was typed, as every field
+        // does; the button says it can be saved.
+        let left = out.response.lost_focus();
+        let clicked = ui
             .add_enabled(text != note, egui::Button::new("Save comment"))
-            .clicked()
-        {
+            .clicked();
+        if (left || clicked) && text != note {
             cx.send(Action::Comment { doc, index, text });
         }
     }
