@@ -46,6 +46,9 @@ pub use report::{
     PairFigures, PairMatrix, SpanFigures,
 };
 pub use spans::{SpanCounts, SpanScores};
+
+/// How labels are ordered wherever agreement is shown ([`AgreementReport::labels_worst_first`]).
+pub const WORST_FIRST: &str = "worst exact F1 first";
 pub use units::{DocumentUnits, UnitTable};
 
 use labels::LabelNumbering;

@@ -10,6 +10,22 @@ use super::spans::SpanScores;
 const UNDEFINED: &str = "—";
 
 impl AgreementReport {
+    /// The labels, all pairs pooled, in the order `accord agree` and the Agreement panel list
+    /// them ([`super::WORST_FIRST`]): lowest exact span F1 first, then lowest overlap F1, then
+    /// by name; labels with no figure (no span to compare) last.
+    pub fn labels_worst_first(&self) -> Vec<(&String, &super::LabelFigures)> {
+        let mut labels: Vec<(&String, &super::LabelFigures)> =
+            self.overall.spans.labels.iter().collect();
+        labels.sort_by(|(a_name, a), (b_name, b)| {
+            let key = |s: &SpanScores| s.f1.unwrap_or(f64::INFINITY);
+            key(&a.exact)
+                .total_cmp(&key(&b.exact))
+                .then(key(&a.overlap).total_cmp(&key(&b.overlap)))
+                .then(a_name.cmp(b_name))
+        });
+        labels
+    }
+
     /// The report as tables for a terminal.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -117,16 +133,8 @@ impl AgreementReport {
             table(&mut out, &header, rows, &[true]);
         }
 
-        let _ = writeln!(out, "\nLabels, all pairs pooled, worst exact F1 first");
-        let mut labels: Vec<(&String, &super::LabelFigures)> =
-            overall.spans.labels.iter().collect();
-        labels.sort_by(|(a_name, a), (b_name, b)| {
-            let key = |s: &SpanScores| s.f1.unwrap_or(f64::INFINITY);
-            key(&a.exact)
-                .total_cmp(&key(&b.exact))
-                .then(key(&a.overlap).total_cmp(&key(&b.overlap)))
-                .then(a_name.cmp(b_name))
-        });
+        let _ = writeln!(out, "\nLabels, all pairs pooled, {}", super::WORST_FIRST);
+        let labels = self.labels_worst_first();
         let rows = labels
             .iter()
             .map(|(name, l)| {

@@ -200,6 +200,9 @@ pub struct ReviewSession {
     total: (usize, usize),
     /// The item being decided: its document and index.
     pub current: Option<(DocId, usize)>,
+    /// Each pane's document, layers and whether one's own annotations were drawn, when the
+    /// review started: the panes go back to that when it stops.
+    pub panes_before: Vec<(DocId, Vec<String>, bool)>,
 }
 
 /// One document's review items and how many are decided.

@@ -12,7 +12,7 @@ use accord::store::AnnotationFile;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 type H = Harness<'static, accord::ui::AccordApp>;
 
@@ -152,9 +152,16 @@ fn a_review_by_keyboard_decides_undoes_saves_and_reads_back() {
     let message = app_state(&h).status.message.clone().unwrap();
     assert!(message.error, "{message:?}");
     for (k, v) in items[first].versions.iter().enumerate() {
-        let text = ws(&h).document(zh).unwrap().slice(v.ranges[0]).unwrap().to_owned();
+        let text = ws(&h)
+            .document(zh)
+            .unwrap()
+            .slice(v.ranges[0])
+            .unwrap()
+            .to_owned();
         assert!(
-            message.text.contains(&format!("{} {}: {} “{text}”", k + 1, v.annotator, v.label)),
+            message
+                .text
+                .contains(&format!("{} {}: {} “{text}”", k + 1, v.annotator, v.label)),
             "{message:?}"
         );
     }
@@ -299,7 +306,8 @@ fn a_comment_left_with_escape_or_by_moving_on_is_kept() {
     let (_, first) = app_state(&h).review.as_ref().unwrap().current.unwrap();
     h.get_by_label("Reviewer's comment").click();
     h.run_steps(2);
-    h.get_by_label("Reviewer's comment").type_text("Check the guideline");
+    h.get_by_label("Reviewer's comment")
+        .type_text("Check the guideline");
     h.run_steps(2);
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert_eq!(note_of(&h, first).as_deref(), Some("Check the guideline"));
@@ -308,7 +316,8 @@ fn a_comment_left_with_escape_or_by_moving_on_is_kept() {
     let (_, second) = app_state(&h).review.as_ref().unwrap().current.unwrap();
     h.get_by_label("Reviewer's comment").click();
     h.run_steps(2);
-    h.get_by_label("Reviewer's comment").type_text("Boundary per §3");
+    h.get_by_label("Reviewer's comment")
+        .type_text("Boundary per §3");
     h.run_steps(2);
     h.state_mut().push(accord::ui::Action::SelectItem {
         doc: zh,
@@ -394,4 +403,71 @@ fn accepting_commitments_then_all_agreed_adds_each_item_once() {
             panic!("{} {} “{}” is also {}", a.label, first, a.text(), a.id);
         }
     }
+}
+
+#[test]
+fn the_agreement_panel_lists_labels_as_accord_agree_opens_documents_and_keeps_its_figures() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "reviewer");
+    h.get_by_label("Not now").click();
+    h.run_steps(2);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    let cli = agree_project(project.path(), &Selection::default()).unwrap();
+    let expected: Vec<String> = cli
+        .labels_worst_first()
+        .into_iter()
+        .map(|(l, _)| l.clone())
+        .collect();
+    let mut rows: Vec<(f32, String)> = h
+        .query_all_by_role(Role::Meter)
+        .map(|n| {
+            let label = n.accesskit_node().label().unwrap_or_default();
+            (n.rect().top(), label.split(':').next().unwrap().to_owned())
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let shown: Vec<String> = rows.into_iter().map(|(_, l)| l).collect();
+    assert_eq!(shown, expected, "the order `accord agree` prints");
+    // A click on a document shows it.
+    let ar = doc_index(&h, "tj-kz-talks-astana.ar.txt");
+    h.get_by_label("tj-kz-talks-astana.ar.txt").click();
+    h.run_steps(3);
+    assert_eq!(app_state(&h).active_doc(), Some(ar));
+    // Starting a review keeps the figures.
+    press(&mut h, Modifiers::NONE, Key::F7);
+    h.get_by_label("Start review").click();
+    h.run_steps(3);
+    assert!(app_state(&h).review.is_some());
+    assert!(matches!(app_state(&h).agreement, Some(Ok(_))));
+}
+
+#[test]
+fn leaving_review_brings_back_the_layers_and_asks_nothing() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "newbie");
+    h.get_by_label("Show them").click();
+    h.run_steps(3);
+    h.get_by_label("Layers (3)").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::CheckBox, "dilnoza").click();
+    h.run_steps(3);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(app_state(&h).panes[0].layers, ["aigerim"]);
+    press(&mut h, Modifiers::NONE, Key::F7);
+    h.get_by_label("Start review").click();
+    h.run_steps(3);
+    press(&mut h, Modifiers::SHIFT, Key::F7);
+    h.run_steps(3);
+    assert!(app_state(&h).review.is_none());
+    assert_eq!(ws(&h).annotator, "newbie");
+    assert_eq!(
+        app_state(&h).panes[0].layers,
+        ["aigerim"],
+        "as chosen before"
+    );
+    assert!(
+        h.query_by_label_contains("have annotated these documents")
+            .is_none(),
+        "not asked again"
+    );
 }

@@ -145,7 +145,12 @@ impl AccordApp {
             pane.own = true;
             pane.selection = Selection::None;
         }
-        self.state.review = Some(ReviewSession::new(annotators.clone()));
+        let mut session = ReviewSession::new(annotators.clone());
+        session.panes_before = panes
+            .iter()
+            .map(|p| (p.doc, p.layers.clone(), p.own))
+            .collect();
+        self.state.review = Some(session);
         self.load_layers();
         self.refresh_review();
         let (decided, total) = self
@@ -173,12 +178,27 @@ impl AccordApp {
                 return;
             }
         }
-        self.state.review = None;
+        let before = self
+            .state
+            .review
+            .take()
+            .map(|r| r.panes_before)
+            .unwrap_or_default();
         self.state.layers.clear();
         self.open_path(&root);
-        for pane in &mut self.state.panes {
-            pane.layers.clear();
+        // The panes as they were before the review: their documents and the layers chosen.
+        if before.len() == self.state.panes.len() {
+            for (pane, (doc, layers, own)) in self.state.panes.iter_mut().zip(before) {
+                pane.doc = doc;
+                pane.layers = layers;
+                pane.own = own;
+            }
+        } else {
+            for pane in &mut self.state.panes {
+                pane.layers.clear();
+            }
         }
+        self.load_layers();
         self.info("Review stopped; the curated set is saved");
     }
 

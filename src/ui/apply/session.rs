@@ -52,6 +52,13 @@ impl AccordApp {
     }
 
     pub(in crate::ui) fn install_workspace(&mut self, ws: Workspace, first_doc: Option<&str>) {
+        // The same project reopened (to start or stop a review, as another annotator): what
+        // was computed of it and asked about it stands.
+        let same_project = self
+            .state
+            .workspace
+            .as_ref()
+            .is_some_and(|w| w.project.root == ws.project.root);
         let key = project_key(&ws.project.root);
         let remembered = self
             .state
@@ -100,14 +107,20 @@ impl AccordApp {
         state.panes = panes;
         state.workspace = Some(ws);
         state.project_error = None;
-        // What was read or computed for the project open before.
+        // What was read or computed for the project open before (the agreement figures stay
+        // for the same project: they come from the annotators' saved files, which reopening
+        // does not change).
         state.layers.clear();
         state.review = None;
-        state.agreement = None;
+        if !same_project {
+            state.agreement = None;
+        }
         state.settings.recent.retain(|p| p != &root);
         state.settings.recent.insert(0, root);
         state.settings.recent.truncate(10);
-        self.offer_others_if_new();
+        if !same_project {
+            self.offer_others_if_new();
+        }
         self.watch_workspace();
         if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
             let text = recovery.to_string();

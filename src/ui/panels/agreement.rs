@@ -52,14 +52,20 @@ pub fn agreement_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
         .show(ui, |ui| {
             overall_ui(ui, report);
             ui.separator();
-            ui.label(RichText::new("Labels, worst first (span F1: exact ▮ overlap ▯)").strong());
+            ui.label(
+                RichText::new(format!(
+                    "Labels, {} as in `accord agree` (span F1: exact ▮ overlap ▯)",
+                    crate::agreement::WORST_FIRST
+                ))
+                .strong(),
+            );
             labels_ui(ui, report, |label| label_color(schema, label));
             ui.separator();
             ui.label(RichText::new("Pairs: Cohen's κ on units").strong());
             heat_map_ui(ui, report);
             ui.separator();
             ui.label(RichText::new("Documents, worst first (Krippendorff's α)").strong());
-            documents_ui(ui, report);
+            documents_ui(ui, cx, report);
             for warning in &report.warnings {
                 ui.colored_label(ui.visuals().warn_fg_color, warning);
             }
@@ -120,22 +126,18 @@ fn overall_ui(ui: &mut Ui, report: &AgreementReport) {
         });
 }
 
-/// One row per label: its name, and bars for exact and overlap F1 (a bar's length is the
-/// figure), lowest overlap F1 first.
+/// Width of the column of figures right of the bars.
+const FIGURE_WIDTH: f32 = 44.0;
+
+/// One row per label: its name, bars for exact and overlap F1 (a bar's length is the
+/// figure) and the figures beside them, in the order `accord agree` lists them.
 fn labels_ui(ui: &mut Ui, report: &AgreementReport, color: impl Fn(&str) -> Color32) {
-    let mut labels: Vec<_> = report.overall.spans.labels.iter().collect();
-    labels.sort_by(|a, b| {
-        let key = |f: Option<f64>| f.unwrap_or(-1.0);
-        key(a.1.overlap.f1)
-            .total_cmp(&key(b.1.overlap.f1))
-            .then(key(a.1.exact.f1).total_cmp(&key(b.1.exact.f1)))
-    });
     let name_width = 110.0;
     let text = ui.visuals().text_color();
-    for (label, figures) in labels {
-        let width = (ui.available_width() - name_width - 8.0).max(60.0);
+    for (label, figures) in report.labels_worst_first() {
+        let width = (ui.available_width() - name_width - FIGURE_WIDTH - 8.0).max(60.0);
         let (rect, response) = ui.allocate_exact_size(
-            vec2(name_width + width, BAR_HEIGHT * 2.0 + 4.0),
+            vec2(name_width + width + FIGURE_WIDTH, BAR_HEIGHT * 2.0 + 4.0),
             Sense::hover(),
         );
         let painter = ui.painter_at(rect);
@@ -173,15 +175,16 @@ fn labels_ui(ui: &mut Ui, report: &AgreementReport, color: impl Fn(&str) -> Colo
                     painter.rect_stroke(bar, 2.0, Stroke::new(2.0, c), egui::StrokeKind::Inside);
                 }
             }
+            // Beside the bar, never over it.
             painter.text(
-                track.right_center() - vec2(4.0, 0.0),
+                track.right_center() + vec2(FIGURE_WIDTH - 2.0, 0.0),
                 Align2::RIGHT_CENTER,
                 figure(scores.f1),
                 FontId::monospace(11.0),
                 text,
             );
         }
-        response.on_hover_text(format!(
+        let described = format!(
             "{label}: exact F1 {} ({} matched of {}/{} spans), overlap F1 {} ({} matched)",
             figure(figures.exact.f1),
             figures.exact.matched,
@@ -189,7 +192,11 @@ fn labels_ui(ui: &mut Ui, report: &AgreementReport, color: impl Fn(&str) -> Colo
             figures.exact.spans_b,
             figure(figures.overlap.f1),
             figures.overlap.matched
-        ));
+        );
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Meter, true, &described)
+        });
+        response.on_hover_text(described);
     }
 }
 
@@ -251,8 +258,8 @@ fn heat_map_ui(ui: &mut Ui, report: &AgreementReport) {
     }
 }
 
-/// Documents by Krippendorff's α, lowest first.
-fn documents_ui(ui: &mut Ui, report: &AgreementReport) {
+/// Documents by Krippendorff's α, lowest first; a click shows the document.
+fn documents_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, report: &AgreementReport) {
     let mut docs: Vec<_> = report.documents.iter().collect();
     docs.sort_by(|a, b| {
         let key = |f: Option<f64>| f.unwrap_or(-1.0);
@@ -263,7 +270,22 @@ fn documents_ui(ui: &mut Ui, report: &AgreementReport) {
         .striped(true)
         .show(ui, |ui| {
             for doc in docs {
-                ui.label(&doc.file);
+                let id = cx
+                    .state
+                    .workspace
+                    .as_ref()
+                    .and_then(|ws| ws.project.document_index(&doc.file));
+                let link = ui
+                    .link(&doc.file)
+                    .on_hover_text("Show this document in the active pane");
+                if link.clicked()
+                    && let Some(id) = id
+                {
+                    cx.send(Action::ShowDocument {
+                        pane: cx.state.active,
+                        doc: id,
+                    });
+                }
                 ui.label(RichText::new(figure(doc.figures.krippendorff_alpha.value)).monospace());
                 ui.label(
                     RichText::new(format!("{} units", doc.figures.units))
