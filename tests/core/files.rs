@@ -3,8 +3,9 @@
 //! across processes racing for it.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use accord::edit::Edit;
@@ -121,6 +122,7 @@ fn holder(pid: u32, host: &str) -> LockHolder {
         serial: 1,
         boot_id: None,
         start_time: None,
+        os_lock: false,
     }
 }
 
@@ -207,6 +209,14 @@ fn stale_locks_are_taken_over() {
             holder(0, ""),
             STALE_AFTER + Duration::from_secs(60),
         ),
+        (
+            "another machine, just refreshed, but its OS lock is free",
+            LockHolder {
+                os_lock: true,
+                ..holder(1, "elsewhere.example")
+            },
+            Duration::ZERO,
+        ),
     ];
     for (what, other, age) in cases {
         let dir = sample_project();
@@ -279,6 +289,87 @@ fn a_workspace_whose_lock_was_taken_over_never_writes() {
     new.refresh_lock().unwrap();
 }
 
+/// Child of the tests of a killed holder: takes the lock of `ACCORD_TEST_ROOT`, prints
+/// `HOLDING`, and holds it until killed.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_holds_the_lock_until_killed() {
+    let Ok(root) = std::env::var("ACCORD_TEST_ROOT") else {
+        return;
+    };
+    let lock = AnnotatorLock::acquire(Path::new(&root), "alice").unwrap();
+    println!("RESULT HOLDING");
+    std::thread::sleep(Duration::from_secs(300));
+    drop(lock);
+}
+
+/// [`child_holds_the_lock_until_killed`] on `root`, once it holds the lock.
+fn holder_process(root: &Path) -> std::process::Child {
+    let mut process = child(
+        "files::child_holds_the_lock_until_killed",
+        &[("ACCORD_TEST_ROOT", &root.to_string_lossy())],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let holding = BufReader::new(process.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.contains("RESULT HOLDING"));
+    assert!(holding, "the child took the lock");
+    process
+}
+
+/// While an Accord holds the lock, the next one opens read-only and names it; once it is
+/// killed (SIGKILL: it cannot remove its lock file), the next one takes the lock over at
+/// once, because the operating system let go of the killed one's OS lock.
+#[test]
+fn the_lock_of_a_killed_accord_is_taken_over_at_once() {
+    let dir = sample_project();
+    let path = AnnotatorLock::path_for(dir.path(), "alice");
+    let mut holder = holder_process(dir.path());
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let Err(
+        err @ LockError::Held {
+            holder: Some(named),
+            ..
+        },
+    ) = ws.lock()
+    else {
+        panic!("{:?}", ws.lock())
+    };
+    assert_eq!(named.pid, holder.id());
+    assert!(named.os_lock);
+    let message = err.to_string();
+    for words in [
+        format!("process {} on {}", holder.id(), host_name()),
+        "open in another Accord".to_owned(),
+        path.display().to_string(),
+    ] {
+        assert!(message.contains(&words), "{words:?} not in {message}");
+    }
+    drop(ws);
+
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    // Its lock file stays, and says nothing the file alone could judge: as on a machine
+    // without `/proc`, or a holder on another machine, it is made to name another host, which
+    // the lock file alone would keep for two hours.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut left: LockHolder = ron::from_str(&text).unwrap();
+    left.host = "elsewhere.example".into();
+    std::fs::write(&path, ron::to_string(&left).unwrap()).unwrap();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    assert!(ws.lock().is_ok(), "{:?}", ws.lock());
+    ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+        .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let now: LockHolder = ron::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(now.pid, std::process::id());
+}
+
 /// Child of the race tests: waits until `ACCORD_TEST_START` (ns since the epoch), takes the
 /// lock of `ACCORD_TEST_ROOT`, holds it a while, and prints `WON` or `HELD`.
 #[test]
@@ -345,15 +436,24 @@ fn race(root: &Path, contenders: usize) -> Vec<String> {
 fn of_processes_racing_for_the_lock_exactly_one_wins() {
     for round in 0..3 {
         let dir = tempfile::tempdir().unwrap();
-        // Rounds 1 and 2 start from a stale lock (a process that exited), which every
-        // contender tries to break at once.
-        if round > 0 {
-            plant_lock(
-                dir.path(),
-                "alice",
-                &holder(dead_pid(), &host_name()),
-                Duration::ZERO,
-            );
+        // Rounds 1 and 2 start from a stale lock, which every contender tries to break at
+        // once: one of a process that exited, known by its lock file; one of a process that
+        // was killed holding its OS lock.
+        match round {
+            1 => {
+                plant_lock(
+                    dir.path(),
+                    "alice",
+                    &holder(dead_pid(), &host_name()),
+                    Duration::ZERO,
+                );
+            }
+            2 => {
+                let mut killed = holder_process(dir.path());
+                killed.kill().unwrap();
+                killed.wait().unwrap();
+            }
+            _ => {}
         }
         let results = race(dir.path(), 4);
         let won = results.iter().filter(|r| *r == "WON").count();
@@ -366,7 +466,11 @@ fn of_processes_racing_for_the_lock_exactly_one_wins() {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+        assert_eq!(
+            left,
+            [".alice.lock.live"],
+            "round {round}: only the liveness file is left"
+        );
     }
 }
 
