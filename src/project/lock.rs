@@ -20,8 +20,11 @@
 //!   file of its own because the lock file is created and removed by name (the OS lock would
 //!   go with a replaced file) and because Windows' locks keep other processes from reading a
 //!   locked file, when the lock file must be read to name its holder. The liveness file is
-//!   never written, replaced or removed, so every process locks the same file; it stays in
-//!   `annotations/` once created.
+//!   never written or replaced. On Unix its last holder removes it as it lets go, after the
+//!   lock file and only while the name still leads to the file it locked; a process that gets
+//!   the OS lock checks that the name still leads to the file it locked, or opens it again. So
+//!   every holder's OS lock is on the file of that name. On Windows, where std cannot tell which
+//!   file a name leads to, it is never removed: it stays in `annotations/` once created.
 //!
 //! **Taking it**: the OS lock first, then the lock file, in one atomic step: the content is
 //! written to a temporary file, which is then linked to the lock's name only if no file has
@@ -89,7 +92,7 @@ static SERIAL: AtomicU64 = AtomicU64::new(1);
 /// The liveness files this process holds the OS lock of, by canonical path, shared by its
 /// locks of the same annotator: a second open of the file would find it locked by the first
 /// (`flock` and `LockFileEx` lock per open file, not per process).
-static OS_LOCKS: Mutex<Option<HashMap<PathBuf, Weak<File>>>> = Mutex::new(None);
+static OS_LOCKS: Mutex<Option<HashMap<PathBuf, Weak<LiveFile>>>> = Mutex::new(None);
 
 /// Who holds a lock: what the lock file says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,7 +211,7 @@ pub struct AnnotatorLock {
     /// The liveness file, open with the OS lock on it (shared with this process's other locks
     /// of the same annotator); `None` where OS locks cannot be used. Let go of when the lock is
     /// dropped, after the lock file is removed.
-    _os_lock: Option<Arc<File>>,
+    _os_lock: Option<Arc<LiveFile>>,
 }
 
 impl AnnotatorLock {
@@ -361,7 +364,7 @@ impl Drop for AnnotatorLock {
 #[derive(Debug)]
 enum Liveness {
     /// This process holds the OS lock: whoever else held it has stopped.
-    Ours(Arc<File>),
+    Ours(Arc<LiveFile>),
     /// Another process holds it, so it runs.
     Theirs,
     /// There is no liveness file, so no process holds its lock. It is created only to take the
@@ -386,31 +389,39 @@ impl Liveness {
         if let Some(file) = held.get(&key).and_then(Weak::upgrade) {
             return Self::Ours(file);
         }
-        // Written to never; opened for writing because an exclusive lock over NFS needs it.
-        let file = match std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(create)
-            .open(path)
-        {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
-                return Self::Missing;
+        for _ in 0..ATTEMPTS {
+            // Written to never; opened for writing because an exclusive lock over NFS needs it.
+            let file = match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(create)
+                .open(path)
+            {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
+                    return Self::Missing;
+                }
+                Err(e) => return Self::unavailable(path, &e),
+            };
+            match file.try_lock() {
+                // Removed by its last holder between the open and the lock: open it again.
+                Ok(()) if !is_at(&file, path) => {}
+                Ok(()) => {
+                    let file = Arc::new(LiveFile {
+                        file,
+                        path: path.to_path_buf(),
+                    });
+                    held.insert(key, Arc::downgrade(&file));
+                    return Self::Ours(file);
+                }
+                Err(TryLockError::WouldBlock) => return Self::Theirs,
+                // `Unsupported` on file systems without locks (some network ones), or another
+                // failure: no OS lock, so the lock is what it was before them (the lock file,
+                // `/proc`, two hours without a refresh).
+                Err(TryLockError::Error(e)) => return Self::unavailable(path, &e),
             }
-            Err(e) => return Self::unavailable(path, &e),
-        };
-        match file.try_lock() {
-            Ok(()) => {
-                let file = Arc::new(file);
-                held.insert(key, Arc::downgrade(&file));
-                Self::Ours(file)
-            }
-            Err(TryLockError::WouldBlock) => Self::Theirs,
-            // `Unsupported` on file systems without locks (some network ones), or another
-            // failure: no OS lock, so the lock is what it was before them (the lock file, `/proc`,
-            // two hours without a refresh).
-            Err(TryLockError::Error(e)) => Self::unavailable(path, &e),
         }
+        Self::unavailable(path, &std::io::Error::other("it kept being removed"))
     }
 
     fn unavailable(path: &Path, e: &std::io::Error) -> Self {
@@ -425,6 +436,44 @@ impl Liveness {
     fn is_free(&self) -> bool {
         matches!(self, Self::Ours(_) | Self::Missing)
     }
+}
+
+/// The liveness file, open with the OS lock on it, held by this process's locks of one
+/// annotator.
+#[derive(Debug)]
+struct LiveFile {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for LiveFile {
+    fn drop(&mut self) {
+        // Unix: the name goes, then the OS lock (the file closes after this). Only while the
+        // name still leads to this file, which no other process can lock meanwhile, so no
+        // other process's liveness file is ever removed; and one that locked this file while
+        // it was being removed finds the name gone and opens it again (`probe`). Elsewhere std
+        // cannot tell which file a name leads to, so the file stays.
+        #[cfg(unix)]
+        if is_at(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// True when `path` leads to `file`.
+#[cfg(unix)]
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Always true where the liveness file is never removed.
+#[cfg(not(unix))]
+fn is_at(_: &File, _: &Path) -> bool {
+    true
 }
 
 /// Waits a little longer at each attempt, while another process takes or breaks the lock.
@@ -638,12 +687,12 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(
-            names,
-            [".alice.lock.live"],
-            "only the liveness file is left: no temporary or break file"
-        );
-        drop(someone_else_locks(&live).unwrap());
+        if cfg!(unix) {
+            assert!(names.is_empty(), "nothing left: {names:?}");
+        } else {
+            assert_eq!(names, [".alice.lock.live"], "only the liveness file left");
+            drop(someone_else_locks(&live).unwrap());
+        }
         let again = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
         // The same process re-opening takes it over; the first one no longer holds it.
         let newer = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
@@ -659,7 +708,7 @@ mod tests {
             "and its OS lock"
         );
         drop(newer);
-        assert!(someone_else_locks(&live).is_ok());
+        assert!(!live.exists() || someone_else_locks(&live).is_ok());
     }
 
     #[test]
