@@ -441,6 +441,8 @@ impl Liveness {
 /// The liveness file, open with the OS lock on it, held by this process's locks of one
 /// annotator.
 #[derive(Debug)]
+// Held open for its OS lock; read only to remove it, on Unix.
+#[cfg_attr(not(unix), allow(dead_code))]
 struct LiveFile {
     file: File,
     path: PathBuf,
