@@ -2,35 +2,66 @@
 //!
 //! A [`super::Workspace`] takes its annotator's lock when it opens and lets it go when it is
 //! dropped. While another Accord holds it, a second one opens the project read-only and says
-//! who holds it ([`LockError::Held`]). The file says who: process id, host name, since when
-//! (and on Linux the boot and the process's start, to tell a reused process id):
+//! who holds it ([`LockError::Held`]). Two files make the lock:
 //!
-//! ```ron
-//! (pid: 4242, host: "lab-3", since: "2026-11-23T15:10:00Z", serial: 1, boot_id: Some("…"), start_time: Some(12345))
-//! ```
+//! - **The lock file** `.<annotator>.lock` says who holds it: process id, host name, since when,
+//!   whether the holder holds the OS lock below (and on Linux the boot and the process's start,
+//!   to tell a reused process id). It exists while the lock is held.
 //!
-//! **Taking it** is one atomic step: the content is written to a temporary file, which is
-//! then linked to the lock's name only if no file has that name (`persist_noclobber`). Of two
-//! processes that try at once, exactly one succeeds.
+//!   ```ron
+//!   (pid: 4242, host: "lab-3", since: "2026-11-23T15:10:00Z", serial: 1, boot_id: Some("…"), start_time: Some(12345), os_lock: true)
+//!   ```
 //!
-//! **A stale lock** — its process is gone (same host: no such process, another boot, or the
-//! number now belongs to a process started later), or it was not refreshed for
-//! [`STALE_AFTER`] (another host, where no process can be asked) — is broken and then taken
-//! the same atomic way. Breaking happens under a second lock file (`….lock.break`, created
-//! with `create_new`), and only when the lock still holds the very bytes that were judged
-//! stale, so a process can never remove a lock another one has just taken. A break lock left
-//! by a crash is ignored after [`BREAK_STALE_AFTER`].
+//! - **The liveness file** `.<annotator>.lock.live` is empty. The holder keeps it open with an
+//!   exclusive lock of the operating system on it ([`std::fs::File::try_lock`]: `flock` on
+//!   Unix, `LockFileEx` on Windows) for as long as it holds the lock. A process that stops —
+//!   even killed, or crashed — lets go of that lock by itself, on every system, so whether the
+//!   holder still runs is asked of the operating system, not guessed. The OS lock lives on a
+//!   file of its own because the lock file is created and removed by name (the OS lock would
+//!   go with a replaced file) and because Windows' locks keep other processes from reading a
+//!   locked file, when the lock file must be read to name its holder. The liveness file is
+//!   never written or replaced. On Unix its last holder removes it as it lets go, after the
+//!   lock file and only while the name still leads to the file it locked; a process that gets
+//!   the OS lock checks that the name still leads to the file it locked, or opens it again. So
+//!   every holder's OS lock is on the file of that name. On Windows, where std cannot tell which
+//!   file a name leads to, it is never removed: it stays in `annotations/` once created.
+//!
+//! **Taking it**: the OS lock first, then the lock file, in one atomic step: the content is
+//! written to a temporary file, which is then linked to the lock's name only if no file has
+//! that name (`persist_noclobber`). Of two processes that try at once, exactly one gets the OS
+//! lock, and exactly one creates the lock file.
+//!
+//! **A stale lock** is broken and then taken the same atomic way. A lock file is stale when
+//! this process could take the OS lock while the lock file says its holder held it: that
+//! holder has stopped, whatever else the file says. A holder that did not hold the OS lock (an
+//! Accord from before, or one on a file system without such locks, below) is judged by the
+//! lock file alone: stale when its process is gone (same host: no such process, another boot,
+//! or the number now belongs to a process started later), or when it was not refreshed for
+//! [`STALE_AFTER`] (another host, where no process can be asked). Breaking happens under a
+//! third file (`….lock.break`, created with `create_new`), and only when the lock still holds
+//! the very bytes that were judged stale, so a process can never remove a lock another one
+//! has just taken. A break lock left by a crash is ignored after [`BREAK_STALE_AFTER`].
+//!
+//! **Without OS locks**: where `try_lock` says the file system cannot lock (`Unsupported`, as
+//! on some network file systems), or the liveness file cannot be opened or locked otherwise,
+//! the lock is what it was before OS locks were used: the lock file alone, `/proc`, and two
+//! hours without a refresh. The lock file then says `os_lock: false`, and every process
+//! judges it that way.
 //!
 //! A lock held by this same process is taken over: re-opening a project in the window opens
-//! the new workspace before dropping the old one, and the newest wins. The old workspace then
-//! no longer holds the lock and its saves are refused ([`AnnotatorLock::is_held`]), as are the
+//! the new workspace before dropping the old one, and the newest wins (both share the one OS
+//! lock of the process). The old workspace then no longer holds the lock and its saves are
+//! refused ([`AnnotatorLock::is_held`]: the lock file no longer holds its bytes), as are the
 //! saves of any workspace whose lock was broken while it was still running (e.g. a laptop that
 //! slept for hours while another machine took over): nothing is ever written by a process
 //! that does not hold the lock.
 
+use std::collections::HashMap;
+use std::fs::{File, TryLockError};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
@@ -38,8 +69,9 @@ use thiserror::Error;
 
 use crate::model::Timestamp;
 
-/// A lock on another host that was not refreshed for this long is stale. The holder refreshes
-/// it on every save and whenever the window calls [`super::Workspace::refresh_lock`].
+/// A lock judged by its lock file alone (see the module) that was not refreshed for this long
+/// is stale when its host is another. The holder refreshes it on every save and whenever the
+/// window calls [`super::Workspace::refresh_lock`].
 pub const STALE_AFTER: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// A break lock older than this was left by a process that crashed while breaking a lock.
@@ -48,8 +80,19 @@ pub const BREAK_STALE_AFTER: Duration = Duration::from_secs(30);
 /// How often taking the lock is tried when other processes are taking or breaking it too.
 const ATTEMPTS: usize = 20;
 
+/// Of those, how many times to wait for a process that holds the OS lock but has no lock file
+/// (it is about to write it, or has just removed it and is about to let go): about a second.
+/// After that the lock file is taken without the OS lock, as a process without OS locks
+/// would: someone removed it by hand to break the lock of a process that hangs.
+const WAIT_FOR_LOCK_FILE: usize = 15;
+
 /// Tells apart two locks this process takes in the same second.
 static SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// The liveness files this process holds the OS lock of, by canonical path, shared by its
+/// locks of the same annotator: a second open of the file would find it locked by the first
+/// (`flock` and `LockFileEx` lock per open file, not per process).
+static OS_LOCKS: Mutex<Option<HashMap<PathBuf, Weak<LiveFile>>>> = Mutex::new(None);
 
 /// Who holds a lock: what the lock file says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +112,12 @@ pub struct LockHolder {
     /// Linux: when the process started, in clock ticks after boot (`/proc/<pid>/stat`).
     #[serde(default)]
     pub start_time: Option<u64>,
+    /// The process holds the OS lock on the liveness file
+    /// ([`AnnotatorLock::liveness_path_for`]) while it holds this lock: when another process
+    /// can take that, this one has stopped. False in lock files of Accords from before OS
+    /// locks, and where they cannot be used: such a lock is judged by this file alone.
+    #[serde(default)]
+    pub os_lock: bool,
 }
 
 impl std::fmt::Display for LockHolder {
@@ -92,12 +141,18 @@ impl LockHolder {
             serial: SERIAL.fetch_add(1, Ordering::Relaxed),
             boot_id: boot_id(),
             start_time: process_start_time(pid),
+            os_lock: false,
         }
     }
 
     fn to_text(&self) -> String {
         // One line: a small file read by people too.
         ron::to_string(self).map_or_else(|_| format!("(pid: {})", self.pid), |t| t + "\n")
+    }
+
+    /// True when this is a lock of this same process.
+    fn is_me(&self, me: &LockHolder) -> bool {
+        self.host == me.host && self.pid == me.pid
     }
 }
 
@@ -153,6 +208,10 @@ pub struct AnnotatorLock {
     /// Exactly what this process wrote: the lock is ours while the file holds these bytes.
     content: String,
     holder: LockHolder,
+    /// The liveness file, open with the OS lock on it (shared with this process's other locks
+    /// of the same annotator); `None` where OS locks cannot be used. Let go of when the lock is
+    /// dropped, after the lock file is removed.
+    _os_lock: Option<Arc<LiveFile>>,
 }
 
 impl AnnotatorLock {
@@ -160,6 +219,13 @@ impl AnnotatorLock {
     pub fn path_for(root: &Path, annotator: &str) -> PathBuf {
         root.join(super::ANNOTATIONS_DIR)
             .join(format!(".{annotator}.lock"))
+    }
+
+    /// Path of the liveness file of `annotator` in the project at `root`: empty, locked by the
+    /// operating system for the lock's holder while it runs (see the module).
+    pub fn liveness_path_for(root: &Path, annotator: &str) -> PathBuf {
+        root.join(super::ANNOTATIONS_DIR)
+            .join(format!(".{annotator}.lock.live"))
     }
 
     /// Takes `annotator`'s lock in the project at `root`, breaking a stale one.
@@ -175,46 +241,69 @@ impl AnnotatorLock {
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = Self::path_for(root, annotator);
-        let holder = LockHolder::me();
-        let content = holder.to_text();
+        let live_path = Self::liveness_path_for(root, annotator);
+        let mut live = Liveness::probe(&live_path, false);
+        let mut holder = LockHolder::me();
         for attempt in 0..ATTEMPTS {
+            let found = match read_lock(&path) {
+                Ok(found) => Some(found),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(io(&path)(e)),
+            };
+            let mut stale = None;
+            if let Some((existing, age)) = &found {
+                let other = std::str::from_utf8(existing)
+                    .ok()
+                    .and_then(|text| ron::from_str::<LockHolder>(text).ok());
+                match staleness(other.as_ref(), *age, &holder, &live) {
+                    None => {
+                        return Err(LockError::Held {
+                            path,
+                            annotator: annotator.to_owned(),
+                            holder: other.map(Box::new),
+                            age: Duration::from_secs(age.as_secs()),
+                        });
+                    }
+                    Some(why) => stale = Some((existing, why)),
+                }
+            } else if matches!(live, Liveness::Theirs) && attempt < WAIT_FOR_LOCK_FILE {
+                // Its holder is about to write the lock file, or has just removed it.
+                pause(attempt);
+                live = Liveness::probe(&live_path, false);
+                continue;
+            }
+            if matches!(live, Liveness::Missing) {
+                // About to take the lock: the OS lock first, then judge again with it.
+                live = Liveness::probe(&live_path, true);
+                continue;
+            }
+            if let Some((existing, why)) = stale {
+                if break_lock(&path, existing).map_err(io(&path))? {
+                    log::warn!("taking over the lock {}: {why}", path.display());
+                } else {
+                    // Another process is breaking it: give it a moment.
+                    pause(attempt);
+                }
+                continue;
+            }
+            let os_lock = match &live {
+                Liveness::Ours(file) => Some(Arc::clone(file)),
+                _ => None,
+            };
+            holder.os_lock = os_lock.is_some();
+            let content = holder.to_text();
             match create_exclusive(&path, &content) {
                 Ok(()) => {
                     return Ok(Self {
                         path,
                         content,
                         holder,
+                        _os_lock: os_lock,
                     });
                 }
+                // Taken in the meantime: judge it.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(io(&path)(e)),
-            }
-            let (existing, age) = match read_lock(&path) {
-                Ok(found) => found,
-                // Let go of in the meantime: try again.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(io(&path)(e)),
-            };
-            let other = std::str::from_utf8(&existing)
-                .ok()
-                .and_then(|text| ron::from_str::<LockHolder>(text).ok());
-            match staleness(other.as_ref(), age, &holder) {
-                None => {
-                    return Err(LockError::Held {
-                        path,
-                        annotator: annotator.to_owned(),
-                        holder: other.map(Box::new),
-                        age: Duration::from_secs(age.as_secs()),
-                    });
-                }
-                Some(why) => {
-                    if break_lock(&path, &existing).map_err(io(&path))? {
-                        log::warn!("taking over the lock {}: {why}", path.display());
-                    } else {
-                        // Another process is breaking it: give it a moment.
-                        std::thread::sleep(Duration::from_millis(10 * (attempt as u64 + 1)));
-                    }
-                }
             }
         }
         Err(io(&path)(std::io::Error::other(
@@ -238,7 +327,9 @@ impl AnnotatorLock {
         std::fs::read(&self.path).is_ok_and(|bytes| bytes == self.content.as_bytes())
     }
 
-    /// Marks the lock as in use now, so other hosts do not take it for stale.
+    /// Marks the lock as in use now, so a process that judges it by the lock file alone
+    /// (without OS locks, or another host on a file system that has none) does not take it
+    /// for stale.
     pub fn refresh(&self) -> std::io::Result<()> {
         if !self.is_held() {
             return Err(std::io::Error::other(
@@ -254,7 +345,9 @@ impl AnnotatorLock {
 
 impl Drop for AnnotatorLock {
     fn drop(&mut self) {
-        // Removed only while it is still ours, under the break lock like a break.
+        // Removed only while it is still ours, under the break lock like a break. The OS lock
+        // goes after (the field is dropped after this), so no process finds it free while the
+        // lock file still names this one.
         match break_lock(&self.path, self.content.as_bytes()) {
             Ok(true) => {}
             Ok(false) if self.is_held() => {
@@ -265,6 +358,129 @@ impl Drop for AnnotatorLock {
             Err(e) => log::warn!("could not remove the lock {}: {e}", self.path.display()),
         }
     }
+}
+
+/// What the operating system says about the lock's holder, through the liveness file.
+#[derive(Debug)]
+enum Liveness {
+    /// This process holds the OS lock: whoever else held it has stopped.
+    Ours(Arc<LiveFile>),
+    /// Another process holds it, so it runs.
+    Theirs,
+    /// There is no liveness file, so no process holds its lock. It is created only to take the
+    /// lock, so a project opened read-only is left as it was.
+    Missing,
+    /// The OS lock cannot be used here: the lock file is judged alone.
+    Unavailable,
+}
+
+impl Liveness {
+    /// Opens the liveness file at `path` (creating it when `create`) and tries its OS lock.
+    fn probe(path: &Path, create: bool) -> Self {
+        // The canonical path, so two spellings of one project find the same entry.
+        let key = path
+            .parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .zip(path.file_name())
+            .map_or_else(|| path.to_path_buf(), |(dir, name)| dir.join(name));
+        let mut held = OS_LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = held.get_or_insert_with(HashMap::new);
+        held.retain(|_, file| file.strong_count() > 0);
+        if let Some(file) = held.get(&key).and_then(Weak::upgrade) {
+            return Self::Ours(file);
+        }
+        for _ in 0..ATTEMPTS {
+            // Written to never; opened for writing because an exclusive lock over NFS needs it.
+            let file = match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(create)
+                .open(path)
+            {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
+                    return Self::Missing;
+                }
+                Err(e) => return Self::unavailable(path, &e),
+            };
+            match file.try_lock() {
+                // Removed by its last holder between the open and the lock: open it again.
+                Ok(()) if !is_at(&file, path) => {}
+                Ok(()) => {
+                    let file = Arc::new(LiveFile {
+                        file,
+                        path: path.to_path_buf(),
+                    });
+                    held.insert(key, Arc::downgrade(&file));
+                    return Self::Ours(file);
+                }
+                Err(TryLockError::WouldBlock) => return Self::Theirs,
+                // `Unsupported` on file systems without locks (some network ones), or another
+                // failure: no OS lock, so the lock is what it was before them (the lock file,
+                // `/proc`, two hours without a refresh).
+                Err(TryLockError::Error(e)) => return Self::unavailable(path, &e),
+            }
+        }
+        Self::unavailable(path, &std::io::Error::other("it kept being removed"))
+    }
+
+    fn unavailable(path: &Path, e: &std::io::Error) -> Self {
+        log::info!(
+            "no lock of the operating system on {} ({e}): a lock left by a crash is recognised by its lock file alone",
+            path.display()
+        );
+        Self::Unavailable
+    }
+
+    /// True when no process holds the OS lock.
+    fn is_free(&self) -> bool {
+        matches!(self, Self::Ours(_) | Self::Missing)
+    }
+}
+
+/// The liveness file, open with the OS lock on it, held by this process's locks of one
+/// annotator.
+#[derive(Debug)]
+// Held open for its OS lock; read only to remove it, on Unix.
+#[cfg_attr(not(unix), allow(dead_code))]
+struct LiveFile {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for LiveFile {
+    fn drop(&mut self) {
+        // Unix: the name goes, then the OS lock (the file closes after this). Only while the
+        // name still leads to this file, which no other process can lock meanwhile, so no
+        // other process's liveness file is ever removed; and one that locked this file while
+        // it was being removed finds the name gone and opens it again (`probe`). Elsewhere std
+        // cannot tell which file a name leads to, so the file stays.
+        #[cfg(unix)]
+        if is_at(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// True when `path` leads to `file`.
+#[cfg(unix)]
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Always true where the liveness file is never removed.
+#[cfg(not(unix))]
+fn is_at(_: &File, _: &Path) -> bool {
+    true
+}
+
+/// Waits a little longer at each attempt, while another process takes or breaks the lock.
+fn pause(attempt: usize) {
+    std::thread::sleep(Duration::from_millis(10 * (attempt as u64 + 1)));
 }
 
 /// Writes `content` to `path` in one atomic step that fails when `path` exists.
@@ -294,7 +510,31 @@ fn read_lock(path: &Path) -> std::io::Result<(Vec<u8>, Duration)> {
 }
 
 /// Why a lock found in place is stale, or `None` while its holder may be running.
-fn staleness(other: Option<&LockHolder>, age: Duration, me: &LockHolder) -> Option<String> {
+fn staleness(
+    other: Option<&LockHolder>,
+    age: Duration,
+    me: &LockHolder,
+    live: &Liveness,
+) -> Option<String> {
+    if matches!(live, Liveness::Theirs) {
+        // The OS lock is held: by this lock's holder, or by a process about to take it over.
+        return None;
+    }
+    if let Some(other) = other
+        && other.os_lock
+        && !other.is_me(me)
+        && live.is_free()
+    {
+        return Some(format!(
+            "held by {other}, which has stopped (the operating system let go of its lock)"
+        ));
+    }
+    by_lock_file(other, age, me)
+}
+
+/// Why a lock found in place is stale by what its lock file says, as before OS locks were
+/// used (and still where they cannot be), or `None` while its holder may be running.
+fn by_lock_file(other: Option<&LockHolder>, age: Duration, me: &LockHolder) -> Option<String> {
     let old = || {
         (age > STALE_AFTER).then(|| {
             format!(
@@ -420,9 +660,16 @@ mod tests {
         assert_eq!(process_start_time(u32::MAX), None);
     }
 
+    /// The liveness file opened as another process would, to see whether its OS lock is free.
+    fn someone_else_locks(live: &Path) -> Result<File, TryLockError> {
+        let file = File::options().read(true).write(true).open(live).unwrap();
+        file.try_lock().map(|()| file)
+    }
+
     #[test]
     fn a_lock_is_taken_released_and_taken_again() {
         let dir = tempfile::tempdir().unwrap();
+        let live = AnnotatorLock::liveness_path_for(dir.path(), "alice");
         let lock = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
         assert!(lock.is_held());
         lock.refresh().unwrap();
@@ -430,13 +677,24 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let holder: LockHolder = ron::from_str(&text).unwrap();
         assert_eq!(holder.pid, std::process::id());
+        assert!(holder.os_lock, "a temporary folder has OS locks");
         assert_eq!(&holder, lock.holder());
+        assert!(matches!(
+            someone_else_locks(&live),
+            Err(TryLockError::WouldBlock)
+        ));
         drop(lock);
         assert!(!path.exists());
         let names: Vec<_> = std::fs::read_dir(dir.path().join("annotations"))
             .unwrap()
+            .map(|e| e.unwrap().file_name())
             .collect();
-        assert!(names.is_empty(), "no temporary or break file left");
+        if cfg!(unix) {
+            assert!(names.is_empty(), "nothing left: {names:?}");
+        } else {
+            assert_eq!(names, [".alice.lock.live"], "only the liveness file left");
+            drop(someone_else_locks(&live).unwrap());
+        }
         let again = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
         // The same process re-opening takes it over; the first one no longer holds it.
         let newer = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
@@ -447,5 +705,85 @@ mod tests {
             newer.is_held(),
             "dropping a lock taken over leaves the new one"
         );
+        assert!(
+            matches!(someone_else_locks(&live), Err(TryLockError::WouldBlock)),
+            "and its OS lock"
+        );
+        drop(newer);
+        assert!(!live.exists() || someone_else_locks(&live).is_ok());
+    }
+
+    #[test]
+    fn while_another_holds_the_os_lock_its_lock_is_held_whatever_the_file_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = AnnotatorLock::path_for(dir.path(), "alice");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // A lock file naming a process that is not running, of this machine.
+        let gone = LockHolder {
+            pid: u32::MAX,
+            os_lock: true,
+            ..LockHolder::me()
+        };
+        std::fs::write(&path, gone.to_text()).unwrap();
+        // The OS lock held by another open file, as by another process.
+        let live = AnnotatorLock::liveness_path_for(dir.path(), "alice");
+        let other = File::create(&live).unwrap();
+        other.try_lock().unwrap();
+        let Err(LockError::Held {
+            holder: Some(named),
+            ..
+        }) = AnnotatorLock::acquire(dir.path(), "alice")
+        else {
+            panic!("the lock is held while its OS lock is");
+        };
+        assert_eq!(named.pid, u32::MAX, "the lock file names the holder");
+        // Let go of (the process stopped): taken over at once.
+        drop(other);
+        let lock = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
+        assert!(lock.is_held() && lock.holder().os_lock);
+    }
+
+    #[test]
+    fn a_lock_file_is_judged_alone_where_the_os_lock_says_nothing() {
+        let me = LockHolder::me();
+        let elsewhere = LockHolder {
+            host: "elsewhere.example".into(),
+            os_lock: true,
+            ..me.clone()
+        };
+        let long_ago = STALE_AFTER + Duration::from_secs(60);
+        // Its OS lock free: its holder has stopped, whatever the file says.
+        assert!(staleness(Some(&elsewhere), Duration::ZERO, &me, &Liveness::Missing).is_some());
+        // Its OS lock held: its holder runs, whatever the file says.
+        let gone = LockHolder {
+            pid: u32::MAX,
+            ..me.clone()
+        };
+        assert!(staleness(Some(&gone), long_ago, &me, &Liveness::Theirs).is_none());
+        assert!(staleness(None, long_ago, &me, &Liveness::Theirs).is_none());
+        // No OS locks here (a network file system without them): as before them, another
+        // host's lock stands until it was not refreshed for two hours.
+        assert!(
+            staleness(
+                Some(&elsewhere),
+                Duration::ZERO,
+                &me,
+                &Liveness::Unavailable
+            )
+            .is_none()
+        );
+        assert!(staleness(Some(&elsewhere), long_ago, &me, &Liveness::Unavailable).is_some());
+        // A holder without the OS lock (an older Accord) is judged by its file, OS lock free or not.
+        let older = LockHolder {
+            os_lock: false,
+            ..elsewhere.clone()
+        };
+        assert!(staleness(Some(&older), Duration::ZERO, &me, &Liveness::Missing).is_none());
+        assert!(staleness(Some(&older), long_ago, &me, &Liveness::Missing).is_some());
+        if Path::new("/proc/self").exists() {
+            assert!(staleness(Some(&gone), Duration::ZERO, &me, &Liveness::Unavailable).is_some());
+        }
+        // A lock of this same process is taken over (a project opened again).
+        assert!(staleness(Some(&me), Duration::ZERO, &me, &Liveness::Missing).is_some());
     }
 }

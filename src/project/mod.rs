@@ -9,7 +9,8 @@
 //!
 //! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
 //! path in a project is relative and must stay inside the folder. While a [`Workspace`] is
-//! open, `annotations/.<annotator>.lock` says which process writes that annotator's files
+//! open, `annotations/.<annotator>.lock` says which process writes that annotator's files and
+//! the operating system's lock on `annotations/.<annotator>.lock.live` says that it still runs
 //! ([`lock`]), and `annotations/.<annotator>.journal` holds the steps not saved yet, so a crash
 //! loses none of them ([`journal`]).
 

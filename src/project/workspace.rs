@@ -344,8 +344,9 @@ impl Workspace {
         self.lock.as_ref()
     }
 
-    /// Marks the lock as in use, so Accord on another machine does not take it for stale
-    /// (saving does this too). The window calls it every few minutes. An error means the lock
+    /// Marks the lock as in use, so an Accord that judges it by its lock file alone (on another
+    /// machine, where the file system has no OS locks) does not take it for stale (saving does
+    /// this too). The window calls it every few minutes. An error means the lock
     /// was taken over or cannot be written: saves will be refused.
     pub fn refresh_lock(&self) -> std::io::Result<()> {
         match &self.lock {

@@ -159,17 +159,17 @@ pub fn golden_project() -> tempfile::TempDir {
     dir
 }
 
-/// [`folder_bytes`] without the annotators' lock files (`annotations/.<annotator>.lock`), which
-/// exist while a workspace is open: what a workspace has written of the project.
+/// [`folder_bytes`] without the annotators' lock files (`annotations/.<annotator>.lock` and
+/// `.<annotator>.lock.live`), which exist while a workspace is open: what a workspace has
+/// written of the project.
 pub fn project_bytes(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = folder_bytes(root);
     files.retain(|path, _| {
         !(path.starts_with("annotations")
             && path.components().count() == 2
-            && path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.') && n.ends_with(".lock")))
+            && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with('.') && (n.ends_with(".lock") || n.ends_with(".lock.live"))
+            }))
     });
     files
 }

@@ -935,7 +935,7 @@ fn a_read_only_project_folder_opens_read_only() {
     }
 }
 
-/// A full disk during a save (simulated: see `store::atomic`'s tests for the write itself) is
+/// A full disk during a save (simulated: see `project_dir::atomic`'s tests for the write itself) is
 /// reported as such, with what to do.
 #[test]
 fn a_full_disk_is_reported_with_what_to_do() {

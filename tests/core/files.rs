@@ -3,8 +3,9 @@
 //! across processes racing for it.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use accord::edit::Edit;
@@ -121,6 +122,7 @@ fn holder(pid: u32, host: &str) -> LockHolder {
         serial: 1,
         boot_id: None,
         start_time: None,
+        os_lock: false,
     }
 }
 
@@ -207,6 +209,14 @@ fn stale_locks_are_taken_over() {
             holder(0, ""),
             STALE_AFTER + Duration::from_secs(60),
         ),
+        (
+            "another machine, just refreshed, but its OS lock is free",
+            LockHolder {
+                os_lock: true,
+                ..holder(1, "elsewhere.example")
+            },
+            Duration::ZERO,
+        ),
     ];
     for (what, other, age) in cases {
         let dir = sample_project();
@@ -279,22 +289,96 @@ fn a_workspace_whose_lock_was_taken_over_never_writes() {
     new.refresh_lock().unwrap();
 }
 
+/// Child of the tests of a killed holder: takes the lock of `ACCORD_TEST_ROOT`, prints
+/// `HOLDING`, and holds it until killed.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_holds_the_lock_until_killed() {
+    let Ok(root) = std::env::var("ACCORD_TEST_ROOT") else {
+        return;
+    };
+    let lock = AnnotatorLock::acquire(Path::new(&root), "alice").unwrap();
+    println!("RESULT HOLDING");
+    std::thread::sleep(Duration::from_secs(300));
+    drop(lock);
+}
+
+/// [`child_holds_the_lock_until_killed`] on `root`, once it holds the lock.
+fn holder_process(root: &Path) -> std::process::Child {
+    let mut process = child(
+        "files::child_holds_the_lock_until_killed",
+        &[("ACCORD_TEST_ROOT", &root.to_string_lossy())],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let holding = BufReader::new(process.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.contains("RESULT HOLDING"));
+    assert!(holding, "the child took the lock");
+    process
+}
+
+/// While an Accord holds the lock, the next one opens read-only and names it; once it is
+/// killed (SIGKILL: it cannot remove its lock file), the next one takes the lock over at
+/// once, because the operating system let go of the killed one's OS lock.
+#[test]
+fn the_lock_of_a_killed_accord_is_taken_over_at_once() {
+    let dir = sample_project();
+    let path = AnnotatorLock::path_for(dir.path(), "alice");
+    let mut holder = holder_process(dir.path());
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let Err(
+        err @ LockError::Held {
+            holder: Some(named),
+            ..
+        },
+    ) = ws.lock()
+    else {
+        panic!("{:?}", ws.lock())
+    };
+    assert_eq!(named.pid, holder.id());
+    assert!(named.os_lock);
+    let message = err.to_string();
+    for words in [
+        format!("process {} on {}", holder.id(), host_name()),
+        "open in another Accord".to_owned(),
+        path.display().to_string(),
+    ] {
+        assert!(message.contains(&words), "{words:?} not in {message}");
+    }
+    drop(ws);
+
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    // Its lock file stays, and says nothing the file alone could judge: as on a machine
+    // without `/proc`, or a holder on another machine, it is made to name another host, which
+    // the lock file alone would keep for two hours.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut left: LockHolder = ron::from_str(&text).unwrap();
+    left.host = "elsewhere.example".into();
+    std::fs::write(&path, ron::to_string(&left).unwrap()).unwrap();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    assert!(ws.lock().is_ok(), "{:?}", ws.lock());
+    ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+        .unwrap();
+    for (_, r) in ws.save_all() {
+        r.unwrap();
+    }
+    let now: LockHolder = ron::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(now.pid, std::process::id());
+}
+
 /// Child of the race tests: waits until `ACCORD_TEST_START` (ns since the epoch), takes the
 /// lock of `ACCORD_TEST_ROOT`, holds it a while, and prints `WON` or `HELD`.
 #[test]
 #[ignore = "run as a child process by another test"]
 fn child_races_for_the_lock() {
-    let (Ok(root), Ok(start)) = (
-        std::env::var("ACCORD_TEST_ROOT"),
-        std::env::var("ACCORD_TEST_START"),
-    ) else {
+    let Some(root) = wait_for_the_start() else {
         return;
     };
-    let start = SystemTime::UNIX_EPOCH + Duration::from_nanos(start.parse().unwrap());
-    if let Ok(wait) = start.duration_since(SystemTime::now()) {
-        std::thread::sleep(wait);
-    }
-    match AnnotatorLock::acquire(Path::new(&root), "alice") {
+    match AnnotatorLock::acquire(&root, "alice") {
         Ok(lock) => {
             println!("RESULT WON");
             // Hold it long enough that every other contender finds it taken.
@@ -306,7 +390,24 @@ fn child_races_for_the_lock() {
     }
 }
 
-fn race(root: &Path, contenders: usize) -> Vec<String> {
+/// Waits until `ACCORD_TEST_START` (ns since the epoch); the root of `ACCORD_TEST_ROOT`.
+fn wait_for_the_start() -> Option<PathBuf> {
+    let (Ok(root), Ok(start)) = (
+        std::env::var("ACCORD_TEST_ROOT"),
+        std::env::var("ACCORD_TEST_START"),
+    ) else {
+        return None;
+    };
+    let start = SystemTime::UNIX_EPOCH + Duration::from_nanos(start.parse().unwrap());
+    if let Ok(wait) = start.duration_since(SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
+    Some(PathBuf::from(root))
+}
+
+/// Runs `contenders` children `test` on `root`, starting together; what each printed after
+/// `RESULT `.
+fn race(root: &Path, contenders: usize, test: &str) -> Vec<String> {
     let start = SystemTime::now() + Duration::from_millis(1500);
     let start_ns = start
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -316,7 +417,7 @@ fn race(root: &Path, contenders: usize) -> Vec<String> {
     let children: Vec<_> = (0..contenders)
         .map(|_| {
             child(
-                "files::child_races_for_the_lock",
+                test,
                 &[
                     ("ACCORD_TEST_ROOT", &root.to_string_lossy()),
                     ("ACCORD_TEST_START", &start_ns),
@@ -345,17 +446,26 @@ fn race(root: &Path, contenders: usize) -> Vec<String> {
 fn of_processes_racing_for_the_lock_exactly_one_wins() {
     for round in 0..3 {
         let dir = tempfile::tempdir().unwrap();
-        // Rounds 1 and 2 start from a stale lock (a process that exited), which every
-        // contender tries to break at once.
-        if round > 0 {
-            plant_lock(
-                dir.path(),
-                "alice",
-                &holder(dead_pid(), &host_name()),
-                Duration::ZERO,
-            );
+        // Rounds 1 and 2 start from a stale lock, which every contender tries to break at
+        // once: one of a process that exited, known by its lock file; one of a process that
+        // was killed holding its OS lock.
+        match round {
+            1 => {
+                plant_lock(
+                    dir.path(),
+                    "alice",
+                    &holder(dead_pid(), &host_name()),
+                    Duration::ZERO,
+                );
+            }
+            2 => {
+                let mut killed = holder_process(dir.path());
+                killed.kill().unwrap();
+                killed.wait().unwrap();
+            }
+            _ => {}
         }
-        let results = race(dir.path(), 4);
+        let results = race(dir.path(), 4, "files::child_races_for_the_lock");
         let won = results.iter().filter(|r| *r == "WON").count();
         assert_eq!(won, 1, "round {round}: {results:?}");
         assert!(
@@ -366,8 +476,83 @@ fn of_processes_racing_for_the_lock_exactly_one_wins() {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+        // Windows keeps the liveness file (see `accord::project::lock`).
+        let expected: &[&str] = if cfg!(unix) {
+            &[]
+        } else {
+            &[".alice.lock.live"]
+        };
+        assert_eq!(left, expected, "round {round}: left behind");
     }
+}
+
+/// Child of [`processes_taking_and_letting_go_never_hold_it_together`]: from
+/// `ACCORD_TEST_START` on, for a second and a half, takes the lock of `ACCORD_TEST_ROOT`
+/// whenever it can, holds it for a moment and lets it go. While it holds it, it holds the
+/// marker file `held` (created only if there is none). Prints `WON <times>`, or `BOTH` when
+/// the marker was there: another process held the lock at the same time.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_takes_and_lets_go_of_the_lock() {
+    let Some(root) = wait_for_the_start() else {
+        return;
+    };
+    let marker = root.join("held");
+    let until = std::time::Instant::now() + Duration::from_millis(1500);
+    let mut won = 0;
+    while std::time::Instant::now() < until {
+        match AnnotatorLock::acquire(&root, "alice") {
+            Ok(lock) => {
+                let alone = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&marker)
+                    .is_ok();
+                if !alone {
+                    println!("RESULT BOTH");
+                    return;
+                }
+                won += 1;
+                std::thread::sleep(Duration::from_millis(2));
+                std::fs::remove_file(&marker).unwrap();
+                drop(lock);
+            }
+            Err(LockError::Held { .. }) => {}
+            // The others took and let go of it every time this one looked: try again.
+            Err(e) if e.to_string().contains("kept taking and releasing") => {}
+            Err(e) => {
+                println!("RESULT ERROR {e}");
+                return;
+            }
+        }
+    }
+    println!("RESULT WON {won}");
+}
+
+/// Processes that take the lock and let it go again and again, all at once, never hold it at
+/// the same time, and leave nothing behind (the liveness file goes with its last holder).
+#[test]
+fn processes_taking_and_letting_go_never_hold_it_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = race(dir.path(), 4, "files::child_takes_and_lets_go_of_the_lock");
+    let won: usize = results
+        .iter()
+        .map(|r| match r.strip_prefix("WON ") {
+            Some(n) => n.parse::<usize>().unwrap(),
+            None => panic!("{results:?}"),
+        })
+        .sum();
+    assert!(won >= 4, "the lock changed hands: {results:?}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("annotations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let expected: &[&str] = if cfg!(unix) {
+        &[]
+    } else {
+        &[".alice.lock.live"]
+    };
+    assert_eq!(left, expected, "left behind");
 }
 
 /// The annotator's folder (or `annotations/`) is a link out of the project: nothing is written

@@ -368,6 +368,7 @@ fn a_read_only_workspace_neither_writes_nor_replays_the_journal() {
         serial: 1,
         boot_id: None,
         start_time: None,
+        os_lock: false,
     };
     std::fs::write(&path, ron::to_string(&holder).unwrap()).unwrap();
     let before = folder_bytes(dir.path());

@@ -155,6 +155,7 @@ fn a_second_accord_for_the_same_annotator_is_read_only_and_names_the_holder() {
         serial: 1,
         boot_id: None,
         start_time: None,
+        os_lock: false,
     };
     std::fs::write(&path, ron::to_string(&holder).unwrap()).unwrap();
     let mut h = harness_as(project.path(), "aigerim");
