@@ -158,6 +158,9 @@ pub enum EditError {
     /// An id that is already taken.
     #[error("id {0} is already used by another annotation or link")]
     IdInUse(u64),
+    /// The same label over the same fragments as another annotation.
+    #[error("{0} already marks this text with this label")]
+    MarkedTwice(AnnotationId),
     /// Every id has been handed out (a file came with an id or `next_id` of 18446744073709551615).
     #[error(
         "no new id can be given: this annotation file's ids are used up (an id or next_id is 18446744073709551615); `accord validate` names the file — renumber its highest ids and lower next_id"
@@ -220,6 +223,7 @@ fn apply_inner(
             };
             ann.fragments.sort_by_key(|f| f.start);
             check_annotation(&mut ann, store, ctx, &[])?;
+            check_not_twice(&ann, store)?;
             let id = AnnotationId(store.alloc_id().ok_or(EditError::IdsUsedUp)?);
             debug_assert_eq!(id, ann.id);
             store.put(ann);
@@ -441,6 +445,15 @@ fn modify(
     ann.modified = ctx.now.clone();
     let kept = old.fragments.clone();
     check_annotation(&mut ann, store, ctx, &kept)?;
+    let moved = |a: &Annotation| {
+        (
+            a.label.clone(),
+            a.fragments.iter().map(Fragment::range).collect::<Vec<_>>(),
+        )
+    };
+    if moved(&ann) != moved(old) {
+        check_not_twice(&ann, store)?;
+    }
     let old = store.put(ann).ok_or(EditError::UnknownAnnotation(id))?;
     Ok(Edit::Put(Box::new(old)))
 }
@@ -525,6 +538,31 @@ fn check_annotation(
         .find(Problem::blocks_edit)
     {
         Some(problem) => Err(problem.into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses `ann` when another annotation of the store has its label over the same fragments:
+/// one thing marked twice (counted twice by agreement, trained on twice).
+fn check_not_twice(ann: &Annotation, store: &AnnotationStore) -> Result<(), EditError> {
+    let Some(first) = ann.fragments.first() else {
+        return Ok(());
+    };
+    let same = store
+        .fragments_in(first.range())
+        .into_iter()
+        .filter_map(|(_, id)| store.get(id))
+        .find(|other| {
+            other.id != ann.id
+                && other.label == ann.label
+                && other
+                    .fragments
+                    .iter()
+                    .map(Fragment::range)
+                    .eq(ann.fragments.iter().map(Fragment::range))
+        });
+    match same {
+        Some(other) => Err(EditError::MarkedTwice(other.id)),
         None => Ok(()),
     }
 }

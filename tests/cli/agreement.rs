@@ -706,7 +706,9 @@ fn the_sample_project_agrees_with_itself_and_reports_fewer_than_two_annotators()
     let root = dir.path();
     let first = std::fs::read_dir(root.join("annotations"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "curated")
         .min()
         .expect("the sample project has an annotator");

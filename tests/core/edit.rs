@@ -1198,3 +1198,38 @@ fn resize_and_fragments_recopy_the_document_text() {
     f.apply(&Edit::RemoveFragment { id: p, index: 1 }).unwrap();
     assert_eq!(f.store.get(p).unwrap().text(), "President");
 }
+
+#[test]
+fn the_same_label_over_the_same_text_twice_is_refused() {
+    let dir = crate::common::sample_project();
+    let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let doc = DocId(0);
+    let add = |label: &str, start: usize, end: usize| Edit::Add {
+        label: label.into(),
+        ranges: vec![CharRange::new(start, end)],
+        attributes: BTreeMap::new(),
+    };
+    let first = ws.apply(vec![(doc, add("COUNTRY", 0, 5))]).unwrap().created[0].1;
+    let err = ws.apply(vec![(doc, add("COUNTRY", 0, 5))]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("{first} already marks this text")),
+        "{err}"
+    );
+    // Another label over it, or the same label over other text, is fine.
+    ws.apply(vec![(doc, add("LOCATION", 0, 5))]).unwrap();
+    let other = ws.apply(vec![(doc, add("COUNTRY", 6, 9))]).unwrap().created[0].1;
+    // Moving an edge onto the first one's text is refused too.
+    let err = ws
+        .apply(vec![(
+            doc,
+            Edit::ResizeFragment {
+                id: other,
+                index: 0,
+                range: CharRange::new(0, 5),
+            },
+        )])
+        .unwrap_err();
+    assert!(err.to_string().contains("already marks"), "{err}");
+    assert_eq!(ws.store(doc).len(), 3);
+}

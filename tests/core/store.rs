@@ -315,12 +315,12 @@ fn a_fragment_on_every_char_of_every_document_round_trips() {
         let mut store = AnnotationStore::new();
         // Chunks of 1..=7 chars cover the whole text: each char lands at a start, an inside
         // and an end of some fragment across the two passes.
-        for (pass, width) in [(0, 1usize), (1, 7)] {
+        for (pass, width, label) in [(0, 1usize, "EVENT"), (1, 7, "DATE")] {
             let mut start = pass;
             while start < doc.len_chars() {
                 let end = (start + width).min(doc.len_chars());
                 let edit = Edit::Add {
-                    label: "EVENT".into(),
+                    label: label.into(),
                     ranges: vec![CharRange::new(start, end)],
                     attributes: BTreeMap::new(),
                 };
@@ -380,10 +380,11 @@ fn free_text_with_every_ascii_char_and_raw_string_delimiters_round_trips() {
             author,
             now: &now,
         };
+        // Each over other text: the same label twice on one text is refused.
         let start = i % 30;
         let add = Edit::Add {
             label: "COMMITMENT".into(),
-            ranges: vec![CharRange::new(start, start + 3)],
+            ranges: vec![CharRange::new(start, start + 3 + i / 30)],
             attributes: BTreeMap::from([
                 ("kind".to_owned(), AttributeValue::Enum("pledge".into())),
                 ("target".to_owned(), AttributeValue::Text(text.clone())),
