@@ -58,6 +58,8 @@
 
 use std::collections::HashMap;
 use std::fs::{File, TryLockError};
+
+use crate::project_dir::{FsError, ProjectDir};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -186,16 +188,10 @@ pub enum LockError {
         #[source]
         source: std::io::Error,
     },
-    /// `annotations/` (or the annotator's folder in it) leads out of the project.
-    #[error(
-        "{path} is outside the project folder ({detail}): nothing is written there; make it a real folder inside the project"
-    )]
-    OutsideProject {
-        /// The folder.
-        path: PathBuf,
-        /// Where it leads.
-        detail: String,
-    },
+    /// A file or folder of the lock leads out of the project, or is not what it should be
+    /// (a FIFO in place of the lock file): nothing is written there.
+    #[error("{0}. The annotations are shown read-only until it is fixed")]
+    File(#[from] FsError),
     /// The annotator name cannot be a folder name (see [`super::check_annotator_name`]).
     #[error("{0}; choose another name")]
     BadAnnotator(String),
@@ -204,6 +200,8 @@ pub enum LockError {
 /// The lock on one annotator's annotations of a project, held until dropped.
 #[derive(Debug)]
 pub struct AnnotatorLock {
+    /// The project folder: every file of the lock is read and written inside it.
+    dir: ProjectDir,
     path: PathBuf,
     /// Exactly what this process wrote: the lock is ours while the file holds these bytes.
     content: String,
@@ -231,29 +229,29 @@ impl AnnotatorLock {
     /// Takes `annotator`'s lock in the project at `root`, breaking a stale one.
     pub fn acquire(root: &Path, annotator: &str) -> Result<Self, LockError> {
         super::check_annotator_name(annotator).map_err(LockError::BadAnnotator)?;
-        let dir = root.join(super::ANNOTATIONS_DIR);
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| LockError::Io { path, source }
         };
-        for folder in [dir.clone(), dir.join(annotator)] {
-            check_inside(root, &folder)?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let project = ProjectDir::new(root).map_err(io(root))?;
+        let dir = root.join(super::ANNOTATIONS_DIR);
+        // `annotations/` (and the annotator's folder in it) must be real folders inside.
+        project.resolve(&dir.join(annotator))?;
+        project.create_folder(&dir)?;
         let path = Self::path_for(root, annotator);
         let live_path = Self::liveness_path_for(root, annotator);
-        let mut live = Liveness::probe(&live_path, false);
+        // The lock file and the liveness file themselves: no link out of the project.
+        project.resolve(&path)?;
+        let live_real = project.resolve(&live_path)?;
+        let mut live = Liveness::probe(&live_real, false);
         let mut holder = LockHolder::me();
         for attempt in 0..ATTEMPTS {
-            let found = match read_lock(&path) {
-                Ok(found) => Some(found),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(io(&path)(e)),
-            };
+            let found = read_lock(&project, &path)?;
             let mut stale = None;
             if let Some((existing, age)) = &found {
-                let other = std::str::from_utf8(existing)
-                    .ok()
+                let other = (existing.len() as u64 <= LOCK_BYTES)
+                    .then(|| std::str::from_utf8(existing).ok())
+                    .flatten()
                     .and_then(|text| ron::from_str::<LockHolder>(text).ok());
                 match staleness(other.as_ref(), *age, &holder, &live) {
                     None => {
@@ -269,16 +267,16 @@ impl AnnotatorLock {
             } else if matches!(live, Liveness::Theirs) && attempt < WAIT_FOR_LOCK_FILE {
                 // Its holder is about to write the lock file, or has just removed it.
                 pause(attempt);
-                live = Liveness::probe(&live_path, false);
+                live = Liveness::probe(&live_real, false);
                 continue;
             }
             if matches!(live, Liveness::Missing) {
                 // About to take the lock: the OS lock first, then judge again with it.
-                live = Liveness::probe(&live_path, true);
+                live = Liveness::probe(&live_real, true);
                 continue;
             }
             if let Some((existing, why)) = stale {
-                if break_lock(&path, existing).map_err(io(&path))? {
+                if break_lock(&project, &path, existing)? {
                     log::warn!("taking over the lock {}: {why}", path.display());
                 } else {
                     // Another process is breaking it: give it a moment.
@@ -295,6 +293,7 @@ impl AnnotatorLock {
             match create_exclusive(&path, &content) {
                 Ok(()) => {
                     return Ok(Self {
+                        dir: project,
                         path,
                         content,
                         holder,
@@ -324,7 +323,8 @@ impl AnnotatorLock {
     /// True while the lock file is still this lock's: no other process (or newer workspace of
     /// this one) has taken it over.
     pub fn is_held(&self) -> bool {
-        std::fs::read(&self.path).is_ok_and(|bytes| bytes == self.content.as_bytes())
+        read_bounded(&self.dir, &self.path)
+            .is_ok_and(|found| found.is_some_and(|(bytes, _)| bytes == self.content.as_bytes()))
     }
 
     /// Marks the lock as in use now, so a process that judges it by the lock file alone
@@ -348,7 +348,7 @@ impl Drop for AnnotatorLock {
         // Removed only while it is still ours, under the break lock like a break. The OS lock
         // goes after (the field is dropped after this), so no process finds it free while the
         // lock file still names this one.
-        match break_lock(&self.path, self.content.as_bytes()) {
+        match break_lock(&self.dir, &self.path, self.content.as_bytes()) {
             Ok(true) => {}
             Ok(false) if self.is_held() => {
                 // Someone is breaking it right now; it is ours, so remove it ourselves.
@@ -388,6 +388,10 @@ impl Liveness {
         held.retain(|_, file| file.strong_count() > 0);
         if let Some(file) = held.get(&key).and_then(Weak::upgrade) {
             return Self::Ours(file);
+        }
+        // Something else than a file in its place (a FIFO, a folder): no OS lock here.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Self::unavailable(path, &std::io::Error::other("it is not a file"));
         }
         for _ in 0..ATTEMPTS {
             // Written to never; opened for writing because an exclusive lock over NFS needs it.
@@ -496,17 +500,32 @@ fn create_exclusive(path: &Path, content: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The lock file's bytes and how long ago it was written or refreshed.
-fn read_lock(path: &Path) -> std::io::Result<(Vec<u8>, Duration)> {
-    let file = std::fs::File::open(path)?;
-    let modified = file.metadata()?.modified()?;
-    let mut bytes = Vec::new();
-    // A lock file is a line; read no more than a few of them whatever is there.
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut bytes)?;
-    let age = SystemTime::now()
-        .duration_since(modified)
+/// The most of a lock file Accord reads: a lock is one line of a few hundred bytes, so what
+/// is longer was not written by Accord (and is judged unreadable), however large it is.
+const LOCK_BYTES: u64 = 4096;
+
+/// The first [`LOCK_BYTES`] (and one) of the lock file at `path` and its `stat`, or `None`
+/// when there is none, through the project's door: a link out of the project or a FIFO in its
+/// place is an error naming it, never read.
+fn read_bounded(
+    project: &ProjectDir,
+    path: &Path,
+) -> Result<Option<(Vec<u8>, std::fs::Metadata)>, FsError> {
+    project.read_prefix(path, LOCK_BYTES + 1)
+}
+
+/// The lock file's bytes and how long ago it was written or refreshed; `None` when there is
+/// none.
+fn read_lock(project: &ProjectDir, path: &Path) -> Result<Option<(Vec<u8>, Duration)>, LockError> {
+    let Some((bytes, metadata)) = read_bounded(project, path)? else {
+        return Ok(None);
+    };
+    let age = metadata
+        .modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
         .unwrap_or_default();
-    Ok((bytes, age))
+    Ok(Some((bytes, age)))
 }
 
 /// Why a lock found in place is stale, or `None` while its holder may be running.
@@ -519,6 +538,13 @@ fn staleness(
     if matches!(live, Liveness::Theirs) {
         // The OS lock is held: by this lock's holder, or by a process about to take it over.
         return None;
+    }
+    // No Accord writes a lock it cannot read back (it is written whole, then renamed into
+    // place): one that does not read, with no process holding the OS lock, holds nothing.
+    if other.is_none() && live.is_free() {
+        return Some(
+            "an unreadable lock file (not one Accord wrote), and no process holds the lock".into(),
+        );
     }
     if let Some(other) = other
         && other.os_lock
@@ -568,12 +594,20 @@ fn by_lock_file(other: Option<&LockHolder>, age: Duration, me: &LockHolder) -> O
     old().map(|why| format!("held by {other}, {why}"))
 }
 
-/// Removes the lock at `path` if it still holds exactly `expected`, under the break lock.
-/// `Ok(false)` when another process holds the break lock.
-fn break_lock(path: &Path, expected: &[u8]) -> std::io::Result<bool> {
+/// Removes the lock at `path` if it still holds exactly `expected` (as far as
+/// [`read_bounded`] reads), under the break lock. `Ok(false)` when another process holds the
+/// break lock.
+fn break_lock(project: &ProjectDir, path: &Path, expected: &[u8]) -> Result<bool, LockError> {
     let mut breaker_name = path.as_os_str().to_owned();
     breaker_name.push(".break");
     let breaker = PathBuf::from(breaker_name);
+    let io = |source| LockError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // The break lock is a file created only if absent (never through a link out of the
+    // project: `create_new` does not follow one).
+    project.resolve(&breaker)?;
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -581,7 +615,7 @@ fn break_lock(path: &Path, expected: &[u8]) -> std::io::Result<bool> {
     {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let abandoned = std::fs::metadata(&breaker)
+            let abandoned = std::fs::symlink_metadata(&breaker)
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| SystemTime::now().duration_since(t).ok())
@@ -592,34 +626,18 @@ fn break_lock(path: &Path, expected: &[u8]) -> std::io::Result<bool> {
             }
             return Ok(false);
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(io(e)),
     }
-    let result = match std::fs::read(path) {
-        Ok(bytes) if bytes == expected => match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+    let result = match read_bounded(project, path) {
+        Ok(Some((bytes, _))) if bytes == expected => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
             _ => Ok(true),
         },
         Ok(_) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     let _ = std::fs::remove_file(&breaker);
     result
-}
-
-/// Refuses a folder that exists and leads out of the project (a symbolic link).
-fn check_inside(root: &Path, folder: &Path) -> Result<(), LockError> {
-    let (Ok(real), Ok(real_root)) = (folder.canonicalize(), root.canonicalize()) else {
-        return Ok(());
-    };
-    if real.starts_with(&real_root) {
-        Ok(())
-    } else {
-        Err(LockError::OutsideProject {
-            path: folder.to_path_buf(),
-            detail: format!("it leads to {}", real.display()),
-        })
-    }
 }
 
 /// This machine's name.

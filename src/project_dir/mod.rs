@@ -270,6 +270,32 @@ impl ProjectDir {
         })
     }
 
+    /// The first bytes of `path` (at most `n`), with what `stat` said of it when it was
+    /// opened, or `None` when there is no such file. For a file Accord writes small (a lock),
+    /// whatever size someone made it: reading more is never needed to judge it.
+    pub fn read_prefix(
+        &self,
+        path: &Path,
+        n: u64,
+    ) -> Result<Option<(Vec<u8>, std::fs::Metadata)>, FsError> {
+        let Some(reader) = self.open(path, Limit::new(u64::MAX - 1, "a file"))? else {
+            return Ok(None);
+        };
+        let metadata = reader.metadata.clone();
+        let mut bytes = Vec::new();
+        reader
+            .file
+            .into_inner()
+            .take(n)
+            .read_to_end(&mut bytes)
+            .map_err(|source| FsError::Io {
+                path: path.to_path_buf(),
+                verb: "read",
+                source,
+            })?;
+        Ok(Some((bytes, metadata)))
+    }
+
     /// Creates the folder `path` and those above it, inside the project; returns its real
     /// path.
     pub fn create_folder(&self, path: &Path) -> Result<PathBuf, FsError> {
@@ -458,7 +484,12 @@ fn open_regular(path: &Path, real: &Path, limit: Limit) -> Result<Option<FileRea
         }
         Ok(_) => {}
     }
-    let file = open_nonblocking(real).map_err(io)?;
+    let file = match open_nonblocking(real) {
+        Ok(file) => file,
+        // Removed between the look and the open (another process let go of a lock).
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+    };
     // And again on what was opened, in case it changed in between.
     let metadata = file.metadata().map_err(io)?;
     if !metadata.is_file() {

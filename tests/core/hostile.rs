@@ -104,3 +104,73 @@ fn an_id_at_the_limit_is_reported_and_new_ids_are_refused() {
     assert!(added.is_err());
     assert_eq!(ws.store(zh).len(), 2);
 }
+
+/// Opens the sample copy at `root` as alice within a few seconds, and returns whether it is
+/// editable and what it says when it is not.
+fn open_timed(root: &std::path::Path) -> (bool, String) {
+    let started = std::time::Instant::now();
+    let ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "opened in {:?}",
+        started.elapsed()
+    );
+    match &ws.doc_state(accord::project::DocId(0)).status {
+        accord::project::StoreStatus::Editable => (true, String::new()),
+        accord::project::StoreStatus::Locked(why)
+        | accord::project::StoreStatus::NoDocument(why) => (false, why.clone()),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_lock_that_is_a_link_to_dev_zero_or_a_fifo_is_named_never_read() {
+    for what in ["/dev/zero", "fifo"] {
+        let dir = sample_project();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("annotations")).unwrap();
+        let lock = root.join("annotations/.alice.lock");
+        if what == "fifo" {
+            assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(&lock)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        } else {
+            std::os::unix::fs::symlink(what, &lock).unwrap();
+        }
+        let (editable, why) = open_timed(root);
+        assert!(!editable, "{what}: read-only");
+        assert!(why.contains(".alice.lock"), "{what}: {why}");
+        assert!(
+            why.contains("outside the project") || why.contains("FIFO"),
+            "{what}: {why}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_lock_file_is_not_read_and_is_taken_over() {
+    for stale in [true, false] {
+        let dir = sample_project();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("annotations")).unwrap();
+        let lock = root.join("annotations/.alice.lock");
+        // 300 MB of nothing (sparse: it takes no disk), written hours ago or just now.
+        let file = std::fs::File::create(&lock).unwrap();
+        file.set_len(300 * 1024 * 1024).unwrap();
+        if stale {
+            file.set_modified(
+                std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600),
+            )
+            .unwrap();
+        }
+        drop(file);
+        let (editable, why) = open_timed(root);
+        assert!(editable, "stale: {stale}: {why}");
+        // Replaced by this Accord's lock, which went when it closed.
+        assert!(!lock.exists(), "stale: {stale}");
+    }
+}
