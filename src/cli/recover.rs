@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord::project::journal::{Recovery, annotators_with_journal};
+use accord::project::journal::{Recovery, Trust, annotators_with_journal, journal_path};
 use accord::project::{Project, StoreStatus, Workspace, WorkspaceFile};
 
 use super::{project_or_cwd, unreadable};
@@ -22,6 +22,17 @@ pub struct Args {
     /// Print what would be recovered, write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Also put back edits the journal says were written on another machine, in another
+    /// folder, or by an Accord that did not say (refused by default: a journal committed by
+    /// mistake is someone else's). Every value is still checked against the documents and
+    /// the schema.
+    #[arg(long)]
+    accept_foreign: bool,
+    /// Recover from this journal, kept aside earlier (`annotations/.<name>.journal.….unapplied`):
+    /// it becomes the annotator's journal again first (needs --annotator, and no unsaved edits
+    /// in the annotator's own journal).
+    #[arg(long, value_name = "FILE", requires = "annotator")]
+    journal: Option<PathBuf>,
 }
 
 /// Exit 0: recovered, or nothing to recover; 1: some edits could not be put back (they are
@@ -31,6 +42,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     // An unreadable project is exit 2 before anything else.
     Project::open(&root).map_err(unreadable)?;
+    if let (Some(kept), Some(annotator)) = (&args.journal, &args.annotator) {
+        restore_journal(&root, annotator, kept)?;
+    }
+    let trust = if args.accept_foreign {
+        Trust::AcceptForeign
+    } else {
+        Trust::OwnOnly
+    };
     let annotators = match args.annotator {
         Some(a) => vec![a],
         None => annotators_with_journal(&root),
@@ -45,7 +64,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let (mut failed, mut incomplete) = (false, false);
     for annotator in &annotators {
-        let ws = Workspace::open(Project::open(&root).map_err(unreadable)?, annotator);
+        let project = Project::open(&root).map_err(unreadable)?;
+        let ws = Workspace::open_trusting(project, annotator, annotator, trust);
         let outcome = recover_annotator(ws, &root, args.dry_run, &mut out)?;
         failed |= outcome.failed;
         incomplete |= outcome.incomplete;
@@ -162,6 +182,33 @@ fn write_recovery(
         )?;
     }
     Ok(())
+}
+
+/// Makes the kept-aside journal `kept` `annotator`'s journal again, refusing when that one
+/// holds edits (they would be lost) or `kept` is not a journal of the project's annotations.
+fn restore_journal(root: &Path, annotator: &str, kept: &Path) -> anyhow::Result<()> {
+    let live = journal_path(root, annotator);
+    let folder = live.parent().unwrap_or(root);
+    let inside = kept
+        .canonicalize()
+        .ok()
+        .zip(folder.canonicalize().ok())
+        .is_some_and(|(k, f)| k.parent() == Some(f.as_path()));
+    if !inside || !kept.is_file() {
+        anyhow::bail!(
+            "{} is not a journal kept in {}: give one of its `.{annotator}.journal.….unapplied` files",
+            kept.display(),
+            folder.display()
+        );
+    }
+    if std::fs::metadata(&live).is_ok_and(|m| m.len() > 0) {
+        anyhow::bail!(
+            "{} holds unsaved edits: run `accord recover --annotator {annotator}` first, then this",
+            live.display()
+        );
+    }
+    std::fs::rename(kept, &live)
+        .map_err(|e| anyhow::anyhow!("cannot move {} to {}: {e}", kept.display(), live.display()))
 }
 
 /// `path` relative to the project folder, for output.

@@ -190,7 +190,7 @@ pub enum LockError {
     },
     /// A file or folder of the lock leads out of the project, or is not what it should be
     /// (a FIFO in place of the lock file): nothing is written there.
-    #[error("{0}. The annotations are shown read-only until it is fixed")]
+    #[error("cannot take the lock: {0}. The annotations are shown read-only until it is fixed")]
     File(#[from] FsError),
     /// The annotator name cannot be a folder name (see [`super::check_annotator_name`]).
     #[error("{0}; choose another name")]

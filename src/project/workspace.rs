@@ -248,6 +248,18 @@ impl Workspace {
     /// Like [`Workspace::open`], with edits recorded as `author`'s: a reviewer (`author`)
     /// editing the curated set (`annotator` is then `curated`).
     pub fn open_as(project: Project, annotator: &str, author: &str) -> Self {
+        Self::open_trusting(project, annotator, author, journal::Trust::OwnOnly)
+    }
+
+    /// Like [`Workspace::open_as`], replaying the journal's records as `trust` says: with
+    /// [`journal::Trust::AcceptForeign`], also those written for this annotator on another
+    /// machine or in another folder (`accord recover --accept-foreign`).
+    pub fn open_trusting(
+        project: Project,
+        annotator: &str,
+        author: &str,
+        trust: journal::Trust,
+    ) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
         let bad_name = super::check_annotator_name(annotator)
@@ -297,7 +309,7 @@ impl Workspace {
         }
         // Edits a crash kept from being saved come back, once the lock says they are ours.
         let (journal, recovered) = match (&lock, &bad_name) {
-            (Ok(_), None) => journal::recover(&project, annotator, &mut docs, &mut groups),
+            (Ok(_), None) => journal::recover(&project, annotator, &mut docs, &mut groups, trust),
             _ => (None, None),
         };
         Self {
@@ -686,6 +698,7 @@ impl Workspace {
             return Ok(());
         };
         let line = journal::record_step(
+            &journal.owner().clone(),
             kind,
             now,
             inverse,
@@ -713,6 +726,7 @@ impl Workspace {
             return Ok(());
         };
         let line = journal::record_from_disk(
+            &journal.owner().clone(),
             kind,
             &Timestamp::now(),
             file,

@@ -197,6 +197,9 @@ pub enum Action {
     },
     /// Start an export or import (saving first), or cancel the running one.
     Exchange(ExchangeRequest),
+    /// The annotator says the journal written elsewhere (another machine or folder), set
+    /// aside on opening, holds their edits: put them back.
+    AcceptForeignJournal,
 }
 
 /// An answer to "close with unsaved changes?".

@@ -174,3 +174,156 @@ fn a_huge_lock_file_is_not_read_and_is_taken_over() {
         assert!(!lock.exists(), "stale: {stale}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Journals
+// ---------------------------------------------------------------------------------------------
+
+fn journal(root: &std::path::Path) -> std::path::PathBuf {
+    accord::project::journal::journal_path(root, "alice")
+}
+
+/// Makes `n` unsaved edits as alice in the project at `root` and stops without saving: the
+/// journal holds them.
+fn unsaved_edits(root: &std::path::Path, n: usize) {
+    let mut ws = Workspace::open(Project::open(root).unwrap(), "alice");
+    let doc = ws.project.document_index(ZH).unwrap();
+    for i in 0..n {
+        ws.apply(vec![(
+            doc,
+            Edit::Add {
+                label: "COUNTRY".into(),
+                ranges: vec![CharRange::new(10 * i, 10 * i + 2)],
+                attributes: BTreeMap::new(),
+            },
+        )])
+        .unwrap();
+    }
+    // Dropped without saving: as a crash leaves it.
+    drop(ws);
+    assert!(std::fs::metadata(journal(root)).unwrap().len() > 0);
+}
+
+fn annotations_of(ws: &Workspace) -> usize {
+    let doc = ws.project.document_index(ZH).unwrap();
+    ws.store(doc).len()
+}
+
+#[test]
+fn someone_elses_journal_is_set_aside_not_replayed_until_accepted() {
+    let theirs = sample_project();
+    unsaved_edits(theirs.path(), 2);
+    // Committed by mistake and pulled into another folder (another clone).
+    let mine = sample_project();
+    std::fs::create_dir_all(mine.path().join("annotations")).unwrap();
+    std::fs::copy(journal(theirs.path()), journal(mine.path())).unwrap();
+    let before = crate::common::folder_bytes(mine.path());
+    let ws = Workspace::open(Project::open(mine.path()).unwrap(), "alice");
+    assert_eq!(annotations_of(&ws), 0, "nothing replayed");
+    let recovery = ws.recovery().unwrap();
+    assert!(recovery.foreign);
+    assert_eq!((recovery.recovered, recovery.not_applied.len()), (0, 2));
+    let why = &recovery.not_applied[0].reason;
+    assert!(
+        why.contains("--accept-foreign") && why.contains("for the project at"),
+        "{why}"
+    );
+    let kept = recovery.kept_as.clone().unwrap();
+    drop(ws);
+    // Nothing of it was written into the files; the journal is still there.
+    assert_eq!(crate::common::folder_bytes(mine.path()), before);
+
+    // Accepted: put back, each value checked.
+    let ws = Workspace::open_trusting(
+        Project::open(mine.path()).unwrap(),
+        "alice",
+        "alice",
+        accord::project::journal::Trust::AcceptForeign,
+    );
+    assert_eq!(annotations_of(&ws), 2);
+    assert_eq!(ws.recovery().unwrap().recovered, 2);
+    let _ = kept;
+}
+
+#[test]
+fn a_journal_with_crlf_line_endings_is_replayed_whole() {
+    let dir = sample_project();
+    unsaved_edits(dir.path(), 3);
+    let lf = std::fs::read(journal(dir.path())).unwrap();
+    let crlf: Vec<u8> = lf
+        .iter()
+        .flat_map(|&b| {
+            if b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![b]
+            }
+        })
+        .collect();
+    std::fs::write(journal(dir.path()), crlf).unwrap();
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let recovery = ws.recovery().unwrap();
+    assert!(!recovery.torn_tail && recovery.is_complete(), "{recovery}");
+    assert_eq!(recovery.recovered, 3);
+    assert_eq!(annotations_of(&ws), 3);
+}
+
+/// The journal's records as JSON values.
+fn records(root: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(journal(root))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l.splitn(3, ' ').nth(2).unwrap()).unwrap())
+        .collect()
+}
+
+/// Writes records back as journal lines, with their lengths and checksums made to fit.
+fn write_records(root: &std::path::Path, records: &[serde_json::Value]) {
+    let mut out = String::new();
+    for r in records {
+        let json = serde_json::to_string(r).unwrap();
+        out.push_str(&format!(
+            "{} {} {json}\n",
+            json.len(),
+            accord::model::sha256_hex(json.as_bytes())
+        ));
+    }
+    std::fs::write(journal(root), out).unwrap();
+}
+
+#[test]
+fn records_that_would_put_bad_values_are_refused_with_the_reason() {
+    let dir = sample_project();
+    unsaved_edits(dir.path(), 3);
+    let mut recs = records(dir.path());
+    let chars = Project::open(dir.path())
+        .unwrap()
+        .slot(accord::project::DocId(0))
+        .unwrap()
+        .doc()
+        .unwrap()
+        .len_chars();
+    // 1: a fragment past the end of the text.
+    recs[0]["docs"][0]["annotations"][0]["after"]["fragments"][0]["end"] = (chars + 50).into();
+    // 2: a label the schema does not have, with markup in it.
+    recs[1]["docs"][0]["annotations"][0]["after"]["label"] = "<b>EVIL</b>".into();
+    // 3: an id counter that cannot grow.
+    recs[2]["docs"][0]["next_id"] = u64::MAX.into();
+    write_records(dir.path(), &recs);
+    let ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+    let recovery = ws.recovery().unwrap();
+    assert_eq!(recovery.not_applied.len(), 3, "{recovery}");
+    let reasons: Vec<&str> = recovery
+        .not_applied
+        .iter()
+        .map(|n| n.reason.as_str())
+        .collect();
+    assert!(
+        reasons[0].contains("past the end") || reasons[0].contains("outside"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("EVIL"), "{reasons:?}");
+    assert!(reasons[2].contains("the largest there is"), "{reasons:?}");
+    assert_eq!(annotations_of(&ws), 0);
+    assert!(recovery.kept_as.is_some(), "kept aside, never emptied");
+}

@@ -11,6 +11,7 @@ mod ui_support;
 
 mod commitments;
 mod exchange;
+mod hostile;
 mod review;
 mod safety;
 mod text_view;

@@ -104,6 +104,7 @@ impl AccordApp {
             Action::Resolve { file, how } => self.resolve_conflict(file, how),
             Action::Reanchor(doc) => self.reanchor(doc),
             Action::Exchange(request) => self.exchange(ctx, request),
+            Action::AcceptForeignJournal => self.accept_foreign_journal(),
         }
     }
 

@@ -125,7 +125,18 @@ impl AccordApp {
         if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
             let text = recovery.to_string();
             log::warn!("{text}");
-            self.views.dialogs.notify("Unsaved work recovered", text);
+            if recovery.foreign {
+                self.views.dialogs.notify_with_offer(
+                    "A journal written elsewhere",
+                    format!(
+                        "{text}\n\nThis journal of unsaved edits was written for another machine or project folder (a journal committed by mistake, or copied). Nothing of it was put back. If these are your edits, put them back: each is still checked against the documents and the schema."
+                    ),
+                    "They are mine: put them back",
+                    crate::ui::Action::AcceptForeignJournal,
+                );
+            } else {
+                self.views.dialogs.notify("Unsaved work recovered", text);
+            }
         }
         if problems.is_empty() {
             self.info(format!("Opened {name}"));
@@ -311,6 +322,51 @@ impl AccordApp {
                     }
                 }
             }
+        }
+    }
+
+    /// Reopens the project replaying the journal written elsewhere too (after saving what is
+    /// unsaved here, which sets that journal aside; it becomes the journal again first).
+    pub(in crate::ui) fn accept_foreign_journal(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let root = ws.project.root.clone();
+        let annotator = ws.annotator.clone();
+        let author = ws.author.clone();
+        if ws.is_dirty() {
+            self.save_all();
+            if self.state.status.save_error.is_some() {
+                return;
+            }
+        }
+        let kept = self
+            .workspace()
+            .and_then(|ws| ws.recovery())
+            .and_then(|r| r.kept_as.clone());
+        let live = crate::project::journal::journal_path(&root, &annotator);
+        if let Some(kept) = kept
+            && kept.is_file()
+            && !std::fs::metadata(&live).is_ok_and(|m| m.len() > 0)
+            && let Err(e) = std::fs::rename(&kept, &live)
+        {
+            self.error(format!(
+                "Cannot put {} back as the journal: {e}",
+                kept.display()
+            ));
+            return;
+        }
+        // Let go of the lock before taking it again.
+        self.state.workspace = None;
+        match Project::open(&root) {
+            Ok(project) => {
+                let ws = Workspace::open_trusting(
+                    project,
+                    &annotator,
+                    &author,
+                    crate::project::journal::Trust::AcceptForeign,
+                );
+                self.install_workspace(ws, None);
+            }
+            Err(e) => self.error(format!("Cannot open {}: {e:#}", root.display())),
         }
     }
 

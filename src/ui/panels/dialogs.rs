@@ -69,10 +69,18 @@ struct ReviewPrompt {
 }
 
 /// Which dialogs are open, and what is typed in them.
+/// A message to read, with perhaps a button offering what to do about it.
+#[derive(Debug)]
+struct Notice {
+    title: String,
+    text: String,
+    offer: Option<(String, Action)>,
+}
+
 #[derive(Debug, Default)]
 pub struct Dialogs {
     /// Something the user must read before going on: a title and the text.
-    notice: Option<(String, String)>,
+    notice: Option<Notice>,
     /// Files changed on disk while changed here, oldest first: asked one at a time.
     conflicts: Vec<Conflict>,
     /// What re-anchoring a document did: its name and the plan carried out.
@@ -103,7 +111,26 @@ impl Dialogs {
 
     /// Tells the user something they must read (what was recovered after a crash).
     pub fn notify(&mut self, title: impl Into<String>, text: impl Into<String>) {
-        self.notice = Some((title.into(), text.into()));
+        self.notice = Some(Notice {
+            title: title.into(),
+            text: text.into(),
+            offer: None,
+        });
+    }
+
+    /// Like [`Self::notify`], with a button that asks for `action`.
+    pub fn notify_with_offer(
+        &mut self,
+        title: impl Into<String>,
+        text: impl Into<String>,
+        button: impl Into<String>,
+        action: Action,
+    ) {
+        self.notice = Some(Notice {
+            title: title.into(),
+            text: text.into(),
+            offer: Some((button.into(), action)),
+        });
     }
 
     /// Asks what to do about `file`, changed on disk while changed here.
@@ -235,7 +262,7 @@ impl Dialogs {
         self.delete_prompt_ui(ctx, cx);
         self.review_prompt_ui(ctx, cx);
         self.conflict_ui(ctx, cx);
-        self.notice_ui(ctx);
+        self.notice_ui(ctx, cx);
         self.reanchored_ui(ctx);
         self.others_prompt_ui(ctx, cx);
         if self.shortcuts {
@@ -446,17 +473,25 @@ impl Dialogs {
         }
     }
 
-    fn notice_ui(&mut self, ctx: &egui::Context) {
-        let Some((title, text)) = &self.notice else {
+    fn notice_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(notice) = &self.notice else {
             return;
         };
         let mut done = false;
         egui::Modal::new(Id::unique("notice")).show(ctx, |ui| {
             ui.set_max_width(560.0);
-            ui.heading(title);
-            ui.label(text);
-            done = ui.button("OK").clicked()
-                || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape));
+            ui.heading(&notice.title);
+            ui.label(&notice.text);
+            ui.horizontal(|ui| {
+                if let Some((button, action)) = &notice.offer
+                    && ui.button(button).clicked()
+                {
+                    cx.send(action.clone());
+                    done = true;
+                }
+                done |= ui.button("OK").clicked()
+                    || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape));
+            });
         });
         if done {
             self.notice = None;

@@ -13,12 +13,14 @@
 //!
 //! What the lines say is `record`'s business: this file only knows how many bytes are whole.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::JournalError;
+use super::record::Owner;
 use crate::model::Timestamp;
 use crate::project::lock::AnnotatorLock;
+use crate::project_dir::{Limit, ProjectDir};
 
 /// The largest journal Accord reads: 256 MiB, as for an annotation file. Saving empties it, and
 /// the window saves every 30 seconds.
@@ -54,32 +56,17 @@ pub fn annotators_with_journal(root: &Path) -> Vec<String> {
 // Reading
 // ---------------------------------------------------------------------------------------------
 
+/// How much of a journal Accord reads.
+const JOURNAL_LIMIT: Limit = Limit::new(
+    MAX_JOURNAL_BYTES,
+    "a journal (it holds unsaved edits: move it away rather than delete it)",
+);
+
 /// The journal's bytes, `None` when there is none; an error when it exists but must not be
-/// touched (unreadable, a link, too large).
-pub(super) fn read_journal(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read the journal {}: {e}", path.display())),
-    };
-    if !meta.is_file() {
-        return Err(format!(
-            "the journal {} is not a plain file; move it away",
-            path.display()
-        ));
-    }
-    if meta.len() > MAX_JOURNAL_BYTES {
-        return Err(format!(
-            "the journal {} is {} bytes, more than the {MAX_JOURNAL_BYTES} Accord reads; move it away (it holds unsaved edits)",
-            path.display(),
-            meta.len()
-        ));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_JOURNAL_BYTES).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
-    Ok(Some(bytes))
+/// touched (a link out of the project, not a file, too large, unreadable).
+pub(super) fn read_journal(dir: &ProjectDir, path: &Path) -> Result<Option<Vec<u8>>, String> {
+    dir.read(path, JOURNAL_LIMIT)
+        .map_err(|e| format!("the journal cannot be read: {e}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +76,10 @@ pub(super) fn read_journal(path: &Path) -> Result<Option<Vec<u8>>, String> {
 /// An annotator's journal, open for appending while the workspace holds the lock.
 #[derive(Debug)]
 pub(in crate::project::workspace) struct Journal {
+    /// The project folder: the journal is read and written only inside it.
+    dir: ProjectDir,
+    /// Whose journal this is, as every record says.
+    owner: Owner,
     path: PathBuf,
     /// Open for appending once the first record is written.
     file: Option<std::fs::File>,
@@ -104,8 +95,16 @@ pub(in crate::project::workspace) struct Journal {
 impl Journal {
     /// The journal at `path` as read before replay: `whole_len` bytes of whole records (the
     /// next record goes after them), `disk_len` bytes in the file.
-    pub(super) fn resume(path: PathBuf, whole_len: u64, disk_len: u64) -> Self {
+    pub(super) fn resume(
+        dir: ProjectDir,
+        owner: Owner,
+        path: PathBuf,
+        whole_len: u64,
+        disk_len: u64,
+    ) -> Self {
         Self {
+            dir,
+            owner,
             path,
             file: None,
             len: whole_len,
@@ -117,6 +116,11 @@ impl Journal {
     /// The journal file.
     pub(in crate::project::workspace) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whose journal this is: what every record written to it says.
+    pub(in crate::project::workspace) fn owner(&self) -> &Owner {
+        &self.owner
     }
 
     /// Keeps the journal at the next fold instead of emptying it (it holds records that could
@@ -185,6 +189,10 @@ impl Journal {
     /// Opens the journal for appending, creating it (and syncing its folder) when there is
     /// none, and cutting off a torn tail.
     fn open(&mut self) -> std::io::Result<std::fs::File> {
+        // Never through a link out of the project.
+        self.dir
+            .resolve(&self.path)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         let existed = match std::fs::symlink_metadata(&self.path) {
             Ok(m) if !m.is_file() => {
                 return Err(std::io::Error::other(
@@ -230,6 +238,11 @@ impl Journal {
         }
         self.file = None;
         if let Some(aside) = &self.set_aside {
+            for path in [&self.path, aside] {
+                self.dir
+                    .resolve(path)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+            }
             std::fs::rename(&self.path, aside)?;
             log::warn!(
                 "the journal with edits that could not be applied is kept as {}",
@@ -237,7 +250,9 @@ impl Journal {
             );
             self.set_aside = None;
         }
-        crate::project_dir::atomic::write_atomic(&self.path, b"")?;
+        self.dir
+            .write(&self.path, b"")
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         self.len = 0;
         self.disk_len = 0;
         Ok(())

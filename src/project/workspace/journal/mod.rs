@@ -29,8 +29,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use file::{MAX_JOURNAL_BYTES, annotators_with_journal, journal_path};
-pub use record::{JOURNAL_FORMAT, StepKind};
-pub use replay::{NotApplied, RecoveredFile, Recovery};
+pub use record::{JOURNAL_FORMAT, Owner, StepKind};
+pub use replay::{NotApplied, RecoveredFile, Recovery, Trust};
 
 pub(super) use file::Journal;
 pub(super) use record::{OnDisk, record_from_disk, record_step};

@@ -74,11 +74,53 @@ impl StepKind {
 // The record
 // ---------------------------------------------------------------------------------------------
 
+/// Whose journal a record belongs to: the annotator, the machine and the project folder it was
+/// written for. A journal is replayed only into its owner's files; one committed by mistake,
+/// copied from another machine or another project is set aside and offered instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    /// The annotator whose files the steps changed.
+    pub annotator: String,
+    /// The machine ([`crate::project::lock::host_name`]).
+    pub host: String,
+    /// The project folder, as it really is on that machine.
+    pub project: String,
+}
+
+impl Owner {
+    /// The owner of `annotator`'s journal in `project`, on this machine.
+    pub fn of(project: &Project, annotator: &str) -> Self {
+        let folder = project
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| project.root.clone());
+        Self {
+            annotator: annotator.to_owned(),
+            host: crate::project::lock::host_name(),
+            project: folder.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} on {}, for the project at {}",
+            self.annotator, self.host, self.project
+        )
+    }
+}
+
 /// One journal line: a step in its applied form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Record {
     /// [`JOURNAL_FORMAT`] when written by this program.
     format: u32,
+    /// Whose journal it is (missing in records of an older Accord: they are not replayed
+    /// without being accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) owner: Option<Owner>,
     /// Edit, undo, redo, or a file taken from disk.
     pub(super) kind: StepKind,
     /// When the step was made (the time stamped on what it changed).
@@ -147,9 +189,10 @@ struct FormatHeader {
 }
 
 impl Record {
-    fn new(kind: StepKind, time: &Timestamp) -> Self {
+    fn new(kind: StepKind, time: &Timestamp, owner: &Owner) -> Self {
         Self {
             format: JOURNAL_FORMAT,
+            owner: Some(owner.clone()),
             kind,
             time: time.clone(),
             docs: Vec::new(),
@@ -226,7 +269,9 @@ fn collect_befores(inverse: &Edit, into: &mut Befores) -> Result<(), String> {
 /// The record of a step just applied: `inverse` is what undoes it, `docs` and `groups` the state
 /// after it, `groups_before` the groups before it (when it changed them). Empty when the step
 /// changed nothing.
+#[allow(clippy::too_many_arguments)] // the workspace's parts, borrowed apart
 pub(in crate::project::workspace) fn record_step(
+    owner: &Owner,
     kind: StepKind,
     time: &Timestamp,
     inverse: &[Change],
@@ -241,7 +286,7 @@ pub(in crate::project::workspace) fn record_step(
             collect_befores(edit, befores.entry(*doc).or_default())?;
         }
     }
-    let mut record = Record::new(kind, time);
+    let mut record = Record::new(kind, time, owner);
     for (doc, before) in befores {
         let (document, store) = open_doc(project, docs, doc)?;
         record.docs.push(DocPart {
@@ -276,6 +321,7 @@ pub(in crate::project::workspace) enum OnDisk<'a> {
 /// annotations may also have renamed group members: `groups_before` is then the groups before.
 #[allow(clippy::too_many_arguments)] // the workspace's parts, borrowed apart
 pub(in crate::project::workspace) fn record_from_disk(
+    owner: &Owner,
     kind: StepKind,
     time: &Timestamp,
     file: WorkspaceFile,
@@ -285,7 +331,7 @@ pub(in crate::project::workspace) fn record_from_disk(
     groups_before: Option<&GroupStore>,
     groups: &GroupStore,
 ) -> Result<Vec<u8>, String> {
-    let mut record = Record::new(kind, time);
+    let mut record = Record::new(kind, time, owner);
     match file {
         WorkspaceFile::Doc(doc) => {
             let (document, store) = open_doc(project, docs, doc)?;
@@ -434,27 +480,26 @@ pub(super) fn decode(bytes: &[u8]) -> Decoded {
     let mut out = Decoded::default();
     let mut pos = 0;
     let mut line_no = 0;
-    let mut lines = Vec::new();
     while pos < bytes.len() {
         line_no += 1;
-        let (parsed, next) = match bytes[pos..].iter().position(|&b| b == b'\n') {
-            Some(n) => (parse_line(&bytes[pos..pos + n]), pos + n + 1),
-            None => (
-                Err(BadLine::Damaged("the line has no end".into())),
-                bytes.len(),
-            ),
-        };
-        if !matches!(parsed, Err(BadLine::Damaged(_))) {
-            out.valid_len = next as u64;
-            // Everything before is in the middle, not the tail.
-            out.lines.append(&mut lines);
-            out.lines.push((line_no, parsed));
-        } else {
-            lines.push((line_no, parsed));
+        match bytes[pos..].iter().position(|&b| b == b'\n') {
+            Some(n) => {
+                // A whole line, read whatever its ending (git's `autocrlf` makes it CRLF). One
+                // that does not read is reported, never taken for a torn tail: only the last
+                // write can be cut short.
+                let line = &bytes[pos..pos + n];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                out.lines.push((line_no, parse_line(line)));
+                pos += n + 1;
+                out.valid_len = pos as u64;
+            }
+            None => {
+                // The last record, unfinished: a write the crash cut short.
+                out.torn_lines = 1;
+                pos = bytes.len();
+            }
         }
-        pos = next;
     }
-    out.torn_lines = lines.len();
     out
 }
 
@@ -493,6 +538,11 @@ mod tests {
     fn record(n: u64) -> Record {
         Record {
             format: JOURNAL_FORMAT,
+            owner: Some(Owner {
+                annotator: "alice".into(),
+                host: "here".into(),
+                project: "/p".into(),
+            }),
             kind: StepKind::Apply,
             time: Timestamp(format!("2026-11-23T15:10:{n:02}Z")),
             docs: Vec::new(),
@@ -530,6 +580,38 @@ mod tests {
             assert_eq!(torn.valid_len, two as u64);
             assert_eq!(torn.torn_lines, 1);
         }
+    }
+
+    #[test]
+    fn line_endings_do_not_matter_and_a_whole_line_is_never_a_torn_tail() {
+        let mut lf = Vec::new();
+        for n in 1..=3 {
+            lf.extend(record(n).to_line().unwrap());
+        }
+        // As git's `autocrlf` leaves it.
+        let crlf: Vec<u8> = lf
+            .iter()
+            .flat_map(|&b| {
+                if b == b'\n' {
+                    vec![b'\r', b'\n']
+                } else {
+                    vec![b]
+                }
+            })
+            .collect();
+        let decoded = decode(&crlf);
+        assert_eq!(decoded.torn_lines, 0);
+        let read: Vec<&Record> = decoded
+            .lines
+            .iter()
+            .map(|(_, r)| r.as_ref().unwrap())
+            .collect();
+        assert_eq!(read, vec![&record(1), &record(2), &record(3)]);
+        // Whole lines that do not read are reported (kept), whatever they hold.
+        let decoded = decode(b"not a record\nnor this\n");
+        assert_eq!(decoded.torn_lines, 0);
+        assert_eq!(decoded.lines.len(), 2);
+        assert!(decoded.lines.iter().all(|(_, r)| r.is_err()));
     }
 
     #[test]

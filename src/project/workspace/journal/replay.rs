@@ -29,10 +29,21 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::file::{Journal, journal_path, read_journal};
-use super::record::{BadLine, Put, Record, StepKind, decode, links_name};
+use super::record::{BadLine, Owner, Put, Record, StepKind, decode, links_name};
 use crate::model::{Annotation, AnnotationId, CrossGroup, GroupId, Link, LinkId, Timestamp};
 use crate::project::{DocId, DocState, GroupState, Project, StoreStatus, WorkspaceFile};
 use crate::store::AnnotationStore;
+
+/// Which records of a journal are replayed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Trust {
+    /// Only those written for this annotator, on this machine, in this project folder.
+    #[default]
+    OwnOnly,
+    /// Also those written for it elsewhere (the annotator said they are theirs). Every value
+    /// is still checked like a loaded file.
+    AcceptForeign,
+}
 
 /// What opening a workspace put back from the journal: shown to the annotator once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,6 +65,9 @@ pub struct Recovery {
     pub torn_tail: bool,
     /// Where the journal is kept (at the next save) because some of it could not be applied.
     pub kept_as: Option<PathBuf>,
+    /// Some records were written for another annotator, machine or project folder: they were
+    /// not replayed (see [`Trust`]).
+    pub foreign: bool,
 }
 
 /// What was put back in one file.
@@ -219,9 +233,11 @@ pub(in crate::project::workspace) fn recover(
     annotator: &str,
     docs: &mut [DocState],
     groups: &mut GroupState,
+    trust: Trust,
 ) -> (Option<Journal>, Option<Recovery>) {
     let path = journal_path(&project.root, annotator);
-    let bytes = match read_journal(&path) {
+    let owner = Owner::of(project, annotator);
+    let bytes = match read_journal(&project.dir, &path) {
         Ok(bytes) => bytes.unwrap_or_default(),
         Err(why) => {
             log::error!("{why}");
@@ -239,7 +255,13 @@ pub(in crate::project::workspace) fn recover(
         }
     };
     let decoded = decode(&bytes);
-    let mut journal = Journal::resume(path.clone(), decoded.valid_len, bytes.len() as u64);
+    let mut journal = Journal::resume(
+        project.dir.clone(),
+        owner.clone(),
+        path.clone(),
+        decoded.valid_len,
+        bytes.len() as u64,
+    );
     if decoded.lines.is_empty() && decoded.torn_lines == 0 {
         return (Some(journal), None);
     }
@@ -257,6 +279,24 @@ pub(in crate::project::workspace) fn recover(
     let mut records = Vec::new();
     for (line, parsed) in decoded.lines {
         match parsed {
+            // Another's journal (committed by mistake, copied from another machine or
+            // project): set aside with the rest, and offered, never replayed unasked.
+            Ok(record) if record.owner.as_ref() != Some(&owner) && trust == Trust::OwnOnly => {
+                recovery.foreign = true;
+                let written = match &record.owner {
+                    Some(other) => format!("written by {other}"),
+                    None => "written by an Accord that did not say whose journal it is".into(),
+                };
+                recovery.not_applied.push(NotApplied {
+                    line,
+                    kind: Some(record.kind),
+                    time: Some(record.time.clone()),
+                    files: record.files(annotator),
+                    reason: format!(
+                        "{written}, not {owner}; not put back here (if these are your edits, `accord recover --accept-foreign` puts them back)"
+                    ),
+                });
+            }
             Ok(record) => records.push((line, record)),
             Err(BadLine::Damaged(why) | BadLine::Unreadable(why)) => {
                 recovery.not_applied.push(NotApplied {
@@ -404,6 +444,106 @@ fn replay(
     recovery.files = files;
 }
 
+/// Checks what a record would put into a document's annotation file as a loaded file is
+/// checked: ids that can grow and say what they are, fragments inside the text and matching
+/// it, known labels and relation kinds, references to annotations that exist. A journal is a
+/// file like any other: it may come from someone else.
+fn check_values(
+    part: &super::record::DocPart,
+    document: &crate::model::Document,
+    schema: &crate::schema::Schema,
+    store: &AnnotationStore,
+) -> Result<(), String> {
+    if part.next_id == u64::MAX {
+        return Err(format!(
+            "its id counter is {}, the largest there is: no new id could follow it",
+            u64::MAX
+        ));
+    }
+    // Labels as they are after the record: its own values first, then the file's.
+    let after: HashMap<AnnotationId, Option<&str>> = part
+        .annotations
+        .iter()
+        .map(|p| (p.id, p.after.as_ref().map(|a| a.label.as_str())))
+        .collect();
+    let label_of = |id: AnnotationId| match after.get(&id) {
+        Some(label) => *label,
+        None => store.get(id).map(|a| a.label.as_str()),
+    };
+    let links_here: std::collections::HashSet<u64> = part.links.iter().map(|p| p.id.0).collect();
+    for put in &part.annotations {
+        if put.id.0 == u64::MAX {
+            return Err(format!("annotation {} has the largest id there is", put.id));
+        }
+        let Some(a) = &put.after else { continue };
+        if a.id != put.id {
+            return Err(format!("annotation {} is given as {}", put.id, a.id));
+        }
+        if !links_here.contains(&a.id.0) && store.link(LinkId(a.id.0)).is_some() {
+            return Err(format!("annotation {} would take the id of a link", a.id));
+        }
+        let problems = crate::rules::annotation_problems(a, Some(document), schema, label_of);
+        if let Some(p) = problems.into_iter().find(|p| {
+            !matches!(
+                p,
+                crate::rules::Problem::MissingRequired(_)
+                    | crate::rules::Problem::SplitsCluster { .. }
+            )
+        }) {
+            return Err(format!("annotation {}: {p}", a.id));
+        }
+    }
+    for put in &part.links {
+        if put.id.0 == u64::MAX {
+            return Err(format!("{} has the largest id there is", put.id));
+        }
+        let Some(link) = &put.after else { continue };
+        if link.id != put.id {
+            return Err(format!("{} is given as {}", put.id, link.id));
+        }
+        if label_of(AnnotationId(link.id.0)).is_some() {
+            return Err(format!("{} would take the id of an annotation", link.id));
+        }
+        if let Some(p) = crate::rules::link_problems(link, schema, label_of).first() {
+            return Err(format!("{}: {p}", link.id));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what a record would put into the link file: ids that can grow, kinds the schema
+/// has.
+fn check_groups(
+    part: &super::record::GroupPart,
+    schema: &crate::schema::Schema,
+) -> Result<(), String> {
+    if part.next_id == u64::MAX {
+        return Err(format!(
+            "its id counter is {}, the largest there is: no new id could follow it",
+            u64::MAX
+        ));
+    }
+    for put in &part.groups {
+        if put.id.0 == u64::MAX {
+            return Err(format!("group {} has the largest id there is", put.id.0));
+        }
+        let Some(group) = &put.after else { continue };
+        if group.id != put.id {
+            return Err(format!(
+                "group {} is given as group {}",
+                put.id.0, group.id.0
+            ));
+        }
+        if schema.group_kind(&group.kind).is_none() {
+            return Err(format!(
+                "group {}: {:?} is not a cross-document kind of the schema",
+                group.id.0, group.kind
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What to do with one part of a record (a document's, or the groups').
 #[derive(Debug)]
 enum PartPlan {
@@ -483,6 +623,10 @@ fn plan_record<'a>(
             (StoreStatus::Editable, None) => return Err(format!("{file} could not be opened")),
         }
         let store = &state.store;
+        if let Some(document) = slot.doc() {
+            check_values(part, document, &project.schema, store)
+                .map_err(|why| format!("{file}: {why}; not put back"))?;
+        }
         let conflict = |what: String| {
             format!(
                 "{file}: {what} is neither as the edit found it nor as it left it: the annotation file was changed by something else since (or an earlier edit could not be put back)"
@@ -534,6 +678,8 @@ fn plan_record<'a>(
         if let StoreStatus::Locked(reason) | StoreStatus::NoDocument(reason) = &groups.status {
             return Err(format!("{}: {reason}", links_name(annotator)));
         }
+        check_groups(part, &project.schema)
+            .map_err(|why| format!("{}: {why}; not put back", links_name(annotator)))?;
         let mut values = Vec::with_capacity(part.groups.len());
         for put in &part.groups {
             let s = stand(
