@@ -769,6 +769,11 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
         ));
         report.groups = imported.groups.len();
     }
+    // One writer per annotator: an Accord with these annotations open (or another import)
+    // holds the lock, and the import refuses rather than write under it. Taken only now, so
+    // an import stopped before writing leaves the folder as it was.
+    let _lock = crate::project::lock::AnnotatorLock::acquire(into, &options.annotator)
+        .map_err(|e| FormatError::Locked(Box::new(e)))?;
     // Where each file goes, checked before anything is written (no folder or file of the
     // project may lead out of it).
     let documents: Vec<(PathBuf, &[u8])> = new_docs

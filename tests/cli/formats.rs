@@ -638,3 +638,41 @@ fn a_failed_import_names_the_file_and_a_retry_completes_it() {
         &format!("5 documents, 5 files, {} annotations", sample_annotations()),
     );
 }
+
+/// `accord import --force` into a project whose annotator has a window open (here: this test
+/// process holding the workspace) refuses, naming the holder, and writes nothing.
+#[test]
+fn an_import_does_not_write_under_an_open_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let export = export_sample("jsonl", "a.jsonl", d);
+    assert_eq!(code(&export), 0, "{}", text(&export));
+    let import = |force: bool| {
+        let mut args = vec![
+            "import",
+            "--format",
+            "jsonl",
+            "a.jsonl",
+            "--into",
+            "p",
+            "--annotator",
+            "erin",
+        ];
+        if force {
+            args.push("--force");
+        }
+        accord(&args, d)
+    };
+    assert_eq!(code(&import(false)), 0);
+    let ws = Workspace::open(Project::open(&d.join("p")).unwrap(), "erin");
+    assert!(ws.lock().is_ok());
+    let before = crate::common::folder_bytes(&d.join("p"));
+    let refused = import(true);
+    assert_eq!(code(&refused), 2, "{}", text(&refused));
+    assert_says(&refused, "nothing was imported");
+    assert_says(&refused, &format!("process {}", std::process::id()));
+    let after = crate::common::folder_bytes(&d.join("p"));
+    assert_eq!(before, after, "nothing written");
+    drop(ws);
+    assert_eq!(code(&import(true)), 0, "once the window is closed");
+}

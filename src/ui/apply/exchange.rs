@@ -88,6 +88,15 @@ impl AccordApp {
             Outcome::Cancelled => self.info("Cancelled: nothing was written"),
             Outcome::Failed(why) => self.error(why.clone()),
         }
+        // An import as the annotator open here took this window's lock for its writing (one
+        // writer at a time); whatever its outcome, the window takes it back.
+        let lost = self
+            .workspace()
+            .and_then(|ws| ws.lock().ok())
+            .is_some_and(|lock| !lock.is_held());
+        if lost && let Some(root) = self.workspace().map(|ws| ws.project.root.clone()) {
+            self.open_path(&root);
+        }
         self.views.exchange.show_outcome(outcome);
     }
 
