@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 targets=(annotation_file project_file document
-    import_brat import_jsonl import_label_studio import_conll)
+    import_brat import_jsonl import_label_studio import_conll journal lock)
 
 if ! cargo afl --version >/dev/null 2>&1; then
     echo "installing cargo-afl"

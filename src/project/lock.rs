@@ -147,7 +147,8 @@ impl LockHolder {
         }
     }
 
-    fn to_text(&self) -> String {
+    /// The lock file's text: one line of RON.
+    pub fn to_text(&self) -> String {
         // One line: a small file read by people too.
         ron::to_string(self).map_or_else(|_| format!("(pid: {})", self.pid), |t| t + "\n")
     }
@@ -249,10 +250,7 @@ impl AnnotatorLock {
             let found = read_lock(&project, &path)?;
             let mut stale = None;
             if let Some((existing, age)) = &found {
-                let other = (existing.len() as u64 <= LOCK_BYTES)
-                    .then(|| std::str::from_utf8(existing).ok())
-                    .flatten()
-                    .and_then(|text| ron::from_str::<LockHolder>(text).ok());
+                let other = read_holder(existing);
                 match staleness(other.as_ref(), *age, &holder, &live) {
                     None => {
                         return Err(LockError::Held {
@@ -498,6 +496,15 @@ fn create_exclusive(path: &Path, content: &str) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// What a lock file's bytes say: its holder, or `None` for what no Accord writes (too long,
+/// not UTF-8, not a lock). Any bytes: never panics.
+pub fn read_holder(bytes: &[u8]) -> Option<LockHolder> {
+    (bytes.len() as u64 <= LOCK_BYTES)
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+        .and_then(|text| ron::from_str::<LockHolder>(text).ok())
 }
 
 /// The most of a lock file Accord reads: a lock is one line of a few hundred bytes, so what

@@ -67,3 +67,13 @@ fn import_conll_inputs() {
 fn import_brat_inputs() {
     replay("import_brat", checks::import_brat);
 }
+
+#[test]
+fn journal_inputs() {
+    replay("journal", checks::journal);
+}
+
+#[test]
+fn lock_inputs() {
+    replay("lock", checks::lock);
+}

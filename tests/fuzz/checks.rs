@@ -270,3 +270,41 @@ pub fn import_brat(data: &[u8]) {
         import_check(Format::Brat, "fuzz.ann", SourceText::Brat { txt, ann });
     }
 }
+
+/// A journal's bytes (anyone's: it may be committed by mistake): reading them never panics,
+/// whole bytes end at a line end within the input, every line is read or reported, and a
+/// record that reads reads the same with CRLF line endings.
+pub fn journal(data: &[u8]) {
+    use accord::project::journal::read_contents;
+    let contents = read_contents(data);
+    assert!(contents.whole_bytes as usize <= data.len());
+    if contents.whole_bytes > 0 {
+        assert_eq!(data[contents.whole_bytes as usize - 1], b'\n');
+    }
+    let lines = data[..contents.whole_bytes as usize]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    assert_eq!(contents.records.len() + contents.unreadable.len(), lines);
+    // Line feeds made CRLF (those not CRLF already), as git's `autocrlf` does.
+    let whole = &data[..contents.whole_bytes as usize];
+    let mut crlf = Vec::with_capacity(whole.len() + lines);
+    for (i, &b) in whole.iter().enumerate() {
+        if b == b'\n' && (i == 0 || whole[i - 1] != b'\r') {
+            crlf.push(b'\r');
+        }
+        crlf.push(b);
+    }
+    let again = read_contents(&crlf);
+    assert_eq!(again.records, contents.records);
+}
+
+/// A lock file's bytes: reading them never panics; a holder read is written back as a lock
+/// that reads as the same holder.
+pub fn lock(data: &[u8]) {
+    use accord::project::lock::read_holder;
+    if let Some(holder) = read_holder(data) {
+        let text = holder.to_text();
+        assert_eq!(read_holder(text.as_bytes()), Some(holder));
+    }
+}

@@ -36,6 +36,39 @@ pub(super) use file::Journal;
 pub(super) use record::{OnDisk, record_from_disk, record_step};
 pub(super) use replay::recover;
 
+/// What a journal's bytes hold, read as replay reads them, without replaying anything: for
+/// tools, and for the fuzzer (a journal may come from anyone).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JournalContents {
+    /// Records that read, each with its 1-based line, kind and owner.
+    pub records: Vec<(usize, StepKind, Option<Owner>)>,
+    /// Whole lines that do not read, with why.
+    pub unreadable: Vec<(usize, String)>,
+    /// The last record is unfinished (a write cut short).
+    pub torn_tail: bool,
+    /// Bytes up to the end of the last whole line.
+    pub whole_bytes: u64,
+}
+
+/// Reads the lines of a journal's bytes (any bytes: never panics).
+pub fn read_contents(bytes: &[u8]) -> JournalContents {
+    let decoded = record::decode(bytes);
+    let mut out = JournalContents {
+        torn_tail: decoded.torn_lines > 0,
+        whole_bytes: decoded.valid_len,
+        ..JournalContents::default()
+    };
+    for (line, parsed) in decoded.lines {
+        match parsed {
+            Ok(record) => out.records.push((line, record.kind, record.owner)),
+            Err(record::BadLine::Damaged(why) | record::BadLine::Unreadable(why)) => {
+                out.unreadable.push((line, why));
+            }
+        }
+    }
+    out
+}
+
 /// Why a step could not be recorded. The step was taken back: nothing changed.
 #[derive(Debug, Error)]
 pub enum JournalError {
