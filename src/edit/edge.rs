@@ -34,7 +34,27 @@ pub fn move_edge(
         Edge::Start => fragment.start,
         Edge::End => fragment.end,
     };
-    let moved = step_boundary(doc, at, forward, unit);
+    let mut moved = step_boundary(doc, at, forward, unit);
+    if unit == StepUnit::Word {
+        // A word move leaves the spaces between words out, as a drag does: a start edge
+        // stops at the next word's first letter, an end edge after the last word's last one.
+        let blank = |i: usize| {
+            doc.slice(CharRange::new(i, i + 1))
+                .is_some_and(|c| c.chars().all(char::is_whitespace))
+        };
+        match edge {
+            Edge::Start => {
+                while moved < fragment.end && blank(moved) {
+                    moved += 1;
+                }
+            }
+            Edge::End => {
+                while moved > fragment.start && blank(moved - 1) {
+                    moved -= 1;
+                }
+            }
+        }
+    }
     let range = match edge {
         Edge::Start => CharRange {
             start: moved,
@@ -102,6 +122,23 @@ mod tests {
             moved(move_edge(&doc, &ann, Edge::Start, false, StepUnit::Word)),
             Some((0, CharRange::new(0, 10)))
         );
+    }
+
+    #[test]
+    fn word_moves_leave_the_space_out_in_kazakh_and_arabic() {
+        // Kazakh: the start of "Қазақстан тауар айналымы" moved right by a word.
+        let doc = Document::from_text("a.txt", "Қазақстан тауар айналымы");
+        let ann = span(&doc, &[(0, 24)]);
+        let (_, range) = moved(move_edge(&doc, &ann, Edge::Start, true, StepUnit::Word)).unwrap();
+        assert_eq!(doc.slice(range), Some("тауар айналымы"));
+        // And its end moved back by a word: no trailing space.
+        let (_, range) = moved(move_edge(&doc, &ann, Edge::End, false, StepUnit::Word)).unwrap();
+        assert_eq!(doc.slice(range), Some("Қазақстан тауар"));
+        // Arabic (Ctrl+Alt+← moves the start forward in right-to-left text).
+        let doc = Document::from_text("a.txt", "الجانب الكازاخستاني");
+        let ann = span(&doc, &[(0, 19)]);
+        let (_, range) = moved(move_edge(&doc, &ann, Edge::Start, true, StepUnit::Word)).unwrap();
+        assert_eq!(doc.slice(range), Some("الكازاخستاني"));
     }
 
     #[test]

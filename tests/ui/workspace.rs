@@ -667,3 +667,27 @@ fn an_arabic_note_with_latin_and_digits_is_typed_in_visual_order() {
     );
     assert_eq!(ws(&h).store(zh).get(id).unwrap().note, "يوم 25");
 }
+
+#[test]
+fn word_wise_edge_moves_leave_the_space_out_in_kazakh_and_arabic() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    for (file, needle, rtl, after) in [
+        (
+            "kz-tj-foreign-ministers.kk.txt",
+            "Сыртқы істер министрі",
+            false,
+            "істер министрі",
+        ),
+        (AR, "جمهورية طاجيكستان", true, "طاجيكستان"),
+    ] {
+        let doc = doc_index(&h, file);
+        label_by_drag(&mut h, 0, doc, needle, rtl, Key::O);
+        let id = app_state(&h).selected_annotation().unwrap().1;
+        // The start edge moves one word inwards: right in Kazakh, left in Arabic.
+        let key = if rtl { Key::ArrowLeft } else { Key::ArrowRight };
+        h.key_press_modifiers(Modifiers::COMMAND | Modifiers::ALT, key);
+        h.run_steps(2);
+        assert_eq!(ws(&h).store(doc).get(id).unwrap().text(), after, "{file}");
+    }
+}
