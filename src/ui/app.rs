@@ -116,7 +116,9 @@ impl AccordApp {
         let ctx = ui.ctx().clone();
         self.poll_exchange();
         let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();
-        let keys = key_actions(&ctx, &self.state, modal);
+        // Keys pressed after the pointer was let go are applied after what the views report
+        // (the selection a drag made), whatever frame the two land in.
+        let (keys, keys_after_release) = key_actions(&ctx, &self.state, modal);
         self.queue.extend(keys);
         self.queue.extend(dropped_path(&ctx));
 
@@ -194,6 +196,7 @@ impl AccordApp {
         });
         dialogs.ui(&ctx, &mut cx);
         exchange.ui(&ctx, &mut cx);
+        self.queue.extend(keys_after_release);
 
         self.process_actions(&ctx);
         let now = ctx.input(|i| i.time);

@@ -8,9 +8,55 @@ use super::commands::Command;
 use super::state::AppState;
 use crate::review::Decision;
 
-/// The actions this frame's key presses ask for. With a modal dialog open, none: the dialog
-/// has the keyboard.
-pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> Vec<Action> {
+/// The actions this frame's key presses ask for, split by when they were pressed: before and
+/// after the primary button's release in the same frame (none before when there was none). A
+/// drag ends with the release, and the document view reports the selection it made when the
+/// frame draws it; a label key pressed after the release must label that selection, not the
+/// one before, so it is applied after what the views report. With a modal dialog open, none:
+/// the dialog has the keyboard.
+pub fn key_actions(
+    ctx: &egui::Context,
+    state: &AppState,
+    modal_open: bool,
+) -> (Vec<Action>, Vec<Action>) {
+    let actions = keyed_actions(ctx, state, modal_open);
+    let release = ctx.input(|i| {
+        i.events.iter().position(|e| {
+            matches!(
+                e,
+                Event::PointerButton {
+                    button: egui::PointerButton::Primary,
+                    pressed: false,
+                    ..
+                }
+            )
+        })
+    });
+    let (after, before): (Vec<_>, Vec<_>) = actions
+        .into_iter()
+        .partition(|(_, at)| release.is_some_and(|r| at.is_some_and(|at| at > r)));
+    (
+        before.into_iter().map(|(a, _)| a).collect(),
+        after.into_iter().map(|(a, _)| a).collect(),
+    )
+}
+
+/// Where the key press of `shortcut` is among this frame's events.
+fn shortcut_event(ctx: &egui::Context, shortcut: &egui::KeyboardShortcut) -> Option<usize> {
+    ctx.input(|i| {
+        i.events.iter().position(|e| {
+            matches!(e, Event::Key { key, pressed: true, modifiers, .. }
+                if *key == shortcut.logical_key && modifiers.matches_logically(shortcut.modifiers))
+        })
+    })
+}
+
+/// Each action a key asks for, with the index of its key's event in this frame's events.
+fn keyed_actions(
+    ctx: &egui::Context,
+    state: &AppState,
+    modal_open: bool,
+) -> Vec<(Action, Option<usize>)> {
     let mut actions = Vec::new();
     if modal_open {
         return actions;
@@ -18,19 +64,19 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
     let typing = ctx.egui_wants_keyboard_input();
     let reviewing = state.review.is_some();
     for (command, shortcut) in Command::shortcuts_most_specific_first() {
-        if (reviewing || !command.review_only())
-            && (!typing || command.works_while_typing())
-            && ctx.input_mut(|i| i.consume_shortcut(shortcut))
-        {
-            actions.push(Action::Run(*command));
+        if (reviewing || !command.review_only()) && (!typing || command.works_while_typing()) {
+            let at = shortcut_event(ctx, shortcut);
+            if ctx.input_mut(|i| i.consume_shortcut(shortcut)) {
+                actions.push((Action::Run(*command), at));
+            }
         }
     }
     if typing {
         return actions;
     }
     // The window turns Ctrl+C into a copy event rather than a key press.
-    if ctx.input(|i| i.events.iter().any(|e| matches!(e, Event::Copy))) {
-        actions.push(Action::Run(Command::Copy));
+    if let Some(at) = ctx.input(|i| i.events.iter().position(|e| matches!(e, Event::Copy))) {
+        actions.push((Action::Run(Command::Copy), Some(at)));
     }
     let Some(ws) = &state.workspace else {
         return actions;
@@ -39,7 +85,7 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
     if reviewing {
         // While reviewing, digit k takes annotator k's version; letters are review commands.
         ctx.input(|i| {
-            for event in &i.events {
+            for (at, event) in i.events.iter().enumerate() {
                 if let Event::Key {
                     key,
                     physical_key,
@@ -51,7 +97,8 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
                     && let Some(d @ '1'..='9') = physical_key.unwrap_or(*key).name().chars().next()
                     && physical_key.unwrap_or(*key).name().len() == 1
                 {
-                    actions.push(Action::Decide(Decision::Take(d as usize - '1' as usize)));
+                    let take = Action::Decide(Decision::Take(d as usize - '1' as usize));
+                    actions.push((take, Some(at)));
                 }
             }
         });
@@ -60,7 +107,7 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
     // Label hotkeys: by physical key, so they work whatever keyboard layout is active (an
     // annotator typing Kazakh notes keeps the same keys).
     ctx.input(|i| {
-        for event in &i.events {
+        for (at, event) in i.events.iter().enumerate() {
             let Event::Key {
                 key,
                 physical_key,
@@ -82,7 +129,7 @@ pub fn key_actions(ctx: &egui::Context, state: &AppState, modal_open: bool) -> V
                 _ => None,
             };
             if let Some(label) = label {
-                actions.push(Action::Label(label.name.clone()));
+                actions.push((Action::Label(label.name.clone()), Some(at)));
             }
         }
     });
@@ -120,7 +167,7 @@ mod tests {
         let mut without = Vec::new();
         for (raw, modal) in [(input.clone(), true), (input, false)] {
             let mut output = ctx.run_ui(raw, |ui| {
-                let actions = key_actions(ui.ctx(), &state, modal);
+                let (actions, _) = key_actions(ui.ctx(), &state, modal);
                 if modal {
                     with_modal = actions;
                 } else {

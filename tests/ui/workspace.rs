@@ -691,3 +691,68 @@ fn word_wise_edge_moves_leave_the_space_out_in_kazakh_and_arabic() {
         assert_eq!(ws(&h).store(doc).get(id).unwrap().text(), after, "{file}");
     }
 }
+
+/// A drag over new text, its release and a label key: the key labels the new text, whether the
+/// key lands in the same frame as the release or in the next one, and the span selected
+/// before is left as it was.
+#[test]
+fn a_label_key_after_a_drag_labels_the_drag_in_the_same_frame_and_the_next() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    label_by_drag(&mut h, 0, zh, "哈萨克斯坦", false, Key::C);
+    let first = app_state(&h).selected_annotation().unwrap().1;
+    for (occurrence, same_frame) in [(0usize, true), (1, false)] {
+        let range = find(&h, zh, "塔吉克斯坦", occurrence);
+        show(&mut h, 0, zh, range);
+        // The span labelled first is selected again when the drag starts.
+        h.state_mut()
+            .push(accord::ui::Action::SelectAnnotation { doc: zh, id: first });
+        h.run_steps(2);
+        let (from, to) = drag_points(&mut h, 0, range, false);
+        let button = |pos, pressed| egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        };
+        h.hover_at(from);
+        h.run_steps(1);
+        h.event(button(from, true));
+        h.run_steps(1);
+        for t in [0.3, 0.6, 1.0] {
+            h.hover_at(from + (to - from) * t);
+            h.run_steps(1);
+        }
+        let key = |pressed| egui::Event::Key {
+            key: Key::L,
+            physical_key: Some(Key::L),
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        };
+        if same_frame {
+            // The release and the key in one frame's input (the harness's own events go one
+            // per frame).
+            let events = &mut h.input_mut().events;
+            events.extend([button(to, false), key(true), key(false)]);
+            h.run_steps(2);
+        } else {
+            h.event(button(to, false));
+            h.run_steps(1);
+            h.key_press(Key::L);
+            h.run_steps(2);
+        }
+        let store = ws(&h).store(zh);
+        assert_eq!(
+            store.get(first).unwrap().label,
+            "COUNTRY",
+            "same frame: {same_frame}"
+        );
+        let new = store
+            .annotations()
+            .find(|a| a.extent() == range)
+            .unwrap_or_else(|| panic!("the drag was labelled (same frame: {same_frame})"));
+        assert_eq!(new.label, "LOCATION");
+    }
+}
