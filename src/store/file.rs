@@ -26,9 +26,8 @@ use thiserror::Error;
 
 use super::AnnotationStore;
 use super::atomic::write_atomic;
-use super::fast_ron;
-use super::ron_writer::{FileParts, write_file};
 use super::stamp::DocumentStamp;
+use super::{fast_ron, ron_writer};
 use crate::model::{Annotation, AnnotationId, Link, LinkId};
 
 /// The format version this program writes.
@@ -47,8 +46,12 @@ pub const MAX_FRAGMENTS: usize = 1_000;
 pub const MAX_ATTRIBUTE_VALUES: usize = 10_000;
 
 /// The on-disk form of an [`AnnotationStore`] (current format).
+///
+/// `A` and `L` hold the annotations and links: lists of them (the defaults), or lists
+/// borrowed from a store when writing one. So one description of the file's fields serves
+/// both.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnnotationFile {
+pub struct AnnotationFile<A = Vec<Annotation>, L = Vec<Link>> {
     /// Format version, [`CURRENT_FORMAT`] when written by this program.
     pub format: u32,
     /// The annotated document.
@@ -59,11 +62,16 @@ pub struct AnnotationFile {
     pub next_id: u64,
     /// Annotations by start, then id.
     #[serde(default)]
-    pub annotations: Vec<Annotation>,
+    pub annotations: A,
     /// Links by id.
     #[serde(default)]
-    pub links: Vec<Link>,
+    pub links: L,
 }
+
+/// The depth down to which annotation and link files have one field per line: the file, the
+/// document stamp, and each annotation and link; fragments, attributes and review are written
+/// on one line.
+const DEPTH: usize = 3;
 
 /// Why an annotation file could not be read or written.
 #[derive(Debug, Error)]
@@ -350,7 +358,7 @@ pub fn read_text(path: &Path) -> Result<String, StoreError> {
 
 /// Pretty RON for Accord's data files (see [`crate::ron_io::to_pretty_ron`]).
 pub fn to_pretty_ron<T: Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
-    crate::ron_io::to_pretty_ron(value, 3).map_err(|e| StoreError::Encode {
+    crate::ron_io::to_pretty_ron(value, DEPTH).map_err(|e| StoreError::Encode {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
@@ -446,20 +454,23 @@ impl AnnotationFile {
     }
 
     /// The text of a store's annotation file, written straight from the store (what
-    /// `from_store(…).to_ron(…)` gives, without copying the annotations).
+    /// `from_store(…).to_ron(path)` gives, without copying the annotations). `path` names the
+    /// file in errors.
     pub fn store_to_ron(
         store: &AnnotationStore,
         document: &DocumentStamp,
         annotator: &str,
-    ) -> String {
-        write_file(FileParts {
+        path: &Path,
+    ) -> Result<String, StoreError> {
+        let borrowed = AnnotationFile {
             format: CURRENT_FORMAT,
-            document,
-            annotator,
+            document: document.clone(),
+            annotator: annotator.to_owned(),
             next_id: store.next_id(),
-            annotations: store.in_file_order().into_iter(),
-            links: store.links(),
-        })
+            annotations: store.in_file_order(),
+            links: store.links().collect::<Vec<_>>(),
+        };
+        file_to_ron(&borrowed, (store.len(), store.links().len()), path)
     }
 
     /// Writes a store's annotation file atomically. On error the old file is left as it was.
@@ -469,7 +480,7 @@ impl AnnotationFile {
         annotator: &str,
         path: &Path,
     ) -> Result<(), StoreError> {
-        write_text(path, &Self::store_to_ron(store, document, annotator))
+        write_text(path, &Self::store_to_ron(store, document, annotator, path)?)
     }
 
     /// The file form of a store, in deterministic order.
@@ -514,20 +525,30 @@ impl AnnotationFile {
 
     /// The pretty RON text: one annotation per block, fragments on one line. The same bytes as
     /// [`to_pretty_ron`], written faster.
-    pub fn to_ron(&self, _path: &Path) -> Result<String, StoreError> {
-        Ok(write_file(FileParts {
-            format: self.format,
-            document: &self.document,
-            annotator: &self.annotator,
-            next_id: self.next_id,
-            annotations: self.annotations.iter(),
-            links: self.links.iter(),
-        }))
+    pub fn to_ron(&self, path: &Path) -> Result<String, StoreError> {
+        file_to_ron(self, (self.annotations.len(), self.links.len()), path)
     }
 
     /// Writes the file atomically. On error the old file is left as it was.
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
         write_text(path, &self.to_ron(path)?)
+    }
+}
+
+/// The text of an annotation file, however it holds its annotations and links: written by
+/// the fast writer, in the bytes of [`to_pretty_ron`]; by `ron` itself should a value be
+/// outside the fast writer's subset (none is today). `counts` are the numbers of annotations
+/// and links.
+fn file_to_ron<A: Serialize, L: Serialize>(
+    file: &AnnotationFile<A, L>,
+    counts: (usize, usize),
+    path: &Path,
+) -> Result<String, StoreError> {
+    // About 300 bytes per annotation in practice: one allocation for the common case.
+    let capacity = 512 + counts.0 * 320 + counts.1 * 96;
+    match ron_writer::to_string(file, DEPTH, capacity) {
+        Ok(text) => Ok(text),
+        Err(_) => to_pretty_ron(file, path),
     }
 }
 
@@ -697,9 +718,10 @@ mod tests {
 
     const GOLDEN: &str = include_str!("../../tests/golden/format-1.ron");
 
-    /// The fast reader must read what Accord writes by itself, not fall back to `ron`.
+    /// The fast reader and writer must handle what Accord writes by themselves, not fall back to
+    /// `ron`.
     #[test]
-    fn the_fast_reader_reads_the_golden_file_itself() {
+    fn the_fast_reader_and_writer_handle_the_golden_file_themselves() {
         let path = Path::new("format-1.ron");
         let by_ron = migrate(GOLDEN, path).unwrap();
         let fast: AnnotationFile = fast_ron::from_reader(GOLDEN.as_bytes()).unwrap();
@@ -711,5 +733,7 @@ mod tests {
         assert!(loaded.store.annotations().eq(store.annotations()));
         assert!(loaded.store.links().eq(store.links()));
         assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
+        // And the fast writer writes it itself, not `ron`.
+        assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), GOLDEN);
     }
 }
