@@ -28,7 +28,7 @@ use super::AnnotationStore;
 use super::atomic::write_atomic;
 use super::stamp::DocumentStamp;
 use super::{fast_ron, ron_writer};
-use crate::model::{Annotation, AnnotationId, Link, LinkId};
+use crate::model::{Annotation, AnnotationId, Link};
 
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
@@ -47,9 +47,9 @@ pub const MAX_ATTRIBUTE_VALUES: usize = 10_000;
 
 /// The on-disk form of an [`AnnotationStore`] (current format).
 ///
-/// `A` and `L` hold the annotations and links: lists of them (the defaults), or lists
-/// borrowed from a store when writing one. So one description of the file's fields serves
-/// both.
+/// `A` and `L` hold the annotations and links: lists of them (the defaults), lists borrowed
+/// from a store when writing one, or the store itself when reading into one. So one
+/// description of the file's fields serves all three.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnotationFile<A = Vec<Annotation>, L = Vec<Link>> {
     /// Format version, [`CURRENT_FORMAT`] when written by this program.
@@ -420,7 +420,7 @@ impl AnnotationFile {
     /// all annotations in memory at once.
     pub fn load_store(path: &Path) -> Result<LoadedFile, StoreError> {
         let fast = open_limited(path)?;
-        let fast = fast_ron::from_reader_seed(into_store::FileSeed, fast).ok();
+        let fast = fast_ron::from_reader(fast).ok().and_then(into_loaded);
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
@@ -439,9 +439,12 @@ impl AnnotationFile {
     /// does with a file's contents, for text already in memory. `path` names the file in
     /// errors.
     pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
-        match fast_ron::from_reader_seed(into_store::FileSeed, text.as_bytes()) {
-            Ok(loaded) => Ok(loaded),
-            Err(_) => {
+        match fast_ron::from_reader(text.as_bytes())
+            .ok()
+            .and_then(into_loaded)
+        {
+            Some(loaded) => Ok(loaded),
+            None => {
                 let file = parse_annotation_file(text, path)?;
                 let (document, annotator) = (file.document.clone(), file.annotator.clone());
                 Ok(LoadedFile {
@@ -552,164 +555,65 @@ fn file_to_ron<A: Serialize, L: Serialize>(
     }
 }
 
-/// Reading a file straight into an [`AnnotationStore`]: a serde visitor for the file's fields
-/// that puts each annotation and link into the store as it is read.
-mod into_store {
-    use std::fmt;
+/// The annotations of a file put into a store as they are read, so that a list of all of them
+/// is never in memory (see [`AnnotationFile::load_store`]). Reading fails, and the slow path
+/// takes over to report it, at an annotation over a limit or with a repeated id.
+#[derive(Default)]
+struct IntoStore(AnnotationStore);
 
-    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+impl<'de> Deserialize<'de> for IntoStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Each;
 
-    use super::{
-        Annotation, AnnotationId, AnnotationStore, CURRENT_FORMAT, DocumentStamp, Link, LinkId,
-        LoadedFile, MAX_ANNOTATIONS, MAX_LINKS, annotation_within_limits,
-    };
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = IntoStore;
 
-    const FIELDS: &[&str] = &[
-        "format",
-        "document",
-        "annotator",
-        "next_id",
-        "annotations",
-        "links",
-    ];
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of annotations")
+            }
 
-    pub(super) struct FileSeed;
-
-    impl<'de> DeserializeSeed<'de> for FileSeed {
-        type Value = LoadedFile;
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<LoadedFile, D::Error> {
-            d.deserialize_struct("AnnotationFile", FIELDS, FileVisitor)
-        }
-    }
-
-    struct FileVisitor;
-
-    fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
-        if slot.replace(value).is_some() {
-            return Err(E::duplicate_field(name));
-        }
-        Ok(())
-    }
-
-    impl<'de> Visitor<'de> for FileVisitor {
-        type Value = LoadedFile;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an annotation file")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LoadedFile, A::Error> {
-            let mut store = AnnotationStore::new();
-            let mut format = None;
-            let mut document = None;
-            let mut annotator = None;
-            let mut next_id = None;
-            let (mut annotations, mut links) = (None, None);
-            while let Some(key) = map.next_key::<String>()? {
-                match key.as_str() {
-                    "format" => once(&mut format, map.next_value::<u32>()?, "format")?,
-                    "document" => once(
-                        &mut document,
-                        map.next_value::<DocumentStamp>()?,
-                        "document",
-                    )?,
-                    "annotator" => once(&mut annotator, map.next_value::<String>()?, "annotator")?,
-                    "next_id" => once(&mut next_id, map.next_value::<u64>()?, "next_id")?,
-                    "annotations" => {
-                        once(&mut annotations, (), "annotations")?;
-                        map.next_value_seed(Annotations(&mut store))?;
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<IntoStore, S::Error> {
+                let mut store = AnnotationStore::new();
+                while let Some(a) = seq.next_element::<Annotation>()? {
+                    // The slow path reports these as `TooMany` and `DuplicateId`.
+                    if store.len() >= MAX_ANNOTATIONS
+                        || annotation_within_limits(&a).is_err()
+                        || store.get(a.id).is_some()
+                    {
+                        return Err(serde::de::Error::custom("left to the slow path"));
                     }
-                    "links" => {
-                        once(&mut links, (), "links")?;
-                        map.next_value_seed(Links(&mut store))?;
-                    }
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
+                    store.put(a);
                 }
+                Ok(IntoStore(store))
             }
-            let format = format.ok_or_else(|| de::Error::missing_field("format"))?;
-            if format != CURRENT_FORMAT {
-                // Newer, older or unknown: the slow path says which, with its typed error.
-                return Err(de::Error::custom("not the current format"));
-            }
-            store.set_next_id(next_id.ok_or_else(|| de::Error::missing_field("next_id"))?);
-            Ok(LoadedFile {
-                document: document.ok_or_else(|| de::Error::missing_field("document"))?,
-                annotator: annotator.ok_or_else(|| de::Error::missing_field("annotator"))?,
-                store,
-            })
         }
+
+        d.deserialize_seq(Each)
     }
+}
 
-    fn taken(store: &AnnotationStore, id: u64) -> bool {
-        store.get(AnnotationId(id)).is_some() || store.link(LinkId(id)).is_some()
+/// A file read with its annotations in a store, as a [`LoadedFile`]; `None` for what the slow
+/// path must report: another format, too many links, a repeated id.
+fn into_loaded(file: AnnotationFile<IntoStore>) -> Option<LoadedFile> {
+    if file.format != CURRENT_FORMAT || file.links.len() > MAX_LINKS {
+        return None;
     }
-
-    struct Annotations<'a>(&'a mut AnnotationStore);
-
-    impl<'de> DeserializeSeed<'de> for Annotations<'_> {
-        type Value = ();
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
+    let IntoStore(mut store) = file.annotations;
+    for link in file.links {
+        if store.get(AnnotationId(link.id.0)).is_some() || store.link(link.id).is_some() {
+            return None;
         }
+        store.put_link(link);
     }
-
-    impl<'de> Visitor<'de> for Annotations<'_> {
-        type Value = ();
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of annotations")
-        }
-
-        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-            while let Some(a) = seq.next_element::<Annotation>()? {
-                // Over a limit: the slow path reports it as `StoreError::TooMany`.
-                if self.0.len() >= MAX_ANNOTATIONS || annotation_within_limits(&a).is_err() {
-                    return Err(de::Error::custom("over a limit"));
-                }
-                if taken(self.0, a.id.0) {
-                    // The slow path reports it as `StoreError::DuplicateId`.
-                    return Err(de::Error::custom("duplicate id"));
-                }
-                self.0.put(a);
-            }
-            Ok(())
-        }
-    }
-
-    struct Links<'a>(&'a mut AnnotationStore);
-
-    impl<'de> DeserializeSeed<'de> for Links<'_> {
-        type Value = ();
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Links<'_> {
-        type Value = ();
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of links")
-        }
-
-        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-            while let Some(l) = seq.next_element::<Link>()? {
-                if self.0.links().len() >= MAX_LINKS {
-                    return Err(de::Error::custom("over a limit"));
-                }
-                if taken(self.0, l.id.0) {
-                    return Err(de::Error::custom("duplicate id"));
-                }
-                self.0.put_link(l);
-            }
-            Ok(())
-        }
-    }
+    store.set_next_id(file.next_id);
+    Some(LoadedFile {
+        document: file.document,
+        annotator: file.annotator,
+        store,
+    })
 }
 
 #[cfg(test)]
@@ -726,7 +630,7 @@ mod tests {
         let by_ron = migrate(GOLDEN, path).unwrap();
         let fast: AnnotationFile = fast_ron::from_reader(GOLDEN.as_bytes()).unwrap();
         assert_eq!(fast, by_ron);
-        let loaded = fast_ron::from_reader_seed(into_store::FileSeed, GOLDEN.as_bytes()).unwrap();
+        let loaded = into_loaded(fast_ron::from_reader(GOLDEN.as_bytes()).unwrap()).unwrap();
         let store = by_ron.clone().into_store(path).unwrap();
         assert_eq!(loaded.document, by_ron.document);
         assert_eq!(loaded.store.next_id(), store.next_id());
