@@ -18,6 +18,32 @@
 //! Annotations are written by start of their first fragment, then id, so diffs stay small.
 //! Every version of the format that was ever written keeps loading: older versions are turned
 //! into the current one by pure functions ([`migrate`]); a newer version is refused.
+//!
+//! # One description of the fields
+//!
+//! The serde derives on [`AnnotationFile`], [`DocumentStamp`] and the model types
+//! ([`Annotation`], [`Fragment`](crate::model::Fragment), [`Review`](crate::model::Review),
+//! [`AttributeValue`](crate::model::AttributeValue), [`Link`]) are the only place the format's
+//! fields are written down: each field's name, its place in the file (the order of the
+//! struct), when it is left out (`skip_serializing_if`) and what it is when missing
+//! (`default`). Everything that reads or writes the file follows them: `ron`; the fast reader
+//! (`store::fast_ron`, a serde `Deserializer`); the fast writer (`store::ron_writer`, a serde
+//! `Serializer`); and reading straight into a store, which is an [`AnnotationFile`] whose list
+//! of annotations puts each one into the store as it is read.
+//!
+//! # Adding a field
+//!
+//! To add a field (say `source` to [`Annotation`]), add it to its struct, the one place the
+//! format describes it (the compiler then points at the code that builds one), as
+//! `#[serde(default, skip_serializing_if = "…")]` with a test that is true for the default
+//! value: files without the field read as before, and files that leave it at its default are
+//! written byte for byte as before. Its place in the struct is its place in the file. Keep its
+//! type to what the fast reader and writer handle (strings, unsigned integers, `bool`,
+//! options, lists, maps, structs and enums; newtypes `#[serde(transparent)]`): anything else
+//! still works, but is read and written by `ron`, several times slower. Then, in the tests,
+//! set it in this module's `fixture(true)`, so that `every_optional_field_reads_back_as_written`
+//! checks its skip rule, and give the random annotations of `tests/core/store.rs` values for
+//! it.
 
 use std::path::{Path, PathBuf};
 
@@ -639,5 +665,141 @@ mod tests {
         assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
         // And the fast writer writes it itself, not `ron`.
         assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), GOLDEN);
+    }
+
+    /// A file with every optional value left at its default (`full`: false), or with every
+    /// one set. The second annotation is reviewed, so that the review's own optional fields
+    /// have a review to be left out of.
+    fn fixture(full: bool) -> AnnotationFile {
+        use crate::model::{AttributeValue, Review, ReviewState, Timestamp};
+        let mut plain = Annotation::fixture(1, "PERSON", &[(0, 4)]);
+        let mut reviewed = Annotation::fixture(2, "PLACE", &[(5, 9), (12, 14)]);
+        reviewed.review.state = ReviewState::Accepted;
+        if full {
+            plain.attributes = [
+                ("kind".to_owned(), AttributeValue::Enum("city".into())),
+                (
+                    "refs".to_owned(),
+                    AttributeValue::Refs(vec![AnnotationId(2)]),
+                ),
+            ]
+            .into();
+            plain.note = "a note".into();
+            plain.review.state = ReviewState::Rejected;
+            reviewed.review = Review {
+                state: ReviewState::Accepted,
+                reviewer: Some("bob".into()),
+                time: Some(Timestamp("2026-11-23T15:10:00Z".into())),
+                proposed_by: vec!["alice".into(), "carol".into()],
+            };
+        }
+        AnnotationFile {
+            format: CURRENT_FORMAT,
+            document: DocumentStamp {
+                file: "a.txt".into(),
+                sha256: "00".into(),
+                chars: 20,
+                encoding: full.then(|| "windows-1251".into()),
+            },
+            annotator: "alice".into(),
+            next_id: 4,
+            annotations: vec![plain, reviewed],
+            links: vec![Link {
+                id: crate::model::LinkId(3),
+                kind: "near".into(),
+                from: AnnotationId(1),
+                to: AnnotationId(2),
+            }],
+        }
+    }
+
+    /// The JSON pointers of the fields `full` has and `minimal` leaves out.
+    fn left_out(minimal: &serde_json::Value, full: &serde_json::Value, at: &str) -> Vec<String> {
+        use serde_json::Value;
+        match (minimal, full) {
+            (Value::Object(minimal), Value::Object(full)) => full
+                .iter()
+                .flat_map(|(key, value)| {
+                    let here = format!("{at}/{key}");
+                    match minimal.get(key) {
+                        None => vec![here],
+                        Some(m) => left_out(m, value, &here),
+                    }
+                })
+                .collect(),
+            (Value::Array(minimal), Value::Array(full)) => (minimal.iter().zip(full))
+                .enumerate()
+                .flat_map(|(i, (m, f))| left_out(m, f, &format!("{at}/{i}")))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Reads `text` with the fast reader (both ways: as a file and into a store) and with
+    /// `ron`, which must all give `want`; and writes `want` with the fast writer and with
+    /// `ron`, which must both give `text`. No fast path may fall back to `ron`.
+    fn reads_and_writes_as_ron_does(text: &str, want: &AnnotationFile) {
+        let path = Path::new("a.txt.ron");
+        assert_eq!(ron_writer::to_string(want, DEPTH, 0).unwrap(), text);
+        assert_eq!(to_pretty_ron(want, path).unwrap(), text);
+        let fast: AnnotationFile = fast_ron::from_reader(text.as_bytes()).unwrap();
+        assert_eq!(&fast, want, "fast reader, of {text}");
+        assert_eq!(&migrate(text, path).unwrap(), want, "ron, of {text}");
+        let loaded = into_loaded(fast_ron::from_reader(text.as_bytes()).unwrap()).unwrap();
+        let store = want.clone().into_store(path).unwrap();
+        assert!(loaded.store.annotations().eq(store.annotations()), "{text}");
+        assert!(loaded.store.links().eq(store.links()), "{text}");
+        assert_eq!(loaded.document, want.document);
+    }
+
+    /// Each field with a skip rule, present and absent, is written and read back the same by
+    /// the fast writer and reader as by `ron`: all follow the one description, the serde
+    /// derives. The fields are found from that description itself (those the file with every
+    /// value at its default leaves out), so a new optional field is covered here once
+    /// `fixture(true)` sets it.
+    #[test]
+    fn every_optional_field_reads_back_as_written() {
+        let path = Path::new("a.txt.ron");
+        let minimal = fixture(false);
+        let minimal_text = minimal.to_ron(path).unwrap();
+        reads_and_writes_as_ron_does(&minimal_text, &minimal);
+        reads_and_writes_as_ron_does(&fixture(true).to_ron(path).unwrap(), &fixture(true));
+
+        let minimal_json = serde_json::to_value(&minimal).unwrap();
+        let full_json = serde_json::to_value(fixture(true)).unwrap();
+        let optional = left_out(&minimal_json, &full_json, "");
+        for field in [
+            "/document/encoding",
+            "/annotations/0/attributes",
+            "/annotations/0/note",
+            "/annotations/0/review",
+            "/annotations/1/review/reviewer",
+            "/annotations/1/review/time",
+            "/annotations/1/review/proposed_by",
+        ] {
+            assert!(
+                optional.iter().any(|f| f == field),
+                "{field} in {optional:?}"
+            );
+        }
+        for field in &optional {
+            // The minimal file with just this field set.
+            let (parent, key) = field.rsplit_once('/').unwrap();
+            let mut one = minimal_json.clone();
+            let value = full_json.pointer(field).unwrap().clone();
+            one.pointer_mut(parent)
+                .and_then(serde_json::Value::as_object_mut)
+                .unwrap()
+                .insert(key.to_owned(), value);
+            let one: AnnotationFile = serde_json::from_value(one).unwrap();
+            let text = one.to_ron(path).unwrap();
+            let written = |text: &str| text.matches(&format!("{key}: ")).count();
+            assert_eq!(
+                written(&text),
+                written(&minimal_text) + 1,
+                "{field} is written when set, and only then: {text}"
+            );
+            reads_and_writes_as_ron_does(&text, &one);
+        }
     }
 }
