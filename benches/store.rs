@@ -466,6 +466,14 @@ fn benches(c: &mut Criterion, f: &Fixture) {
         "a loaded store saves to the bytes it was loaded from"
     );
     group.bench_function("save", |b| b.iter(save));
+    // The text alone: the disk's fsync varies more than the encoding takes.
+    group.bench_function("encode", |b| {
+        b.iter(|| {
+            black_box(AnnotationFile::store_to_ron(
+                &store, &stamp, ANNOTATOR, &save_path,
+            ))
+        });
+    });
     group.bench_function("save (from_store + to_ron + atomic write)", |b| {
         b.iter(|| {
             let file = AnnotationFile::from_store(&store, stamp.clone(), ANNOTATOR);

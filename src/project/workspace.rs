@@ -971,13 +971,13 @@ impl Workspace {
         };
         let stamp = DocumentStamp::of(document);
         let text = if keep.is_empty() {
-            AnnotationFile::store_to_ron(&state.store, &stamp, &self.annotator)
+            AnnotationFile::store_to_ron(&state.store, &stamp, &self.annotator, &path)?
         } else {
             let mut with_kept = state.store.clone();
             for annotation in keep {
                 with_kept.put(annotation.clone());
             }
-            AnnotationFile::store_to_ron(&with_kept, &stamp, &self.annotator)
+            AnnotationFile::store_to_ron(&with_kept, &stamp, &self.annotator, &path)?
         };
         let written = crate::store::fingerprint::write(&path, &text)?;
         if keep.is_empty() {

@@ -64,17 +64,6 @@ pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R) -> Result<T> {
     Ok(value)
 }
 
-/// Reads a whole value from `src` with a seed (e.g. straight into a store).
-pub(crate) fn from_reader_seed<'de, S: DeserializeSeed<'de>, R: Read>(
-    seed: S,
-    src: R,
-) -> Result<S::Value> {
-    let mut de = Deserializer::new(src);
-    let value = seed.deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
-}
-
 /// The reader: a window `buf[pos..end]` over the source.
 pub(crate) struct Deserializer<R> {
     src: R,

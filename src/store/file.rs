@@ -18,6 +18,32 @@
 //! Annotations are written by start of their first fragment, then id, so diffs stay small.
 //! Every version of the format that was ever written keeps loading: older versions are turned
 //! into the current one by pure functions ([`migrate`]); a newer version is refused.
+//!
+//! # One description of the fields
+//!
+//! The serde derives on [`AnnotationFile`], [`DocumentStamp`] and the model types
+//! ([`Annotation`], [`Fragment`](crate::model::Fragment), [`Review`](crate::model::Review),
+//! [`AttributeValue`](crate::model::AttributeValue), [`Link`]) are the only place the format's
+//! fields are written down: each field's name, its place in the file (the order of the
+//! struct), when it is left out (`skip_serializing_if`) and what it is when missing
+//! (`default`). Everything that reads or writes the file follows them: `ron`; the fast reader
+//! (`store::fast_ron`, a serde `Deserializer`); the fast writer (`store::ron_writer`, a serde
+//! `Serializer`); and reading straight into a store, which is an [`AnnotationFile`] whose list
+//! of annotations puts each one into the store as it is read.
+//!
+//! # Adding a field
+//!
+//! To add a field (say `source` to [`Annotation`]), add it to its struct, the one place the
+//! format describes it (the compiler then points at the code that builds one), as
+//! `#[serde(default, skip_serializing_if = "…")]` with a test that is true for the default
+//! value: files without the field read as before, and files that leave it at its default are
+//! written byte for byte as before. Its place in the struct is its place in the file. Keep its
+//! type to what the fast reader and writer handle (strings, unsigned integers, `bool`,
+//! options, lists, maps, structs and enums; newtypes `#[serde(transparent)]`): anything else
+//! still works, but is read and written by `ron`, several times slower. Then, in the tests,
+//! set it in this module's `fixture(true)`, so that `every_optional_field_reads_back_as_written`
+//! checks its skip rule, and give the random annotations of `tests/core/store.rs` values for
+//! it.
 
 use std::path::{Path, PathBuf};
 
@@ -25,10 +51,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::AnnotationStore;
-use super::fast_ron;
-use super::ron_writer::{FileParts, write_file};
 use super::stamp::DocumentStamp;
-use crate::model::{Annotation, AnnotationId, Link, LinkId};
+use super::{fast_ron, ron_writer};
+use crate::model::{Annotation, AnnotationId, Link};
 use crate::project_dir::atomic::write_atomic;
 
 /// The format version this program writes.
@@ -47,8 +72,12 @@ pub const MAX_FRAGMENTS: usize = 1_000;
 pub const MAX_ATTRIBUTE_VALUES: usize = 10_000;
 
 /// The on-disk form of an [`AnnotationStore`] (current format).
+///
+/// `A` and `L` hold the annotations and links: lists of them (the defaults), lists borrowed
+/// from a store when writing one, or the store itself when reading into one. So one
+/// description of the file's fields serves all three.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnnotationFile {
+pub struct AnnotationFile<A = Vec<Annotation>, L = Vec<Link>> {
     /// Format version, [`CURRENT_FORMAT`] when written by this program.
     pub format: u32,
     /// The annotated document.
@@ -59,11 +88,16 @@ pub struct AnnotationFile {
     pub next_id: u64,
     /// Annotations by start, then id.
     #[serde(default)]
-    pub annotations: Vec<Annotation>,
+    pub annotations: A,
     /// Links by id.
     #[serde(default)]
-    pub links: Vec<Link>,
+    pub links: L,
 }
+
+/// The depth down to which annotation and link files have one field per line: the file, the
+/// document stamp, and each annotation and link; fragments, attributes and review are written
+/// on one line.
+const DEPTH: usize = 3;
 
 /// Why an annotation file could not be read or written.
 #[derive(Debug, Error)]
@@ -354,7 +388,7 @@ pub fn read_text(path: &Path) -> Result<String, StoreError> {
 
 /// Pretty RON for Accord's data files (see [`crate::ron_io::to_pretty_ron`]).
 pub fn to_pretty_ron<T: Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
-    crate::ron_io::to_pretty_ron(value, 3).map_err(|e| StoreError::Encode {
+    crate::ron_io::to_pretty_ron(value, DEPTH).map_err(|e| StoreError::Encode {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
@@ -416,7 +450,7 @@ impl AnnotationFile {
     /// all annotations in memory at once.
     pub fn load_store(path: &Path) -> Result<LoadedFile, StoreError> {
         let fast = open_limited(path)?;
-        let fast = fast_ron::from_reader_seed(into_store::FileSeed, fast).ok();
+        let fast = fast_ron::from_reader(fast).ok().and_then(into_loaded);
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
@@ -435,9 +469,12 @@ impl AnnotationFile {
     /// does with a file's contents, for text already in memory. `path` names the file in
     /// errors.
     pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
-        match fast_ron::from_reader_seed(into_store::FileSeed, text.as_bytes()) {
-            Ok(loaded) => Ok(loaded),
-            Err(_) => {
+        match fast_ron::from_reader(text.as_bytes())
+            .ok()
+            .and_then(into_loaded)
+        {
+            Some(loaded) => Ok(loaded),
+            None => {
                 let file = parse_annotation_file(text, path)?;
                 let (document, annotator) = (file.document.clone(), file.annotator.clone());
                 Ok(LoadedFile {
@@ -450,20 +487,23 @@ impl AnnotationFile {
     }
 
     /// The text of a store's annotation file, written straight from the store (what
-    /// `from_store(…).to_ron(…)` gives, without copying the annotations).
+    /// `from_store(…).to_ron(path)` gives, without copying the annotations). `path` names the
+    /// file in errors.
     pub fn store_to_ron(
         store: &AnnotationStore,
         document: &DocumentStamp,
         annotator: &str,
-    ) -> String {
-        write_file(FileParts {
+        path: &Path,
+    ) -> Result<String, StoreError> {
+        let borrowed = AnnotationFile {
             format: CURRENT_FORMAT,
-            document,
-            annotator,
+            document: document.clone(),
+            annotator: annotator.to_owned(),
             next_id: store.next_id(),
-            annotations: store.in_file_order().into_iter(),
-            links: store.links(),
-        })
+            annotations: store.in_file_order(),
+            links: store.links().collect::<Vec<_>>(),
+        };
+        file_to_ron(&borrowed, (store.len(), store.links().len()), path)
     }
 
     /// Writes a store's annotation file atomically. On error the old file is left as it was.
@@ -473,7 +513,7 @@ impl AnnotationFile {
         annotator: &str,
         path: &Path,
     ) -> Result<(), StoreError> {
-        write_text(path, &Self::store_to_ron(store, document, annotator))
+        write_text(path, &Self::store_to_ron(store, document, annotator, path)?)
     }
 
     /// The file form of a store, in deterministic order.
@@ -518,15 +558,8 @@ impl AnnotationFile {
 
     /// The pretty RON text: one annotation per block, fragments on one line. The same bytes as
     /// [`to_pretty_ron`], written faster.
-    pub fn to_ron(&self, _path: &Path) -> Result<String, StoreError> {
-        Ok(write_file(FileParts {
-            format: self.format,
-            document: &self.document,
-            annotator: &self.annotator,
-            next_id: self.next_id,
-            annotations: self.annotations.iter(),
-            links: self.links.iter(),
-        }))
+    pub fn to_ron(&self, path: &Path) -> Result<String, StoreError> {
+        file_to_ron(self, (self.annotations.len(), self.links.len()), path)
     }
 
     /// Writes the file atomically. On error the old file is left as it was.
@@ -535,164 +568,82 @@ impl AnnotationFile {
     }
 }
 
-/// Reading a file straight into an [`AnnotationStore`]: a serde visitor for the file's fields
-/// that puts each annotation and link into the store as it is read.
-mod into_store {
-    use std::fmt;
-
-    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-    use super::{
-        Annotation, AnnotationId, AnnotationStore, CURRENT_FORMAT, DocumentStamp, Link, LinkId,
-        LoadedFile, MAX_ANNOTATIONS, MAX_LINKS, annotation_within_limits,
-    };
-
-    const FIELDS: &[&str] = &[
-        "format",
-        "document",
-        "annotator",
-        "next_id",
-        "annotations",
-        "links",
-    ];
-
-    pub(super) struct FileSeed;
-
-    impl<'de> DeserializeSeed<'de> for FileSeed {
-        type Value = LoadedFile;
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<LoadedFile, D::Error> {
-            d.deserialize_struct("AnnotationFile", FIELDS, FileVisitor)
-        }
+/// The text of an annotation file, however it holds its annotations and links: written by
+/// the fast writer, in the bytes of [`to_pretty_ron`]; by `ron` itself should a value be
+/// outside the fast writer's subset (none is today). `counts` are the numbers of annotations
+/// and links.
+fn file_to_ron<A: Serialize, L: Serialize>(
+    file: &AnnotationFile<A, L>,
+    counts: (usize, usize),
+    path: &Path,
+) -> Result<String, StoreError> {
+    // About 300 bytes per annotation in practice: one allocation for the common case.
+    let capacity = 512 + counts.0 * 320 + counts.1 * 96;
+    match ron_writer::to_string(file, DEPTH, capacity) {
+        Ok(text) => Ok(text),
+        Err(_) => to_pretty_ron(file, path),
     }
+}
 
-    struct FileVisitor;
+/// The annotations of a file put into a store as they are read, so that a list of all of them
+/// is never in memory (see [`AnnotationFile::load_store`]). Reading fails, and the slow path
+/// takes over to report it, at an annotation over a limit or with a repeated id.
+#[derive(Default)]
+struct IntoStore(AnnotationStore);
 
-    fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
-        if slot.replace(value).is_some() {
-            return Err(E::duplicate_field(name));
-        }
-        Ok(())
-    }
+impl<'de> Deserialize<'de> for IntoStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Each;
 
-    impl<'de> Visitor<'de> for FileVisitor {
-        type Value = LoadedFile;
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = IntoStore;
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an annotation file")
-        }
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of annotations")
+            }
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LoadedFile, A::Error> {
-            let mut store = AnnotationStore::new();
-            let mut format = None;
-            let mut document = None;
-            let mut annotator = None;
-            let mut next_id = None;
-            let (mut annotations, mut links) = (None, None);
-            while let Some(key) = map.next_key::<String>()? {
-                match key.as_str() {
-                    "format" => once(&mut format, map.next_value::<u32>()?, "format")?,
-                    "document" => once(
-                        &mut document,
-                        map.next_value::<DocumentStamp>()?,
-                        "document",
-                    )?,
-                    "annotator" => once(&mut annotator, map.next_value::<String>()?, "annotator")?,
-                    "next_id" => once(&mut next_id, map.next_value::<u64>()?, "next_id")?,
-                    "annotations" => {
-                        once(&mut annotations, (), "annotations")?;
-                        map.next_value_seed(Annotations(&mut store))?;
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<IntoStore, S::Error> {
+                let mut store = AnnotationStore::new();
+                while let Some(a) = seq.next_element::<Annotation>()? {
+                    // The slow path reports these as `TooMany` and `DuplicateId`.
+                    if store.len() >= MAX_ANNOTATIONS
+                        || annotation_within_limits(&a).is_err()
+                        || store.get(a.id).is_some()
+                    {
+                        return Err(serde::de::Error::custom("left to the slow path"));
                     }
-                    "links" => {
-                        once(&mut links, (), "links")?;
-                        map.next_value_seed(Links(&mut store))?;
-                    }
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
+                    store.put(a);
                 }
+                Ok(IntoStore(store))
             }
-            let format = format.ok_or_else(|| de::Error::missing_field("format"))?;
-            if format != CURRENT_FORMAT {
-                // Newer, older or unknown: the slow path says which, with its typed error.
-                return Err(de::Error::custom("not the current format"));
-            }
-            store.set_next_id(next_id.ok_or_else(|| de::Error::missing_field("next_id"))?);
-            Ok(LoadedFile {
-                document: document.ok_or_else(|| de::Error::missing_field("document"))?,
-                annotator: annotator.ok_or_else(|| de::Error::missing_field("annotator"))?,
-                store,
-            })
         }
+
+        d.deserialize_seq(Each)
     }
+}
 
-    fn taken(store: &AnnotationStore, id: u64) -> bool {
-        store.get(AnnotationId(id)).is_some() || store.link(LinkId(id)).is_some()
+/// A file read with its annotations in a store, as a [`LoadedFile`]; `None` for what the slow
+/// path must report: another format, too many links, a repeated id.
+fn into_loaded(file: AnnotationFile<IntoStore>) -> Option<LoadedFile> {
+    if file.format != CURRENT_FORMAT || file.links.len() > MAX_LINKS {
+        return None;
     }
-
-    struct Annotations<'a>(&'a mut AnnotationStore);
-
-    impl<'de> DeserializeSeed<'de> for Annotations<'_> {
-        type Value = ();
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
+    let IntoStore(mut store) = file.annotations;
+    for link in file.links {
+        if store.get(AnnotationId(link.id.0)).is_some() || store.link(link.id).is_some() {
+            return None;
         }
+        store.put_link(link);
     }
-
-    impl<'de> Visitor<'de> for Annotations<'_> {
-        type Value = ();
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of annotations")
-        }
-
-        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-            while let Some(a) = seq.next_element::<Annotation>()? {
-                // Over a limit: the slow path reports it as `StoreError::TooMany`.
-                if self.0.len() >= MAX_ANNOTATIONS || annotation_within_limits(&a).is_err() {
-                    return Err(de::Error::custom("over a limit"));
-                }
-                if taken(self.0, a.id.0) {
-                    // The slow path reports it as `StoreError::DuplicateId`.
-                    return Err(de::Error::custom("duplicate id"));
-                }
-                self.0.put(a);
-            }
-            Ok(())
-        }
-    }
-
-    struct Links<'a>(&'a mut AnnotationStore);
-
-    impl<'de> DeserializeSeed<'de> for Links<'_> {
-        type Value = ();
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Links<'_> {
-        type Value = ();
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of links")
-        }
-
-        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-            while let Some(l) = seq.next_element::<Link>()? {
-                if self.0.links().len() >= MAX_LINKS {
-                    return Err(de::Error::custom("over a limit"));
-                }
-                if taken(self.0, l.id.0) {
-                    return Err(de::Error::custom("duplicate id"));
-                }
-                self.0.put_link(l);
-            }
-            Ok(())
-        }
-    }
+    store.set_next_id(file.next_id);
+    Some(LoadedFile {
+        document: file.document,
+        annotator: file.annotator,
+        store,
+    })
 }
 
 #[cfg(test)]
@@ -701,19 +652,158 @@ mod tests {
 
     const GOLDEN: &str = include_str!("../../tests/golden/format-1.ron");
 
-    /// The fast reader must read what Accord writes by itself, not fall back to `ron`.
+    /// The fast reader and writer must handle what Accord writes by themselves, not fall back to
+    /// `ron`.
     #[test]
-    fn the_fast_reader_reads_the_golden_file_itself() {
+    fn the_fast_reader_and_writer_handle_the_golden_file_themselves() {
         let path = Path::new("format-1.ron");
         let by_ron = migrate(GOLDEN, path).unwrap();
         let fast: AnnotationFile = fast_ron::from_reader(GOLDEN.as_bytes()).unwrap();
         assert_eq!(fast, by_ron);
-        let loaded = fast_ron::from_reader_seed(into_store::FileSeed, GOLDEN.as_bytes()).unwrap();
+        let loaded = into_loaded(fast_ron::from_reader(GOLDEN.as_bytes()).unwrap()).unwrap();
         let store = by_ron.clone().into_store(path).unwrap();
         assert_eq!(loaded.document, by_ron.document);
         assert_eq!(loaded.store.next_id(), store.next_id());
         assert!(loaded.store.annotations().eq(store.annotations()));
         assert!(loaded.store.links().eq(store.links()));
         assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
+        // And the fast writer writes it itself, not `ron`.
+        assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), GOLDEN);
+    }
+
+    /// A file with every optional value left at its default (`full`: false), or with every
+    /// one set. The second annotation is reviewed, so that the review's own optional fields
+    /// have a review to be left out of.
+    fn fixture(full: bool) -> AnnotationFile {
+        use crate::model::{AttributeValue, Review, ReviewState, Timestamp};
+        let mut plain = Annotation::fixture(1, "PERSON", &[(0, 4)]);
+        let mut reviewed = Annotation::fixture(2, "PLACE", &[(5, 9), (12, 14)]);
+        reviewed.review.state = ReviewState::Accepted;
+        if full {
+            plain.attributes = [
+                ("kind".to_owned(), AttributeValue::Enum("city".into())),
+                (
+                    "refs".to_owned(),
+                    AttributeValue::Refs(vec![AnnotationId(2)]),
+                ),
+            ]
+            .into();
+            plain.note = "a note".into();
+            plain.review.state = ReviewState::Rejected;
+            reviewed.review = Review {
+                state: ReviewState::Accepted,
+                reviewer: Some("bob".into()),
+                time: Some(Timestamp("2026-11-23T15:10:00Z".into())),
+                proposed_by: vec!["alice".into(), "carol".into()],
+            };
+        }
+        AnnotationFile {
+            format: CURRENT_FORMAT,
+            document: DocumentStamp {
+                file: "a.txt".into(),
+                sha256: "00".into(),
+                chars: 20,
+                encoding: full.then(|| "windows-1251".into()),
+            },
+            annotator: "alice".into(),
+            next_id: 4,
+            annotations: vec![plain, reviewed],
+            links: vec![Link {
+                id: crate::model::LinkId(3),
+                kind: "near".into(),
+                from: AnnotationId(1),
+                to: AnnotationId(2),
+            }],
+        }
+    }
+
+    /// The JSON pointers of the fields `full` has and `minimal` leaves out.
+    fn left_out(minimal: &serde_json::Value, full: &serde_json::Value, at: &str) -> Vec<String> {
+        use serde_json::Value;
+        match (minimal, full) {
+            (Value::Object(minimal), Value::Object(full)) => full
+                .iter()
+                .flat_map(|(key, value)| {
+                    let here = format!("{at}/{key}");
+                    match minimal.get(key) {
+                        None => vec![here],
+                        Some(m) => left_out(m, value, &here),
+                    }
+                })
+                .collect(),
+            (Value::Array(minimal), Value::Array(full)) => (minimal.iter().zip(full))
+                .enumerate()
+                .flat_map(|(i, (m, f))| left_out(m, f, &format!("{at}/{i}")))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Reads `text` with the fast reader (both ways: as a file and into a store) and with
+    /// `ron`, which must all give `want`; and writes `want` with the fast writer and with
+    /// `ron`, which must both give `text`. No fast path may fall back to `ron`.
+    fn reads_and_writes_as_ron_does(text: &str, want: &AnnotationFile) {
+        let path = Path::new("a.txt.ron");
+        assert_eq!(ron_writer::to_string(want, DEPTH, 0).unwrap(), text);
+        assert_eq!(to_pretty_ron(want, path).unwrap(), text);
+        let fast: AnnotationFile = fast_ron::from_reader(text.as_bytes()).unwrap();
+        assert_eq!(&fast, want, "fast reader, of {text}");
+        assert_eq!(&migrate(text, path).unwrap(), want, "ron, of {text}");
+        let loaded = into_loaded(fast_ron::from_reader(text.as_bytes()).unwrap()).unwrap();
+        let store = want.clone().into_store(path).unwrap();
+        assert!(loaded.store.annotations().eq(store.annotations()), "{text}");
+        assert!(loaded.store.links().eq(store.links()), "{text}");
+        assert_eq!(loaded.document, want.document);
+    }
+
+    /// Each field with a skip rule, present and absent, is written and read back the same by
+    /// the fast writer and reader as by `ron`: all follow the one description, the serde
+    /// derives. The fields are found from that description itself (those the file with every
+    /// value at its default leaves out), so a new optional field is covered here once
+    /// `fixture(true)` sets it.
+    #[test]
+    fn every_optional_field_reads_back_as_written() {
+        let path = Path::new("a.txt.ron");
+        let minimal = fixture(false);
+        let minimal_text = minimal.to_ron(path).unwrap();
+        reads_and_writes_as_ron_does(&minimal_text, &minimal);
+        reads_and_writes_as_ron_does(&fixture(true).to_ron(path).unwrap(), &fixture(true));
+
+        let minimal_json = serde_json::to_value(&minimal).unwrap();
+        let full_json = serde_json::to_value(fixture(true)).unwrap();
+        let optional = left_out(&minimal_json, &full_json, "");
+        for field in [
+            "/document/encoding",
+            "/annotations/0/attributes",
+            "/annotations/0/note",
+            "/annotations/0/review",
+            "/annotations/1/review/reviewer",
+            "/annotations/1/review/time",
+            "/annotations/1/review/proposed_by",
+        ] {
+            assert!(
+                optional.iter().any(|f| f == field),
+                "{field} in {optional:?}"
+            );
+        }
+        for field in &optional {
+            // The minimal file with just this field set.
+            let (parent, key) = field.rsplit_once('/').unwrap();
+            let mut one = minimal_json.clone();
+            let value = full_json.pointer(field).unwrap().clone();
+            one.pointer_mut(parent)
+                .and_then(serde_json::Value::as_object_mut)
+                .unwrap()
+                .insert(key.to_owned(), value);
+            let one: AnnotationFile = serde_json::from_value(one).unwrap();
+            let text = one.to_ron(path).unwrap();
+            let written = |text: &str| text.matches(&format!("{key}: ")).count();
+            assert_eq!(
+                written(&text),
+                written(&minimal_text) + 1,
+                "{field} is written when set, and only then: {text}"
+            );
+            reads_and_writes_as_ron_does(&text, &one);
+        }
     }
 }

@@ -268,7 +268,7 @@ fn round_trip(store: &AnnotationStore, doc: &Document, path: &Path) -> String {
         doc.file_name
     );
     assert_eq!(
-        AnnotationFile::store_to_ron(&streamed.store, &stamp, "alice"),
+        AnnotationFile::store_to_ron(&streamed.store, &stamp, "alice", path).expect("encode"),
         first
     );
 
