@@ -478,7 +478,8 @@ fn benches(c: &mut Criterion, f: &Fixture) {
         b.iter(|| {
             let file = AnnotationFile::from_store(&store, stamp.clone(), ANNOTATOR);
             let text = file.to_ron(&save_path).expect("encode");
-            accord::store::file::write_text(&save_path, &text).expect("write");
+            let dir = accord::store::file::dir_of(&save_path).expect("folder");
+            accord::store::file::write_text(&dir, &save_path, &text).expect("write");
         });
     });
     std::fs::remove_file(&save_path).expect("remove the saved copy");

@@ -311,14 +311,14 @@ pub fn project_ledger(root: &Path, annotators: &[String]) -> Result<Vec<LedgerRo
         let mut stores = Vec::with_capacity(project.documents.len());
         for slot in &project.documents {
             let path = project.annotation_path(annotator, slot.file());
-            stores.push(match path.exists() {
-                true => Some(AnnotationFile::load_store(&path)?.store),
+            stores.push(match project.has(&path) {
+                true => Some(AnnotationFile::load_store_in(&project.dir, &path)?.store),
                 false => None,
             });
         }
         let links = project.links_path(annotator);
-        let groups = match links.exists() {
-            true => GroupStore::from_file(CrossLinkFile::load(&links)?),
+        let groups = match project.has(&links) {
+            true => GroupStore::from_file(CrossLinkFile::load_in(&project.dir, &links)?),
             false => GroupStore::new(),
         };
         rows.extend(ledger_of(&Annotations {

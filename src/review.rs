@@ -774,9 +774,9 @@ impl Layers {
             let loaded = project
                 .slot(doc)
                 .map(|s| project.annotation_path(annotator, s.file()))
-                .filter(|p| p.exists())
+                .filter(|p| project.has(p))
                 .map_or(Ok(AnnotationStore::new()), |p| {
-                    AnnotationFile::load_store(&p)
+                    AnnotationFile::load_store_in(&project.dir, &p)
                         .map(|l| l.store)
                         .map_err(|e| e.to_string())
                 });

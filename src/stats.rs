@@ -68,10 +68,10 @@ pub fn stats(root: &Path) -> Result<Stats, ProjectError> {
         let mut on_doc = 0;
         for annotator in &annotators {
             let path = project.annotation_path(annotator, slot.file());
-            if !path.exists() {
+            if !project.has(&path) {
                 continue;
             }
-            let file = match AnnotationFile::load(&path) {
+            let file = match AnnotationFile::load_in(&project.dir, &path) {
                 Ok(f) => f,
                 Err(e) => {
                     s.unreadable_files.push(e.to_string());

@@ -227,7 +227,9 @@ impl Validator<'_> {
             StoreError::DuplicateId { path, .. } => {
                 (path.as_path(), None, None, FindingKind::DuplicateId)
             }
-            StoreError::TooLarge { path, .. } | StoreError::TooMany { path, .. } => {
+            StoreError::TooLarge { path, .. }
+            | StoreError::TooMany { path, .. }
+            | StoreError::NotAsWritten { path, .. } => {
                 (path.as_path(), None, None, FindingKind::TooLarge)
             }
             StoreError::File(e) => (e.path(), None, None, file_finding(e)),
@@ -259,6 +261,12 @@ impl Validator<'_> {
     fn annotation_files(&mut self) {
         let dir = self.project.root.join(ANNOTATIONS_DIR);
         for annotator_dir in sorted_entries(&dir) {
+            // A folder linked from outside is named, never listed.
+            if let Err(e) = self.project.dir.resolve(&annotator_dir) {
+                let rel = self.rel(&annotator_dir);
+                self.push(&rel, None, FindingKind::OutsideProject, e.to_string());
+                continue;
+            }
             if !annotator_dir.is_dir() {
                 continue;
             }
@@ -293,8 +301,8 @@ impl Validator<'_> {
             self.push(&rel, None, FindingKind::OutsideProject, e.to_string());
             return;
         }
-        let parsed =
-            read_text(path).and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text)));
+        let parsed = read_text(&self.project.dir, path)
+            .and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text)));
         let (file, text): (AnnotationFile, String) = match parsed {
             Ok(f) => f,
             Err(e) => {
@@ -441,13 +449,15 @@ impl Validator<'_> {
     fn link_files(&mut self) {
         let dir = self.project.root.join(LINKS_DIR);
         for path in sorted_entries(&dir) {
-            if !(path.is_file() && path.extension().is_some_and(|e| e == "ron")) {
+            // Every `*.ron` here is a link file: one that is a folder, a FIFO or a link out of
+            // the project is named by the door, not skipped.
+            if path.extension().is_none_or(|e| e != "ron") {
                 continue;
             }
             self.files_checked += 1;
             let rel = self.rel(&path);
-            let parsed =
-                read_text(&path).and_then(|text| parse_versioned(&text, &path).map(|f| (f, text)));
+            let parsed = read_text(&self.project.dir, &path)
+                .and_then(|text| parse_versioned(&text, &path).map(|f| (f, text)));
             let (file, text): (CrossLinkFile, String) = match parsed {
                 Ok(f) => f,
                 Err(e) => {
@@ -597,14 +607,18 @@ fn find_id_line(text: &str, id: u64) -> Option<usize> {
 }
 
 /// The `.ron` files under `dir` and its sub-folders (not following folder links), sorted.
+/// Every `*.ron` under `dir` (in sub-folders too: a document `sub/a.txt` has its file at
+/// `sub/a.txt.ron`), whatever it is — a folder, a FIFO or a link in its place is checked, so
+/// the door names it.
 fn ron_files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in sorted_entries(dir) {
+        let is_ron = path.extension().is_some_and(|e| e == "ron");
         let is_real_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        if is_real_dir {
-            files.extend(ron_files_under(&path));
-        } else if path.extension().is_some_and(|e| e == "ron") && path.is_file() {
+        if is_ron {
             files.push(path);
+        } else if is_real_dir {
+            files.extend(ron_files_under(&path));
         }
     }
     files

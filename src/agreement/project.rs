@@ -106,11 +106,13 @@ pub fn agree_project(
         let mut stores = Vec::with_capacity(annotators.len());
         for annotator in &annotators {
             let path = project.annotation_path(annotator, slot.file());
-            if !path.is_file() {
+            // No file is no annotations; anything else in its place (a folder, a FIFO, a link
+            // out) is an error the door names.
+            if !project.has(&path) {
                 stores.push(None);
                 continue;
             }
-            let file = AnnotationFile::load_store(&path)
+            let file = AnnotationFile::load_store_in(&project.dir, &path)
                 .map_err(|source| AgreementError::AnnotationFile { source })?;
             if let Some(doc) = slot.doc()
                 && !file.document.matches(doc)

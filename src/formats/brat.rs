@@ -469,7 +469,9 @@ fn ann_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
     })?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Real folders only: a link to a folder is not followed (it could lead round in a
+        // ring, or anywhere).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             ann_files(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "ann") {
             out.push(path);
@@ -504,14 +506,8 @@ pub(super) fn import(
             .to_string_lossy()
             .replace('\\', "/");
         step(control, Stage::Reading, i, anns.len(), &file)?;
-        let bytes = std::fs::read(&txt).map_err(|source| FormatError::Read {
-            path: txt.clone(),
-            source,
-        })?;
-        let ann_text = std::fs::read_to_string(ann).map_err(|source| FormatError::Read {
-            path: ann.clone(),
-            source,
-        })?;
+        let bytes = super::read_source_file(&txt)?;
+        let ann_text = super::read_source_text_file(ann)?;
         let doc = document(
             file,
             &txt,

@@ -154,10 +154,7 @@ pub(super) fn import(
     ctx: &ImportContext<'_>,
     control: Control<'_>,
 ) -> Result<Imported, FormatError> {
-    let text = std::fs::read_to_string(source).map_err(|e| FormatError::Read {
-        path: source.to_path_buf(),
-        source: e,
-    })?;
+    let text = super::read_source_text_file(source)?;
     parse(&text, source, ctx, control)
 }
 

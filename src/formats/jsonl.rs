@@ -210,10 +210,7 @@ pub(super) fn import(
     ctx: &ImportContext<'_>,
     control: super::Control<'_>,
 ) -> Result<Imported, FormatError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FormatError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::read_source_text_file(path)?;
     parse(&text, path, ctx, control)
 }
 

@@ -417,10 +417,7 @@ pub(super) fn import(
     } else {
         source.to_path_buf()
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| FormatError::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = super::read_source_text_file(&path)?;
     parse(&text, &path, ctx, control)
 }
 

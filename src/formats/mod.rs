@@ -430,6 +430,26 @@ impl fmt::Display for Loss {
     }
 }
 
+/// The most of one import source file Accord reads.
+const SOURCE_LIMIT: crate::project_dir::Limit =
+    crate::project_dir::Limit::new(4 << 30, "an import source file");
+
+/// Reads an import source file (one the user named, or found in a source folder): only a
+/// regular file, opened without blocking, up to a limit — never a FIFO or a device.
+pub(crate) fn read_source_file(path: &std::path::Path) -> Result<Vec<u8>, FormatError> {
+    crate::project_dir::read_outside(path, SOURCE_LIMIT)?
+        .ok_or_else(|| crate::project_dir::FsError::missing(path).into())
+}
+
+/// [`read_source_file`] as UTF-8 text.
+pub(crate) fn read_source_text_file(path: &std::path::Path) -> Result<String, FormatError> {
+    String::from_utf8(read_source_file(path)?).map_err(|_| FormatError::Parse {
+        path: path.to_path_buf(),
+        line: 0,
+        message: "it is not UTF-8 text".into(),
+    })
+}
+
 /// Counts of losses by kind, for a summary line.
 pub fn count_losses(losses: &[Loss]) -> BTreeMap<LossKind, usize> {
     let mut counts = BTreeMap::new();

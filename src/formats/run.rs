@@ -168,12 +168,12 @@ fn read_corpus(
             detail: "left out: the curated set has no decision here yet (include it with --include-undecided, as a document without spans)".into(),
         }
         };
-        if gold_only && !include_undecided && !path.exists() {
+        if gold_only && !include_undecided && !project.has(&path) {
             losses.push(undecided());
             continue;
         }
-        if path.exists() {
-            let file = match AnnotationFile::load(&path) {
+        if project.has(&path) {
+            let file = match AnnotationFile::load_in(&project.dir, &path) {
                 Ok(f) => f,
                 Err(e) => {
                     losses.push(skip(format!("annotations left out: {e}")));
@@ -243,8 +243,8 @@ fn read_corpus(
     }
     let links_path = project.links_path(&annotator);
     let mut groups = Vec::new();
-    if links_path.exists() {
-        match CrossLinkFile::load(&links_path) {
+    if project.has(&links_path) {
+        match CrossLinkFile::load_in(&project.dir, &links_path) {
             Ok(file) => {
                 let present: HashSet<(&str, AnnotationId)> = out
                     .iter()

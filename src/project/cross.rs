@@ -5,8 +5,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::model::CrossGroup;
+use crate::project_dir::ProjectDir;
 use crate::store::StoreError;
-use crate::store::file::{CURRENT_FORMAT, parse_versioned, read_text, to_pretty_ron, write_text};
+use crate::store::file::{
+    CURRENT_FORMAT, dir_of, parse_versioned, read_text, to_pretty_ron, write_text,
+};
 
 /// Groups of annotations across documents, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,14 +36,32 @@ impl CrossLinkFile {
         }
     }
 
-    /// Reads a cross-document link file.
+    /// Reads a cross-document link file that belongs to no open project (a test's, a tool's);
+    /// in a project, [`Self::load_in`].
     pub fn load(path: &Path) -> Result<Self, StoreError> {
-        parse_versioned(&read_text(path)?, path)
+        Self::load_in(&dir_of(path)?, path)
     }
 
-    /// Writes it atomically, groups by id and members sorted.
+    /// Reads a cross-document link file of the project in `dir`.
+    pub fn load_in(dir: &ProjectDir, path: &Path) -> Result<Self, StoreError> {
+        parse_versioned(&read_text(dir, path)?, path)
+    }
+
+    /// Writes it atomically into the project in `dir`, groups by id and members sorted.
+    pub fn save_in(&self, dir: &ProjectDir, path: &Path) -> Result<(), StoreError> {
+        write_text(dir, path, &self.to_ron(path)?)
+    }
+
+    /// [`Self::save_in`] for a file that belongs to no open project (a test's, a tool's).
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
-        write_text(path, &self.to_ron(path)?)
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Io {
+                action: "write",
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        self.save_in(&dir_of(path)?, path)
     }
 
     /// The text [`Self::save`] writes: groups by id, members sorted. `path` names the file in

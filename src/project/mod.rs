@@ -346,6 +346,13 @@ impl Project {
         self.root.join(LINKS_DIR).join(format!("{annotator}.ron"))
     }
 
+    /// True when something is at `path` in the project (a file, or something else where one
+    /// should be, or a link: reading it through [`ProjectDir`] says what is wrong), false when
+    /// nothing is.
+    pub fn has(&self, path: &Path) -> bool {
+        !matches!(self.dir.kind(path), Ok(None))
+    }
+
     /// Annotators who have a folder under `annotations/`, sorted.
     pub fn annotators(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.root.join(ANNOTATIONS_DIR))

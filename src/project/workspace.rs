@@ -17,6 +17,7 @@ use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{
     Annotation, AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp,
 };
+use crate::project_dir::ProjectDir;
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 use journal::{Journal, JournalError, Recovery, StepKind};
 
@@ -284,9 +285,11 @@ impl Workspace {
                     saved_revision: 0,
                     disk: disk::Synced::default(),
                 },
-                (Ok(doc), None) => {
-                    load_state(&project.annotation_path(annotator, slot.file()), doc)
-                }
+                (Ok(doc), None) => load_state(
+                    &project.dir,
+                    &project.annotation_path(annotator, slot.file()),
+                    doc,
+                ),
             })
             .collect();
         let mut groups = match &bad_name {
@@ -296,7 +299,7 @@ impl Workspace {
                 saved_revision: 0,
                 disk: disk::Synced::default(),
             },
-            None => load_groups(&project.links_path(annotator)),
+            None => load_groups(&project.dir, &project.links_path(annotator)),
         };
         if let (Err(e), None) = (&lock, &bad_name) {
             log::warn!("{e}");
@@ -979,7 +982,7 @@ impl Workspace {
             }
             AnnotationFile::store_to_ron(&with_kept, &stamp, &self.annotator, &path)?
         };
-        let written = crate::store::fingerprint::write(&path, &text)?;
+        let written = crate::store::fingerprint::write(&self.project.dir, &path, &text)?;
         if keep.is_empty() {
             state.saved_revision = state.store.revision();
             state.changed = None;
@@ -1005,7 +1008,7 @@ impl Workspace {
             return Ok(path);
         }
         let text = self.groups.store.to_file(&self.annotator).to_ron(&path)?;
-        let written = crate::store::fingerprint::write(&path, &text)?;
+        let written = crate::store::fingerprint::write(&self.project.dir, &path, &text)?;
         self.groups.saved_revision = self.groups.store.revision();
         self.groups.disk.saved(written, text);
         Ok(path)
@@ -1021,8 +1024,8 @@ fn removed_ids(edit: &Edit, out: &mut Vec<AnnotationId>) {
     }
 }
 
-fn load_groups(path: &Path) -> GroupState {
-    let (loaded, disk) = disk::read_links(path);
+fn load_groups(dir: &ProjectDir, path: &Path) -> GroupState {
+    let (loaded, disk) = disk::read_links(dir, path);
     match loaded {
         Ok(file) => {
             let store = file.map_or_else(GroupStore::new, GroupStore::from_file);
@@ -1045,8 +1048,8 @@ fn load_groups(path: &Path) -> GroupState {
     }
 }
 
-fn load_state(path: &Path, doc: &Document) -> DocState {
-    let (loaded, disk) = disk::read_annotations(path);
+fn load_state(dir: &ProjectDir, path: &Path, doc: &Document) -> DocState {
+    let (loaded, disk) = disk::read_annotations(dir, path);
     let (store, status, changed) = disk::open_store(loaded, doc);
     DocState {
         saved_revision: store.revision(),

@@ -193,7 +193,8 @@ impl ProjectDir {
                 continue;
             }
             match std::fs::symlink_metadata(&at) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing = true,
+                // Nothing there (or a file where a folder on the way should be: nothing can).
+                Err(e) if absent(&e) => missing = true,
                 Err(source) => {
                     return Err(FsError::Io {
                         path: path.to_path_buf(),
@@ -225,7 +226,7 @@ impl ProjectDir {
         let real = self.resolve(path)?;
         match std::fs::symlink_metadata(&real) {
             Ok(meta) => Ok(Some(kind_of(&meta.file_type()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if absent(&e) => Ok(None),
             Err(source) => Err(FsError::Io {
                 path: path.to_path_buf(),
                 verb: "read",
@@ -474,7 +475,7 @@ fn open_regular(path: &Path, real: &Path, limit: Limit) -> Result<Option<FileRea
     };
     // Look before opening: opening a device can do things, opening a FIFO blocks.
     match std::fs::metadata(real) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if absent(&e) => return Ok(None),
         Err(e) => return Err(io(e)),
         Ok(meta) if !meta.is_file() => {
             return Err(FsError::NotAFile {
@@ -533,6 +534,15 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+/// True when an error says nothing is there: not found, or a file where a folder on the way
+/// should be.
+fn absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
 }
 
 fn kind_of(file_type: &std::fs::FileType) -> Kind {

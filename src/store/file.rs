@@ -55,6 +55,7 @@ use super::stamp::DocumentStamp;
 use super::{fast_ron, ron_writer};
 use crate::model::{Annotation, AnnotationId, Link};
 use crate::project_dir::atomic::write_atomic;
+use crate::project_dir::{FileReader, FsError, Limit as ReadLimit, ProjectDir};
 
 /// The format version this program writes.
 pub const CURRENT_FORMAT: u32 = 1;
@@ -225,6 +226,19 @@ pub enum StoreError {
         /// What the encoder said.
         message: String,
     },
+    /// The fast reader cannot read the file, and it is too large for the slower one: it is not
+    /// in the form Accord writes (written by hand or by another program).
+    #[error(
+        "{path} is not an annotation file as Accord writes it ({detail}), and at {bytes} bytes it is too large for the reader of hand-written RON (16 MiB); write it as Accord does, or restore it from version control"
+    )]
+    NotAsWritten {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// What the fast reader stopped at.
+        detail: String,
+    },
     /// The file is outside the project, not a regular file, too large, or the system
     /// refused ([`crate::project_dir`]).
     #[error("{0}")]
@@ -260,6 +274,15 @@ struct FormatHeader {
 /// `fn(v1::AnnotationFile) -> AnnotationFile`; the golden file `tests/golden/format-1.ron`
 /// keeps that path tested.
 pub fn migrate(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
+    // `ron` needs several times a file's size in memory: a large file must be as Accord
+    // writes it, which the fast reader reads.
+    if text.len() as u64 > MAX_HAND_WRITTEN_BYTES {
+        return Err(StoreError::NotAsWritten {
+            path: path.to_path_buf(),
+            bytes: text.len() as u64,
+            detail: "the fast reader cannot read it".into(),
+        });
+    }
     let file: AnnotationFile = parse_versioned(text, path)?;
     check_limits(&file, path)?;
     Ok(file)
@@ -327,29 +350,33 @@ fn annotation_within_limits(a: &Annotation) -> Result<(), Limit> {
     Ok(())
 }
 
-/// Refuses a file over [`MAX_FILE_BYTES`] before reading it.
-fn check_size(file: &std::fs::File, path: &Path) -> Result<(), StoreError> {
-    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if bytes > MAX_FILE_BYTES {
-        return Err(StoreError::TooLarge {
-            path: path.to_path_buf(),
-            bytes,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    Ok(())
-}
+/// How much of an annotation or link file Accord reads.
+const FILE_LIMIT: ReadLimit = ReadLimit::new(MAX_FILE_BYTES, "an annotation or link file");
 
-/// Opens a file to read, refusing one over [`MAX_FILE_BYTES`]; what is read from it stops at
-/// the limit too, should the file grow meanwhile.
-pub(crate) fn open_limited(path: &Path) -> Result<std::io::Take<std::fs::File>, StoreError> {
-    let file = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    check_size(&file, path)?;
-    Ok(std::io::Read::take(file, MAX_FILE_BYTES))
+/// The largest file the slower reader (`ron`, for RON written by hand) is given when the fast
+/// reader cannot read it: `ron` needs several times a file's size in memory, and a file Accord
+/// wrote never needs it. Larger files must be in the form Accord writes.
+pub const MAX_HAND_WRITTEN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Opens an annotation or link file of the project in `dir` to read, through the door
+/// ([`crate::project_dir`]): inside the project, a regular file, refused over
+/// [`MAX_FILE_BYTES`] (what is read stops at the limit too, should it grow meanwhile). A file
+/// that is not there is [`std::io::ErrorKind::NotFound`].
+pub(crate) fn open_limited(dir: &ProjectDir, path: &Path) -> Result<FileReader, StoreError> {
+    match dir.open(path, FILE_LIMIT) {
+        Ok(Some(reader)) => Ok(reader),
+        Ok(None) => Err(StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "there is no such file"),
+        }),
+        Err(FsError::TooLarge { size, .. }) => Err(StoreError::TooLarge {
+            path: path.to_path_buf(),
+            bytes: size,
+            limit: MAX_FILE_BYTES,
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Parses a versioned RON file of the current format, refusing newer and unknown versions
@@ -373,10 +400,11 @@ pub fn parse_versioned<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Reads a whole file as text, naming the path in the error.
-pub fn read_text(path: &Path) -> Result<String, StoreError> {
+/// Reads a whole annotation or link file of the project in `dir` as text, naming the path in
+/// the error.
+pub fn read_text(dir: &ProjectDir, path: &Path) -> Result<String, StoreError> {
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut open_limited(path)?, &mut text).map_err(|source| {
+    std::io::Read::read_to_string(&mut open_limited(dir, path)?, &mut text).map_err(|source| {
         StoreError::Io {
             action: "read",
             path: path.to_path_buf(),
@@ -384,6 +412,34 @@ pub fn read_text(path: &Path) -> Result<String, StoreError> {
         }
     })?;
     Ok(text)
+}
+
+/// The text of a file the fast reader could not read, for `ron`: refused, naming why, when it
+/// is larger than [`MAX_HAND_WRITTEN_BYTES`].
+fn text_for_ron(dir: &ProjectDir, path: &Path, fast_error: &str) -> Result<String, StoreError> {
+    let reader = open_limited(dir, path)?;
+    if reader.size > MAX_HAND_WRITTEN_BYTES {
+        return Err(StoreError::NotAsWritten {
+            path: path.to_path_buf(),
+            bytes: reader.size,
+            detail: fast_error.to_owned(),
+        });
+    }
+    read_text(dir, path)
+}
+
+/// The folder of a file that belongs to no open project (a test's, a tool's), as the door's
+/// project: the file is still read only when it is a regular file in it, up to the limit.
+pub fn dir_of(path: &Path) -> Result<ProjectDir, StoreError> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    ProjectDir::new(folder).map_err(|source| StoreError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Pretty RON for Accord's data files (see [`crate::ron_io::to_pretty_ron`]).
@@ -394,9 +450,11 @@ pub fn to_pretty_ron<T: Serialize>(value: &T, path: &Path) -> Result<String, Sto
     })
 }
 
-/// Writes text atomically, naming the path in the error.
-pub fn write_text(path: &Path, text: &str) -> Result<(), StoreError> {
-    write_atomic(path, text.as_bytes()).map_err(|source| StoreError::Io {
+/// Writes text atomically into the project in `dir` (through the door), naming the path in
+/// the error.
+pub fn write_text(dir: &ProjectDir, path: &Path, text: &str) -> Result<(), StoreError> {
+    let real = dir.writable(path)?;
+    write_atomic(&real, text.as_bytes()).map_err(|source| StoreError::Io {
         action: "write",
         path: path.to_path_buf(),
         source,
@@ -433,28 +491,40 @@ pub struct LoadedFile {
 }
 
 impl AnnotationFile {
-    /// Reads an annotation file of any known version.
+    /// Reads an annotation file of any known version that belongs to no open project (a
+    /// test's, a tool's); in a project, [`Self::load_in`].
     pub fn load(path: &Path) -> Result<Self, StoreError> {
-        let fast = open_limited(path)?;
-        let fast = fast_ron::from_reader::<AnnotationFile, _>(fast)
-            .ok()
-            .filter(|file| file.format == CURRENT_FORMAT && check_limits(file, path).is_ok());
+        Self::load_in(&dir_of(path)?, path)
+    }
+
+    /// Reads an annotation file of any known version of the project in `dir`.
+    pub fn load_in(dir: &ProjectDir, path: &Path) -> Result<Self, StoreError> {
+        let fast = open_limited(dir, path)?;
+        let fast = fast_ron::from_reader::<AnnotationFile, _>(fast);
         match fast {
-            Some(file) => Ok(file),
-            None => migrate(&read_text(path)?, path),
+            Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => {
+                Ok(file)
+            }
+            Ok(_) => migrate(&text_for_ron(dir, path, "")?, path),
+            Err(e) => migrate(&text_for_ron(dir, path, &e.to_string())?, path),
         }
     }
 
-    /// Reads an annotation file straight into a store: the same result and errors as
-    /// `AnnotationFile::load(path)?.into_store(path)`, without the file's text or a list of
-    /// all annotations in memory at once.
+    /// [`Self::load_store_in`] for a file that belongs to no open project.
     pub fn load_store(path: &Path) -> Result<LoadedFile, StoreError> {
-        let fast = open_limited(path)?;
+        Self::load_store_in(&dir_of(path)?, path)
+    }
+
+    /// Reads an annotation file of the project in `dir` straight into a store: the same
+    /// result and errors as `AnnotationFile::load_in(dir, path)?.into_store(path)`, without
+    /// the file's text or a list of all annotations in memory at once.
+    pub fn load_store_in(dir: &ProjectDir, path: &Path) -> Result<LoadedFile, StoreError> {
+        let fast = open_limited(dir, path)?;
         let fast = fast_ron::from_reader(fast).ok().and_then(into_loaded);
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
-                let file = Self::load(path)?;
+                let file = Self::load_in(dir, path)?;
                 let (document, annotator) = (file.document.clone(), file.annotator.clone());
                 Ok(LoadedFile {
                     document,
@@ -506,14 +576,28 @@ impl AnnotationFile {
         file_to_ron(&borrowed, (store.len(), store.links().len()), path)
     }
 
-    /// Writes a store's annotation file atomically. On error the old file is left as it was.
+    /// Writes a store's annotation file atomically into the project in `dir`. On error the
+    /// old file is left as it was.
+    pub fn save_store_in(
+        dir: &ProjectDir,
+        store: &AnnotationStore,
+        document: &DocumentStamp,
+        annotator: &str,
+        path: &Path,
+    ) -> Result<(), StoreError> {
+        let text = Self::store_to_ron(store, document, annotator, path)?;
+        write_text(dir, path, &text)
+    }
+
+    /// [`Self::save_store_in`] for a file that belongs to no open project (a test's, a
+    /// benchmark's).
     pub fn save_store(
         store: &AnnotationStore,
         document: &DocumentStamp,
         annotator: &str,
         path: &Path,
     ) -> Result<(), StoreError> {
-        write_text(path, &Self::store_to_ron(store, document, annotator, path)?)
+        Self::save_store_in(&dir_of(path)?, store, document, annotator, path)
     }
 
     /// The file form of a store, in deterministic order.
@@ -563,8 +647,20 @@ impl AnnotationFile {
     }
 
     /// Writes the file atomically. On error the old file is left as it was.
+    pub fn save_in(&self, dir: &ProjectDir, path: &Path) -> Result<(), StoreError> {
+        write_text(dir, path, &self.to_ron(path)?)
+    }
+
+    /// [`Self::save_in`] for a file that belongs to no open project (a test's, a tool's).
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
-        write_text(path, &self.to_ron(path)?)
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Io {
+                action: "write",
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        self.save_in(&dir_of(path)?, path)
     }
 }
 

@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 use super::StoreError;
 use super::file::open_limited;
+use crate::project_dir::ProjectDir;
 
 /// What one `stat` tells about a file: enough to see that it was not touched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,13 +106,13 @@ impl ReadFile {
     }
 }
 
-/// Reads a whole file with its fingerprint, refusing one over
+/// Reads a whole file of the project in `dir` with its fingerprint, refusing one over
 /// [`super::file::MAX_FILE_BYTES`]. `Ok(None)` when there is no such file.
 ///
 /// The stat is the one taken before reading: should the file change while it is read, the
 /// next [`check`] sees a newer stat and reads it again.
-pub fn read(path: &Path) -> Result<Option<ReadFile>, StoreError> {
-    let mut file = match open_limited(path) {
+pub fn read(dir: &ProjectDir, path: &Path) -> Result<Option<ReadFile>, StoreError> {
+    let mut file = match open_limited(dir, path) {
         Ok(file) => file,
         Err(StoreError::Io { source, .. }) if absent(&source) => return Ok(None),
         Err(e) => return Err(e),
@@ -121,7 +122,7 @@ pub fn read(path: &Path) -> Result<Option<ReadFile>, StoreError> {
         path: path.to_path_buf(),
         source,
     };
-    let stat = Stat::of(&file.get_ref().metadata().map_err(io)?);
+    let stat = Stat::of(&file.metadata);
     let mut bytes = Vec::with_capacity(usize::try_from(stat.len).unwrap_or(0));
     file.read_to_end(&mut bytes).map_err(io)?;
     Ok(Some(ReadFile {
@@ -130,10 +131,12 @@ pub fn read(path: &Path) -> Result<Option<ReadFile>, StoreError> {
     }))
 }
 
-/// Writes `text` to `path` atomically (see [`super::atomic`]) and returns the fingerprint of
-/// what was written. On error the old file is left as it was.
-pub fn write(path: &Path, text: &str) -> Result<Fingerprint, StoreError> {
-    let meta = crate::project_dir::atomic::write_atomic_stat(path, |file| {
+/// Writes `text` to `path` in the project in `dir` atomically (see
+/// [`crate::project_dir::atomic`]) and returns the fingerprint of what was written. On error
+/// the old file is left as it was.
+pub fn write(dir: &ProjectDir, path: &Path, text: &str) -> Result<Fingerprint, StoreError> {
+    let real = dir.writable(path)?;
+    let meta = crate::project_dir::atomic::write_atomic_stat(&real, |file| {
         std::io::Write::write_all(file, text.as_bytes())
     })
     .map_err(|source| StoreError::Io {
@@ -168,8 +171,14 @@ pub enum Check {
 /// unless size, time or inode differ, or `known` is racy; only then is the file read and
 /// hashed. An error means the file exists but cannot be read (or is too large): it did
 /// change, and cannot be loaded.
-pub fn check(path: &Path, known: Option<&Fingerprint>) -> Result<Check, StoreError> {
-    let meta = match std::fs::metadata(path) {
+pub fn check(
+    dir: &ProjectDir,
+    path: &Path,
+    known: Option<&Fingerprint>,
+) -> Result<Check, StoreError> {
+    // Where it really is: a link out of the project is never followed.
+    let real = dir.resolve(path)?;
+    let meta = match std::fs::metadata(&real) {
         Ok(meta) => meta,
         Err(e) if absent(&e) => {
             return Ok(match known {
@@ -188,7 +197,7 @@ pub fn check(path: &Path, known: Option<&Fingerprint>) -> Result<Check, StoreErr
     if known.is_some_and(|k| !k.racy && k.stat == Stat::of(&meta)) {
         return Ok(Check::Same);
     }
-    Ok(match read(path)? {
+    Ok(match read(dir, path)? {
         None => match known {
             None => Check::Same,
             Some(_) => Check::Changed(None),
@@ -208,7 +217,8 @@ mod tests {
     fn own_writes_compare_equal_and_other_bytes_do_not() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.ron");
-        assert!(matches!(check(&path, None).unwrap(), Check::Same));
+        let project = ProjectDir::new(dir.path()).unwrap();
+        assert!(matches!(check(&project, &path, None).unwrap(), Check::Same));
         let meta = crate::project_dir::atomic::write_atomic_stat(&path, |f| {
             std::io::Write::write_all(f, b"one")
         })
@@ -216,35 +226,38 @@ mod tests {
         let ours = Fingerprint::of_written(&meta, b"one");
         // Just written: racy, so the first check reads it; what it takes is not racy.
         assert!(ours.racy);
-        let Check::Touched(ours) = check(&path, Some(&ours)).unwrap() else {
+        let Check::Touched(ours) = check(&project, &path, Some(&ours)).unwrap() else {
             panic!("racy: read again")
         };
         let ours = Fingerprint {
             racy: false,
             ..ours
         };
-        assert!(matches!(check(&path, Some(&ours)).unwrap(), Check::Same));
+        assert!(matches!(
+            check(&project, &path, Some(&ours)).unwrap(),
+            Check::Same
+        ));
         assert_eq!(
-            read(&path).unwrap().unwrap().fingerprint.sha256,
+            read(&project, &path).unwrap().unwrap().fingerprint.sha256,
             ours.sha256
         );
 
         // The same bytes written again by someone else: touched, not changed.
         std::fs::remove_file(&path).unwrap();
         std::fs::write(&path, b"one").unwrap();
-        let Check::Touched(new) = check(&path, Some(&ours)).unwrap() else {
+        let Check::Touched(new) = check(&project, &path, Some(&ours)).unwrap() else {
             panic!("same bytes")
         };
         assert_eq!(new.sha256, ours.sha256);
 
         std::fs::write(&path, b"two").unwrap();
-        let Check::Changed(Some(file)) = check(&path, Some(&new)).unwrap() else {
+        let Check::Changed(Some(file)) = check(&project, &path, Some(&new)).unwrap() else {
             panic!("other bytes")
         };
         assert_eq!(file.bytes, b"two");
         std::fs::remove_file(&path).unwrap();
         assert!(matches!(
-            check(&path, Some(&file.fingerprint)).unwrap(),
+            check(&project, &path, Some(&file.fingerprint)).unwrap(),
             Check::Changed(None)
         ));
     }

@@ -619,11 +619,12 @@ fn a_failed_save_keeps_the_old_file_reports_the_error_and_can_be_retried() {
 
     let err = ws.save(zh).unwrap_err();
     assert!(
-        matches!(&err, StoreError::Io { action: "write", path, .. } if path == &zh_path),
+        matches!(&err, StoreError::File(FsError::NotAFile { path, .. }) if path == &zh_path),
         "{err:?}"
     );
     assert!(
-        err.to_string().contains("cannot write") && err.to_string().contains(&format!("{ZH}.ron")),
+        err.to_string().contains("is a folder, not a file")
+            && err.to_string().contains(&format!("{ZH}.ron")),
         "{err}"
     );
     assert!(ws.doc_state(zh).is_dirty(), "the edits are still unsaved");

@@ -34,6 +34,7 @@ use super::{
 };
 use crate::model::{Annotation, AnnotationId, CrossGroup, CrossMember, Document, GroupId};
 use crate::project::{CrossLinkFile, DocId, DocumentChange};
+use crate::project_dir::ProjectDir;
 use crate::store::file::CURRENT_FORMAT;
 use crate::store::fingerprint::{self, Check, Fingerprint, ReadFile};
 use crate::store::merge::{self, Item, MergeReport, Outcome};
@@ -128,17 +129,21 @@ pub enum Resolution {
 pub(super) type Read<T> = (Result<Option<T>, StoreError>, Synced);
 
 /// Reads an annotation file once: the store, and the fingerprint and text for later checks.
-pub(super) fn read_annotations(path: &Path) -> Read<LoadedFile> {
-    read_with(path, AnnotationFile::parse_store)
+pub(super) fn read_annotations(dir: &ProjectDir, path: &Path) -> Read<LoadedFile> {
+    read_with(dir, path, AnnotationFile::parse_store)
 }
 
 /// Reads a cross-document link file once, like [`read_annotations`].
-pub(super) fn read_links(path: &Path) -> Read<CrossLinkFile> {
-    read_with(path, CrossLinkFile::parse)
+pub(super) fn read_links(dir: &ProjectDir, path: &Path) -> Read<CrossLinkFile> {
+    read_with(dir, path, CrossLinkFile::parse)
 }
 
-fn read_with<T>(path: &Path, parse: impl Fn(&str, &Path) -> Result<T, StoreError>) -> Read<T> {
-    match fingerprint::read(path) {
+fn read_with<T>(
+    dir: &ProjectDir,
+    path: &Path,
+    parse: impl Fn(&str, &Path) -> Result<T, StoreError>,
+) -> Read<T> {
+    match fingerprint::read(dir, path) {
         Ok(None) => (Ok(None), Synced::default()),
         Ok(Some(file)) => parse_read(path, Some(file), parse),
         Err(e) => {
@@ -426,7 +431,7 @@ impl Workspace {
         if self.conflict(file).is_some() {
             return Err(refused());
         }
-        let Ok(check) = fingerprint::check(&path, self.known(file)) else {
+        let Ok(check) = fingerprint::check(&self.project.dir, &path, self.known(file)) else {
             return Ok(true);
         };
         if let Some(event) = self.act_on(file, &path, Ok(check)) {
@@ -519,7 +524,7 @@ impl Workspace {
     /// Compares one file with the disk and acts on a change.
     fn check_file(&mut self, file: WorkspaceFile) -> Option<DiskEvent> {
         let path = self.file_path(file);
-        let check = fingerprint::check(&path, self.known(file));
+        let check = fingerprint::check(&self.project.dir, &path, self.known(file));
         self.act_on(file, &path, check)
     }
 
