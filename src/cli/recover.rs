@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord::project::journal::{Recovery, Trust, annotators_with_journal, journal_path};
+use accord::project::journal::{Recovery, Trust, annotators_with_journal, restore_kept};
 use accord::project::{Project, StoreStatus, Workspace, WorkspaceFile};
 
 use super::{project_or_cwd, unreadable};
@@ -43,7 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // An unreadable project is exit 2 before anything else.
     Project::open(&root).map_err(unreadable)?;
     if let (Some(kept), Some(annotator)) = (&args.journal, &args.annotator) {
-        restore_journal(&root, annotator, kept)?;
+        let project = Project::open(&root).map_err(unreadable)?;
+        restore_kept(&project.dir, annotator, kept).map_err(anyhow::Error::msg)?;
     }
     let trust = if args.accept_foreign {
         Trust::AcceptForeign
@@ -182,33 +183,6 @@ fn write_recovery(
         )?;
     }
     Ok(())
-}
-
-/// Makes the kept-aside journal `kept` `annotator`'s journal again, refusing when that one
-/// holds edits (they would be lost) or `kept` is not a journal of the project's annotations.
-fn restore_journal(root: &Path, annotator: &str, kept: &Path) -> anyhow::Result<()> {
-    let live = journal_path(root, annotator);
-    let folder = live.parent().unwrap_or(root);
-    let inside = kept
-        .canonicalize()
-        .ok()
-        .zip(folder.canonicalize().ok())
-        .is_some_and(|(k, f)| k.parent() == Some(f.as_path()));
-    if !inside || !kept.is_file() {
-        anyhow::bail!(
-            "{} is not a journal kept in {}: give one of its `.{annotator}.journal.….unapplied` files",
-            kept.display(),
-            folder.display()
-        );
-    }
-    if std::fs::metadata(&live).is_ok_and(|m| m.len() > 0) {
-        anyhow::bail!(
-            "{} holds unsaved edits: run `accord recover --annotator {annotator}` first, then this",
-            live.display()
-        );
-    }
-    std::fs::rename(kept, &live)
-        .map_err(|e| anyhow::anyhow!("cannot move {} to {}: {e}", kept.display(), live.display()))
 }
 
 /// `path` relative to the project folder, for output.

@@ -382,3 +382,49 @@ fn only_the_binary_names_its_command_line_crates() {
         }
     }
 }
+
+/// Every file of a project may come from someone else, so the library opens files in one
+/// place: `project_dir`, which checks paths, kinds and sizes. Outside it, nothing reads or
+/// writes a file's contents itself — but two files that keep a file open across calls, each
+/// after asking `project_dir` where the file really is: the lock (the OS lock is held on an
+/// open file) and the journal (appended to and flushed record by record).
+#[test]
+fn the_library_opens_files_only_through_the_project_door() {
+    const ALLOWED: [&str; 3] = [
+        "project_dir",
+        "project/lock.rs",
+        "project/workspace/journal/file.rs",
+    ];
+    const OPENING: [&str; 8] = [
+        "std::fs::read(",
+        "std::fs::read_to_string(",
+        "std::fs::write(",
+        "std::fs::copy(",
+        "std::fs::rename(",
+        "File::open(",
+        "File::create(",
+        "OpenOptions",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for path in modules(Crate::Library).into_values() {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if ALLOWED.iter().any(|a| rel.starts_with(a)) {
+            continue;
+        }
+        let code = code(&path);
+        for word in OPENING {
+            if code.contains(word) {
+                found.push(format!("{rel} uses {word}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "open files through crate::project_dir instead: {found:#?}"
+    );
+}

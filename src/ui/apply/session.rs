@@ -338,20 +338,14 @@ impl AccordApp {
                 return;
             }
         }
-        let kept = self
-            .workspace()
-            .and_then(|ws| ws.recovery())
-            .and_then(|r| r.kept_as.clone());
-        let live = crate::project::journal::journal_path(&root, &annotator);
-        if let Some(kept) = kept
-            && kept.is_file()
-            && !std::fs::metadata(&live).is_ok_and(|m| m.len() > 0)
-            && let Err(e) = std::fs::rename(&kept, &live)
+        // Saving set the other journal aside: it becomes the journal again.
+        if let Some(ws) = self.workspace()
+            && let Some(kept) = ws.recovery().and_then(|r| r.kept_as.clone())
+            && ws.project.dir.is_file(&kept)
+            && let Err(e) =
+                crate::project::journal::restore_kept(&ws.project.dir, &annotator, &kept)
         {
-            self.error(format!(
-                "Cannot put {} back as the journal: {e}",
-                kept.display()
-            ));
+            self.error(format!("Cannot put the other journal back: {e}"));
             return;
         }
         // Let go of the lock before taking it again.

@@ -52,6 +52,42 @@ pub fn annotators_with_journal(root: &Path) -> Vec<String> {
     names
 }
 
+/// Makes the journal `kept` aside earlier (`.<annotator>.journal.….unapplied`, in the same
+/// folder) `annotator`'s journal again, to recover from it: refused when it is not one of
+/// those, or when the annotator's journal holds edits (they would be lost).
+pub fn restore_kept(dir: &ProjectDir, annotator: &str, kept: &Path) -> Result<(), String> {
+    let live = journal_path(dir.root(), annotator);
+    let prefix = format!(".{annotator}.journal.");
+    let is_kept = kept.parent().map(Path::to_path_buf) == live.parent().map(Path::to_path_buf)
+        && kept
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".unapplied"));
+    if !is_kept || !dir.is_file(kept) {
+        return Err(format!(
+            "{} is not a journal kept aside for {annotator}: give one of the `{prefix}….unapplied` files beside {}",
+            kept.display(),
+            live.display()
+        ));
+    }
+    if dir
+        .read_prefix(&live, 1)
+        .map_err(|e| e.to_string())?
+        .is_some_and(|(bytes, _)| !bytes.is_empty())
+    {
+        return Err(format!(
+            "{} holds unsaved edits: recover them first (`accord recover --annotator {annotator}`)",
+            live.display()
+        ));
+    }
+    let (from, to) = (
+        dir.resolve(kept).map_err(|e| e.to_string())?,
+        dir.resolve(&live).map_err(|e| e.to_string())?,
+    );
+    std::fs::rename(from, to)
+        .map_err(|e| format!("cannot move {} to {}: {e}", kept.display(), live.display()))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading
 // ---------------------------------------------------------------------------------------------

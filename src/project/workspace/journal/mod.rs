@@ -28,7 +28,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use file::{MAX_JOURNAL_BYTES, annotators_with_journal, journal_path};
+pub use file::{MAX_JOURNAL_BYTES, annotators_with_journal, journal_path, restore_kept};
 pub use record::{JOURNAL_FORMAT, Owner, StepKind};
 pub use replay::{NotApplied, RecoveredFile, Recovery, Trust};
 
