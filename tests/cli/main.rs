@@ -12,3 +12,4 @@ mod common;
 mod agreement;
 mod commands;
 mod formats;
+mod hostile;
