@@ -46,8 +46,8 @@ struct GroupLine {
     pub left: (PaneId, AnnotationId),
     /// The right pane and the member there.
     pub right: (PaneId, AnnotationId),
-    /// Where it starts and ends on screen.
-    pub ends: [Pos2; 2],
+    /// Its path on screen: see [`route_between`].
+    pub route: [Pos2; 4],
 }
 
 impl Panes {
@@ -139,28 +139,39 @@ impl Panes {
         let painter = ui.painter_at(full);
         let dark = ui.visuals().dark_mode;
         for line in &lines {
-            let [a, b] = line.ends;
-            let bend = ((b.x - a.x) * 0.4).max(20.0);
-            let curve = egui::epaint::CubicBezierShape::from_points_stroke(
-                [a, pos2(a.x + bend, a.y), pos2(b.x - bend, b.y), b],
+            let [start, leave, enter, end] = line.route;
+            let color = group_color(line.group, dark);
+            // Dashed where it runs under text, so it reads as a path, not an underline.
+            for (a, b) in [(start, leave), (enter, end)] {
+                painter.extend(Shape::dashed_line(
+                    &[a, b],
+                    Stroke::new(1.5, color),
+                    5.0,
+                    3.0,
+                ));
+            }
+            let bend = ((enter.x - leave.x) * 0.4).max(8.0);
+            painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+                [
+                    leave,
+                    pos2(leave.x + bend, leave.y),
+                    pos2(enter.x - bend, enter.y),
+                    enter,
+                ],
                 false,
                 Color32::TRANSPARENT,
-                Stroke::new(2.0, group_color(line.group, dark)),
-            );
-            painter.add(curve);
-            for end in line.ends {
-                painter.add(Shape::circle_filled(
-                    end,
-                    3.5,
-                    group_color(line.group, dark),
-                ));
+                Stroke::new(2.0, color),
+            ));
+            for end in [start, end] {
+                painter.add(Shape::circle_filled(end, 3.5, color));
             }
         }
         describe_lines(ui, state, &lines);
     }
 
     /// For each group, each pair of its members on screen in two panes (the left one's pane
-    /// first): the line joining them, from the side of each span that faces the other pane.
+    /// first): the line joining them, from the side of each span that faces the other pane,
+    /// routed through the gaps between lines.
     fn lines_between_panes(&self, state: &AppState) -> Vec<GroupLine> {
         let Some(ws) = &state.workspace else {
             return Vec::new();
@@ -193,11 +204,15 @@ impl Panes {
                     if l.0 == r.0 {
                         continue;
                     }
+                    let view = |pane| self.view(pane).map(DocView::screen_viewport);
+                    let (Some(left_view), Some(right_view)) = (view(l.1), view(r.1)) else {
+                        continue;
+                    };
                     lines.push(GroupLine {
                         group: group.id,
                         left: (l.1, l.2),
                         right: (r.1, r.2),
-                        ends: [l.3.right_center(), r.3.left_center()],
+                        route: route_between(l.3, left_view, r.3, right_view),
                     });
                 }
             }
@@ -353,6 +368,36 @@ impl Panes {
     }
 }
 
+/// The path of the line joining a span in a pane (`from`, its first rectangle on screen, in
+/// the view `from_view`) to a span in a pane to its right: from the span's end along the gap
+/// under its line to the view's edge, across to the other view's edge, and along the gap under
+/// the other span's line to its start (the gap over the line when the line is the last in
+/// view). Straight across, the line cut through the words between and read as a
+/// strike-through, which in review means rejected; in the gaps between lines it crosses no
+/// glyph. The four points: start, where it leaves its view, where it enters the other, end.
+pub fn route_between(
+    from: egui::Rect,
+    from_view: egui::Rect,
+    to: egui::Rect,
+    to_view: egui::Rect,
+) -> [Pos2; 4] {
+    let gap = |span: egui::Rect, view: egui::Rect| {
+        // A span's rectangle is its line's box: its edge is the middle of the gap.
+        if span.bottom() + 2.0 < view.bottom() {
+            span.bottom()
+        } else {
+            span.top()
+        }
+    };
+    let (a, b) = (gap(from, from_view), gap(to, to_view));
+    [
+        pos2(from.right(), a),
+        pos2(from_view.right().max(from.right()), a),
+        pos2(to_view.left().min(to.left()), b),
+        pos2(to.left(), b),
+    ]
+}
+
 /// The lines between panes told to AccessKit (screen readers, tests): one node each, named
 /// by the group and the two members it joins, at the line's place on screen.
 fn describe_lines(ui: &Ui, state: &AppState, lines: &[GroupLine]) {
@@ -377,7 +422,9 @@ fn describe_lines(ui: &Ui, state: &AppState, lines: &[GroupLine]) {
             member(line.left),
             member(line.right)
         );
-        let rect = egui::Rect::from_two_pos(line.ends[0], line.ends[1]);
+        let rect = line.route.iter().fold(egui::Rect::NOTHING, |r, p| {
+            r.union(egui::Rect::from_min_max(*p, *p))
+        });
         let id = ui
             .scope_id()
             .with(("group line", line.group, line.left, line.right));

@@ -14,40 +14,6 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 type H = Harness<'static, accord::ui::AccordApp>;
 
-const ZH: &str = "kz-tj-joint-statement.zh.txt";
-const AR: &str = "tj-kz-talks-astana.ar.txt";
-const RU: &str = "kz-tj-alliance-treaty.ru.txt";
-const KK: &str = "kz-tj-foreign-ministers.kk.txt";
-
-/// Drags over the `occurrence`-th `needle` in `pane` and presses `key`; returns the new id.
-fn label(
-    h: &mut H,
-    pane: usize,
-    doc: DocId,
-    needle: &str,
-    occurrence: usize,
-    key: Key,
-) -> AnnotationId {
-    let range = find(h, doc, needle, occurrence);
-    show(h, pane, doc, range);
-    let rtl = ws(h).project.slot(doc).unwrap().entry.language.as_deref() == Some("ar");
-    let (from, to) = drag_points(h, pane, range, rtl);
-    drag(h, from, to);
-    assert_eq!(
-        selection(h, pane),
-        Some(range),
-        "the drag selects {needle:?}"
-    );
-    h.key_press(key);
-    h.run_steps(2);
-    let (d, id) = app_state(h)
-        .selected_annotation()
-        .expect("the new span is selected");
-    assert_eq!(d, doc);
-    assert_eq!(ws(h).store(doc).get(id).unwrap().extent(), range);
-    id
-}
-
 /// The texts attribute `name` of `id` points at.
 fn refs(h: &H, doc: DocId, id: AnnotationId, name: &str) -> Vec<String> {
     let store = ws(h).store(doc);
@@ -70,11 +36,6 @@ fn click_span(h: &mut H, pane: usize, doc: DocId, id: AnnotationId, nth_char: us
     });
     h.run_steps(3);
     click_char(h, pane, range.start + nth_char);
-}
-
-fn press(h: &mut H, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run_steps(2);
 }
 
 #[test]
@@ -320,6 +281,37 @@ fn a_link_across_documents_made_in_two_panes_persists_and_undo_removes_it() {
         (line.right() - ar_rect.left()).abs() < 1.0,
         "{line:?} {ar_rect:?}"
     );
+    // Through the gaps between lines: no point of its path is on a char of either pane.
+    let view = |file: &str| h.get_by_label(&format!("Text of {file}")).rect();
+    let route = accord::ui::panes::route_between(zh_rect, view(ZH), ar_rect, view(AR));
+    let bounds = route.iter().fold(egui::Rect::NOTHING, |r, p| {
+        r.union(egui::Rect::from_min_max(*p, *p))
+    });
+    assert!(
+        (bounds.min - line.min).length() < 1.0 && (bounds.max - line.max).length() < 1.0,
+        "the line drawn is the route {route:?}: {line:?}"
+    );
+    for (pane, doc, span, a, b) in [
+        (0, zh, zh_commitment, route[0], route[1]),
+        (1, ar, ar_commitment, route[2], route[3]),
+    ] {
+        let extent = ws(&h).store(doc).get(span).unwrap().extent();
+        let len = ws(&h).document(doc).unwrap().len_chars();
+        let near = extent.start.saturating_sub(150)..(extent.end + 150).min(len);
+        let pane = pane_id(&h, pane);
+        for c in near {
+            for r in h.state_mut().text_rects(pane, CharRange::new(c, c + 1)) {
+                for t in 0..=40 {
+                    let p = a + (b - a) * (t as f32 / 40.0);
+                    let inside = p.x > r.left()
+                        && p.x < r.right()
+                        && p.y > r.top() + 0.5
+                        && p.y < r.bottom() - 0.5;
+                    assert!(!inside, "the line crosses char {c} {r:?} at {p:?}");
+                }
+            }
+        }
+    }
 
     // It follows scrolling: scroll the Arabic pane so its span leaves the screen, no line.
     let end = ws(&h).document(ar).unwrap().len_chars();
@@ -510,4 +502,59 @@ fn deleting_a_span_others_depend_on_asks_first_and_undo_restores_everything() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(ws(&h).store(zh).get(money).is_some());
     assert_eq!(refs(&h, zh, commitment, "target"), vec!["20亿美元"]);
+}
+
+#[test]
+fn a_relation_on_the_first_line_is_drawn_inside_the_view_named_and_shown_once_made() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    // Only the selected span's relations are drawn.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    assert!(!app_state(&h).settings.all_relations);
+    // Both on the document's first line, its title.
+    let person = label(&mut h, 0, zh, "哈萨克斯坦总统", 0, Key::P);
+    let country = label(&mut h, 0, zh, "塔吉克斯坦", 0, Key::C);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    h.run_steps(2);
+    let (from, to) = (
+        span_rect(&h, 0, person).unwrap().center(),
+        span_rect(&h, 0, country).unwrap().center(),
+    );
+    drag_with(&mut h, from, to, Modifiers::SHIFT);
+    assert_eq!(ws(&h).store(zh).links().count(), 1, "related");
+
+    // Drawn although "All relations" is off: the new relation's span is selected.
+    h.run_steps(2);
+    let arc_name = format!(
+        "relation represents: PERSON #{} → COUNTRY #{}",
+        person.0, country.0
+    );
+    let arc = drawn(&h, 0, Role::GraphicsObject)
+        .into_iter()
+        .find(|(label, _)| *label == arc_name)
+        .map(|(_, rect)| rect)
+        .unwrap_or_else(|| panic!("{arc_name} is drawn"));
+    // Inside the document's view, not under the pane's header above it.
+    let view = h
+        .get_by_label("Text of kz-tj-joint-statement.zh.txt")
+        .rect();
+    let name = drawn(&h, 0, Role::Label)
+        .into_iter()
+        .find(|(label, _)| label == "represents")
+        .map(|(_, rect)| rect)
+        .expect("the arc carries its kind");
+    for (what, rect) in [("arc", arc), ("its name", name)] {
+        assert!(
+            rect.top() >= view.top() && view.contains_rect(rect),
+            "the {what} {rect:?} is inside the view {view:?}"
+        );
+    }
+    let first_line = span_rect(&h, 0, person).unwrap();
+    assert!(
+        arc.top() < first_line.top() - 5.0,
+        "it rises above the first line: {arc:?} {first_line:?}"
+    );
+    // The name sits on the arc, between its ends.
+    assert!(name.center().x > arc.left() && name.left() < arc.right());
 }

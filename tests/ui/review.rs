@@ -16,13 +16,6 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 type H = Harness<'static, accord::ui::AccordApp>;
 
-const ZH: &str = "kz-tj-joint-statement.zh.txt";
-
-fn press(h: &mut H, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run_steps(3);
-}
-
 /// The reviewer's decisions in `doc`, as the workspace holds them: (label, state, proposers).
 fn decisions(h: &H, doc: DocId) -> Vec<(String, ReviewState, Vec<String>)> {
     let mut out: Vec<_> = ws(h)

@@ -15,14 +15,6 @@ use egui_kittest::kittest::Queryable as _;
 
 type H = Harness<'static, accord::ui::AccordApp>;
 
-const ZH: &str = "kz-tj-joint-statement.zh.txt";
-const RU: &str = "kz-tj-alliance-treaty.ru.txt";
-
-fn press(h: &mut H, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run_steps(3);
-}
-
 /// Steps the window (a quarter of a second each) until `label` shows, for at most `steps`.
 fn wait_for(h: &mut H, label: &str, steps: usize) {
     for _ in 0..steps {

@@ -75,8 +75,8 @@ pub fn pane_id(harness: &Harness<'_, AccordApp>, index: usize) -> PaneId {
 }
 
 /// What the `pane`-th pane drew last frame, as AccessKit sees it: each node of `role` under
-/// the pane's document node (spans are `Mark`s, relations `GraphicsObject`s), with its label
-/// and place on screen.
+/// the pane's document node (spans are `Mark`s, relations `GraphicsObject`s, their names
+/// `Label`s), with its text and place on screen.
 pub fn drawn(harness: &Harness<'_, AccordApp>, pane: usize, role: Role) -> Vec<(String, Rect)> {
     let state = app_state(harness);
     let doc = state.panes[pane].doc;
@@ -89,7 +89,12 @@ pub fn drawn(harness: &Harness<'_, AccordApp>, pane: usize, role: Role) -> Vec<(
         .unwrap_or_else(|| panic!("pane {pane} draws {name}"));
     document
         .query_all_by_role(role)
-        .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+        .map(|n| {
+            // A label's text is its value.
+            let node = n.accesskit_node();
+            let text = node.label().or_else(|| node.value()).unwrap_or_default();
+            (text, n.rect())
+        })
         .collect()
 }
 
@@ -262,4 +267,53 @@ pub fn click_at(harness: &mut Harness<'_, AccordApp>, p: Pos2) {
     harness.run_steps(1);
     harness.drop_at(p);
     harness.run_steps(2);
+}
+
+/// The sample documents' file names.
+pub const ZH: &str = "kz-tj-joint-statement.zh.txt";
+pub const AR: &str = "tj-kz-talks-astana.ar.txt";
+pub const RU: &str = "kz-tj-alliance-treaty.ru.txt";
+pub const KK: &str = "kz-tj-foreign-ministers.kk.txt";
+
+/// Presses `key` with `modifiers` and lets the window answer.
+pub fn press(harness: &mut Harness<'_, AccordApp>, modifiers: egui::Modifiers, key: egui::Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.run_steps(3);
+}
+
+/// Drags over the `occurrence`-th `needle` of `doc` in `pane` and presses `key` (a label's
+/// key); returns the new annotation's id.
+pub fn label(
+    harness: &mut Harness<'_, AccordApp>,
+    pane: usize,
+    doc: DocId,
+    needle: &str,
+    occurrence: usize,
+    key: egui::Key,
+) -> AnnotationId {
+    let range = find(harness, doc, needle, occurrence);
+    show(harness, pane, doc, range);
+    let rtl = ws(harness)
+        .project
+        .slot(doc)
+        .unwrap()
+        .entry
+        .language
+        .as_deref()
+        == Some("ar");
+    let (from, to) = drag_points(harness, pane, range, rtl);
+    drag(harness, from, to);
+    assert_eq!(
+        selection(harness, pane),
+        Some(range),
+        "the drag selects {needle:?}"
+    );
+    harness.key_press(key);
+    harness.run_steps(2);
+    let (d, id) = app_state(harness)
+        .selected_annotation()
+        .expect("the new span is selected");
+    assert_eq!(d, doc);
+    assert_eq!(ws(harness).store(doc).get(id).unwrap().extent(), range);
+    id
 }

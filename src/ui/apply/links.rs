@@ -359,6 +359,9 @@ impl AccordApp {
             )])
             .is_some()
         {
+            // Selected, the span shows its relations, the new one among them, even when
+            // "All relations" is off.
+            self.select_annotation(doc, from);
             self.info(format!("Related: #{} {kind} #{}", from.0, to.0));
         }
     }

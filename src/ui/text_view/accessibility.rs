@@ -1,8 +1,8 @@
 //! What a frame drew, told to AccessKit: each span of one's own (and the attribute it fills
 //! for the selected annotation), each other annotator's span and each relation becomes a node
-//! under the document's, named as a reader would say it, at its place on screen. Screen
-//! readers read them; tests find spans and relations this way, as a user would, instead of
-//! through fields kept for them. Nothing is done when AccessKit is off (the usual case).
+//! under the document's, named as a reader would say it, at its place on screen, and so does
+//! the name written on each relation. Screen readers read them; tests find spans and
+//! relations this way, as a user would, instead of through fields kept for them. Nothing is done when AccessKit is off (the usual case).
 
 use egui::accesskit::Role;
 use egui::{Id, Rect, Sense, Ui, WidgetInfo};
@@ -18,6 +18,7 @@ pub(super) fn describe(
     input: &ViewInput<'_>,
     spans: &SpansDrawn,
     relations: &RelationsDrawn,
+    relation_names: &[(Rect, String)],
 ) {
     if ui.ctx().accesskit_node_builder(doc, |_| ()).is_none() {
         return;
@@ -83,6 +84,17 @@ pub(super) fn describe(
         );
         let id: Id = doc.with(("relation", arc.link));
         node(&nodes, id, bounds, Role::GraphicsObject, name, false);
+    }
+    // The names written on the arcs, as a reader sees them.
+    for (i, (rect, kind)) in relation_names.iter().enumerate() {
+        node(
+            &nodes,
+            doc.with(("relation name", i)),
+            *rect,
+            Role::Label,
+            kind.clone(),
+            false,
+        );
     }
 }
 

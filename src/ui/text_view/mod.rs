@@ -45,6 +45,10 @@ use super::text::{TextEngine, snap_to_pixel};
 /// Space between the pane edge and the text.
 const MARGIN: f32 = 14.0;
 
+/// Room above the first line, for the arcs of the relations between its spans and their
+/// names: without it they would rise out of the view, under the pane's header.
+const TOP_ROOM: f32 = 30.0;
+
 /// What the user did in a document view this frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ViewEvent {
@@ -85,7 +89,8 @@ pub struct DocView {
     max_scroll_y: f32,
     /// Scroll offset to jump to next frame.
     scroll_to: Option<f32>,
-    /// Where the content's top-left was on screen last frame.
+    /// Where the layout's top-left (past the margin and the room on top) was on screen last
+    /// frame.
     content_origin: Pos2,
     /// The visible part of the content last frame, in content coordinates.
     viewport: Rect,
@@ -102,7 +107,7 @@ pub struct DocView {
 struct Placement {
     /// The blocks on screen.
     visible: Range<usize>,
-    /// Screen position of the content's top-left (past the margin).
+    /// Screen position of the layout's top-left (past the margin and the room on top).
     origin: Pos2,
     /// The visible part of the content, on screen.
     visible_rect: Rect,
@@ -259,11 +264,13 @@ impl DocView {
             } else {
                 300.0
             };
+            // The viewport is in content coordinates: the layout's, below the room on top.
+            let (top, bottom) = (r.y0 + TOP_ROOM, r.y1 + TOP_ROOM);
             if !self.viewport.is_finite()
-                || r.y0 < self.viewport.top()
-                || r.y1 > self.viewport.bottom()
+                || top < self.viewport.top()
+                || bottom > self.viewport.bottom()
             {
-                self.scroll_to = Some((r.y0 - visible / 3.0).max(0.0));
+                self.scroll_to = Some((top - visible / 3.0).max(0.0));
             }
         }
     }
@@ -440,8 +447,8 @@ impl DocView {
             rubber_band,
             dark,
         );
-        paint(ui, &placed, spans.shapes(), glyphs, &relations, dark);
-        accessibility::describe(ui, response.id, input, &spans, &relations);
+        let names = paint(ui, &placed, spans.shapes(), glyphs, &relations, dark);
+        accessibility::describe(ui, response.id, input, &spans, &relations, &names);
         let hovered_arc = relations.hovered;
         self.spans_on_screen = spans.first_rects;
         if let Some(pos) = pointer
@@ -460,18 +467,22 @@ impl DocView {
         viewport: Rect,
     ) -> Option<Placement> {
         let layout = self.layout.as_mut()?;
-        let (visible, shift) =
-            layout.layout_visible(&mut engine.fonts, doc, viewport.top(), viewport.bottom());
+        let (visible, shift) = layout.layout_visible(
+            &mut engine.fonts,
+            doc,
+            viewport.top() - TOP_ROOM,
+            viewport.bottom() - TOP_ROOM,
+        );
         if shift != 0.0 {
             // A block above the fold changed height when measured: keep the text in place.
             self.scroll_to = Some((viewport.top() + shift).max(0.0));
             ui.ctx().request_repaint();
         }
-        let total = layout.total_height();
+        let total = TOP_ROOM + layout.total_height();
         let width = ui.available_width();
         let (content_rect, _) =
             ui.allocate_exact_size(vec2(width, total.max(viewport.height())), Sense::hover());
-        let origin = content_rect.min + vec2(MARGIN, 0.0);
+        let origin = content_rect.min + vec2(MARGIN, TOP_ROOM);
         self.content_origin = origin;
         self.viewport = viewport;
         let visible_rect =
@@ -600,6 +611,8 @@ impl DocView {
 
 /// Paints a frame's layers in order: span backgrounds under the glyphs, underlines and
 /// outlines over them, relations on top, then the small names of references and relations.
+/// A relation's name that would cover another name already drawn is left out (the selected
+/// span's come first). Returns where each relation's name was drawn, and the name.
 fn paint(
     ui: &Ui,
     placed: &Placement,
@@ -607,7 +620,7 @@ fn paint(
     glyphs: Vec<Shape>,
     relations: &RelationsDrawn,
     dark: bool,
-) {
+) -> Vec<(Rect, String)> {
     let painter = ui.painter_at(placed.visible_rect);
     let mut shapes = under;
     shapes.extend(glyphs);
@@ -616,33 +629,46 @@ fn paint(
     painter.extend(shapes);
     let font = egui::FontId::proportional(11.0);
     for tag in tags {
-        small_tag(
-            &painter,
-            tag.rect.left_top() + vec2(0.0, -2.0),
-            &tag.name,
-            tag.color,
-            &font,
-            dark,
-        );
+        let at = tag.rect.left_top() + vec2(0.0, -2.0);
+        let (galley, rect) = small_tag(&painter, at, egui::Align2::LEFT_BOTTOM, &tag.name, &font);
+        paint_tag(&painter, galley, rect, tag.color, dark);
     }
-    for (at, kind, color) in &relations.labels {
-        small_tag(&painter, *at + vec2(0.0, 6.0), kind, *color, &font, dark);
+    let mut names: Vec<(Rect, String)> = Vec::new();
+    for name in &relations.labels {
+        let at = name.at + vec2(0.0, 6.0);
+        let (galley, rect) =
+            small_tag(&painter, at, egui::Align2::CENTER_BOTTOM, &name.kind, &font);
+        if names.iter().any(|(r, _)| r.intersects(rect)) {
+            continue;
+        }
+        paint_tag(&painter, galley, rect, name.color, dark);
+        names.push((rect, name.kind.clone()));
     }
+    names
 }
 
-/// A small name (an attribute, a relation kind) on a patch of background, above `at`.
+/// A small name (an attribute, a relation kind) laid out, and where it goes: placed at `at`
+/// by `align`, with a margin for its background.
 fn small_tag(
     painter: &egui::Painter,
     at: Pos2,
+    align: egui::Align2,
     text: &str,
-    color: Color32,
     font: &egui::FontId,
+) -> (std::sync::Arc<egui::Galley>, Rect) {
+    let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), Color32::PLACEHOLDER);
+    let rect = align.anchor_size(at, galley.size()).expand(1.5);
+    (galley, rect)
+}
+
+/// Paints a small name on a patch of background.
+fn paint_tag(
+    painter: &egui::Painter,
+    galley: std::sync::Arc<egui::Galley>,
+    rect: Rect,
+    color: Color32,
     dark: bool,
 ) {
-    let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
-    let rect = egui::Align2::LEFT_BOTTOM
-        .anchor_size(at, galley.size())
-        .expand(1.5);
     let background = if dark {
         Color32::from_black_alpha(200)
     } else {

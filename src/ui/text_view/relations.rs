@@ -31,8 +31,19 @@ pub(super) struct RelationsDrawn {
     pub hovered: Option<LinkId>,
     /// The curves and arrowheads.
     pub shapes: Vec<Shape>,
-    /// Where to name a relation drawn in full: the place, its kind, the colour.
-    pub labels: Vec<(Pos2, String, Color32)>,
+    /// The name of each relation drawn, those drawn in full first.
+    pub labels: Vec<RelationName>,
+}
+
+/// Where a relation's kind is written on its arc.
+pub(super) struct RelationName {
+    /// The middle of the arc (the end of a leader line).
+    pub at: Pos2,
+    /// The relation's kind.
+    pub kind: String,
+    pub color: Color32,
+    /// The relation is drawn in full (the selected span's, or pointed at).
+    pub full: bool,
 }
 
 /// Draws the relations between the spans drawn (`spans`: each one's first rectangle on
@@ -57,8 +68,8 @@ pub(super) fn draw_relations(
         };
         let strong = hovered == Some(arc.link) || input.emphasis.highlighted_link == Some(arc.link);
         let of_selected = outlined.is_some_and(|s| link.from == s || link.to == s);
-        // Only the selected span's relations and the one pointed at are drawn in full and
-        // named; the others stay faint, so the text reads with many on screen.
+        // The selected span's relations and the one pointed at are drawn in full; the others
+        // stay faint, so the text reads with many on screen. Each is named by its kind.
         let full = strong || of_selected;
         let stroke = Stroke::new(
             if strong {
@@ -71,14 +82,22 @@ pub(super) fn draw_relations(
             arc_color(dark).gamma_multiply(if full { 1.0 } else { 0.35 }),
         );
         shapes.extend(arc_shape(arc, stroke));
-        if full {
-            let at = if arc.whole {
-                arc.points[arc.points.len() / 2]
-            } else {
-                arc.points[arc.points.len() - 1]
-            };
-            labels.push((at, link.kind.clone(), stroke.color));
-        }
+        let at = if arc.whole {
+            arc.points[arc.points.len() / 2]
+        } else {
+            arc.points[arc.points.len() - 1]
+        };
+        let name_color = if full {
+            stroke.color
+        } else {
+            arc_color(dark).gamma_multiply(0.7)
+        };
+        labels.push(RelationName {
+            at,
+            kind: link.kind.clone(),
+            color: name_color,
+            full,
+        });
     }
     // A relation being made: a line from its start to the pointer.
     if let Some((from, p)) = rubber_band
@@ -91,6 +110,8 @@ pub(super) fn draw_relations(
             4.0,
         ));
     }
+    // The names of the relations drawn in full first: they win where names would overlap.
+    labels.sort_by_key(|name| !name.full);
     RelationsDrawn {
         arcs,
         hovered,
@@ -125,7 +146,7 @@ fn relation_arcs(
             let (from, to) = (spans.get(&link.from), spans.get(&link.to));
             let extent = |id| store.get(id).map_or(0, |a| a.extent().start);
             let points = match (from, to) {
-                (Some(a), Some(b)) => arc_points(a.center_top(), b.center_top()),
+                (Some(a), Some(b)) => arc_points(a.center_top(), b.center_top(), view.top()),
                 (Some(a), None) | (None, Some(a)) => {
                     // Only the selected span's (or the highlighted) relation leads off screen:
                     // a short stub pointing the way to its other end.
@@ -158,10 +179,19 @@ fn relation_arcs(
         .collect()
 }
 
-/// A cubic curve rising above both ends, sampled.
-fn arc_points(a: Pos2, b: Pos2) -> Vec<Pos2> {
+/// Room between the view's top and an arc's apex for the relation's name.
+const NAME_ROOM: f32 = 15.0;
+
+/// A cubic curve rising above both ends, sampled; its apex stays inside the view (below
+/// `ceiling`, with room for the name), so a relation on the top line is never cut off.
+fn arc_points(a: Pos2, b: Pos2, ceiling: f32) -> Vec<Pos2> {
     let rise = 10.0 + ((b.x - a.x).abs() * 0.15).min(28.0);
-    let top = a.y.min(b.y) - rise;
+    // A cubic's apex is 3/4 of the way to its control points.
+    let higher = a.y.min(b.y);
+    let apex = (higher - rise * 0.75)
+        .max(ceiling + NAME_ROOM)
+        .min(higher - 4.0);
+    let top = higher - (higher - apex) / 0.75;
     let (c1, c2) = (pos2(a.x, top), pos2(b.x, top));
     (0..=20)
         .map(|i| {
