@@ -9,7 +9,7 @@ use crate::model::encoding::EncodingSource;
 
 use super::action::{Action, ViewContext};
 use super::state::PaneState;
-use super::text_view::{layer_style, patterned_rect};
+use super::text_view::{layer_dash, patterned_rect};
 
 /// Draws `pane`'s header in a strip of its own: in a narrow pane it is clipped rather than
 /// widening the pane (and with it the text layout) past its share.
@@ -96,7 +96,6 @@ pub fn pane_header_ui(
 fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
     let state = cx.state;
     let Some(ws) = &state.workspace else { return };
-    let dark = ui.visuals().dark_mode;
     let title = if pane.layers.is_empty() {
         "Layers".to_owned()
     } else {
@@ -137,7 +136,7 @@ fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
                     });
                 }
                 if let Some(k) = pane.layers.iter().position(|l| *l == name) {
-                    swatch(ui, k, dark);
+                    swatch(ui, k);
                 }
             });
         }
@@ -147,18 +146,18 @@ fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
     );
     // The legend: each layer's outline style and name.
     for (k, name) in pane.layers.iter().enumerate() {
-        swatch(ui, k, dark);
+        swatch(ui, k);
         ui.label(RichText::new(name).small());
     }
 }
 
-/// A small sample of layer `k`'s outline.
-fn swatch(ui: &mut Ui, k: usize, dark: bool) {
+/// A small sample of layer `k`'s outline: its dash pattern (the colour is each span's label's).
+fn swatch(ui: &mut Ui, k: usize) {
     let (rect, _) = ui.allocate_exact_size(vec2(22.0, 12.0), egui::Sense::hover());
-    let (color, dash) = layer_style(k, dark);
+    let color = ui.visuals().text_color();
     ui.painter().extend(patterned_rect(
         rect.shrink(1.5),
         egui::Stroke::new(1.5, color),
-        dash,
+        layer_dash(k),
     ));
 }

@@ -23,7 +23,7 @@ mod relations;
 mod spans;
 
 pub use relations::Arc;
-pub use spans::{Dash, layer_style, patterned_rect, stack_levels, status_color};
+pub use spans::{Dash, layer_dash, patterned_rect, stack_levels, status_color};
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -192,7 +192,8 @@ pub struct Emphasis<'a> {
     pub highlighted_link: Option<LinkId>,
     /// Relating by keyboard: the span the relation starts from; a line follows the pointer.
     pub relating_from: Option<AnnotationId>,
-    /// Other annotators' annotations, read-only, each outlined in its own [`layer_style`].
+    /// Other annotators' annotations, read-only, each outlined in its label's colour
+    /// and the layer's [`layer_dash`].
     pub layers: &'a [(&'a str, &'a AnnotationStore)],
     /// While reviewing: the document's review items, marked by status, and the current one.
     pub review: Option<ReviewMarks<'a>>,

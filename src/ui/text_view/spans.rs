@@ -167,9 +167,10 @@ pub(super) fn draw_spans(
             }
         }
         for (k, (_, store)) in input.emphasis.layers.iter().enumerate() {
-            let (color, dash) = layer_style(k, dark);
-            let stroke = Stroke::new(1.5, color);
+            let dash = layer_dash(k);
             for (range, id) in store.fragments_in(block.text) {
+                let label = store.get(id).map_or("", |a| a.label.as_str());
+                let stroke = Stroke::new(2.0, label_color(input.schema, label));
                 let mut first = None;
                 for r in layout.block_range_rects(i, range) {
                     let rect = to_screen(&r, origin).expand(1.5 + 2.0 * k as f32);
@@ -285,8 +286,9 @@ fn commitment_shapes(
     }
 }
 
-/// How another annotator's spans are outlined: a colour apart from the label colours (dark,
-/// muted) and a dash pattern, so two annotators differ even for colour-blind readers.
+/// How another annotator's spans are outlined: in the colour of their label (a reviewer
+/// tells ORG from EVENT at a glance) and in a dash pattern of the annotator's, so two
+/// annotators differ even for colour-blind readers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Dash {
     /// A solid line.
@@ -295,21 +297,15 @@ pub enum Dash {
     Dashed(f32, f32),
 }
 
-/// The style of the `k`-th layer of a pane (the legend draws the same).
-pub fn layer_style(k: usize, dark: bool) -> (Color32, Dash) {
-    const STYLES: [(Color32, Dash); 4] = [
-        (Color32::from_rgb(40, 40, 40), Dash::Solid),
-        (Color32::from_rgb(140, 40, 150), Dash::Dashed(6.0, 3.0)),
-        (Color32::from_rgb(0, 105, 130), Dash::Dashed(2.0, 2.0)),
-        (Color32::from_rgb(150, 95, 0), Dash::Dashed(10.0, 3.0)),
+/// The dash pattern of the `k`-th layer of a pane (the legend draws the same).
+pub fn layer_dash(k: usize) -> Dash {
+    const PATTERNS: [Dash; 4] = [
+        Dash::Solid,
+        Dash::Dashed(6.0, 3.0),
+        Dash::Dashed(2.0, 2.0),
+        Dash::Dashed(10.0, 3.0),
     ];
-    let (color, dash) = STYLES[k % STYLES.len()];
-    let color = if dark {
-        color.lerp_to_gamma(Color32::WHITE, 0.6)
-    } else {
-        color
-    };
-    (color, dash)
+    PATTERNS[k % PATTERNS.len()]
 }
 
 /// An outline in a [`Dash`] pattern.
@@ -454,5 +450,83 @@ mod tests {
             f(20, 22, 5),
         ];
         assert_eq!(stack_levels(&frags), vec![0, 1, 1, 0, 0]);
+    }
+
+    /// The colour of each outline or line the pass drew over the glyphs.
+    fn stroke_colors(shapes: &[Shape]) -> Vec<Color32> {
+        shapes
+            .iter()
+            .filter_map(|shape| match shape {
+                Shape::Rect(r) => Some(r.stroke.color),
+                Shape::LineSegment { stroke, .. } => Some(stroke.color),
+                Shape::Path(p) => match p.stroke.color {
+                    egui::epaint::ColorMode::Solid(c) => Some(c),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn other_annotators_spans_are_outlined_in_their_labels_colours() {
+        use crate::edit::{Edit, EditContext, apply};
+        use crate::layout::{FontSet, TextStyle};
+        use crate::model::{Document, Timestamp};
+        use crate::schema::Schema;
+        use crate::store::AnnotationStore;
+
+        let doc = Document::from_text("t.txt", "Astana hosted the Expo summit of the OSCE.");
+        let schema = Schema::default_schema();
+        let now = Timestamp("2026-12-06T00:00:00Z".into());
+        let ctx = EditContext {
+            schema: &schema,
+            document: &doc,
+            author: "aigerim",
+            now: &now,
+        };
+        let mut theirs = AnnotationStore::new();
+        for (label, start, end) in [("EVENT", 18, 29), ("ORG", 37, 41)] {
+            let add = Edit::Add {
+                label: label.into(),
+                ranges: vec![CharRange::new(start, end)],
+                attributes: Default::default(),
+            };
+            apply(&mut theirs, &ctx, &add).unwrap();
+        }
+        let mine = AnnotationStore::new();
+        let layers = [("aigerim", &theirs), ("dilnoza", &AnnotationStore::new())];
+        let input = ViewInput {
+            doc: &doc,
+            language: None,
+            store: &mine,
+            schema: &schema,
+            selection: crate::ui::Selection::None,
+            style: TextStyle::default(),
+            id: egui::Id::NULL.with("view"),
+            emphasis: super::super::Emphasis {
+                layers: &layers,
+                ..super::super::Emphasis::NONE
+            },
+        };
+        let mut fonts = FontSet::bundled().unwrap();
+        let mut layout = DocumentLayout::new(&doc, TextStyle::default(), 600.0, 1.0, None);
+        let (visible, _) = layout.layout_visible(&mut fonts, &doc, 0.0, 400.0);
+        let placed = Placement {
+            visible,
+            origin: Pos2::ZERO,
+            visible_rect: Rect::EVERYTHING,
+        };
+        let mut drawn = draw_spans(&layout, &input, &placed, None, false);
+        assert_eq!(drawn.layer_spans.len(), 2, "both of aigerim's spans are drawn");
+        let (_, over, _) = drawn.shapes();
+        let mut colors = stroke_colors(&over);
+        colors.dedup();
+        let want: Vec<Color32> = ["EVENT", "ORG"]
+            .iter()
+            .map(|l| label_color(&schema, l))
+            .collect();
+        assert_ne!(want[0], want[1]);
+        assert_eq!(colors, want, "EVENT then ORG, each in its label's colour");
     }
 }
