@@ -3,6 +3,7 @@
 //! our own layout, never hard-coded pixels.
 
 use crate::ui_support::*;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 #[test]
 fn drag_over_an_arabic_phrase_with_digits_selects_it() {
@@ -68,4 +69,32 @@ fn drag_inside_a_kazakh_word_snaps_to_the_word_and_alt_keeps_exact_chars() {
     let sel = selection(&h, 0).expect("a selection");
     assert_eq!(sel, inner);
     assert_eq!(text_of(&h, doc, sel), "әжікста");
+}
+
+#[test]
+fn a_spans_tooltip_shows_at_the_pointer_not_over_the_document_picker() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let id = label(&mut h, 0, zh, "将双边贸易额增至20亿美元", 0, egui::Key::K);
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    let p = span_rect(&h, 0, id).unwrap().center();
+    h.hover_at(p);
+    h.run_steps(6);
+    let name = format!("COMMITMENT {id}");
+    let tip = h
+        .query_all_by_label(&name)
+        .next()
+        .unwrap_or_else(|| panic!("a tooltip says {name}"))
+        .rect();
+    let distance = tip.distance_to_pos(p);
+    assert!(
+        distance < 40.0,
+        "the tooltip {tip:?} is by the pointer {p:?} ({distance:.0} away)"
+    );
+    let picker = h.get_by_label("Document in pane 1").rect();
+    assert!(
+        !tip.intersects(picker),
+        "{tip:?} covers the document picker {picker:?}"
+    );
 }

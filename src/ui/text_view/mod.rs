@@ -558,7 +558,7 @@ impl DocView {
         let store = input.store;
         if let Some(link) = hovered_arc.and_then(|l| store.link(l)) {
             ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-            response.on_hover_text(relations::describe_link(store, link));
+            response.on_hover_text_at_pointer(relations::describe_link(store, link));
             return;
         }
         let Some(layout) = self.layout.as_mut() else {
@@ -604,8 +604,10 @@ impl DocView {
                 lines.push(spans::describe_item(item));
             }
         }
+        // At the pointer: attached to the whole view, a tooltip would sit at the pane's edge,
+        // over the document picker and the messages above the text.
         if !lines.is_empty() {
-            response.on_hover_text(lines.join("\n"));
+            response.on_hover_text_at_pointer(lines.join("\n"));
         }
     }
 }

@@ -518,7 +518,11 @@ mod tests {
             visible_rect: Rect::EVERYTHING,
         };
         let mut drawn = draw_spans(&layout, &input, &placed, None, false);
-        assert_eq!(drawn.layer_spans.len(), 2, "both of aigerim's spans are drawn");
+        assert_eq!(
+            drawn.layer_spans.len(),
+            2,
+            "both of aigerim's spans are drawn"
+        );
         let (_, over, _) = drawn.shapes();
         let mut colors = stroke_colors(&over);
         colors.dedup();
