@@ -147,6 +147,14 @@ impl Search {
         }
     }
 
+    /// The matches in `doc`: a slice, found by bisection (the matches are in document order,
+    /// documents by id), so drawing them costs what is on screen.
+    pub fn matches_in(&self, doc: DocId) -> &[(DocId, CharRange)] {
+        let start = self.matches.partition_point(|(d, _)| *d < doc);
+        let end = self.matches.partition_point(|(d, _)| *d <= doc);
+        &self.matches[start..end]
+    }
+
     /// Steps to the next (or previous) match, going round the ends, and returns it.
     pub fn step(&mut self, forward: bool) -> Option<(DocId, CharRange)> {
         self.current = wrap_step(self.current, self.matches.len(), forward);

@@ -192,7 +192,7 @@ impl AccordApp {
                 find_bar.ui(ui, &mut cx);
                 ui.separator();
             }
-            panes.ui(ui, &mut cx);
+            panes.ui(ui, &mut cx, find_bar);
         });
         dialogs.ui(&ctx, &mut cx);
         exchange.ui(&ctx, &mut cx);

@@ -15,6 +15,7 @@ use crate::project::{StoreStatus, WorkspaceFile};
 
 use super::action::{Action, ViewContext};
 use super::pane_header::pane_header_ui;
+use super::panels::find_bar::FindBar;
 use super::state::{AppState, Mode, PaneId, PaneState};
 use super::text::TextEngine;
 use super::text_view::{DocView, Emphasis, Relations, ReviewMarks, ViewInput};
@@ -72,8 +73,8 @@ impl Panes {
             .map_or(Direction::Ltr, |v| v.direction_at(char_offset))
     }
 
-    /// Draws every pane and the borders between them.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+    /// Draws every pane and the borders between them, with the find bar's matches.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, find: &FindBar) {
         let state = cx.state;
         if state.workspace.is_none() || state.panes.is_empty() {
             ui.centered_and_justified(|ui| {
@@ -102,7 +103,7 @@ impl Panes {
                     .id_salt(("pane", pane.id)),
             );
             child.set_clip_rect(rect.intersect(ui.clip_rect()));
-            self.pane_ui(&mut child, cx, pane);
+            self.pane_ui(&mut child, cx, pane, find);
             x += width;
             if i + 1 < n {
                 let border = egui::Rect::from_min_size(
@@ -237,7 +238,7 @@ impl Panes {
         }
     }
 
-    fn pane_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
+    fn pane_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState, find: &FindBar) {
         let state = cx.state;
         let Some(ws) = &state.workspace else { return };
         let active = pane.id == state.active;
@@ -323,6 +324,7 @@ impl Panes {
                 },
                 layers: &layers,
                 review,
+                found: find.shown_in(doc),
             };
             let input = ViewInput {
                 doc: document,

@@ -3,7 +3,7 @@
 //! our own layout, never hard-coded pixels.
 
 use crate::ui_support::*;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 
 #[test]
 fn drag_over_an_arabic_phrase_with_digits_selects_it() {

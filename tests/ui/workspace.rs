@@ -7,10 +7,7 @@ use accord::project::DocId;
 use accord::store::AnnotationFile;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable as _;
-
-const ZH: &str = "kz-tj-joint-statement.zh.txt";
-const AR: &str = "tj-kz-talks-astana.ar.txt";
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 fn annotations(
     h: &egui_kittest::Harness<'_, accord::ui::AccordApp>,
@@ -279,13 +276,30 @@ fn find_and_label_all_matches_is_one_undo_step() {
     h.run_steps(2);
     h.get_by_label("All documents").click();
     h.run_steps(2);
-    h.get_by_label("COUNTRY").click();
+    // The label last picked in the palette is not the one the matches get: it is chosen in
+    // the find bar.
+    h.get_by_label("PERSON").click();
     h.run_steps(2);
     let expected: Vec<(DocId, CharRange)> = h.state().find_matches().to_vec();
     assert!(
         expected.len() >= 3,
         "Тәжікстан occurs several times in the Kazakh text"
     );
+    assert!(
+        h.query_by_label_contains("as PERSON").is_none(),
+        "the palette's label is not offered for all matches"
+    );
+    assert!(
+        h.get_by_label("Label all matches")
+            .accesskit_node()
+            .is_disabled(),
+        "no label chosen yet"
+    );
+    h.get_by_label("Label for all matches").click();
+    h.run_steps(2);
+    // The list's COUNTRY, not the palette's (drawn first).
+    h.get_all_by_label("COUNTRY").last().unwrap().click();
+    h.run_steps(2);
     h.get_by_role_and_label(
         Role::Button,
         &format!("Label all {} as COUNTRY", expected.len()),
@@ -318,6 +332,68 @@ fn find_and_label_all_matches_is_one_undo_step() {
     assert!(
         ws.doc_ids().all(|d| ws.store(d).is_empty()),
         "one undo removes them all"
+    );
+}
+
+#[test]
+fn find_highlights_every_match_on_screen_and_keeps_the_panes_beside_the_side_panel() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let kk = doc_index(&h, KK);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "Find:")
+        .type_text("Тәжікстан");
+    h.run_steps(2);
+    h.get_by_label("All documents").click();
+    h.run_steps(2);
+    // F3 opens the first match, in the Kazakh document.
+    press(&mut h, Modifiers::NONE, Key::F3);
+    assert_eq!(app_state(&h).panes[0].doc, kk);
+    let matches: Vec<CharRange> = h
+        .state()
+        .find_matches()
+        .iter()
+        .filter(|(d, _)| *d == kk)
+        .map(|(_, r)| *r)
+        .collect();
+    // Every match on screen is highlighted, not only the current one.
+    let drawn_matches: Vec<(String, egui::Rect)> = drawn(&h, 0, Role::Mark)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("match "))
+        .collect();
+    assert!(drawn_matches.len() >= 2, "{drawn_matches:?}");
+    for (name, rect) in &drawn_matches {
+        let k: usize = name["match ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            name.ends_with(&format!("of {} “Тәжікстан”", matches.len())),
+            "{name}"
+        );
+        let range = matches[k - 1];
+        let first = char_rect(&mut h, 0, range.start);
+        assert!(rect.contains(first.center()), "{name} is drawn on its text");
+    }
+    // The bar wraps: the pane stays left of the side panel, its border in sight.
+    let text = h.get_by_label(&format!("Text of {KK}")).rect();
+    let side = h.get_by_label("Annotation").rect();
+    assert!(
+        text.right() <= side.left(),
+        "the text {text:?} runs under the side panel {side:?}"
+    );
+    // Closed, the bar highlights nothing.
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    h.run_steps(2);
+    assert!(
+        drawn(&h, 0, Role::Mark)
+            .iter()
+            .all(|(name, _)| !name.starts_with("match ")),
+        "no match is highlighted once the bar is closed"
     );
 }
 

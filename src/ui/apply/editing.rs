@@ -254,8 +254,9 @@ impl AccordApp {
     }
 
     pub(in crate::ui) fn label_all_matches(&mut self) {
-        let Some(label) = self.state.current_label.clone() else {
-            self.info("Pick a label in the palette first");
+        let Some(label) = self.views.find_bar.label().map(str::to_owned) else {
+            self.views.find_bar.open_and_focus();
+            self.info("Choose the label for all matches in the find bar first");
             return;
         };
         let Some(ws) = &self.state.workspace else {

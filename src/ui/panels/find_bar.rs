@@ -1,7 +1,8 @@
 //! The find bar (Ctrl+F) above the panes: the query and its options, the count of matches,
-//! next/previous, "label all matches", and the list of matches when searching all documents.
-//! It owns the query and the [`Search`] over it; the commands that step through the matches
-//! reach it through [`FindBar::step`].
+//! next/previous, "label all matches as" a label chosen here, and the list of matches when
+//! searching all documents. It owns the query, the label and the [`Search`] over it; the
+//! commands that step through the matches reach it through [`FindBar::step`]. Its row wraps
+//! rather than widening the panes under the side panel.
 
 use egui::Ui;
 
@@ -24,6 +25,8 @@ pub struct FindBar {
     field: TextField,
     query: FindQuery,
     search: Search,
+    /// The label "Label all matches" gives: chosen here, never the one last used elsewhere.
+    label: Option<String>,
 }
 
 impl Default for FindBar {
@@ -34,6 +37,7 @@ impl Default for FindBar {
             field: TextField::singleline(""),
             query: FindQuery::default(),
             search: Search::default(),
+            label: None,
         }
     }
 }
@@ -60,11 +64,26 @@ impl FindBar {
         &self.query.text
     }
 
+    /// The label chosen for "Label all matches", if one is.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
     /// The matches in the active document (or all), found again if the query or the active
     /// document changed.
     pub fn matches(&mut self, ws: &Workspace, active: Option<DocId>) -> &[(DocId, CharRange)] {
         self.search.refresh(ws, &self.query, active);
         &self.search.matches
+    }
+
+    /// The matches in `doc` as last found while the bar is open (none when it is closed): what
+    /// the panes highlight.
+    pub fn shown_in(&self, doc: DocId) -> &[(DocId, CharRange)] {
+        if self.open {
+            self.search.matches_in(doc)
+        } else {
+            &[]
+        }
     }
 
     /// The matches as last found, without searching again.
@@ -88,7 +107,8 @@ impl FindBar {
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
         let state = cx.state;
         let Some(ws) = &state.workspace else { return };
-        ui.horizontal(|ui| {
+        // Wrapped: in one unwrapped row the bar widened the panes under the side panel.
+        ui.horizontal_wrapped(|ui| {
             let title = ui.label("Find:");
             let id = ui.make_persistent_id("find field");
             let out = self
@@ -128,16 +148,41 @@ impl FindBar {
             if ui.button("Next").on_hover_text("Next match (F3)").clicked() {
                 cx.send(Action::Run(Command::FindNext));
             }
-            let title = match &state.current_label {
+            ui.label("Label all as");
+            let labels: Vec<&str> = ws
+                .project
+                .schema
+                .labels
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect();
+            if self.label.as_deref().is_some_and(|l| !labels.contains(&l)) {
+                self.label = None;
+            }
+            egui::ComboBox::from_id_salt("find label")
+                .selected_text(self.label.as_deref().unwrap_or("choose…"))
+                .show_ui(ui, |ui| {
+                    for name in labels {
+                        ui.selectable_value(&mut self.label, Some(name.to_owned()), name);
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::accesskit::Role::ComboBox,
+                        true,
+                        "Label for all matches",
+                    )
+                });
+            let title = match &self.label {
                 Some(l) => format!("Label all {n} as {l}"),
-                None => "Label all matches (pick a label first)".to_owned(),
+                None => "Label all matches".to_owned(),
             };
             if ui
-                .add_enabled(
-                    state.current_label.is_some() && n > 0,
-                    egui::Button::new(title),
+                .add_enabled(self.label.is_some() && n > 0, egui::Button::new(title))
+                .on_hover_text(
+                    "Choose the label first; one undo step removes them all again (Ctrl+Shift+L)",
                 )
-                .on_hover_text("One undo step removes them all again (Ctrl+Shift+L)")
                 .clicked()
             {
                 cx.send(Action::Run(Command::LabelAllMatches));

@@ -1,8 +1,9 @@
 //! What a frame drew, told to AccessKit: each span of one's own (and the attribute it fills
-//! for the selected annotation), each other annotator's span and each relation becomes a node
-//! under the document's, named as a reader would say it, at its place on screen, and so does
-//! the name written on each relation. Screen readers read them; tests find spans and
-//! relations this way, as a user would, instead of through fields kept for them. Nothing is done when AccessKit is off (the usual case).
+//! for the selected annotation), each other annotator's span, each match of the find bar and
+//! each relation becomes a node under the document's, named as a reader would say it, at its
+//! place on screen, and so does the name written on each relation. Screen readers read them;
+//! tests find spans and relations this way, as a user would, instead of through fields kept
+//! for them. Nothing is done when AccessKit is off (the usual case).
 
 use egui::accesskit::Role;
 use egui::{Id, Rect, Sense, Ui, WidgetInfo};
@@ -64,6 +65,22 @@ pub(super) fn describe(
                 false,
             );
         }
+    }
+    let found = input.emphasis.found;
+    for (k, rect) in &spans.found {
+        let text = found
+            .get(*k)
+            .and_then(|(_, r)| input.doc.slice(*r))
+            .unwrap_or_default();
+        let name = format!("match {} of {} “{text}”", k + 1, found.len());
+        node(
+            &nodes,
+            doc.with(("match", *k)),
+            *rect,
+            Role::Mark,
+            name,
+            false,
+        );
     }
     for arc in &relations.arcs {
         let Some(link) = store.link(arc.link) else {

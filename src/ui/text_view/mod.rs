@@ -197,6 +197,9 @@ pub struct Emphasis<'a> {
     pub layers: &'a [(&'a str, &'a AnnotationStore)],
     /// While reviewing: the document's review items, marked by status, and the current one.
     pub review: Option<ReviewMarks<'a>>,
+    /// The find bar's matches in this document (their document is this one), in text order:
+    /// each is highlighted.
+    pub found: &'a [(crate::project::DocId, CharRange)],
 }
 
 /// The review items a view marks.
@@ -219,6 +222,7 @@ impl Emphasis<'_> {
         relating_from: None,
         layers: &[],
         review: None,
+        found: &[],
     };
 }
 

@@ -36,6 +36,9 @@ pub(super) struct SpansDrawn {
     /// Other annotators' spans drawn: the layer (its index in the pane's layers), the
     /// annotation in that annotator's file, and its first rectangle on screen.
     pub layer_spans: Vec<(usize, AnnotationId, Rect)>,
+    /// The find bar's matches drawn: the index among the document's matches, and the first
+    /// rectangle on screen.
+    pub found: Vec<(usize, Rect)>,
 }
 
 /// A small name drawn above a span.
@@ -75,6 +78,7 @@ pub(super) fn draw_spans(
         own: Vec::new(),
         references: Vec::new(),
         layer_spans: Vec::new(),
+        found: Vec::new(),
     };
     let (under, over) = (&mut drawn.under, &mut drawn.over);
     for i in placed.visible.clone() {
@@ -190,6 +194,28 @@ pub(super) fn draw_spans(
         if let Some(marks) = input.emphasis.review {
             review_marks(layout, i, block.text, marks, origin, dark, over);
         }
+        // The find bar's matches in this block, each highlighted (the current one is also
+        // the selection, drawn over it).
+        let found = input.emphasis.found;
+        let first = found.partition_point(|(_, r)| r.end <= block.text.start);
+        for (k, (_, range)) in found.iter().enumerate().skip(first) {
+            if range.start >= block.text.end {
+                break;
+            }
+            let rects = layout.block_range_rects(i, *range);
+            if let Some(r) = rects.first()
+                && drawn.found.last().is_none_or(|(last, _)| *last != k)
+            {
+                drawn.found.push((k, to_screen(r, origin)));
+            }
+            for r in rects {
+                under.push(Shape::rect_filled(
+                    to_screen(&r, origin),
+                    CornerRadius::ZERO,
+                    found_fill(dark),
+                ));
+            }
+        }
         if let Some(sel) = highlighted {
             for r in layout.block_range_rects(i, sel) {
                 under.push(Shape::rect_filled(
@@ -295,6 +321,15 @@ pub enum Dash {
     Solid,
     /// Dashes and gaps of these lengths.
     Dashed(f32, f32),
+}
+
+/// The fill of a match of the find bar: a highlighter's yellow.
+fn found_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgba_unmultiplied(230, 190, 40, 70)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 210, 0, 110)
+    }
 }
 
 /// The dash pattern of the `k`-th layer of a pane (the legend draws the same).
