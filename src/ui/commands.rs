@@ -131,6 +131,8 @@ commands! {
     Import = "Import…", File, [CTRL I];
     /// Export annotations to another tool's format.
     Export = "Export…", File, [CTRL E];
+    /// Change the name one annotates under (the project reopens with that annotator's files).
+    ChangeName = "Your name…", File, [];
     /// Close the window.
     Quit = "Quit", File, [CTRL Q];
     /// Undo the last edit.
@@ -279,7 +281,7 @@ mod readme {
     fn readme_lists_every_shortcut() {
         let readme = include_str!("../../README.md");
         let ctx = egui::Context::default();
-        for command in Command::ALL {
+        for command in Command::ALL.iter().filter(|c| !c.shortcuts().is_empty()) {
             let table = markdown_table(&ctx);
             let row = table
                 .lines()
@@ -293,10 +295,11 @@ mod readme {
     }
 }
 
-/// The shortcut table of the README, generated from the command table.
+/// The shortcut table of the README, generated from the command table: the commands that
+/// have keys.
 pub fn markdown_table(ctx: &egui::Context) -> String {
     let mut out = String::from("| Command | Keys |\n|---|---|\n");
-    for command in Command::ALL {
+    for command in Command::ALL.iter().filter(|c| !c.shortcuts().is_empty()) {
         let keys: Vec<String> = command
             .shortcuts()
             .iter()

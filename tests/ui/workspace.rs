@@ -571,6 +571,83 @@ fn synchronised_scrolling_keeps_panes_at_the_same_relative_position() {
 }
 
 #[test]
+fn a_first_start_asks_the_name_before_opening_and_the_name_can_be_changed() {
+    let project = annotated_sample_project();
+    let mut h = harness_with(project.path(), accord::ui::Settings::default());
+    // The name first: nothing is opened (no lock taken) and nothing offered under a
+    // placeholder.
+    assert!(h.query_by_label("Who is annotating?").is_some());
+    assert!(
+        h.query_by_label("Others have annotated this project")
+            .is_none()
+    );
+    assert!(app_state(&h).workspace.is_none());
+    let locks = |root: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(root.join("annotations"))
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                name.contains(".lock").then_some(name)
+            })
+            .collect()
+    };
+    assert!(
+        locks(project.path()).is_empty(),
+        "{:?}",
+        locks(project.path())
+    );
+
+    h.get_by_role_and_label(Role::TextInput, "Your name")
+        .type_text("zarina");
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    h.run_steps(2);
+    assert_eq!(ws(&h).annotator, "zarina");
+    // New to a project others annotated: now, and under the name given, the offer.
+    assert!(
+        h.query_by_label("Others have annotated this project")
+            .is_some()
+    );
+    h.get_by_label("Not now").click();
+    h.run_steps(2);
+
+    // File > Your name…: the same prompt, filled in, and the project reopens under the new
+    // name.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Your name…").click();
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(Role::TextInput, "Your name");
+    assert_eq!(field.accesskit_node().value().as_deref(), Some("zarina"));
+    // Cancel changes nothing.
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(ws(&h).annotator, "zarina");
+    h.state_mut().push(accord::ui::Action::Run(
+        accord::ui::commands::Command::ChangeName,
+    ));
+    h.run_steps(2);
+    for _ in 0.."zarina".len() {
+        press(&mut h, Modifiers::NONE, Key::Backspace);
+    }
+    h.get_by_role_and_label(Role::TextInput, "Your name")
+        .type_text("aigerim");
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    h.run_steps(2);
+    assert_eq!(ws(&h).annotator, "aigerim");
+    assert_eq!(
+        app_state(&h).settings.annotator.as_deref(),
+        Some("aigerim"),
+        "remembered"
+    );
+    assert!(
+        ws(&h).doc_ids().any(|d| !ws(&h).store(d).is_empty()),
+        "aigerim's annotations are open"
+    );
+}
+
+#[test]
 fn opening_a_document_path_opens_its_folder_with_that_document_first() {
     let project = sample_project();
     let settings = accord::ui::Settings {

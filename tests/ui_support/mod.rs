@@ -243,6 +243,11 @@ pub fn harness_as(project: &Path, annotator: &str) -> Harness<'static, AccordApp
         annotator: Some(annotator.to_owned()),
         ..Settings::default()
     };
+    harness_with(project, settings)
+}
+
+/// The app on `project` with `settings` (a first start has none), in a 1400×900 window.
+pub fn harness_with(project: &Path, settings: Settings) -> Harness<'static, AccordApp> {
     let engine = TextEngine::with_fonts(FontSet::bundled().expect("fonts"));
     let app = AccordApp::new(engine, settings, Some(project));
     let mut harness = Harness::builder()

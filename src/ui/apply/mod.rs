@@ -118,6 +118,10 @@ impl AccordApp {
                     self.info("Nothing to save");
                 }
             }
+            Command::ChangeName => {
+                let current = self.state.settings.annotator.clone();
+                self.views.dialogs.ask_name(current.as_deref());
+            }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Export | Command::Import => self.open_exchange(command),
             Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo),

@@ -199,12 +199,17 @@ impl AccordApp {
         }
         self.state.settings.annotator = Some(name.clone());
         self.views.dialogs.close_name_prompt();
-        // Reopen so the edits go to this annotator's files.
-        if let Some(ws) = self.workspace()
+        if let Some(path) = self.waiting_for_name.take() {
+            // First start: the project opens now, under the name.
+            self.open_path(&path);
+        } else if let Some(ws) = self.workspace()
             && ws.annotator != name
         {
+            // Reopen so the edits go to this annotator's files; someone new to the project is
+            // offered the others' annotations.
             let root = ws.project.root.clone();
             self.open_path(&root);
+            self.offer_others_if_new();
         }
         self.info(format!("Annotating as {name}"));
     }

@@ -89,11 +89,19 @@ pub struct Dialogs {
     /// Annotators who have annotated a project opened by someone who has not.
     others_prompt: Option<Vec<String>>,
     /// The annotator-name prompt is open, with what is typed so far.
-    name_prompt: Option<TextField>,
+    name_prompt: Option<NamePrompt>,
     close_prompt: bool,
     shortcuts: bool,
     kind_menu: Option<KindMenu>,
     delete_prompt: Option<DeletePrompt>,
+}
+
+/// The annotator-name prompt: what is typed so far, and whether a name is being changed
+/// (which can be cancelled) rather than given on first start.
+#[derive(Debug)]
+struct NamePrompt {
+    field: TextField,
+    changing: bool,
 }
 
 impl Dialogs {
@@ -188,10 +196,12 @@ impl Dialogs {
         });
     }
 
-    /// Asks who is annotating.
-    pub fn ask_name(&mut self) {
-        self.name_prompt
-            .get_or_insert_with(|| TextField::singleline("").labelled("Your name"));
+    /// Asks who is annotating: on first start (`current` is `None`), or to change the name.
+    pub fn ask_name(&mut self, current: Option<&str>) {
+        self.name_prompt.get_or_insert_with(|| NamePrompt {
+            field: TextField::singleline(current.unwrap_or("")).labelled("Your name"),
+            changing: current.is_some(),
+        });
     }
 
     /// The name was accepted.
@@ -216,23 +226,37 @@ impl Dialogs {
 
     /// Draws whatever is open.
     pub fn ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
-        if let Some(field) = &mut self.name_prompt {
-            let mut done = false;
+        if let Some(NamePrompt { field, changing }) = &mut self.name_prompt {
+            let (mut done, mut cancelled) = (false, false);
             egui::Modal::new(Id::unique("annotator name")).show(ctx, |ui| {
                 ui.heading("Who is annotating?");
                 ui.label("Your annotations are saved under annotations/<name>/ in each project.");
+                if *changing {
+                    ui.label("Under another name, the project reopens with that name's annotations; yours stay saved under your name.");
+                }
                 let id = ui.make_persistent_id("annotator name field");
                 let out = field.ui(ui, cx.engine, id, 240.0, "e.g. aigerim");
                 if ui.memory(|m| m.focused().is_none()) {
                     out.response.request_focus();
                 }
                 let named = !field.text().trim().is_empty();
-                if (ui.button("Start annotating").clicked() || out.submitted) && named {
-                    done = true;
+                ui.horizontal(|ui| {
+                    if (ui.button("Start annotating").clicked() || out.submitted) && named {
+                        done = true;
+                    }
+                    if *changing && ui.button("Cancel").clicked() {
+                        cancelled = true;
+                    }
+                });
+                if *changing && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    cancelled = true;
                 }
             });
             if done {
                 cx.send(Action::SetAnnotator(field.text()));
+            }
+            if cancelled {
+                self.name_prompt = None;
             }
         }
         if self.close_prompt {
