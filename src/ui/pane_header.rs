@@ -79,7 +79,7 @@ pub fn pane_header_ui(
     });
     ui.label(RichText::new(format!("{language} · {direction} · {encoding}")).monospace())
         .on_hover_text(format!(
-            "Language tag from accord.ron; direction of the text as laid out; encoding of the file ({how}). Offsets are into the decoded text."
+            "Language tag from accord.ron; the direction most of the text runs in (each paragraph is laid out in its own); encoding of the file ({how}). Offsets are into the decoded text."
         ));
     layers_ui(ui, cx, pane);
     if state.panes.len() > 1

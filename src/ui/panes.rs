@@ -242,7 +242,9 @@ impl Panes {
         let state = cx.state;
         let Some(ws) = &state.workspace else { return };
         let active = pane.id == state.active;
-        let direction = self.direction_at(pane.id, 0);
+        let direction = self
+            .view(pane.id)
+            .map_or(Direction::Ltr, DocView::document_direction);
         let frame = egui::Frame::new()
             .stroke(if active {
                 ui.visuals().selection.stroke

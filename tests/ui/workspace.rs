@@ -909,3 +909,27 @@ fn a_label_key_after_a_drag_labels_the_drag_in_the_same_frame_and_the_next() {
         assert_eq!(new.label, "LOCATION");
     }
 }
+
+#[test]
+fn an_arabic_document_opened_scrolled_down_says_right_to_left_in_its_header() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let ar = doc_index(&h, AR);
+    let end = ws(&h).document(ar).unwrap().len_chars();
+    // Opened straight at its end: its first paragraph is never laid out.
+    let pane = pane_id(&h, 0);
+    h.state_mut()
+        .push(accord::ui::Action::ShowDocument { pane, doc: ar });
+    h.state_mut().push(accord::ui::Action::ScrollTo {
+        pane,
+        range: CharRange::new(end - 1, end),
+    });
+    h.run_steps(4);
+    let offset = h.state().scroll_offset(pane);
+    assert!(offset > 100.0, "scrolled down: {offset}");
+    assert!(
+        h.query_by_label_contains("ar · RTL").is_some(),
+        "the header gives the document's direction"
+    );
+    assert!(h.query_by_label_contains("ar · LTR").is_none());
+}

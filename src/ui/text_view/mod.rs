@@ -101,6 +101,8 @@ pub struct DocView {
     screen_viewport: Rect,
     /// A range to scroll to once the document is laid out.
     pending_reveal: Option<CharRange>,
+    /// The direction most of the document runs in (see [`document_direction`]).
+    direction: Direction,
 }
 
 /// Where the content is this frame, worked out first and used by every pass.
@@ -128,6 +130,7 @@ impl Default for DocView {
             spans_on_screen: HashMap::new(),
             screen_viewport: Rect::NOTHING,
             pending_reveal: None,
+            direction: Direction::Ltr,
         }
     }
 }
@@ -321,6 +324,12 @@ impl DocView {
         self.scroll_to.is_some()
     }
 
+    /// The direction most of the document runs in, once shown: what the pane's header says,
+    /// wherever the view is scrolled.
+    pub fn document_direction(&self) -> Direction {
+        self.direction
+    }
+
     /// The direction of the paragraph holding `char_offset`, as laid out (left to right until
     /// it has been).
     pub fn direction_at(&self, char_offset: usize) -> Direction {
@@ -360,6 +369,7 @@ impl DocView {
                 input.language,
             ));
             self.layout_key = Some((input.doc.sha256().to_owned(), input.doc.len_chars()));
+            self.direction = document_direction(input.doc);
             self.meshes.clear();
         }
         if let Some(layout) = self.layout.as_mut()
@@ -683,6 +693,29 @@ fn paint_tag(
     };
     painter.rect_filled(rect, CornerRadius::same(2), background);
     painter.galley(rect.min + vec2(1.5, 1.5), galley, color);
+}
+
+/// Chars looked at to tell a document's direction: enough for any real document's opening,
+/// and the cost stays the same for a huge one.
+const DIRECTION_SAMPLE: usize = 64 * 1024;
+
+/// The direction most of a document runs in: right to left when its opening (the first
+/// [`DIRECTION_SAMPLE`] chars) holds more right-to-left letters than left-to-right ones. Each
+/// paragraph is still laid out in its own direction.
+fn document_direction(doc: &Document) -> Direction {
+    let (mut rtl, mut ltr) = (0usize, 0usize);
+    for c in doc.text().chars().take(DIRECTION_SAMPLE) {
+        match crate::layout::bidi::strong(c).map(|s| s.direction()) {
+            Some(Direction::Rtl) => rtl += 1,
+            Some(Direction::Ltr) => ltr += 1,
+            None => {}
+        }
+    }
+    if rtl > ltr {
+        Direction::Rtl
+    } else {
+        Direction::Ltr
+    }
 }
 
 /// Screen position of a layout rectangle.
