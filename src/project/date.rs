@@ -62,6 +62,26 @@ impl PartialDate {
     pub fn has_year(&self) -> bool {
         self.year.is_some()
     }
+
+    /// The date as people write it: "25 Aug 2024", "Aug 2024", "2024", and without a year
+    /// "25 Aug" or "Aug" (the window says elsewhere that the year is missing; the ISO form
+    /// `--08-25` reads as a mistake).
+    pub fn human(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let mut parts = Vec::new();
+        if let (Some(d), Some(_)) = (self.day, self.month) {
+            parts.push(d.to_string());
+        }
+        if let Some(m) = self.month {
+            parts.push(MONTHS[usize::from(m.clamp(1, 12) - 1)].to_owned());
+        }
+        if let Some(y) = self.year {
+            parts.push(y.to_string());
+        }
+        parts.join(" ")
+    }
 }
 
 impl fmt::Display for PartialDate {
@@ -98,6 +118,16 @@ pub fn by_date(a: &Option<PartialDate>, b: &Option<PartialDate>) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let human = |s| PartialDate::parse(s).unwrap().human();
+        assert_eq!(human("2024-08-25"), "25 Aug 2024");
+        assert_eq!(human("2024-08"), "Aug 2024");
+        assert_eq!(human("2024"), "2024");
+        assert_eq!(human("--08-25"), "25 Aug");
+        assert_eq!(human("--05"), "May");
+    }
 
     #[test]
     fn partial_dates_read_and_sort_as_a_reviewer_expects() {

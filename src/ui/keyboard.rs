@@ -63,7 +63,12 @@ fn keyed_actions(
     }
     let typing = ctx.egui_wants_keyboard_input();
     let reviewing = state.review.is_some();
+    // An open menu or list closes on Escape when it is drawn: the key is left to it.
+    let popup_open = egui::Popup::is_any_open(ctx);
     for (command, shortcut) in Command::shortcuts_most_specific_first() {
+        if popup_open && shortcut.logical_key == egui::Key::Escape {
+            continue;
+        }
         if (reviewing || !command.review_only()) && (!typing || command.works_while_typing()) {
             let at = shortcut_event(ctx, shortcut);
             if ctx.input_mut(|i| i.consume_shortcut(shortcut)) {

@@ -1,6 +1,7 @@
 //! The strip above each pane: which document it shows (a picker), its language tag and text
 //! direction, whose annotations it draws (the Layers menu, with the legend of other
-//! annotators' outline styles), and a button to close the pane.
+//! annotators' outline styles), and a button to close the pane. The Layers menu and the ×
+//! keep their place at the right end however narrow the pane.
 
 use egui::{RichText, Ui, vec2};
 
@@ -20,12 +21,7 @@ pub fn pane_header_ui(
     direction: Direction,
 ) {
     let state = cx.state;
-    let Some(ws) = &state.workspace else { return };
-    let doc = pane.doc;
     let index = state.pane_index(pane.id).unwrap_or_default();
-    let Some(slot) = ws.project.slot(doc) else {
-        return;
-    };
     let strip = egui::Rect::from_min_size(
         ui.cursor().min,
         vec2(ui.available_width(), ui.spacing().interact_size.y + 4.0),
@@ -38,10 +34,48 @@ pub fn pane_header_ui(
     header.set_clip_rect(strip.intersect(ui.clip_rect()));
     ui.advance_cursor_after_rect(strip);
     let ui = &mut header;
+    // The right end first, so that a narrow pane never pushes its × or Layers out: the
+    // picker, the language and the legend share what is left, and are clipped to it.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if state.panes.len() > 1
+            && ui
+                .small_button("×")
+                .on_hover_text("Close pane (Ctrl+W)")
+                .clicked()
+        {
+            cx.send(Action::ClosePane(pane.id));
+        }
+        layers_menu_ui(ui, cx, pane);
+        let rest = ui.available_rect_before_wrap();
+        let mut left = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(rest)
+                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        );
+        left.set_clip_rect(rest.intersect(ui.clip_rect()));
+        document_ui(&mut left, cx, pane, index, direction);
+        legend_ui(&mut left, pane);
+    });
+}
+
+/// The document picker and the document's language, direction and encoding.
+fn document_ui(
+    ui: &mut Ui,
+    cx: &mut ViewContext<'_>,
+    pane: &PaneState,
+    index: usize,
+    direction: Direction,
+) {
+    let state = cx.state;
+    let Some(ws) = &state.workspace else { return };
+    let doc = pane.doc;
+    let Some(slot) = ws.project.slot(doc) else {
+        return;
+    };
     let mut chosen = doc;
     egui::ComboBox::from_id_salt(("pane document", pane.id))
         .selected_text(slot.file())
-        .width((ui.available_width() - 265.0 - 90.0 * pane.layers.len() as f32).clamp(40.0, 260.0))
+        .width((ui.available_width() - 150.0).clamp(40.0, 260.0))
         .show_ui(ui, |ui| {
             for id in ws.doc_ids() {
                 ui.selectable_value(&mut chosen, id, ws.file_name(id));
@@ -77,23 +111,17 @@ pub fn pane_header_ui(
         };
         (d.encoding(), how)
     });
-    ui.label(RichText::new(format!("{language} · {direction} · {encoding}")).monospace())
-        .on_hover_text(format!(
-            "Language tag from accord.ron; the direction most of the text runs in (each paragraph is laid out in its own); encoding of the file ({how}). Offsets are into the decoded text."
-        ));
-    layers_ui(ui, cx, pane);
-    if state.panes.len() > 1
-        && ui
-            .small_button("×")
-            .on_hover_text("Close pane (Ctrl+W)")
-            .clicked()
-    {
-        cx.send(Action::ClosePane(pane.id));
-    }
+    ui.add(
+        egui::Label::new(RichText::new(format!("{language} · {direction} · {encoding}")).monospace())
+            .truncate(),
+    )
+    .on_hover_text(format!(
+        "Language tag from accord.ron; the direction most of the text runs in (each paragraph is laid out in its own); encoding of the file ({how}). Offsets are into the decoded text."
+    ));
 }
 
-/// The Layers menu (own annotations, each other annotator) and the legend of the layers shown.
-fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
+/// The Layers menu: own annotations, each other annotator.
+fn layers_menu_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
     let state = cx.state;
     let Some(ws) = &state.workspace else { return };
     let title = if pane.layers.is_empty() {
@@ -144,7 +172,10 @@ fn layers_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, pane: &PaneState) {
     response.response.on_hover_text(
         "Whose annotations this pane draws: yours, and other annotators' as outlines (hover a span to see who said what)",
     );
-    // The legend: each layer's outline style and name.
+}
+
+/// The legend of the layers shown: each one's outline style and annotator.
+fn legend_ui(ui: &mut Ui, pane: &PaneState) {
     for (k, name) in pane.layers.iter().enumerate() {
         swatch(ui, k);
         ui.label(RichText::new(name).small());

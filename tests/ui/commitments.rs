@@ -389,6 +389,15 @@ fn the_threads_panel_lists_the_sample_thread_in_date_order_and_a_click_reveals_a
             .count()
             >= 1
     );
+    // Dates as people write them: the Russian text's month, the Chinese text's day without a
+    // year, never ISO's "--05-20".
+    assert!(h.query_all_by_label("Aug 2024").next().is_some());
+    assert!(h.query_all_by_label("20 May").next().is_some());
+    assert!(h.query_all_by_label("undated").next().is_some());
+    assert!(
+        h.query_all_by_label_contains("--").next().is_none(),
+        "no date reads --MM-DD"
+    );
 
     // A click on the Kazakh member opens its document and selects the commitment.
     let kk = doc_index(&h, KK);

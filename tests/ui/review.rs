@@ -205,8 +205,18 @@ fn a_review_by_keyboard_decides_undoes_saves_and_reads_back() {
             .any(|d| d.0 == taken_label && d.2 == ["dilnoza"]),
         "dilnoza's version, proposed by dilnoza: {with_take:?}"
     );
-    // The item now reads as decided, in the document list too.
-    h.get_by_label(&format!("3 of {} items decided", items.len()));
+    // The item now reads as decided, in the document list too, its figures whole beside the
+    // bar.
+    let figures = h
+        .get_by_label(&format!("3 of {} items decided", items.len()))
+        .rect();
+    for bar in h.query_all_by_role(Role::ProgressIndicator) {
+        assert!(
+            !bar.rect().intersects(figures),
+            "the bar {:?} covers the figures {figures:?}",
+            bar.rect()
+        );
+    }
 
     assert_eq!(app_state(&h).review.as_ref().unwrap().total_progress().0, 3);
 

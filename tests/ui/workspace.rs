@@ -933,3 +933,106 @@ fn an_arabic_document_opened_scrolled_down_says_right_to_left_in_its_header() {
     );
     assert!(h.query_by_label_contains("ar · LTR").is_none());
 }
+
+#[test]
+fn in_four_narrow_panes_with_layers_each_header_keeps_its_close_button_and_layers_menu() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "newbie");
+    h.get_by_label("Show them").click();
+    h.run_steps(2);
+    for _ in 0..3 {
+        press(&mut h, Modifiers::COMMAND, Key::N);
+    }
+    assert_eq!(app_state(&h).panes.len(), 4);
+    assert!(app_state(&h).panes.iter().all(|p| p.layers.len() == 2));
+    // Each pane's text, left to right.
+    let mut texts: Vec<egui::Rect> = h
+        .query_all_by_role(Role::Document)
+        .filter(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("Text of"))
+        })
+        .map(|n| n.rect())
+        .collect();
+    texts.sort_by(|a, b| a.left().total_cmp(&b.left()));
+    assert_eq!(texts.len(), 4);
+    let buttons = |label: &str| -> Vec<egui::Rect> {
+        let mut rects: Vec<egui::Rect> = h.query_all_by_label(label).map(|n| n.rect()).collect();
+        rects.sort_by(|a, b| a.left().total_cmp(&b.left()));
+        rects
+    };
+    let closes = buttons("×");
+    let layers = buttons("Layers (3)");
+    assert_eq!((closes.len(), layers.len()), (4, 4));
+    for (i, text) in texts.iter().enumerate() {
+        for (what, rect) in [("×", closes[i]), ("Layers", layers[i])] {
+            assert!(
+                rect.left() >= text.left() - 4.0 && rect.right() <= text.right() + 4.0,
+                "pane {i}'s {what} {rect:?} is within its pane {text:?}"
+            );
+        }
+        assert!(
+            layers[i].right() <= closes[i].left(),
+            "Layers is not under ×"
+        );
+    }
+}
+
+#[test]
+fn escape_closes_the_keyboard_shortcuts_and_an_open_menu_before_anything_else() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let id = label(&mut h, 0, zh, "塔吉克斯坦", 0, Key::C);
+    press(&mut h, Modifiers::NONE, Key::F1);
+    assert!(h.query_all_by_label("Keyboard shortcuts").next().is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(
+        h.query_all_by_label("Keyboard shortcuts").next().is_none(),
+        "Escape closes F1"
+    );
+    assert_eq!(
+        app_state(&h).selected_annotation(),
+        Some((zh, id)),
+        "and only that"
+    );
+    // A popup menu: the pane's Layers.
+    h.get_by_label("Layers").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Mine (tester)").is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(
+        h.query_by_label_contains("Mine (tester)").is_none(),
+        "Escape closes the menu"
+    );
+    assert_eq!(app_state(&h).selected_annotation(), Some((zh, id)));
+    // Nothing open: Escape clears the selection, as before.
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(app_state(&h).selected_annotation(), None);
+}
+
+#[test]
+fn the_palette_says_what_its_numbers_count_and_cuts_none_of_them_off() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    label(&mut h, 0, zh, "哈萨克斯坦", 0, Key::C);
+    label(&mut h, 0, zh, "塔吉克斯坦", 0, Key::C);
+    // A commitment with nothing filled in yet: incomplete.
+    label(&mut h, 0, zh, "将双边贸易额增至20亿美元", 0, Key::K);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("2 spans").is_some(),
+        "COUNTRY's count says what it counts"
+    );
+    assert!(h.query_by_label("1 span").is_some());
+    let incomplete = h.get_by_label("1 incomplete").rect();
+    let text = h.get_by_label(&format!("Text of {ZH}")).rect();
+    assert!(
+        incomplete.right() <= text.left(),
+        "“1 incomplete” {incomplete:?} is whole, left of the pane {text:?}"
+    );
+    // Keys are key caps of their own, not run into the count.
+    assert!(h.query_by_label("c").is_some() && h.query_by_label("2").is_some());
+}

@@ -130,15 +130,20 @@ impl AccordApp {
                 None => self.info("Nothing to copy: select an annotation or some text"),
             },
             Command::Delete => self.delete_selected(),
-            Command::ClearSelection if self.state.mode != Mode::Select => {
-                self.stop_mode("Stopped");
-            }
+            // Escape closes what is on top first: the keyboard shortcuts (F1), then a mode,
+            // then the find bar or the selection.
             Command::ClearSelection => {
-                if self.views.find_bar.is_open() && self.state.selected_annotation().is_none() {
-                    self.views.find_bar.close();
-                }
-                for pane in &mut self.state.panes {
-                    pane.selection = Selection::None;
+                if self.views.dialogs.close_shortcuts() {
+                    // Closed: the rest stays as it was.
+                } else if self.state.mode != Mode::Select {
+                    self.stop_mode("Stopped");
+                } else {
+                    if self.views.find_bar.is_open() && self.state.selected_annotation().is_none() {
+                        self.views.find_bar.close();
+                    }
+                    for pane in &mut self.state.panes {
+                        pane.selection = Selection::None;
+                    }
                 }
             }
             Command::NextAnnotation | Command::PreviousAnnotation => {

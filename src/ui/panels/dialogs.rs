@@ -224,6 +224,11 @@ impl Dialogs {
         self.shortcuts = !self.shortcuts;
     }
 
+    /// Hides the keyboard shortcuts; true if they were shown.
+    pub fn close_shortcuts(&mut self) -> bool {
+        std::mem::take(&mut self.shortcuts)
+    }
+
     /// Draws whatever is open.
     pub fn ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
         if let Some(NamePrompt { field, changing }) = &mut self.name_prompt {

@@ -248,11 +248,21 @@ fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, act
                 } else {
                     decided as f32 / total as f32
                 };
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_height(12.0)
-                        .text(RichText::new(format!("{decided} of {total} items decided")).small()),
-                );
+                // The figures beside the bar, not on it: the bar's rounded start covered
+                // their first digit.
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(48.0)
+                            .desired_height(8.0),
+                    );
+                    ui.label(
+                        RichText::new(format!("{decided} of {total} items decided"))
+                            .small()
+                            .weak(),
+                    );
+                });
             }
             None => {
                 ui.label(

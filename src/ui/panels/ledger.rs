@@ -57,7 +57,13 @@ impl Col {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         match self {
             Col::Document => row.document.clone(),
-            Col::Date => opt(&row.date),
+            // As people write dates: "25 Aug 2024", "25 Aug (no year)".
+            Col::Date => match row.date.as_deref().map(|d| (d, PartialDate::parse(d))) {
+                Some((_, Some(d))) if d.has_year() => d.human(),
+                Some((_, Some(d))) => format!("{} (no year)", d.human()),
+                Some((raw, None)) => raw.to_owned(),
+                None => String::new(),
+            },
             Col::Actors => row.actors.join("; "),
             Col::Target => opt(&row.target),
             Col::Deadline => opt(&row.deadline),

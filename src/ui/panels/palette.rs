@@ -1,6 +1,6 @@
-//! The label palette: every label of the schema by layer, with its colour, keys and how many
-//! spans of the active document have it (commitments also say how many lack a required
-//! attribute). A click applies the label, as its key does.
+//! The label palette: every label of the schema by layer, with its colour, its keys (as key
+//! caps) and how many spans of the active document have it ("3 spans"; commitments also say
+//! how many lack a required attribute). A click applies the label, as its key does.
 
 use std::collections::HashMap;
 
@@ -60,12 +60,13 @@ impl Palette {
                 .filter(|(_, l)| l.layer == layer)
             {
                 let color = label_color(schema, &label.name);
-                let keys = match (label.hotkey, index < 9) {
-                    (Some(h), true) => format!("{h} · {}", index + 1),
-                    (Some(h), false) => h.to_string(),
-                    (None, true) => (index + 1).to_string(),
-                    (None, false) => String::new(),
-                };
+                // Its keys, each drawn as a key cap: a letter and a digit.
+                let keys: Vec<String> = label
+                    .hotkey
+                    .map(|h| h.to_string())
+                    .into_iter()
+                    .chain((index < 9).then(|| (index + 1).to_string()))
+                    .collect();
                 let (count, incomplete) = self
                     .counts
                     .per_label
@@ -73,16 +74,26 @@ impl Palette {
                     .copied()
                     .unwrap_or_default();
                 let current = state.current_label.as_deref() == Some(label.name.as_str());
+                // Wrapped: in a narrow panel the counts go to the next line, never cut off.
                 let response = ui
-                    .horizontal(|ui| {
+                    .horizontal_wrapped(|ui| {
                         let (rect, _) =
                             ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 3.0, color);
                         let r = ui.selectable_label(current, &label.name);
-                        ui.label(RichText::new(keys).monospace().weak());
+                        for key in &keys {
+                            key_cap(ui, key).on_hover_text(format!(
+                                "Press {} to give the selection this label",
+                                keys.join(" or ")
+                            ));
+                        }
                         if count > 0 {
-                            ui.label(RichText::new(count.to_string()).small())
-                                .on_hover_text(format!("{count} in this document"));
+                            let spans = if count == 1 { "span" } else { "spans" };
+                            ui.label(RichText::new(format!("{count} {spans}")).small())
+                                .on_hover_text(format!(
+                                    "{count} {spans} of {} in this document",
+                                    label.name
+                                ));
                         }
                         if incomplete > 0 {
                             ui.label(
@@ -105,4 +116,21 @@ impl Palette {
             ui.add_space(6.0);
         }
     }
+}
+
+/// A key drawn as a key cap (a letter or digit on a small framed patch), so it does not read as
+/// a count.
+fn key_cap(ui: &mut Ui, key: &str) -> egui::Response {
+    let visuals = ui.visuals();
+    let fill = visuals.widgets.inactive.bg_fill;
+    let stroke = visuals.widgets.noninteractive.bg_stroke;
+    egui::Frame::new()
+        .fill(fill)
+        .stroke(stroke)
+        .corner_radius(3.0)
+        .inner_margin(egui::Margin::symmetric(3, 0))
+        .show(ui, |ui| {
+            ui.label(RichText::new(key).monospace().small());
+        })
+        .response
 }

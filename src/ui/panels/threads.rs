@@ -82,18 +82,16 @@ fn timeline_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, thread: &Thread) {
         let last = i + 1 == thread.members.len();
         let row = ui.horizontal(|ui| {
             let (date_rect, _) = ui.allocate_exact_size(vec2(DATE_WIDTH, 18.0), Sense::hover());
-            let date = date_text(member);
-            ui.painter().text(
-                date_rect.left_center(),
-                egui::Align2::LEFT_CENTER,
-                &date,
-                egui::FontId::monospace(12.0),
-                if placed {
-                    ui.visuals().text_color()
-                } else {
-                    ui.visuals().weak_text_color()
-                },
-            );
+            let color = if placed {
+                ui.visuals().text_color()
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            let date = RichText::new(date_text(member))
+                .monospace()
+                .size(12.0)
+                .color(color);
+            ui.put(date_rect, egui::Label::new(date).truncate());
             let (dot_rect, _) = ui.allocate_exact_size(vec2(14.0, 18.0), Sense::hover());
             let fill = if placed {
                 Color32::from_rgb(40, 110, 200)
@@ -124,12 +122,13 @@ fn timeline_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, thread: &Thread) {
     }
 }
 
-/// What the date column says: the date, "--05-20 (no year)", or "undated".
+/// What the date column says: "25 Aug 2024", "20 May" (under "no year in the text"),
+/// "unreadable" for a date the project file gives in no form Accord reads (`accord validate`
+/// names it), or "undated".
 fn date_text(member: &ThreadMember) -> String {
     match (&member.when, &member.date) {
-        (Some(d), _) if d.has_year() => d.to_string(),
-        (Some(d), _) => format!("{d} ?"),
-        (None, Some(raw)) => format!("{raw:.10} ?"),
+        (Some(d), _) => d.human(),
+        (None, Some(_)) => "unreadable".to_owned(),
         (None, None) => "undated".to_owned(),
     }
 }
