@@ -219,6 +219,8 @@ commands! {
     ShowAgreement = "Agreement", Review, [CTRL_SHIFT M];
     /// Show the keyboard shortcuts.
     Shortcuts = "Keyboard shortcuts", Help, [NONE F1, NONE Questionmark];
+    /// Show the getting-started guide.
+    GettingStarted = "Getting started", Help, [];
 }
 
 impl Command {

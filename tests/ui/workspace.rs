@@ -610,6 +610,20 @@ fn a_first_start_asks_the_name_before_opening_and_the_name_can_be_changed() {
     );
     h.get_by_label("Not now").click();
     h.run_steps(2);
+    // The first start also offers the getting-started guide, which Escape closes.
+    for step in [
+        "1. Select",
+        "2. Label",
+        "3. Commitments",
+        "4. Relate",
+        "5. Link across documents",
+        "6. Review",
+        "7. Export",
+    ] {
+        assert!(h.query_by_label(step).is_some(), "the guide shows {step}");
+    }
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.query_by_label("1. Select").is_none());
 
     // File > Your name…: the same prompt, filled in, and the project reopens under the new
     // name.
@@ -1035,4 +1049,36 @@ fn the_palette_says_what_its_numbers_count_and_cuts_none_of_them_off() {
     );
     // Keys are key caps of their own, not run into the count.
     assert!(h.query_by_label("c").is_some() && h.query_by_label("2").is_some());
+}
+
+#[test]
+fn the_getting_started_guide_names_keys_that_do_what_it_says() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    h.state_mut().push(accord::ui::Action::Run(
+        accord::ui::commands::Command::GettingStarted,
+    ));
+    // A window takes a frame to size itself before it is shown.
+    h.run_steps(3);
+    let relate = h
+        .get_by_label_contains("Shift+drag from one span to another")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    // "… select a span, press Ctrl+R and click the other": that key starts a relation.
+    let key = relate
+        .split("press ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(key, "Ctrl+R", "{relate}");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    label(&mut h, 0, zh, "哈萨克斯坦总统", 0, Key::P);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    assert!(matches!(
+        app_state(&h).mode,
+        accord::ui::state::Mode::Relate { .. }
+    ));
 }

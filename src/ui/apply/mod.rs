@@ -130,10 +130,10 @@ impl AccordApp {
                 None => self.info("Nothing to copy: select an annotation or some text"),
             },
             Command::Delete => self.delete_selected(),
-            // Escape closes what is on top first: the keyboard shortcuts (F1), then a mode,
+            // Escape closes what is on top first: the keyboard shortcuts (F1) or the guide, then a mode,
             // then the find bar or the selection.
             Command::ClearSelection => {
-                if self.views.dialogs.close_shortcuts() {
+                if self.views.dialogs.close_overlay() {
                     // Closed: the rest stays as it was.
                 } else if self.state.mode != Mode::Select {
                     self.stop_mode("Stopped");
@@ -198,6 +198,7 @@ impl AccordApp {
                 self.state.settings.font_size = (self.state.settings.font_size - 1.0).max(10.0);
             }
             Command::Shortcuts => self.views.dialogs.toggle_shortcuts(),
+            Command::GettingStarted => self.views.dialogs.show_guide(),
             Command::StartRelation => self.start_relation(),
             Command::LinkAcrossDocuments => self.link_across_documents(),
             Command::TakeCandidate => self.take_candidate(),

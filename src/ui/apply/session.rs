@@ -197,8 +197,12 @@ impl AccordApp {
             self.error(why);
             return;
         }
+        let first_start = self.state.settings.annotator.is_none();
         self.state.settings.annotator = Some(name.clone());
         self.views.dialogs.close_name_prompt();
+        if first_start {
+            self.views.dialogs.show_guide();
+        }
         if let Some(path) = self.waiting_for_name.take() {
             // First start: the project opens now, under the name.
             self.open_path(&path);

@@ -2,7 +2,8 @@
 //! the kind of a relation or cross-document link when several fit, "delete what others depend
 //! on?", "others have annotated this project: show them?", the annotators a review compares,
 //! a file changed on disk while changed here (merge, keep mine, reload), what re-anchoring did,
-//! and the keyboard shortcuts (built from the command table).
+//! the keyboard shortcuts (built from the command table), and the getting-started guide
+//! ([`super::guide`]).
 
 use egui::{Id, Key, RichText};
 
@@ -92,6 +93,8 @@ pub struct Dialogs {
     name_prompt: Option<NamePrompt>,
     close_prompt: bool,
     shortcuts: bool,
+    /// The getting-started guide is shown.
+    guide: bool,
     kind_menu: Option<KindMenu>,
     delete_prompt: Option<DeletePrompt>,
 }
@@ -224,9 +227,14 @@ impl Dialogs {
         self.shortcuts = !self.shortcuts;
     }
 
-    /// Hides the keyboard shortcuts; true if they were shown.
-    pub fn close_shortcuts(&mut self) -> bool {
-        std::mem::take(&mut self.shortcuts)
+    /// Shows the getting-started guide.
+    pub fn show_guide(&mut self) {
+        self.guide = true;
+    }
+
+    /// Hides the keyboard shortcuts or the guide, whichever is shown; true if one was.
+    pub fn close_overlay(&mut self) -> bool {
+        std::mem::take(&mut self.shortcuts) || std::mem::take(&mut self.guide)
     }
 
     /// Draws whatever is open.
@@ -302,6 +310,23 @@ impl Dialogs {
                 .default_width(520.0)
                 .show(ctx, |ui| shortcuts_ui(ui, cx));
             self.shortcuts = open;
+        }
+        if self.guide {
+            let mut open = true;
+            let default;
+            let schema = match &cx.state.workspace {
+                Some(ws) => &*ws.project.schema,
+                None => {
+                    default = crate::schema::Schema::default_schema();
+                    &default
+                }
+            };
+            egui::Window::new("Getting started")
+                .open(&mut open)
+                .collapsible(false)
+                .default_width(460.0)
+                .show(ctx, |ui| super::guide::guide_ui(ui, schema));
+            self.guide = open;
         }
     }
 }

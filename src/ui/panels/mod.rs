@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod document_list;
 pub mod exchange;
 pub mod find_bar;
+pub mod guide;
 pub mod ledger;
 pub mod menu_bar;
 pub mod palette;
