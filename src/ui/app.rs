@@ -68,8 +68,6 @@ pub struct AccordApp {
     pub(super) clipboard: Option<arboard::Clipboard>,
     /// Watching the workspace's files for changes made by others.
     pub(super) disk: DiskState,
-    /// The project to open once the annotator has given a name (first start).
-    pub(super) waiting_for_name: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -93,13 +91,12 @@ impl AccordApp {
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
             disk: Default::default(),
-            waiting_for_name: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
             // annotations are offered), never under a placeholder.
             Some(path) if app.state.settings.annotator.is_none() => {
-                app.waiting_for_name = Some(path.to_path_buf());
+                app.state.waiting_for_name = Some(path.to_path_buf());
                 app.views.dialogs.ask_name(None);
             }
             Some(path) => app.open_path(path),

@@ -305,6 +305,8 @@ pub struct AppState {
     pub workspace: Option<Workspace>,
     /// Why the last project could not be opened.
     pub project_error: Option<String>,
+    /// The project that opens once the annotator has given a name (first start).
+    pub waiting_for_name: Option<std::path::PathBuf>,
     /// The panes, left to right.
     pub panes: Vec<PaneState>,
     /// The pane keys go to.

@@ -576,7 +576,10 @@ fn a_first_start_asks_the_name_before_opening_and_the_name_can_be_changed() {
     let mut h = harness_with(project.path(), accord::ui::Settings::default());
     // The name first: nothing is opened (no lock taken) and nothing offered under a
     // placeholder.
-    assert!(h.query_by_label("Who is annotating?").is_some());
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Your name")
+            .is_some()
+    );
     assert!(
         h.query_by_label("Others have annotated this project")
             .is_none()

@@ -203,7 +203,7 @@ impl AccordApp {
         if first_start {
             self.views.dialogs.show_guide();
         }
-        if let Some(path) = self.waiting_for_name.take() {
+        if let Some(path) = self.state.waiting_for_name.take() {
             // First start: the project opens now, under the name.
             self.open_path(&path);
         } else if let Some(ws) = self.workspace()

@@ -311,7 +311,8 @@ impl Dialogs {
                 .show(ctx, |ui| shortcuts_ui(ui, cx));
             self.shortcuts = open;
         }
-        if self.guide {
+        // The guide waits for the questions of a first start (the name, the others' work).
+        if self.guide && !self.is_modal_open() {
             let mut open = true;
             let default;
             let schema = match &cx.state.workspace {

@@ -10,7 +10,12 @@ use crate::ui::state::Mode;
 pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
     let state = cx.state;
     ui.horizontal(|ui| {
-        ui.label(format!("Annotator: {}", state.annotator()))
+        let name = state
+            .settings
+            .annotator
+            .as_deref()
+            .unwrap_or("not given yet");
+        ui.label(format!("Annotator: {name}"))
             .on_hover_text("Your edits are saved under annotations/<this name>/");
         ui.separator();
         if let Some(Err(why)) = state.workspace.as_ref().map(|ws| ws.lock()) {
