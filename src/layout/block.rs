@@ -1,19 +1,17 @@
-//! A block: a run of whole lines of one paragraph, each laid out by itself with its bidi
-//! context ([`super::bidi`]), placed as the paragraph's direction wants (right-aligned for
-//! right to left), and hit-tested line by line. Offsets in and out are chars local to the
-//! block's first char.
+//! A block: a run of whole lines of one paragraph, each laid out by itself at the bidi levels
+//! of the whole paragraph ([`super::levels`]), placed as the paragraph's direction wants
+//! (right-aligned for right to left), and hit-tested line by line. Offsets in and out are
+//! chars local to the block's first char.
 
 use crate::model::{CharRange, Document};
 
-use super::bidi::{self, Direction, Strong};
+use super::bidi::{self, Direction};
 use super::breaking::LineSpan;
 use super::fonts::FontSet;
+use super::levels::{self, Levels};
 use super::paragraph::{
     GlyphRunData, LineInfo, LineText, ParagraphLayout, PlacedGlyph, Rect, TextStyle,
 };
-
-/// How far to look beyond a line for the strong character that gives its bidi context.
-const CONTEXT_SCAN: usize = 4096;
 
 /// One line of a block, placed.
 struct PlacedLine {
@@ -59,8 +57,8 @@ pub struct BlockSettings<'a> {
     pub direction: Direction,
     /// The document's language.
     pub language: Option<&'a parley::Language>,
-    /// The paragraph's text (line ending excluded): the context never reaches past it.
-    pub paragraph: CharRange,
+    /// The bidi levels of the block's chars, as the whole paragraph resolves them.
+    pub levels: &'a Levels,
 }
 
 impl BlockLayout {
@@ -74,7 +72,7 @@ impl BlockLayout {
     ) -> Self {
         let block_start = lines
             .first()
-            .map_or(settings.paragraph.start, |l| l.chars.start);
+            .map_or(settings.levels.range().start, |l| l.chars.start);
         let mut placed = Vec::with_capacity(lines.len());
         let mut top = 0.0;
         for span in lines {
@@ -243,8 +241,8 @@ impl BlockLayout {
     }
 }
 
-/// One line laid out by itself, with marks for the strong text around it in its paragraph
-/// and its trailing white space after the second mark (rule L1).
+/// One line laid out by itself at its levels, its trailing white space apart, at the
+/// paragraph's level (rule L1).
 fn line_layout(
     fonts: &mut FontSet,
     doc: &Document,
@@ -254,31 +252,12 @@ fn line_layout(
     let text = doc.slice(chars).unwrap_or_default();
     let content_len = text.trim_end_matches(bidi::is_line_end_whitespace).len();
     let (content, trailing) = text.split_at(content_len);
-    let content_chars = content.chars().count();
-    let paragraph = settings.paragraph;
-    let before_range = CharRange::new(
-        chars
-            .start
-            .saturating_sub(CONTEXT_SCAN)
-            .max(paragraph.start),
-        chars.start,
-    );
-    let after_range = CharRange::new(
-        chars.start + content_chars,
-        (chars.end + CONTEXT_SCAN).min(paragraph.end),
-    );
-    let before = doc
-        .slice(before_range)
-        .and_then(|t| bidi::first_strong(t.chars().rev()));
-    let after = doc
-        .slice(after_range)
-        .and_then(|t| bidi::first_strong(t.chars()));
+    let runs = levels::line_runs(settings.levels, content, chars.start, settings.direction);
     ParagraphLayout::line(
         fonts,
         LineText {
-            before: before.map(Strong::mark),
             content,
-            after: after.map(Strong::mark),
+            levels: &runs,
             trailing,
         },
         &settings.style,

@@ -3,8 +3,9 @@
 //! document chars; parley's byte indices never leave this module.
 //!
 //! [`DocumentLayout`] splits a document into blocks of whole lines ([`document`]), finds where
-//! lines break ([`breaking`]), and lays each line out by itself with its bidi context
-//! ([`bidi`], [`block`]) through [`ParagraphLayout`] ([`paragraph`]). [`audit`] checks the
+//! lines break ([`breaking`]), resolves the bidi levels of the paragraph around them
+//! ([`levels`]; base direction and classes in [`bidi`]), and lays each line out by itself at
+//! those levels ([`block`]) through [`ParagraphLayout`] ([`paragraph`]). [`audit`] checks the
 //! result on any file (`accord check-layout`). [`editor`] is the editable text of the
 //! window's text fields.
 
@@ -15,6 +16,7 @@ pub mod breaking;
 pub mod document;
 pub mod editor;
 mod fonts;
+pub mod levels;
 pub mod paragraph;
 
 pub use bidi::Direction;

@@ -23,6 +23,7 @@ mod fuzz_regressions;
 mod golden;
 mod hostile;
 mod journal;
+mod layout_bidi;
 mod layout_long;
 mod layout_roundtrip;
 mod reanchor;
