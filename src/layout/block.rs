@@ -13,6 +13,21 @@ use super::paragraph::{
     GlyphRunData, LineInfo, LineText, ParagraphLayout, PlacedGlyph, Rect, TextStyle,
 };
 
+/// Thickness of a span's underline, logical pixels.
+pub const UNDERLINE_THICKNESS: f32 = 2.0;
+/// How far apart the underlines of nested spans are, centre to centre.
+pub const UNDERLINE_STEP: f32 = 3.0;
+/// Space between the lowest ink of a line and its first underline.
+pub const UNDERLINE_GAP: f32 = 1.0;
+/// What lies between the ink of a line and the ink of the next one, at least: two stacked
+/// underlines (a span and one nested in it, the common case) and a pixel on either side.
+/// Underlines go below all ink, so that a labelled word reads as an unlabelled one (the dots
+/// under Arabic letters are the only difference between some of them); where a line's own box
+/// has no room for them (Arabic in Noto Sans Arabic inks right to its bottom), the lines of
+/// the block are spaced out to make it. Deeper nesting goes on downwards and may touch the
+/// tallest marks of the next line.
+const DECORATION_BAND: f32 = UNDERLINE_GAP + UNDERLINE_THICKNESS + UNDERLINE_STEP + 1.0;
+
 /// One line of a block, placed.
 struct PlacedLine {
     /// Chars of the line, local to the block (trailing white space included).
@@ -23,6 +38,9 @@ struct PlacedLine {
     x: f32,
     width: f32,
     hanging: f32,
+    /// Top and bottom of the line's ink, block coordinates.
+    ink_top: f32,
+    ink_bottom: f32,
     layout: ParagraphLayout,
 }
 
@@ -73,14 +91,38 @@ impl BlockLayout {
         let block_start = lines
             .first()
             .map_or(settings.levels.range().start, |l| l.chars.start);
+        let line_height = settings.style.font_size * settings.style.line_height;
+        let laid: Vec<(ParagraphLayout, Option<LineInfo>)> = lines
+            .iter()
+            .map(|span| {
+                let layout = line_layout(fonts, doc, span.chars, settings);
+                let info = layout.lines().into_iter().next();
+                (layout, info)
+            })
+            .collect();
+        // Room for the decoration band between one line's ink and the next one's: the same
+        // for every line of the block, so that its lines stay evenly spaced.
+        let room_below = laid
+            .iter()
+            .filter_map(|(_, i)| i.as_ref().map(|i| i.bottom - i.ink_bottom))
+            .fold(f32::MAX, f32::min);
+        let room_above = laid
+            .iter()
+            .filter_map(|(_, i)| i.as_ref().map(|i| i.ink_top - i.top))
+            .fold(f32::MAX, f32::min);
+        let extra = if laid.is_empty() {
+            0.0
+        } else {
+            (DECORATION_BAND - room_below - room_above).max(0.0).ceil()
+        };
         let mut placed = Vec::with_capacity(lines.len());
         let mut top = 0.0;
-        for span in lines {
-            let layout = line_layout(fonts, doc, span.chars, settings);
-            let info = layout.lines().into_iter().next();
+        for (span, (layout, info)) in lines.iter().zip(laid) {
             let (width, hanging) = info.as_ref().map_or((0.0, 0.0), |l| (l.width, l.hanging));
-            let line_height = settings.style.font_size * settings.style.line_height;
-            let height = info.as_ref().map_or(line_height, |l| l.bottom - l.top);
+            let height = info.as_ref().map_or(line_height, |l| l.bottom - l.top) + extra;
+            let (ink_top, ink_bottom) = info
+                .as_ref()
+                .map_or((0.0, 0.0), |l| (l.ink_top - l.top, l.ink_bottom - l.top));
             // Right to left lines end at the right edge; their trailing white space hangs
             // past the left one.
             let x = match settings.direction {
@@ -94,6 +136,8 @@ impl BlockLayout {
                 x,
                 width,
                 hanging,
+                ink_top: top + ink_top,
+                ink_bottom: top + ink_bottom,
                 layout,
             });
             top += height;
@@ -171,6 +215,8 @@ impl BlockLayout {
                 chars: l.chars.clone(),
                 width: l.width,
                 hanging: l.hanging,
+                ink_top: l.ink_top,
+                ink_bottom: l.ink_bottom,
             })
             .collect()
     }
@@ -185,6 +231,19 @@ impl BlockLayout {
     fn line_of(&self, char_offset: usize) -> Option<&PlacedLine> {
         let i = self.lines.partition_point(|l| l.chars.end <= char_offset);
         self.lines.get(i.min(self.lines.len().saturating_sub(1)))
+    }
+
+    /// Where the underline of a span at nesting `level` (0 outermost) goes on the line at
+    /// height `y`: its centre, below the lowest ink of the line's glyphs, deeper levels
+    /// further down (see [`DECORATION_BAND`]).
+    pub fn underline_y(&self, y: f32, level: usize) -> Option<f32> {
+        let line = self.line_at_y(y)?;
+        Some(
+            line.ink_bottom
+                + UNDERLINE_GAP
+                + UNDERLINE_THICKNESS / 2.0
+                + UNDERLINE_STEP * level as f32,
+        )
     }
 
     /// The char under a point (the first char of the cluster there), or `None` off the text.

@@ -493,6 +493,14 @@ impl DocumentLayout {
         (first..i + 1, shift)
     }
 
+    /// Where the underline of a span at nesting `level` goes on the line of block `i` at
+    /// height `y` (document coordinates): below the ink of the line's glyphs. `None` when the
+    /// block is not laid out.
+    pub fn underline_y(&self, i: usize, y: f32, level: usize) -> Option<f32> {
+        let top = self.block_top(i);
+        Some(self.laid_out(i)?.underline_y(y - top, level)? + top)
+    }
+
     /// The char under a point (document coordinates), if it is on a laid-out glyph.
     pub fn char_at(
         &mut self,

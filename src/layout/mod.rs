@@ -20,7 +20,7 @@ pub mod levels;
 pub mod paragraph;
 
 pub use bidi::Direction;
-pub use block::BlockLayout;
+pub use block::{BlockLayout, UNDERLINE_STEP, UNDERLINE_THICKNESS};
 pub use document::{Block, DocumentLayout};
 pub use fonts::{BUNDLED_BOLD, BUNDLED_FONTS, BundledFont, FontError, FontSet};
 pub use paragraph::{

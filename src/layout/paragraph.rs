@@ -108,6 +108,11 @@ pub struct LineInfo {
     pub width: f32,
     /// Width of that hanging white space.
     pub hanging: f32,
+    /// Top of the ink of the line's glyphs (their outlines' bounds), logical pixels; the
+    /// baseline when nothing is inked.
+    pub ink_top: f32,
+    /// Bottom of that ink: the lowest dot, mark or descender.
+    pub ink_bottom: f32,
 }
 
 /// What lies between two break opportunities, measured: see [`ParagraphLayout::unit_spans`].
@@ -151,6 +156,8 @@ pub struct ParagraphLayout {
     scale: f32,
     min_height: f32,
     runs: Vec<GlyphRunData>,
+    /// Top and bottom of each line's ink, physical pixels.
+    ink: Vec<(f32, f32)>,
 }
 
 impl std::fmt::Debug for ParagraphLayout {
@@ -359,6 +366,7 @@ impl ParagraphLayout {
             scale,
             min_height: style.font_size * style.line_height,
             runs: Vec::new(),
+            ink: Vec::new(),
         }
     }
 
@@ -375,6 +383,7 @@ impl ParagraphLayout {
 
     fn collect_runs(&mut self) {
         self.runs = glyph_runs_of(&self.layout);
+        self.ink = ink_of(&self.layout);
     }
 
     /// Number of chars laid out (context marks not counted).
@@ -411,10 +420,13 @@ impl ParagraphLayout {
     pub fn lines(&self) -> Vec<LineInfo> {
         self.layout
             .lines()
-            .map(|line| {
+            .enumerate()
+            .map(|(i, line)| {
                 let m = line.metrics();
                 let range = line.text_range();
                 let hanging = self.trailing_advance(&line, range.clone());
+                let (ink_top, ink_bottom) =
+                    self.ink.get(i).copied().unwrap_or((m.baseline, m.baseline));
                 LineInfo {
                     top: m.block_min_coord / self.scale,
                     bottom: m.block_max_coord / self.scale,
@@ -422,6 +434,8 @@ impl ParagraphLayout {
                     chars: self.byte_to_char(range.start)..self.byte_to_char(range.end),
                     width: (m.advance - hanging) / self.scale,
                     hanging: hanging / self.scale,
+                    ink_top: ink_top / self.scale,
+                    ink_bottom: ink_bottom / self.scale,
                 }
             })
             .collect()
@@ -594,6 +608,54 @@ pub(crate) fn glyph_runs_of(layout: &Layout<()>) -> Vec<GlyphRunData> {
         }
     }
     runs
+}
+
+/// The top and bottom of the ink of each line's glyphs, physical pixels: their bounding boxes
+/// in their fonts (skrifa reads them from the glyph table, or from the outline in variable and
+/// CFF fonts), placed where they are drawn. A line with no ink gets its baseline.
+fn ink_of(layout: &Layout<()>) -> Vec<(f32, f32)> {
+    use skrifa::MetadataProvider as _;
+    layout
+        .lines()
+        .map(|line| {
+            let baseline = line.metrics().baseline;
+            let (mut top, mut bottom) = (f32::MAX, f32::MIN);
+            for item in line.items() {
+                let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
+                    continue;
+                };
+                let run = glyph_run.run();
+                let font = run.font();
+                let Ok(font_ref) = skrifa::FontRef::from_index(font.data.data(), font.index) else {
+                    continue;
+                };
+                let coords: Vec<skrifa::raw::types::F2Dot14> = run
+                    .normalized_coords()
+                    .iter()
+                    .map(|c| skrifa::raw::types::F2Dot14::from_bits(c.to_bits()))
+                    .collect();
+                let metrics = font_ref.glyph_metrics(
+                    skrifa::instance::Size::new(run.font_size()),
+                    skrifa::instance::LocationRef::new(&coords),
+                );
+                for glyph in glyph_run.positioned_glyphs() {
+                    let Some(b) = metrics.bounds(skrifa::GlyphId::new(glyph.id)) else {
+                        continue;
+                    };
+                    if b.y_min < b.y_max {
+                        // Font units point up, layout coordinates down.
+                        top = top.min(glyph.y - b.y_max);
+                        bottom = bottom.max(glyph.y - b.y_min);
+                    }
+                }
+            }
+            if top > bottom {
+                (baseline, baseline)
+            } else {
+                (top, bottom)
+            }
+        })
+        .collect()
 }
 
 fn break_lines(layout: &mut Layout<()>, max_advance: f32) {

@@ -26,6 +26,7 @@ mod journal;
 mod layout_bidi;
 mod layout_long;
 mod layout_roundtrip;
+mod layout_underline;
 mod reanchor;
 mod review;
 mod sample_project;
