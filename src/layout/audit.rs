@@ -1,12 +1,12 @@
 //! The layout audit behind `accord check-layout`: lays a document out the way the view does
-//! and checks, for the first char of every grapheme cluster, that char → rectangle → hit-test
-//! gives the char back, that a real glyph draws it, and that letters sit in the right visual
-//! order; for every line that ends before its paragraph does, that it is full (the next
-//! line's first unbreakable unit would not have fitted); that a line's trailing white
-//! space is drawn at the line's visual end (Unicode bidi rule L1); and that every line shows
-//! its clusters in the visual order a browser gives them: the bidi levels of the whole
-//! paragraph (UAX #9 by `unicode-bidi`, paired brackets included), reordered per line (rules
-//! L1–L2). That reference shares no code with the layout under test.
+//! and checks, for the first char of every grapheme cluster (but invisible controls alone),
+//! that char → rectangle → hit-test gives the char back, that a real glyph draws it, and that
+//! letters sit in the right visual order; for every line that ends before its paragraph does,
+//! that it is full (the next line's first unbreakable unit would not have fitted); that a
+//! line's trailing white space is drawn at the line's visual end (Unicode bidi rule L1); and
+//! that every line shows its clusters in the visual order a browser gives them: the bidi
+//! levels of the whole paragraph (UAX #9 by `unicode-bidi`, paired brackets included),
+//! reordered per line (rules L1–L2). That reference shares no code with the layout under test.
 
 use std::fmt;
 
@@ -199,6 +199,12 @@ fn check_clusters(
         let len = grapheme.chars().count();
         let ch = grapheme.chars().next().unwrap_or(' ');
         let char_offset = base + local;
+        // Bidi and format controls on their own draw nothing and cannot be hit: not checked.
+        if grapheme.chars().all(is_invisible) {
+            local += len;
+            previous = None;
+            continue;
+        }
         report.checked += 1;
         let fail = |problem: String| Failure {
             char_offset,

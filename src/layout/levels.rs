@@ -122,6 +122,12 @@ impl ParagraphLevels {
             range.start.clamp(self.text.start, self.text.end),
             range.end.clamp(self.text.start, self.text.end),
         );
+        if range.is_empty() {
+            return Levels {
+                start: range.start,
+                runs: Vec::new(),
+            };
+        }
         if self.whole.is_none() && self.text.len() > WHOLE_CHARS {
             if let Some((a, c)) = self.window(doc, range) {
                 return resolve(doc, CharRange::new(a, c), self.direction, range);
@@ -254,10 +260,11 @@ fn forward(
 /// none), looking back at most [`WINDOW_BUDGET`] chars.
 fn strong_at_or_before(doc: &Document, text: CharRange, at: usize) -> Option<usize> {
     let from = at.saturating_sub(WINDOW_BUDGET).max(text.start);
-    let slice = doc.slice(CharRange::new(from, at + 1))?;
+    let to = (at + 1).min(text.end);
+    let slice = doc.slice(CharRange::new(from, to))?;
     let back = slice.chars().rev().position(|c| bidi::strong(c).is_some());
     match back {
-        Some(k) => Some(at - k),
+        Some(k) => Some(to - 1 - k),
         None if from == text.start => Some(text.start),
         None => None,
     }

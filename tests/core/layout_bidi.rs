@@ -142,3 +142,24 @@ fn a_drag_over_what_is_shown_stores_what_is_shown() {
         );
     }
 }
+
+#[test]
+fn explicit_embeddings_and_isolates_hold_across_line_breaks() {
+    // An isolate (RLI … PDI) and an embedding (RLE … PDF) opened on one line and closed on a
+    // later one: the lines between are in the paragraph's order, and the controls themselves
+    // are neither drawn nor applied twice.
+    let text = format!(
+        "The minutes quote \u{2067}{} (Dushanbe){}\u{2069} and then \u{202B}{}\u{202C} again.",
+        "قال الرئيس إمام علي رحمان إن العلاقات بين البلدين تتطور بسرعة كبيرة",
+        " في جميع المجالات الاقتصادية والثقافية",
+        "نص مضمن طويل بما يكفي ليمتد على أكثر من سطر واحد في العرض"
+    );
+    let doc = Document::from_text("isolates.txt", text);
+    let mut fonts = FontSet::bundled().unwrap();
+    for width in [180.0, 260.0, 400.0] {
+        let report = check_document(&mut fonts, &doc, width);
+        assert!(report.is_ok(), "at {width}: {:#?}", report.failures);
+        assert!(report.lines.len() >= 3);
+        assert_eq!(report.bidi_lines_checked, report.lines.len());
+    }
+}
