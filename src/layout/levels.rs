@@ -466,6 +466,8 @@ mod tests {
                     );
                 }
             }
+            let end = paragraph.levels(&doc, CharRange::new(n, n));
+            assert_eq!(end.range(), CharRange::new(n, n), "nothing at the very end");
             assert!(
                 paragraph.whole.is_none(),
                 "{direction:?}: resolved by windows"
