@@ -293,6 +293,12 @@ fn kind(c: char) -> Kind {
     if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{85}' | '\u{2029}') {
         return Kind::Unsafe;
     }
+    // Every paired bracket outside ASCII is in one of these blocks: most text (Arabic, Han,
+    // Cyrillic letters) is passed over without a look-up.
+    if !matches!(c, '\u{0F3A}'..='\u{169C}' | '\u{2045}'..='\u{2E7F}' | '\u{3008}'..='\u{301B}' | '\u{FE59}'..='\u{FF63}')
+    {
+        return Kind::Other;
+    }
     let bracket = CodePointMapData::<BidiMirroringGlyph>::new().get(c);
     // U+2329 and U+232A pair with their canonical equivalents U+3008 and U+3009 (BD16).
     let canonical = |c: char| match c {
@@ -473,6 +479,20 @@ mod tests {
                 "{direction:?}: resolved by windows"
             );
             assert!(windows > 50, "{direction:?}: {windows} windows");
+        }
+    }
+
+    #[test]
+    fn every_paired_bracket_is_seen_by_the_scan() {
+        for u in 0x80..0x11_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let data = CodePointMapData::<BidiMirroringGlyph>::new().get(c);
+            match (data.paired_bracket_type, kind(c)) {
+                (BidiPairedBracketType::Open, Kind::Open(_))
+                | (BidiPairedBracketType::Close, Kind::Close(_))
+                | (BidiPairedBracketType::None, _) => {}
+                _ => panic!("U+{u:04X} is a paired bracket the scan misses"),
+            }
         }
     }
 
