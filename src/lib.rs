@@ -16,7 +16,7 @@
 //! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
 //! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`; [`formats::read_source_text`] in memory, for the fuzzers), with progress and cancel |
 //! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`); [`review`]: the annotators' spans as review items, decisions into the curated set, other annotators' layers |
-//! | text | [`layout`]: bidi, line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
+//! | text | [`layout`]: bidi (levels of whole paragraphs, lines reordered by themselves), line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
 //! | window | [`ui`]: egui views over all of it (feature `gui`) |
 //!
 //! The binary (`src/main.rs`, `src/cli/`, one file per subcommand) parses the command line and

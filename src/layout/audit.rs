@@ -1,9 +1,12 @@
 //! The layout audit behind `accord check-layout`: lays a document out the way the view does
-//! and checks, for the first char of every grapheme cluster, that char → rectangle → hit-test
-//! gives the char back, that a real glyph draws it, and that letters sit in the right visual
-//! order; for every line that ends before its paragraph does, that it is full (the next
-//! line's first unbreakable unit would not have fitted); and that a line's trailing white
-//! space is drawn at the line's visual end (Unicode bidi rule L1).
+//! and checks, for the first char of every grapheme cluster (but invisible controls alone),
+//! that char → rectangle → hit-test gives the char back, that a real glyph draws it, and that
+//! letters sit in the right visual order; for every line that ends before its paragraph does,
+//! that it is full (the next line's first unbreakable unit would not have fitted); that a
+//! line's trailing white space is drawn at the line's visual end (Unicode bidi rule L1); and
+//! that every line shows its clusters in the visual order a browser gives them: the bidi
+//! levels of the whole paragraph (UAX #9 by `unicode-bidi`, paired brackets included),
+//! reordered per line (rules L1–L2). That reference shares no code with the layout under test.
 
 use std::fmt;
 
@@ -74,6 +77,8 @@ pub struct LayoutReport {
     pub full_lines_checked: usize,
     /// Lines with trailing white space, checked to draw it at their visual end.
     pub trailing_space_checked: usize,
+    /// Lines whose visual order was compared with the paragraph's bidi reference.
+    pub bidi_lines_checked: usize,
     /// Every failure.
     pub failures: Vec<Failure>,
     /// Every line.
@@ -89,14 +94,15 @@ impl LayoutReport {
     /// `N/M chars round-trip` plus the other counts.
     pub fn summary(&self) -> String {
         format!(
-            "{}/{} chars round-trip ({} letter pairs in visual order checked, {} missing glyphs, {} right-to-left paragraphs, {} lines checked full, {} line ends checked for trailing white space)",
+            "{}/{} chars round-trip ({} letter pairs in visual order checked, {} missing glyphs, {} right-to-left paragraphs, {} lines checked full, {} line ends checked for trailing white space, {} lines in the paragraph's bidi order)",
             self.passed,
             self.checked,
             self.order_pairs,
             self.missing_glyphs,
             self.rtl_paragraphs,
             self.full_lines_checked,
-            self.trailing_space_checked
+            self.trailing_space_checked,
+            self.bidi_lines_checked
         )
     }
 }
@@ -128,6 +134,7 @@ pub fn check_document(fonts: &mut FontSet, doc: &Document, width: f32) -> Layout
     let mut layout = DocumentLayout::new(doc, style, width, 1.0, None);
     let mut report = LayoutReport::default();
     let mut paragraph = 0;
+    let mut reference: Option<BidiReference<'_>> = None;
     let blocks = layout.blocks().len();
     for i in 0..blocks {
         layout.ensure(fonts, doc, i);
@@ -151,6 +158,16 @@ pub fn check_document(fonts: &mut FontSet, doc: &Document, width: f32) -> Layout
         }
         let text = doc.slice(block.text).unwrap_or_default();
         check_clusters(laid_out, text, block.text.start, fonts, &mut report);
+        if starts_paragraph {
+            reference = Some(BidiReference::new(
+                doc,
+                CharRange::new(block.text.start, paragraph_end),
+                laid_out.direction(),
+            ));
+        }
+        if let Some(reference) = &reference {
+            check_bidi_order(doc, laid_out, block.text.start, reference, &mut report);
+        }
         check_lines(
             fonts,
             doc,
@@ -182,6 +199,12 @@ fn check_clusters(
         let len = grapheme.chars().count();
         let ch = grapheme.chars().next().unwrap_or(' ');
         let char_offset = base + local;
+        // Bidi and format controls on their own draw nothing and cannot be hit: not checked.
+        if grapheme.chars().all(is_invisible) {
+            local += len;
+            previous = None;
+            continue;
+        }
         report.checked += 1;
         let fail = |problem: String| Failure {
             char_offset,
@@ -354,6 +377,127 @@ fn check_lines(
                     ),
                 });
             }
+        }
+    }
+}
+
+/// The bidi levels of a whole paragraph by `unicode-bidi`, the reference for the visual order
+/// of its lines.
+struct BidiReference<'a> {
+    info: unicode_bidi::ParagraphBidiInfo<'a>,
+    /// Document offset of the paragraph's first char and byte.
+    start_char: usize,
+    start_byte: usize,
+}
+
+impl<'a> BidiReference<'a> {
+    fn new(doc: &'a Document, text: CharRange, direction: Direction) -> Self {
+        let level = match direction {
+            Direction::Ltr => unicode_bidi::Level::ltr(),
+            Direction::Rtl => unicode_bidi::Level::rtl(),
+        };
+        Self {
+            info: unicode_bidi::ParagraphBidiInfo::new(
+                doc.slice(text).unwrap_or_default(),
+                Some(level),
+            ),
+            start_char: text.start,
+            start_byte: doc.char_to_byte(text.start),
+        }
+    }
+
+    /// The levels of the chars of line `line` (absolute chars) after rule L1: white space
+    /// (and the isolate and format controls among it) before a tab and at the line's end
+    /// takes the paragraph's level, and so do tabs.
+    fn line_levels(&self, doc: &Document, line: CharRange) -> Vec<unicode_bidi::Level> {
+        use unicode_bidi::BidiClass::*;
+        let from = doc.char_to_byte(line.start) - self.start_byte;
+        let text = doc.slice(line).unwrap_or_default();
+        let (classes, mut levels): (Vec<_>, Vec<_>) = text
+            .char_indices()
+            .map(|(b, _)| {
+                (
+                    self.info.original_classes[from + b],
+                    self.info.levels[from + b],
+                )
+            })
+            .unzip();
+        let base = self.info.paragraph_level;
+        let resettable = |c| {
+            matches!(
+                c,
+                WS | FSI | LRI | RLI | PDI | BN | LRE | RLE | LRO | RLO | PDF
+            )
+        };
+        let mut i = levels.len();
+        // At the end of the line, then before each segment or paragraph separator.
+        let mut reset = true;
+        while i > 0 {
+            i -= 1;
+            if matches!(classes[i], S | B) {
+                levels[i] = base;
+                reset = true;
+            } else if reset && resettable(classes[i]) {
+                levels[i] = base;
+            } else {
+                reset = false;
+            }
+        }
+        debug_assert!(line.start >= self.start_char);
+        levels
+    }
+}
+
+/// Every line of a block shows its grapheme clusters in the visual order of the paragraph's
+/// bidi reference: a cluster the reference puts right of another is not drawn left of it.
+fn check_bidi_order(
+    doc: &Document,
+    layout: &BlockLayout,
+    base: usize,
+    reference: &BidiReference<'_>,
+    report: &mut LayoutReport,
+) {
+    for line in layout.lines() {
+        let chars = CharRange::new(base + line.chars.start, base + line.chars.end);
+        let text = doc.slice(chars).unwrap_or_default();
+        if text.is_empty() {
+            continue;
+        }
+        let levels = reference.line_levels(doc, chars);
+        // Visual position of each char of the line.
+        let mut rank = vec![0; levels.len()];
+        for (visual, logical) in unicode_bidi::ParagraphBidiInfo::reorder_visual(&levels)
+            .into_iter()
+            .enumerate()
+        {
+            rank[logical] = visual;
+        }
+        // (visual position, centre x, first char, the cluster) of each cluster with ink width.
+        let mut clusters = Vec::new();
+        let mut local = 0;
+        for grapheme in text.graphemes(true) {
+            let len = grapheme.chars().count();
+            let start = line.chars.start + local;
+            if let Some(rect) = layout.range_rects(start, start + len).first()
+                && rect.width() > 0.01
+            {
+                let visual = rank[local..local + len].iter().min().copied().unwrap_or(0);
+                clusters.push((visual, rect.center().0, base + start, grapheme));
+            }
+            local += len;
+        }
+        clusters.sort_by_key(|c| c.0);
+        report.bidi_lines_checked += 1;
+        if let Some(pair) = clusters.windows(2).find(|p| p[1].1 < p[0].1 - EPSILON) {
+            let (left, right) = (&pair[0], &pair[1]);
+            report.failures.push(Failure {
+                char_offset: right.2,
+                ch: right.3.chars().next().unwrap_or(' '),
+                problem: format!(
+                    "line {}..{} is not in the paragraph's bidi order (UAX #9 over the whole paragraph, rules L1-L2): {:?} (char {}) should be right of {:?} (char {}) but is drawn left of it",
+                    chars.start, chars.end, right.3, right.2, left.3, left.2
+                ),
+            });
         }
     }
 }

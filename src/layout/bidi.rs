@@ -1,17 +1,5 @@
-//! The parts of the Unicode bidirectional algorithm (UAX #9) Accord applies around parley's:
-//! a paragraph's base direction (rules P2–P3), and the strong context just outside a piece of a
-//! paragraph, so that a line laid out on its own resolves exactly as it does inside the whole
-//! paragraph.
-//!
-//! Parley resolves bidi over the text it is given. Accord lays out each visual line by itself
-//! (paragraphs can be megabytes long), so the line is given its context as invisible marks of
-//! the same strong class as the text around it: LRM for L, RLM for R, ALM for AL (W2 turns
-//! European digits after an Arabic letter into Arabic numbers). The weak and neutral rules
-//! (W1–W7, N1–N2) look no further than the nearest strong character on each side, so the
-//! marks reproduce them. A mark sits before the line's trailing white space, never after it:
-//! that white space then resolves to the paragraph's level, which is rule L1 (parley does not
-//! apply it), and it is drawn at the line's end as in a browser. Explicit embeddings and
-//! isolates (U+202A–U+202E, U+2066–U+2069) that span a line break are not carried over.
+//! Bidi classes and a paragraph's base direction (UAX #9 rules P2–P3), for the levels of
+//! [`super::levels`] and the line ends of rule L1.
 
 use icu_properties::CodePointMapData;
 use icu_properties::props::BidiClass;
@@ -46,15 +34,6 @@ pub enum Strong {
 }
 
 impl Strong {
-    /// The invisible mark of this class: LRM, RLM or ALM.
-    pub fn mark(self) -> char {
-        match self {
-            Strong::Ltr => '\u{200E}',
-            Strong::Rtl => '\u{200F}',
-            Strong::Arabic => '\u{061C}',
-        }
-    }
-
     /// The direction of this class.
     pub fn direction(self) -> Direction {
         match self {
@@ -113,12 +92,6 @@ pub fn paragraph_direction(chars: impl Iterator<Item = char>) -> Direction {
     Direction::Ltr
 }
 
-/// The first strong class among `chars` (for the context after a piece, or before it when
-/// `chars` runs backwards).
-pub fn first_strong(chars: impl Iterator<Item = char>) -> Option<Strong> {
-    chars.filter_map(strong).next()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,9 +109,11 @@ mod tests {
             !is_line_end_whitespace('\u{a0}'),
             "a no-break space is not white space here"
         );
-        for s in [Strong::Ltr, Strong::Rtl, Strong::Arabic] {
-            assert_eq!(strong(s.mark()), Some(s), "each mark has its own class");
-        }
+        assert_eq!(
+            strong('\u{200F}'),
+            Some(Strong::Rtl),
+            "a right-to-left mark is strong"
+        );
     }
 
     #[test]

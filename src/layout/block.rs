@@ -1,19 +1,32 @@
-//! A block: a run of whole lines of one paragraph, each laid out by itself with its bidi
-//! context ([`super::bidi`]), placed as the paragraph's direction wants (right-aligned for
-//! right to left), and hit-tested line by line. Offsets in and out are chars local to the
-//! block's first char.
+//! A block: a run of whole lines of one paragraph, each laid out by itself at the bidi levels
+//! of the whole paragraph ([`super::levels`]), placed as the paragraph's direction wants
+//! (right-aligned for right to left), and hit-tested line by line. Offsets in and out are
+//! chars local to the block's first char.
 
 use crate::model::{CharRange, Document};
 
-use super::bidi::{self, Direction, Strong};
+use super::bidi::{self, Direction};
 use super::breaking::LineSpan;
 use super::fonts::FontSet;
+use super::levels::{self, Levels};
 use super::paragraph::{
     GlyphRunData, LineInfo, LineText, ParagraphLayout, PlacedGlyph, Rect, TextStyle,
 };
 
-/// How far to look beyond a line for the strong character that gives its bidi context.
-const CONTEXT_SCAN: usize = 4096;
+/// Thickness of a span's underline, logical pixels.
+pub const UNDERLINE_THICKNESS: f32 = 2.0;
+/// How far apart the underlines of nested spans are, centre to centre.
+pub const UNDERLINE_STEP: f32 = 3.0;
+/// Space between the lowest ink of a line and its first underline.
+pub const UNDERLINE_GAP: f32 = 1.0;
+/// What lies between the ink of a line and the ink of the next one, at least: two stacked
+/// underlines (a span and one nested in it, the common case) and a pixel on either side.
+/// Underlines go below all ink, so that a labelled word reads as an unlabelled one (the dots
+/// under Arabic letters are the only difference between some of them); where a line's own box
+/// has no room for them (Arabic in Noto Sans Arabic inks right to its bottom), the lines of
+/// the block are spaced out to make it. Deeper nesting goes on downwards and may touch the
+/// tallest marks of the next line.
+const DECORATION_BAND: f32 = UNDERLINE_GAP + UNDERLINE_THICKNESS + UNDERLINE_STEP + 1.0;
 
 /// One line of a block, placed.
 struct PlacedLine {
@@ -25,6 +38,9 @@ struct PlacedLine {
     x: f32,
     width: f32,
     hanging: f32,
+    /// Top and bottom of the line's ink, block coordinates.
+    ink_top: f32,
+    ink_bottom: f32,
     layout: ParagraphLayout,
 }
 
@@ -59,8 +75,8 @@ pub struct BlockSettings<'a> {
     pub direction: Direction,
     /// The document's language.
     pub language: Option<&'a parley::Language>,
-    /// The paragraph's text (line ending excluded): the context never reaches past it.
-    pub paragraph: CharRange,
+    /// The bidi levels of the block's chars, as the whole paragraph resolves them.
+    pub levels: &'a Levels,
 }
 
 impl BlockLayout {
@@ -74,15 +90,39 @@ impl BlockLayout {
     ) -> Self {
         let block_start = lines
             .first()
-            .map_or(settings.paragraph.start, |l| l.chars.start);
+            .map_or(settings.levels.range().start, |l| l.chars.start);
+        let line_height = settings.style.font_size * settings.style.line_height;
+        let laid: Vec<(ParagraphLayout, Option<LineInfo>)> = lines
+            .iter()
+            .map(|span| {
+                let layout = line_layout(fonts, doc, span.chars, settings);
+                let info = layout.lines().into_iter().next();
+                (layout, info)
+            })
+            .collect();
+        // Room for the decoration band between one line's ink and the next one's: the same
+        // for every line of the block, so that its lines stay evenly spaced.
+        let room_below = laid
+            .iter()
+            .filter_map(|(_, i)| i.as_ref().map(|i| i.bottom - i.ink_bottom))
+            .fold(f32::MAX, f32::min);
+        let room_above = laid
+            .iter()
+            .filter_map(|(_, i)| i.as_ref().map(|i| i.ink_top - i.top))
+            .fold(f32::MAX, f32::min);
+        let extra = if laid.is_empty() {
+            0.0
+        } else {
+            (DECORATION_BAND - room_below - room_above).max(0.0).ceil()
+        };
         let mut placed = Vec::with_capacity(lines.len());
         let mut top = 0.0;
-        for span in lines {
-            let layout = line_layout(fonts, doc, span.chars, settings);
-            let info = layout.lines().into_iter().next();
+        for (span, (layout, info)) in lines.iter().zip(laid) {
             let (width, hanging) = info.as_ref().map_or((0.0, 0.0), |l| (l.width, l.hanging));
-            let line_height = settings.style.font_size * settings.style.line_height;
-            let height = info.as_ref().map_or(line_height, |l| l.bottom - l.top);
+            let height = info.as_ref().map_or(line_height, |l| l.bottom - l.top) + extra;
+            let (ink_top, ink_bottom) = info
+                .as_ref()
+                .map_or((0.0, 0.0), |l| (l.ink_top - l.top, l.ink_bottom - l.top));
             // Right to left lines end at the right edge; their trailing white space hangs
             // past the left one.
             let x = match settings.direction {
@@ -96,6 +136,8 @@ impl BlockLayout {
                 x,
                 width,
                 hanging,
+                ink_top: top + ink_top,
+                ink_bottom: top + ink_bottom,
                 layout,
             });
             top += height;
@@ -173,6 +215,8 @@ impl BlockLayout {
                 chars: l.chars.clone(),
                 width: l.width,
                 hanging: l.hanging,
+                ink_top: l.ink_top,
+                ink_bottom: l.ink_bottom,
             })
             .collect()
     }
@@ -187,6 +231,19 @@ impl BlockLayout {
     fn line_of(&self, char_offset: usize) -> Option<&PlacedLine> {
         let i = self.lines.partition_point(|l| l.chars.end <= char_offset);
         self.lines.get(i.min(self.lines.len().saturating_sub(1)))
+    }
+
+    /// Where the underline of a span at nesting `level` (0 outermost) goes on the line at
+    /// height `y`: its centre, below the lowest ink of the line's glyphs, deeper levels
+    /// further down (see [`DECORATION_BAND`]).
+    pub fn underline_y(&self, y: f32, level: usize) -> Option<f32> {
+        let line = self.line_at_y(y)?;
+        Some(
+            line.ink_bottom
+                + UNDERLINE_GAP
+                + UNDERLINE_THICKNESS / 2.0
+                + UNDERLINE_STEP * level as f32,
+        )
     }
 
     /// The char under a point (the first char of the cluster there), or `None` off the text.
@@ -243,8 +300,8 @@ impl BlockLayout {
     }
 }
 
-/// One line laid out by itself, with marks for the strong text around it in its paragraph
-/// and its trailing white space after the second mark (rule L1).
+/// One line laid out by itself at its levels, its trailing white space apart, at the
+/// paragraph's level (rule L1).
 fn line_layout(
     fonts: &mut FontSet,
     doc: &Document,
@@ -254,31 +311,12 @@ fn line_layout(
     let text = doc.slice(chars).unwrap_or_default();
     let content_len = text.trim_end_matches(bidi::is_line_end_whitespace).len();
     let (content, trailing) = text.split_at(content_len);
-    let content_chars = content.chars().count();
-    let paragraph = settings.paragraph;
-    let before_range = CharRange::new(
-        chars
-            .start
-            .saturating_sub(CONTEXT_SCAN)
-            .max(paragraph.start),
-        chars.start,
-    );
-    let after_range = CharRange::new(
-        chars.start + content_chars,
-        (chars.end + CONTEXT_SCAN).min(paragraph.end),
-    );
-    let before = doc
-        .slice(before_range)
-        .and_then(|t| bidi::first_strong(t.chars().rev()));
-    let after = doc
-        .slice(after_range)
-        .and_then(|t| bidi::first_strong(t.chars()));
+    let runs = levels::line_runs(settings.levels, content, chars.start, settings.direction);
     ParagraphLayout::line(
         fonts,
         LineText {
-            before: before.map(Strong::mark),
             content,
-            after: after.map(Strong::mark),
+            levels: &runs,
             trailing,
         },
         &settings.style,

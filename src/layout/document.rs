@@ -17,6 +17,7 @@ use super::bidi::Direction;
 use super::block::{BlockLayout, BlockSettings};
 use super::breaking::{BreakSettings, break_from, nominal_cuts, resync};
 use super::fonts::FontSet;
+use super::levels::ParagraphLevels;
 use super::paragraph::{Rect, TextStyle};
 
 /// Paragraphs longer than this many chars are laid out in blocks of about this size, so one
@@ -139,6 +140,9 @@ pub struct DocumentLayout {
     cache: HashMap<usize, Cached>,
     /// Base direction of each paragraph, by its first block, found when first needed.
     directions: HashMap<usize, Direction>,
+    /// What is known of each paragraph's bidi levels, by its first block. Kept when the width
+    /// changes: levels do not depend on it.
+    levels: HashMap<usize, ParagraphLevels>,
     tick: u64,
     style: TextStyle,
     width: f32,
@@ -189,6 +193,7 @@ impl DocumentLayout {
             blocks,
             cache: HashMap::new(),
             directions: HashMap::new(),
+            levels: HashMap::new(),
             tick: 0,
             style,
             width,
@@ -355,6 +360,12 @@ impl DocumentLayout {
         if !last {
             self.follow(i, next);
         }
+        let laid_out = CharRange::new(start, lines.last().map_or(start, |l| l.chars.end));
+        let levels = self
+            .levels
+            .entry(self.blocks[i].paragraph_first_block)
+            .or_insert_with(|| ParagraphLevels::new(paragraph, direction))
+            .levels(doc, laid_out);
         let layout = BlockLayout::new(
             fonts,
             doc,
@@ -365,7 +376,7 @@ impl DocumentLayout {
                 scale: self.scale,
                 direction,
                 language: language.as_ref(),
-                paragraph,
+                levels: &levels,
             },
         );
         let delta = self.heights.set(i, layout.height());
@@ -480,6 +491,14 @@ impl DocumentLayout {
             self.ensure(fonts, doc, i);
         }
         (first..i + 1, shift)
+    }
+
+    /// Where the underline of a span at nesting `level` goes on the line of block `i` at
+    /// height `y` (document coordinates): below the ink of the line's glyphs. `None` when the
+    /// block is not laid out.
+    pub fn underline_y(&self, i: usize, y: f32, level: usize) -> Option<f32> {
+        let top = self.block_top(i);
+        Some(self.laid_out(i)?.underline_y(y - top, level)? + top)
     }
 
     /// The char under a point (document coordinates), if it is on a laid-out glyph.

@@ -1,8 +1,8 @@
 //! A piece of text laid out by parley: bidi, line breaking, shaping, font fallback, and
 //! hit-testing, with every index converted to chars at this boundary. It is a whole short text
 //! (a label, a note), the lines of a paragraph piece being broken, or one visual line of a
-//! document with invisible bidi marks for its context ([`LineText`], see [`super::bidi`]):
-//! chars in and out never count the marks.
+//! document at the levels its whole paragraph gives it, set with invisible bidi controls
+//! ([`LineText`], see [`super::levels`]): chars in and out never count the controls.
 //!
 //! Coordinates are logical pixels (egui points) relative to the layout's top-left corner,
 //! except [`GlyphRunData`], which is in physical pixels for the rasteriser.
@@ -108,6 +108,11 @@ pub struct LineInfo {
     pub width: f32,
     /// Width of that hanging white space.
     pub hanging: f32,
+    /// Top of the ink of the line's glyphs (their outlines' bounds), logical pixels; the
+    /// baseline when nothing is inked.
+    pub ink_top: f32,
+    /// Bottom of that ink: the lowest dot, mark or descender.
+    pub ink_bottom: f32,
 }
 
 /// What lies between two break opportunities, measured: see [`ParagraphLayout::unit_spans`].
@@ -123,17 +128,16 @@ pub struct UnitSpan {
     pub forced_break: bool,
 }
 
-/// One visual line of a paragraph as it is laid out by itself: its content, the strong bidi
-/// context on either side (as an invisible mark, see [`super::bidi`]), and its trailing white
-/// space, which goes after the mark so that it takes the paragraph's level (rule L1).
+/// One visual line of a paragraph as it is laid out by itself: its content with the bidi
+/// level of each part, as the whole paragraph resolves them ([`super::levels`]), and its
+/// trailing white space, which takes the paragraph's level (rule L1).
 #[derive(Clone, Copy, Debug)]
 pub struct LineText<'a> {
-    /// Mark for the strong context before the line, if any.
-    pub before: Option<char>,
     /// The line without its trailing white space.
     pub content: &'a str,
-    /// Mark for the strong context after the content, if any.
-    pub after: Option<char>,
+    /// The level of each part of `content`: byte ranges in order, covering it. Empty: parley
+    /// resolves the levels itself (a label, a list entry).
+    pub levels: &'a [(std::ops::Range<usize>, u8)],
     /// The line's trailing white space.
     pub trailing: &'a str,
 }
@@ -145,11 +149,15 @@ pub struct ParagraphLayout {
     text: Box<str>,
     /// Byte offset of each char of the laid-out text, plus its length: layout char → byte.
     char_bytes: Vec<u32>,
-    /// Layout chars that are context marks, not text (sorted).
+    /// Layout chars that are bidi controls added to the text (sorted).
     marks: Vec<usize>,
+    /// For one line of a paragraph: the byte where its trailing white space starts.
+    content_end: Option<usize>,
     scale: f32,
     min_height: f32,
     runs: Vec<GlyphRunData>,
+    /// Top and bottom of each line's ink, physical pixels.
+    ink: Vec<(f32, f32)>,
 }
 
 impl std::fmt::Debug for ParagraphLayout {
@@ -220,9 +228,8 @@ impl ParagraphLayout {
         Self::line(
             fonts,
             LineText {
-                before: None,
                 content: text,
-                after: None,
+                levels: &[],
                 trailing: "",
             },
             style,
@@ -232,8 +239,16 @@ impl ParagraphLayout {
         )
     }
 
-    /// Lays out one visual line of a paragraph with its bidi context, never wrapping it. It
-    /// starts at x = 0 whatever its direction: the caller places it.
+    /// Lays out one visual line of a paragraph at its levels, never wrapping it. It starts at
+    /// x = 0 whatever its direction: the caller places it.
+    ///
+    /// Parley resolves bidi over the text it is given, so the levels are given to it as
+    /// explicit controls it implements (X1–X8): each part above the paragraph's level is
+    /// wrapped in nested overrides (LRO, RLO … PDF) up to its level, and each part at the
+    /// paragraph's level between marks of the paragraph's direction (LRM, RLM), so that its
+    /// neutrals resolve to that level whatever is around them. Controls of the text itself are
+    /// laid out as U+2060 (invisible, no bidi effect): their effect is in the levels already.
+    /// Mirrored glyphs follow the levels, as shaping mirrors in right-to-left runs.
     pub fn line(
         fonts: &mut FontSet,
         line: LineText<'_>,
@@ -242,17 +257,55 @@ impl ParagraphLayout {
         direction: Option<Direction>,
         language: Option<&parley::Language>,
     ) -> Self {
-        let mut text = String::with_capacity(line.content.len() + line.trailing.len() + 6);
+        const LRO: char = '\u{202D}';
+        const RLO: char = '\u{202E}';
+        const PDF: char = '\u{202C}';
+        let base = u8::from(direction == Some(Direction::Rtl));
+        let mark = if base == 1 { '\u{200F}' } else { '\u{200E}' };
+        let mut text = String::with_capacity(line.content.len() + line.trailing.len() + 16);
         let mut marks = Vec::new();
-        if let Some(mark) = line.before {
-            marks.push(0);
-            text.push(mark);
+        let mut chars = 0;
+        let mut add = |text: &mut String, chars: &mut usize, c: char| {
+            marks.push(*chars);
+            text.push(c);
+            *chars += 1;
+        };
+        if line.levels.is_empty() {
+            text.push_str(line.content);
         }
-        text.push_str(line.content);
-        if let Some(mark) = line.after {
-            marks.push(text.chars().count());
-            text.push(mark);
+        for (range, level) in line.levels {
+            let part = line.content.get(range.clone()).unwrap_or_default();
+            let mut pushed = Vec::new();
+            if *level <= base {
+                add(&mut text, &mut chars, mark);
+            } else {
+                // Each override raises the level by one or two: end on `level` with the
+                // override of its direction.
+                let mut at = base;
+                while at < *level {
+                    let step = if *level - at == 2 { 2 } else { 1 };
+                    at += step;
+                    pushed.push(if at % 2 == 1 { RLO } else { LRO });
+                }
+                for c in &pushed {
+                    add(&mut text, &mut chars, *c);
+                }
+            }
+            for c in part.chars() {
+                text.push(if is_bidi_control(c) { '\u{2060}' } else { c });
+                chars += 1;
+            }
+            if *level <= base {
+                add(&mut text, &mut chars, mark);
+            }
+            for _ in &pushed {
+                add(&mut text, &mut chars, PDF);
+            }
         }
+        if !line.levels.is_empty() && !line.trailing.is_empty() {
+            add(&mut text, &mut chars, mark);
+        }
+        let content_end = text.len();
         text.push_str(line.trailing);
         let mut paragraph = Self::unbroken(
             fonts,
@@ -264,6 +317,7 @@ impl ParagraphLayout {
             language,
             OverflowWrap::Normal,
         );
+        paragraph.content_end = Some(content_end);
         paragraph.layout.break_all_lines(None);
         paragraph
             .layout
@@ -308,9 +362,11 @@ impl ParagraphLayout {
             text: text.into(),
             char_bytes,
             marks,
+            content_end: None,
             scale,
             min_height: style.font_size * style.line_height,
             runs: Vec::new(),
+            ink: Vec::new(),
         }
     }
 
@@ -327,6 +383,7 @@ impl ParagraphLayout {
 
     fn collect_runs(&mut self) {
         self.runs = glyph_runs_of(&self.layout);
+        self.ink = ink_of(&self.layout);
     }
 
     /// Number of chars laid out (context marks not counted).
@@ -363,10 +420,13 @@ impl ParagraphLayout {
     pub fn lines(&self) -> Vec<LineInfo> {
         self.layout
             .lines()
-            .map(|line| {
+            .enumerate()
+            .map(|(i, line)| {
                 let m = line.metrics();
                 let range = line.text_range();
                 let hanging = self.trailing_advance(&line, range.clone());
+                let (ink_top, ink_bottom) =
+                    self.ink.get(i).copied().unwrap_or((m.baseline, m.baseline));
                 LineInfo {
                     top: m.block_min_coord / self.scale,
                     bottom: m.block_max_coord / self.scale,
@@ -374,6 +434,8 @@ impl ParagraphLayout {
                     chars: self.byte_to_char(range.start)..self.byte_to_char(range.end),
                     width: (m.advance - hanging) / self.scale,
                     hanging: hanging / self.scale,
+                    ink_top: ink_top / self.scale,
+                    ink_bottom: ink_bottom / self.scale,
                 }
             })
             .collect()
@@ -382,7 +444,9 @@ impl ParagraphLayout {
     /// The advance of a line's trailing white space, layout units.
     fn trailing_advance(&self, line: &parley::Line<'_, ()>, range: std::ops::Range<usize>) -> f32 {
         let text = self.text.get(range.clone()).unwrap_or_default();
-        let content_end = range.start + text.trim_end_matches(bidi::is_line_end_whitespace).len();
+        let content_end = self.content_end.unwrap_or_else(|| {
+            range.start + text.trim_end_matches(bidi::is_line_end_whitespace).len()
+        });
         if content_end == range.end {
             return 0.0;
         }
@@ -428,6 +492,21 @@ impl ParagraphLayout {
         self.char_bytes[layout_char.min(self.char_bytes.len() - 1)] as usize
     }
 
+    /// The byte offset just after char `char_offset - 1` in the laid-out text: the end of a
+    /// range, before the controls that open the next part.
+    fn char_end_to_byte(&self, char_offset: usize) -> usize {
+        if char_offset == 0 {
+            return self.char_to_byte(0);
+        }
+        let mut layout_char = (char_offset - 1).min(self.len_chars());
+        for m in &self.marks {
+            if *m <= layout_char {
+                layout_char += 1;
+            }
+        }
+        self.char_bytes[(layout_char + 1).min(self.char_bytes.len() - 1)] as usize
+    }
+
     /// The char under a point (the first char of the cluster there), or `None` off the text.
     /// A letter and its combining marks are one cluster: the letter is returned.
     pub fn char_at(&self, x: f32, y: f32) -> Option<usize> {
@@ -452,7 +531,7 @@ impl ParagraphLayout {
             return Vec::new();
         }
         let start_byte = self.char_to_byte(start);
-        let mut end_byte = self.char_to_byte(end);
+        let mut end_byte = self.char_end_to_byte(end);
         if let Some(c) = Cluster::from_byte_index(&self.layout, end_byte)
             && c.text_range().start < end_byte
         {
@@ -463,7 +542,7 @@ impl ParagraphLayout {
             Cursor::from_byte_index(&self.layout, end_byte, Affinity::Upstream),
         );
         let s = self.scale as f64;
-        selection
+        let rects: Vec<Rect> = selection
             .geometry(&self.layout)
             .into_iter()
             .map(|(b, _)| Rect {
@@ -472,7 +551,14 @@ impl ParagraphLayout {
                 x1: (b.x1 / s) as f32,
                 y1: (b.y1 / s) as f32,
             })
-            .collect()
+            .collect();
+        // The bidi controls between the parts of a line have no width: their empty boxes are
+        // not part of what is drawn (unless nothing else is, as for a lone zero-width char).
+        if rects.iter().any(|r| r.width() > 0.0) {
+            rects.into_iter().filter(|r| r.width() > 0.0).collect()
+        } else {
+            rects
+        }
     }
 
     /// Glyph ids drawn for the cluster holding `char_offset` and the blob id of their font:
@@ -485,6 +571,12 @@ impl ParagraphLayout {
         let blob = cluster.run().font().data.id();
         cluster.glyphs().map(|g| (g.id, blob)).collect()
     }
+}
+
+/// An explicit bidi control or a paragraph separator: laid out as U+2060 in a line whose
+/// levels are given, so that parley does not apply it a second time.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\r' | '\u{1C}'..='\u{1E}' | '\u{85}' | '\u{2029}')
 }
 
 /// The glyph runs of a parley layout, in physical pixels, for painting.
@@ -516,6 +608,54 @@ pub(crate) fn glyph_runs_of(layout: &Layout<()>) -> Vec<GlyphRunData> {
         }
     }
     runs
+}
+
+/// The top and bottom of the ink of each line's glyphs, physical pixels: their bounding boxes
+/// in their fonts (skrifa reads them from the glyph table, or from the outline in variable and
+/// CFF fonts), placed where they are drawn. A line with no ink gets its baseline.
+fn ink_of(layout: &Layout<()>) -> Vec<(f32, f32)> {
+    use skrifa::MetadataProvider as _;
+    layout
+        .lines()
+        .map(|line| {
+            let baseline = line.metrics().baseline;
+            let (mut top, mut bottom) = (f32::MAX, f32::MIN);
+            for item in line.items() {
+                let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
+                    continue;
+                };
+                let run = glyph_run.run();
+                let font = run.font();
+                let Ok(font_ref) = skrifa::FontRef::from_index(font.data.data(), font.index) else {
+                    continue;
+                };
+                let coords: Vec<skrifa::raw::types::F2Dot14> = run
+                    .normalized_coords()
+                    .iter()
+                    .map(|c| skrifa::raw::types::F2Dot14::from_bits(c.to_bits()))
+                    .collect();
+                let metrics = font_ref.glyph_metrics(
+                    skrifa::instance::Size::new(run.font_size()),
+                    skrifa::instance::LocationRef::new(&coords),
+                );
+                for glyph in glyph_run.positioned_glyphs() {
+                    let Some(b) = metrics.bounds(skrifa::GlyphId::new(glyph.id)) else {
+                        continue;
+                    };
+                    if b.y_min < b.y_max {
+                        // Font units point up, layout coordinates down.
+                        top = top.min(glyph.y - b.y_max);
+                        bottom = bottom.max(glyph.y - b.y_min);
+                    }
+                }
+            }
+            if top > bottom {
+                (baseline, baseline)
+            } else {
+                (top, bottom)
+            }
+        })
+        .collect()
 }
 
 fn break_lines(layout: &mut Layout<()>, max_advance: f32) {

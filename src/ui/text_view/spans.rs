@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use egui::{Color32, CornerRadius, Pos2, Rect, Shape, Stroke, pos2};
 
-use crate::layout::{Direction, DocumentLayout};
+use crate::layout::{Direction, DocumentLayout, UNDERLINE_THICKNESS};
 use crate::model::{AnnotationId, CharRange, ReviewState};
 use crate::review::{ItemStatus, ReviewItem};
 use crate::schema::Layer;
@@ -125,10 +125,15 @@ pub(super) fn draw_spans(
                         CornerRadius::ZERO,
                         color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
                     ));
-                    let y = rect.bottom() - 1.5 - 3.0 * level as f32;
+                    // Below the ink of the line's lowest dots, marks and descenders, so
+                    // that a labelled word reads as an unlabelled one; nested spans further
+                    // down.
+                    let y = layout
+                        .underline_y(i, rect.center().y - origin.y, level)
+                        .map_or(rect.bottom(), |y| y + origin.y);
                     over.push(Shape::line_segment(
                         [pos2(rect.left(), y), pos2(rect.right(), y)],
-                        Stroke::new(2.0, color),
+                        Stroke::new(UNDERLINE_THICKNESS, color),
                     ));
                 }
             }
