@@ -8,6 +8,7 @@
 //! | layer | modules |
 //! |---|---|
 //! | disk | [`project_dir`]: the one door to a project's files — paths checked to stay inside the folder (no symlink out), only regular files opened (never blocking on a FIFO), reads bounded, writes atomic ([`project_dir::atomic`]) |
+//! | git | [`git`]: the user's own `git` program, run with no terminal, cancellable (a team's work travels by git) |
 //! | data | [`model`]: documents (read-only text, char↔byte index, [`model::encoding`] detection and decoding), [`model::CharRange`] (half-open char offsets), annotations, ids, text [`model::boundaries`] (clusters, words), [`model::tokens`] |
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves, [`store::fingerprint`]s of files on disk, [`store::merge`] (three-way, by id) |
@@ -48,6 +49,7 @@ pub mod agreement;
 pub mod commitments;
 pub mod edit;
 pub mod formats;
+pub mod git;
 pub mod layout;
 pub mod model;
 pub mod project;
