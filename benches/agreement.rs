@@ -200,6 +200,7 @@ fn annotation_file(
                 author: annotator.to_owned(),
                 created: time.clone(),
                 modified: time.clone(),
+                conflict: None,
             }
         })
         .collect();

@@ -87,6 +87,7 @@ fn spans_every(doc: &Document, every: usize) -> AnnotationStore {
                 author: "bench".into(),
                 created: now.clone(),
                 modified: now.clone(),
+                conflict: None,
             }
         })
         .collect();

@@ -685,6 +685,7 @@ impl<'w> Plan<'w> {
             author: self.ws.author.clone(),
             created: self.now.clone(),
             modified: self.now.clone(),
+            conflict: None,
         }
     }
 

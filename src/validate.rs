@@ -68,6 +68,9 @@ pub enum FindingKind {
     UnknownRelation,
     /// A document's date in the project file that is not a date.
     BadDate,
+    /// An annotation a merge left with two versions (or changed on one side, removed on the
+    /// other), waiting for someone to decide.
+    MergeConflict,
 }
 
 /// One problem, located as precisely as possible.
@@ -416,6 +419,22 @@ impl Validator<'_> {
                     line_of(link.id.0),
                     format!("{}: {p}; {}", link.id, advice(&p)),
                     kind_of(&p),
+                ));
+            }
+        }
+        for ann in &file.annotations {
+            if let Some(conflict) = &ann.conflict {
+                let other = match &conflict.other {
+                    Some(o) => format!("the other version is {} {}", o.label, o.extent()),
+                    None => "the other side removed it".to_owned(),
+                };
+                found.push((
+                    line_of(ann.id.0),
+                    format!(
+                        "annotation {} ({}) has an undecided merge conflict: {other}; decide it in the window (Review → merge conflicts: keep this version or take the other)",
+                        ann.id, ann.label
+                    ),
+                    FindingKind::MergeConflict,
                 ));
             }
         }

@@ -237,6 +237,7 @@ mod tests {
             author: "t".into(),
             created: Timestamp::default(),
             modified: Timestamp::default(),
+            conflict: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod check_layout;
 mod commitments;
 mod export;
 mod import;
+mod merge_file;
 mod progress;
 mod reanchor;
 mod recover;
@@ -67,6 +68,10 @@ pub enum Command {
     /// and print what was recovered per file. Exit 1 if some could not be put back, 2 if a file
     /// could not be read or written or the lock is held.
     Recover(recover::Args),
+    /// git's merge driver for annotation, link, project and schema files (set up by
+    /// `accord git setup`): merges by id, keeps annotations both sides changed as conflicts
+    /// to decide in the window. Exit 0 merged, 1 git must mark a conflict, 2 unreadable.
+    MergeFile(merge_file::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -81,6 +86,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Commitments(args) => commitments::run(args),
         Command::Reanchor(args) => reanchor::run(args),
         Command::Recover(args) => recover::run(args),
+        Command::MergeFile(args) => merge_file::run(args),
     }
 }
 

@@ -220,6 +220,7 @@ fn apply_inner(
                 author: ctx.author.to_owned(),
                 created: ctx.now.clone(),
                 modified: ctx.now.clone(),
+                conflict: None,
             };
             ann.fragments.sort_by_key(|f| f.start);
             check_annotation(&mut ann, store, ctx, &[])?;

@@ -696,6 +696,7 @@ fn read_ann(
                             author: ctx.annotator.to_owned(),
                             created: ctx.now.clone(),
                             modified: ctx.now.clone(),
+                            conflict: None,
                         };
                         match number.filter(|k| *k > 0 && used.insert(*k)) {
                             Some(k) => {

@@ -286,6 +286,7 @@ pub(super) fn parse(
                 author: ctx.annotator.to_owned(),
                 created: ctx.now.clone(),
                 modified: ctx.now.clone(),
+                conflict: None,
             });
         }
         doc.next_id = doc.annotations.len() as u64 + 1;

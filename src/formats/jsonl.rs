@@ -322,6 +322,7 @@ fn document(
                 author: r.author.unwrap_or_else(|| ctx.annotator.to_owned()),
                 created: r.created.unwrap_or_else(|| ctx.now.clone()),
                 modified: r.modified.unwrap_or_else(|| ctx.now.clone()),
+                conflict: None,
             }),
             Err(why) => problem(Some(id), format!("{} left out: {why}", r.label)),
         }

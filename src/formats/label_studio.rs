@@ -573,6 +573,7 @@ fn read_results(
                         author: ctx.annotator.to_owned(),
                         created: ctx.now.clone(),
                         modified: ctx.now.clone(),
+                        conflict: None,
                     },
                 );
             }

@@ -474,6 +474,7 @@ mod tests {
             author: "t".into(),
             created: Default::default(),
             modified: Default::default(),
+            conflict: None,
         }];
         let (words, spaces) = words_and_spaces(&doc);
         let chars: Vec<char> = doc.text.chars().collect();

@@ -379,6 +379,7 @@ mod tests {
             author: "t".into(),
             created: Default::default(),
             modified: Default::default(),
+            conflict: None,
         };
         doc.annotations = vec![ann(1, "ORG", 2, 7, "Ab cd"), ann(2, "PERSON", 2, 4, "Ab")];
         let tsv = document(&doc, &mut Vec::new());

@@ -179,6 +179,20 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it was last changed.
     pub modified: Timestamp,
+    /// Set by a merge (`accord merge-file`, Sync) when two people changed this annotation
+    /// differently, or one removed what the other changed: the version here is kept and the
+    /// other is carried along until someone decides (the window shows it as a review item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<MergeConflict>>,
+}
+
+/// The other side of an annotation a merge could not decide on: see
+/// [`Annotation::conflict`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeConflict {
+    /// The other version, as the other side left it (its own `conflict` empty); `None` when
+    /// the other side removed the annotation.
+    pub other: Option<Annotation>,
 }
 
 impl Annotation {
@@ -202,6 +216,7 @@ impl Annotation {
             author: "t".into(),
             created: Timestamp::default(),
             modified: Timestamp::default(),
+            conflict: None,
         }
     }
 

@@ -10,8 +10,8 @@ mod span;
 pub mod tokens;
 
 pub use annotation::{
-    Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, Review, ReviewState,
-    Timestamp,
+    Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, MergeConflict, Review,
+    ReviewState, Timestamp,
 };
 pub use cross::{CrossGroup, CrossMember, GroupId};
 pub use document::{

@@ -19,7 +19,9 @@ mod cross;
 mod date;
 pub mod groups;
 pub mod lock;
+pub mod merge_file;
 mod reanchor;
+pub mod sync;
 mod watch;
 mod workspace;
 

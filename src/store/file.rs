@@ -792,6 +792,10 @@ mod tests {
                 time: Some(Timestamp("2026-11-23T15:10:00Z".into())),
                 proposed_by: vec!["alice".into(), "carol".into()],
             };
+            let mut other = plain.clone();
+            other.label = "PLACE".into();
+            plain.conflict = Some(Box::new(crate::model::MergeConflict { other: Some(other) }));
+            reviewed.conflict = Some(Box::new(crate::model::MergeConflict { other: None }));
         }
         AnnotationFile {
             format: CURRENT_FORMAT,

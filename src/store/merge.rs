@@ -9,12 +9,21 @@
 //! | same | changed, added or removed | theirs |
 //! | changed, added or removed | same | mine |
 //! | the same change on both sides | | that change |
-//! | changed | changed differently | **mine**, listed in [`MergeReport::both`] |
+//! | changed | changed differently | **a conflict**: mine, carrying theirs in its [`Annotation::conflict`] |
+//! | removed | changed | **a conflict**: theirs, marked "removed on the other side" |
+//! | changed | removed | **a conflict**: mine, marked "removed on the other side" |
+//!
+//! Conflicts are listed in [`MergeReport::both`]; nothing is lost and nothing is decided
+//! until someone picks a version in the window. Two versions that differ only in who made
+//! them and when are no conflict. A relation link changed on both sides keeps the version that
+//! exists, mine first.
 //!
 //! Ids come from one counter per file, so both sides may have handed out the same new id to
 //! different annotations. Theirs keep their ids (they are on disk and may be referred to from
-//! elsewhere); mine that collide are given new ids above both counters, and the references to
-//! them (links, span-reference attributes) follow ([`MergeReport::renumbered`]). The merged
+//! elsewhere); mine that mark the same text with the same label as one of theirs become that
+//! one (a span both added is there once); the others that collide are given new ids above both
+//! counters, and the references to them (links, span-reference attributes) follow
+//! ([`MergeReport::renumbered`], [`renumbering`]). The merged
 //! counter is the largest of all. Links and span references that point at an annotation the
 //! merge left out are dropped and listed ([`MergeReport::dropped`]).
 
@@ -22,7 +31,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::AnnotationStore;
-use crate::model::{Annotation, AnnotationId, AttributeValue, GroupId, Link, LinkId};
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, GroupId, Link, LinkId, MergeConflict,
+};
 
 /// How one side changed an item against the base.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -223,6 +234,104 @@ fn renumber_refs(a: &mut Annotation, map: &BTreeMap<u64, u64>) {
     }
 }
 
+/// What makes two annotations added independently on both sides the same one: the label and
+/// the text they mark.
+fn same_mark(a: &Annotation, b: &Annotation) -> bool {
+    a.label == b.label
+        && a.fragments.len() == b.fragments.len()
+        && a.fragments
+            .iter()
+            .zip(&b.fragments)
+            .all(|(x, y)| x.start == y.start && x.end == y.end)
+}
+
+/// True when `a` and `b` say the same, whoever made them and when: an annotation both sides
+/// added is taken once, without a conflict, when only its author and times differ.
+fn same_content(a: &Annotation, b: &Annotation) -> bool {
+    same_mark(a, b) && a.attributes == b.attributes && a.note == b.note
+}
+
+/// The new ids of `mine`'s additions: those that mark the same text with the same label as
+/// one of `theirs`'s additions become that one (so a span both added is there once), links
+/// both added likewise, and the rest that collide with an id `theirs` handed out get fresh
+/// ids from `fresh` on. A pure function of the three stores, so a link file's merge can
+/// work out the same renumbering from the same three versions of an annotation file.
+pub fn renumbering(
+    base: &AnnotationStore,
+    mine: &AnnotationStore,
+    theirs: &AnnotationStore,
+) -> BTreeMap<AnnotationId, AnnotationId> {
+    renumber_map(base, mine, theirs, &mut first_fresh(base, mine, theirs))
+        .into_iter()
+        .map(|(old, new)| (AnnotationId(old), AnnotationId(new)))
+        .collect()
+}
+
+fn first_fresh(base: &AnnotationStore, mine: &AnnotationStore, theirs: &AnnotationStore) -> u64 {
+    mine.next_id().max(theirs.next_id()).max(base.next_id())
+}
+
+fn renumber_map(
+    base: &AnnotationStore,
+    mine: &AnnotationStore,
+    theirs: &AnnotationStore,
+    fresh: &mut u64,
+) -> BTreeMap<u64, u64> {
+    let added = |id: u64| base.get(AnnotationId(id)).is_none();
+    // Their additions by what they mark, to find the same span added on both sides.
+    let mut theirs_added: BTreeMap<Mark<'_>, AnnotationId> = BTreeMap::new();
+    for a in theirs.annotations() {
+        if added(a.id.0) {
+            let key: Vec<(usize, usize)> = a.fragments.iter().map(|f| (f.start, f.end)).collect();
+            theirs_added.entry((a.label.as_str(), key)).or_insert(a.id);
+        }
+    }
+    let mut map: BTreeMap<u64, u64> = BTreeMap::new();
+    for a in mine.annotations() {
+        if !added(a.id.0) || theirs.get(a.id) == Some(a) {
+            continue;
+        }
+        let key: Vec<(usize, usize)> = a.fragments.iter().map(|f| (f.start, f.end)).collect();
+        if let Some(&same) = theirs_added.get(&(a.label.as_str(), key)) {
+            if same != a.id {
+                map.insert(a.id.0, same.0);
+            }
+            continue;
+        }
+    }
+    let base_entries = entries(base);
+    let mut mine_entries = entries(mine);
+    mine_entries.retain(|id, _| !map.contains_key(id));
+    let theirs_entries = entries(theirs);
+    let colliding = colliding_ids(
+        &base_entries,
+        base.next_id(),
+        &mine_entries,
+        &theirs_entries,
+        theirs.next_id(),
+        fresh,
+    );
+    // A link both sides added between the same two annotations is taken once.
+    let theirs_links: BTreeMap<(&str, u64, u64), u64> = theirs
+        .links()
+        .filter(|l| base.link(l.id).is_none())
+        .map(|l| ((l.kind.as_str(), l.from.0, l.to.0), l.id.0))
+        .collect();
+    let moved = |id: u64| map.get(&id).or(colliding.get(&id)).copied().unwrap_or(id);
+    let mut result = colliding.clone();
+    result.extend(map.iter().map(|(k, v)| (*k, *v)));
+    for l in mine.links().filter(|l| base.link(l.id).is_none()) {
+        let key = (l.kind.as_str(), moved(l.from.0), moved(l.to.0));
+        if let Some(&same) = theirs_links.get(&key) {
+            result.insert(l.id.0, same);
+        }
+    }
+    result
+}
+
+/// A label and the ranges of its fragments.
+type Mark<'a> = (&'a str, Vec<(usize, usize)>);
+
 /// A merged store of one document's annotations: see the module docs.
 #[derive(Debug)]
 pub struct MergedStore {
@@ -234,22 +343,49 @@ pub struct MergedStore {
     pub renumbered: BTreeMap<AnnotationId, AnnotationId>,
 }
 
+/// The version kept of an item both sides changed differently, with the other carried in
+/// its [`Annotation::conflict`]: mine where it exists, else theirs (the side that changed
+/// what mine removed). Links have no room for another version: the one that exists is kept.
+fn with_conflict(mine: Option<Entry>, theirs: Option<Entry>) -> Option<Entry> {
+    let other_of = |e: Option<Entry>| match e {
+        Some(Entry::Annotation(mut a)) => {
+            a.conflict = None;
+            Some(*a)
+        }
+        _ => None,
+    };
+    match (mine, theirs) {
+        (Some(Entry::Annotation(mut a)), theirs) => {
+            if let Some(Entry::Annotation(t)) = &theirs
+                && same_content(&a, t)
+            {
+                // Only who and when differ: no decision to ask for.
+                return Some(Entry::Annotation(a));
+            }
+            a.conflict = Some(Box::new(MergeConflict {
+                other: other_of(theirs),
+            }));
+            Some(Entry::Annotation(a))
+        }
+        (None, Some(Entry::Annotation(mut t))) => {
+            t.conflict = Some(Box::new(MergeConflict { other: None }));
+            Some(Entry::Annotation(t))
+        }
+        (Some(link @ Entry::Link(_)), _) | (None, Some(link @ Entry::Link(_))) => Some(link),
+        (None, None) => None,
+    }
+}
+
 /// Merges `mine` and `theirs`, both changed from `base`, by id (see the module docs).
 pub fn merge_stores(
     base: &AnnotationStore,
     mine: &AnnotationStore,
     theirs: &AnnotationStore,
 ) -> MergedStore {
-    let (base_entries, theirs_entries) = (entries(base), entries(theirs));
-    let mut fresh = mine.next_id().max(theirs.next_id()).max(base.next_id());
-    let map = colliding_ids(
-        &base_entries,
-        base.next_id(),
-        &entries(mine),
-        &theirs_entries,
-        theirs.next_id(),
-        &mut fresh,
-    );
+    let base_entries = entries(base);
+    let theirs_entries = entries(theirs);
+    let mut fresh = first_fresh(base, mine, theirs);
+    let map = renumber_map(base, mine, theirs, &mut fresh);
     let mut report = MergeReport::default();
     // Mine with the colliding ids moved, and every reference to them.
     let mine_entries: BTreeMap<u64, Entry> = entries(mine)
@@ -261,6 +397,14 @@ pub fn merge_stores(
                     a.id = AnnotationId(*new);
                 }
                 renumber_refs(&mut a, &map);
+                // Folded into the same span theirs added: theirs stands unless mine says
+                // something else about it.
+                if let Some(Entry::Annotation(t)) = theirs_entries.get(&a.id.0)
+                    && base.get(a.id).is_none()
+                    && same_content(&a, t)
+                {
+                    return (a.id.0, Entry::Annotation(t.clone()));
+                }
                 (a.id.0, Entry::Annotation(a))
             }
             Entry::Link(mut l) => {
@@ -295,6 +439,14 @@ pub fn merge_stores(
         if let Some(entry) = shown {
             report.record(item(entry), outcome);
         }
+        let value = if outcome == Outcome::Both {
+            with_conflict(
+                mine_entries.get(&id).cloned(),
+                theirs_entries.get(&id).cloned(),
+            )
+        } else {
+            value
+        };
         match value {
             Some(Entry::Annotation(a)) => {
                 annotations.insert(a.id, *a);
@@ -303,7 +455,6 @@ pub fn merge_stores(
             None => {}
         }
     }
-
     // What points at an annotation the merge left out.
     let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
     for a in annotations.values_mut() {
@@ -341,6 +492,7 @@ pub fn merge_stores(
         report,
         renumbered: map
             .into_iter()
+            .filter(|(old, _)| mine.get(AnnotationId(*old)).is_some())
             .map(|(old, new)| (AnnotationId(old), AnnotationId(new)))
             .collect(),
     }

@@ -301,6 +301,7 @@ fn build(file: &str, text: &str, bom: bool, g: &Gen, schema: &Schema) -> CorpusD
             author: "gen".into(),
             created: fixed_now(),
             modified: fixed_now(),
+            conflict: None,
         });
         let a = doc.annotations.last_mut().unwrap();
         if a.label == "COMMITMENT" {
@@ -471,6 +472,7 @@ fn offsets_match_the_text_each_reader_sees_with_bom_and_crlf() {
             author: "t".into(),
             created: fixed_now(),
             modified: fixed_now(),
+            conflict: None,
         });
     }
     let corpus = Corpus {

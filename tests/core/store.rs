@@ -485,8 +485,8 @@ mod fast_paths {
     use proptest::prelude::*;
 
     use accord::model::{
-        Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, Review, ReviewState,
-        Timestamp,
+        Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, MergeConflict, Review,
+        ReviewState, Timestamp,
     };
     use accord::store::file::{migrate, parse_annotation_file, to_pretty_ron};
     use accord::store::{AnnotationFile, DocumentStamp};
@@ -519,7 +519,20 @@ mod fast_paths {
             })
     }
 
+    /// An annotation, one in four with a merge conflict (the other version removed, or
+    /// another annotation).
     fn annotation() -> impl Strategy<Value = Annotation> {
+        (
+            plain_annotation(),
+            prop_oneof![3 => Just(None), 1 => proptest::option::of(plain_annotation()).prop_map(Some)],
+        )
+            .prop_map(|(mut a, conflict)| {
+                a.conflict = conflict.map(|other| Box::new(MergeConflict { other }));
+                a
+            })
+    }
+
+    fn plain_annotation() -> impl Strategy<Value = Annotation> {
         (
             (
                 0..40u64,
@@ -553,6 +566,7 @@ mod fast_paths {
                     author,
                     created: Timestamp(created),
                     modified: Timestamp(modified),
+                    conflict: None,
                 },
             )
     }

@@ -1,0 +1,348 @@
+//! Sync: a project's work shared through git — commit the annotator's changes with a message
+//! that says what they are, fetch, merge (annotation files by id, through the merge driver
+//! `accord git setup` registers), push. What the window's Sync and its tests run, off the UI
+//! thread, cancellable; every failure says what happened and leaves the work tree as git left
+//! it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use thiserror::Error;
+
+use super::ANNOTATIONS_DIR;
+use crate::git::{GitError, WorkTree};
+use crate::store::AnnotationFile;
+use crate::store::merge::{ItemChange, three_way};
+
+/// Where a project stands against its remote branch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// The branch checked out (`None`: a detached HEAD).
+    pub branch: Option<String>,
+    /// The remote branch it follows, if any (`origin/main`).
+    pub upstream: Option<String>,
+    /// Commits here that the remote branch does not have.
+    pub ahead: usize,
+    /// Commits on the remote branch (as last fetched) not here.
+    pub behind: usize,
+}
+
+/// Why a sync stopped. Nothing is lost in any case: committed work stays committed, and the
+/// work tree is as git left it.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    /// The project is not in a git work tree.
+    #[error("{0} is not in a git work tree: `git init` it, or clone the team's repository")]
+    NotARepository(PathBuf),
+    /// The branch follows no remote branch.
+    #[error(
+        "the branch {branch} follows no remote branch: push it once with `git push -u origin {branch}`"
+    )]
+    NoUpstream {
+        /// The branch.
+        branch: String,
+    },
+    /// A merge is already under way (or was left unfinished).
+    #[error(
+        "a git merge is unfinished in this work tree: finish it (`git status` lists the files) or `git merge --abort`, then sync again"
+    )]
+    MergeInProgress,
+    /// The remote could not be reached.
+    #[error(
+        "cannot reach the remote ({0}); your work is committed here and will be sent on the next sync"
+    )]
+    Network(String),
+    /// The remote refused credentials.
+    #[error("the remote refused your credentials ({0}); check them with `git fetch` in a terminal")]
+    Authentication(String),
+    /// The merge left files git could not merge.
+    #[error(
+        "the merge stopped with conflicts in {}: they are left as git left them (`git status`); resolve them and commit, or `git merge --abort`",
+        .0.join(", ")
+    )]
+    Conflict(Vec<String>),
+    /// The push was refused even after merging what was new.
+    #[error("the remote refused the push ({0}); your work is committed here")]
+    Rejected(String),
+    /// Any other git failure.
+    #[error(transparent)]
+    Git(#[from] GitError),
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// The message of the commit made of local changes, if there were any.
+    pub committed: Option<String>,
+    /// Files (relative to the work tree) the merge brought in or changed: the window
+    /// reloads these.
+    pub changed: Vec<PathBuf>,
+    /// Annotations the merge left with both versions to decide.
+    pub conflicts: usize,
+    /// True when the push sent commits.
+    pub pushed: bool,
+}
+
+/// A step of a sync, for a progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncStep {
+    /// Committing local changes.
+    Commit,
+    /// Fetching from the remote.
+    Fetch,
+    /// Merging what came.
+    Merge,
+    /// Pushing.
+    Push,
+}
+
+impl SyncStep {
+    /// The step as a progress line says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SyncStep::Commit => "committing your changes",
+            SyncStep::Fetch => "fetching",
+            SyncStep::Merge => "merging",
+            SyncStep::Push => "pushing",
+        }
+    }
+}
+
+/// Where the project at `root` stands (no network: "behind" is as of the last fetch).
+pub fn status(root: &Path) -> Result<SyncStatus, SyncError> {
+    let git = WorkTree::containing(root).ok_or_else(|| SyncError::NotARepository(root.into()))?;
+    let branch = git
+        .run(["symbolic-ref", "-q", "--short", "HEAD"])
+        .ok()
+        .map(|o| o.stdout.trim().to_owned());
+    let upstream = git
+        .run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"])
+        .ok()
+        .map(|o| o.stdout.trim().to_owned());
+    let (mut ahead, mut behind) = (0, 0);
+    if upstream.is_some()
+        && let Ok(o) = git.run(["rev-list", "--left-right", "--count", "HEAD...@{u}"])
+    {
+        let mut n = o.stdout.split_whitespace().map(|n| n.parse().unwrap_or(0));
+        ahead = n.next().unwrap_or(0);
+        behind = n.next().unwrap_or(0);
+    }
+    Ok(SyncStatus {
+        branch,
+        upstream,
+        ahead,
+        behind,
+    })
+}
+
+/// Commits the project's changes as `annotator`, fetches, merges the remote branch and
+/// pushes; if the remote moved meanwhile, merges again (three tries). `progress` hears each
+/// step; `cancel` set stops the git command running (the work tree is then as git left it).
+pub fn sync(
+    root: &Path,
+    annotator: &str,
+    cancel: &Arc<AtomicBool>,
+    progress: &mut dyn FnMut(SyncStep),
+) -> Result<SyncReport, SyncError> {
+    let git = WorkTree::containing(root).ok_or_else(|| SyncError::NotARepository(root.into()))?;
+    let run = |args: &[&str]| git.run_cancellable(args, cancel);
+    if git
+        .run(["rev-parse", "-q", "--verify", "MERGE_HEAD"])
+        .is_ok()
+    {
+        return Err(SyncError::MergeInProgress);
+    }
+    let status = status(root)?;
+    let branch = status.branch.clone().unwrap_or_else(|| "HEAD".into());
+    if status.upstream.is_none() {
+        return Err(SyncError::NoUpstream { branch });
+    }
+    let mut report = SyncReport::default();
+
+    progress(SyncStep::Commit);
+    let project = root
+        .canonicalize()
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    run(&["add", "-A", "--", &project])?;
+    let staged = run(&["diff", "--cached", "--name-only", "-z"])?;
+    if !staged.stdout.is_empty() {
+        let message = commit_message(&git, annotator, &staged.stdout);
+        let (name, email) = identity(&git, annotator);
+        run(&[
+            "-c",
+            &format!("user.name={name}"),
+            "-c",
+            &format!("user.email={email}"),
+            "commit",
+            "-q",
+            "-m",
+            &message,
+        ])?;
+        report.committed = Some(message);
+    }
+
+    for attempt in 0..3 {
+        progress(SyncStep::Fetch);
+        run(&["fetch", "--quiet"]).map_err(classify)?;
+        progress(SyncStep::Merge);
+        let before = run(&["rev-parse", "HEAD"])?.stdout.trim().to_owned();
+        if let Err(e) = run(&["merge", "--no-edit", "--quiet", "@{u}"]) {
+            let unmerged = git
+                .run(["diff", "--name-only", "--diff-filter=U"])
+                .map(|o| o.stdout.lines().map(str::to_owned).collect::<Vec<_>>())
+                .unwrap_or_default();
+            if unmerged.is_empty() {
+                return Err(e.into());
+            }
+            return Err(SyncError::Conflict(unmerged));
+        }
+        let changed = run(&["diff", "--name-only", "-z", &before, "HEAD"])?.stdout;
+        for path in changed.split('\0').filter(|p| !p.is_empty()) {
+            let path = PathBuf::from(path);
+            if !report.changed.contains(&path) {
+                report.changed.push(path);
+            }
+        }
+        progress(SyncStep::Push);
+        match run(&["push", "--quiet"]) {
+            Ok(_) => {
+                report.pushed = true;
+                break;
+            }
+            Err(e) => match classify(e) {
+                SyncError::Rejected(why) if attempt == 2 => return Err(SyncError::Rejected(why)),
+                SyncError::Rejected(_) => continue,
+                other => return Err(other),
+            },
+        }
+    }
+    report.conflicts = report
+        .changed
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(git.root().join(p)).ok()?;
+            let file = AnnotationFile::parse_store(&text, p).ok()?;
+            Some(
+                file.store
+                    .annotations()
+                    .filter(|a| a.conflict.is_some())
+                    .count(),
+            )
+        })
+        .sum();
+    Ok(report)
+}
+
+/// The name and e-mail commits are made under: git's own when set; else the annotator's name
+/// and no real address, so an annotator's first Sync on a fresh machine does not fail on
+/// "Please tell me who you are".
+fn identity(git: &WorkTree, annotator: &str) -> (String, String) {
+    let config = |key: &str| {
+        git.run(["config", key])
+            .ok()
+            .map(|o| o.stdout.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    (
+        config("user.name").unwrap_or_else(|| annotator.to_owned()),
+        config("user.email").unwrap_or_else(|| format!("{annotator}@accord.invalid")),
+    )
+}
+
+/// Tells apart the failures a user can act on by what git said.
+fn classify(e: GitError) -> SyncError {
+    let message = e.message().to_owned();
+    let lower = message.to_lowercase();
+    let first = message.lines().next().unwrap_or_default().to_owned();
+    if lower.contains("[rejected]")
+        || lower.contains("non-fast-forward")
+        || lower.contains("fetch first")
+    {
+        SyncError::Rejected(first)
+    } else if lower.contains("authentication failed")
+        || lower.contains("permission denied")
+        || lower.contains("could not read username")
+        || lower.contains("403")
+    {
+        SyncError::Authentication(first)
+    } else if lower.contains("could not resolve host")
+        || lower.contains("unable to access")
+        || lower.contains("could not read from remote")
+        || lower.contains("does not appear to be a git repository")
+        || lower.contains("connection")
+        || lower.contains("network")
+    {
+        SyncError::Network(first)
+    } else {
+        SyncError::Git(e)
+    }
+}
+
+/// "alice: 2 documents (a.txt, b.txt): 5 added, 1 changed, 0 removed" — who, which
+/// documents, how many annotations, from the staged annotation files against HEAD.
+fn commit_message(git: &WorkTree, annotator: &str, staged: &str) -> String {
+    let mut documents = Vec::new();
+    let mut counts: BTreeMap<ItemChange, usize> = BTreeMap::new();
+    let mut others = 0;
+    for path in staged.split('\0').filter(|p| !p.is_empty()) {
+        let p = Path::new(path);
+        let is_annotations = p.components().any(|c| c.as_os_str() == ANNOTATIONS_DIR)
+            && p.extension().is_some_and(|e| e == "ron");
+        if !is_annotations {
+            others += 1;
+            continue;
+        }
+        let read = |spec: String| -> Option<crate::store::AnnotationStore> {
+            let text = git.run(["show", &spec]).ok()?.stdout;
+            AnnotationFile::parse_store(&text, p).ok().map(|f| f.store)
+        };
+        let old = read(format!("HEAD:{path}")).unwrap_or_default();
+        let new = read(format!(":{path}")).unwrap_or_default();
+        let map = |s: &crate::store::AnnotationStore| -> BTreeMap<u64, crate::model::Annotation> {
+            s.annotations().map(|a| (a.id.0, a.clone())).collect()
+        };
+        // Old against new: what "theirs" took is what changed.
+        for (_, _, outcome) in three_way(&map(&old), &map(&old), &map(&new)) {
+            if let crate::store::merge::Outcome::Theirs(change) = outcome {
+                *counts.entry(change).or_default() += 1;
+            }
+        }
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".ron").to_owned())
+            .unwrap_or_default();
+        documents.push(name);
+    }
+    let n = |c| counts.get(&c).copied().unwrap_or(0);
+    let mut message = if documents.is_empty() {
+        format!("{annotator}: project files")
+    } else {
+        let shown: Vec<&str> = documents.iter().take(5).map(String::as_str).collect();
+        let more = if documents.len() > 5 {
+            format!(", and {} more", documents.len() - 5)
+        } else {
+            String::new()
+        };
+        format!(
+            "{annotator}: {} document{} ({}{more}): {} added, {} changed, {} removed",
+            documents.len(),
+            if documents.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            n(ItemChange::Added),
+            n(ItemChange::Changed),
+            n(ItemChange::Removed),
+        )
+    };
+    if others > 0 && !documents.is_empty() {
+        message.push_str(&format!(
+            "; {others} other project file{}",
+            if others == 1 { "" } else { "s" }
+        ));
+    }
+    message
+}
