@@ -3,18 +3,16 @@
 //! writes the result over OURS, as git expects of a driver; a file that does not parse is left
 //! to git's own line merge, with conflict markers, and named.
 
-use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::git::WorkTree;
-use accord::model::AnnotationId;
 use accord::project::merge_file::{FileKind, Merged, Mine, Versions, merge_texts};
 use accord::project::{ANNOTATIONS_DIR, LINKS_DIR};
 use accord::store::AnnotationFile;
 use accord::store::file::MAX_FILE_BYTES;
-use accord::store::merge::renumbering;
+use accord::store::merge::{Renumbering, renumbering};
 
 /// Arguments of `accord merge-file`.
 #[derive(Debug, clap::Args)]
@@ -71,12 +69,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(c) if c.rebase => Mine::Theirs,
         _ => Mine::Ours,
     };
-    let renumbered = |document: &str| -> BTreeMap<AnnotationId, AnnotationId> {
+    let renumbered = |document: &str| -> Renumbering {
         match (git.as_ref(), context.as_ref()) {
             (Some(git), Some(context)) if kind == FileKind::Links => {
                 context.renumbering(git, &shown, document, mine)
             }
-            _ => BTreeMap::new(),
+            _ => Renumbering::default(),
         }
     };
     let versions = Versions {
@@ -189,7 +187,7 @@ impl MergeContext {
         links_path: &Path,
         document: &str,
         mine: Mine,
-    ) -> BTreeMap<AnnotationId, AnnotationId> {
+    ) -> Renumbering {
         let (Some(annotator), Some(project)) = (
             links_path.file_stem(),
             links_path
@@ -197,7 +195,7 @@ impl MergeContext {
                 .filter(|p| p.file_name().is_some_and(|n| n == LINKS_DIR))
                 .and_then(Path::parent),
         ) else {
-            return BTreeMap::new();
+            return Renumbering::default();
         };
         let file = project
             .join(ANNOTATIONS_DIR)
@@ -212,7 +210,7 @@ impl MergeContext {
         };
         let (Some(ours), Some(theirs)) = (store(Some(&self.ours)), store(Some(&self.theirs)))
         else {
-            return BTreeMap::new();
+            return Renumbering::default();
         };
         let base = store(self.base.as_ref()).unwrap_or_else(accord::store::AnnotationStore::new);
         match mine {

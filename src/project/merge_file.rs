@@ -19,7 +19,7 @@ use super::{CrossLinkFile, LINKS_DIR, PROJECT_FILE, ProjectFile};
 use crate::model::{AnnotationId, CrossGroup, CrossMember, GroupId};
 use crate::schema::Schema;
 use crate::store::file::{CURRENT_FORMAT, to_pretty_ron};
-use crate::store::merge::{self, Item, MergeReport, Outcome};
+use crate::store::merge::{self, Item, MergeReport, Outcome, Renumbering};
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
 
 /// Which kind of project file a path holds.
@@ -133,7 +133,7 @@ pub fn merge_texts(
     path: &Path,
     kind: FileKind,
     mine: Mine,
-    renumbered: &dyn Fn(&str) -> BTreeMap<AnnotationId, AnnotationId>,
+    renumbered: &dyn Fn(&str) -> Renumbering,
 ) -> Result<Merged, MergeFileError> {
     let (mine_text, theirs_text, mine_side, theirs_side) = match mine {
         Mine::Ours => (versions.ours, versions.theirs, "ours", "theirs"),
@@ -189,20 +189,42 @@ pub fn merge_texts(
             let base = base.unwrap_or_else(|| CrossLinkFile::new(&m.annotator));
             let mut mine_file = m;
             // Members that point at annotations of mine the same merge renumbers.
-            let mut maps: BTreeMap<String, BTreeMap<AnnotationId, AnnotationId>> = BTreeMap::new();
+            let mut maps: BTreeMap<String, Renumbering> = BTreeMap::new();
+            let mut map_of = |document: &str| {
+                maps.entry(document.to_owned())
+                    .or_insert_with(|| renumbered(document))
+                    .clone()
+            };
             for group in &mut mine_file.groups {
                 for member in &mut group.members {
-                    let map = maps
-                        .entry(member.document.clone())
-                        .or_insert_with(|| renumbered(&member.document));
-                    if let Some(new) = map.get(&member.annotation) {
+                    if let Some(new) = map_of(&member.document).mine.get(&member.annotation) {
                         member.annotation = *new;
                     }
                 }
                 group.members.sort();
                 group.members.dedup();
             }
-            let (groups, next_id, report) = merge_groups(&base, &mine_file, &t);
+            let (mut groups, next_id, mut report) = merge_groups(&base, &mine_file, &t);
+            // Members folded into another annotation by the annotation files' merge.
+            for group in &mut groups {
+                for member in &mut group.members {
+                    if let Some(kept) = map_of(&member.document).folded.get(&member.annotation) {
+                        member.annotation = *kept;
+                    }
+                }
+                group.members.sort();
+                group.members.dedup();
+            }
+            groups.retain(|g| {
+                let keep = g.members.len() >= 2;
+                if !keep {
+                    report.dropped.push(format!(
+                        "group #{}: fewer than two members were left",
+                        g.id.0
+                    ));
+                }
+                keep
+            });
             let file = CrossLinkFile {
                 format: CURRENT_FORMAT,
                 annotator: mine_file.annotator.clone(),
@@ -607,7 +629,7 @@ mod tests {
             Path::new("schema.ron"),
             FileKind::Schema,
             Mine::Ours,
-            &|_| BTreeMap::new(),
+            &|_| Renumbering::default(),
         )
         .unwrap();
         assert!(merged.unresolved.is_empty(), "{:?}", merged.unresolved);

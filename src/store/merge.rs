@@ -251,26 +251,40 @@ fn same_content(a: &Annotation, b: &Annotation) -> bool {
     same_mark(a, b) && a.attributes == b.attributes && a.note == b.note
 }
 
-/// The new ids of `mine`'s additions: those that mark the same text with the same label as
-/// one of `theirs`'s additions become that one (so a span both added is there once), links
-/// both added likewise, and the rest that collide with an id `theirs` handed out get fresh
-/// ids from `fresh` on. A pure function of the three stores, so a link file's merge can
-/// work out the same renumbering from the same three versions of an annotation file.
+/// How merging `mine` and `theirs` renumbers annotations: mine's that moved, and either
+/// side's folded into another ([`MergedStore::renumbered`], [`MergedStore::folded`]). A pure
+/// function of the three stores, so a link file's merge can work out the same renumbering
+/// from the same three versions of an annotation file.
 pub fn renumbering(
     base: &AnnotationStore,
     mine: &AnnotationStore,
     theirs: &AnnotationStore,
-) -> BTreeMap<AnnotationId, AnnotationId> {
-    renumber_map(base, mine, theirs, &mut first_fresh(base, mine, theirs))
-        .into_iter()
-        .map(|(old, new)| (AnnotationId(old), AnnotationId(new)))
-        .collect()
+) -> Renumbering {
+    let merged = merge_stores(base, mine, theirs);
+    Renumbering {
+        mine: merged.renumbered,
+        folded: merged.folded,
+    }
 }
 
+/// See [`renumbering`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renumbering {
+    /// Mine's annotations given other ids: old → new.
+    pub mine: BTreeMap<AnnotationId, AnnotationId>,
+    /// Annotations (ids after the above) folded into another: old → kept.
+    pub folded: BTreeMap<AnnotationId, AnnotationId>,
+}
+
+/// The first id neither side nor the base has handed out.
 fn first_fresh(base: &AnnotationStore, mine: &AnnotationStore, theirs: &AnnotationStore) -> u64 {
     mine.next_id().max(theirs.next_id()).max(base.next_id())
 }
 
+/// The new ids of `mine`'s additions: those that mark the same text with the same label as
+/// one of `theirs`'s additions become that one (so a span both added is there once), links
+/// both added likewise, and the rest that collide with an id `theirs` handed out get fresh
+/// ids from `fresh` on.
 fn renumber_map(
     base: &AnnotationStore,
     mine: &AnnotationStore,
@@ -341,6 +355,9 @@ pub struct MergedStore {
     pub report: MergeReport,
     /// My annotations and links that were given new ids: old → new.
     pub renumbered: BTreeMap<AnnotationId, AnnotationId>,
+    /// Annotations (of either side, by their id after renumbering) that turned out to mark
+    /// the same text with the same label as another, and were folded into it: old → kept.
+    pub folded: BTreeMap<AnnotationId, AnnotationId>,
 }
 
 /// The version kept of an item both sides changed differently, with the other carried in
@@ -455,6 +472,44 @@ pub fn merge_stores(
             None => {}
         }
     }
+    // One side relabelled or moved an annotation onto what the other added: one thing, kept
+    // once (the lowest id, which existed first).
+    let mut marks: BTreeMap<Mark<'_>, AnnotationId> = BTreeMap::new();
+    let mut folded: BTreeMap<AnnotationId, AnnotationId> = BTreeMap::new();
+    for a in annotations.values().filter(|a| a.conflict.is_none()) {
+        let key = (
+            a.label.as_str(),
+            a.fragments.iter().map(|f| (f.start, f.end)).collect(),
+        );
+        if let Some(first) = marks.get(&key) {
+            folded.insert(a.id, *first);
+            report.dropped.push(format!(
+                "annotation {} marked the same text as {first} ({}): kept once",
+                a.id, a.label
+            ));
+        } else {
+            marks.insert(key, a.id);
+        }
+    }
+    drop(marks);
+    if !folded.is_empty() {
+        let raw: BTreeMap<u64, u64> = folded.iter().map(|(k, v)| (k.0, v.0)).collect();
+        for gone in folded.keys() {
+            annotations.remove(gone);
+        }
+        for a in annotations.values_mut() {
+            renumber_refs(a, &raw);
+        }
+        for l in &mut links {
+            for end in [&mut l.from, &mut l.to] {
+                if let Some(new) = raw.get(&end.0) {
+                    *end = AnnotationId(*new);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        links.retain(|l| seen.insert((l.kind.clone(), l.from, l.to)));
+    }
     // What points at an annotation the merge left out.
     let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
     for a in annotations.values_mut() {
@@ -495,6 +550,7 @@ pub fn merge_stores(
             .filter(|(old, _)| mine.get(AnnotationId(*old)).is_some())
             .map(|(old, new)| (AnnotationId(old), AnnotationId(new)))
             .collect(),
+        folded,
     }
 }
 

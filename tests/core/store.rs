@@ -717,3 +717,176 @@ mod fast_paths {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The three-way merge, on random histories
+// ---------------------------------------------------------------------------------------------
+
+mod three_way_merge {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use accord::model::{Annotation, AnnotationId, Fragment, Timestamp};
+    use accord::store::merge::merge_stores;
+    use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
+
+    const LABELS: [&str; 3] = ["PERSON", "ORG", "DATE"];
+
+    fn annotation(id: u64, label: usize, start: usize) -> Annotation {
+        Annotation {
+            id: AnnotationId(id),
+            label: LABELS[label].into(),
+            fragments: vec![Fragment {
+                start,
+                end: start + 2,
+                text: String::new(),
+            }],
+            attributes: BTreeMap::new(),
+            note: String::new(),
+            review: Default::default(),
+            author: format!("author{id}"),
+            created: Timestamp::default(),
+            modified: Timestamp::default(),
+            conflict: None,
+        }
+    }
+
+    fn store(annotations: impl IntoIterator<Item = Annotation>, next_id: u64) -> AnnotationStore {
+        AnnotationFile {
+            format: 1,
+            document: DocumentStamp {
+                file: "a.txt".into(),
+                sha256: String::new(),
+                chars: 100,
+                encoding: None,
+            },
+            annotator: "a".into(),
+            next_id,
+            annotations: annotations.into_iter().collect(),
+            links: Vec::new(),
+        }
+        .into_store(std::path::Path::new("a.ron"))
+        .unwrap()
+    }
+
+    /// What one side did to each base annotation (0 keep, 1 relabel, 2 move, 3 remove) and
+    /// what it added (label, start).
+    type Side = (Vec<u8>, Vec<(usize, usize)>);
+
+    fn side(n: usize) -> impl Strategy<Value = Side> {
+        (
+            proptest::collection::vec(0..4u8, n),
+            proptest::collection::vec((0..3usize, 0..8usize), 0..4),
+        )
+    }
+
+    fn apply_side(base: &AnnotationStore, (changes, added): &Side) -> AnnotationStore {
+        let mut out = Vec::new();
+        for (a, change) in base.annotations().zip(changes) {
+            let mut a = a.clone();
+            match change {
+                0 => {}
+                1 => {
+                    a.label =
+                        LABELS[(LABELS.iter().position(|l| *l == a.label).unwrap() + 1) % 3].into()
+                }
+                2 => {
+                    a.fragments[0].start += 20;
+                    a.fragments[0].end += 20;
+                }
+                _ => continue,
+            }
+            // As editing does: the same label over the same text twice is refused.
+            if out
+                .iter()
+                .any(|o: &Annotation| o.label == a.label && o.extent() == a.extent())
+            {
+                continue;
+            }
+            out.push(a);
+        }
+        let mut next = base.next_id();
+        for (label, start) in added {
+            let new = annotation(next, *label, *start * 3);
+            // As editing does: the same label over the same text is refused.
+            if out
+                .iter()
+                .any(|a| a.label == new.label && a.extent() == new.extent())
+            {
+                continue;
+            }
+            out.push(new);
+            next += 1;
+        }
+        store(out, next)
+    }
+
+    fn history() -> impl Strategy<Value = (AnnotationStore, Side, Side)> {
+        proptest::collection::vec((0..3usize, 0..8usize), 0..6).prop_flat_map(|base| {
+            let n = base.len();
+            let base = store(
+                base.iter()
+                    .enumerate()
+                    .map(|(i, (l, s))| annotation(i as u64 + 1, *l, *s * 3)),
+                n as u64 + 1,
+            );
+            (Just(base), side(n), side(n))
+        })
+    }
+
+    fn all(s: &AnnotationStore) -> Vec<Annotation> {
+        s.annotations().cloned().collect()
+    }
+
+    /// What a store says, ids aside: each annotation's label and ranges, and for a conflict
+    /// both versions in a fixed order.
+    fn content(s: &AnnotationStore) -> Vec<String> {
+        let key = |a: &Annotation| format!("{} {:?}", a.label, a.extent());
+        let mut out: Vec<String> = s
+            .annotations()
+            .map(|a| match &a.conflict {
+                None => key(a),
+                Some(c) => {
+                    let mut pair = [key(a), c.other.as_ref().map_or("removed".into(), key)];
+                    pair.sort();
+                    format!("conflict {pair:?}")
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn merging_a_side_with_itself_or_with_the_base_gives_that_side((base, x, y) in history()) {
+            let x = apply_side(&base, &x);
+            let y = apply_side(&base, &y);
+            prop_assert_eq!(all(&merge_stores(&base, &x, &x).store), all(&x));
+            prop_assert_eq!(all(&merge_stores(&base, &base, &y).store), all(&y));
+            prop_assert_eq!(all(&merge_stores(&base, &x, &base).store), all(&x));
+        }
+
+        #[test]
+        fn a_merge_is_symmetric_up_to_ids_and_loses_nothing((base, xs, ys) in history()) {
+            let x = apply_side(&base, &xs);
+            let y = apply_side(&base, &ys);
+            let xy = merge_stores(&base, &x, &y).store;
+            let yx = merge_stores(&base, &y, &x).store;
+            prop_assert_eq!(content(&xy), content(&yx));
+            // Every annotation either side added is there, once among those not in conflict
+            // (a conflict's kept version may mark the same text until someone decides).
+            for added in x.annotations().chain(y.annotations()).filter(|a| base.get(a.id).is_none()) {
+                let same = |a: &Annotation| a.label == added.label && a.extent() == added.extent();
+                let settled = xy.annotations().filter(|a| a.conflict.is_none() && same(a)).count();
+                let in_conflict = xy.annotations().any(|a| {
+                    a.conflict.as_ref().is_some_and(|c| same(a) || c.other.as_ref().is_some_and(same))
+                });
+                prop_assert!(settled == 1 || (settled == 0 && in_conflict), "{:?}", added);
+            }
+            // Ids unique and below the counter.
+            prop_assert!(xy.annotations().all(|a| a.id.0 < xy.next_id()));
+        }
+    }
+}
