@@ -96,6 +96,9 @@ pub struct AnnotationStore {
     revision: u64,
     /// Annotations whose review state is not pending, kept up to date by `put` and `take`.
     reviewed: usize,
+    /// Annotations a merge left with two versions ([`Annotation::conflict`]), kept up to date
+    /// by `put` and `take`: the window counts and steps through them without a scan.
+    conflicted: BTreeSet<AnnotationId>,
 }
 
 impl AnnotationStore {
@@ -172,6 +175,11 @@ impl AnnotationStore {
         self.reviewed
     }
 
+    /// Annotations a merge left with two versions to decide, by id.
+    pub fn conflicted(&self) -> &BTreeSet<AnnotationId> {
+        &self.conflicted
+    }
+
     /// The next id the store will hand out: above every id in it. `u64::MAX` means the ids
     /// are used up (a file came with an id or `next_id` that high): no id is handed out again.
     pub fn next_id(&self) -> u64 {
@@ -203,6 +211,11 @@ impl AnnotationStore {
         self.next_id = self.next_id.max(annotation.id.0.saturating_add(1));
         self.revision += 1;
         self.reviewed += is_reviewed(&annotation) as usize;
+        if annotation.conflict.is_some() {
+            self.conflicted.insert(annotation.id);
+        } else if !self.conflicted.is_empty() {
+            self.conflicted.remove(&annotation.id);
+        }
         // One lookup: loading a file puts every annotation through here.
         match self.annotations.entry(annotation.id) {
             std::collections::btree_map::Entry::Occupied(mut slot) => {
@@ -223,6 +236,7 @@ impl AnnotationStore {
         let old = self.annotations.remove(&id)?;
         self.index.remove(&old);
         self.reviewed -= is_reviewed(&old) as usize;
+        self.conflicted.remove(&id);
         self.revision += 1;
         Some(old)
     }
@@ -329,5 +343,23 @@ mod tests {
         assert_eq!(store.reviewed(), 1);
         store.take(AnnotationId(1));
         assert_eq!(store.reviewed(), 0);
+    }
+
+    #[test]
+    fn conflicted_follow_puts_and_takes() {
+        let mut store = AnnotationStore::new();
+        let mut a = ann(1, &[(0, 5)]);
+        a.conflict = Some(Box::new(crate::model::MergeConflict { other: None }));
+        store.put(a.clone());
+        store.put(ann(2, &[(6, 9)]));
+        assert_eq!(store.conflicted().len(), 1);
+        a.conflict = None;
+        store.put(a);
+        assert!(store.conflicted().is_empty(), "deciding it clears it");
+        let mut b = ann(2, &[(6, 9)]);
+        b.conflict = Some(Box::new(crate::model::MergeConflict { other: None }));
+        store.put(b);
+        store.take(AnnotationId(2));
+        assert!(store.conflicted().is_empty());
     }
 }

@@ -20,6 +20,8 @@ use super::text_view::ViewEvent;
 pub enum Action {
     /// A command from the table (menu or key).
     Run(Command),
+    /// Stop the sync running (its Cancel button).
+    CancelSync,
     /// Apply a label: to the active pane's selected text (a new span) or selected annotation
     /// (relabel).
     Label(String),

@@ -120,6 +120,7 @@ impl AccordApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll_exchange();
+        self.poll_sync(&ctx);
         let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();
         // Keys pressed after the pointer was let go are applied after what the views report
         // (the selection a drag made), whatever frame the two land in.

@@ -131,6 +131,8 @@ commands! {
     Import = "Import…", File, [CTRL I];
     /// Export annotations to another tool's format.
     Export = "Export…", File, [CTRL E];
+    /// Commit your changes, fetch the team's, merge them by annotation and push (git).
+    Sync = "Sync with the team", File, [CTRL_SHIFT S];
     /// Change the name one annotates under (the project reopens with that annotator's files).
     ChangeName = "Your name…", File, [];
     /// Close the window.
@@ -215,6 +217,8 @@ commands! {
     PreviousDisagreement = "Previous disagreement", Review, [NONE P], review;
     /// Review: accept every item of the document all annotators agree on.
     AcceptAgreed = "Accept all agreed items", Review, [CTRL_SHIFT A], review;
+    /// Select the next annotation a merge left with two versions, to decide it.
+    NextConflict = "Next merge conflict", Review, [];
     /// Show the agreement figures in the side panel.
     ShowAgreement = "Agreement", Review, [CTRL_SHIFT M];
     /// Show the keyboard shortcuts.

@@ -31,6 +31,7 @@ mod pane_header;
 mod panels;
 pub mod panes;
 pub mod state;
+pub mod sync;
 pub mod text;
 pub mod text_field;
 pub mod text_view;
@@ -132,6 +133,7 @@ impl eframe::App for Window {
     fn on_exit(&mut self) {
         let app = &mut self.0;
         app.end_exchange();
+        app.end_sync();
         // Autosave on exit, unless the user chose to drop the changes.
         let dirty = app.state().workspace.as_ref().is_some_and(|w| w.is_dirty());
         if !app.close_allowed() && dirty {

@@ -329,6 +329,8 @@ pub struct AppState {
     pub review: Option<ReviewSession>,
     /// The agreement figures last computed for the open project, or why they could not be.
     pub agreement: Option<Result<AgreementReport, String>>,
+    /// Git: where the project stands against its remote branch, and the sync running.
+    pub team: crate::ui::sync::TeamState,
 }
 
 impl AppState {

@@ -55,7 +55,7 @@ impl AccordApp {
         }
     }
 
-    fn disk_event(&mut self, event: DiskEvent) {
+    pub(in crate::ui) fn disk_event(&mut self, event: DiskEvent) {
         let Some(ws) = self.workspace() else { return };
         let name = |file: WorkspaceFile| match file {
             WorkspaceFile::Doc(doc) => ws.file_name(doc).to_owned(),

@@ -13,6 +13,7 @@ mod exchange;
 mod links;
 mod review;
 mod session;
+mod team;
 
 use crate::edit::edge::Edge;
 use crate::model::boundaries::StepUnit;
@@ -29,6 +30,11 @@ impl AccordApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, action: Action) {
         match action {
             Action::Run(command) => self.run_command(ctx, command),
+            Action::CancelSync => {
+                if let Some(job) = &self.state.team.job {
+                    job.cancel();
+                }
+            }
             Action::Label(label) => self.apply_label(&label),
             Action::Edit { doc, edit } => {
                 self.edit(vec![(doc, edit)]);
@@ -111,6 +117,8 @@ impl AccordApp {
     fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::OpenProject => self.pick_project_folder(),
+            Command::Sync => self.start_sync(ctx),
+            Command::NextConflict => self.next_conflict(),
             Command::Save => {
                 if self.workspace().is_some_and(Workspace::is_dirty) {
                     self.save_all();

@@ -301,6 +301,7 @@ impl Details {
             .id_salt("details scroll")
             .show(ui, |ui| {
                 ui.add_enabled_ui(editable, |ui| {
+                    conflict_ui(ui, cx, ann, &mut edits);
                     self.annotation_ui(ui, cx, schema, store, (doc, ann), &mut edits);
                     hovered = links_ui(ui, cx, store, ann.id, &mut edits).map(|l| (doc, l));
                     threads_ui(ui, cx, doc, ann.id);
@@ -664,6 +665,67 @@ fn pick_ui(
 }
 
 /// Review state (a drop-down), reviewer, author and times.
+/// An annotation a merge left with two versions: both shown, with a button to keep each.
+fn conflict_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ann: &Annotation, edits: &mut Vec<Edit>) {
+    let Some(conflict) = &ann.conflict else {
+        return;
+    };
+    let describe = |a: &Annotation| {
+        let text: Vec<&str> = a.fragments.iter().map(|f| f.text.as_str()).collect();
+        format!(
+            "{} {} “{}” — {}, {}",
+            a.label,
+            a.extent(),
+            text.join(" … "),
+            a.author,
+            a.modified.0
+        )
+    };
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new("Merge conflict: two people changed this annotation")
+                    .strong()
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.label("This version:");
+            text_line(ui, cx.engine, &describe(ann), 14.0);
+            match &conflict.other {
+                Some(other) => {
+                    ui.label("The other version:");
+                    text_line(ui, cx.engine, &describe(other), 14.0);
+                }
+                None => {
+                    ui.label("The other side removed it.");
+                }
+            }
+            ui.horizontal_wrapped(|ui| {
+                if ui.button("Keep this version").clicked() {
+                    let mut kept = ann.clone();
+                    kept.conflict = None;
+                    edits.push(Edit::Put(Box::new(kept)));
+                }
+                let take = match &conflict.other {
+                    Some(_) => "Take the other version",
+                    None => "Remove it, as the other side did",
+                };
+                if ui.button(take).clicked() {
+                    edits.push(match &conflict.other {
+                        Some(other) => {
+                            let mut taken = other.clone();
+                            taken.id = ann.id;
+                            taken.conflict = None;
+                            Edit::Put(Box::new(taken))
+                        }
+                        None => Edit::Remove { id: ann.id },
+                    });
+                }
+            });
+        });
+    ui.separator();
+}
+
 fn review_ui(ui: &mut Ui, ann: &Annotation, edits: &mut Vec<Edit>) {
     let id = ann.id;
     egui::Grid::new("annotation footer")

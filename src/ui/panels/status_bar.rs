@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use crate::ui::action::ViewContext;
+use crate::ui::action::{Action, ViewContext};
 use crate::ui::state::Mode;
 
 /// Draws the status bar.
@@ -58,6 +58,33 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                     .color(ui.visuals().warn_fg_color),
             );
             ui.separator();
+        }
+        if let Some(job) = &state.team.job {
+            ui.spinner();
+            let step = job.step().map_or("starting", |s| s.describe());
+            ui.label(format!("Sync: {step}…"));
+            if !job.is_cancelling() && ui.small_button("Cancel").clicked() {
+                cx.send(Action::CancelSync);
+            }
+            ui.separator();
+        } else if let Some(summary) = state.team.summary() {
+            ui.label(format!("git {summary}")).on_hover_text(
+                "Your branch, and commits to send (↑) and to get (↓): File → Sync with the team",
+            );
+            ui.separator();
+        }
+        if let Some(ws) = &state.workspace {
+            let conflicts: usize = (0..ws.project.documents.len())
+                .map(|d| ws.store(crate::project::DocId(d)).conflicted().len())
+                .sum();
+            if conflicts > 0
+                && ui
+                    .link(format!("{conflicts} merge conflict(s) to decide"))
+                    .on_hover_text("Review → Next merge conflict")
+                    .clicked()
+            {
+                cx.send(Action::Run(crate::ui::commands::Command::NextConflict));
+            }
         }
         if let Some(m) = &state.status.message {
             if m.error {
