@@ -79,8 +79,6 @@ pub struct SyncReport {
     /// Files (relative to the work tree) the merge brought in or changed: the window
     /// reloads these.
     pub changed: Vec<PathBuf>,
-    /// Annotations the merge left with both versions to decide.
-    pub conflicts: usize,
     /// True when the push sent commits.
     pub pushed: bool,
 }
@@ -220,21 +218,6 @@ pub fn sync(
             },
         }
     }
-    report.conflicts = report
-        .changed
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(git.root().join(p)).ok()?;
-            let file = AnnotationFile::parse_store(&text, p).ok()?;
-            Some(
-                file.store
-                    .annotations()
-                    .filter(|a| a.conflict.is_some())
-                    .count(),
-            )
-        })
-        .sum();
     Ok(report)
 }
 

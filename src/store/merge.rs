@@ -76,7 +76,7 @@ pub enum Outcome {
     Theirs(ItemChange),
     /// Only this side changed it: mine is kept.
     Mine(ItemChange),
-    /// Both changed it, differently: mine is kept.
+    /// Both changed it, differently (or one removed what the other changed): a conflict.
     Both,
 }
 
@@ -88,7 +88,7 @@ pub struct MergeReport {
     pub taken: Vec<(Item, ItemChange)>,
     /// Items added, changed or removed only here: kept.
     pub kept: Vec<(Item, ItemChange)>,
-    /// Items changed on both sides, differently: the version here was kept.
+    /// Items changed on both sides, differently: kept as conflicts with both versions.
     pub both: Vec<Item>,
     /// Items added here whose id the file on disk had used meanwhile, with their new id.
     pub renumbered: Vec<(Item, u64)>,
@@ -136,7 +136,7 @@ impl fmt::Display for MergeReport {
             let items: Vec<String> = self.both.iter().map(Item::to_string).collect();
             write!(
                 f,
-                "; changed on both sides (the version here wins): {}",
+                "; changed on both sides (both versions kept, to decide in the details): {}",
                 items.join(", ")
             )?;
         }

@@ -340,7 +340,7 @@ fn merge_keeps_both_sides_new_annotations_with_distinct_ids() {
 }
 
 #[test]
-fn merge_by_id_takes_theirs_keeps_mine_and_mine_wins_where_both_changed() {
+fn merge_by_id_takes_theirs_keeps_mine_and_keeps_both_versions_where_both_changed() {
     let (dir, mut ws) = saved_project();
     add(&mut ws, ZH, "托卡耶夫", "PERSON"); // #3
     add(&mut ws, ZH, "杜尚别", "LOCATION"); // #4
@@ -392,8 +392,22 @@ fn merge_by_id_takes_theirs_keeps_mine_and_mine_wins_where_both_changed() {
         .map(|(id, label, _)| (id, label))
         .collect();
     assert_eq!(labels, vec![(1, "ORG".into()), (2, "ORG".into())]);
+    // #1 keeps the version here and carries the other until someone decides.
+    let d = doc(&ws, ZH);
+    let conflict = ws.store(d).get(AnnotationId(1)).unwrap().conflict.clone();
+    assert_eq!(
+        conflict.and_then(|c| c.other).map(|o| o.label),
+        Some("LOCATION".to_owned())
+    );
     save(&mut ws);
-    validate_clean(dir.path());
+    let report = accord::validate::validate(dir.path()).unwrap();
+    let mine: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.file.contains(WHO))
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(mine, vec![accord::validate::FindingKind::MergeConflict]);
 }
 
 #[test]

@@ -32,12 +32,13 @@ use super::{
     Change, DocState, GroupEdit, GroupState, GroupStore, StoreStatus, Workspace, WorkspaceError,
     WorkspaceFile,
 };
-use crate::model::{Annotation, AnnotationId, CrossGroup, CrossMember, Document, GroupId};
+use crate::model::{Annotation, AnnotationId, CrossGroup, CrossMember, Document};
 use crate::project::{CrossLinkFile, DocId, DocumentChange};
 use crate::project_dir::ProjectDir;
 use crate::store::file::CURRENT_FORMAT;
 use crate::store::fingerprint::{self, Check, Fingerprint, ReadFile};
-use crate::store::merge::{self, Item, MergeReport, Outcome};
+use crate::project::merge_file;
+use crate::store::merge::{self, MergeReport};
 use crate::store::{AnnotationFile, AnnotationStore, LoadedFile, StoreError};
 
 /// What the workspace last read from or wrote to one of its files.
@@ -230,23 +231,17 @@ fn mentions(edit: &GroupEdit, file: &str) -> bool {
     }
 }
 
-/// A file's text, parsed into groups keyed by id (members sorted); `None` is empty.
-fn groups_of(
+/// A link file's text, as [`GroupStore`] reads it (ids and counter made consistent); `None`
+/// is an empty file of `annotator`.
+fn links_of(
     text: Option<&str>,
     path: &Path,
-) -> Result<(BTreeMap<u64, CrossGroup>, u64), StoreError> {
-    let Some(text) = text else {
-        return Ok((BTreeMap::new(), 1));
-    };
-    let store = GroupStore::from_file(CrossLinkFile::parse(text, path)?);
-    Ok(group_map(&store))
-}
-
-fn group_map(store: &GroupStore) -> (BTreeMap<u64, CrossGroup>, u64) {
-    (
-        store.groups().map(|g| (g.id.0, g.clone())).collect(),
-        store.next_id(),
-    )
+    annotator: &str,
+) -> Result<CrossLinkFile, StoreError> {
+    Ok(match text {
+        Some(text) => GroupStore::from_file(CrossLinkFile::parse(text, path)?).to_file(annotator),
+        None => CrossLinkFile::new(annotator),
+    })
 }
 
 /// A file's text parsed into a store; `None` is empty.
@@ -840,8 +835,8 @@ impl Workspace {
     /// The groups in the link file as last loaded or saved here (`None`: it did not read).
     fn saved_groups(&self) -> Option<BTreeMap<u64, CrossGroup>> {
         let path = self.file_path(WorkspaceFile::Groups);
-        let (groups, _) = groups_of(self.groups.disk.base.as_deref(), &path).ok()?;
-        Some(groups)
+        let file = links_of(self.groups.disk.base.as_deref(), &path, &self.annotator).ok()?;
+        Some(file.groups.into_iter().map(|g| (g.id.0, g)).collect())
     }
 
     fn three_stores(
@@ -923,30 +918,15 @@ impl Workspace {
         path: &Path,
         conflict: &Conflict,
     ) -> Result<(CrossLinkFile, MergeReport), StoreError> {
-        let (base, base_next) = groups_of(self.groups.disk.base.as_deref(), path)?;
-        let (theirs, theirs_next) = groups_of(conflict.text.as_deref(), path)?;
-        let (mine, mine_next) = group_map(&self.groups.store);
-        let mut fresh = mine_next.max(theirs_next).max(base_next);
-        let map = merge::colliding_ids(&base, base_next, &mine, &theirs, theirs_next, &mut fresh);
-        let mut report = MergeReport::default();
-        let mine: BTreeMap<u64, CrossGroup> = mine
-            .into_values()
-            .map(|mut g| {
-                if let Some(new) = map.get(&g.id.0) {
-                    report.renumbered.push((Item::Group(g.id), *new));
-                    g.id = GroupId(*new);
-                }
-                (g.id.0, g)
-            })
-            .collect();
+        let base = links_of(self.groups.disk.base.as_deref(), path, &self.annotator)?;
+        let theirs = links_of(conflict.text.as_deref(), path, &self.annotator)?;
+        let mine = self.groups.store.to_file(&self.annotator);
+        let (merged, fresh, mut report) = merge_file::merge_groups(&base, &mine, &theirs);
         // Mine first where a rule has to choose between two groups.
-        let mut groups: Vec<(bool, CrossGroup)> = Vec::new();
-        for (id, value, outcome) in merge::three_way(&base, &mine, &theirs) {
-            report.record(Item::Group(GroupId(id)), outcome);
-            if let Some(g) = value {
-                groups.push((matches!(outcome, Outcome::Mine(_) | Outcome::Both), g));
-            }
-        }
+        let mut groups: Vec<(bool, CrossGroup)> = merged
+            .into_iter()
+            .map(|g| (mine.groups.contains(&g), g))
+            .collect();
         groups.sort_by_key(|(mine, g)| (!mine, g.id));
 
         // Members must exist — judged only where this workspace knows the annotations: a
