@@ -485,6 +485,51 @@ fn benches(c: &mut Criterion, f: &Fixture) {
     });
     std::fs::remove_file(&save_path).expect("remove the saved copy");
 
+    // git's merge driver on this file: both sides relabelled 1 000 annotations (100 of them
+    // the same ones, differently: conflicts) and added 500 (the same ids: renumbered).
+    let base_file = AnnotationFile::load(&f.annotation_path).expect("load");
+    let side = |offset: usize, label: &str| {
+        let mut file = base_file.clone();
+        for a in file.annotations.iter_mut().skip(offset).step_by(97).take(1_000) {
+            a.label = label.to_owned();
+        }
+        let added: Vec<Annotation> = file.annotations[offset..offset + 500]
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut a = a.clone();
+                a.id = AnnotationId(file.next_id + i as u64);
+                a.label = format!("{label}_NEW");
+                a
+            })
+            .collect();
+        file.next_id += added.len() as u64;
+        file.annotations.extend(added);
+        file.to_ron(&f.annotation_path).expect("encode")
+    };
+    let base_text = std::fs::read_to_string(&f.annotation_path).expect("read");
+    let (ours, theirs) = (side(0, "ORG"), side(90, "DATE"));
+    let versions = accord::project::merge_file::Versions {
+        base: &base_text,
+        ours: &ours,
+        theirs: &theirs,
+    };
+    let merge = || {
+        accord::project::merge_file::merge_texts(
+            versions,
+            &f.annotation_path,
+            accord::project::merge_file::FileKind::Annotations,
+            accord::project::merge_file::Mine::Ours,
+            &|_| Default::default(),
+        )
+        .expect("merge")
+    };
+    let merged = merge();
+    assert!(merged.conflicts > 0 && merged.renumbered.len() == 500);
+    group.bench_function("merge-file (three 100k-annotation versions)", |b| {
+        b.iter_with_large_drop(|| black_box(merge()));
+    });
+
     group.bench_function("validate", |b| {
         b.iter(|| {
             let report = accord::validate::validate(&f.root).expect("validate");
