@@ -490,7 +490,13 @@ fn benches(c: &mut Criterion, f: &Fixture) {
     let base_file = AnnotationFile::load(&f.annotation_path).expect("load");
     let side = |offset: usize, label: &str| {
         let mut file = base_file.clone();
-        for a in file.annotations.iter_mut().skip(offset).step_by(97).take(1_000) {
+        for a in file
+            .annotations
+            .iter_mut()
+            .skip(offset)
+            .step_by(97)
+            .take(1_000)
+        {
             a.label = label.to_owned();
         }
         let added: Vec<Annotation> = file.annotations[offset..offset + 500]

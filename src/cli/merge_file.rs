@@ -77,6 +77,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             _ => Renumbering::default(),
         }
     };
+    // A project or schema file is written by hand, with comments: where git's own line merge
+    // is clean and still reads as that kind of file, it is kept as it merged.
+    if matches!(kind, FileKind::Project | FileKind::Schema)
+        && let Some(text) = clean_line_merge(&args)
+        && merge_texts(
+            Versions {
+                base: &text,
+                ours: &text,
+                theirs: &text,
+            },
+            &shown,
+            kind,
+            Mine::Ours,
+            &|_| Renumbering::default(),
+        )
+        .is_ok_and(|m| m.unresolved.is_empty())
+    {
+        return write_merged(
+            &args.ours,
+            &shown,
+            Merged {
+                text,
+                conflicts: 0,
+                unresolved: Vec::new(),
+                report: String::new(),
+                renumbered: Default::default(),
+            },
+        );
+    }
     let versions = Versions {
         base: &base,
         ours: &ours,
@@ -108,6 +137,22 @@ fn write_merged(ours: &Path, shown: &Path, merged: Merged) -> anyhow::Result<Exi
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Git's own line merge of the three versions, if it is clean.
+fn clean_line_merge(args: &Args) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["merge-file", "-p", "-q"])
+        .arg(&args.ours)
+        .arg(&args.base)
+        .arg(&args.theirs)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).ok())
+        .flatten()
 }
 
 /// Git's own line merge, with conflict markers, for a file Accord cannot merge by id.

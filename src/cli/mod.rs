@@ -11,6 +11,7 @@ mod progress;
 mod reanchor;
 mod recover;
 mod stats;
+mod sync;
 mod validate;
 
 use std::path::PathBuf;
@@ -72,6 +73,9 @@ pub enum Command {
     /// `accord git setup`): merges by id, keeps annotations both sides changed as conflicts
     /// to decide in the window. Exit 0 merged, 1 git must mark a conflict, 2 unreadable.
     MergeFile(merge_file::Args),
+    /// Commit the project's changes, fetch, merge by annotation and push, as the window's
+    /// Sync does. Exit 0 synced, 1 a merge or push git could not finish, 2 git failed.
+    Sync(sync::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -87,6 +91,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Reanchor(args) => reanchor::run(args),
         Command::Recover(args) => recover::run(args),
         Command::MergeFile(args) => merge_file::run(args),
+        Command::Sync(args) => sync::run(args),
     }
 }
 

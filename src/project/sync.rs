@@ -165,7 +165,18 @@ pub fn sync(
         .unwrap_or_else(|_| root.to_path_buf())
         .to_string_lossy()
         .into_owned();
-    run(&["add", "-A", "--", &project])?;
+    // Never a lock, a journal or an unfinished save, whether or not `.gitignore` says so.
+    run(&[
+        "add",
+        "-A",
+        "--",
+        &project,
+        ":(exclude,glob)**/.*.lock",
+        ":(exclude,glob)**/.*.lock.live",
+        ":(exclude,glob)**/.*.journal",
+        ":(exclude,glob)**/.*.journal.*",
+        ":(exclude,glob)**/.accord-save-*.tmp",
+    ])?;
     let staged = run(&["diff", "--cached", "--name-only", "-z"])?;
     if !staged.stdout.is_empty() {
         let message = commit_message(&git, annotator, &staged.stdout);

@@ -76,7 +76,6 @@ impl Team {
             "project/annotations/** merge=accord\nproject/links/*.ron merge=accord\nproject/accord.ron merge=accord\n",
         )
         .unwrap();
-        std::fs::write(first.join(".gitignore"), "*.journal\n*.lock\n.*.lock*\n").unwrap();
         git(&first, &["add", "-A"]);
         git(&first, &["commit", "-q", "-m", "the project"]);
         git(&first, &["push", "-q", "-u", "origin", "main"]);
@@ -192,7 +191,22 @@ impl Rng {
     }
 }
 
+/// Syncs a clone: bob through `accord sync`, alice through the library (the window's way).
 fn sync_clone(clone: &Path, annotator: &str) -> Result<(), SyncError> {
+    if annotator == "bob" {
+        let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["sync", "--annotator", annotator])
+            .current_dir(clone.join("project"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("pushed"),
+            "accord sync: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return Ok(());
+    }
     sync(
         &clone.join("project"),
         annotator,
@@ -221,6 +235,11 @@ fn ron_files(project: &Path) -> Vec<(PathBuf, String)> {
 
 fn check_clone(clone: &Path, acknowledged: &[Mark], groups: &[(String, [Mark; 2])]) {
     let project = clone.join("project");
+    let tracked = git(clone, &["ls-files"]);
+    assert!(
+        !tracked.contains(".lock") && !tracked.contains(".journal"),
+        "locks and journals are never committed: {tracked}"
+    );
     for (path, text) in ron_files(&project) {
         assert!(
             !text.contains("<<<<<<<") && !text.contains(">>>>>>>"),
@@ -444,5 +463,71 @@ fn a_deletion_against_an_edit_becomes_a_conflict_to_decide_and_a_moved_remote_is
             .contains("conflict"),
             "validate names the undecided conflict"
         );
+    }
+}
+
+#[test]
+fn a_project_file_changed_on_both_sides_keeps_both_changes_and_a_push_the_remote_moved_under_is_merged_and_sent()
+ {
+    let team = Team::new(3);
+    let (a, b, c) = (&team.clones[0], &team.clones[1], &team.clones[2]);
+    let edit = |clone: &Path, from: &str, to: &str| {
+        let path = clone.join("project/accord.ron");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        a,
+        "Joint statement of the presidents, Dushanbe",
+        "Joint statement, Dushanbe",
+    );
+    sync_clone(a, "alice").unwrap();
+    edit(b, "date: Some(\"--08-25\")", "date: Some(\"2024-08-25\")");
+    // C has a commit ready; B's pre-push hook pushes it first, so B's push is refused once.
+    let docs = documents();
+    let ws = words(&c.join("project"), &docs[1]);
+    let mark = Mark {
+        annotator: "bob".into(),
+        document: docs[1].clone(),
+        label: "ORG".into(),
+        range: ws[2],
+    };
+    annotate(&c.join("project"), &mark).unwrap();
+    git(c, &["add", "-A"]);
+    git(c, &["commit", "-q", "-m", "bob's span"]);
+    let marker = b.join("hook-ran");
+    let hook = b.join(".git/hooks/pre-push");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nif [ ! -e '{m}' ]; then touch '{m}'; unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE; git -C '{c}' push -q origin main || exit 1; fi\n",
+            m = marker.display(),
+            c = c.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    sync_clone(b, "alice").unwrap();
+    assert!(marker.exists(), "the hook moved the remote during B's push");
+    let log = git(b, &["log", "--format=%s", "origin/main"]);
+    assert!(log.contains("bob's span"), "{log}");
+    let project = std::fs::read_to_string(b.join("project/accord.ron")).unwrap();
+    assert!(project.contains("Joint statement, Dushanbe"), "{project}");
+    assert!(project.contains("2024-08-25"), "{project}");
+    assert!(
+        project.contains("the text gives no year"),
+        "the comments of accord.ron are kept"
+    );
+    for clone in [a, c] {
+        sync_clone(clone, if *clone == *c { "bob" } else { "alice" }).unwrap();
+    }
+    sync_clone(b, "alice").unwrap();
+    for clone in [a, b, c] {
+        check_clone(clone, std::slice::from_ref(&mark), &[]);
     }
 }

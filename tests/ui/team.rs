@@ -157,7 +157,6 @@ fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
         "annotations/** merge=accord\nlinks/*.ron merge=accord\n",
     )
     .unwrap();
-    std::fs::write(here.join(".gitignore"), "*.journal\n*.lock\n.*.lock*\n").unwrap();
     git(&here, &["add", "-A"]);
     git(&here, &["commit", "-q", "-m", "the project"]);
     git(&here, &["push", "-q", "-u", "origin", "main"]);
@@ -203,7 +202,11 @@ fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
     assert_eq!(labels.len(), 2, "{labels:?}");
     assert!(labels.contains(&"ORG".to_owned()), "{labels:?}");
     assert!(labels.contains(&"COUNTRY".to_owned()), "{labels:?}");
-    assert_eq!(ws(&h).store(zh).get(mine).unwrap().label, "ORG", "theirs keeps its id");
+    assert_eq!(
+        ws(&h).store(zh).get(mine).unwrap().label,
+        "ORG",
+        "theirs keeps its id"
+    );
     // … and on the remote, with a message that says what was done.
     let log = git(&remote, &["log", "--format=%s", "main"]);
     assert!(
@@ -213,4 +216,9 @@ fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
         "{log}"
     );
     h.get_by_label_contains("git main ✓");
+    let tracked = git(&remote, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(
+        !tracked.contains(".lock") && !tracked.contains(".journal"),
+        "the window's lock and journal are never committed: {tracked}"
+    );
 }

@@ -33,11 +33,11 @@ use super::{
     WorkspaceFile,
 };
 use crate::model::{Annotation, AnnotationId, CrossGroup, CrossMember, Document};
+use crate::project::merge_file;
 use crate::project::{CrossLinkFile, DocId, DocumentChange};
 use crate::project_dir::ProjectDir;
 use crate::store::file::CURRENT_FORMAT;
 use crate::store::fingerprint::{self, Check, Fingerprint, ReadFile};
-use crate::project::merge_file;
 use crate::store::merge::{self, MergeReport};
 use crate::store::{AnnotationFile, AnnotationStore, LoadedFile, StoreError};
 
@@ -233,11 +233,7 @@ fn mentions(edit: &GroupEdit, file: &str) -> bool {
 
 /// A link file's text, as [`GroupStore`] reads it (ids and counter made consistent); `None`
 /// is an empty file of `annotator`.
-fn links_of(
-    text: Option<&str>,
-    path: &Path,
-    annotator: &str,
-) -> Result<CrossLinkFile, StoreError> {
+fn links_of(text: Option<&str>, path: &Path, annotator: &str) -> Result<CrossLinkFile, StoreError> {
     Ok(match text {
         Some(text) => GroupStore::from_file(CrossLinkFile::parse(text, path)?).to_file(annotator),
         None => CrossLinkFile::new(annotator),
