@@ -4,7 +4,9 @@
 mod agree;
 mod check_layout;
 mod commitments;
+mod diff;
 mod export;
+mod git_setup;
 mod import;
 mod progress;
 mod reanchor;
@@ -67,6 +69,12 @@ pub enum Command {
     /// and print what was recovered per file. Exit 1 if some could not be put back, 2 if a file
     /// could not be read or written or the lock is held.
     Recover(recover::Args),
+    /// What changed between two versions of an annotation or link file, by annotation id: `+`
+    /// added, `-` removed, `~` changed (label, fragments, attributes, review…). Exit 0: no
+    /// difference, 1: differences, 2: a file cannot be read. Also git's diff driver.
+    Diff(diff::Args),
+    /// Team work through git: `accord git setup` registers the diff and merge drivers.
+    Git(git_setup::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -81,6 +89,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Commitments(args) => commitments::run(args),
         Command::Reanchor(args) => reanchor::run(args),
         Command::Recover(args) => recover::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Git(args) => git_setup::run(args),
     }
 }
 

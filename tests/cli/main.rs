@@ -12,4 +12,5 @@ mod common;
 mod agreement;
 mod commands;
 mod formats;
+mod git;
 mod hostile;
