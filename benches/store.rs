@@ -544,6 +544,51 @@ fn benches(c: &mut Criterion, f: &Fixture) {
         });
     });
     group.finish();
+    diff_benches(c, f);
+}
+
+/// `accord diff` of two versions of the big file: the second with one annotation in a hundred
+/// relabelled, one in a thousand removed and a thousand added. Target: ≤ 200 ms, reading both
+/// files included.
+fn diff_benches(c: &mut Criterion, f: &Fixture) {
+    let mut file = AnnotationFile::load(&f.annotation_path).expect("load");
+    for (i, a) in file.annotations.iter_mut().enumerate() {
+        if i % 100 == 0 {
+            a.label = "RELABELLED".into();
+        }
+    }
+    let mut i = 0;
+    file.annotations.retain(|_| {
+        i += 1;
+        i % 1000 != 0
+    });
+    for k in 0..1000 {
+        let mut a = file.annotations[k * 50].clone();
+        a.id = AnnotationId(file.next_id);
+        file.next_id += 1;
+        a.label = "COUNTRY".into();
+        file.annotations.push(a);
+    }
+    let changed_path = f.annotation_path.with_file_name("changed.ron");
+    file.save(&changed_path).expect("save the changed copy");
+
+    let mut group = c.benchmark_group("diff");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10))
+        .warm_up_time(Duration::from_secs(2));
+    group.bench_function("accord diff (read both, compare by id)", |b| {
+        b.iter(|| {
+            let (old, new) = accord::project::diff::read_both(&f.annotation_path, &changed_path);
+            let (old, new) = (old.expect("old"), new.expect("new"));
+            let changes =
+                accord::project::diff::diff(old.as_ref(), new.as_ref()).expect("same kind");
+            assert_eq!(changes.len(), 1000 + 100 + 1000);
+            black_box(changes.len())
+        });
+    });
+    group.finish();
+    std::fs::remove_file(&changed_path).expect("remove the changed copy");
 }
 
 fn main() {

@@ -110,6 +110,66 @@ impl WorkTree {
     }
 }
 
+impl WorkTree {
+    /// The value of `key` in this repository's own configuration (`.git/config`, not the
+    /// user's or the system's), or `None` when it is not set there.
+    pub fn local_config(&self, key: &str) -> Result<Option<String>, GitError> {
+        match self.run(["config", "--local", "--get", key]) {
+            Ok(out) => Ok(Some(out.stdout.trim_end_matches(['\n', '\r']).to_owned())),
+            // Exit 1: the key is not set.
+            Err(GitError::Failed { code: Some(1), .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The keys of this repository's own configuration that match the regular expression
+    /// `pattern` (`git config --get-regexp`), lower-cased as git prints them.
+    pub fn local_config_keys(&self, pattern: &str) -> Result<Vec<String>, GitError> {
+        match self.run(["config", "--local", "--name-only", "--get-regexp", pattern]) {
+            Ok(out) => Ok(out.stdout.lines().map(str::to_owned).collect()),
+            // Exit 1: none.
+            Err(GitError::Failed { code: Some(1), .. }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets `key` to `value` in this repository's own configuration.
+    pub fn set_local_config(&self, key: &str, value: &str) -> Result<(), GitError> {
+        self.run(["config", "--local", key, value]).map(|_| ())
+    }
+}
+
+/// git's own line diff of two files (`git diff --no-index`): its hunks, without the header
+/// (which names the paths given); empty when they are the same. For files that are not in a form Accord
+/// reads (conflict markers, hand edits), so a diff still shows something.
+pub fn diff_files(dir: &Path, old: &Path, new: &Path) -> Result<String, GitError> {
+    let args: Vec<&OsStr> = vec![
+        OsStr::new("diff"),
+        OsStr::new("--no-index"),
+        OsStr::new("--no-ext-diff"),
+        OsStr::new("--no-textconv"),
+        OsStr::new("--no-color"),
+        OsStr::new("--"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ];
+    let (status, output, shown) = run_raw(dir, &args, None)?;
+    // Exit 1: the files differ.
+    if !matches!(status.code(), Some(0 | 1)) {
+        return Err(GitError::Failed {
+            args: shown,
+            code: status.code(),
+            message: output.stderr.trim().to_owned(),
+        });
+    }
+    let out = output.stdout;
+    // The header names git's paths; the caller prints its own. Hunks start at the first `@@`.
+    Ok(out
+        .split_inclusive('\n')
+        .skip_while(|line| !line.starts_with("@@"))
+        .collect())
+}
+
 /// Runs `git ARGS` in `dir` with no terminal and returns what it printed.
 pub fn run_in<I, S>(dir: &Path, args: I) -> Result<Output, GitError>
 where
@@ -147,6 +207,35 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    let (status, output, shown) = run_raw(dir, args, cancel)?;
+    if status.success() {
+        Ok(output)
+    } else {
+        let Output { stdout, stderr } = output;
+        let message = if stderr.trim().is_empty() {
+            stdout.trim().to_owned()
+        } else {
+            stderr.trim().to_owned()
+        };
+        Err(GitError::Failed {
+            args: shown,
+            code: status.code(),
+            message,
+        })
+    }
+}
+
+/// Runs `git ARGS` and returns how it exited, what it printed, and the arguments as shown in
+/// errors.
+fn run_raw<I, S>(
+    dir: &Path,
+    args: I,
+    cancel: Option<&Arc<AtomicBool>>,
+) -> Result<(std::process::ExitStatus, Output, String), GitError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
     let shown = args
         .iter()
@@ -168,20 +257,7 @@ where
         args: shown.clone(),
         source,
     })?;
-    if status.success() {
-        Ok(Output { stdout, stderr })
-    } else {
-        let message = if stderr.trim().is_empty() {
-            stdout.trim().to_owned()
-        } else {
-            stderr.trim().to_owned()
-        };
-        Err(GitError::Failed {
-            args: shown,
-            code: status.code(),
-            message,
-        })
-    }
+    Ok((status, Output { stdout, stderr }, shown))
 }
 
 enum ReadError {

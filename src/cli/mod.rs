@@ -4,7 +4,9 @@
 mod agree;
 mod check_layout;
 mod commitments;
+mod diff;
 mod export;
+mod git_setup;
 mod import;
 mod merge_file;
 mod progress;
@@ -76,6 +78,12 @@ pub enum Command {
     /// Commit the project's changes, fetch, merge by annotation and push, as the window's
     /// Sync does. Exit 0 synced, 1 a merge or push git could not finish, 2 git failed.
     Sync(sync::Args),
+    /// What changed between two versions of an annotation or link file, by annotation id: `+`
+    /// added, `-` removed, `~` changed (label, fragments, attributes, review…). Exit 0: no
+    /// difference, 1: differences, 2: a file cannot be read. Also git's diff driver.
+    Diff(diff::Args),
+    /// Team work through git: `accord git setup` registers the diff and merge drivers.
+    Git(git_setup::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -92,6 +100,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Recover(args) => recover::run(args),
         Command::MergeFile(args) => merge_file::run(args),
         Command::Sync(args) => sync::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Git(args) => git_setup::run(args),
     }
 }
 

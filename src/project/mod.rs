@@ -17,6 +17,8 @@
 mod change;
 mod cross;
 mod date;
+pub mod diff;
+pub mod git_setup;
 pub mod groups;
 pub mod lock;
 pub mod merge_file;

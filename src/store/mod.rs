@@ -3,9 +3,10 @@
 //! [`AnnotationStore`] is what edits change (through [`crate::edit`] only) and what views read.
 //! [`file`] is its RON form with a format version; [`fingerprint`] tells whether a file changed
 //! on disk since it was read or written, and [`merge`] merges two versions of a store by id
-//! against the one they came from. Files are read and written through
+//! against the one they came from; [`diff`] lists what changed between two versions, by id. Files are read and written through
 //! [`crate::project_dir`].
 
+pub mod diff;
 mod fast_ron;
 pub mod file;
 pub mod fingerprint;

@@ -135,6 +135,9 @@ commands! {
     Sync = "Sync with the team", File, [CTRL_SHIFT S];
     /// Change the name one annotates under (the project reopens with that annotator's files).
     ChangeName = "Your name…", File, [];
+    /// Make the git work tree the project is in diff and merge annotation files by annotation
+    /// (`accord git setup`).
+    SetUpGit = "Set up git for this project", File, [];
     /// Close the window.
     Quit = "Quit", File, [CTRL Q];
     /// Undo the last edit.

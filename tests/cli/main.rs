@@ -12,5 +12,6 @@ mod common;
 mod agreement;
 mod commands;
 mod formats;
+mod git;
 mod hostile;
 mod team;

@@ -14,6 +14,7 @@ mod common;
 mod architecture;
 mod bad_input;
 mod commitments;
+mod diff;
 mod disk;
 mod edit;
 mod encodings;

@@ -1085,3 +1085,41 @@ fn the_getting_started_guide_names_keys_that_do_what_it_says() {
         accord::ui::state::Mode::Relate { .. }
     ));
 }
+
+#[test]
+fn a_project_in_a_git_work_tree_is_offered_the_git_setup_whose_button_writes_gitattributes() {
+    const OFFER: &str = "does not yet diff and merge annotation files";
+    // Not in a work tree: nothing offered.
+    let plain = sample_project();
+    let h = harness(plain.path());
+    assert!(h.query_by_label_contains(OFFER).is_none());
+
+    let project = sample_project();
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(project.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(init.status.success(), "{init:?}");
+    let mut h = harness(project.path());
+    h.get_by_label_contains(OFFER);
+    // The offer takes nothing away: the window works while it shows.
+    assert!(!app_state(&h).panes.is_empty());
+    h.get_by_label("Set up git").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains(OFFER).is_none(), "the offer goes");
+    let attributes =
+        std::fs::read_to_string(project.path().join(".gitattributes")).unwrap_or_default();
+    assert!(
+        attributes.contains("annotations/**/*.ron merge=accord diff=accord"),
+        "{attributes}"
+    );
+    let ignore = std::fs::read_to_string(project.path().join(".gitignore")).unwrap_or_default();
+    assert!(ignore.contains("annotations/.*.journal"), "{ignore}");
+
+    // Set up: not offered again.
+    drop(h);
+    let h = harness(project.path());
+    assert!(h.query_by_label_contains(OFFER).is_none());
+}

@@ -130,6 +130,7 @@ impl AccordApp {
                 let current = self.state.settings.annotator.clone();
                 self.views.dialogs.ask_name(current.as_deref());
             }
+            Command::SetUpGit => self.set_up_git(),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Export | Command::Import => self.open_exchange(command),
             Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo),

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::project::git_setup::{GitSetup, GitSetupError};
 use crate::project::{DocId, Project, StoreStatus, Workspace};
 
 use crate::ui::action::CloseAnswer;
@@ -120,6 +121,7 @@ impl AccordApp {
         state.settings.recent.truncate(10);
         if !same_project {
             self.offer_others_if_new();
+            self.offer_git_setup_if_missing();
         }
         self.watch_workspace();
         if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
@@ -170,6 +172,58 @@ impl AccordApp {
             .collect();
         if !others.is_empty() {
             self.views.dialogs.offer_others(others);
+        }
+    }
+
+    /// The open project's git setup ([`crate::project::git_setup`]): the work tree it is in,
+    /// or why there is none.
+    fn git_setup(&self) -> Result<GitSetup, GitSetupError> {
+        let Some(ws) = self.workspace() else {
+            return Err(GitSetupError::NotInWorkTree(std::path::PathBuf::new()));
+        };
+        let schema_file = match &ws.project.file.schema {
+            crate::project::SchemaSource::File(file) => Some(file.as_str()),
+            _ => None,
+        };
+        GitSetup::for_project(&ws.project.root, schema_file)
+    }
+
+    /// A project in a git work tree not set up for Accord gets the offer to set it up. Run
+    /// once when a project opens: a few quick git calls, never per frame.
+    fn offer_git_setup_if_missing(&mut self) {
+        self.views.dialogs.close_git_offer();
+        let Ok(setup) = self.git_setup() else {
+            return;
+        };
+        match setup.status() {
+            Ok(status) if !status.is_complete() => {
+                self.views
+                    .dialogs
+                    .offer_git_setup(setup.root().to_path_buf());
+            }
+            Ok(_) => {}
+            Err(e) => log::warn!("cannot tell whether git is set up for Accord: {e}"),
+        }
+    }
+
+    /// Sets up the git work tree of the open project for this program (`accord git setup`).
+    pub(in crate::ui) fn set_up_git(&mut self) {
+        self.views.dialogs.close_git_offer();
+        let exe = match std::env::current_exe() {
+            Ok(exe) => exe,
+            Err(e) => {
+                self.error(format!(
+                    "Git was not set up: cannot tell where this program is ({e})"
+                ));
+                return;
+            }
+        };
+        match self.git_setup().and_then(|setup| setup.run(&exe)) {
+            Ok(report) => self.info(report.to_string()),
+            Err(GitSetupError::NotInWorkTree(_)) if self.workspace().is_none() => {
+                self.error("Open a project first: git is set up for the project open");
+            }
+            Err(e) => self.error(format!("Git was not set up: {e}")),
         }
     }
 

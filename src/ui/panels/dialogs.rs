@@ -89,6 +89,9 @@ pub struct Dialogs {
     review_prompt: Option<ReviewPrompt>,
     /// Annotators who have annotated a project opened by someone who has not.
     others_prompt: Option<Vec<String>>,
+    /// The project is in this git work tree, which is not set up for Accord: offered, not
+    /// asked (the window goes on working while it shows).
+    git_offer: Option<std::path::PathBuf>,
     /// The annotator-name prompt is open, with what is typed so far.
     name_prompt: Option<NamePrompt>,
     close_prompt: bool,
@@ -182,6 +185,16 @@ impl Dialogs {
     /// Says that `annotators` have annotated the project just opened, and offers to show them.
     pub fn offer_others(&mut self, annotators: Vec<String>) {
         self.others_prompt = Some(annotators);
+    }
+
+    /// Offers to set up the git work tree at `root` for the project (non-modal).
+    pub fn offer_git_setup(&mut self, root: std::path::PathBuf) {
+        self.git_offer = Some(root);
+    }
+
+    /// Takes the git offer away (it was taken up, or the project closed).
+    pub fn close_git_offer(&mut self) {
+        self.git_offer = None;
     }
 
     /// Asks which kind, of those that fit, a relation or link gets.
@@ -302,6 +315,7 @@ impl Dialogs {
         self.notice_ui(ctx, cx);
         self.reanchored_ui(ctx);
         self.others_prompt_ui(ctx, cx);
+        self.git_offer_ui(ctx, cx);
         if self.shortcuts {
             let mut open = true;
             egui::Window::new("Keyboard shortcuts")
@@ -631,6 +645,43 @@ impl Dialogs {
                 cx.send(Action::ShowOthers);
             }
             self.others_prompt = None;
+        }
+    }
+}
+
+impl Dialogs {
+    /// The offer to set up git: a small window in a corner, over the work, never in its way.
+    fn git_offer_ui(&mut self, ctx: &egui::Context, cx: &mut ViewContext<'_>) {
+        let Some(root) = &self.git_offer else {
+            return;
+        };
+        let mut close = false;
+        egui::Window::new("Team work through git")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -36.0))
+            .default_width(380.0)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "This project is in the git work tree {}, which does not yet diff and merge annotation files by annotation: `git diff` shows RON lines, and journals and locks could be committed.",
+                    root.display()
+                ));
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Set up git")
+                        .on_hover_text("Write .gitattributes and .gitignore and register Accord's diff and merge drivers in this repository (as `accord git setup` does)")
+                        .clicked()
+                    {
+                        cx.send(Action::Run(Command::SetUpGit));
+                        close = true;
+                    }
+                    if ui.button("Not now").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.git_offer = None;
         }
     }
 }
