@@ -859,6 +859,46 @@ mod tests {
     }
 
     #[test]
+    fn writers_take_every_lock_or_none_and_name_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        // bob's lock held by another process: its lock file, and its OS lock held by another
+        // open file, as by another process.
+        let bob = AnnotatorLock::path_for(dir.path(), "bob");
+        std::fs::create_dir_all(bob.parent().unwrap()).unwrap();
+        let other = LockHolder {
+            pid: u32::MAX,
+            os_lock: true,
+            ..LockHolder::me()
+        };
+        std::fs::write(&bob, other.to_text()).unwrap();
+        let live = File::create(AnnotatorLock::liveness_path_for(dir.path(), "bob")).unwrap();
+        live.try_lock().unwrap();
+        let Err(refused) = Writers::acquire(dir.path(), ["bob", "alice", "alice"]) else {
+            panic!("bob's lock is held");
+        };
+        assert_eq!(refused.annotator, "bob");
+        let said = refused.to_string();
+        assert!(
+            said.contains("the annotations of bob are open in another Accord")
+                && said.contains(&format!("process {}", u32::MAX))
+                && said.contains("Nothing of theirs was written"),
+            "{said}"
+        );
+        assert!(
+            !AnnotatorLock::path_for(dir.path(), "alice").exists(),
+            "alice's lock, taken first, was let go"
+        );
+        drop(live);
+        let mut writers = Writers::acquire(dir.path(), ["bob", "alice", "alice"]).unwrap();
+        assert_eq!(writers.annotators().collect::<Vec<_>>(), ["alice", "bob"]);
+        assert!(writers.is_held());
+        let alice = writers.take("alice").unwrap();
+        assert!(alice.is_held() && writers.take("alice").is_none());
+        drop(writers);
+        assert!(!bob.exists() && alice.is_held());
+    }
+
+    #[test]
     fn a_lock_file_is_judged_alone_where_the_os_lock_says_nothing() {
         let me = LockHolder::me();
         let elsewhere = LockHolder {
