@@ -31,6 +31,7 @@ use crate::model::{
 };
 use crate::project::{DocId, Project, Step, Workspace};
 use crate::schema::{Layer, Schema};
+use crate::store::fingerprint::{RACY_WINDOW, Stat};
 use crate::store::{AnnotationFile, AnnotationStore};
 
 pub use crate::project::CURATED;
@@ -750,10 +751,22 @@ impl<'w> Plan<'w> {
 }
 
 /// Other annotators' annotations, read from their files when first asked for and never
-/// written: the layers shown next to one's own, and what review compares.
+/// written: the layers shown next to one's own, and what review compares. Read again when
+/// their file changes on disk (a `git pull` brings a colleague's work): [`Layers::reload_changed`].
 #[derive(Debug, Default)]
 pub struct Layers {
-    stores: HashMap<(String, DocId), Result<AnnotationStore, String>>,
+    stores: HashMap<(String, DocId), LayerFile>,
+}
+
+/// One annotator's store of one document, and the file's stat when it was read.
+#[derive(Debug)]
+struct LayerFile {
+    store: Result<AnnotationStore, String>,
+    /// `None` when there was no file (or it could not be looked at).
+    stat: Option<Stat>,
+    /// The file was changed so shortly before it was read that its stat cannot prove a later
+    /// change of the same size in the same tick did not happen: read again at the next look.
+    racy: bool,
 }
 
 impl Layers {
@@ -772,26 +785,75 @@ impl Layers {
     ) -> Result<&AnnotationStore, &str> {
         let key = (annotator.to_owned(), doc);
         if !self.stores.contains_key(&key) {
-            let loaded = project
-                .slot(doc)
-                .map(|s| project.annotation_path(annotator, s.file()))
-                .filter(|p| project.has(p))
-                .map_or(Ok(AnnotationStore::new()), |p| {
-                    AnnotationFile::load_store_in(&project.dir, &p)
-                        .map(|l| l.store)
-                        .map_err(|e| e.to_string())
-                });
-            self.stores.insert(key.clone(), loaded);
+            self.stores
+                .insert(key.clone(), read_layer(project, annotator, doc));
         }
-        self.stores[&key].as_ref().map_err(String::as_str)
+        self.stores[&key].store.as_ref().map_err(String::as_str)
     }
 
     /// `annotator`'s store of `doc` if it was read and could be.
     pub fn get(&self, annotator: &str, doc: DocId) -> Option<&AnnotationStore> {
         self.stores
             .get(&(annotator.to_owned(), doc))
-            .and_then(|r| r.as_ref().ok())
+            .and_then(|l| l.store.as_ref().ok())
     }
+
+    /// Reads again the layers whose file changed on disk since it was read (come, gone, or
+    /// replaced): one `stat` per layer read, and a read only of the files that changed.
+    /// Returns those read again, with the error of one that can no longer be read.
+    pub fn reload_changed(&mut self, project: &Project) -> Vec<(String, DocId, Option<String>)> {
+        let mut reloaded = Vec::new();
+        for ((annotator, doc), layer) in &mut self.stores {
+            if !layer.racy && stat_of(project, annotator, *doc) == layer.stat {
+                continue;
+            }
+            let again = read_layer(project, annotator, *doc);
+            let changed = again.stat != layer.stat
+                || match (&again.store, &layer.store) {
+                    (Ok(new), Ok(old)) => new.annotations().ne(old.annotations()),
+                    (Err(new), Err(old)) => new != old,
+                    _ => true,
+                };
+            *layer = again;
+            if changed {
+                reloaded.push((annotator.clone(), *doc, layer.store.as_ref().err().cloned()));
+            }
+        }
+        reloaded.sort();
+        reloaded
+    }
+}
+
+/// The annotation file of `annotator` for `doc`.
+fn layer_path(project: &Project, annotator: &str, doc: DocId) -> Option<std::path::PathBuf> {
+    project
+        .slot(doc)
+        .map(|s| project.annotation_path(annotator, s.file()))
+}
+
+/// The stat of that file, `None` when there is none (or it leads out of the project).
+fn stat_of(project: &Project, annotator: &str, doc: DocId) -> Option<Stat> {
+    let path = layer_path(project, annotator, doc)?;
+    let real = project.dir.resolve(&path).ok()?;
+    std::fs::metadata(real).ok().map(|m| Stat::of(&m))
+}
+
+fn read_layer(project: &Project, annotator: &str, doc: DocId) -> LayerFile {
+    // The stat first: a change while reading is then seen at the next look.
+    let stat = stat_of(project, annotator, doc);
+    let racy = stat.is_some_and(|s| {
+        s.modified
+            .and_then(|m| std::time::SystemTime::now().duration_since(m).ok())
+            .is_none_or(|age| age < RACY_WINDOW)
+    });
+    let store = layer_path(project, annotator, doc)
+        .filter(|p| project.has(p))
+        .map_or(Ok(AnnotationStore::new()), |p| {
+            AnnotationFile::load_store_in(&project.dir, &p)
+                .map(|l| l.store)
+                .map_err(|e| e.to_string())
+        });
+    LayerFile { store, stat, racy }
 }
 
 impl fmt::Display for ItemStatus {

@@ -52,10 +52,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         unknown: args.unknown_labels,
         force: args.force,
     };
+    let mut out = super::stdout();
+    if options.into.is_dir() {
+        super::remove_unfinished_saves(&options.into, &mut out)?;
+    }
     let mut bar = Bar::new();
     let report = accord::formats::import(&options, &mut |p| bar.update(p)).map_err(unreadable)?;
     bar.finish();
-    let mut out = super::stdout();
     writeln!(
         out,
         "imported {} documents ({} new, {} already in the project), {} annotations, {} links, {} cross-document groups into {} as {}",

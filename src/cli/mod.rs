@@ -237,6 +237,26 @@ pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
 /// An error whose message already names its cause (as every error of the core does) as an
 /// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
 /// exits 2.
+/// Removes the temporary files of saves an interrupted run left in the project at `root`
+/// ([`accord::project_dir::ProjectDir::remove_unfinished_saves`]) and says which.
+pub(crate) fn remove_unfinished_saves(
+    root: &std::path::Path,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let Ok(dir) = accord::project_dir::ProjectDir::new(root) else {
+        return Ok(());
+    };
+    let removed = dir.remove_unfinished_saves();
+    if !removed.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            accord::project_dir::atomic::unfinished_note(&removed)
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }

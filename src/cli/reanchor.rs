@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use accord::edit::reanchor::{MatchKind, Plan};
 use accord::model::CharRange;
+use accord::project::journal::Trust;
+use accord::project::lock::Writers;
 use accord::project::{Project, StoreStatus, Workspace};
 
 use super::{project_or_cwd, unreadable};
@@ -35,9 +37,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Project::open(&root).map_err(unreadable)?.annotators(),
     };
     let mut out = super::stdout();
+    super::remove_unfinished_saves(&root, &mut out)?;
     let (mut failed, mut any_unplaced) = (false, false);
     for annotator in &annotators {
-        let ws = Workspace::open(Project::open(&root).map_err(unreadable)?, annotator);
+        let mut writers = match Writers::acquire(&root, [annotator]) {
+            Ok(writers) => writers,
+            Err(e) => {
+                writeln!(out, "{annotator}: not re-anchored: {e}")?;
+                failed = true;
+                continue;
+            }
+        };
+        let project = Project::open(&root).map_err(unreadable)?;
+        let ws = match writers.take(annotator) {
+            Some(lock) => Workspace::open_locked(project, annotator, Trust::OwnOnly, lock),
+            None => Workspace::open(project, annotator),
+        };
         if let Err(e) = ws.lock() {
             writeln!(out, "{annotator}: not re-anchored: {e}")?;
             failed = true;

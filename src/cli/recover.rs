@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::project::journal::{Recovery, Trust, annotators_with_journal, restore_kept};
+use accord::project::lock::Writers;
 use accord::project::{Project, StoreStatus, Workspace, WorkspaceFile};
 
 use super::{project_or_cwd, unreadable};
@@ -42,10 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     // An unreadable project is exit 2 before anything else.
     Project::open(&root).map_err(unreadable)?;
-    if let (Some(kept), Some(annotator)) = (&args.journal, &args.annotator) {
-        let project = Project::open(&root).map_err(unreadable)?;
-        restore_kept(&project.dir, annotator, kept).map_err(anyhow::Error::msg)?;
-    }
+    let mut out = super::stdout();
+    super::remove_unfinished_saves(&root, &mut out)?;
     let trust = if args.accept_foreign {
         Trust::AcceptForeign
     } else {
@@ -55,7 +54,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(a) => vec![a],
         None => annotators_with_journal(&root),
     };
-    let mut out = super::stdout();
     if annotators.is_empty() {
         writeln!(
             out,
@@ -65,8 +63,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let (mut failed, mut incomplete) = (false, false);
     for annotator in &annotators {
+        // The lock before anything of the annotator's is written, the kept journal too.
+        let mut writers = match Writers::acquire(&root, [annotator]) {
+            Ok(writers) => writers,
+            Err(e) => {
+                writeln!(out, "{annotator}: not recovered: {e}")?;
+                failed = true;
+                continue;
+            }
+        };
         let project = Project::open(&root).map_err(unreadable)?;
-        let ws = Workspace::open_trusting(project, annotator, annotator, trust);
+        if let Some(kept) = &args.journal {
+            restore_kept(&project.dir, annotator, kept).map_err(anyhow::Error::msg)?;
+        }
+        let ws = match writers.take(annotator) {
+            Some(lock) => Workspace::open_locked(project, annotator, trust, lock),
+            None => Workspace::open_trusting(project, annotator, annotator, trust),
+        };
         let outcome = recover_annotator(ws, &root, args.dry_run, &mut out)?;
         failed |= outcome.failed;
         incomplete |= outcome.incomplete;

@@ -30,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // (whose own Sync holds the lock already). The merge driver itself takes no lock: git
     // runs it on its own copies, and a window open on the files merges what the pull
     // brings like any change on disk.
-    let _lock = match accord::project::lock::AnnotatorLock::acquire(&root, &args.annotator) {
+    let _lock = match accord::project::lock::Writers::acquire(&root, [args.annotator.as_str()]) {
         Ok(lock) => lock,
         Err(e) => {
             eprintln!("accord sync: {e}");

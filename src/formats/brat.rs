@@ -13,8 +13,11 @@
 //! ```
 //!
 //! brat lines cannot hold line breaks, so a fragment containing one is written as pieces
-//! between the breaks (brat's own habit), and an import joins pieces separated only by line
-//! breaks again. Line breaks and tabs in notes and text attributes become spaces (reported).
+//! between the breaks (brat's own habit), with a note that gives the fragments as they were
+//! (`#3    AccordFragments T4    10 20`); an import joins the pieces again only where that note
+//! says so and still matches them. Every other fragment is read as written: two fragments that
+//! only a line break separates stay two, as the annotator marked them in brat. Line breaks and
+//! tabs in notes and text attributes become spaces (reported).
 //! Not written: review state, author, times, cross-document groups, `Bool(false)`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,6 +38,10 @@ use crate::schema::{AttributeKind, Schema};
 /// The note type carrying a text attribute (`name=value`).
 const TEXT_ATTRIBUTE_NOTE: &str = "AccordText";
 
+/// The note that tells which pieces of an annotation between line breaks Accord wrote for one
+/// fragment: its fragments as `start end;start end` (see the module).
+const FRAGMENTS_NOTE: &str = "AccordFragments";
+
 /// Characters that end a line for brat's tools (Python's `str.splitlines`).
 fn is_line_break(c: char) -> bool {
     matches!(
@@ -49,6 +56,43 @@ fn is_line_break(c: char) -> bool {
             | '\u{2028}'
             | '\u{2029}'
     )
+}
+
+/// `start end;start end` as numbers, `None` when it is not that.
+fn offsets_of(text: &str) -> Option<Vec<(usize, usize)>> {
+    text.split(';')
+        .map(|piece| {
+            let mut nums = piece.split_whitespace().map(str::parse::<usize>);
+            match (nums.next(), nums.next(), nums.next()) {
+                (Some(Ok(s)), Some(Ok(e)), None) if s <= e => Some((s, e)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The pieces between line breaks that an export writes for `fragments` (sorted), or `None`
+/// when they do not fit the text.
+fn pieces_of(chars: &[char], fragments: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
+    let mut pieces = Vec::new();
+    for &(s, e) in fragments {
+        let mut start = None;
+        for (i, &c) in chars.get(s..e)?.iter().enumerate() {
+            match (is_line_break(c), start) {
+                (true, Some(from)) => {
+                    pieces.push((from, s + i));
+                    start = None;
+                }
+                (false, None) => start = Some(s + i),
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            pieces.push((from, e));
+        }
+    }
+    pieces.sort_unstable();
+    Some(pieces)
 }
 
 /// A brat type name: letters, digits, `_`, `-`, `/` (what brat's configuration and parsers
@@ -181,9 +225,13 @@ fn ann_text(doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> St
     );
     let mut relations = String::new();
     for a in &doc.annotations {
-        // Pieces of fragments between line breaks.
+        // Pieces of fragments between line breaks, and each fragment as written (its line
+        // breaks at the edges left out) when it became more than one piece.
         let mut pieces: Vec<(usize, usize)> = Vec::new();
+        let mut whole: Vec<(usize, usize)> = Vec::new();
+        let mut split = false;
         for f in &a.fragments {
+            let first = pieces.len();
             let mut start = None;
             for (i, &c) in chars.iter().enumerate().take(f.end).skip(f.start) {
                 match (is_line_break(c), start) {
@@ -197,6 +245,10 @@ fn ann_text(doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> St
             }
             if let Some(s) = start {
                 pieces.push((s, f.end));
+            }
+            if pieces.len() > first {
+                whole.push((pieces[first].0, pieces[pieces.len() - 1].1));
+                split |= pieces.len() - first > 1;
             }
         }
         let trimmed = a
@@ -242,6 +294,17 @@ fn ann_text(doc: &CorpusDocument, schema: &Schema, losses: &mut Vec<Loss>) -> St
             offsets.join(";"),
             texts.join(" ")
         );
+        if split {
+            // Read back as the fragments written here, not as the pieces (see the module).
+            let whole: Vec<String> = whole.iter().map(|(s, e)| format!("{s} {e}")).collect();
+            note_n += 1;
+            let _ = writeln!(
+                out,
+                "#{note_n}\t{FRAGMENTS_NOTE} T{}\t{}",
+                a.id.0,
+                whole.join(";")
+            );
+        }
         let label_def = schema.label(&a.label);
         for (name, value) in &a.attributes {
             let attr = type_name(name);
@@ -617,6 +680,17 @@ fn read_ann(
         .split(['\n'])
         .map(|l| l.trim_end_matches('\r'))
         .collect();
+    // Accord's notes of fragments written as pieces, by T id: needed as each T is read.
+    let written_whole: HashMap<&str, Vec<(usize, usize)>> = lines
+        .iter()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, '\t').skip(1);
+            let (kind, target) = parts.next()?.split_once(' ')?;
+            (kind == FRAGMENTS_NOTE).then_some(())?;
+            Some((target, offsets_of(parts.next()?)?))
+        })
+        .collect();
     let mut pending_ids = Vec::new();
     for (n, line) in lines.iter().enumerate() {
         let n = n + 1;
@@ -646,19 +720,24 @@ fn read_ann(
                     }
                 }
                 ranges.sort_unstable();
-                // Pieces separated only by line breaks are one fragment (see the module docs).
-                let mut joined: Vec<(usize, usize)> = Vec::new();
-                for (s, e) in ranges {
-                    if let Some(last) = joined.last_mut()
-                        && last.1 <= s
-                        && s <= chars.len()
-                        && chars[last.1..s].iter().all(|&c| is_line_break(c))
-                    {
-                        last.1 = e;
-                        continue;
+                // As written, unless Accord's note says which pieces were one fragment (see
+                // the module docs).
+                let joined = match written_whole.get(id) {
+                    Some(whole) if pieces_of(&chars, whole).as_ref() == Some(&ranges) => {
+                        whole.clone()
                     }
-                    joined.push((s, e));
-                }
+                    Some(_) => {
+                        problem(
+                            None,
+                            n,
+                            format!(
+                                "{id}: its {FRAGMENTS_NOTE} note no longer matches its offsets (changed in brat?); the offsets are used as written"
+                            ),
+                        );
+                        ranges
+                    }
+                    None => ranges,
+                };
                 let number = id[1..].parse::<u64>().ok();
                 match fragments_from(&doc.text, &offsets, joined) {
                     Ok(fragments) => {
@@ -778,7 +857,9 @@ fn read_ann(
             );
             continue;
         };
-        if kind == TEXT_ATTRIBUTE_NOTE {
+        if kind == FRAGMENTS_NOTE {
+            // Used as the annotation was read.
+        } else if kind == TEXT_ATTRIBUTE_NOTE {
             match text.split_once('=') {
                 Some((name, value)) => {
                     a.attributes

@@ -658,7 +658,7 @@ pub enum FormatError {
     /// The annotator's lock is held by an Accord (or another import), or cannot be taken:
     /// nothing was written.
     #[error("nothing was imported: {0}")]
-    Locked(Box<crate::project::lock::LockError>),
+    Locked(Box<crate::project::lock::Refused>),
     /// A file of the project leads out of it, is not a file, is too large, or the system
     /// refused ([`crate::project_dir`]).
     #[error(transparent)]

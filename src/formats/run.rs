@@ -772,7 +772,9 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
     // One writer per annotator: an Accord with these annotations open (or another import)
     // holds the lock, and the import refuses rather than write under it. Taken only now, so
     // an import stopped before writing leaves the folder as it was.
-    let _lock = crate::project::lock::AnnotatorLock::acquire(into, &options.annotator)
+    // Every file written is the annotator's (`--annotator`): the documents' annotations and
+    // their groups; authors named in the source are kept as each annotation's author only.
+    let _writers = crate::project::lock::Writers::acquire(into, [&options.annotator])
         .map_err(|e| FormatError::Locked(Box::new(e)))?;
     // Where each file goes, checked before anything is written (no folder or file of the
     // project may lead out of it).

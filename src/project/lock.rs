@@ -358,6 +358,96 @@ impl Drop for AnnotatorLock {
     }
 }
 
+/// The locks of every annotator whose files one command writes — an import, `accord recover`
+/// and `accord reanchor`, a merge of annotation files, a sync — taken together before anything
+/// is written: all of them, or none and [`Refused`] naming the holder (the command then writes
+/// nothing of theirs; the command line exits 2). Held until dropped. The one place a command
+/// that is not the window takes locks, so each writes under the same rules as the window.
+///
+/// A lock this process holds already is taken over, as by [`AnnotatorLock::acquire`]: the
+/// window leaves out the annotator whose workspace it has open (that workspace holds the lock,
+/// and would no longer be allowed to save), or hands the lock to the workspace it opens next
+/// ([`Writers::take`]).
+#[derive(Debug)]
+pub struct Writers {
+    /// By annotator name, taken in this (sorted) order.
+    locks: std::collections::BTreeMap<String, AnnotatorLock>,
+}
+
+/// Why a command writes nothing of an annotator's: another Accord (or command) holds the
+/// annotator's lock, or it cannot be taken.
+#[derive(Debug, Error)]
+#[error("{}", refusal(.annotator, .error))]
+pub struct Refused {
+    /// Whose lock.
+    pub annotator: String,
+    /// Why it could not be taken: [`LockError::Held`] names the holder.
+    pub error: LockError,
+}
+
+fn refusal(annotator: &str, error: &LockError) -> String {
+    match error {
+        LockError::Held {
+            path, holder, age, ..
+        } => format!(
+            "the annotations of {annotator} are open in another Accord: {}. Nothing of theirs was written: close that Accord (or let the other command finish) and run this again; if it is no longer running (a crash, another machine that was switched off), delete {} and run this again",
+            holder.as_ref().map_or_else(
+                || format!(
+                    "an unreadable lock file, written {} ago",
+                    humantime::format_duration(*age)
+                ),
+                ToString::to_string
+            ),
+            path.display()
+        ),
+        other => format!("{annotator}: {other}"),
+    }
+}
+
+impl Writers {
+    /// Takes the lock of each of `annotators` (repeated names once) in the project at `root`,
+    /// in name order, so two commands that want the same ones never each hold a part for
+    /// long. On the first that cannot be taken, those taken are let go again.
+    pub fn acquire<I, S>(root: &Path, annotators: I) -> Result<Self, Refused>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let names: std::collections::BTreeSet<String> = annotators
+            .into_iter()
+            .map(|a| a.as_ref().to_owned())
+            .collect();
+        let mut locks = std::collections::BTreeMap::new();
+        for annotator in names {
+            match AnnotatorLock::acquire(root, &annotator) {
+                Ok(lock) => {
+                    locks.insert(annotator, lock);
+                }
+                // `locks` is dropped on return: those taken are let go.
+                Err(error) => return Err(Refused { annotator, error }),
+            }
+        }
+        Ok(Self { locks })
+    }
+
+    /// The annotators whose locks are held, in name order.
+    pub fn annotators(&self) -> impl Iterator<Item = &str> {
+        self.locks.keys().map(String::as_str)
+    }
+
+    /// True while every lock is still this process's (none was broken or taken over): check
+    /// it again after a long wait, before writing.
+    pub fn is_held(&self) -> bool {
+        self.locks.values().all(AnnotatorLock::is_held)
+    }
+
+    /// Hands `annotator`'s lock over (to a [`super::Workspace`] that writes their files), or
+    /// `None` when it is not among these.
+    pub fn take(&mut self, annotator: &str) -> Option<AnnotatorLock> {
+        self.locks.remove(annotator)
+    }
+}
+
 /// What the operating system says about the lock's holder, through the liveness file.
 #[derive(Debug)]
 enum Liveness {
@@ -766,6 +856,46 @@ mod tests {
         drop(other);
         let lock = AnnotatorLock::acquire(dir.path(), "alice").unwrap();
         assert!(lock.is_held() && lock.holder().os_lock);
+    }
+
+    #[test]
+    fn writers_take_every_lock_or_none_and_name_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        // bob's lock held by another process: its lock file, and its OS lock held by another
+        // open file, as by another process.
+        let bob = AnnotatorLock::path_for(dir.path(), "bob");
+        std::fs::create_dir_all(bob.parent().unwrap()).unwrap();
+        let other = LockHolder {
+            pid: u32::MAX,
+            os_lock: true,
+            ..LockHolder::me()
+        };
+        std::fs::write(&bob, other.to_text()).unwrap();
+        let live = File::create(AnnotatorLock::liveness_path_for(dir.path(), "bob")).unwrap();
+        live.try_lock().unwrap();
+        let Err(refused) = Writers::acquire(dir.path(), ["bob", "alice", "alice"]) else {
+            panic!("bob's lock is held");
+        };
+        assert_eq!(refused.annotator, "bob");
+        let said = refused.to_string();
+        assert!(
+            said.contains("the annotations of bob are open in another Accord")
+                && said.contains(&format!("process {}", u32::MAX))
+                && said.contains("Nothing of theirs was written"),
+            "{said}"
+        );
+        assert!(
+            !AnnotatorLock::path_for(dir.path(), "alice").exists(),
+            "alice's lock, taken first, was let go"
+        );
+        drop(live);
+        let mut writers = Writers::acquire(dir.path(), ["bob", "alice", "alice"]).unwrap();
+        assert_eq!(writers.annotators().collect::<Vec<_>>(), ["alice", "bob"]);
+        assert!(writers.is_held());
+        let alice = writers.take("alice").unwrap();
+        assert!(alice.is_held() && writers.take("alice").is_none());
+        drop(writers);
+        assert!(!bob.exists() && alice.is_held());
     }
 
     #[test]

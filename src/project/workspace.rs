@@ -231,6 +231,8 @@ pub struct Workspace {
     journal: Option<Journal>,
     /// What opening put back from the journal.
     recovered: Option<Recovery>,
+    /// Temporary files of saves an interrupted run left, removed as this opened.
+    removed_unfinished: Vec<PathBuf>,
     /// The annotator's lock (released when the workspace is dropped), or why everything is
     /// read-only.
     lock: Result<AnnotatorLock, LockError>,
@@ -261,12 +263,41 @@ impl Workspace {
         author: &str,
         trust: journal::Trust,
     ) -> Self {
+        let lock = AnnotatorLock::acquire(&project.root, annotator);
+        Self::open_with(project, annotator, author, trust, lock)
+    }
+
+    /// Like [`Workspace::open_trusting`], with the annotator's lock taken already by a
+    /// command ([`super::lock::Writers`], [`super::lock::Writers::take`]): a command that
+    /// writes before it opens the workspace (`accord recover --journal`) keeps the lock from
+    /// the first write to the last. A lock of another annotator or project is not used: the
+    /// lock is then taken here.
+    pub fn open_locked(
+        project: Project,
+        annotator: &str,
+        trust: journal::Trust,
+        lock: AnnotatorLock,
+    ) -> Self {
+        let lock = if lock.path() == AnnotatorLock::path_for(&project.root, annotator) {
+            Ok(lock)
+        } else {
+            AnnotatorLock::acquire(&project.root, annotator)
+        };
+        Self::open_with(project, annotator, annotator, trust, lock)
+    }
+
+    fn open_with(
+        project: Project,
+        annotator: &str,
+        author: &str,
+        trust: journal::Trust,
+        lock: Result<AnnotatorLock, LockError>,
+    ) -> Self {
         // An annotator name is a folder name: one that would leave `annotations/` (e.g.
         // `../x`) opens everything read-only rather than ever writing there.
         let bad_name = super::check_annotator_name(annotator)
             .err()
             .map(|why| format!("{why}; choose another name"));
-        let lock = AnnotatorLock::acquire(&project.root, annotator);
         let mut docs: Vec<DocState> = project
             .documents
             .iter()
@@ -315,6 +346,11 @@ impl Workspace {
             (Ok(_), None) => journal::recover(&project, annotator, &mut docs, &mut groups, trust),
             _ => (None, None),
         };
+        // What a killed run left: only once the lock says this one may write.
+        let removed_unfinished = match &lock {
+            Ok(_) => project.dir.remove_unfinished_saves(),
+            Err(_) => Vec::new(),
+        };
         Self {
             project,
             annotator: annotator.to_owned(),
@@ -325,6 +361,7 @@ impl Workspace {
             revision: 0,
             journal,
             recovered,
+            removed_unfinished,
             lock,
             disk_events: Vec::new(),
         }
@@ -335,6 +372,12 @@ impl Workspace {
     /// sentence); `None` when there was nothing to put back or report.
     pub fn recovery(&self) -> Option<&Recovery> {
         self.recovered.as_ref()
+    }
+
+    /// The temporary files of saves that a run stopped midway left behind (a killed import,
+    /// a crash during a save), removed as this workspace opened: to tell the annotator once.
+    pub fn removed_unfinished(&self) -> &[PathBuf] {
+        &self.removed_unfinished
     }
 
     /// The journal of steps not saved yet, while this workspace may write it.

@@ -14,6 +14,37 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// How the temporary file of a write begins: hidden, so no folder scan takes it for a
+/// document (a document is a `*.txt` file).
+pub const TEMPORARY_PREFIX: &str = ".accord-save-";
+
+/// How the temporary file of a write ends.
+pub const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// A temporary file of a write not changed for this long was left by a run that stopped
+/// before it finished (killed, crashed, a power cut): no write keeps one for more than
+/// seconds (written, flushed, renamed; an import's batch of thousands of files takes about a
+/// second). Younger ones may be another process's write under way, and are never removed.
+pub const UNFINISHED_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// True when `name` is the name of a temporary file of a write.
+pub fn is_temporary(name: &str) -> bool {
+    name.len() > TEMPORARY_PREFIX.len() + TEMPORARY_SUFFIX.len()
+        && name.starts_with(TEMPORARY_PREFIX)
+        && name.ends_with(TEMPORARY_SUFFIX)
+}
+
+/// One sentence that says which unfinished temporary files were removed.
+pub fn unfinished_note(removed: &[PathBuf]) -> String {
+    let names: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "removed {} unfinished save file{} left by an interrupted run: {}",
+        removed.len(),
+        if removed.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    )
+}
+
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |file| file.write_all(bytes))
@@ -54,7 +85,7 @@ fn temporary_beside(path: &Path) -> std::io::Result<(tempfile::NamedTempFile, &P
     let dir = folder_of(path);
     std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".accord-save-").suffix(".tmp");
+    builder.prefix(TEMPORARY_PREFIX).suffix(TEMPORARY_SUFFIX);
     #[cfg(unix)]
     {
         // `open` applies the umask to this mode, as for any new file.

@@ -395,6 +395,53 @@ impl ProjectDir {
         Ok(out)
     }
 
+    /// Removes the temporary files of writes that never finished — a run killed or crashed
+    /// between creating one and renaming it into place — anywhere in the project (links are
+    /// not followed, `.git` is not looked into). Only those not changed for
+    /// [`atomic::UNFINISHED_AFTER`]: a younger one may be the write of another process that
+    /// runs now. Returns those removed, to be reported.
+    pub fn remove_unfinished_saves(&self) -> Vec<PathBuf> {
+        // Bounded, so a huge tree (a project inside a home folder) costs little.
+        const MAX_ENTRIES: usize = 200_000;
+        const MAX_DEPTH: usize = 16;
+        let now = std::time::SystemTime::now();
+        let mut removed = Vec::new();
+        let mut seen = 0;
+        let mut stack = vec![(PathBuf::new(), 0)];
+        while let Some((rel, depth)) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(self.real.join(&rel)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                seen += 1;
+                if seen > MAX_ENTRIES {
+                    return removed;
+                }
+                let (Ok(file_type), Some(name)) = (
+                    entry.file_type(),
+                    entry.file_name().to_str().map(str::to_owned),
+                ) else {
+                    continue;
+                };
+                if file_type.is_dir() && depth < MAX_DEPTH && name != ".git" {
+                    stack.push((rel.join(&name), depth + 1));
+                } else if file_type.is_file() && atomic::is_temporary(&name) {
+                    let old = entry
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|m| now.duration_since(m).ok())
+                        .is_some_and(|age| age > atomic::UNFINISHED_AFTER);
+                    if old && std::fs::remove_file(entry.path()).is_ok() {
+                        removed.push(self.root.join(&rel).join(&name));
+                    }
+                }
+            }
+        }
+        removed.sort();
+        removed
+    }
+
     /// Removes the file `path`, if it is one.
     pub fn remove_file(&self, path: &Path) -> Result<(), FsError> {
         let real = self.resolve(path)?;

@@ -238,6 +238,14 @@ impl ReviewSession {
         self.items.get(&doc).is_some_and(|d| d.revision == revision)
     }
 
+    /// Marks `doc`'s items to be computed again (a compared annotator's file changed on disk).
+    /// The item being decided stays chosen while the document still has that many items.
+    pub fn outdate(&mut self, doc: DocId) {
+        if let Some(d) = self.items.get_mut(&doc) {
+            d.revision = u64::MAX;
+        }
+    }
+
     /// Puts `doc`'s items, computed at the curated store's `revision`.
     pub fn set_items(&mut self, doc: DocId, revision: u64, items: Vec<ReviewItem>) {
         let decided = items.iter().filter(|i| i.is_decided()).count();
@@ -255,6 +263,10 @@ impl ReviewSession {
         }
         self.total.0 += new.0;
         self.total.1 += new.1;
+        // Fewer items than before (recomputed after a change on disk): nothing is chosen.
+        if self.current.is_some_and(|(d, i)| d == doc && i >= new.1) {
+            self.current = None;
+        }
     }
 
     /// The item being decided, with its document.

@@ -1196,3 +1196,124 @@ fn recover_puts_back_what_a_crash_left_unsaved_and_says_what_per_annotator_and_d
     assert_eq!(crate::common::folder_bytes(root), before);
     drop(ws);
 }
+
+/// Every command that writes an annotator's files takes their lock first, as the window does:
+/// while another process holds it (this test process, through the library, as an open window
+/// would), import (`--force` too), recover (a journal kept aside too) and reanchor refuse with
+/// exit 2, name the holder, and write nothing; once it is let go they work.
+#[test]
+fn commands_that_write_an_annotators_files_refuse_while_another_holds_their_lock() {
+    let dir = golden_project();
+    let root = dir.path();
+    insert_title(root, "标题\n");
+    let kept = root.join("annotations/.alice.journal.1.unapplied");
+    std::fs::write(&kept, b"").unwrap();
+    let kept = kept.to_string_lossy();
+    let source = tempfile::tempdir().unwrap();
+    let jsonl = source.path().join("alice.jsonl");
+    let jsonl = jsonl.to_string_lossy();
+    let export = accord(
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "alice",
+            "--out",
+            &jsonl,
+        ],
+        root,
+    );
+    assert_eq!(code(&export), 0, "{}", stderr(&export));
+    let commands: [&[&str]; 4] = [
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            &jsonl,
+            "--into",
+            ".",
+            "--annotator",
+            "alice",
+            "--force",
+        ],
+        &["recover", "--annotator", "alice"],
+        &["recover", "--annotator", "alice", "--journal", &kept],
+        &["reanchor", "--annotator", "alice"],
+    ];
+
+    let held = accord::project::lock::Writers::acquire(root, ["alice"]).unwrap();
+    let before = crate::common::folder_bytes(root);
+    for args in commands {
+        let out = accord(args, root);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(code(&out), 2, "{args:?}: {said}");
+        assert!(
+            said.contains("the annotations of alice are open in another Accord")
+                && said.contains(&format!("process {}", std::process::id())),
+            "{args:?} names the holder: {said}"
+        );
+        assert_eq!(
+            crate::common::folder_bytes(root),
+            before,
+            "{args:?} wrote nothing"
+        );
+    }
+    drop(held);
+    for args in [commands[3], commands[0]] {
+        let out = accord(args, root);
+        assert_eq!(code(&out), 0, "{args:?}: {}{}", stdout(&out), stderr(&out));
+    }
+    assert_ne!(crate::common::folder_bytes(root), before);
+}
+
+/// The temporary files an interrupted save or import left (`.accord-save-*.tmp`) are removed by
+/// the next command that writes, which says so, once they are old enough that no running write
+/// can own them; a younger one is left alone. They are never documents.
+#[test]
+fn the_next_run_removes_the_temporary_files_an_interrupted_run_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a.txt"), "Astana\n").unwrap();
+    std::fs::create_dir_all(root.join("annotations/alice")).unwrap();
+    let left = |rel: &str, age_secs: u64| {
+        let file = std::fs::File::create(root.join(rel)).unwrap();
+        std::io::Write::write_all(&mut &file, b"half a file").unwrap();
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs))
+            .unwrap();
+    };
+    left(".accord-save-Ab12Cd.tmp", 3600);
+    left("annotations/alice/.accord-save-Ef34Gh.tmp", 3600);
+    // Written a moment ago: perhaps another process's save under way.
+    left("annotations/alice/.accord-save-Ij56Kl.tmp", 0);
+
+    let stats = accord(&["stats", "--json"], root);
+    let json: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(
+        json["documents"], 1,
+        "a temporary file is no document: {json}"
+    );
+
+    let out = accord(&["reanchor"], root);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(
+        text.contains("removed 2 unfinished save files left by an interrupted run")
+            && text.contains(".accord-save-Ab12Cd.tmp")
+            && text.contains(".accord-save-Ef34Gh.tmp"),
+        "{text}"
+    );
+    assert!(!root.join(".accord-save-Ab12Cd.tmp").exists());
+    assert!(
+        !root
+            .join("annotations/alice/.accord-save-Ef34Gh.tmp")
+            .exists()
+    );
+    assert!(
+        root.join("annotations/alice/.accord-save-Ij56Kl.tmp")
+            .exists(),
+        "a young one may be a write under way"
+    );
+    let again = stdout(&accord(&["reanchor"], root));
+    assert!(!again.contains("unfinished"), "said once: {again}");
+}

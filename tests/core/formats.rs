@@ -362,8 +362,8 @@ fn is_break(c: char) -> bool {
     )
 }
 
-/// brat's documented rewriting: line breaks at fragment edges trimmed, pieces separated only
-/// by line breaks joined.
+/// brat's documented rewriting: line breaks at fragment edges trimmed; fragments that only
+/// line breaks separate stay apart, as marked.
 fn as_brat_keeps(doc: &CorpusDocument) -> CorpusDocument {
     let chars: Vec<char> = doc.text.chars().collect();
     let mut doc = doc.clone();
@@ -380,14 +380,11 @@ fn as_brat_keeps(doc: &CorpusDocument) -> CorpusDocument {
             if s == e {
                 continue;
             }
-            match out.last_mut() {
-                Some(last) if chars[last.end..s].iter().all(|&c| is_break(c)) => last.end = e,
-                _ => out.push(Fragment {
-                    start: s,
-                    end: e,
-                    text: String::new(),
-                }),
-            }
+            out.push(Fragment {
+                start: s,
+                end: e,
+                text: String::new(),
+            });
         }
         for f in &mut out {
             f.text = chars[f.start..f.end].iter().collect();
@@ -835,4 +832,91 @@ fn html_highlights_the_annotated_characters() {
         "threads link to the pages"
     );
     assert!(index.contains("same_commitment"));
+}
+
+/// brat keeps two fragments that only a line break separates as the annotator marked them:
+/// two. A fragment of Accord's across a line break, written as pieces with a note saying so,
+/// is read back as one; a note the pieces no longer match (changed in brat) is not used.
+#[test]
+fn brat_fragments_a_line_break_separates_stay_as_written() {
+    let schema = Schema::default_schema();
+    let ctx = ImportContext {
+        annotator: "gen",
+        now: fixed_now(),
+        schema: &schema,
+    };
+    let read = |ann: &str| {
+        accord::formats::read_source_text(
+            Format::Brat,
+            Path::new("a.ann"),
+            accord::formats::SourceText::Brat {
+                txt: "Hello\nworld and more\n".as_bytes(),
+                ann,
+            },
+            &ctx,
+            &mut go,
+        )
+        .unwrap()
+    };
+    let fragments = |imported: &Imported| -> Vec<(usize, usize)> {
+        imported.documents[0].annotations[0]
+            .fragments
+            .iter()
+            .map(|f| (f.start, f.end))
+            .collect()
+    };
+    // Marked in brat: two fragments, the line break between them not marked.
+    let native = read("T1\tORG 0 5;6 11\tHello world\n");
+    assert_eq!(fragments(&native), [(0, 5), (6, 11)]);
+    assert!(native.problems.is_empty(), "{:?}", native.problems);
+
+    // Accord's one fragment across the line break: pieces and a note, read back whole.
+    let mut doc = CorpusDocument::new("a.txt", "Hello\nworld and more\n");
+    doc.annotations.push(Annotation {
+        id: AnnotationId(1),
+        label: "ORG".into(),
+        fragments: vec![Fragment {
+            start: 0,
+            end: 11,
+            text: "Hello\nworld".into(),
+        }],
+        attributes: BTreeMap::new(),
+        note: String::new(),
+        review: Review::default(),
+        author: "gen".into(),
+        created: fixed_now(),
+        modified: fixed_now(),
+        conflict: None,
+    });
+    doc.next_id = 2;
+    let corpus = Corpus {
+        name: "t".into(),
+        annotator: "gen".into(),
+        schema: schema.clone(),
+        documents: vec![doc],
+        groups: Vec::new(),
+    };
+    let (files, _) = export_corpus(&corpus, Format::Brat, &mut go).unwrap();
+    let ann = files
+        .iter()
+        .find(|f| f.path.extension().is_some_and(|e| e == "ann"))
+        .unwrap();
+    let ann = String::from_utf8(ann.bytes.clone()).unwrap();
+    assert!(ann.contains("T1\tORG 0 5;6 11\tHello world\n"), "{ann}");
+    assert!(ann.contains("\tAccordFragments T1\t0 11\n"), "{ann}");
+    let back = read(&ann);
+    assert_eq!(fragments(&back), [(0, 11)]);
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+
+    // The pieces changed in brat since: the offsets as written, and said why.
+    let changed = read(&ann.replace("0 5;6 11\tHello world", "0 5;6 15\tHello world and"));
+    assert_eq!(fragments(&changed), [(0, 5), (6, 15)]);
+    assert!(
+        changed
+            .problems
+            .iter()
+            .any(|p| p.detail.contains("AccordFragments note no longer matches")),
+        "{:?}",
+        changed.problems
+    );
 }

@@ -474,3 +474,57 @@ fn leaving_review_brings_back_the_layers_and_asks_nothing() {
         "not asked again"
     );
 }
+
+/// A colleague's file changed on disk while their layer is shown (a `git pull` brought their
+/// work) is read again: the pane draws their new span, without reopening the project.
+#[test]
+fn another_annotators_layer_is_read_again_when_their_file_changes_on_disk() {
+    let project = annotated_sample_project();
+    let mut h = harness_as(project.path(), "newbie");
+    let zh = doc_index(&h, ZH);
+    h.get_by_label("Show them").click();
+    h.run_steps(3);
+    assert_eq!(app_state(&h).panes[0].layers, ["aigerim", "dilnoza"]);
+    let range = find(&h, zh, "人道主义", 0);
+    show(&mut h, 0, zh, range);
+
+    // aigerim adds a span elsewhere and saves (as her window would, or as a pull brings it).
+    let added = {
+        let mut theirs =
+            accord::project::Workspace::open(Project::open(project.path()).unwrap(), "aigerim");
+        let applied = theirs
+            .apply(vec![(
+                zh,
+                accord::edit::Edit::Add {
+                    label: "EVENT".into(),
+                    ranges: vec![range],
+                    attributes: Default::default(),
+                },
+            )])
+            .unwrap();
+        for (_, saved) in theirs.save_all() {
+            saved.unwrap();
+        }
+        applied.created[0].1
+    };
+    let name = format!("aigerim: EVENT {added} ");
+    let shown = |h: &H| {
+        drawn(h, 0, Role::Mark)
+            .iter()
+            .any(|(label, _)| label.starts_with(&name))
+    };
+    assert!(!shown(&h), "not drawn before the window looks");
+    for _ in 0..400 {
+        if shown(&h) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    assert!(
+        shown(&h),
+        "{name:?} is drawn: {:?}",
+        drawn(&h, 0, Role::Mark)
+    );
+    h.get_by_label_contains("Read again, changed on disk: aigerim's");
+}

@@ -32,16 +32,26 @@ impl AccordApp {
             return;
         };
         let mut events = Vec::new();
+        let mut check_layers = false;
         if let Some(watch) = &mut self.disk.watch {
             let paths = watch.poll();
             if !paths.is_empty() {
                 events.extend(ws.disk_changes(&paths));
+                // A pull that changed ours may well have changed theirs.
+                check_layers = true;
             }
         }
         if now >= self.disk.next_check {
             self.disk.next_check = now + DISK_CHECK_SECONDS;
             events.extend(ws.check_disk());
+            check_layers = true;
         }
+        // Other annotators' layers: one stat per file shown, read again only when it changed.
+        let reloaded = if check_layers {
+            self.state.layers.reload_changed(&ws.project)
+        } else {
+            Vec::new()
+        };
         if now >= self.disk.next_lock_refresh {
             self.disk.next_lock_refresh = now + LOCK_REFRESH_SECONDS;
             if ws.lock().is_ok()
@@ -52,6 +62,42 @@ impl AccordApp {
         }
         for event in events {
             self.disk_event(event);
+        }
+        self.layers_reloaded(&reloaded);
+    }
+
+    /// After other annotators' files changed on disk: the panes draw what was read again (they
+    /// read the layers every frame), review items of those documents are computed again, and
+    /// a file that can no longer be read is reported.
+    fn layers_reloaded(&mut self, reloaded: &[(String, DocId, Option<String>)]) {
+        if reloaded.is_empty() {
+            return;
+        }
+        if let Some(review) = &mut self.state.review {
+            for (annotator, doc, _) in reloaded {
+                if review.annotators.contains(annotator) {
+                    review.outdate(*doc);
+                }
+            }
+            self.refresh_review();
+        }
+        let names: Vec<String> = reloaded
+            .iter()
+            .filter_map(|(annotator, doc, _)| {
+                let ws = self.workspace()?;
+                Some(format!("{annotator}'s {}", ws.file_name(*doc)))
+            })
+            .collect();
+        match reloaded
+            .iter()
+            .find_map(|(a, _, e)| e.as_ref().map(|e| (a, e)))
+        {
+            Some((annotator, e)) => {
+                self.error(format!(
+                    "Cannot show another annotator's annotations: {annotator}: {e}"
+                ));
+            }
+            None => self.info(format!("Read again, changed on disk: {}", names.join(", "))),
         }
     }
 

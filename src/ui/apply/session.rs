@@ -140,8 +140,20 @@ impl AccordApp {
                 self.views.dialogs.notify("Unsaved work recovered", text);
             }
         }
+        // What a killed run left (temporary files of saves), removed as the project opened.
+        let swept = self
+            .workspace()
+            .map(|ws| ws.removed_unfinished())
+            .filter(|removed| !removed.is_empty())
+            .map(crate::project_dir::atomic::unfinished_note);
+        if let Some(note) = &swept {
+            log::warn!("{note}");
+        }
         if problems.is_empty() {
-            self.info(format!("Opened {name}"));
+            match swept {
+                Some(note) => self.info(format!("Opened {name}; {note}")),
+                None => self.info(format!("Opened {name}")),
+            }
         } else {
             self.error(format!(
                 "Opened {name}; {} document(s) need attention: {}",
