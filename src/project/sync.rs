@@ -253,9 +253,12 @@ fn classify(e: GitError) -> SyncError {
     let message = e.message().to_owned();
     let lower = message.to_lowercase();
     let first = message.lines().next().unwrap_or_default().to_owned();
+    // "[rejected] … (fetch first)" when the remote moved before the push; "cannot lock ref …
+    // but expected" when it moved during it.
     if lower.contains("[rejected]")
         || lower.contains("non-fast-forward")
         || lower.contains("fetch first")
+        || (lower.contains("[remote rejected]") && lower.contains("but expected"))
     {
         SyncError::Rejected(first)
     } else if lower.contains("authentication failed")

@@ -27,7 +27,8 @@
 //! counter is the largest of all. Links and span references that point at an annotation the
 //! merge left out are dropped and listed ([`MergeReport::dropped`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use super::AnnotationStore;
@@ -207,18 +208,24 @@ pub fn colliding_ids<V: PartialEq>(
     map
 }
 
-/// An annotation or a link: they share one id counter per file.
+/// An annotation or a link (they share one id counter per file), borrowed from a side until
+/// the merge has to change it: a merge of two 100 000-annotation files copies only what
+/// it renumbers and what it finally keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Entry {
-    Annotation(Box<Annotation>),
-    Link(Link),
+enum Entry<'a> {
+    Annotation(Cow<'a, Annotation>),
+    Link(Cow<'a, Link>),
 }
 
-fn entries(store: &AnnotationStore) -> BTreeMap<u64, Entry> {
+fn entries(store: &AnnotationStore) -> BTreeMap<u64, Entry<'_>> {
     store
         .annotations()
-        .map(|a| (a.id.0, Entry::Annotation(Box::new(a.clone()))))
-        .chain(store.links().map(|l| (l.id.0, Entry::Link(l.clone()))))
+        .map(|a| (a.id.0, Entry::Annotation(Cow::Borrowed(a))))
+        .chain(
+            store
+                .links()
+                .map(|l| (l.id.0, Entry::Link(Cow::Borrowed(l)))),
+        )
         .collect()
 }
 
@@ -363,11 +370,12 @@ pub struct MergedStore {
 /// The version kept of an item both sides changed differently, with the other carried in
 /// its [`Annotation::conflict`]: mine where it exists, else theirs (the side that changed
 /// what mine removed). Links have no room for another version: the one that exists is kept.
-fn with_conflict(mine: Option<Entry>, theirs: Option<Entry>) -> Option<Entry> {
+fn with_conflict<'a>(mine: Option<Entry<'a>>, theirs: Option<Entry<'a>>) -> Option<Entry<'a>> {
     let other_of = |e: Option<Entry>| match e {
-        Some(Entry::Annotation(mut a)) => {
+        Some(Entry::Annotation(a)) => {
+            let mut a = a.into_owned();
             a.conflict = None;
-            Some(*a)
+            Some(a)
         }
         _ => None,
     };
@@ -379,13 +387,13 @@ fn with_conflict(mine: Option<Entry>, theirs: Option<Entry>) -> Option<Entry> {
                 // Only who and when differ: no decision to ask for.
                 return Some(Entry::Annotation(a));
             }
-            a.conflict = Some(Box::new(MergeConflict {
+            a.to_mut().conflict = Some(Box::new(MergeConflict {
                 other: other_of(theirs),
             }));
             Some(Entry::Annotation(a))
         }
         (None, Some(Entry::Annotation(mut t))) => {
-            t.conflict = Some(Box::new(MergeConflict { other: None }));
+            t.to_mut().conflict = Some(Box::new(MergeConflict { other: None }));
             Some(Entry::Annotation(t))
         }
         (Some(link @ Entry::Link(_)), _) | (None, Some(link @ Entry::Link(_))) => Some(link),
@@ -411,9 +419,11 @@ pub fn merge_stores(
             Entry::Annotation(mut a) => {
                 if let Some(new) = map.get(&a.id.0) {
                     report.renumbered.push((Item::Annotation(a.id), *new));
-                    a.id = AnnotationId(*new);
+                    a.to_mut().id = AnnotationId(*new);
                 }
-                renumber_refs(&mut a, &map);
+                if a.referenced_ids().any(|r| map.contains_key(&r.0)) {
+                    renumber_refs(a.to_mut(), &map);
+                }
                 // Folded into the same span theirs added: theirs stands unless mine says
                 // something else about it.
                 if let Some(Entry::Annotation(t)) = theirs_entries.get(&a.id.0)
@@ -427,11 +437,12 @@ pub fn merge_stores(
             Entry::Link(mut l) => {
                 if let Some(new) = map.get(&l.id.0) {
                     report.renumbered.push((Item::Link(l.id), *new));
-                    l.id = LinkId(*new);
+                    l.to_mut().id = LinkId(*new);
                 }
-                for end in [&mut l.from, &mut l.to] {
-                    if let Some(new) = map.get(&end.0) {
-                        *end = AnnotationId(*new);
+                for (end, new) in [(l.from, 0), (l.to, 1)] {
+                    if let Some(id) = map.get(&end.0) {
+                        let l = l.to_mut();
+                        *(if new == 0 { &mut l.from } else { &mut l.to }) = AnnotationId(*id);
                     }
                 }
                 (l.id.0, Entry::Link(l))
@@ -466,44 +477,53 @@ pub fn merge_stores(
         };
         match value {
             Some(Entry::Annotation(a)) => {
-                annotations.insert(a.id, *a);
+                annotations.insert(a.id, a);
             }
             Some(Entry::Link(l)) => links.push(l),
             None => {}
         }
     }
     // One side relabelled or moved an annotation onto what the other added: one thing, kept
-    // once (the lowest id, which existed first).
-    let mut marks: BTreeMap<Mark<'_>, AnnotationId> = BTreeMap::new();
+    // once (the lowest id, which existed first). Keyed by label and first fragment, borrowed.
+    let mut marks: HashMap<(&str, usize, usize), Vec<AnnotationId>> = HashMap::new();
     let mut folded: BTreeMap<AnnotationId, AnnotationId> = BTreeMap::new();
     for a in annotations.values().filter(|a| a.conflict.is_none()) {
-        let key = (
-            a.label.as_str(),
-            a.fragments.iter().map(|f| (f.start, f.end)).collect(),
-        );
-        if let Some(first) = marks.get(&key) {
-            folded.insert(a.id, *first);
-            report.dropped.push(format!(
-                "annotation {} marked the same text as {first} ({}): kept once",
-                a.id, a.label
-            ));
-        } else {
-            marks.insert(key, a.id);
+        let Some(first) = a.fragments.first() else {
+            continue;
+        };
+        let seen = marks
+            .entry((a.label.as_str(), first.start, first.end))
+            .or_default();
+        match seen.iter().find(|other| same_mark(&annotations[*other], a)) {
+            Some(kept) => {
+                folded.insert(a.id, *kept);
+            }
+            None => seen.push(a.id),
         }
     }
     drop(marks);
     if !folded.is_empty() {
         let raw: BTreeMap<u64, u64> = folded.iter().map(|(k, v)| (k.0, v.0)).collect();
-        for gone in folded.keys() {
-            annotations.remove(gone);
+        for (gone, kept) in &folded {
+            if let Some(a) = annotations.remove(gone) {
+                report.dropped.push(format!(
+                    "annotation {gone} marked the same text as {kept} ({}): kept once",
+                    a.label
+                ));
+            }
         }
         for a in annotations.values_mut() {
-            renumber_refs(a, &raw);
+            if a.referenced_ids().any(|r| raw.contains_key(&r.0)) {
+                renumber_refs(a.to_mut(), &raw);
+            }
         }
         for l in &mut links {
-            for end in [&mut l.from, &mut l.to] {
-                if let Some(new) = raw.get(&end.0) {
-                    *end = AnnotationId(*new);
+            if raw.contains_key(&l.from.0) || raw.contains_key(&l.to.0) {
+                let l = l.to_mut();
+                for end in [&mut l.from, &mut l.to] {
+                    if let Some(new) = raw.get(&end.0) {
+                        *end = AnnotationId(*new);
+                    }
                 }
             }
         }
@@ -511,34 +531,45 @@ pub fn merge_stores(
         links.retain(|l| seen.insert((l.kind.clone(), l.from, l.to)));
     }
     // What points at an annotation the merge left out.
-    let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
-    for a in annotations.values_mut() {
-        let (id, label) = (a.id, a.label.clone());
+    let gone: Vec<AnnotationId> = annotations
+        .values()
+        .filter(|a| a.referenced_ids().any(|r| !annotations.contains_key(&r)))
+        .map(|a| a.id)
+        .collect();
+    for id in gone {
+        let present = |r: &AnnotationId| annotations.contains_key(r);
+        let mut a = annotations[&id].clone().into_owned();
+        let label = a.label.clone();
         for (name, value) in a.attributes.iter_mut() {
             if let AttributeValue::Refs(ids) = value {
-                for gone in ids.iter().filter(|r| !present.contains(r)) {
+                for r in ids.iter().filter(|r| !present(r)) {
                     report.dropped.push(format!(
-                        "the reference from {label} {id} ({name}) to {gone}, which is gone"
+                        "the reference from {label} {id} ({name}) to {r}, which is gone"
                     ));
                 }
-                ids.retain(|r| present.contains(r));
+                ids.retain(|r| present(r));
             }
         }
         a.attributes
             .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+        annotations.insert(id, Cow::Owned(a));
     }
     let mut store = AnnotationStore::new();
-    for a in annotations.into_values() {
-        store.put(a);
-    }
-    for l in links {
-        if present.contains(&l.from) && present.contains(&l.to) {
-            store.put_link(l);
-        } else {
+    for l in &links {
+        if !annotations.contains_key(&l.from) || !annotations.contains_key(&l.to) {
             report.dropped.push(format!(
                 "{} {} from {} to {}, whose annotation is gone",
                 l.id, l.kind, l.from, l.to
             ));
+        }
+    }
+    let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
+    for a in annotations.into_values() {
+        store.put(a.into_owned());
+    }
+    for l in links {
+        if present.contains(&l.from) && present.contains(&l.to) {
+            store.put_link(l.into_owned());
         }
     }
     store.set_next_id(fresh);

@@ -483,7 +483,8 @@ fn a_project_file_changed_on_both_sides_keeps_both_changes_and_a_push_the_remote
         "Joint statement, Dushanbe",
     );
     sync_clone(a, "alice").unwrap();
-    edit(b, "date: Some(\"--08-25\")", "date: Some(\"2024-08-25\")");
+    // Two lines further down (git's line merge needs a line between two changes).
+    edit(b, "date: Some(\"2024-08\")", "date: Some(\"2024-08-01\")");
     // C has a commit ready; B's pre-push hook pushes it first, so B's push is refused once.
     let docs = documents();
     let ws = words(&c.join("project"), &docs[1]);
@@ -493,6 +494,7 @@ fn a_project_file_changed_on_both_sides_keeps_both_changes_and_a_push_the_remote
         label: "ORG".into(),
         range: ws[2],
     };
+    git(c, &["pull", "-q", "--no-rebase"]);
     annotate(&c.join("project"), &mark).unwrap();
     git(c, &["add", "-A"]);
     git(c, &["commit", "-q", "-m", "bob's span"]);
@@ -518,7 +520,7 @@ fn a_project_file_changed_on_both_sides_keeps_both_changes_and_a_push_the_remote
     assert!(log.contains("bob's span"), "{log}");
     let project = std::fs::read_to_string(b.join("project/accord.ron")).unwrap();
     assert!(project.contains("Joint statement, Dushanbe"), "{project}");
-    assert!(project.contains("2024-08-25"), "{project}");
+    assert!(project.contains("2024-08-01"), "{project}");
     assert!(
         project.contains("the text gives no year"),
         "the comments of accord.ron are kept"
