@@ -149,11 +149,20 @@ pub fn merge_texts(
                     .map(Some)
                     .map_err(|e| unreadable(side, path, e))
             };
-            let base = read(versions.base, "base")?;
-            let m =
-                read(mine_text, mine_side)?.ok_or_else(|| unreadable(mine_side, path, "empty"))?;
-            let t = read(theirs_text, theirs_side)?
-                .ok_or_else(|| unreadable(theirs_side, path, "empty"))?;
+            // The three versions are read at once, one per core (each is a whole file).
+            let (base, m, t) = std::thread::scope(|scope| {
+                let base = scope.spawn(|| read(versions.base, "base"));
+                let theirs = scope.spawn(|| read(theirs_text, theirs_side));
+                let mine = read(mine_text, mine_side);
+                let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(unreadable("base", path, "the reader failed")))
+                };
+                (join(base), mine, join(theirs))
+            });
+            let base = base?;
+            let m = m?.ok_or_else(|| unreadable(mine_side, path, "empty"))?;
+            let t = t?.ok_or_else(|| unreadable(theirs_side, path, "empty"))?;
             let empty = AnnotationStore::new();
             let base_store = base.as_ref().map_or(&empty, |b| &b.store);
             let merged = merge::merge_stores(base_store, &m.store, &t.store);

@@ -212,6 +212,7 @@ pub fn colliding_ids<V: PartialEq>(
 /// the merge has to change it: a merge of two 100 000-annotation files copies only what
 /// it renumbers and what it finally keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // short-lived, one per id, mostly borrowed
 enum Entry<'a> {
     Annotation(Cow<'a, Annotation>),
     Link(Cow<'a, Link>),
