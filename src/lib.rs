@@ -13,8 +13,8 @@
 //! | rules | [`schema`]: labels, attributes, relation kinds, from RON; [`rules`]: the problems an annotation or link can have |
 //! | files | [`ron_io`]: RON pretty-printing and error positions; [`store`]: annotations of one document by one annotator, their RON file, atomic saves, [`store::fingerprint`]s of files on disk, [`store::merge`] (three-way, by id) |
 //! | changes | [`edit`]: [`edit::Edit`] values, `apply` returns the inverse; undo history; edge moves; [`edit::reanchor`] (annotations of changed documents) |
-//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring, files changed on disk: reload or [`project::Resolution`]), its [`project::lock`] (one writer per annotator) and its [`project::journal`] (every step on disk before it counts as done, replayed after a crash: `accord recover`; in three parts: a step's record and its bytes, the file, the replay); [`project::DiskWatch`] (file events) |
-//! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`); [`commitments`]: the ledger of commitments and the threads across documents |
+//! | project | [`project`]: the project folder and file, [`project::DocId`], the annotator's [`project::Workspace`] (a store per document, one undo history, saving, re-anchoring, files changed on disk: reload or [`project::Resolution`]), its [`project::lock`] (one writer per annotator) and its [`project::journal`] (every step on disk before it counts as done, replayed after a crash: `accord recover`; in three parts: a step's record and its bytes, the file, the replay); [`project::DiskWatch`] (file events); [`project::assignments`] (who annotates what, `accord assign`; who finished what) |
+//! | queries | [`search`]: find text, step through matches and annotations; [`validate`] (`accord validate`), [`stats`] (`accord stats`), [`progress`] (per annotator, from the files and git: `accord progress`); [`commitments`]: the ledger of commitments and the threads across documents |
 //! | exchange | [`formats`]: export to JSONL, spaCy, CoNLL, brat, WebAnno TSV, Label Studio, HTML and import back (`accord export`, `accord import`; [`formats::read_source_text`] in memory, for the fuzzers), with progress and cancel |
 //! | agreement | [`agreement`]: span F1, units per token, Cohen's κ, Fleiss' κ, Krippendorff's α, commitment attributes (`accord agree`); [`review`]: the annotators' spans as review items, decisions into the curated set, other annotators' layers |
 //! | text | [`layout`]: bidi (levels of whole paragraphs, lines reordered by themselves), line breaking, shaping, hit-testing (parley), in char offsets; the `check-layout` audit |
@@ -52,6 +52,7 @@ pub mod formats;
 pub mod git;
 pub mod layout;
 pub mod model;
+pub mod progress;
 pub mod project;
 pub mod project_dir;
 pub mod review;

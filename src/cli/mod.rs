@@ -2,6 +2,8 @@
 //! library. Output and exit codes only; the work is done by the core.
 
 mod agree;
+mod assign;
+mod bar;
 mod check_layout;
 mod commitments;
 mod export;
@@ -67,6 +69,11 @@ pub enum Command {
     /// and print what was recovered per file. Exit 1 if some could not be put back, 2 if a file
     /// could not be read or written or the lock is held.
     Recover(recover::Args),
+    /// Assign the documents to annotators, round robin with a chosen overlap, into
+    /// assignments.ron; the same seed gives the same assignments.
+    Assign(assign::Args),
+    /// Per annotator: documents assigned, started and finished, annotations, last commit.
+    Progress(progress::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -81,6 +88,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Commitments(args) => commitments::run(args),
         Command::Reanchor(args) => reanchor::run(args),
         Command::Recover(args) => recover::run(args),
+        Command::Assign(args) => assign::run(args),
+        Command::Progress(args) => progress::run(args),
     }
 }
 

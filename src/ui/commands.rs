@@ -217,6 +217,10 @@ commands! {
     AcceptAgreed = "Accept all agreed items", Review, [CTRL_SHIFT A], review;
     /// Show the agreement figures in the side panel.
     ShowAgreement = "Agreement", Review, [CTRL_SHIFT M];
+    /// Show every annotator's progress in the side panel.
+    ShowProgress = "Progress", Review, [];
+    /// Mark the active document finished for this annotator, or not finished when it was.
+    MarkFinished = "Mark document finished", Review, [];
     /// Show the keyboard shortcuts.
     Shortcuts = "Keyboard shortcuts", Help, [NONE F1, NONE Questionmark];
     /// Show the getting-started guide.

@@ -13,3 +13,4 @@ mod agreement;
 mod commands;
 mod formats;
 mod hostile;
+mod team;

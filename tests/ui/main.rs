@@ -14,5 +14,6 @@ mod exchange;
 mod hostile;
 mod review;
 mod safety;
+mod team;
 mod text_view;
 mod workspace;
