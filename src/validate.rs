@@ -71,6 +71,9 @@ pub enum FindingKind {
     /// An annotation a merge left with two versions (or changed on one side, removed on the
     /// other), waiting for someone to decide.
     MergeConflict,
+    /// `assignments.ron` names a document or annotator that cannot be, or asks for more
+    /// annotators per document than it lists.
+    BadAssignment,
 }
 
 /// One problem, located as precisely as possible.
@@ -139,6 +142,7 @@ pub fn validate(root: &Path) -> Result<Report, ProjectError> {
     v.documents();
     v.annotation_files();
     v.link_files();
+    v.assignments();
     let mut findings = v.findings;
     findings.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Ok(Report {
@@ -259,6 +263,19 @@ impl Validator<'_> {
             kind,
             message,
         });
+    }
+
+    fn assignments(&mut self) {
+        use crate::project::assignments::ASSIGNMENTS_FILE;
+        let file = match crate::project::AssignmentsFile::load_in(&self.project.dir) {
+            Ok(Some(file)) => file,
+            Ok(None) => return,
+            Err(e) => return self.store_error(&e, "assignments file"),
+        };
+        let documents: Vec<&str> = self.project.documents.iter().map(|d| d.file()).collect();
+        for message in file.problems(&documents) {
+            self.push(ASSIGNMENTS_FILE, None, FindingKind::BadAssignment, message);
+        }
     }
 
     fn annotation_files(&mut self) {

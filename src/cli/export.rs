@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use accord::formats::{AnnotationSource, ExportOptions, Format, count_losses};
 
-use super::progress::Bar;
+use super::bar::Bar;
 use super::{format_parser, project_or_cwd, unreadable};
 
 /// Arguments of `accord export`.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use accord::formats::{Format, ImportOptions, UnknownNames};
 
-use super::progress::Bar;
+use super::bar::Bar;
 use super::{format_parser, unreadable};
 
 /// Arguments of `accord import`.

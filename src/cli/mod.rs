@@ -2,6 +2,8 @@
 //! library. Output and exit codes only; the work is done by the core.
 
 mod agree;
+mod assign;
+mod bar;
 mod check_layout;
 mod commitments;
 mod diff;
@@ -84,6 +86,11 @@ pub enum Command {
     Diff(diff::Args),
     /// Team work through git: `accord git setup` registers the diff and merge drivers.
     Git(git_setup::Args),
+    /// Assign the documents to annotators, round robin with a chosen overlap, into
+    /// assignments.ron; the same seed gives the same assignments.
+    Assign(assign::Args),
+    /// Per annotator: documents assigned, started and finished, annotations, last commit.
+    Progress(progress::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -102,6 +109,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => sync::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Git(args) => git_setup::run(args),
+        Command::Assign(args) => assign::run(args),
+        Command::Progress(args) => progress::run(args),
     }
 }
 

@@ -1,52 +1,57 @@
-//! The progress bar `accord export` and `accord import` show on a terminal.
+//! `accord progress`: per annotator, documents assigned, started and finished, annotations,
+//! last commit.
 
-use std::io::IsTerminal as _;
-use std::ops::ControlFlow;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-use accord::formats::Progress;
+use accord::project::Project;
+use anyhow::Context as _;
 
-/// Below this many items a stage is quick: no bar.
-const BAR_FROM: usize = 20;
+use super::{project_or_cwd, unreadable};
 
-/// A progress bar on standard error when it is a terminal and the work is large; nothing
-/// when piped.
-pub(crate) struct Bar {
-    bar: Option<indicatif::ProgressBar>,
-    terminal: bool,
+/// Arguments of `accord progress`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = JSON_FIELDS, after_help = JSON_FIELDS)]
+pub struct Args {
+    /// Project folder (default: the current folder).
+    project: Option<PathBuf>,
+    /// Print JSON for machines (fields below).
+    #[arg(long)]
+    json: bool,
 }
 
-impl Bar {
-    pub(crate) fn new() -> Self {
-        Self {
-            bar: None,
-            terminal: std::io::stderr().is_terminal(),
-        }
-    }
+const JSON_FIELDS: &str = "\
+--json prints one object:
+  documents          documents in the project
+  overlap            annotators per document in assignments.ron, or null without one
+  annotators         one object each (those of assignments.ron first, in its order):
+    annotator        the name
+    assigned         documents assignments.ron gives them
+    started          documents with at least one of their annotations
+    finished         documents they marked finished (status/<annotator>.ron)
+    annotations      their annotations in all documents
+    last_commit      {date, hash} of the last commit changing annotations/<annotator>/
+                     (author date, ISO 8601; short hash), or null (no git, or none yet)
+  unreadable_files   files that could not be read, with why (see accord validate)
+  git_error          present when git was found but failed, with what it said";
 
-    /// Shows `p`; never asks to stop (Ctrl+C ends the process).
-    pub(crate) fn update(&mut self, p: Progress<'_>) -> ControlFlow<()> {
-        if !self.terminal || p.total < BAR_FROM {
-            return ControlFlow::Continue(());
-        }
-        let bar = self.bar.get_or_insert_with(|| {
-            let bar = indicatif::ProgressBar::new(p.total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{prefix:>10} [{bar:30}] {pos}/{len} {wide_msg}",
-            ) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
-        });
-        bar.set_length(p.total as u64);
-        bar.set_position(p.done as u64 + 1);
-        bar.set_prefix(p.stage.name());
-        bar.set_message(p.item.to_owned());
-        ControlFlow::Continue(())
+/// Exit 0, or 2 when the project cannot be read.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = project_or_cwd(args.project);
+    let project = Project::open(&root).map_err(unreadable)?;
+    let documents: Vec<String> = project
+        .documents
+        .iter()
+        .map(|d| d.file().to_owned())
+        .collect();
+    let report = accord::progress::with_last_commits(&project.dir, &documents);
+    let mut out = super::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", report.to_text())?;
     }
-
-    pub(crate) fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,8 @@
 //! *.txt                                   the documents (plain text, read-only)
 //! annotations/<annotator>/<doc>.ron       one annotation file per document and annotator
 //! links/<annotator>.ron                   that annotator's cross-document groups
+//! assignments.ron                         who annotates which documents ([`assignments`])
+//! status/<annotator>.ron                  the documents that annotator marked finished
 //! ```
 //!
 //! A folder without `accord.ron` opens too: its `*.txt` files with the default schema. Every
@@ -14,6 +16,7 @@
 //! ([`lock`]), and `annotations/.<annotator>.journal` holds the steps not saved yet, so a crash
 //! loses none of them ([`journal`]).
 
+pub mod assignments;
 mod change;
 mod cross;
 mod date;
@@ -36,6 +39,7 @@ use crate::model::{Document, DocumentError};
 use crate::project_dir::{FsError, Limit, ProjectDir};
 use crate::schema::{Schema, SchemaError};
 
+pub use assignments::{AssignmentsFile, StatusFile};
 pub use change::DocumentChange;
 pub use cross::CrossLinkFile;
 pub use date::{PartialDate, by_date};

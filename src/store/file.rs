@@ -95,6 +95,33 @@ pub struct AnnotationFile<A = Vec<Annotation>, L = Vec<Link>> {
     pub links: L,
 }
 
+/// The length of a list whose items are skipped unread ([`AnnotationFile::count_in`]).
+#[derive(Debug, Default)]
+struct Counted(usize);
+
+impl<'de> Deserialize<'de> for Counted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> serde::de::Visitor<'de> for Items {
+            type Value = Counted;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<Counted, S::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Counted(n))
+            }
+        }
+        d.deserialize_seq(Items)
+    }
+}
+
 /// The depth down to which annotation and link files have one field per line: the file, the
 /// document stamp, and each annotation and link; fragments, attributes and review are written
 /// on one line.
@@ -385,13 +412,25 @@ pub fn parse_versioned<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
 ) -> Result<T, StoreError> {
+    parse_versioned_as(text, path, CURRENT_FORMAT)
+}
+
+/// [`parse_versioned`] for a file whose current format is `current` (files with a version
+/// of their own, such as `assignments.ron`).
+pub fn parse_versioned_as<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    current: u32,
+) -> Result<T, StoreError> {
     let header: FormatHeader = crate::ron_io::from_str(text).map_err(|e| parse_error(path, e))?;
     match header.format {
-        CURRENT_FORMAT => crate::ron_io::from_str(text).map_err(|e| parse_error(path, e)),
-        found if found > CURRENT_FORMAT => Err(StoreError::NewerFormat {
+        found if found == current => {
+            crate::ron_io::from_str(text).map_err(|e| parse_error(path, e))
+        }
+        found if found > current => Err(StoreError::NewerFormat {
             path: path.to_path_buf(),
             found,
-            supported: CURRENT_FORMAT,
+            supported: current,
         }),
         found => Err(StoreError::UnknownFormat {
             path: path.to_path_buf(),
@@ -507,6 +546,20 @@ impl AnnotationFile {
             }
             Ok(_) => migrate(&text_for_ron(dir, path, "")?, path),
             Err(e) => migrate(&text_for_ron(dir, path, &e.to_string())?, path),
+        }
+    }
+
+    /// How many annotations the annotation file at `path` of the project in `dir` holds,
+    /// without building them: the fast reader skips each one (counting a project's files
+    /// for `accord progress`). A file it cannot read is loaded in full, as
+    /// [`Self::load_in`] does, so the count and the errors are the same.
+    pub fn count_in(dir: &ProjectDir, path: &Path) -> Result<usize, StoreError> {
+        let fast = open_limited(dir, path)?;
+        match fast_ron::from_reader::<AnnotationFile<Counted, serde::de::IgnoredAny>, _>(fast) {
+            Ok(file) if file.format == CURRENT_FORMAT && file.annotations.0 <= MAX_ANNOTATIONS => {
+                Ok(file.annotations.0)
+            }
+            _ => Ok(Self::load_in(dir, path)?.annotations.len()),
         }
     }
 

@@ -181,6 +181,8 @@ pub enum Action {
     },
     /// Compute the agreement figures of the open project (as `accord agree` does).
     ComputeAgreement,
+    /// Compute every annotator's progress again (from the saved files and git).
+    RefreshProgress,
     /// Resolve a file changed on disk while there were unsaved changes to it.
     Resolve {
         /// Which file.

@@ -21,6 +21,7 @@ use super::panels::find_bar::FindBar;
 use super::panels::ledger::Ledger;
 use super::panels::menu_bar::menu_bar_ui;
 use super::panels::palette::Palette;
+use super::panels::progress::progress_ui;
 use super::panels::status_bar::status_bar_ui;
 use super::panels::threads::Threads;
 use super::panes::Panes;
@@ -68,6 +69,8 @@ pub struct AccordApp {
     pub(super) clipboard: Option<arboard::Clipboard>,
     /// Watching the workspace's files for changes made by others.
     pub(super) disk: DiskState,
+    /// The progress being computed, if it is.
+    pub(super) progress_job: Option<std::sync::mpsc::Receiver<crate::progress::Progress>>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -91,6 +94,7 @@ impl AccordApp {
             next_autosave: AUTOSAVE_SECONDS,
             clipboard: None,
             disk: Default::default(),
+            progress_job: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
@@ -121,6 +125,10 @@ impl AccordApp {
         let ctx = ui.ctx().clone();
         self.poll_exchange();
         self.poll_sync(&ctx);
+        self.poll_progress();
+        if self.progress_job.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();
         // Keys pressed after the pointer was let go are applied after what the views report
         // (the selection a drag made), whatever frame the two land in.
@@ -166,12 +174,14 @@ impl AccordApp {
                             "Agreement",
                             Some(Command::ShowAgreement),
                         ),
+                        (SidePanel::Progress, "Progress", Some(Command::ShowProgress)),
                     ] {
                         if ui.selectable_label(side == tab, title).clicked() && side != tab {
                             // Each command toggles between its tab and the annotation.
                             let command = command.or(match side {
                                 SidePanel::Threads => Some(Command::ShowThreads),
                                 SidePanel::Agreement => Some(Command::ShowAgreement),
+                                SidePanel::Progress => Some(Command::ShowProgress),
                                 SidePanel::Annotation => None,
                             });
                             if let Some(command) = command {
@@ -185,6 +195,7 @@ impl AccordApp {
                     SidePanel::Annotation => details.ui(ui, &mut cx),
                     SidePanel::Threads => threads.ui(ui, &mut cx),
                     SidePanel::Agreement => agreement_ui(ui, &mut cx),
+                    SidePanel::Progress => progress_ui(ui, &mut cx),
                 }
             });
         if cx.state.settings.ledger {

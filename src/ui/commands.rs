@@ -224,6 +224,10 @@ commands! {
     NextConflict = "Next merge conflict", Review, [];
     /// Show the agreement figures in the side panel.
     ShowAgreement = "Agreement", Review, [CTRL_SHIFT M];
+    /// Show every annotator's progress in the side panel.
+    ShowProgress = "Progress", Review, [];
+    /// Mark the active document finished for this annotator, or not finished when it was.
+    MarkFinished = "Mark document finished", Review, [];
     /// Show the keyboard shortcuts.
     Shortcuts = "Keyboard shortcuts", Help, [NONE F1, NONE Questionmark];
     /// Show the getting-started guide.

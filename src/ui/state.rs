@@ -50,6 +50,8 @@ pub enum SidePanel {
     Threads,
     /// Agreement between the annotators.
     Agreement,
+    /// Each annotator's progress: assigned, started, finished, annotations, last commit.
+    Progress,
 }
 
 impl Default for Settings {
@@ -342,7 +344,26 @@ pub struct AppState {
     /// The agreement figures last computed for the open project, or why they could not be.
     pub agreement: Option<Result<AgreementReport, String>>,
     /// Git: where the project stands against its remote branch, and the sync running.
-    pub team: crate::ui::sync::TeamState,
+    pub sync: crate::ui::sync::TeamState,
+    /// What `assignments.ron` and the annotator's status file say, read when the project
+    /// opens.
+    pub team: Team,
+    /// Each annotator's progress, as last computed (off the UI thread: at open, after saves,
+    /// on asking).
+    pub progress: Option<crate::progress::Progress>,
+    /// True while the progress is being computed.
+    pub progress_pending: bool,
+}
+
+/// The open project's assignments as they concern the annotator here.
+#[derive(Clone, Debug, Default)]
+pub struct Team {
+    /// The documents assigned to this annotator, in project order.
+    pub assigned: std::collections::BTreeSet<DocId>,
+    /// The documents this annotator marked finished (`status/<annotator>.ron`).
+    pub finished: std::collections::BTreeSet<String>,
+    /// Why `assignments.ron` or the status file could not be read.
+    pub error: Option<String>,
 }
 
 impl AppState {

@@ -14,4 +14,5 @@ mod commands;
 mod formats;
 mod git;
 mod hostile;
+mod sync;
 mod team;

@@ -12,6 +12,7 @@ mod checks;
 mod common;
 
 mod architecture;
+mod assignments;
 mod bad_input;
 mod commitments;
 mod diff;

@@ -14,6 +14,7 @@ mod exchange;
 mod hostile;
 mod review;
 mod safety;
+mod sync;
 mod team;
 mod text_view;
 mod workspace;

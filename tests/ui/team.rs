@@ -1,224 +1,163 @@
-//! Working as a team in the window: an annotation a merge left with two versions is counted in
-//! the status bar, reached with Review → Next merge conflict, shown with both versions in the
-//! details, and decided with one click (undoable, saved without the conflict).
+//! Working as a team in the window: the documents assigned to the annotator first in the
+//! list, marked so; the Progress panel's figures per annotator; marking a document finished.
 
-use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
-use crate::ui_support::*;
-use accord::edit::{Edit, EditContext, apply};
-use accord::model::{CharRange, Document, MergeConflict, Timestamp};
-use accord::schema::Schema;
-use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
-use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable as _;
+use accord::ui::commands::Command;
+use accord::ui::{AccordApp, Action};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-/// Writes `tester`'s file for the Chinese sample with one PERSON over the first 5 chars of
-/// "哈萨克斯坦" whose other version (from the merge) is a COUNTRY.
-fn conflicted_project() -> (tempfile::TempDir, accord::model::AnnotationId) {
-    let project = sample_project();
-    let doc = Document::open(&project.path().join(ZH)).unwrap();
-    let start = doc
-        .text()
-        .chars()
-        .collect::<String>()
-        .find("哈萨克斯坦")
-        .unwrap();
-    let start = doc.text()[..start].chars().count();
-    let schema = Schema::default_schema();
-    let now = Timestamp("2026-12-06T00:00:00Z".into());
-    let ctx = EditContext {
-        schema: &schema,
-        document: &doc,
-        author: "tester",
-        now: &now,
-    };
-    let mut store = AnnotationStore::new();
-    apply(
-        &mut store,
-        &ctx,
-        &Edit::Add {
-            label: "PERSON".into(),
-            ranges: vec![CharRange::new(start, start + 5)],
-            attributes: BTreeMap::new(),
-        },
-    )
-    .unwrap();
-    let mut mine = store.annotations().next().unwrap().clone();
-    let mut other = mine.clone();
-    other.label = "COUNTRY".into();
-    other.author = "tester on the laptop".into();
-    mine.conflict = Some(Box::new(MergeConflict { other: Some(other) }));
-    let id = mine.id;
-    apply(&mut store, &ctx, &Edit::Put(Box::new(mine))).unwrap();
-    let path = project
-        .path()
-        .join("annotations/tester")
-        .join(format!("{ZH}.ron"));
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    AnnotationFile::save_store(&store, &DocumentStamp::of(&doc), "tester", &path).unwrap();
-    (project, id)
-}
+use crate::ui_support::{
+    AR, KK, RU, ZH, annotated_sample_project, app_state, harness_as, sample_project,
+};
 
-#[test]
-fn a_merge_conflict_is_counted_reached_shown_with_both_versions_and_decided_in_one_click() {
-    let (project, id) = conflicted_project();
-    let mut h = harness(project.path());
-    h.run_steps(3);
-    let zh = doc_index(&h, ZH);
-    h.get_by_label("1 merge conflict(s) to decide").click();
-    h.run_steps(3);
-    assert_eq!(app_state(&h).details_target(), Some((zh, id)));
-    h.get_by_label_contains("Merge conflict: two people changed");
-    h.get_by_label_contains("COUNTRY");
-    h.get_by_label("Take the other version").click();
-    h.run_steps(3);
-    let ann = ws(&h).store(zh).get(id).unwrap().clone();
-    assert_eq!(ann.label, "COUNTRY");
-    assert!(ann.conflict.is_none());
-    assert!(h.query_by_label("1 merge conflict(s) to decide").is_none());
-    // Undo brings the conflict back; keeping this version decides it the other way.
-    press(&mut h, Modifiers::COMMAND, Key::Z);
-    h.run_steps(2);
-    assert!(ws(&h).store(zh).get(id).unwrap().conflict.is_some());
-    h.get_by_label("Keep this version").click();
-    h.run_steps(2);
-    let ann = ws(&h).store(zh).get(id).unwrap().clone();
-    assert_eq!(
-        (ann.label.as_str(), ann.conflict.is_none()),
-        ("PERSON", true)
-    );
-    press(&mut h, Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
-    let saved = std::fs::read_to_string(
-        project
-            .path()
-            .join("annotations/tester")
-            .join(format!("{ZH}.ron")),
-    )
-    .unwrap();
-    assert!(!saved.contains("conflict"), "{saved}");
-}
+const XIAN: &str = "tj-cn-talks-xian.ar.txt";
 
-/// `git ARGS` in `dir`, independent of the machine's configuration.
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn clone_of(remote: &std::path::Path, into: &std::path::Path) {
-    git(
-        into.parent().unwrap(),
-        &[
-            "clone",
-            "-q",
-            &remote.to_string_lossy(),
-            &into.to_string_lossy(),
-        ],
-    );
-    for (k, v) in [
-        ("user.name", "tester"),
-        ("user.email", "tester@example.invalid"),
-        ("merge.accord.name", "Accord"),
-    ] {
-        git(into, &["config", k, v]);
-    }
-    let driver = format!("'{}' merge-file %O %A %B %P", env!("CARGO_BIN_EXE_accord"));
-    git(into, &["config", "merge.accord.driver", &driver]);
-}
-
-#[test]
-fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let remote = dir.path().join("remote.git");
-    std::fs::create_dir(&remote).unwrap();
-    git(&remote, &["init", "-q", "--bare", "--initial-branch=main"]);
-    let (here, there) = (dir.path().join("here"), dir.path().join("there"));
-    clone_of(&remote, &here);
-    let sample = sample_project();
-    for entry in std::fs::read_dir(sample.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, here.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    std::fs::write(
-        here.join(".gitattributes"),
-        "annotations/** merge=accord\nlinks/*.ron merge=accord\n",
-    )
-    .unwrap();
-    git(&here, &["add", "-A"]);
-    git(&here, &["commit", "-q", "-m", "the project"]);
-    git(&here, &["push", "-q", "-u", "origin", "main"]);
-    clone_of(&remote, &there);
-
-    let mut h = harness(&here);
-    h.run_steps(3);
-    let zh = doc_index(&h, ZH);
-    let mine = label(&mut h, 0, zh, "哈萨克斯坦", 0, Key::C);
-    // Meanwhile the same annotator on another machine labelled something else and pushed.
-    let (theirs_project, _) = conflicted_project();
-    let theirs_file = theirs_project
-        .path()
-        .join("annotations/tester")
-        .join(format!("{ZH}.ron"));
-    let mut theirs = AnnotationFile::load(&theirs_file).unwrap();
-    theirs.annotations[0].conflict = None;
-    theirs.annotations[0].label = "ORG".into();
-    let target = there.join("annotations/tester").join(format!("{ZH}.ron"));
-    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-    theirs.save(&target).unwrap();
-    git(&there, &["add", "-A"]);
-    git(&there, &["commit", "-q", "-m", "from the laptop"]);
-    git(&there, &["push", "-q"]);
-
-    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-    for _ in 0..600 {
-        h.run_steps(1);
-        if app_state(&h).team.job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.run_steps(3);
-    let message = app_state(&h).status.message.clone().unwrap();
-    assert!(message.text.starts_with("Synced"), "{}", message.text);
-    // Both labels are in the window (this machine's, not yet shared, given a new id) …
-    let labels: Vec<String> = ws(&h)
-        .store(zh)
-        .annotations()
-        .map(|a| a.label.clone())
+fn write_assignments(root: &std::path::Path, entries: &[(&str, &[&str])], overlap: usize) {
+    let annotators: Vec<String> = entries
+        .iter()
+        .map(|(name, docs)| {
+            let docs: Vec<String> = docs.iter().map(|d| format!("{d:?}")).collect();
+            format!("(annotator: {name:?}, documents: [{}])", docs.join(", "))
+        })
         .collect();
-    assert_eq!(labels.len(), 2, "{labels:?}");
-    assert!(labels.contains(&"ORG".to_owned()), "{labels:?}");
-    assert!(labels.contains(&"COUNTRY".to_owned()), "{labels:?}");
-    assert_eq!(
-        ws(&h).store(zh).get(mine).unwrap().label,
-        "ORG",
-        "theirs keeps its id"
-    );
-    // … and on the remote, with a message that says what was done.
-    let log = git(&remote, &["log", "--format=%s", "main"]);
-    assert!(
-        log.contains(
-            "tester: 1 document (kz-tj-joint-statement.zh.txt): 1 added, 0 changed, 0 removed"
+    std::fs::write(
+        root.join("assignments.ron"),
+        format!(
+            "(format: 1, overlap: {overlap}, annotators: [{}])",
+            annotators.join(", ")
         ),
-        "{log}"
+    )
+    .unwrap();
+}
+
+/// Steps the window until the progress figures are computed.
+fn wait_for_progress(h: &mut Harness<'_, AccordApp>) {
+    let start = Instant::now();
+    while app_state(h).progress_pending || app_state(h).progress.is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the progress was never computed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
+
+/// The top of the document list's row of `file`.
+fn row_top(h: &Harness<'_, AccordApp>, file: &str) -> f32 {
+    h.query_all_by_label_contains(&format!("{file} ["))
+        .map(|n| n.rect())
+        .find(|r| r.left() < 300.0)
+        .unwrap_or_else(|| panic!("{file} is not in the document list"))
+        .top()
+}
+
+#[test]
+fn the_documents_assigned_to_you_come_first_marked_so() {
+    let dir = sample_project();
+    write_assignments(
+        dir.path(),
+        &[("tester", &[RU, XIAN]), ("alice", &[ZH, AR, KK])],
+        1,
     );
-    h.get_by_label_contains("git main ✓");
-    let tracked = git(&remote, &["ls-tree", "-r", "--name-only", "main"]);
+    let h = harness_as(dir.path(), "tester");
+    let mine = [row_top(&h, RU), row_top(&h, XIAN)];
+    let others = [row_top(&h, ZH), row_top(&h, AR), row_top(&h, KK)];
+    let last_mine = mine.iter().copied().fold(f32::MIN, f32::max);
+    let first_other = others.iter().copied().fold(f32::MAX, f32::min);
     assert!(
-        !tracked.contains(".lock") && !tracked.contains(".journal"),
-        "the window's lock and journal are never committed: {tracked}"
+        last_mine < first_other,
+        "assigned rows {mine:?} should be above the others {others:?}"
     );
+    assert!(mine[0] < mine[1], "project order within the assigned ones");
+    let marks: Vec<f32> = h
+        .query_all_by_label("assigned to you")
+        .map(|n| n.rect().top())
+        .collect();
+    assert_eq!(marks.len(), 2, "one mark per assigned document");
+    assert!(
+        marks.iter().all(|&y| y < first_other),
+        "the marks are on the assigned rows: {marks:?}"
+    );
+}
+
+#[test]
+fn the_progress_panel_shows_each_annotators_figures_and_marking_finished_counts() {
+    let dir = annotated_sample_project();
+    let docs = [ZH, AR, RU, KK, XIAN];
+    write_assignments(
+        dir.path(),
+        &[
+            ("tester", &docs[..3]),
+            ("aigerim", &docs),
+            ("dilnoza", &docs[2..]),
+        ],
+        2,
+    );
+    let mut h = harness_as(dir.path(), "tester");
+    h.state_mut().push(Action::Run(Command::ShowProgress));
+    h.run_steps(2);
+    wait_for_progress(&mut h);
+    let expected = app_state(&h).progress.clone().unwrap();
+    let aigerim = expected
+        .annotators
+        .iter()
+        .find(|a| a.annotator == "aigerim")
+        .unwrap();
+    assert!(
+        aigerim.annotations > 0,
+        "the sample annotator has annotations"
+    );
+
+    // The row of each annotator reads their figures, left to right.
+    let row = |h: &Harness<'_, AccordApp>, name: &str| -> Vec<String> {
+        let name_rect = h
+            .query_all_by_label(name)
+            .map(|n| n.rect())
+            .find(|r| r.left() > 700.0)
+            .unwrap_or_else(|| panic!("{name} is not in the Progress panel"));
+        let mut cells: Vec<(f32, String)> = h
+            .query_all_by(|n| n.role() == egui::accesskit::Role::Label)
+            .filter_map(|n| {
+                let r = n.rect();
+                let same_row = (r.center().y - name_rect.center().y).abs() < 3.0
+                    && r.left() > name_rect.left();
+                let node = n.accesskit_node();
+                let text = node.label().or_else(|| node.value())?;
+                same_row.then(|| (r.left(), text))
+            })
+            .collect();
+        cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+        cells.into_iter().map(|(_, l)| l).collect()
+    };
+    let figures = |a: &accord::progress::AnnotatorProgress| {
+        [a.assigned, a.started, a.finished, a.annotations].map(|n| n.to_string())
+    };
+    let cells = row(&h, "aigerim");
+    assert_eq!(cells[..4], figures(aigerim)[..], "{cells:?}");
+    assert_eq!(cells[..2], ["5", "5"], "{cells:?}");
+    assert_eq!(row(&h, "dilnoza")[0], "3");
+    let tester = row(&h, "tester");
+    assert_eq!(tester[..4], ["3", "0", "0", "0"], "{tester:?}");
+
+    // Marking the active document finished: written to the annotator's own file, shown in
+    // the list and counted.
+    h.state_mut().push(Action::Run(Command::MarkFinished));
+    h.run_steps(2);
+    let status = std::fs::read_to_string(dir.path().join("status/tester.ron")).unwrap();
+    let active = {
+        let state = app_state(&h);
+        let ws = state.workspace.as_ref().unwrap();
+        ws.file_name(state.active_doc().unwrap()).to_owned()
+    };
+    assert!(status.contains(&active), "{status}");
+    assert!(
+        h.query_all_by_label_contains("· finished").next().is_some(),
+        "the list says the document is finished"
+    );
+    wait_for_progress(&mut h);
+    assert_eq!(row(&h, "tester")[2], "1");
 }

@@ -112,6 +112,7 @@ impl AccordApp {
                 let text = format!("{} changed on disk and was loaded again", name(file));
                 self.forget_gone_selections();
                 self.info(text);
+                self.refresh_progress();
             }
             DiskEvent::Conflict {
                 file,

@@ -5,7 +5,8 @@
 //! `links.rs` (picking, relations, links across documents), `disk.rs` (files changed on disk,
 //! the lock, re-anchoring), `review.rs` (other annotators'
 //! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard),
-//! `exchange.rs` (File → Export… and Import…).
+//! `exchange.rs` (File → Export… and Import…), `team.rs` (assignments, finished documents,
+//! everyone's progress).
 
 mod disk;
 mod editing;
@@ -13,6 +14,7 @@ mod exchange;
 mod links;
 mod review;
 mod session;
+mod sync;
 mod team;
 
 use crate::edit::edge::Edge;
@@ -31,7 +33,7 @@ impl AccordApp {
         match action {
             Action::Run(command) => self.run_command(ctx, command),
             Action::CancelSync => {
-                if let Some(job) = &self.state.team.job {
+                if let Some(job) = &self.state.sync.job {
                     job.cancel();
                 }
             }
@@ -107,6 +109,7 @@ impl AccordApp {
             Action::SelectItem { doc, index } => self.select_item(doc, index),
             Action::Comment { doc, index, text } => self.comment_item(doc, index, text),
             Action::ComputeAgreement => self.compute_agreement(),
+            Action::RefreshProgress => self.refresh_progress(),
             Action::Resolve { file, how } => self.resolve_conflict(file, how),
             Action::Reanchor(doc) => self.reanchor(doc),
             Action::Exchange(request) => self.exchange(ctx, request),
@@ -244,6 +247,13 @@ impl AccordApp {
                 self.step_disagreement(command == Command::NextDisagreement)
             }
             Command::AcceptAgreed => self.accept_agreed(),
+            Command::MarkFinished => self.toggle_finished(),
+            Command::ShowProgress => {
+                self.state.settings.side = match self.state.settings.side {
+                    SidePanel::Progress => SidePanel::Annotation,
+                    _ => SidePanel::Progress,
+                };
+            }
             Command::ShowAgreement => {
                 self.state.settings.side = match self.state.settings.side {
                     SidePanel::Agreement => SidePanel::Annotation,

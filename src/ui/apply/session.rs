@@ -124,6 +124,7 @@ impl AccordApp {
             self.offer_git_setup_if_missing();
         }
         self.watch_workspace();
+        self.load_team();
         if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
             let text = recovery.to_string();
             log::warn!("{text}");
@@ -350,6 +351,7 @@ impl AccordApp {
             if saved > 0 {
                 self.state.status.last_save = Some(clock_time());
                 self.info(format!("Saved {saved} document(s)"));
+                self.refresh_progress();
             }
         } else {
             let text = format!(

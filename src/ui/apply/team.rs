@@ -1,140 +1,115 @@
-//! Applying Sync and merge conflicts: starting a sync (saved first), taking in its outcome
-//! (the files it changed are loaded again at once), keeping the branch status fresh, and
-//! stepping through the annotations a merge left with two versions.
+//! Working as a team: the assignments and finished documents of the annotator here, and
+//! everyone's progress, computed on a thread of its own so the window never waits for files
+//! or git.
 
-use crate::model::AnnotationId;
-use crate::project::{DocId, Workspace};
-use crate::ui::action::Action;
+use std::sync::mpsc;
+
+use crate::project::{AssignmentsFile, StatusFile};
 use crate::ui::app::AccordApp;
-use crate::ui::sync::SyncJob;
+use crate::ui::state::Team;
 
 impl AccordApp {
-    /// Saves, then syncs the project in the background.
-    pub(super) fn start_sync(&mut self, ctx: &egui::Context) {
-        if self.state.team.job.is_some() {
-            self.info("A sync is already running");
-            return;
-        }
-        let Some(root) = self.workspace().map(|ws| ws.project.root.clone()) else {
-            self.info("Open a project first");
+    /// Reads `assignments.ron` and the annotator's status file of the open project (small
+    /// files: at once), then starts computing everyone's progress.
+    pub(in crate::ui) fn load_team(&mut self) {
+        let Some(ws) = self.state.workspace.as_ref() else {
+            self.state.team = Team::default();
             return;
         };
-        if self.workspace().is_some_and(|ws| ws.lock().is_err()) {
-            self.error("This window is read-only (another Accord holds your lock): sync there");
-            return;
-        }
-        if self.workspace().is_some_and(Workspace::is_dirty) {
-            self.save_all();
-            if self.workspace().is_some_and(Workspace::is_dirty) {
-                self.error("Not synced: saving failed (see the status bar)");
-                return;
-            }
-        }
         let annotator = self.state.annotator().to_owned();
-        self.state.team.job = Some(SyncJob::start(root, annotator, ctx.clone()));
-        self.info("Syncing…");
+        let mut team = Team::default();
+        match AssignmentsFile::load_in(&ws.project.dir) {
+            Ok(Some(file)) => {
+                team.assigned = file
+                    .documents_of(&annotator)
+                    .iter()
+                    .filter_map(|f| ws.project.document_index(f))
+                    .collect();
+            }
+            Ok(None) => {}
+            Err(e) => team.error = Some(e.to_string()),
+        }
+        match StatusFile::load_in(&ws.project.dir, &annotator) {
+            Ok(status) => team.finished = status.finished,
+            Err(e) => team.error = Some(e.to_string()),
+        }
+        self.state.team = team;
+        self.refresh_progress();
     }
 
-    /// Once a frame: the branch status of the open project (read again when another
-    /// project opened) and the outcome of a sync that ended.
-    pub(in crate::ui) fn poll_sync(&mut self, ctx: &egui::Context) {
-        let root = self.workspace().map(|ws| ws.project.root.clone());
-        self.state.team.poll();
-        if self.state.team.probed() != root.as_deref()
-            && let Some(root) = root.clone()
-        {
-            self.state.team.refresh(root, ctx);
-        }
-        let Some(outcome) = self
-            .state
-            .team
-            .job
-            .as_mut()
-            .and_then(|job| job.take_finished())
-        else {
+    /// Starts computing every annotator's progress from the saved files and git; the result
+    /// replaces the figures shown when it comes ([`Self::poll_progress`]).
+    pub(in crate::ui) fn refresh_progress(&mut self) {
+        let Some(ws) = self.state.workspace.as_ref() else {
             return;
         };
-        self.state.team.job = None;
-        if let Some(root) = root.clone() {
-            self.state.team.refresh(root, ctx);
-        }
-        match outcome {
-            Ok(report) => {
-                // Load what the merge changed now, not at the next file event.
-                let changed: Vec<std::path::PathBuf> = self
-                    .workspace()
-                    .and_then(|ws| crate::git::WorkTree::containing(&ws.project.root))
-                    .map(|git| report.changed.iter().map(|p| git.root().join(p)).collect())
-                    .unwrap_or_default();
-                let events = self
-                    .state
-                    .workspace
-                    .as_mut()
-                    .map(|ws| ws.disk_changes(&changed))
-                    .unwrap_or_default();
-                for event in events {
-                    self.disk_event(event);
-                }
-                let mut text = String::from("Synced");
-                if let Some(message) = &report.committed {
-                    text.push_str(&format!(": committed “{message}”"));
-                }
-                if !report.changed.is_empty() {
-                    text.push_str(&format!(
-                        "; {} file(s) came from the team",
-                        report.changed.len()
-                    ));
-                }
-                text.push_str(if report.pushed { "; pushed" } else { "" });
-                let conflicts = self.conflict_count();
-                if conflicts > 0 {
-                    text.push_str(&format!(
-                        "; {conflicts} merge conflict(s) to decide: Review → Next merge conflict"
-                    ));
-                }
-                self.info(text);
-            }
-            Err(why) => self.error(format!("Not synced: {why}")),
-        }
-    }
-
-    /// Stops a running sync (the window is closing): the git command running is stopped and
-    /// the work tree left as git left it.
-    pub fn end_sync(&mut self) {
-        if let Some(job) = self.state.team.job.take() {
-            job.end();
-        }
-    }
-
-    /// Annotations of the open workspace left with two versions by a merge.
-    pub(in crate::ui) fn conflict_count(&self) -> usize {
-        self.workspace().map_or(0, conflicts_in)
-    }
-
-    /// Selects the next annotation with a merge conflict after the one selected (documents in
-    /// project order, then ids), wrapping round.
-    pub(super) fn next_conflict(&mut self) {
-        let Some(ws) = self.workspace() else { return };
-        let all: Vec<(DocId, AnnotationId)> = (0..ws.project.documents.len())
-            .map(DocId)
-            .flat_map(|doc| ws.store(doc).conflicted().iter().map(move |id| (doc, *id)))
+        let dir = ws.project.dir.clone();
+        let documents: Vec<String> = ws
+            .project
+            .documents
+            .iter()
+            .map(|d| d.file().to_owned())
             .collect();
-        if all.is_empty() {
-            self.info("No merge conflict to decide");
-            return;
+        let (send, receive) = mpsc::channel();
+        // A job started before is dropped with its receiver: its figures are older.
+        self.progress_job = Some(receive);
+        self.state.progress_pending = true;
+        let spawned = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                let _ = send.send(crate::progress::with_last_commits(&dir, &documents));
+            });
+        if let Err(e) = spawned {
+            log::warn!("cannot start computing the progress: {e}");
+            self.progress_job = None;
+            self.state.progress_pending = false;
         }
-        let current = self.state.details_target();
-        let next = current
-            .and_then(|c| all.iter().position(|x| *x == c))
-            .map_or(0, |i| (i + 1) % all.len());
-        let (doc, id) = all[next];
-        self.push(Action::SelectAnnotation { doc, id });
-        self.info(format!("Merge conflict {} of {}", next + 1, all.len()));
     }
-}
 
-fn conflicts_in(ws: &Workspace) -> usize {
-    (0..ws.project.documents.len())
-        .map(|d| ws.store(DocId(d)).conflicted().len())
-        .sum()
+    /// Takes the progress figures once computed.
+    pub(in crate::ui) fn poll_progress(&mut self) {
+        let Some(job) = &self.progress_job else {
+            return;
+        };
+        match job.try_recv() {
+            Ok(progress) => {
+                self.state.progress = Some(progress);
+                self.state.progress_pending = false;
+                self.progress_job = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.state.progress_pending = false;
+                self.progress_job = None;
+            }
+        }
+    }
+
+    /// Marks the active pane's document finished for this annotator, or not finished when it
+    /// was (`status/<annotator>.ron`).
+    pub(in crate::ui) fn toggle_finished(&mut self) {
+        let (Some(ws), Some(doc)) = (self.state.workspace.as_ref(), self.state.active_doc()) else {
+            return;
+        };
+        let file = ws.file_name(doc).to_owned();
+        let annotator = self.state.annotator().to_owned();
+        let dir = ws.project.dir.clone();
+        let result = StatusFile::load_in(&dir, &annotator).and_then(|mut status| {
+            let now = status.toggle(&file);
+            status.save_in(&dir)?;
+            Ok((now, status.finished))
+        });
+        match result {
+            Ok((now, finished)) => {
+                self.state.team.finished = finished;
+                self.info(if now {
+                    format!("{file} marked finished")
+                } else {
+                    format!("{file} no longer marked finished")
+                });
+                self.refresh_progress();
+            }
+            Err(e) => self.error(format!("Cannot mark {file} finished: {e}")),
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //! (only the rows on screen are drawn, so ten thousand documents cost what ten do). Each row
 //! shows the document's state (unsaved `*`, needs attention `!`) and progress (annotations,
 //! how many reviewed; while reviewing, how many items are decided). A click shows the document
-//! in the active pane.
+//! in the active pane. The documents `assignments.ron` gives the annotator come first, marked
+//! "assigned to you".
 
 use egui::{RichText, Ui};
 
@@ -154,6 +155,15 @@ impl DocumentList {
                 .small()
                 .weak(),
         );
+        // The documents assigned to this annotator first, each part in project order.
+        let assigned = &state.team.assigned;
+        let shown: Vec<DocId> = if assigned.is_empty() {
+            shown
+        } else {
+            let (mine, others): (Vec<DocId>, Vec<DocId>) =
+                shown.into_iter().partition(|d| assigned.contains(d));
+            mine.into_iter().chain(others).collect()
+        };
         let active_doc = state.active_doc();
         egui::ScrollArea::vertical()
             .id_salt("documents")
@@ -273,15 +283,21 @@ fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, act
                 });
             }
             None => {
-                ui.label(
-                    RichText::new(format!(
-                        "    {} annotations · {} reviewed",
-                        store.len(),
-                        store.reviewed()
-                    ))
-                    .small()
-                    .weak(),
+                let team = &cx.state.team;
+                let mut line = format!(
+                    "    {} annotations · {} reviewed",
+                    store.len(),
+                    store.reviewed()
                 );
+                if team.finished.contains(slot.file()) {
+                    line.push_str(" · finished");
+                }
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(line).small().weak());
+                    if team.assigned.contains(&doc) {
+                        ui.label(RichText::new("assigned to you").small().strong());
+                    }
+                });
             }
         }
     });

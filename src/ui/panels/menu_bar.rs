@@ -23,6 +23,17 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                         Command::ToggleRelations => settings.all_relations,
                         Command::ToggleLedger => settings.ledger,
                         Command::ShowThreads => settings.side == SidePanel::Threads,
+                        Command::ShowProgress => settings.side == SidePanel::Progress,
+                        Command::MarkFinished => {
+                            let state = cx.state;
+                            state
+                                .workspace
+                                .as_ref()
+                                .zip(state.active_doc())
+                                .is_some_and(|(ws, doc)| {
+                                    state.team.finished.contains(ws.file_name(doc))
+                                })
+                        }
                         _ => false,
                     };
                     if ui.add(button.selected(checked)).clicked() {

@@ -13,5 +13,6 @@ pub mod guide;
 pub mod ledger;
 pub mod menu_bar;
 pub mod palette;
+pub mod progress;
 pub mod status_bar;
 pub mod threads;

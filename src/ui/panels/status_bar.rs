@@ -59,7 +59,7 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             );
             ui.separator();
         }
-        if let Some(job) = &state.team.job {
+        if let Some(job) = &state.sync.job {
             ui.spinner();
             let step = job.step().map_or("starting", |s| s.describe());
             ui.label(format!("Sync: {step}…"));
@@ -67,7 +67,7 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                 cx.send(Action::CancelSync);
             }
             ui.separator();
-        } else if let Some(summary) = state.team.summary() {
+        } else if let Some(summary) = state.sync.summary() {
             ui.label(format!("git {summary}")).on_hover_text(
                 "Your branch, and commits to send (↑) and to get (↓): File → Sync with the team",
             );
