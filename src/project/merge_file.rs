@@ -139,30 +139,16 @@ pub fn merge_texts(
         Mine::Ours => (versions.ours, versions.theirs, "ours", "theirs"),
         Mine::Theirs => (versions.theirs, versions.ours, "theirs", "ours"),
     };
+    let sides = [
+        (versions.base, "base"),
+        (mine_text, mine_side),
+        (theirs_text, theirs_side),
+    ];
     match kind {
         FileKind::Annotations => {
-            let read = |text: &str, side| -> Result<Option<_>, MergeFileError> {
-                if text.trim().is_empty() {
-                    return Ok(None);
-                }
-                AnnotationFile::parse_store(text, path)
-                    .map(Some)
-                    .map_err(|e| unreadable(side, path, e))
-            };
-            // The three versions are read at once, one per core (each is a whole file).
-            let (base, m, t) = std::thread::scope(|scope| {
-                let base = scope.spawn(|| read(versions.base, "base"));
-                let theirs = scope.spawn(|| read(theirs_text, theirs_side));
-                let mine = read(mine_text, mine_side);
-                let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(unreadable("base", path, "the reader failed")))
-                };
-                (join(base), mine, join(theirs))
-            });
-            let base = base?;
-            let m = m?.ok_or_else(|| unreadable(mine_side, path, "empty"))?;
-            let t = t?.ok_or_else(|| unreadable(theirs_side, path, "empty"))?;
+            let (base, m, t) = read_sides(path, sides, |text, side| {
+                AnnotationFile::parse_store(text, path).map_err(|e| unreadable(side, path, e))
+            })?;
             let empty = AnnotationStore::new();
             let base_store = base.as_ref().map_or(&empty, |b| &b.store);
             let merged = merge::merge_stores(base_store, &m.store, &t.store);
@@ -182,19 +168,9 @@ pub fn merge_texts(
             })
         }
         FileKind::Links => {
-            let read = |text: &str, side| -> Result<Option<CrossLinkFile>, MergeFileError> {
-                if text.trim().is_empty() {
-                    return Ok(None);
-                }
-                CrossLinkFile::parse(text, path)
-                    .map(Some)
-                    .map_err(|e| unreadable(side, path, e))
-            };
-            let base = read(versions.base, "base")?;
-            let m =
-                read(mine_text, mine_side)?.ok_or_else(|| unreadable(mine_side, path, "empty"))?;
-            let t = read(theirs_text, theirs_side)?
-                .ok_or_else(|| unreadable(theirs_side, path, "empty"))?;
+            let (base, m, t) = read_sides(path, sides, |text, side| {
+                CrossLinkFile::parse(text, path).map_err(|e| unreadable(side, path, e))
+            })?;
             let base = base.unwrap_or_else(|| CrossLinkFile::new(&m.annotator));
             let mut mine_file = m;
             // Members that point at annotations of mine the same merge renumbers.
@@ -347,6 +323,40 @@ pub fn merge_texts(
             })
         }
     }
+}
+
+/// Reads base, mine and theirs ([`merge_texts`]'s `sides`) at once, one per core (each may
+/// be a whole 100 000-annotation file). An empty base is a file new on both sides; mine and
+/// theirs must have something.
+fn read_sides<T: Send>(
+    path: &Path,
+    sides: [(&str, &'static str); 3],
+    read: impl Fn(&str, &'static str) -> Result<T, MergeFileError> + Sync,
+) -> Result<(Option<T>, T, T), MergeFileError> {
+    let read = |(text, side): (&str, &'static str)| {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        read(text, side).map(Some)
+    };
+    let [base, mine, theirs] = sides;
+    let (b, m, t) = std::thread::scope(|scope| {
+        let b = scope.spawn(|| read(base));
+        let t = scope.spawn(|| read(theirs));
+        let m = read(mine);
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Option<T>, MergeFileError>>,
+                    side: &'static str| {
+            h.join()
+                .unwrap_or_else(|_| Err(unreadable(side, path, "the reader stopped")))
+        };
+        (join(b, base.1), m, join(t, theirs.1))
+    });
+    let empty = |side: &'static str| unreadable(side, path, "it is empty");
+    Ok((
+        b?,
+        m?.ok_or_else(|| empty(mine.1))?,
+        t?.ok_or_else(|| empty(theirs.1))?,
+    ))
 }
 
 fn pretty<T: Serialize>(value: &T, path: &Path) -> Result<String, MergeFileError> {

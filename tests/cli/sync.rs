@@ -533,3 +533,38 @@ fn a_project_file_changed_on_both_sides_keeps_both_changes_and_a_push_the_remote
         check_clone(clone, std::slice::from_ref(&mark), &[]);
     }
 }
+
+#[test]
+fn merge_file_falls_back_to_gits_line_merge_for_a_file_that_does_not_parse_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let base = write("base", "(format: 1,\nbroken\n)\n");
+    let ours = write("ours", "(format: 1,\nbroken here\n)\n");
+    let theirs = write("theirs", "(format: 1,\nbroken there\n)\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "merge-file",
+            &base,
+            &ours,
+            &theirs,
+            "project/annotations/alice/a.txt.ron",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("project/annotations/alice/a.txt.ron") && said.contains("merged by lines"),
+        "{said}"
+    );
+    let merged = std::fs::read_to_string(&ours).unwrap();
+    assert!(
+        merged.contains("<<<<<<<") && merged.contains("broken there"),
+        "{merged}"
+    );
+}
