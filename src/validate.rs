@@ -448,7 +448,7 @@ impl Validator<'_> {
                 found.push((
                     line_of(ann.id.0),
                     format!(
-                        "annotation {} ({}) has an undecided merge conflict: {other}; decide it in the window (Review → merge conflicts: keep this version or take the other)",
+                        "annotation {} ({}) has an undecided merge conflict: {other}; decide it in the window (Review → Next merge conflict: keep this version or take the other)",
                         ann.id, ann.label
                     ),
                     FindingKind::MergeConflict,

@@ -125,7 +125,7 @@ fn write_merged(ours: &Path, shown: &Path, merged: Merged) -> anyhow::Result<Exi
     let name = shown.display();
     if merged.conflicts > 0 {
         eprintln!(
-            "accord merge-file: {name}: {} annotation(s) changed differently on both sides are kept in the file as conflicts: decide them in Accord (Review → merge conflicts)",
+            "accord merge-file: {name}: {} annotation(s) changed differently on both sides are kept in the file as conflicts: decide them in Accord (Review → Next merge conflict)",
             merged.conflicts
         );
     }

@@ -670,16 +670,21 @@ fn conflict_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ann: &Annotation, edits: &
     let Some(conflict) = &ann.conflict else {
         return;
     };
-    let describe = |a: &Annotation| {
+    // What it marks (wrapped, in the document's script) and, under it, who changed it when.
+    let version = |ui: &mut Ui, engine: &mut TextEngine, a: &Annotation| {
         let text: Vec<&str> = a.fragments.iter().map(|f| f.text.as_str()).collect();
-        format!(
-            "{} {} “{}” — {}, {}",
-            a.label,
-            a.extent(),
-            text.join(" … "),
-            a.author,
-            a.modified.0
-        )
+        text_block(
+            ui,
+            engine,
+            &format!("{} {} “{}”", a.label, a.extent(), text.join(" … ")),
+            14.0,
+        );
+        let when = a.modified.0.replacen('T', " ", 1);
+        ui.label(
+            RichText::new(format!("by {}, {}", a.author, when.trim_end_matches('Z')))
+                .small()
+                .weak(),
+        );
     };
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
@@ -690,11 +695,11 @@ fn conflict_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ann: &Annotation, edits: &
                     .color(ui.visuals().warn_fg_color),
             );
             ui.label("This version:");
-            text_line(ui, cx.engine, &describe(ann), 14.0);
+            version(ui, cx.engine, ann);
             match &conflict.other {
                 Some(other) => {
                     ui.label("The other version:");
-                    text_line(ui, cx.engine, &describe(other), 14.0);
+                    version(ui, cx.engine, other);
                 }
                 None => {
                     ui.label("The other side removed it.");
