@@ -77,7 +77,7 @@ copy() { rm -rf "$dir/run" && cp -a "$dir/template" "$dir/run"; }
 case "$cmd" in
     setup) setup ;;
     copy) copy ;;
-    accord) copy && cd "$dir/run/a/project" && "$accord" sync --annotator alice >/dev/null 2>&1 ;;
+    accord) copy && cd "$dir/run/a/project" && "$accord" sync --annotator alice >/dev/null ;;
     git) copy && cd "$dir/run/a" && g add -A project && g commit -qm "alice: 1 document" \
         && g fetch -q && g merge -q --no-edit '@{u}' && g push -q 2>/dev/null ;;
     *) echo "unknown command $cmd" >&2; exit 2 ;;

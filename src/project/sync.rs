@@ -159,6 +159,9 @@ pub fn sync(
     }
     let mut report = SyncReport::default();
 
+    // Commits (and merge commits) are made as git's user when it has one.
+    let (name, email) = identity(&git, annotator);
+    let (name, email) = (format!("user.name={name}"), format!("user.email={email}"));
     progress(SyncStep::Commit);
     let project = root
         .canonicalize()
@@ -180,17 +183,7 @@ pub fn sync(
     let staged = run(&["diff", "--cached", "--name-only", "-z"])?;
     if !staged.stdout.is_empty() {
         let message = commit_message(&git, annotator, &staged.stdout);
-        let (name, email) = identity(&git, annotator);
-        run(&[
-            "-c",
-            &format!("user.name={name}"),
-            "-c",
-            &format!("user.email={email}"),
-            "commit",
-            "-q",
-            "-m",
-            &message,
-        ])?;
+        run(&["-c", &name, "-c", &email, "commit", "-q", "-m", &message])?;
         report.committed = Some(message);
     }
 
@@ -199,7 +192,16 @@ pub fn sync(
         run(&["fetch", "--quiet"]).map_err(classify)?;
         progress(SyncStep::Merge);
         let before = run(&["rev-parse", "HEAD"])?.stdout.trim().to_owned();
-        if let Err(e) = run(&["merge", "--no-edit", "--quiet", "@{u}"]) {
+        if let Err(e) = run(&[
+            "-c",
+            &name,
+            "-c",
+            &email,
+            "merge",
+            "--no-edit",
+            "--quiet",
+            "@{u}",
+        ]) {
             let unmerged = git
                 .run(["diff", "--name-only", "--diff-filter=U"])
                 .map(|o| o.stdout.lines().map(str::to_owned).collect::<Vec<_>>())

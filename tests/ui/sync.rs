@@ -161,6 +161,10 @@ fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
     git(&here, &["commit", "-q", "-m", "the project"]);
     git(&here, &["push", "-q", "-u", "origin", "main"]);
     clone_of(&remote, &there);
+    // A machine where git was never told who the user is: Sync commits and merges as the
+    // annotator.
+    git(&here, &["config", "--unset", "user.name"]);
+    git(&here, &["config", "--unset", "user.email"]);
 
     let mut h = harness(&here);
     h.run_steps(3);
