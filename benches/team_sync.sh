@@ -47,6 +47,7 @@ PY
     (cd a && g add -A && g commit -qm "1,000 documents" && git remote add origin ../remote.git \
         && g push -q -u origin main 2>/dev/null)
     git -C a config merge.accord.driver "'$accord' merge-file %O %A %B %P"
+    git -C a config user.name bench && git -C a config user.email bench@example.invalid
     # The other machine: a new span in doc0007, pushed.
     git clone -q remote.git b
     git -C b config merge.accord.driver "'$accord' merge-file %O %A %B %P"

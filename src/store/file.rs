@@ -737,8 +737,15 @@ fn file_to_ron<A: Serialize, L: Serialize>(
 /// The annotations of a file put into a store as they are read, so that a list of all of them
 /// is never in memory (see [`AnnotationFile::load_store`]). Reading fails, and the slow path
 /// takes over to report it, at an annotation over a limit or with a repeated id.
-#[derive(Default)]
 struct IntoStore(AnnotationStore);
+
+/// A file without `annotations` reads as an empty store whose ids start at 1, as
+/// [`AnnotationFile::into_store`] gives (`AnnotationStore::default()` would start them at 0).
+impl Default for IntoStore {
+    fn default() -> Self {
+        IntoStore(AnnotationStore::new())
+    }
+}
 
 impl<'de> Deserialize<'de> for IntoStore {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
