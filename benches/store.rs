@@ -579,10 +579,13 @@ fn diff_benches(c: &mut Criterion, f: &Fixture) {
         .warm_up_time(Duration::from_secs(2));
     group.bench_function("accord diff (read both, compare by id)", |b| {
         b.iter(|| {
-            let (old, new) = accord::project::diff::read_both(&f.annotation_path, &changed_path);
+            let (old, new) = accord::project::diff::read_texts(&f.annotation_path, &changed_path);
             let (old, new) = (old.expect("old"), new.expect("new"));
-            let changes =
-                accord::project::diff::diff(old.as_ref(), new.as_ref()).expect("same kind");
+            let changes = accord::project::diff::diff_texts(
+                old.as_deref().map(|t| (t, f.annotation_path.as_path())),
+                new.as_deref().map(|t| (t, changed_path.as_path())),
+            )
+            .expect("same kind");
             assert_eq!(changes.len(), 1000 + 100 + 1000);
             black_box(changes.len())
         });

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord::project::diff::{Version, diff, read_both};
+use accord::project::diff::{Version, diff_texts, read_texts};
 
 use super::unreadable;
 
@@ -48,14 +48,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "give two files to compare, the old and the new version (or git's seven arguments with --git), not {n}"
         );
     };
-    let named = |path: &Path, read: Result<Option<Version>, _>| {
+    let named = |path: &Path, read: Result<Option<String>, _>| {
         read.map_err(unreadable)?.ok_or_else(|| {
             anyhow::anyhow!("{}: there is no such file; check the path", path.display())
         })
     };
-    let (read_old, read_new) = read_both(old, new);
-    let (old, new) = (named(old, read_old)?, named(new, read_new)?);
-    let changes = diff(Some(&old), Some(&new)).map_err(unreadable)?;
+    let (read_old, read_new) = read_texts(old, new);
+    let (old_text, new_text) = (named(old, read_old)?, named(new, read_new)?);
+    let changes = diff_texts(Some((&old_text, old)), Some((&new_text, new))).map_err(unreadable)?;
     let mut out = super::stdout();
     for c in &changes {
         writeln!(out, "{c}")?;
@@ -114,30 +114,34 @@ fn git_diff(args: &[PathBuf]) -> anyhow::Result<ExitCode> {
             args.len()
         ),
     };
-    // `None`: the file does not exist on that side; `Some(None)`: it is not an Accord file.
-    let side = |file: &Path| -> anyhow::Result<Option<Option<Version>>> {
+    // `None`: the file does not exist on that side; `Some(None)`: it is not UTF-8.
+    let side = |file: &Path| -> Option<Option<String>> {
         if is_absent(file) {
-            return Ok(None);
+            return None;
         }
         // A file that is not UTF-8 is no Accord file: git's line diff shows it.
-        let Ok(text) = read_text(file) else {
-            return Ok(Some(None));
-        };
-        Ok(Some(Version::parse(&text.unwrap_or_default(), file).ok()))
+        Some(read_text(file).ok().map(Option::unwrap_or_default))
     };
-    let (o, n) = (side(old)?, side(new)?);
+    let (o, n) = (side(old), side(new));
     let mut out = super::stdout();
     let shown = path.display();
     writeln!(out, "accord diff a/{shown} b/{shown}")?;
-    let readable = |s: &Option<Option<Version>>| !matches!(s, Some(None));
-    if readable(&o) && readable(&n) {
-        let (o, n) = (o.flatten(), n.flatten());
-        if let Ok(changes) = diff(o.as_ref(), n.as_ref()) {
-            for c in &changes {
-                writeln!(out, "{c}")?;
-            }
-            return Ok(ExitCode::SUCCESS);
+    // Both absent or read: `Some(text or nothing)`.
+    fn readable(side: &Option<Option<String>>) -> Option<Option<&str>> {
+        match side {
+            None => Some(None),
+            Some(Some(text)) => Some(Some(text.as_str())),
+            Some(None) => None,
         }
+    }
+    if let (Some(o), Some(n)) = (readable(&o), readable(&n))
+        && let Ok(changes) =
+            diff_texts(o.map(|t| (t, old.as_path())), n.map(|t| (t, new.as_path())))
+    {
+        for c in &changes {
+            writeln!(out, "{c}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     // Not both read as Accord files (the project file, a schema, conflict markers): git's
     // own line diff, so the change is still shown.

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use accord::git::WorkTree;
 use accord::project::merge_file::{FileKind, Merged, Mine, Versions, merge_texts};
 use accord::project::{ANNOTATIONS_DIR, LINKS_DIR};
-use accord::store::AnnotationFile;
 use accord::store::file::MAX_FILE_BYTES;
-use accord::store::merge::{Renumbering, renumbering};
+use accord::store::merge::Renumbering;
+use accord::store::merge_text::merge_annotation_texts;
 
 /// Arguments of `accord merge-file`.
 #[derive(Debug, clap::Args)]
@@ -40,7 +40,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // annotation file.
         let file = std::fs::File::open(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let mut text = String::new();
+        let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+        let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
         file.take(MAX_FILE_BYTES + 1)
             .read_to_string(&mut text)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -49,7 +50,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Ok(text)
     };
-    let (base, ours, theirs) = match (read(&args.base), read(&args.ours), read(&args.theirs)) {
+    // Three files of up to 18 MB: read at once.
+    let (b, o, t) = std::thread::scope(|scope| {
+        let base = scope.spawn(|| read(&args.base));
+        let theirs = scope.spawn(|| read(&args.theirs));
+        let ours = read(&args.ours);
+        let join = |h: std::thread::ScopedJoinHandle<'_, anyhow::Result<String>>| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (join(base), ours, join(theirs))
+    });
+    let (base, ours, theirs) = match (b, o, t) {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (b, o, t) => {
             for e in [b.err(), o.err(), t.err()].into_iter().flatten() {
@@ -247,20 +259,19 @@ impl MergeContext {
             .join(annotator)
             .join(format!("{document}.ron"));
         let spec = |commit: &str| format!("{commit}:{}", file.to_string_lossy().replace('\\', "/"));
-        let store = |commit: Option<&String>| -> Option<accord::store::AnnotationStore> {
-            let text = git.run(["show", &spec(commit?)]).ok()?.stdout;
-            AnnotationFile::parse_store(&text, &file)
-                .ok()
-                .map(|f| f.store)
+        let text = |commit: Option<&String>| -> Option<String> {
+            Some(git.run(["show", &spec(commit?)]).ok()?.stdout)
         };
-        let (Some(ours), Some(theirs)) = (store(Some(&self.ours)), store(Some(&self.theirs)))
-        else {
+        let (Some(ours), Some(theirs)) = (text(Some(&self.ours)), text(Some(&self.theirs))) else {
             return Renumbering::default();
         };
-        let base = store(self.base.as_ref()).unwrap_or_else(accord::store::AnnotationStore::new);
-        match mine {
-            Mine::Ours => renumbering(&base, &ours, &theirs),
-            Mine::Theirs => renumbering(&base, &theirs, &ours),
-        }
+        let base = text(self.base.as_ref());
+        let (mine_text, theirs_text) = match mine {
+            Mine::Ours => (&ours, &theirs),
+            Mine::Theirs => (&theirs, &ours),
+        };
+        merge_annotation_texts(base.as_deref(), mine_text, theirs_text, &file)
+            .map(|merged| merged.renumbering)
+            .unwrap_or_default()
     }
 }

@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::CrossLinkFile;
-use crate::model::{CrossGroup, CrossMember};
+use crate::model::{AnnotationId, CrossGroup, CrossMember};
 use crate::project_dir::{Limit, read_outside};
+use crate::store::blocks;
 use crate::store::diff::{Change, quote};
 use crate::store::file::{MAX_FILE_BYTES, parse_annotation_file};
 use crate::store::merge::{Item, ItemChange};
@@ -88,26 +89,65 @@ pub fn read_text(path: &Path) -> Result<Option<String>, StoreError> {
 /// How much of a file is read.
 const LIMIT: Limit = Limit::new(MAX_FILE_BYTES, "an annotation or link file");
 
-/// [`Version::read`] of two files at once, on two threads: most of a diff of large files is
-/// reading them.
-pub fn read_both(
+/// [`read_text`] of two files at once, on two threads.
+pub fn read_texts(
     old: &Path,
     new: &Path,
 ) -> (
-    Result<Option<Version>, StoreError>,
-    Result<Option<Version>, StoreError>,
+    Result<Option<String>, StoreError>,
+    Result<Option<String>, StoreError>,
 ) {
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| Version::read(new));
-        let first = Version::read(old);
-        let second = other.join().unwrap_or_else(|_| {
-            Err(StoreError::Encode {
-                path: new.to_path_buf(),
-                message: "the reader stopped".into(),
-            })
-        });
+        let other = scope.spawn(|| read_text(new));
+        let first = read_text(old);
+        let second = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     })
+}
+
+/// Why two texts cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// A text is neither an annotation file nor a link file.
+    #[error(transparent)]
+    Unreadable(#[from] StoreError),
+    /// One is an annotation file, the other a link file.
+    #[error(transparent)]
+    Mismatch(#[from] KindMismatch),
+}
+
+/// [`diff`] of two versions' texts (`None`: the file did not exist; the path names it in
+/// errors). Two versions of a 100 000-annotation file differ in a few thousand annotations:
+/// those the same byte for byte in both are left out before either is read
+/// ([`crate::store::blocks`]).
+pub fn diff_texts(
+    old: Option<(&str, &Path)>,
+    new: Option<(&str, &Path)>,
+) -> Result<Vec<Change>, DiffError> {
+    let parse_two = |old: Option<(&str, &Path)>, new: Option<(&str, &Path)>| {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| new.map(|(text, path)| Version::parse(text, path)));
+            let first = old.map(|(text, path)| Version::parse(text, path));
+            let second = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first.transpose(), second.transpose())
+        })
+    };
+    if let (Some((o, old_path)), Some((n, new_path))) = (old, new)
+        && let Some(differing) = blocks::without_common(o, n)
+        && let (Ok(Some(Version::Annotations(o))), Ok(Some(Version::Annotations(n)))) = parse_two(
+            Some((&differing.old, old_path)),
+            Some((&differing.new, new_path)),
+        )
+    {
+        let start = |id: AnnotationId| differing.starts.get(&id.0).copied();
+        return Ok(crate::store::diff::diff_within(&o, &n, &start));
+    }
+    let (o, n) = parse_two(old, new);
+    Ok(diff(o?.as_ref(), n?.as_ref())?)
 }
 
 /// Why two versions cannot be compared.

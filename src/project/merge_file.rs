@@ -18,9 +18,10 @@ use thiserror::Error;
 use super::{CrossLinkFile, LINKS_DIR, PROJECT_FILE, ProjectFile};
 use crate::model::{AnnotationId, CrossGroup, CrossMember, GroupId};
 use crate::schema::Schema;
+use crate::store::StoreError;
 use crate::store::file::{CURRENT_FORMAT, to_pretty_ron};
 use crate::store::merge::{self, Item, MergeReport, Outcome, Renumbering};
-use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
+use crate::store::merge_text::{Version, merge_annotation_texts};
 
 /// Which kind of project file a path holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +128,7 @@ fn unreadable(side: &'static str, path: &Path, message: impl ToString) -> MergeF
 
 /// Merges the three versions of the file at `path`. `renumbered(document)` gives, for a link
 /// file, how the same merge renumbers that document's annotations of mine (see
-/// [`merge::renumbering`]); annotation and other files do not ask.
+/// [`crate::store::merge_text::MergedText::renumbering`]); annotation and other files do not ask.
 pub fn merge_texts(
     versions: Versions<'_>,
     path: &Path,
@@ -146,25 +147,28 @@ pub fn merge_texts(
     ];
     match kind {
         FileKind::Annotations => {
-            let (base, m, t) = read_sides(path, sides, |text, side| {
-                AnnotationFile::parse_store(text, path).map_err(|e| unreadable(side, path, e))
-            })?;
-            let empty = AnnotationStore::new();
-            let base_store = base.as_ref().map_or(&empty, |b| &b.store);
-            let merged = merge::merge_stores(base_store, &m.store, &t.store);
-            let document = pick(base.as_ref().map(|b| &b.document), &m.document, &t.document);
-            let text = AnnotationFile::store_to_ron(&merged.store, document, &m.annotator, path)?;
-            let conflicts = merged
-                .store
-                .annotations()
-                .filter(|a| a.conflict.is_some())
-                .count();
+            for (text, side) in &sides[1..] {
+                if text.trim().is_empty() {
+                    return Err(unreadable(side, path, "it is empty"));
+                }
+            }
+            let base = Some(versions.base).filter(|b| !b.trim().is_empty());
+            let merged = merge_annotation_texts(base, mine_text, theirs_text, path).map_err(
+                |(version, e)| {
+                    let side = match version {
+                        Version::Base => "base",
+                        Version::Mine => mine_side,
+                        Version::Theirs => theirs_side,
+                    };
+                    unreadable(side, path, e)
+                },
+            )?;
             Ok(Merged {
-                text,
-                conflicts,
+                text: merged.text,
+                conflicts: merged.conflicts,
                 unresolved: Vec::new(),
                 report: merged.report.to_string(),
-                renumbered: merged.renumbered,
+                renumbered: merged.renumbering.mine,
             })
         }
         FileKind::Links => {
@@ -361,19 +365,6 @@ fn read_sides<T: Send>(
 
 fn pretty<T: Serialize>(value: &T, path: &Path) -> Result<String, MergeFileError> {
     Ok(to_pretty_ron(value, path)?)
-}
-
-/// The document stamp after a merge: the side that changed it (re-anchored to a new version of
-/// the text) wins; mine when both did.
-fn pick<'a>(
-    base: Option<&'a DocumentStamp>,
-    mine: &'a DocumentStamp,
-    theirs: &'a DocumentStamp,
-) -> &'a DocumentStamp {
-    match base {
-        Some(b) if b == mine => theirs,
-        _ => mine,
-    }
 }
 
 /// Three-way merge of a list of named things, in mine's order with theirs' additions after

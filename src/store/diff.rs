@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use super::file::AnnotationFile;
 use super::merge::{Item, ItemChange};
-use crate::model::{Annotation, AttributeValue, Fragment, Link};
+use crate::model::{Annotation, AnnotationId, AttributeValue, Fragment, Link};
 
 /// One added, removed or changed annotation, link or file field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +57,16 @@ impl fmt::Display for Change {
 /// document order (by first char, then id). Empty when they hold the same annotations and
 /// links for the same document (the id counter and the order in the file do not count).
 pub fn diff(old: &AnnotationFile, new: &AnnotationFile) -> Vec<Change> {
+    diff_within(old, new, &|_| None)
+}
+
+/// [`diff`] of files from which the annotations the same in both were left out: `start`
+/// gives where such an annotation starts, for a link from it (which sorts there).
+pub fn diff_within(
+    old: &AnnotationFile,
+    new: &AnnotationFile,
+    start: &dyn Fn(AnnotationId) -> Option<usize>,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     file_fields(old, new, &mut changes);
 
@@ -69,11 +79,13 @@ pub fn diff(old: &AnnotationFile, new: &AnnotationFile) -> Vec<Change> {
         }
     });
     // A link sorts at the annotation it starts from.
-    let at_of = |id: crate::model::AnnotationId| {
+    let at_of = |id: AnnotationId| {
         new_annotations
             .get(&id.0)
             .or_else(|| old_annotations.get(&id.0))
-            .map_or(0, |a| a.extent().start)
+            .map(|a| a.extent().start)
+            .or_else(|| start(id))
+            .unwrap_or(0)
     };
     let old_links = by_id(&old.links, |l| l.id.0);
     let new_links = by_id(&new.links, |l| l.id.0);

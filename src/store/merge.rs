@@ -23,7 +23,7 @@
 //! elsewhere); mine that mark the same text with the same label as one of theirs become that
 //! one (a span both added is there once); the others that collide are given new ids above both
 //! counters, and the references to them (links, span-reference attributes) follow
-//! ([`MergeReport::renumbered`], [`renumbering`]). The merged
+//! ([`MergeReport::renumbered`], [`Renumbering`]). The merged
 //! counter is the largest of all. Links and span references that point at an annotation the
 //! merge left out are dropped and listed ([`MergeReport::dropped`]).
 
@@ -260,28 +260,24 @@ fn same_content(a: &Annotation, b: &Annotation) -> bool {
 }
 
 /// How merging `mine` and `theirs` renumbers annotations: mine's that moved, and either
-/// side's folded into another ([`MergedStore::renumbered`], [`MergedStore::folded`]). A pure
-/// function of the three stores, so a link file's merge can work out the same renumbering
-/// from the same three versions of an annotation file.
-pub fn renumbering(
-    base: &AnnotationStore,
-    mine: &AnnotationStore,
-    theirs: &AnnotationStore,
-) -> Renumbering {
-    let merged = merge_stores(base, mine, theirs);
-    Renumbering {
-        mine: merged.renumbered,
-        folded: merged.folded,
-    }
-}
-
-/// See [`renumbering`].
+/// side's folded into another ([`MergedStore::renumbered`], [`MergedStore::folded`]); a link
+/// file's merge works it out from the same three versions of an annotation file
+/// ([`super::merge_text::MergedText::renumbering`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Renumbering {
     /// Mine's annotations given other ids: old → new.
     pub mine: BTreeMap<AnnotationId, AnnotationId>,
     /// Annotations (ids after the above) folded into another: old → kept.
     pub folded: BTreeMap<AnnotationId, AnnotationId>,
+}
+
+/// Which sides changed an annotation the merge keeps: only changes of different sides fold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sides {
+    Mine,
+    Theirs,
+    /// The same change on both.
+    Both,
 }
 
 /// The first id neither side nor the base has handed out.
@@ -408,6 +404,20 @@ pub fn merge_stores(
     mine: &AnnotationStore,
     theirs: &AnnotationStore,
 ) -> MergedStore {
+    merge_stores_within(base, mine, theirs, &|_| false)
+}
+
+/// [`merge_stores`] of part of a file: the annotations for which `outside` is true are not in
+/// these stores but are the same in all three versions and stay in the merged file (a merge
+/// of big files reads only what differs, [`super::merge_text`]). What the stores hold may
+/// point at them; neither they nor anything the merge keeps unchanged is folded, so the result
+/// is the part of what [`merge_stores`] of the whole files gives.
+pub fn merge_stores_within(
+    base: &AnnotationStore,
+    mine: &AnnotationStore,
+    theirs: &AnnotationStore,
+    outside: &dyn Fn(AnnotationId) -> bool,
+) -> MergedStore {
     let base_entries = entries(base);
     let theirs_entries = entries(theirs);
     let mut fresh = first_fresh(base, mine, theirs);
@@ -453,6 +463,8 @@ pub fn merge_stores(
 
     let mut annotations = BTreeMap::new();
     let mut links = Vec::new();
+    // Which sides changed each annotation kept, for folding.
+    let mut changed_by: HashMap<AnnotationId, Sides> = HashMap::new();
     for (id, value, outcome) in three_way(&base_entries, &mine_entries, &theirs_entries) {
         // An id that is an annotation on one side and a link on the other is reported as what
         // it ends up as (or was).
@@ -478,6 +490,20 @@ pub fn merge_stores(
         };
         match value {
             Some(Entry::Annotation(a)) => {
+                let sides = match outcome {
+                    Outcome::Mine(_) => Some(Sides::Mine),
+                    Outcome::Theirs(_) => Some(Sides::Theirs),
+                    Outcome::Same
+                        if !matches!(base_entries.get(&id),
+                            Some(Entry::Annotation(b)) if **b == *a) =>
+                    {
+                        Some(Sides::Both)
+                    }
+                    Outcome::Same | Outcome::Both => None,
+                };
+                if let Some(sides) = sides {
+                    changed_by.insert(a.id, sides);
+                }
                 annotations.insert(a.id, a);
             }
             Some(Entry::Link(l)) => links.push(l),
@@ -485,17 +511,22 @@ pub fn merge_stores(
         }
     }
     // One side relabelled or moved an annotation onto what the other added: one thing, kept
-    // once (the lowest id, which existed first). Keyed by label and first fragment, borrowed.
+    // once (the lowest id, which existed first). Only changes of different sides fold: what
+    // one side did alone (two spans it marked alike) is that side's, as it left it. Keyed by
+    // label and first fragment, borrowed.
     let mut marks: HashMap<(&str, usize, usize), Vec<AnnotationId>> = HashMap::new();
     let mut folded: BTreeMap<AnnotationId, AnnotationId> = BTreeMap::new();
     for a in annotations.values().filter(|a| a.conflict.is_none()) {
-        let Some(first) = a.fragments.first() else {
+        let (Some(first), Some(sides)) = (a.fragments.first(), changed_by.get(&a.id)) else {
             continue;
         };
         let seen = marks
             .entry((a.label.as_str(), first.start, first.end))
             .or_default();
-        match seen.iter().find(|other| same_mark(&annotations[*other], a)) {
+        let fold_into = seen
+            .iter()
+            .find(|other| changed_by[*other] != *sides && same_mark(&annotations[*other], a));
+        match fold_into {
             Some(kept) => {
                 folded.insert(a.id, *kept);
             }
@@ -532,13 +563,16 @@ pub fn merge_stores(
         links.retain(|l| seen.insert((l.kind.clone(), l.from, l.to)));
     }
     // What points at an annotation the merge left out.
+    let present = |r: &AnnotationId, annotations: &BTreeMap<AnnotationId, Cow<Annotation>>| {
+        annotations.contains_key(r) || outside(*r)
+    };
     let gone: Vec<AnnotationId> = annotations
         .values()
-        .filter(|a| a.referenced_ids().any(|r| !annotations.contains_key(&r)))
+        .filter(|a| a.referenced_ids().any(|r| !present(&r, &annotations)))
         .map(|a| a.id)
         .collect();
     for id in gone {
-        let present = |r: &AnnotationId| annotations.contains_key(r);
+        let present = |r: &AnnotationId| present(r, &annotations);
         let mut a = annotations[&id].clone().into_owned();
         let label = a.label.clone();
         for (name, value) in a.attributes.iter_mut() {
@@ -556,22 +590,24 @@ pub fn merge_stores(
         annotations.insert(id, Cow::Owned(a));
     }
     let mut store = AnnotationStore::new();
+    let present = |r: &AnnotationId| annotations.contains_key(r) || outside(*r);
     for l in &links {
-        if !annotations.contains_key(&l.from) || !annotations.contains_key(&l.to) {
+        if !present(&l.from) || !present(&l.to) {
             report.dropped.push(format!(
                 "{} {} from {} to {}, whose annotation is gone",
                 l.id, l.kind, l.from, l.to
             ));
         }
     }
-    let present: BTreeSet<AnnotationId> = annotations.keys().copied().collect();
+    let links: Vec<Cow<Link>> = links
+        .into_iter()
+        .filter(|l| present(&l.from) && present(&l.to))
+        .collect();
     for a in annotations.into_values() {
         store.put(a.into_owned());
     }
     for l in links {
-        if present.contains(&l.from) && present.contains(&l.to) {
-            store.put_link(l.into_owned());
-        }
+        store.put_link(l.into_owned());
     }
     store.set_next_id(fresh);
     MergedStore {

@@ -3,14 +3,17 @@
 //! [`AnnotationStore`] is what edits change (through [`crate::edit`] only) and what views read.
 //! [`file`] is its RON form with a format version; [`fingerprint`] tells whether a file changed
 //! on disk since it was read or written, and [`merge`] merges two versions of a store by id
-//! against the one they came from; [`diff`] lists what changed between two versions, by id. Files are read and written through
-//! [`crate::project_dir`].
+//! against the one they came from ([`merge_text`] three versions of a file's text, reading only
+//! what differs); [`diff`] lists what changed between two versions, by id. Files are read and
+//! written through [`crate::project_dir`].
 
+pub(crate) mod blocks;
 pub mod diff;
 mod fast_ron;
 pub mod file;
 pub mod fingerprint;
 pub mod merge;
+pub mod merge_text;
 mod ron_writer;
 mod stamp;
 

@@ -10,7 +10,7 @@ use accord::model::{
     LinkId, Review, ReviewState, Timestamp,
 };
 use accord::project::CrossLinkFile;
-use accord::project::diff::{Version, diff};
+use accord::project::diff::{Version, diff, diff_texts};
 use accord::store::{AnnotationFile, DocumentStamp};
 
 fn span(id: u64, label: &str, ranges: &[(usize, usize, &str)]) -> Annotation {
@@ -51,11 +51,18 @@ fn file(annotations: Vec<Annotation>, links: Vec<Link>) -> AnnotationFile {
     }
 }
 
+/// The diff's lines; the diff of the files' texts (which reads only the annotations that
+/// differ, as `accord diff` does) must say the same.
 fn lines(old: &AnnotationFile, new: &AnnotationFile) -> Vec<String> {
-    accord::store::diff::diff(old, new)
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    let shown = |changes: &[accord::store::diff::Change]| -> Vec<String> {
+        changes.iter().map(ToString::to_string).collect()
+    };
+    let whole = shown(&accord::store::diff::diff(old, new));
+    let path = Path::new("a.ron");
+    let (old_text, new_text) = (old.to_ron(path).unwrap(), new.to_ron(path).unwrap());
+    let by_text = diff_texts(Some((&old_text, path)), Some((&new_text, path))).unwrap();
+    assert_eq!(shown(&by_text), whole, "the texts' diff");
+    whole
 }
 
 #[test]

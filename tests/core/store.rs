@@ -727,8 +727,11 @@ mod three_way_merge {
 
     use proptest::prelude::*;
 
-    use accord::model::{Annotation, AnnotationId, Fragment, Timestamp};
+    use accord::model::{
+        Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, Timestamp,
+    };
     use accord::store::merge::merge_stores;
+    use accord::store::merge_text::merge_annotation_texts;
     use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
 
     const LABELS: [&str; 3] = ["PERSON", "ORG", "DATE"];
@@ -752,19 +755,31 @@ mod three_way_merge {
         }
     }
 
+    fn stamp() -> DocumentStamp {
+        DocumentStamp {
+            file: "a.txt".into(),
+            sha256: String::new(),
+            chars: 100,
+            encoding: None,
+        }
+    }
+
     fn store(annotations: impl IntoIterator<Item = Annotation>, next_id: u64) -> AnnotationStore {
+        with_links(annotations, Vec::new(), next_id)
+    }
+
+    fn with_links(
+        annotations: impl IntoIterator<Item = Annotation>,
+        links: Vec<Link>,
+        next_id: u64,
+    ) -> AnnotationStore {
         AnnotationFile {
             format: 1,
-            document: DocumentStamp {
-                file: "a.txt".into(),
-                sha256: String::new(),
-                chars: 100,
-                encoding: None,
-            },
+            document: stamp(),
             annotator: "a".into(),
             next_id,
             annotations: annotations.into_iter().collect(),
-            links: Vec::new(),
+            links,
         }
         .into_store(std::path::Path::new("a.ron"))
         .unwrap()
@@ -819,11 +834,50 @@ mod three_way_merge {
             out.push(new);
             next += 1;
         }
-        store(out, next)
+        // Links between annotations still there stay.
+        let links = base
+            .links()
+            .filter(|l| {
+                [l.from, l.to]
+                    .iter()
+                    .all(|e| out.iter().any(|a| a.id == *e))
+            })
+            .cloned()
+            .collect();
+        with_links(out, links, next)
+    }
+
+    /// `base` with span references (annotation `from` to `to`, by position) and, when asked,
+    /// a relation from the first annotation to the last.
+    fn with_references(
+        base: &AnnotationStore,
+        refs: &[(usize, usize)],
+        link: bool,
+    ) -> AnnotationStore {
+        let mut annotations: Vec<Annotation> = base.annotations().cloned().collect();
+        let ids: Vec<AnnotationId> = annotations.iter().map(|a| a.id).collect();
+        for (from, to) in refs {
+            if let (Some(a), Some(to)) = (annotations.get_mut(*from), ids.get(*to)) {
+                a.attributes
+                    .insert("target".into(), AttributeValue::Refs(vec![*to]));
+            }
+        }
+        let mut next = base.next_id();
+        let mut links = Vec::new();
+        if link && ids.len() >= 2 {
+            links.push(Link {
+                id: LinkId(next),
+                kind: "rel".into(),
+                from: ids[0],
+                to: ids[ids.len() - 1],
+            });
+            next += 1;
+        }
+        with_links(annotations, links, next)
     }
 
     fn history() -> impl Strategy<Value = (AnnotationStore, Side, Side)> {
-        proptest::collection::vec((0..3usize, 0..8usize), 0..6).prop_flat_map(|base| {
+        proptest::collection::vec((0..3usize, 0..8usize), 0..10).prop_flat_map(|base| {
             let n = base.len();
             let base = store(
                 base.iter()
@@ -859,6 +913,28 @@ mod three_way_merge {
     }
 
     proptest! {
+        /// git's driver merges texts, reading only the annotations that differ: the text it
+        /// gives is the text of the whole stores' merge.
+        #[test]
+        fn a_merge_of_texts_is_the_merge_of_their_stores(
+            (base, xs, ys) in history(),
+            refs in proptest::collection::vec((0..8usize, 0..8usize), 0..3),
+            link: bool,
+        ) {
+            let base = with_references(&base, &refs, link);
+            let x = apply_side(&base, &xs);
+            let y = apply_side(&base, &ys);
+            let path = std::path::Path::new("a.ron");
+            let text = |s: &AnnotationStore| AnnotationFile::store_to_ron(s, &stamp(), "a", path).unwrap();
+            let merged = merge_annotation_texts(Some(&text(&base)), &text(&x), &text(&y), path).unwrap();
+            let whole = merge_stores(&base, &x, &y);
+            prop_assert_eq!(&merged.text, &text(&whole.store));
+            prop_assert_eq!(merged.conflicts, whole.store.conflicted().len());
+            prop_assert_eq!(&merged.renumbering.mine, &whole.renumbered);
+            prop_assert_eq!(&merged.renumbering.folded, &whole.folded);
+            prop_assert_eq!(merged.report, whole.report);
+        }
+
         #[test]
         fn merging_a_side_with_itself_or_with_the_base_gives_that_side((base, x, y) in history()) {
             let x = apply_side(&base, &x);

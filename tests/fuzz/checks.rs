@@ -14,11 +14,14 @@ use std::path::Path;
 use accord::edit::reanchor;
 use accord::formats::{Format, ImportContext, Progress, SourceText, read_source_text};
 use accord::model::{Document, ReadOptions, Timestamp};
+use accord::project::diff::diff_texts;
 use accord::project::{ProjectFile, project_file_ron};
 use accord::rules::annotation_problems;
 use accord::schema::Schema;
 use accord::store::AnnotationFile;
 use accord::store::file::{migrate, parse_annotation_file, to_pretty_ron};
+use accord::store::merge::merge_stores;
+use accord::store::merge_text::merge_annotation_texts;
 
 /// A document with several scripts, CRLF and marks, for annotations read from fuzzed files.
 fn document() -> Document {
@@ -30,7 +33,8 @@ fn document() -> Document {
 
 /// An annotation file: the fast reader, the streaming store reader and `ron` give the same
 /// result (or the same error); what is read is written back byte for byte as `ron` would and
-/// reads back the same; validating and re-anchoring what was read does not panic.
+/// reads back the same; merging and diffing its text agree; validating and re-anchoring what
+/// was read does not panic.
 pub fn annotation_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -66,8 +70,30 @@ pub fn annotation_file(data: &[u8]) {
             b.as_ref().map(|(_, s)| s.len())
         ),
     }
+    // Merging and diffing texts (which read only what differs) neither panic nor fail on a
+    // file that reads; merged with its own canonical form, a file that reads gives that form.
+    let merged = merge_annotation_texts(Some(text), text, text, path);
+    let compared = diff_texts(Some((text, path)), Some((text, path)));
+    if by_ron.is_ok() {
+        assert!(merged.is_ok(), "a file that reads merges");
+        assert!(
+            compared.is_ok_and(|c| c.is_empty()),
+            "a file is the same as itself"
+        );
+    }
     let Ok(file) = slow else { return };
     let written = file.to_ron(path).unwrap();
+    let canonical = merge_annotation_texts(Some(&written), &written, &written, path)
+        .map(|m| m.text)
+        .unwrap();
+    let whole = AnnotationFile::parse_store(&written, path).unwrap();
+    let store = merge_stores(&whole.store, &whole.store, &whole.store).store;
+    let expected =
+        AnnotationFile::store_to_ron(&store, &whole.document, &whole.annotator, path).unwrap();
+    assert_eq!(
+        canonical, expected,
+        "a merge of texts is the merge of the stores"
+    );
     assert_eq!(
         written,
         to_pretty_ron(&file, path).unwrap(),
