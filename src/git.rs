@@ -111,6 +111,35 @@ impl WorkTree {
 }
 
 impl WorkTree {
+    /// Stores `text` as a blob in the repository (`git hash-object -w --stdin`) and returns
+    /// its id: a file's new content put in the index without writing the work tree.
+    pub fn store_blob(&self, text: &str) -> Result<String, GitError> {
+        use std::io::Write as _;
+        let shown = "hash-object -w --stdin".to_owned();
+        let io = |source| GitError::Io {
+            args: shown.clone(),
+            source,
+        };
+        let mut child = command(&self.root)
+            .args(["hash-object", "-w", "--stdin"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(GitError::NotInstalled)?;
+        // git reads all of stdin before it prints one line: no pipe fills meanwhile.
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(text.as_bytes()).map_err(io)?;
+        }
+        let out = child.wait_with_output().map_err(io)?;
+        if !out.status.success() {
+            return Err(GitError::Failed {
+                args: shown,
+                code: out.status.code(),
+                message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
     /// The value of `key` in this repository's own configuration (`.git/config`, not the
     /// user's or the system's), or `None` when it is not set there.
     pub fn local_config(&self, key: &str) -> Result<Option<String>, GitError> {

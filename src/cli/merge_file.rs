@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::git::WorkTree;
-use accord::project::merge_file::{FileKind, Merged, Mine, Versions, merge_texts};
-use accord::project::{ANNOTATIONS_DIR, LINKS_DIR};
+use accord::project::merge_file::{
+    Commits, FileKind, Merged, Mine, Versions, merge_texts, renumbering_at,
+};
 use accord::store::file::MAX_FILE_BYTES;
 use accord::store::merge::Renumbering;
-use accord::store::merge_text::merge_annotation_texts;
 
 /// Arguments of `accord merge-file`.
 #[derive(Debug, clap::Args)]
@@ -203,6 +203,9 @@ struct MergeContext {
 }
 
 impl MergeContext {
+    /// The commits being merged. While a driver runs, git has not written MERGE_HEAD yet: a
+    /// merge names the commit it merges in `GITHEAD_<commit>` in the driver's environment, and
+    /// a rebase lists the commit it is replaying last in `rebase-merge/done`.
     fn find(git: &WorkTree) -> Option<Self> {
         let rev = |name: &str| -> Option<String> {
             git.run(["rev-parse", "-q", "--verify", &format!("{name}^{{commit}}")])
@@ -210,7 +213,12 @@ impl MergeContext {
                 .map(|o| o.stdout.trim().to_owned())
         };
         let ours = rev("HEAD")?;
-        if let Some(theirs) = rev("MERGE_HEAD") {
+        let merged = std::env::vars().find_map(|(name, _)| {
+            name.strip_prefix("GITHEAD_")
+                .filter(|hex| hex.len() >= 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(str::to_owned)
+        });
+        if let Some(theirs) = merged.or_else(|| rev("MERGE_HEAD")) {
             let base = git
                 .run(["merge-base", &ours, &theirs])
                 .ok()
@@ -222,18 +230,18 @@ impl MergeContext {
                 rebase: false,
             });
         }
-        for head in ["REBASE_HEAD", "CHERRY_PICK_HEAD"] {
-            if let Some(theirs) = rev(head) {
-                let base = rev(&format!("{theirs}^"));
-                return Some(Self {
-                    ours,
-                    theirs,
-                    base,
-                    rebase: true,
-                });
-            }
-        }
-        None
+        let replayed = ["REBASE_HEAD", "CHERRY_PICK_HEAD"]
+            .into_iter()
+            .find_map(rev)
+            .or_else(|| rebase_pick(git).and_then(|commit| rev(&commit)));
+        let theirs = replayed?;
+        let base = rev(&format!("{theirs}^"));
+        Some(Self {
+            ours,
+            theirs,
+            base,
+            rebase: true,
+        })
     }
 
     /// How the merge of `document`'s annotation file (the same annotator's as the link file
@@ -245,33 +253,41 @@ impl MergeContext {
         document: &str,
         mine: Mine,
     ) -> Renumbering {
-        let (Some(annotator), Some(project)) = (
-            links_path.file_stem(),
-            links_path
-                .parent()
-                .filter(|p| p.file_name().is_some_and(|n| n == LINKS_DIR))
-                .and_then(Path::parent),
-        ) else {
-            return Renumbering::default();
+        let (mine, theirs) = match mine {
+            Mine::Ours => (&self.ours, &self.theirs),
+            Mine::Theirs => (&self.theirs, &self.ours),
         };
-        let file = project
-            .join(ANNOTATIONS_DIR)
-            .join(annotator)
-            .join(format!("{document}.ron"));
-        let spec = |commit: &str| format!("{commit}:{}", file.to_string_lossy().replace('\\', "/"));
-        let text = |commit: Option<&String>| -> Option<String> {
-            Some(git.run(["show", &spec(commit?)]).ok()?.stdout)
+        let commits = Commits {
+            base: self.base.as_deref(),
+            mine,
+            theirs,
         };
-        let (Some(ours), Some(theirs)) = (text(Some(&self.ours)), text(Some(&self.theirs))) else {
-            return Renumbering::default();
-        };
-        let base = text(self.base.as_ref());
-        let (mine_text, theirs_text) = match mine {
-            Mine::Ours => (&ours, &theirs),
-            Mine::Theirs => (&theirs, &ours),
-        };
-        merge_annotation_texts(base.as_deref(), mine_text, theirs_text, &file)
-            .map(|merged| merged.renumbering)
-            .unwrap_or_default()
+        renumbering_at(git, commits, links_path, document)
     }
+}
+
+/// The commit a rebase is replaying: the last `pick` (or other command naming a commit) in
+/// the rebase's `done` list.
+fn rebase_pick(git: &WorkTree) -> Option<String> {
+    let path = git
+        .run(["rev-parse", "--git-path", "rebase-merge/done"])
+        .ok()?
+        .stdout
+        .trim()
+        .to_owned();
+    let path = git.root().join(path);
+    // Git's own small file in the repository's `.git`: a regular file, bounded.
+    let limit = accord::project_dir::Limit::new(1 << 20, "git's list of rebased commits");
+    let done = accord::project_dir::read_outside(&path, limit).ok()??;
+    let done = String::from_utf8_lossy(&done);
+    let last = done.lines().rev().find(|l| !l.trim().is_empty())?;
+    let mut words = last.split_whitespace();
+    let command = words.next()?;
+    matches!(
+        command,
+        "pick" | "p" | "reword" | "r" | "edit" | "e" | "squash" | "s" | "fixup" | "f"
+    )
+    .then(|| words.find(|w| !w.starts_with('-')))
+    .flatten()
+    .map(str::to_owned)
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::{CrossLinkFile, LINKS_DIR, PROJECT_FILE, ProjectFile};
+use crate::git::WorkTree;
 use crate::model::{AnnotationId, CrossGroup, CrossMember, GroupId};
 use crate::schema::Schema;
 use crate::store::StoreError;
@@ -543,6 +544,53 @@ fn both_changed(
         members,
         note: pick(|g| &g.note),
     })
+}
+
+/// Three commits of a merge: the common ancestor (none when the histories share none), mine
+/// and theirs (see [`Mine`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Commits<'a> {
+    /// The merge base.
+    pub base: Option<&'a str>,
+    /// Mine.
+    pub mine: &'a str,
+    /// Theirs.
+    pub theirs: &'a str,
+}
+
+/// How merging `document`'s annotation file at these commits renumbers mine's annotations, for
+/// the link file at `links_path` (relative to the work tree; the same annotator's): what the
+/// annotation file's merge driver did or does, worked out again from the same three versions.
+pub fn renumbering_at(
+    git: &WorkTree,
+    commits: Commits<'_>,
+    links_path: &Path,
+    document: &str,
+) -> Renumbering {
+    let (Some(annotator), Some(project)) = (
+        links_path.file_stem(),
+        links_path
+            .parent()
+            .filter(|p| p.file_name().is_some_and(|n| n == LINKS_DIR))
+            .and_then(Path::parent),
+    ) else {
+        return Renumbering::default();
+    };
+    let file = project
+        .join(super::ANNOTATIONS_DIR)
+        .join(annotator)
+        .join(format!("{document}.ron"));
+    let text = |commit: Option<&str>| -> Option<String> {
+        let spec = format!("{}:{}", commit?, file.to_string_lossy().replace('\\', "/"));
+        Some(git.run(["show", &spec]).ok()?.stdout)
+    };
+    let (Some(mine), Some(theirs)) = (text(Some(commits.mine)), text(Some(commits.theirs))) else {
+        return Renumbering::default();
+    };
+    let base = text(commits.base);
+    merge_annotation_texts(base.as_deref(), &mine, &theirs, &file)
+        .map(|merged| merged.renumbering)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! thread, cancellable; every failure says what happened and leaves the work tree as git left
 //! it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicBool;
 use thiserror::Error;
 
 use super::ANNOTATIONS_DIR;
+use super::merge_file::{Commits, FileKind, Mine, Versions, merge_texts, renumbering_at};
 use crate::git::{GitError, WorkTree};
 use crate::store::AnnotationFile;
 use crate::store::merge::{ItemChange, three_way};
@@ -211,6 +212,18 @@ pub fn sync(
             }
             return Err(SyncError::Conflict(unmerged));
         }
+        if follow_renumbered(&git, &before)? {
+            run(&[
+                "-c",
+                &name,
+                "-c",
+                &email,
+                "commit",
+                "-q",
+                "--amend",
+                "--no-edit",
+            ])?;
+        }
         let changed = run(&["diff", "--name-only", "-z", &before, "HEAD"])?.stdout;
         for path in changed.split('\0').filter(|p| !p.is_empty()) {
             let path = PathBuf::from(path);
@@ -232,6 +245,82 @@ pub fn sync(
         }
     }
     Ok(report)
+}
+
+/// After a merge: a link file both sides changed to the very same text was taken by git as
+/// it is, without the merge driver, though the annotation files' merge may have given mine's
+/// annotations new ids (the same annotator on two machines adding the same number of
+/// annotations and grouping them alike). Merges such a file again as the driver would, so
+/// mine's groups follow their annotations, and stages it — through git, the work tree
+/// included. True when something was staged (the merge commit is then amended).
+fn follow_renumbered(git: &WorkTree, before: &str) -> Result<bool, SyncError> {
+    let Ok(theirs) = git.run(["rev-parse", "-q", "--verify", "HEAD^2"]) else {
+        return Ok(false); // a fast-forward: nothing was merged
+    };
+    let theirs = theirs.stdout.trim().to_owned();
+    let Ok(base) = git.run(["merge-base", before, &theirs]) else {
+        return Ok(false);
+    };
+    let base = base.stdout.trim().to_owned();
+    let changed = |from: &str, to: &str| -> Result<BTreeSet<String>, SyncError> {
+        let out = git.run(["diff", "--name-only", "-z", from, to])?.stdout;
+        Ok(out
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect())
+    };
+    let (ours_changed, theirs_changed) = (changed(&base, before)?, changed(&base, &theirs)?);
+    let show = |commit: &str, path: &str| {
+        git.run(["show", &format!("{commit}:{path}")])
+            .ok()
+            .map(|o| o.stdout)
+    };
+    let mut staged = false;
+    for path in ours_changed.intersection(&theirs_changed) {
+        if FileKind::of_path(Path::new(path)) != Some(FileKind::Links) {
+            continue;
+        }
+        let (Some(ours), Some(same)) = (show(before, path), show(&theirs, path)) else {
+            continue;
+        };
+        if ours != same {
+            continue; // different texts: the driver merged them
+        }
+        let base_text = show(&base, path).unwrap_or_default();
+        let commits = Commits {
+            base: Some(&base),
+            mine: before,
+            theirs: &theirs,
+        };
+        let versions = Versions {
+            base: &base_text,
+            ours: &ours,
+            theirs: &ours,
+        };
+        let renumbered = |document: &str| renumbering_at(git, commits, Path::new(path), document);
+        let Ok(merged) = merge_texts(
+            versions,
+            Path::new(path),
+            FileKind::Links,
+            Mine::Ours,
+            &renumbered,
+        ) else {
+            continue;
+        };
+        if merged.text == ours {
+            continue;
+        }
+        let blob = git.store_blob(&merged.text)?;
+        git.run([
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{blob},{path}"),
+        ])?;
+        git.run(["checkout", "--", path])?;
+        staged = true;
+    }
+    Ok(staged)
 }
 
 /// The name and e-mail commits are made under: git's own when set; else the annotator's name

@@ -30,7 +30,8 @@ pub(crate) struct Blocks<'a> {
 pub(crate) struct Block<'a> {
     /// Its id.
     pub id: u64,
-    /// The start of its first fragment: with the id, where it goes in file order.
+    /// Where it starts (see [`crate::model::Annotation::extent`]): with the id, where it goes
+    /// in file order.
     pub start: usize,
     /// The text.
     pub text: &'a str,
@@ -372,7 +373,7 @@ impl<'a> Cursor<'a> {
             self.ws()?;
             match name {
                 b"id" => id = Some(self.number()?),
-                b"fragments" => start = self.first_start()?,
+                b"fragments" => start = self.extent_start()?,
                 b"conflict" => {
                     has_conflict = !self.text[self.at..].starts_with(b"None");
                     self.value()?;
@@ -396,15 +397,38 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// A list of fragments, at its `[`: the start of the first (0 when there is none).
-    fn first_start(&mut self) -> Option<u64> {
+    /// A list of fragments, at its `[`: where the annotation starts, as
+    /// [`crate::model::Annotation::extent`] says (the first fragment's start, or the last's end
+    /// should that be lower; 0 without fragments).
+    fn extent_start(&mut self) -> Option<u64> {
         self.expect(b'[')?;
-        self.ws()?;
-        if self.eat(b']') {
-            return Some(0);
+        let (mut first_start, mut last_end) = (None, None);
+        loop {
+            self.ws()?;
+            if self.eat(b']') {
+                break;
+            }
+            let (start, end) = self.fragment()?;
+            first_start = first_start.or(Some(start));
+            last_end = Some(end);
+            self.ws()?;
+            if !self.eat(b',') {
+                self.ws()?;
+                self.expect(b']')?;
+                break;
+            }
         }
+        Some(match (first_start, last_end) {
+            (Some(start), Some(end)) => start.min(end),
+            _ => 0,
+        })
+    }
+
+    /// One fragment, at its `(`: its start and end (0 where missing: such a file does not
+    /// read, and is reported when it is read whole).
+    fn fragment(&mut self) -> Option<(u64, u64)> {
         self.expect(b'(')?;
-        let mut start = 0;
+        let (mut start, mut end) = (0, 0);
         loop {
             self.ws()?;
             if self.eat(b')') {
@@ -414,10 +438,10 @@ impl<'a> Cursor<'a> {
             self.ws()?;
             self.expect(b':')?;
             self.ws()?;
-            if name == b"start" {
-                start = self.number()?;
-            } else {
-                self.value()?;
+            match name {
+                b"start" => start = self.number()?,
+                b"end" => end = self.number()?,
+                _ => self.value()?,
             }
             self.ws()?;
             if !self.eat(b',') {
@@ -426,19 +450,7 @@ impl<'a> Cursor<'a> {
                 break;
             }
         }
-        // The other fragments.
-        loop {
-            self.ws()?;
-            if self.eat(b']') {
-                return Some(start);
-            }
-            self.expect(b',')?;
-            self.ws()?;
-            if self.eat(b']') {
-                return Some(start);
-            }
-            self.value()?;
-        }
+        Some((start, end))
     }
 }
 
@@ -492,8 +504,14 @@ mod tests {
         }
         let tricky = r####"(format: 1, /* a /* nested */ comment */ annotations: [
             (id: 7, note: r##"a "# quote ) ]"##, label: "A\"B", fragments: [(end: 9, start: 4)]), // ]
+            (id: 8, fragments: [(start: 30, end: 12), (start: 40, end: 2,)],),
         ])"####;
         let parts = split(tricky).expect("comments, raw strings, escapes");
-        assert_eq!((parts.blocks[0].id, parts.blocks[0].start), (7, 4));
+        let order: Vec<(usize, u64)> = parts.blocks.iter().map(Block::file_order).collect();
+        assert_eq!(
+            order,
+            [(4, 7), (2, 8)],
+            "as `extent` orders a reversed range"
+        );
     }
 }

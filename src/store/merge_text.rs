@@ -172,12 +172,17 @@ fn merge_differences(base: &str, mine: &str, theirs: &str, path: &Path) -> Optio
         blocks::join(parts.head, texts.into_iter(), parts.tail)
     };
     let texts = [rest(&b, &copy[0]), rest(&m, &copy[1]), rest(&t, &copy[2])];
-    let [Some(Ok(sb)), Some(Ok(sm)), Some(Ok(st))] = read_three(
+    let [Some(Ok(mut sb)), Some(Ok(mut sm)), Some(Ok(mut st))] = read_three(
         [Some(&texts[0]), Some(&texts[1]), Some(&texts[2])],
         |text| AnnotationFile::parse_store(text, path),
     ) else {
         return None;
     };
+    // A store's counter is above every id in it, the copied ones' too.
+    for (store, parts) in [(&mut sb, &b), (&mut sm, &m), (&mut st, &t)] {
+        let top = parts.blocks.iter().map(|b| b.id.saturating_add(1)).max();
+        store.store.set_next_id(top.unwrap_or(0));
+    }
     // A link sharing an id with a copied annotation: the whole merge reports the file.
     let stores: [&LoadedFile; 3] = [&sb, &sm, &st];
     if stores

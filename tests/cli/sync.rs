@@ -395,6 +395,55 @@ fn three_clones_annotating_and_syncing_in_random_orders_end_with_every_annotatio
     }
 }
 
+/// The same annotator on two machines adds an annotation to each of two documents and groups
+/// them: both hand out the same new ids, so the second to sync has its annotations renumbered
+/// by the merge, and its group must follow them — whether the two link files differ (merged
+/// by the driver) or are the very same text (taken by git as it is, then merged by Sync).
+#[test]
+fn a_group_follows_the_annotations_a_merge_renumbers() {
+    for same_link_files in [true, false] {
+        a_group_follows_renumbered_annotations(same_link_files);
+    }
+}
+
+fn a_group_follows_renumbered_annotations(same_link_files: bool) {
+    let team = Team::new(2);
+    let docs = documents();
+    let (first, second) = (&docs[0], &docs[1]);
+    let mut acknowledged = Vec::new();
+    let mut groups = Vec::new();
+    for (clone, nth_last) in [(0, 1), (1, 2)] {
+        let project = team.clones[clone].join("project");
+        let mark = |document: &String| {
+            let ws = words(&project, document);
+            Mark {
+                annotator: "alice".into(),
+                document: document.clone(),
+                label: "ORG".into(),
+                range: ws[ws.len() - nth_last],
+            }
+        };
+        let (a, b) = (mark(first), mark(second));
+        let (id_a, id_b) = (
+            annotate(&project, &a).unwrap(),
+            annotate(&project, &b).unwrap(),
+        );
+        link(&project, "alice", [(first, id_a), (second, id_b)]);
+        if clone == 1 && !same_link_files {
+            link(&project, "alice", [(first, id_a), (second, id_b)]);
+        }
+        groups.push(("alice".to_owned(), [a.clone(), b.clone()]));
+        acknowledged.extend([a, b]);
+    }
+    for clone in [0, 1, 0] {
+        sync_clone(&team.clones[clone], "alice").unwrap_or_else(|e| panic!("{e}"));
+    }
+    acknowledged.sort();
+    for clone in &team.clones {
+        check_clone(clone, &acknowledged, &groups);
+    }
+}
+
 #[test]
 fn a_deletion_against_an_edit_becomes_a_conflict_to_decide_and_a_moved_remote_is_merged() {
     let team = Team::new(2);

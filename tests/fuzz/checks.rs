@@ -83,17 +83,19 @@ pub fn annotation_file(data: &[u8]) {
     }
     let Ok(file) = slow else { return };
     let written = file.to_ron(path).unwrap();
-    let canonical = merge_annotation_texts(Some(&written), &written, &written, path)
-        .map(|m| m.text)
-        .unwrap();
-    let whole = AnnotationFile::parse_store(&written, path).unwrap();
-    let store = merge_stores(&whole.store, &whole.store, &whole.store).store;
-    let expected =
-        AnnotationFile::store_to_ron(&store, &whole.document, &whole.annotator, path).unwrap();
-    assert_eq!(
-        canonical, expected,
-        "a merge of texts is the merge of the stores"
-    );
+    if by_ron.is_ok() {
+        let canonical = merge_annotation_texts(Some(&written), &written, &written, path)
+            .map(|m| m.text)
+            .unwrap();
+        let whole = AnnotationFile::parse_store(&written, path).unwrap();
+        let store = merge_stores(&whole.store, &whole.store, &whole.store).store;
+        let expected =
+            AnnotationFile::store_to_ron(&store, &whole.document, &whole.annotator, path).unwrap();
+        assert_eq!(
+            canonical, expected,
+            "a merge of texts is the merge of the stores"
+        );
+    }
     assert_eq!(
         written,
         to_pretty_ron(&file, path).unwrap(),
