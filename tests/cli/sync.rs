@@ -401,12 +401,14 @@ fn three_clones_annotating_and_syncing_in_random_orders_end_with_every_annotatio
 /// by the driver) or are the very same text (taken by git as it is, then merged by Sync).
 #[test]
 fn a_group_follows_the_annotations_a_merge_renumbers() {
-    for same_link_files in [true, false] {
-        a_group_follows_renumbered_annotations(same_link_files);
+    for (same_link_files, rebase) in [(true, false), (false, false), (false, true)] {
+        a_group_follows_renumbered_annotations(same_link_files, rebase);
     }
 }
 
-fn a_group_follows_renumbered_annotations(same_link_files: bool) {
+/// `rebase`: the second machine commits and runs `git pull --rebase` and `git push` by hand
+/// instead of Sync (the driver replays its commit onto the other's).
+fn a_group_follows_renumbered_annotations(same_link_files: bool, rebase: bool) {
     let team = Team::new(2);
     let docs = documents();
     let (first, second) = (&docs[0], &docs[1]);
@@ -435,9 +437,17 @@ fn a_group_follows_renumbered_annotations(same_link_files: bool) {
         groups.push(("alice".to_owned(), [a.clone(), b.clone()]));
         acknowledged.extend([a, b]);
     }
-    for clone in [0, 1, 0] {
-        sync_clone(&team.clones[clone], "alice").unwrap_or_else(|e| panic!("{e}"));
+    sync_clone(&team.clones[0], "alice").unwrap_or_else(|e| panic!("{e}"));
+    if rebase {
+        let second = &team.clones[1];
+        git(second, &["add", "-A"]);
+        git(second, &["commit", "-q", "-m", "alice on the laptop"]);
+        git(second, &["pull", "-q", "--rebase"]);
+        git(second, &["push", "-q"]);
+    } else {
+        sync_clone(&team.clones[1], "alice").unwrap_or_else(|e| panic!("{e}"));
     }
+    sync_clone(&team.clones[0], "alice").unwrap_or_else(|e| panic!("{e}"));
     acknowledged.sort();
     for clone in &team.clones {
         check_clone(clone, &acknowledged, &groups);
