@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use accord::git::WorkTree;
 use accord::project::merge_file::{
-    Commits, FileKind, Merged, Mine, Versions, merge_texts, renumbering_at,
+    Commits, FileKind, Merged, Mine, Versions, merge_texts, reads_as, renumbering_at,
 };
 use accord::store::file::MAX_FILE_BYTES;
 use accord::store::merge::Renumbering;
@@ -93,18 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // is clean and still reads as that kind of file, it is kept as it merged.
     if matches!(kind, FileKind::Project | FileKind::Schema)
         && let Some(text) = clean_line_merge(&args)
-        && merge_texts(
-            Versions {
-                base: &text,
-                ours: &text,
-                theirs: &text,
-            },
-            &shown,
-            kind,
-            Mine::Ours,
-            &|_| Renumbering::default(),
-        )
-        .is_ok_and(|m| m.unresolved.is_empty())
+        && reads_as(kind, &text, &shown)
     {
         return write_merged(
             &args.ours,

@@ -230,15 +230,10 @@ pub fn merge_texts(
             })
         }
         FileKind::Project => {
-            let read = |text: &str, side| -> Result<ProjectFile, MergeFileError> {
-                crate::ron_io::from_str(text).map_err(|e| unreadable(side, path, e.message))
-            };
-            let base = if versions.base.trim().is_empty() {
-                read(mine_text, mine_side)?
-            } else {
-                read(versions.base, "base")?
-            };
-            let (m, t) = (read(mine_text, mine_side)?, read(theirs_text, theirs_side)?);
+            let (base, m, t) = read_sides(path, sides, |text, side| {
+                read_project(text).map_err(|e| unreadable(side, path, e))
+            })?;
+            let base = base.unwrap_or_else(|| m.clone());
             let mut unresolved = Vec::new();
             let mut field = |name: &str, b: &dyn Fn(&ProjectFile) -> String| {
                 let (bb, mm, tt) = (b(&base), b(&m), b(&t));
@@ -280,15 +275,10 @@ pub fn merge_texts(
             })
         }
         FileKind::Schema => {
-            let read = |text: &str, side| -> Result<Schema, MergeFileError> {
+            let (base, m, t) = read_sides(path, sides, |text, side| {
                 Schema::from_ron(text).map_err(|e| unreadable(side, path, e))
-            };
-            let base = if versions.base.trim().is_empty() {
-                read(mine_text, mine_side)?
-            } else {
-                read(versions.base, "base")?
-            };
-            let (m, t) = (read(mine_text, mine_side)?, read(theirs_text, theirs_side)?);
+            })?;
+            let base = base.unwrap_or_else(|| m.clone());
             let mut unresolved = Vec::new();
             let merged = Schema {
                 labels: keyed(
@@ -333,6 +323,21 @@ pub fn merge_texts(
 /// Reads base, mine and theirs ([`merge_texts`]'s `sides`) at once, one per core (each may
 /// be a whole 100 000-annotation file). An empty base is a file new on both sides; mine and
 /// theirs must have something.
+fn read_project(text: &str) -> Result<ProjectFile, String> {
+    crate::ron_io::from_str(text).map_err(|e| e.message)
+}
+
+/// True when `text` reads as a file of this kind (a line merge of a hand-written project or
+/// schema file is kept as git merged it only if it does).
+pub fn reads_as(kind: FileKind, text: &str, path: &Path) -> bool {
+    match kind {
+        FileKind::Annotations => crate::store::AnnotationFile::parse_store(text, path).is_ok(),
+        FileKind::Links => CrossLinkFile::parse(text, path).is_ok(),
+        FileKind::Project => read_project(text).is_ok(),
+        FileKind::Schema => Schema::from_ron(text).is_ok(),
+    }
+}
+
 fn read_sides<T: Send>(
     path: &Path,
     sides: [(&str, &'static str); 3],

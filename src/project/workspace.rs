@@ -225,8 +225,11 @@ pub struct Workspace {
     docs: Vec<DocState>,
     groups: GroupState,
     history: History<Step>,
-    /// Bumped by every applied step (undo and redo too).
+    /// Bumped by every applied step (undo and redo too) and every file taken from disk.
     revision: u64,
+    /// Annotations with a merge conflict to decide, in all documents: counted again with each
+    /// revision, so a view showing it every frame does not walk the documents.
+    merge_conflicts: usize,
     /// The steps not saved yet, on disk ([`journal`]); `None` when read-only.
     journal: Option<Journal>,
     /// What opening put back from the journal.
@@ -364,7 +367,29 @@ impl Workspace {
             removed_unfinished,
             lock,
             disk_events: Vec::new(),
+            merge_conflicts: 0,
         }
+        .counted()
+    }
+
+    fn counted(mut self) -> Self {
+        self.count_conflicts();
+        self
+    }
+
+    /// Something changed annotations or groups: views derived from them are out of date.
+    fn changed(&mut self) {
+        self.revision += 1;
+        self.count_conflicts();
+    }
+
+    fn count_conflicts(&mut self) {
+        self.merge_conflicts = self.docs.iter().map(|d| d.store.conflicted().len()).sum();
+    }
+
+    /// Annotations with a merge conflict to decide, in all documents.
+    pub fn merge_conflicts(&self) -> usize {
+        self.merge_conflicts
     }
 
     /// What opening put back from the journal of a session that stopped before saving (a
@@ -710,7 +735,7 @@ impl Workspace {
             created.clear();
             return Err(e.into());
         }
-        self.revision += 1;
+        self.changed();
         Ok(Step(done))
     }
 

@@ -3,21 +3,13 @@
 //! curated folder, commitment attributes, the JSON shape, the TSV dump, and exit codes.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+use crate::accord;
 use accord::model::{Annotation, AnnotationId, AttributeValue, Document, Fragment, Timestamp};
 use accord::store::{AnnotationFile, DocumentStamp, file::CURRENT_FORMAT};
-
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the accord binary runs")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8 output")

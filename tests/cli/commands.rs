@@ -11,16 +11,8 @@ use accord::edit::Edit;
 use accord::model::CharRange;
 use accord::project::{CURATED, DocId, Project, Workspace};
 
+use crate::accord;
 use crate::common::{AR, ZH, golden_project, sample_project};
-
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the accord binary runs")
-}
 
 fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")

@@ -4,10 +4,11 @@
 //! refused or added as asked, and a document that exists with another text is refused.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+use crate::accord;
 use crate::common::{folder_bytes, sample_dir, sample_project};
 use accord::edit::Edit;
 use accord::model::ReviewState;
@@ -20,15 +21,6 @@ const SAMPLE_ANNOTATOR: &str = "aigerim";
 fn sample_annotations() -> usize {
     let ws = Workspace::open(Project::open(&sample_dir()).unwrap(), SAMPLE_ANNOTATOR);
     ws.doc_ids().map(|d| ws.store(d).len()).sum()
-}
-
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the accord binary runs")
 }
 
 fn code(out: &Output) -> i32 {

@@ -9,6 +9,16 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+/// Runs the `accord` binary in `dir`, as a user would, with warnings logged.
+pub fn accord(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the accord binary runs")
+}
+
 mod agreement;
 mod commands;
 mod formats;

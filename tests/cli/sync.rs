@@ -19,26 +19,7 @@ use accord::project::{CURATED, CrossLinkFile};
 use accord::schema::Schema;
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
 
-use crate::common::sample_dir;
-
-/// `git ARGS` in `dir`, independent of the machine's configuration; panics with what git said.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} in {}: {}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::common::{git, sample_dir};
 
 /// The project's documents (file, text).
 fn documents() -> Vec<String> {

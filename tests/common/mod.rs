@@ -1,5 +1,5 @@
-//! Helpers shared by the core integration tests: sample documents, synthetic documents that
-//! stress offsets and escaping, temporary projects, and whole-folder snapshots.
+//! Helpers shared by the integration tests: sample documents, synthetic documents that
+//! stress offsets and escaping, temporary projects, whole-folder snapshots, and git.
 
 #![allow(dead_code)]
 
@@ -186,4 +186,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).expect("copy");
         }
     }
+}
+
+/// `git ARGS` in `dir`, independent of the machine's configuration and never asking for
+/// anything; panics with what git said.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

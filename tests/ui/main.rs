@@ -6,6 +6,8 @@
 // and a panic is how they fail.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
 #[path = "../ui_support/mod.rs"]
 mod ui_support;
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::git;
 use crate::ui_support::*;
 use accord::edit::{Edit, EditContext, apply};
 use accord::model::{CharRange, Document, MergeConflict, Timestamp};
@@ -97,23 +98,6 @@ fn a_merge_conflict_is_counted_reached_shown_with_both_versions_and_decided_in_o
     )
     .unwrap();
     assert!(!saved.contains("conflict"), "{saved}");
-}
-
-/// `git ARGS` in `dir`, independent of the machine's configuration.
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn clone_of(remote: &std::path::Path, into: &std::path::Path) {

@@ -389,7 +389,7 @@ impl Workspace {
                     Ok(report) => {
                         self.accept_disk(file, conflict.disk, conflict.text);
                         self.forget_history(file);
-                        self.revision += 1;
+                        self.changed();
                         log::info!("{}: merged with the file on disk: {report}", path.display());
                         Ok(report)
                     }
@@ -636,7 +636,7 @@ impl Workspace {
             _ => e.to_string(),
         };
         *old = status;
-        self.revision += 1;
+        self.changed();
         Some(DiskEvent::Unreadable { file, reason })
     }
 
@@ -689,7 +689,7 @@ impl Workspace {
         }
         self.accept_disk(file, disk, text);
         self.forget_history(file);
-        self.revision += 1;
+        self.changed();
         // Replay must not check the journal's older edits of the file against the new version
         // (they were saved before it changed, or dropped by the annotator's choice).
         if let Err(e) = self.journal_taken_from_disk(file, StepKind::Reloaded, path, None, None) {

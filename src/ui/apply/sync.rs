@@ -108,7 +108,7 @@ impl AccordApp {
 
     /// Annotations of the open workspace left with two versions by a merge.
     pub(in crate::ui) fn conflict_count(&self) -> usize {
-        self.workspace().map_or(0, conflicts_in)
+        self.workspace().map_or(0, Workspace::merge_conflicts)
     }
 
     /// Selects the next annotation with a merge conflict after the one selected (documents in
@@ -131,10 +131,4 @@ impl AccordApp {
         self.push(Action::SelectAnnotation { doc, id });
         self.info(format!("Merge conflict {} of {}", next + 1, all.len()));
     }
-}
-
-fn conflicts_in(ws: &Workspace) -> usize {
-    (0..ws.project.documents.len())
-        .map(|d| ws.store(DocId(d)).conflicted().len())
-        .sum()
 }

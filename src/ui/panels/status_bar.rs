@@ -74,9 +74,7 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             ui.separator();
         }
         if let Some(ws) = &state.workspace {
-            let conflicts: usize = (0..ws.project.documents.len())
-                .map(|d| ws.store(crate::project::DocId(d)).conflicted().len())
-                .sum();
+            let conflicts = ws.merge_conflicts();
             if conflicts > 0
                 && ui
                     .link(format!("{conflicts} merge conflict(s) to decide"))
