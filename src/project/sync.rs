@@ -112,14 +112,7 @@ impl SyncStep {
 /// Where the project at `root` stands (no network: "behind" is as of the last fetch).
 pub fn status(root: &Path) -> Result<SyncStatus, SyncError> {
     let git = WorkTree::containing(root).ok_or_else(|| SyncError::NotARepository(root.into()))?;
-    let branch = git
-        .run(["symbolic-ref", "-q", "--short", "HEAD"])
-        .ok()
-        .map(|o| o.stdout.trim().to_owned());
-    let upstream = git
-        .run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"])
-        .ok()
-        .map(|o| o.stdout.trim().to_owned());
+    let (branch, upstream) = branch_and_upstream(&git);
     let (mut ahead, mut behind) = (0, 0);
     if upstream.is_some()
         && let Ok(o) = git.run(["rev-list", "--left-right", "--count", "HEAD...@{u}"])
@@ -134,6 +127,19 @@ pub fn status(root: &Path) -> Result<SyncStatus, SyncError> {
         ahead,
         behind,
     })
+}
+
+/// The branch checked out (`None`: a detached HEAD) and the branch it follows.
+fn branch_and_upstream(git: &WorkTree) -> (Option<String>, Option<String>) {
+    let branch = git
+        .run(["symbolic-ref", "-q", "--short", "HEAD"])
+        .ok()
+        .map(|o| o.stdout.trim().to_owned());
+    let upstream = git
+        .run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"])
+        .ok()
+        .map(|o| o.stdout.trim().to_owned());
+    (branch, upstream)
 }
 
 /// Commits the project's changes as `annotator`, fetches, merges the remote branch and
@@ -153,9 +159,9 @@ pub fn sync(
     {
         return Err(SyncError::MergeInProgress);
     }
-    let status = status(root)?;
-    let branch = status.branch.clone().unwrap_or_else(|| "HEAD".into());
-    if status.upstream.is_none() {
+    let (branch, upstream) = branch_and_upstream(&git);
+    let branch = branch.unwrap_or_else(|| "HEAD".into());
+    if upstream.is_none() {
         return Err(SyncError::NoUpstream { branch });
     }
     let mut report = SyncReport::default();
@@ -254,23 +260,32 @@ pub fn sync(
 /// mine's groups follow their annotations, and stages it — through git, the work tree
 /// included. True when something was staged (the merge commit is then amended).
 fn follow_renumbered(git: &WorkTree, before: &str) -> Result<bool, SyncError> {
-    let Ok(theirs) = git.run(["rev-parse", "-q", "--verify", "HEAD^2"]) else {
-        return Ok(false); // a fast-forward: nothing was merged
+    // What each side changed since the merge base (`A...B`); no second parent is a
+    // fast-forward, where nothing was merged.
+    let changed = |range: &str| -> Option<BTreeSet<String>> {
+        let out = git.run(["diff", "--name-only", "-z", range]).ok()?.stdout;
+        Some(
+            out.split('\0')
+                .filter(|p| FileKind::of_path(Path::new(p)) == Some(FileKind::Links))
+                .map(str::to_owned)
+                .collect(),
+        )
     };
-    let theirs = theirs.stdout.trim().to_owned();
-    let Ok(base) = git.run(["merge-base", before, &theirs]) else {
+    let (Some(ours_changed), Some(theirs_changed)) = (
+        changed(&format!("HEAD^2...{before}")),
+        changed(&format!("{before}...HEAD^2")),
+    ) else {
         return Ok(false);
     };
-    let base = base.stdout.trim().to_owned();
-    let changed = |from: &str, to: &str| -> Result<BTreeSet<String>, SyncError> {
-        let out = git.run(["diff", "--name-only", "-z", from, to])?.stdout;
-        Ok(out
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect())
-    };
-    let (ours_changed, theirs_changed) = (changed(&base, before)?, changed(&base, &theirs)?);
+    if ours_changed.is_disjoint(&theirs_changed) {
+        return Ok(false);
+    }
+    let theirs = git.run(["rev-parse", "HEAD^2"])?.stdout.trim().to_owned();
+    let base = git
+        .run(["merge-base", before, &theirs])?
+        .stdout
+        .trim()
+        .to_owned();
     let show = |commit: &str, path: &str| {
         git.run(["show", &format!("{commit}:{path}")])
             .ok()
@@ -278,9 +293,6 @@ fn follow_renumbered(git: &WorkTree, before: &str) -> Result<bool, SyncError> {
     };
     let mut staged = false;
     for path in ours_changed.intersection(&theirs_changed) {
-        if FileKind::of_path(Path::new(path)) != Some(FileKind::Links) {
-            continue;
-        }
         let (Some(ours), Some(same)) = (show(before, path), show(&theirs, path)) else {
             continue;
         };
@@ -327,15 +339,21 @@ fn follow_renumbered(git: &WorkTree, before: &str) -> Result<bool, SyncError> {
 /// and no real address, so an annotator's first Sync on a fresh machine does not fail on
 /// "Please tell me who you are".
 fn identity(git: &WorkTree, annotator: &str) -> (String, String) {
-    let config = |key: &str| {
-        git.run(["config", key])
-            .ok()
-            .map(|o| o.stdout.trim().to_owned())
-            .filter(|v| !v.is_empty())
+    // Both in one call; none set is exit 1.
+    let set = git
+        .run(["config", "--get-regexp", r"^user\.(name|email)$"])
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    let value = |key: &str| {
+        set.lines()
+            .filter_map(|line| line.split_once(' '))
+            .filter(|(k, v)| *k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .next_back() // the last one set wins, as in git
     };
     (
-        config("user.name").unwrap_or_else(|| annotator.to_owned()),
-        config("user.email").unwrap_or_else(|| format!("{annotator}@accord.invalid")),
+        value("user.name").unwrap_or_else(|| annotator.to_owned()),
+        value("user.email").unwrap_or_else(|| format!("{annotator}@accord.invalid")),
     )
 }
 

@@ -427,6 +427,12 @@ fn a_group_follows_renumbered_annotations(same_link_files: bool, rebase: bool) {
         git(second, &["push", "-q"]);
     } else {
         sync_clone(&team.clones[1], "alice").unwrap_or_else(|e| panic!("{e}"));
+        let made_by = git(&team.clones[1], &["log", "--format=%an <%ae>", "-2"]);
+        assert_eq!(
+            made_by.lines().collect::<Vec<_>>(),
+            ["tester <tester@example.invalid>"; 2],
+            "the commit and the merge are git's user's"
+        );
     }
     sync_clone(&team.clones[0], "alice").unwrap_or_else(|e| panic!("{e}"));
     acknowledged.sort();

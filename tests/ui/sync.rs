@@ -203,6 +203,27 @@ fn sync_commits_what_was_labelled_merges_what_the_team_pushed_and_shows_it() {
         ),
         "{log}"
     );
+    // Made as git's user (as the window's git sees it: this machine may have a global one),
+    // else as the annotator.
+    let users_own = |key: &str| {
+        let out = std::process::Command::new("git")
+            .args(["config", "--get", key])
+            .current_dir(&here)
+            .output()
+            .unwrap();
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()).filter(|v| !v.is_empty())
+    };
+    let expected = format!(
+        "{} <{}>",
+        users_own("user.name").unwrap_or_else(|| "tester".into()),
+        users_own("user.email").unwrap_or_else(|| "tester@accord.invalid".into())
+    );
+    let made_by = git(&remote, &["log", "--format=%an <%ae>", "-2", "main"]);
+    assert_eq!(
+        made_by.lines().collect::<Vec<_>>(),
+        [expected.as_str(); 2],
+        "the merge and the commit are git's user's, or the annotator's where git has none"
+    );
     h.get_by_label_contains("git main ✓");
     let tracked = git(&remote, &["ls-tree", "-r", "--name-only", "main"]);
     assert!(
