@@ -183,7 +183,7 @@ def plural(n: int, noun: str) -> str:
 def check_case(accord: str, case: str, root: Path, extra: list[str], work: Path, totals: Tally) -> Units:
     dump = work / f"{case}.units.tsv"
     run = subprocess.run(
-        [accord, "agree", "--json", "--dump-units", str(dump), str(root), *extra],
+        [accord, "agree", "--json", "--per-document", "--dump-units", str(dump), str(root), *extra],
         capture_output=True,
         text=True,
     )
@@ -456,7 +456,7 @@ def main() -> int:
                 units = check_case(accord, name, root, extra, work, totals)
                 if expect is not None:
                     report = json.loads(
-                        subprocess.run([accord, "agree", "--json", str(root), *extra], capture_output=True,
+                        subprocess.run([accord, "agree", "--json", "--per-document", str(root), *extra], capture_output=True,
                                        text=True, check=True).stdout
                     )
                     try:

@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::model::DocumentError;
@@ -80,6 +81,14 @@ pub enum AgreementError {
     },
 }
 
+/// One document's annotation files as read.
+#[derive(Default)]
+struct StoresRead {
+    /// Each chosen annotator's, in order (`None`: no file).
+    stores: Vec<Option<AnnotationStore>>,
+    warnings: Vec<String>,
+}
+
 fn list(names: &[String]) -> String {
     if names.is_empty() {
         "none".to_owned()
@@ -99,32 +108,46 @@ pub fn agree_project(
     let documents = choose_documents(&project, &selection.documents)?;
     let mut warnings = Vec::new();
 
-    // Each chosen document that opened, with every annotator's store (if they have a file).
+    // Every chosen annotator's store of each chosen document (if they have a file), read on
+    // every core, with a warning for a file annotated on another version of its document.
+    let read: Vec<Result<StoresRead, AgreementError>> = documents
+        .par_iter()
+        .map(|&slot_index| {
+            let slot = &project.documents[slot_index];
+            let mut read = StoresRead::default();
+            for annotator in &annotators {
+                let path = project.annotation_path(annotator, slot.file());
+                // No file is no annotations; anything else in its place (a folder, a FIFO, a
+                // link out) is an error the door names.
+                if !project.has(&path) {
+                    read.stores.push(None);
+                    continue;
+                }
+                let file = AnnotationFile::load_store_in(&project.dir, &path)
+                    .map_err(|source| AgreementError::AnnotationFile { source })?;
+                if let Some(doc) = slot.doc()
+                    && !file.document.matches(doc)
+                {
+                    read.warnings.push(format!(
+                        "{}: {} changed since it was annotated; its spans are compared at their recorded offsets (run `accord validate`)",
+                        relative(&project.root, &path),
+                        slot.file()
+                    ));
+                }
+                read.stores.push(Some(file.store));
+            }
+            Ok(read)
+        })
+        .collect();
+    // Each chosen document that opened, with its stores; errors in project order.
     let mut loaded: Vec<(usize, Vec<Option<AnnotationStore>>)> = Vec::new();
-    for slot_index in documents {
+    for (slot_index, read) in documents.into_iter().zip(read) {
+        let StoresRead {
+            stores,
+            warnings: mut more,
+        } = read?;
+        warnings.append(&mut more);
         let slot = &project.documents[slot_index];
-        let mut stores = Vec::with_capacity(annotators.len());
-        for annotator in &annotators {
-            let path = project.annotation_path(annotator, slot.file());
-            // No file is no annotations; anything else in its place (a folder, a FIFO, a link
-            // out) is an error the door names.
-            if !project.has(&path) {
-                stores.push(None);
-                continue;
-            }
-            let file = AnnotationFile::load_store_in(&project.dir, &path)
-                .map_err(|source| AgreementError::AnnotationFile { source })?;
-            if let Some(doc) = slot.doc()
-                && !file.document.matches(doc)
-            {
-                warnings.push(format!(
-                    "{}: {} changed since it was annotated; its spans are compared at their recorded offsets (run `accord validate`)",
-                    relative(&project.root, &path),
-                    slot.file()
-                ));
-            }
-            stores.push(Some(file.store));
-        }
         match &slot.document {
             Ok(_) => loaded.push((slot_index, stores)),
             Err(_) if stores.iter().any(Option::is_some) => {

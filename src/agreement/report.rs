@@ -28,7 +28,9 @@ pub struct AgreementReport {
     pub overall: Figures,
     /// The overall pair figures as annotator × annotator matrices.
     pub matrix: PairMatrix,
-    /// Each document's figures, in project order.
+    /// Each document's figures, in project order (left out of the JSON when empty:
+    /// `accord agree --json` gives them only with `--per-document`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<DocumentFigures>,
     /// Things that may make figures misleading (changed documents, unused `--labels`, …).
     pub warnings: Vec<String>,

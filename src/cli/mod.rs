@@ -145,8 +145,13 @@ pub(crate) fn format_parser(import: bool) -> impl clap::builder::TypedValueParse
 }
 
 /// Standard output for a subcommand, with control characters escaped (see [`Printable`]).
-pub(crate) fn stdout() -> Printable<std::io::StdoutLock<'static>> {
-    Printable::new(std::io::stdout().lock())
+pub(crate) fn stdout() -> Printable<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+    // Buffered: stdout alone writes each line as it ends, a system call per line of a
+    // 20 MB JSON report. Written out when dropped.
+    Printable::new(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout().lock(),
+    ))
 }
 
 /// A writer that escapes the characters a terminal would act on instead of showing — C0 and
@@ -193,9 +198,16 @@ fn needs_escape(c: char) -> bool {
 
 impl<W: std::io::Write> std::io::Write for Printable<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(buf);
-        let mut rest = bytes.as_slice();
+        // Most writes are whole characters: no copy unless one was cut off before.
+        let joined;
+        let mut rest = if self.pending.is_empty() {
+            buf
+        } else {
+            let mut bytes = std::mem::take(&mut self.pending);
+            bytes.extend_from_slice(buf);
+            joined = bytes;
+            joined.as_slice()
+        };
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {

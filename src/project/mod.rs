@@ -32,6 +32,7 @@ mod workspace;
 
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -293,12 +294,19 @@ impl Project {
         };
         let schema = load_schema(&dir, &project_path, &file.schema)?;
         let mut seen = std::collections::HashSet::new();
-        let documents = file
+        let first_listing: Vec<bool> = file
             .documents
             .iter()
-            .map(|entry| ProjectDocument {
+            .map(|entry| seen.insert(normalise(&entry.file)))
+            .collect();
+        // Read (and hashed) on every core: most of opening a big project.
+        let documents = file
+            .documents
+            .par_iter()
+            .zip(first_listing)
+            .map(|(entry, first)| ProjectDocument {
                 entry: entry.clone(),
-                document: if seen.insert(normalise(&entry.file)) {
+                document: if first {
                     check_relative(&entry.file)
                         .and_then(|()| Document::open_in(&dir, &entry.file, &entry.read_options()))
                 } else {

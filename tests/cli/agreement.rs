@@ -21,7 +21,7 @@ fn stderr(out: &Output) -> String {
 
 /// `accord agree --json [extra]` in `root`, which must exit 0.
 fn agree_json(root: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["agree", "--json", "."];
+    let mut args = vec!["agree", "--json", "--per-document", "."];
     args.extend_from_slice(extra);
     let out = accord(&args, root);
     assert_eq!(
@@ -33,6 +33,38 @@ fn agree_json(root: &Path, extra: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)))
+}
+
+/// The JSON is the summary unless each document's figures are asked for.
+#[test]
+fn agree_json_gives_the_summary_and_each_document_on_request() {
+    let texts = [
+        ("a.txt", "Tokayev met Rahmon."),
+        ("b.txt", "Rahmon met Tokayev."),
+    ];
+    let dir = project(&texts);
+    for (annotator, label) in [("alice", "PERSON"), ("bob", "ORG")] {
+        for (file, text) in texts {
+            annotate(
+                dir.path(),
+                annotator,
+                file,
+                vec![span(1, label, text, "Rahmon")],
+            );
+        }
+    }
+    let out = accord(&["agree", "--json", "."], dir.path());
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary.get("overall").is_some() && summary.get("matrix").is_some());
+    assert!(summary.get("documents").is_none(), "{summary}");
+    let detailed = agree_json(dir.path(), &[]);
+    assert_eq!(
+        detailed["documents"].as_array().map(Vec::len),
+        Some(2),
+        "{detailed}"
+    );
+    let help = stdout(&accord(&["agree", "--help"], dir.path()));
+    assert!(help.contains("--per-document"), "{help}");
 }
 
 /// `accord agree` as text in `root`, which must exit 0.
