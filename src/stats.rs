@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::project::{Project, ProjectError};
@@ -62,40 +63,58 @@ pub fn stats(root: &Path) -> Result<Stats, ProjectError> {
         unreadable_files: Vec::new(),
     };
     let annotators = project.annotators();
-    for slot in &project.documents {
-        let chars = slot.doc().map(|d| d.len_chars());
-        s.chars += chars.unwrap_or(0);
-        let mut on_doc = 0;
-        for annotator in &annotators {
-            let path = project.annotation_path(annotator, slot.file());
-            if !project.has(&path) {
-                continue;
-            }
-            let file = match AnnotationFile::load_in(&project.dir, &path) {
-                Ok(f) => f,
-                Err(e) => {
-                    s.unreadable_files.push(e.to_string());
+    // Each document's files read and counted on every core, then added up in project order.
+    let counted: Vec<DocumentCount> = project
+        .documents
+        .par_iter()
+        .map(|slot| {
+            let mut count = DocumentCount::default();
+            for annotator in &annotators {
+                let path = project.annotation_path(annotator, slot.file());
+                if !project.has(&path) {
                     continue;
                 }
-            };
-            on_doc += file.annotations.len();
-            *s.per_annotator.entry(annotator.clone()).or_default() += file.annotations.len();
-            for a in &file.annotations {
-                *s.per_label.entry(a.label.clone()).or_default() += 1;
-                let layer = match project.schema.label(&a.label).map(|l| l.layer) {
-                    Some(Layer::Entity) => "entity",
-                    Some(Layer::Commitment) => "commitment",
-                    None => "unknown",
+                let file = match AnnotationFile::load_in(&project.dir, &path) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        count.unreadable.push(e.to_string());
+                        continue;
+                    }
                 };
-                *s.per_layer.entry(layer.to_owned()).or_default() += 1;
+                count.annotations += file.annotations.len();
+                count.per_annotator.push((annotator, file.annotations.len()));
+                for a in &file.annotations {
+                    *count.per_label.entry(a.label.clone()).or_default() += 1;
+                    let layer = match project.schema.label(&a.label).map(|l| l.layer) {
+                        Some(Layer::Entity) => "entity",
+                        Some(Layer::Commitment) => "commitment",
+                        None => "unknown",
+                    };
+                    *count.per_layer.entry(layer).or_default() += 1;
+                }
             }
+            count
+        })
+        .collect();
+    for (slot, count) in project.documents.iter().zip(counted) {
+        let chars = slot.doc().map(|d| d.len_chars());
+        s.chars += chars.unwrap_or(0);
+        s.annotations += count.annotations;
+        for (annotator, n) in count.per_annotator {
+            *s.per_annotator.entry(annotator.clone()).or_default() += n;
         }
-        s.annotations += on_doc;
+        for (label, n) in count.per_label {
+            *s.per_label.entry(label).or_default() += n;
+        }
+        for (layer, n) in count.per_layer {
+            *s.per_layer.entry(layer.to_owned()).or_default() += n;
+        }
+        s.unreadable_files.extend(count.unreadable);
         s.per_document.push(DocumentStats {
             file: slot.file().to_owned(),
             language: slot.entry.language.clone(),
             chars,
-            annotations: on_doc,
+            annotations: count.annotations,
         });
     }
     Ok(s)
@@ -145,4 +164,14 @@ impl Stats {
         }
         out
     }
+}
+
+/// What one document's annotation files hold, counted.
+#[derive(Default)]
+struct DocumentCount<'a> {
+    annotations: usize,
+    per_annotator: Vec<(&'a String, usize)>,
+    per_label: BTreeMap<String, usize>,
+    per_layer: BTreeMap<&'static str, usize>,
+    unreadable: Vec<String>,
 }

@@ -7,6 +7,7 @@ pub mod journal;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use thiserror::Error;
 
 use super::change::DocumentChange;
@@ -301,9 +302,10 @@ impl Workspace {
         let bad_name = super::check_annotator_name(annotator)
             .err()
             .map(|why| format!("{why}; choose another name"));
+        // Read on every core: most of opening a big project.
         let mut docs: Vec<DocState> = project
             .documents
-            .iter()
+            .par_iter()
             .map(|slot| match (&slot.document, &bad_name) {
                 (Err(e), _) => DocState {
                     store: AnnotationStore::new(),
