@@ -82,7 +82,9 @@ pub fn stats(root: &Path) -> Result<Stats, ProjectError> {
                     }
                 };
                 count.annotations += file.annotations.len();
-                count.per_annotator.push((annotator, file.annotations.len()));
+                count
+                    .per_annotator
+                    .push((annotator, file.annotations.len()));
                 for a in &file.annotations {
                     *count.per_label.entry(a.label.clone()).or_default() += 1;
                     let layer = match project.schema.label(&a.label).map(|l| l.layer) {

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{AnnotationId, Document, DocumentError};
@@ -154,6 +155,14 @@ pub fn validate(root: &Path) -> Result<Report, ProjectError> {
     })
 }
 
+/// An annotation file as read (before it is checked).
+enum FileRead {
+    /// It is not inside the project (a link out): why.
+    Outside(String),
+    /// Its parsed content and text, or why it does not read.
+    Parsed(Result<(AnnotationFile, String), StoreError>),
+}
+
 struct Validator<'p> {
     project: &'p Project,
     findings: Vec<Finding>,
@@ -296,7 +305,20 @@ impl Validator<'_> {
                 self.push(&rel, None, FindingKind::BadAnnotatorName, why);
                 continue;
             }
-            for path in ron_files_under(&annotator_dir) {
+            let paths = ron_files_under(&annotator_dir);
+            // Read and parsed on every core; checked in order.
+            let project = self.project;
+            let read: Vec<FileRead> = paths
+                .par_iter()
+                .map(|path| match project.dir.resolve(path) {
+                    Err(e) => FileRead::Outside(e.to_string()),
+                    Ok(_) => FileRead::Parsed(
+                        read_text(&project.dir, path)
+                            .and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text))),
+                    ),
+                })
+                .collect();
+            for (path, read) in paths.into_iter().zip(read) {
                 // A document in a sub-folder (`sub/a.txt`) has its file at `sub/a.txt.ron`.
                 let doc_file = path
                     .strip_prefix(&annotator_dir)
@@ -309,20 +331,21 @@ impl Validator<'_> {
                     .strip_suffix(".ron")
                     .unwrap_or(&doc_file)
                     .to_owned();
-                self.annotation_file(&annotator, &path, doc_file);
+                self.annotation_file(&annotator, &path, doc_file, read);
             }
         }
     }
 
-    fn annotation_file(&mut self, annotator: &str, path: &Path, doc_file: String) {
+    fn annotation_file(&mut self, annotator: &str, path: &Path, doc_file: String, read: FileRead) {
         self.files_checked += 1;
         let rel = self.rel(path);
-        if let Err(e) = self.project.dir.resolve(path) {
-            self.push(&rel, None, FindingKind::OutsideProject, e.to_string());
-            return;
-        }
-        let parsed = read_text(&self.project.dir, path)
-            .and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text)));
+        let parsed = match read {
+            FileRead::Outside(why) => {
+                self.push(&rel, None, FindingKind::OutsideProject, why);
+                return;
+            }
+            FileRead::Parsed(parsed) => parsed,
+        };
         let (file, text): (AnnotationFile, String) = match parsed {
             Ok(f) => f,
             Err(e) => {
