@@ -121,7 +121,7 @@ pub enum DiffError {
 /// [`diff`] of two versions' texts (`None`: the file did not exist; the path names it in
 /// errors). Two versions of a 100 000-annotation file differ in a few thousand annotations:
 /// those the same byte for byte in both are left out before either is read
-/// ([`crate::store::blocks`]).
+/// (`store::blocks`).
 pub fn diff_texts(
     old: Option<(&str, &Path)>,
     new: Option<(&str, &Path)>,

@@ -5,7 +5,7 @@
 //! Two annotators' versions of a 100 000-annotation file differ in a few thousand annotations.
 //! Reading all three versions into stores, merging 100 000 ids and writing them again took over
 //! a second; here the annotations that are byte for byte the same in all three versions (and
-//! point at no other annotation) are copied as text ([`super::blocks`]), and only the rest is
+//! point at no other annotation) are copied as text (`store::blocks`), and only the rest is
 //! read, merged and written. The result is the text the whole merge gives (the tests compare
 //! the two on random files). A file the cutter does not follow is merged whole.
 
