@@ -51,16 +51,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(text)
     };
     // Three files of up to 18 MB: read at once.
-    let (b, o, t) = std::thread::scope(|scope| {
-        let base = scope.spawn(|| read(&args.base));
-        let theirs = scope.spawn(|| read(&args.theirs));
-        let ours = read(&args.ours);
-        let join = |h: std::thread::ScopedJoinHandle<'_, anyhow::Result<String>>| {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        (join(base), ours, join(theirs))
-    });
+    let (b, (o, t)) = rayon::join(
+        || read(&args.base),
+        || rayon::join(|| read(&args.ours), || read(&args.theirs)),
+    );
     let (base, ours, theirs) = match (b, o, t) {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
         (b, o, t) => {

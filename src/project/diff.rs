@@ -97,14 +97,7 @@ pub fn read_texts(
     Result<Option<String>, StoreError>,
     Result<Option<String>, StoreError>,
 ) {
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| read_text(new));
-        let first = read_text(old);
-        let second = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    })
+    rayon::join(|| read_text(old), || read_text(new))
 }
 
 /// Why two texts cannot be compared.
@@ -126,16 +119,14 @@ pub fn diff_texts(
     old: Option<(&str, &Path)>,
     new: Option<(&str, &Path)>,
 ) -> Result<Vec<Change>, DiffError> {
-    let parse_two = |old: Option<(&str, &Path)>, new: Option<(&str, &Path)>| {
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| new.map(|(text, path)| Version::parse(text, path)));
-            let first = old.map(|(text, path)| Version::parse(text, path));
-            let second = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (first.transpose(), second.transpose())
-        })
-    };
+    type Parsed = Result<Option<Version>, StoreError>;
+    fn parse_two(old: Option<(&str, &Path)>, new: Option<(&str, &Path)>) -> (Parsed, Parsed) {
+        let parse = |side: Option<(&str, &Path)>| {
+            side.map(|(text, path)| Version::parse(text, path))
+                .transpose()
+        };
+        rayon::join(|| parse(old), || parse(new))
+    }
     if let (Some((o, old_path)), Some((n, new_path))) = (old, new)
         && let Some(differing) = blocks::without_common(o, n)
         && let (Ok(Some(Version::Annotations(o))), Ok(Some(Version::Annotations(n)))) = parse_two(

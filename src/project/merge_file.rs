@@ -350,17 +350,10 @@ fn read_sides<T: Send>(
         read(text, side).map(Some)
     };
     let [base, mine, theirs] = sides;
-    let (b, m, t) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| read(base));
-        let t = scope.spawn(|| read(theirs));
-        let m = read(mine);
-        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Option<T>, MergeFileError>>,
-                    side: &'static str| {
-            h.join()
-                .unwrap_or_else(|_| Err(unreadable(side, path, "the reader stopped")))
-        };
-        (join(b, base.1), m, join(t, theirs.1))
-    });
+    let (b, (m, t)) = rayon::join(
+        || read(base),
+        || rayon::join(|| read(mine), || read(theirs)),
+    );
     let empty = |side: &'static str| unreadable(side, path, "it is empty");
     Ok((
         b?,

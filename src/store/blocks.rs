@@ -60,35 +60,21 @@ pub(crate) fn split(text: &str) -> Option<Blocks<'_>> {
         refs_seen: false,
     };
     cursor.ws()?;
-    cursor.expect(b'(')?;
     let mut parts = None;
     let mut format = None;
-    loop {
-        cursor.ws()?;
-        if cursor.eat(b')') {
-            break;
+    cursor.fields(|c, name| match name {
+        b"format" => {
+            format = Some(c.number()?);
+            Some(())
         }
-        let name = cursor.ident()?;
-        cursor.ws()?;
-        cursor.expect(b':')?;
-        cursor.ws()?;
-        match name {
-            b"format" => format = Some(cursor.number()?),
-            b"annotations" if parts.is_none() => {
-                cursor.expect(b'[')?;
-                let head_end = cursor.at;
-                let blocks = cursor.blocks()?;
-                parts = Some((head_end, blocks, cursor.at - 1));
-            }
-            _ => cursor.value()?,
+        b"annotations" if parts.is_none() && c.peek() == Some(b'[') => {
+            let head_end = c.at + 1;
+            let blocks = c.blocks()?;
+            parts = Some((head_end, blocks, c.at - 1));
+            Some(())
         }
-        cursor.ws()?;
-        if !cursor.eat(b',') {
-            cursor.ws()?;
-            cursor.expect(b')')?;
-            break;
-        }
-    }
+        _ => c.value(),
+    })?;
     cursor.ws()?;
     if cursor.at != text.len() || format != Some(u64::from(CURRENT_FORMAT)) {
         return None;
@@ -140,14 +126,7 @@ pub(crate) struct Differing {
 /// Two versions of an annotation file without the annotations whose text is the same in
 /// both, for a diff that reads only what changed; `None` when either cannot be cut.
 pub(crate) fn without_common(old: &str, new: &str) -> Option<Differing> {
-    let (old, new) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| split(new));
-        let first = split(old);
-        let second = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
+    let (old, new) = rayon::join(|| split(old), || split(new));
     let (old, new) = (old?, new?);
     let old_by_id: HashMap<u64, &str> = old.blocks.iter().map(|b| (b.id, b.text)).collect();
     let new_ids: std::collections::HashSet<u64> = new.blocks.iter().map(|b| b.id).collect();
@@ -338,55 +317,74 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The annotations' list after its `[`, up to and including its `]`.
-    fn blocks(&mut self) -> Option<Vec<Block<'a>>> {
-        let mut blocks = Vec::new();
-        loop {
-            self.ws()?;
-            if self.eat(b']') {
-                return Some(blocks);
-            }
-            blocks.push(self.block()?);
-            self.ws()?;
-            if !self.eat(b',') {
-                self.ws()?;
-                self.expect(b']')?;
-                return Some(blocks);
-            }
-        }
-    }
-
-    /// One annotation, at its `(`.
-    fn block(&mut self) -> Option<Block<'a>> {
-        let begin = self.at;
+    /// A struct's fields, at its `(`: `field` reads each one's value, given its name.
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
         self.expect(b'(')?;
-        self.refs_seen = false;
-        let (mut id, mut start, mut has_conflict) = (None, 0, false);
         loop {
             self.ws()?;
             if self.eat(b')') {
-                break;
+                return Some(());
             }
             let name = self.ident()?;
             self.ws()?;
             self.expect(b':')?;
             self.ws()?;
-            match name {
-                b"id" => id = Some(self.number()?),
-                b"fragments" => start = self.extent_start()?,
-                b"conflict" => {
-                    has_conflict = !self.text[self.at..].starts_with(b"None");
-                    self.value()?;
-                }
-                _ => self.value()?,
-            }
+            field(self, name)?;
             self.ws()?;
             if !self.eat(b',') {
                 self.ws()?;
-                self.expect(b')')?;
-                break;
+                return self.expect(b')');
             }
         }
+    }
+
+    /// A list, at its `[`: `element` reads each element.
+    fn elements(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.expect(b'[')?;
+        loop {
+            self.ws()?;
+            if self.eat(b']') {
+                return Some(());
+            }
+            element(self)?;
+            self.ws()?;
+            if !self.eat(b',') {
+                self.ws()?;
+                return self.expect(b']');
+            }
+        }
+    }
+
+    /// The annotations' list, at its `[`.
+    fn blocks(&mut self) -> Option<Vec<Block<'a>>> {
+        let mut blocks = Vec::new();
+        self.elements(|c| {
+            blocks.push(c.block()?);
+            Some(())
+        })?;
+        Some(blocks)
+    }
+
+    /// One annotation, at its `(`.
+    fn block(&mut self) -> Option<Block<'a>> {
+        let begin = self.at;
+        self.refs_seen = false;
+        let (mut id, mut start, mut has_conflict) = (None, 0, false);
+        self.fields(|c, name| match name {
+            b"id" => {
+                id = Some(c.number()?);
+                Some(())
+            }
+            b"fragments" => {
+                start = c.extent_start()?;
+                Some(())
+            }
+            b"conflict" => {
+                has_conflict = !c.text[c.at..].starts_with(b"None");
+                c.value()
+            }
+            _ => c.value(),
+        })?;
         let text = self.str.get(begin..self.at)?;
         Some(Block {
             id: id?,
@@ -401,23 +399,13 @@ impl<'a> Cursor<'a> {
     /// [`crate::model::Annotation::extent`] says (the first fragment's start, or the last's end
     /// should that be lower; 0 without fragments).
     fn extent_start(&mut self) -> Option<u64> {
-        self.expect(b'[')?;
         let (mut first_start, mut last_end) = (None, None);
-        loop {
-            self.ws()?;
-            if self.eat(b']') {
-                break;
-            }
-            let (start, end) = self.fragment()?;
+        self.elements(|c| {
+            let (start, end) = c.fragment()?;
             first_start = first_start.or(Some(start));
             last_end = Some(end);
-            self.ws()?;
-            if !self.eat(b',') {
-                self.ws()?;
-                self.expect(b']')?;
-                break;
-            }
-        }
+            Some(())
+        })?;
         Some(match (first_start, last_end) {
             (Some(start), Some(end)) => start.min(end),
             _ => 0,
@@ -427,29 +415,15 @@ impl<'a> Cursor<'a> {
     /// One fragment, at its `(`: its start and end (0 where missing: such a file does not
     /// read, and is reported when it is read whole).
     fn fragment(&mut self) -> Option<(u64, u64)> {
-        self.expect(b'(')?;
         let (mut start, mut end) = (0, 0);
-        loop {
-            self.ws()?;
-            if self.eat(b')') {
-                break;
-            }
-            let name = self.ident()?;
-            self.ws()?;
-            self.expect(b':')?;
-            self.ws()?;
+        self.fields(|c, name| {
             match name {
-                b"start" => start = self.number()?,
-                b"end" => end = self.number()?,
-                _ => self.value()?,
+                b"start" => start = c.number()?,
+                b"end" => end = c.number()?,
+                _ => c.value()?,
             }
-            self.ws()?;
-            if !self.eat(b',') {
-                self.ws()?;
-                self.expect(b')')?;
-                break;
-            }
-        }
+            Some(())
+        })?;
         Some((start, end))
     }
 }

@@ -65,16 +65,11 @@ fn read_three<'a, T: Send>(
 ) -> [Option<T>; 3] {
     let read = |text: Option<&'a str>| text.map(&read);
     let [base, mine, theirs] = texts;
-    std::thread::scope(|scope| {
-        let b = scope.spawn(|| read(base));
-        let t = scope.spawn(|| read(theirs));
-        let m = read(mine);
-        let joined = |h: std::thread::ScopedJoinHandle<'_, Option<T>>| {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        [joined(b), m, joined(t)]
-    })
+    let (b, (m, t)) = rayon::join(
+        || read(base),
+        || rayon::join(|| read(mine), || read(theirs)),
+    );
+    [b, m, t]
 }
 
 fn merge_whole(
