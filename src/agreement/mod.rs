@@ -33,6 +33,8 @@ pub mod units;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::model::Document;
 use crate::model::tokens::tokenize;
 use crate::schema::{Layer, Schema};
@@ -93,28 +95,37 @@ pub fn agree(
         .into_iter()
         .collect();
 
+    // Each document on its own, on every core; added up in project order.
+    let counted: Vec<(Tally, DocumentFigures, _)> = documents
+        .par_iter()
+        .zip(&spans_of)
+        .map(|(doc, spans)| {
+            let tokens = tokenize(doc.document);
+            let units = units::document_units(doc.document, &tokens, spans);
+            let mut tally = Tally::new(n, label_names.len(), &commitment_attributes);
+            tally.documents = 1;
+            tally.units = units.len() as u64;
+            count_units(&units, &mut tally, label_names.len());
+            compare_pairs(doc, spans, &is_commitment, &mut tally);
+            let figures = DocumentFigures {
+                file: doc.document.file_name.clone(),
+                annotators_with_file: annotators
+                    .iter()
+                    .zip(spans)
+                    .filter(|(_, s)| s.is_some())
+                    .map(|(name, _)| name.clone())
+                    .collect(),
+                figures: tally.figures(annotators, &label_names),
+            };
+            (tally, figures, units)
+        })
+        .collect();
     let mut overall = Tally::new(n, label_names.len(), &commitment_attributes);
     let mut per_document = Vec::with_capacity(documents.len());
     let mut unit_documents = Vec::with_capacity(documents.len());
-    for (doc, spans) in documents.iter().zip(&spans_of) {
-        let tokens = tokenize(doc.document);
-        let units = units::document_units(doc.document, &tokens, spans);
-        let mut tally = Tally::new(n, label_names.len(), &commitment_attributes);
-        tally.documents = 1;
-        tally.units = units.len() as u64;
-        count_units(&units, &mut tally, label_names.len());
-        compare_pairs(doc, spans, &is_commitment, &mut tally);
+    for (tally, figures, units) in counted {
         overall.merge(&tally);
-        per_document.push(DocumentFigures {
-            file: doc.document.file_name.clone(),
-            annotators_with_file: annotators
-                .iter()
-                .zip(spans)
-                .filter(|(_, s)| s.is_some())
-                .map(|(name, _)| name.clone())
-                .collect(),
-            figures: tally.figures(annotators, &label_names),
-        });
+        per_document.push(figures);
         unit_documents.push(units);
     }
     let figures = overall.figures(annotators, &label_names);
