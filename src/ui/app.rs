@@ -71,6 +71,11 @@ pub struct AccordApp {
     pub(super) disk: DiskState,
     /// The progress being computed, if it is.
     pub(super) progress_job: Option<std::sync::mpsc::Receiver<crate::progress::Progress>>,
+    /// The agreement figures being computed, and the project they are of.
+    pub(super) agreement_job: Option<(
+        std::path::PathBuf,
+        std::sync::mpsc::Receiver<Result<crate::agreement::AgreementReport, String>>,
+    )>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -95,6 +100,7 @@ impl AccordApp {
             clipboard: None,
             disk: Default::default(),
             progress_job: None,
+            agreement_job: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
@@ -126,7 +132,8 @@ impl AccordApp {
         self.poll_exchange();
         self.poll_sync(&ctx);
         self.poll_progress();
-        if self.progress_job.is_some() {
+        self.poll_agreement();
+        if self.progress_job.is_some() || self.agreement_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();

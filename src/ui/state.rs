@@ -343,6 +343,9 @@ pub struct AppState {
     pub review: Option<ReviewSession>,
     /// The agreement figures last computed for the open project, or why they could not be.
     pub agreement: Option<Result<AgreementReport, String>>,
+    /// True while the agreement figures are being computed (off the UI thread: reading every
+    /// annotator's files of a big project takes a good part of a second).
+    pub agreement_pending: bool,
     /// Git: where the project stands against its remote branch, and the sync running.
     pub sync: crate::ui::sync::TeamState,
     /// What `assignments.ron` and the annotator's status file say, read when the project

@@ -331,11 +331,31 @@ fn a_comment_left_with_escape_or_by_moving_on_is_kept() {
     assert_eq!(note_of(&h, first).as_deref(), Some("Check the guideline"));
 }
 
+/// The agreement figures are computed off the UI thread: frames go on meanwhile, with a
+/// spinner, until they are in.
+fn wait_for_agreement(h: &mut egui_kittest::Harness<'_, accord::ui::AccordApp>) {
+    assert!(app_state(h).agreement_pending || app_state(h).agreement.is_some());
+    for _ in 0..600 {
+        if !app_state(h).agreement_pending {
+            break;
+        }
+        h.run_steps(1);
+        if app_state(h).agreement_pending {
+            // The frame just drawn was drawn while they were being computed.
+            h.get_by_label("Computing the figures…");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(!app_state(h).agreement_pending, "the figures came in");
+    h.run_steps(2);
+}
+
 #[test]
 fn the_agreement_panel_shows_the_figures_of_accord_agree() {
     let project = annotated_sample_project();
     let mut h = harness_as(project.path(), "aigerim");
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    wait_for_agreement(&mut h);
     let shown = match &app_state(&h).agreement {
         Some(Ok(report)) => report.overall.krippendorff_alpha.value.unwrap(),
         other => panic!("{other:?}"),
@@ -415,6 +435,7 @@ fn the_agreement_panel_lists_labels_as_accord_agree_opens_documents_and_keeps_it
     h.get_by_label("Not now").click();
     h.run_steps(2);
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    wait_for_agreement(&mut h);
     let cli = agree_project(project.path(), &Selection::default()).unwrap();
     let expected: Vec<String> = cli
         .labels_worst_first()

@@ -259,7 +259,7 @@ impl AccordApp {
                     SidePanel::Agreement => SidePanel::Annotation,
                     _ => SidePanel::Agreement,
                 };
-                if self.state.agreement.is_none() {
+                if self.state.agreement.is_none() && !self.state.agreement_pending {
                     self.compute_agreement();
                 }
             }

@@ -437,13 +437,45 @@ impl AccordApp {
     }
 
     /// Computes the agreement figures of the open project from its saved files, as
-    /// `accord agree` does (the annotators' own files; the curated set is left out).
+    /// `accord agree` does (the annotators' own files; the curated set is left out), on a
+    /// worker thread: the panel shows a spinner meanwhile, and never blocks a frame.
     pub(in crate::ui) fn compute_agreement(&mut self) {
         let Some(ws) = self.workspace() else { return };
         let root = ws.project.root.clone();
-        let result = agreement::agree_project(&root, &AgreementSelection::default())
-            .map_err(|e| e.to_string());
-        self.state.agreement = Some(result);
+        let (send, receive) = std::sync::mpsc::channel();
+        // A job started before is dropped with its receiver: its figures are older.
+        self.agreement_job = Some((root.clone(), receive));
+        self.state.agreement_pending = true;
+        let spawned = std::thread::Builder::new()
+            .name("agreement".into())
+            .spawn(move || {
+                let result = agreement::agree_project(&root, &AgreementSelection::default())
+                    .map_err(|e| e.to_string());
+                let _ = send.send(result);
+            });
+        if let Err(e) = spawned {
+            self.agreement_job = None;
+            self.state.agreement_pending = false;
+            self.state.agreement = Some(Err(format!("cannot start computing the figures: {e}")));
+        }
+    }
+
+    /// Takes the agreement figures once computed, if they are still of the open project.
+    pub(in crate::ui) fn poll_agreement(&mut self) {
+        let Some((root, job)) = &self.agreement_job else {
+            return;
+        };
+        let result = match job.try_recv() {
+            Ok(result) => Some(result),
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        let current = self.workspace().is_some_and(|ws| &ws.project.root == root);
+        if current && let Some(result) = result {
+            self.state.agreement = Some(result);
+        }
+        self.agreement_job = None;
+        self.state.agreement_pending = false;
     }
 }
 

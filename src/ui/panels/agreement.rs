@@ -19,17 +19,23 @@ pub fn agreement_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
         ui.label("Open a project to see how its annotators agree.");
         return;
     };
+    let pending = cx.state.agreement_pending;
     ui.horizontal(|ui| {
         ui.heading("Agreement");
         if ui
-            .button("Recompute")
+            .add_enabled(!pending, egui::Button::new("Recompute"))
             .on_hover_text("From the saved annotation files, as `accord agree` computes them")
             .clicked()
         {
             cx.send(Action::ComputeAgreement);
         }
+        if pending {
+            ui.spinner();
+            ui.label("Computing the figures…");
+        }
     });
     let report = match &cx.state.agreement {
+        None if pending => return,
         None => {
             if ui.button("Compute the figures").clicked() {
                 cx.send(Action::ComputeAgreement);
