@@ -232,6 +232,53 @@ fn replay_is_harmless_for_what_a_partial_save_wrote() {
     assert_eq!(state(&ws), expected);
 }
 
+/// Found by [`acknowledged_edits_survive_sigkill`] in CI: a link was added, undone, and its
+/// target relabelled to what the link may not point at; everything was saved, and the kill came
+/// before the journal was emptied. Replaying the link onto the saved file checked it against the
+/// saved (later) label and refused it, though the next record takes it away again.
+#[test]
+fn a_link_replayed_onto_a_later_save_is_checked_with_the_labels_of_its_time() {
+    let dir = project();
+    let mut ws = open(dir.path());
+    let a = DocId(0);
+    ws.apply(vec![(a, add("ORG", 0, 9)), (a, add("COUNTRY", 14, 23))])
+        .unwrap();
+    ws.apply(vec![(
+        a,
+        Edit::AddLink {
+            kind: "located_in".into(),
+            from: AnnotationId(1),
+            to: AnnotationId(2),
+        },
+    )])
+    .unwrap();
+    ws.undo().unwrap();
+    // EVENT may not be the target of located_in.
+    ws.apply(vec![(
+        a,
+        Edit::Relabel {
+            id: AnnotationId(2),
+            label: "EVENT".into(),
+        },
+    )])
+    .unwrap();
+    let expected = state(&ws);
+    let journal = std::fs::read(journal_of(dir.path())).unwrap();
+    save_all_ok(&mut ws);
+    drop(ws);
+    // The kill: files saved, journal not yet emptied.
+    std::fs::write(journal_of(dir.path()), &journal).unwrap();
+
+    let ws = open(dir.path());
+    assert!(
+        ws.recovery().is_none_or(|r| r.is_complete()),
+        "{}",
+        ws.recovery().unwrap()
+    );
+    assert_eq!(state(&ws), expected);
+    assert!(!ws.is_dirty());
+}
+
 #[test]
 fn a_torn_last_record_is_ignored_and_cut_off_before_the_next() {
     let dir = project();

@@ -179,7 +179,7 @@ enum Key<'a> {
     Group(GroupId),
 }
 
-/// A value after a record, borrowed from it.
+/// A value before or after a record, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum After<'a> {
     Annotation(Option<&'a Annotation>),
@@ -187,8 +187,19 @@ enum After<'a> {
     Group(Option<&'a CrossGroup>),
 }
 
-/// For every value, the records that change it and what they leave, in journal order.
-type Later<'a> = HashMap<Key<'a>, Vec<(usize, After<'a>)>>;
+/// One record's change of one value.
+#[derive(Clone, Copy, Debug)]
+struct Change<'a> {
+    /// The record's place in the journal.
+    index: usize,
+    /// What the record found.
+    before: After<'a>,
+    /// What it left.
+    after: After<'a>,
+}
+
+/// For every value, the records that change it, in journal order.
+type Later<'a> = HashMap<Key<'a>, Vec<Change<'a>>>;
 
 /// How a value of the files stands to one record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +217,7 @@ fn stand<'a, V: PartialEq>(
     current: Option<&V>,
     put: &'a Put<impl Copy, V>,
     index: usize,
-    later: Option<&[(usize, After<'a>)]>,
+    later: Option<&[Change<'a>]>,
     as_after: impl Fn(After<'a>) -> Option<Option<&'a V>>,
 ) -> Stand {
     if current == put.after.as_ref() {
@@ -216,7 +227,7 @@ fn stand<'a, V: PartialEq>(
     } else if later
         .into_iter()
         .flatten()
-        .any(|(i, after)| *i > index && as_after(*after).is_some_and(|value| value == current))
+        .any(|c| c.index > index && as_after(c.after).is_some_and(|value| value == current))
     {
         Stand::Saved
     } else {
@@ -353,13 +364,21 @@ fn replay(
                 later
                     .entry(Key::Annotation(file, put.id))
                     .or_default()
-                    .push((index, After::Annotation(put.after.as_ref())));
+                    .push(Change {
+                        index,
+                        before: After::Annotation(put.before.as_ref()),
+                        after: After::Annotation(put.after.as_ref()),
+                    });
             }
             for put in &part.links {
                 later
                     .entry(Key::Link(file, put.id))
                     .or_default()
-                    .push((index, After::Link(put.after.as_ref())));
+                    .push(Change {
+                        index,
+                        before: After::Link(put.before.as_ref()),
+                        after: After::Link(put.after.as_ref()),
+                    });
             }
         }
         if let Some(part) = &record.groups {
@@ -367,10 +386,11 @@ fn replay(
                 taken_from_disk.insert(Part::Groups, index);
             }
             for put in &part.groups {
-                later
-                    .entry(Key::Group(put.id))
-                    .or_default()
-                    .push((index, After::Group(put.after.as_ref())));
+                later.entry(Key::Group(put.id)).or_default().push(Change {
+                    index,
+                    before: After::Group(put.before.as_ref()),
+                    after: After::Group(put.after.as_ref()),
+                });
             }
         }
     }
@@ -448,11 +468,16 @@ fn replay(
 /// checked: ids that can grow and say what they are, fragments inside the text and matching
 /// it, known labels and relation kinds, references to annotations that exist. A journal is a
 /// file like any other: it may come from someone else.
+/// `index` is the record's place and `later` every record's changes: an annotation the record
+/// does not touch is checked with the label it has between this record and the next that
+/// changes it, not the file's — a save the kill cut short can have written a later label.
 fn check_values(
     part: &super::record::DocPart,
     document: &crate::model::Document,
     schema: &crate::schema::Schema,
     store: &AnnotationStore,
+    index: usize,
+    later: &Later<'_>,
 ) -> Result<(), String> {
     if part.next_id == u64::MAX {
         return Err(format!(
@@ -466,9 +491,19 @@ fn check_values(
         .iter()
         .map(|p| (p.id, p.after.as_ref().map(|a| a.label.as_str())))
         .collect();
+    let file = part.document.file.as_str();
     let label_of = |id: AnnotationId| match after.get(&id) {
         Some(label) => *label,
-        None => store.get(id).map(|a| a.label.as_str()),
+        None => match later
+            .get(&Key::Annotation(file, id))
+            .and_then(|changes| changes.iter().find(|c| c.index > index))
+        {
+            Some(Change {
+                before: After::Annotation(before),
+                ..
+            }) => before.map(|a| a.label.as_str()),
+            _ => store.get(id).map(|a| a.label.as_str()),
+        },
     };
     let links_here: std::collections::HashSet<u64> = part.links.iter().map(|p| p.id.0).collect();
     for put in &part.annotations {
@@ -624,7 +659,7 @@ fn plan_record<'a>(
         }
         let store = &state.store;
         if let Some(document) = slot.doc() {
-            check_values(part, document, &project.schema, store)
+            check_values(part, document, &project.schema, store, index, later)
                 .map_err(|why| format!("{file}: {why}; not put back"))?;
         }
         let conflict = |what: String| {
