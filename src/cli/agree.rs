@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 /// Exit 0, or 2 when the project (or a file the comparison needs) cannot be read.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let selection = Selection {
         annotators: args.annotators,
@@ -59,12 +59,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         })?;
     }
-    let mut out = super::stdout();
     if args.json {
         if !args.per_document {
             report.documents.clear(); // left out of the JSON when empty
         }
-        serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &report).context("writing JSON")?;
         writeln!(out)?;
     } else {
         write!(out, "{}", report.to_text())?;

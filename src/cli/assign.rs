@@ -33,7 +33,7 @@ pub struct Args {
 /// Writes `assignments.ron` and prints each annotator's documents. Exit 0, or 2 when the
 /// project cannot be read, the arguments cannot be met, or assignments exist without
 /// `--force`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let project = Project::open(&root).map_err(unreadable)?;
     let path = AssignmentsFile::path(&project.dir);
@@ -55,7 +55,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let file = fill(&documents, &annotators, args.overlap, args.seed).map_err(unreadable)?;
     file.save_in(&project.dir).map_err(unreadable)?;
-    let mut out = super::stdout();
     writeln!(
         out,
         "{}: {} documents, {} annotators per document, seed {}",

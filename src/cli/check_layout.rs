@@ -36,10 +36,9 @@ struct FileReport {
 }
 
 /// Exit 0 when every character of every file passes, else 1.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let mut fonts = accord::layout::FontSet::bundled().context("loading the bundled fonts")?;
     let mut all_ok = true;
-    let mut out = super::stdout();
     let mut reports = Vec::new();
     for path in &args.files {
         let file = path.display().to_string();
@@ -75,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &reports).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &reports).context("writing JSON")?;
         writeln!(out)?;
     }
     Ok(if all_ok {

@@ -27,17 +27,16 @@ pub struct Args {
 }
 
 /// Exit 0, or 2 when the project or one of its annotation files cannot be read.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let rows = project_ledger(&root, &args.annotator).map_err(unreadable)?;
-    let mut out = super::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &rows).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &rows).context("writing JSON")?;
         writeln!(out)?;
     } else if args.csv {
-        write_csv(&mut out, &rows)?;
+        write_csv(&mut *out, &rows)?;
     } else {
-        write_text(&mut out, &rows)?;
+        write_text(&mut *out, &rows)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,16 +32,16 @@ pub struct Args {
 
 /// Exit 0: no difference, 1: differences, 2: a file cannot be read (with `--git`, 0 unless
 /// a file cannot be read).
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let n = args.files.len();
     if args.textconv {
         let [file] = args.files.as_slice() else {
             anyhow::bail!("--textconv takes one file, not {n}");
         };
-        return textconv(file);
+        return textconv(file, out);
     }
     if args.git || n == 7 || n == 9 {
-        return git_diff(&args.files);
+        return git_diff(&args.files, out);
     }
     let [old, new] = args.files.as_slice() else {
         anyhow::bail!(
@@ -56,7 +56,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (read_old, read_new) = read_texts(old, new);
     let (old_text, new_text) = (named(old, read_old)?, named(new, read_new)?);
     let changes = diff_texts(Some((&old_text, old)), Some((&new_text, new))).map_err(unreadable)?;
-    let mut out = super::stdout();
     for c in &changes {
         writeln!(out, "{c}")?;
     }
@@ -76,8 +75,7 @@ fn is_absent(path: &Path) -> bool {
     path == Path::new("/dev/null") || path == Path::new("nul")
 }
 
-fn textconv(path: &Path) -> anyhow::Result<ExitCode> {
-    let mut out = super::stdout();
+fn textconv(path: &Path, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     if is_absent(path) {
         return Ok(ExitCode::SUCCESS);
     }
@@ -105,7 +103,7 @@ fn textconv(path: &Path) -> anyhow::Result<ExitCode> {
 
 /// git's external diff: `PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE [NEW-PATH
 /// MESSAGE]`.
-fn git_diff(args: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn git_diff(args: &[PathBuf], out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let (path, old, new) = match args {
         [path, old, _, _, new, _, _] => (path, old, new),
         [_, old, _, _, new, _, _, new_path, _] => (new_path, old, new),
@@ -123,7 +121,6 @@ fn git_diff(args: &[PathBuf]) -> anyhow::Result<ExitCode> {
         Some(read_text(file).ok().map(Option::unwrap_or_default))
     };
     let (o, n) = (side(old), side(new));
-    let mut out = super::stdout();
     let shown = path.display();
     writeln!(out, "accord diff a/{shown} b/{shown}")?;
     // Both absent or read: `Some(text or nothing)`.

@@ -44,7 +44,7 @@ pub struct Args {
 const SHOWN_PER_KIND: usize = 5;
 
 /// Exit 0 when written (losses are reported, not failures), 2 when it could not be done.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let source = match (args.annotator, args.curated) {
         (Some(name), _) => AnnotationSource::Annotator(name),
@@ -63,7 +63,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report =
         accord::formats::export(&root, &options, &mut |p| bar.update(p)).map_err(unreadable)?;
     bar.finish();
-    let mut out = super::stdout();
     writeln!(
         out,
         "exported {} documents, {} annotations by {} to {} ({})",

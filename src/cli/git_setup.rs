@@ -32,7 +32,7 @@ enum GitCommand {
 }
 
 /// Exit 0: set up (or already was), 2: not in a work tree, or git or a file failed.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let GitCommand::Setup { project } = args.command;
     let root = project_or_cwd(project);
     let project = Project::open(&root).map_err(unreadable)?;
@@ -43,6 +43,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let setup = GitSetup::for_project(&project.root, schema_file).map_err(unreadable)?;
     let exe = std::env::current_exe().context("cannot tell where this accord program is")?;
     let report = setup.run(&exe).map_err(unreadable)?;
-    writeln!(super::stdout(), "{report}")?;
+    writeln!(out, "{report}")?;
     Ok(ExitCode::SUCCESS)
 }

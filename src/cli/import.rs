@@ -43,7 +43,7 @@ fn parse_unknown(s: &str) -> Result<UnknownNames, String> {
 
 /// Exit 0: imported; 1: imported, but some of the source could not be mapped; 2: nothing
 /// was imported.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let options = ImportOptions {
         format: args.format,
         source: args.source,
@@ -52,9 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         unknown: args.unknown_labels,
         force: args.force,
     };
-    let mut out = super::stdout();
     if options.into.is_dir() {
-        super::remove_unfinished_saves(&options.into, &mut out)?;
+        super::remove_unfinished_saves(&options.into, &mut *out)?;
     }
     let mut bar = Bar::new();
     let report = accord::formats::import(&options, &mut |p| bar.update(p)).map_err(unreadable)?;

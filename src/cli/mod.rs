@@ -18,10 +18,12 @@ mod stats;
 mod sync;
 mod validate;
 
+use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use accord::formats::Format;
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 /// Accord: annotate multilingual text with entities and commitments.
@@ -95,23 +97,32 @@ pub enum Command {
 
 /// Runs a subcommand and returns the process exit code.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
-    match command {
-        Command::Validate(args) => validate::run(args),
-        Command::Stats(args) => stats::run(args),
-        Command::CheckLayout(args) => check_layout::run(args),
-        Command::Export(args) => export::run(args),
-        Command::Import(args) => import::run(args),
-        Command::Agree(args) => agree::run(args),
-        Command::Commitments(args) => commitments::run(args),
-        Command::Reanchor(args) => reanchor::run(args),
-        Command::Recover(args) => recover::run(args),
+    // Buffered: stdout alone writes each line as it ends, a system call per line of a 20 MB
+    // JSON report. Written out here, once, so that a failed write (a full disk) is an error
+    // and a failing exit, not lost in a drop.
+    let mut out = Printable::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock()));
+    let result = match command {
+        Command::Validate(args) => validate::run(args, &mut out),
+        Command::Stats(args) => stats::run(args, &mut out),
+        Command::CheckLayout(args) => check_layout::run(args, &mut out),
+        Command::Export(args) => export::run(args, &mut out),
+        Command::Import(args) => import::run(args, &mut out),
+        Command::Agree(args) => agree::run(args, &mut out),
+        Command::Commitments(args) => commitments::run(args, &mut out),
+        Command::Reanchor(args) => reanchor::run(args, &mut out),
+        Command::Recover(args) => recover::run(args, &mut out),
+        // A merge driver writes only the file it merges, and says what it did on stderr.
         Command::MergeFile(args) => merge_file::run(args),
-        Command::Sync(args) => sync::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::Git(args) => git_setup::run(args),
-        Command::Assign(args) => assign::run(args),
-        Command::Progress(args) => progress::run(args),
-    }
+        Command::Sync(args) => sync::run(args, &mut out),
+        Command::Diff(args) => diff::run(args, &mut out),
+        Command::Git(args) => git_setup::run(args, &mut out),
+        Command::Assign(args) => assign::run(args, &mut out),
+        Command::Progress(args) => progress::run(args, &mut out),
+    };
+    let flushed = std::io::Write::flush(&mut out);
+    let code = result?;
+    flushed.context("writing the output")?;
+    Ok(code)
 }
 
 /// `"{lead} JSONL, spaCy, … or HTML"`: the formats of the registry that `keep`.
@@ -144,15 +155,9 @@ pub(crate) fn format_parser(import: bool) -> impl clap::builder::TypedValueParse
     PossibleValuesParser::new(values).try_map(|name| name.parse::<Format>())
 }
 
-/// Standard output for a subcommand, with control characters escaped (see [`Printable`]).
-pub(crate) fn stdout() -> Printable<std::io::BufWriter<std::io::StdoutLock<'static>>> {
-    // Buffered: stdout alone writes each line as it ends, a system call per line of a
-    // 20 MB JSON report. Written out when dropped.
-    Printable::new(std::io::BufWriter::with_capacity(
-        1 << 16,
-        std::io::stdout().lock(),
-    ))
-}
+/// Standard output for a subcommand, buffered, with control characters escaped (see
+/// [`Printable`]); [`run`] writes it out when the subcommand returns.
+pub(crate) type Out = Printable<BufWriter<std::io::StdoutLock<'static>>>;
 
 /// A writer that escapes the characters a terminal would act on instead of showing — C0 and
 /// C1 controls (ESC starts the sequences that clear the screen or set the title) but tab,
@@ -255,9 +260,6 @@ pub(crate) fn project_or_cwd(project: Option<PathBuf>) -> PathBuf {
     project.unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// An error whose message already names its cause (as every error of the core does) as an
-/// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
-/// exits 2.
 /// Removes the temporary files of saves an interrupted run left in the project at `root`
 /// ([`accord::project_dir::ProjectDir::remove_unfinished_saves`]) and says which.
 pub(crate) fn remove_unfinished_saves(
@@ -278,6 +280,9 @@ pub(crate) fn remove_unfinished_saves(
     Ok(())
 }
 
+/// An error whose message already names its cause (as every error of the core does) as an
+/// `anyhow` error: printing it with `{:#}` must not repeat the cause. `main` prints it and
+/// exits 2.
 pub(crate) fn unreadable(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }

@@ -37,7 +37,7 @@ const JSON_FIELDS: &str = "\
   git_error          present when git was found but failed, with what it said";
 
 /// Exit 0, or 2 when the project cannot be read.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let project = Project::open(&root).map_err(unreadable)?;
     let documents: Vec<String> = project
@@ -46,9 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map(|d| d.file().to_owned())
         .collect();
     let report = accord::progress::with_last_commits(&project.dir, &documents);
-    let mut out = super::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &report).context("writing JSON")?;
         writeln!(out)?;
     } else {
         write!(out, "{}", report.to_text())?;

@@ -30,14 +30,13 @@ pub struct Args {
 /// Exit 0: everything flagged was placed (or nothing was flagged); 1: some annotations could
 /// not be placed (they are left as they were); 2: a file could not be read or written, or
 /// another Accord holds an annotator's lock (those files are left untouched).
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let annotators = match args.annotator {
         Some(a) => vec![a],
         None => Project::open(&root).map_err(unreadable)?.annotators(),
     };
-    let mut out = super::stdout();
-    super::remove_unfinished_saves(&root, &mut out)?;
+    super::remove_unfinished_saves(&root, &mut *out)?;
     let (mut failed, mut any_unplaced) = (false, false);
     for annotator in &annotators {
         let mut writers = match Writers::acquire(&root, [annotator]) {
@@ -58,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             failed = true;
             continue;
         }
-        let totals = reanchor_annotator(ws, args.dry_run, &mut out)?;
+        let totals = reanchor_annotator(ws, args.dry_run, &mut *out)?;
         failed |= totals.failed;
         any_unplaced |= totals.unplaced > 0;
         writeln!(

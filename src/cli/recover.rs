@@ -39,12 +39,11 @@ pub struct Args {
 /// Exit 0: recovered, or nothing to recover; 1: some edits could not be put back (they are
 /// listed, and the journal is kept aside); 2: a file could not be read or written, or another
 /// Accord holds an annotator's lock (that annotator's files are left untouched).
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     // An unreadable project is exit 2 before anything else.
     Project::open(&root).map_err(unreadable)?;
-    let mut out = super::stdout();
-    super::remove_unfinished_saves(&root, &mut out)?;
+    super::remove_unfinished_saves(&root, &mut *out)?;
     let trust = if args.accept_foreign {
         Trust::AcceptForeign
     } else {
@@ -80,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(lock) => Workspace::open_locked(project, annotator, trust, lock),
             None => Workspace::open_trusting(project, annotator, annotator, trust),
         };
-        let outcome = recover_annotator(ws, &root, args.dry_run, &mut out)?;
+        let outcome = recover_annotator(ws, &root, args.dry_run, &mut *out)?;
         failed |= outcome.failed;
         incomplete |= outcome.incomplete;
     }

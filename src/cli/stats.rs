@@ -19,12 +19,11 @@ pub struct Args {
 }
 
 /// Exit 0, or 2 when the project cannot be read.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let stats = accord::stats::stats(&root).map_err(unreadable)?;
-    let mut out = super::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &stats).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &stats).context("writing JSON")?;
         writeln!(out)?;
     } else {
         write!(out, "{}", stats.to_text())?;

@@ -24,7 +24,7 @@ pub struct Args {
 
 /// Exit 0: synced; 1: stopped by a merge git could not finish (files named, left as git left
 /// them) or a refused push; 2: git could not be run or reached.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     // The merge may rewrite the annotator's files: one writer at a time, as in the window
     // (whose own Sync holds the lock already). The merge driver itself takes no lock: git
@@ -41,7 +41,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let result = sync(&root, &args.annotator, &cancel, &mut |step| {
         eprintln!("accord sync: {}…", step.describe());
     });
-    let mut out = super::stdout();
     match result {
         Ok(report) => {
             use std::io::Write as _;

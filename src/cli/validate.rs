@@ -19,12 +19,11 @@ pub struct Args {
 }
 
 /// Exit 0: clean, 1: findings, 2: the project cannot be read.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     let root = project_or_cwd(args.project);
     let report = accord::validate::validate(&root).map_err(unreadable)?;
-    let mut out = super::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
+        serde_json::to_writer_pretty(&mut *out, &report).context("writing JSON")?;
         writeln!(out)?;
     } else {
         for f in &report.findings {

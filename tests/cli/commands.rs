@@ -756,6 +756,28 @@ fn output_into_a_pipe_closed_early_exits_0_as_head_expects() {
     assert_eq!(stderr(&out), "", "nothing to complain about");
 }
 
+/// Output that cannot be written (a full disk: `/dev/full`) is an error and a failing exit,
+/// not a report that seems to have been written. Short output is the case to catch: it all
+/// sits in the buffer until the end.
+#[test]
+fn output_that_cannot_be_written_fails_and_says_so() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["stats"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_docs"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("writing the output") && stderr(&out).contains("No space left"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// `accord commitments` on the sample project lists exactly the COMMITMENT annotations of
 /// every annotator's files, each with the texts its attributes point at and the thread its
 /// links file puts it in, by document date; the CSV says the same.
