@@ -349,11 +349,8 @@ fn read_sides<T: Send>(
         }
         read(text, side).map(Some)
     };
-    let [base, mine, theirs] = sides;
-    let (b, (m, t)) = rayon::join(
-        || read(base),
-        || rayon::join(|| read(mine), || read(theirs)),
-    );
+    let [b, m, t] = crate::store::merge_text::read_three(sides, read);
+    let [_, mine, theirs] = sides;
     let empty = |side: &'static str| unreadable(side, path, "it is empty");
     Ok((
         b?,

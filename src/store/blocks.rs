@@ -90,22 +90,17 @@ pub(crate) fn split(text: &str) -> Option<Blocks<'_>> {
 /// The text of an annotation file whose annotations are `blocks`, in this order, between
 /// `head` and `tail` (of [`Blocks`]), laid out as Accord writes a file: one annotation per
 /// block at the annotations' indent.
-pub(crate) fn join<'a>(
-    head: &str,
-    blocks: impl ExactSizeIterator<Item = &'a str> + Clone,
-    tail: &str,
-) -> String {
+pub(crate) fn join(head: &str, blocks: &[&str], tail: &str) -> String {
     const INDENT: &str = "\n        ";
-    let size: usize = blocks.clone().map(|b| b.len() + INDENT.len() + 1).sum();
+    let size: usize = blocks.iter().map(|b| b.len() + INDENT.len() + 1).sum();
     let mut out = String::with_capacity(head.len() + size + tail.len() + 8);
     out.push_str(head);
-    let any = blocks.len() > 0;
     for block in blocks {
         out.push_str(INDENT);
         out.push_str(block);
         out.push(',');
     }
-    if any {
+    if !blocks.is_empty() {
         out.push_str("\n    ");
     }
     out.push_str(tail);
@@ -146,7 +141,7 @@ pub(crate) fn without_common(old: &str, new: &str) -> Option<Differing> {
             .filter(|b| !starts.contains_key(&b.id))
             .map(|b| b.text)
             .collect();
-        join(parts.head, texts.into_iter(), parts.tail)
+        join(parts.head, &texts, parts.tail)
     };
     Some(Differing {
         old: rest(&old),
