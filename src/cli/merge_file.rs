@@ -13,6 +13,7 @@ use accord::project::merge_file::{
 };
 use accord::store::file::MAX_FILE_BYTES;
 use accord::store::merge::Renumbering;
+use accord::store::merge_text::read_three;
 
 /// Arguments of `accord merge-file`.
 #[derive(Debug, clap::Args)]
@@ -51,13 +52,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(text)
     };
     // Three files of up to 18 MB: read at once.
-    let (b, (o, t)) = rayon::join(
-        || read(&args.base),
-        || rayon::join(|| read(&args.ours), || read(&args.theirs)),
-    );
-    let (base, ours, theirs) = match (b, o, t) {
-        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-        (b, o, t) => {
+    let (base, ours, theirs) = match read_three([&*args.base, &*args.ours, &*args.theirs], read) {
+        [Ok(b), Ok(o), Ok(t)] => (b, o, t),
+        [b, o, t] => {
             for e in [b.err(), o.err(), t.err()].into_iter().flatten() {
                 eprintln!("accord merge-file: {e}");
             }

@@ -58,11 +58,9 @@ pub fn merge_annotation_texts(
 }
 
 /// Reads the three versions (base, mine, theirs) at once: three files of 18 MB take as long
-/// as one on three cores. The merge driver's other files read theirs with it too.
-pub(crate) fn read_three<I: Send, T: Send>(
-    versions: [I; 3],
-    read: impl Fn(I) -> T + Sync,
-) -> [T; 3] {
+/// as one on three cores. The merge driver reads its files, and its other kinds of files
+/// theirs, with it too.
+pub fn read_three<I: Send, T: Send>(versions: [I; 3], read: impl Fn(I) -> T + Sync) -> [T; 3] {
     let [base, mine, theirs] = versions;
     let (b, (m, t)) = rayon::join(
         || read(base),
