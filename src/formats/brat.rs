@@ -161,20 +161,29 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut files = Vec::new();
+    let parts = super::par_map(
+        &corpus.documents,
+        control,
+        Stage::Converting,
+        |d| &d.file,
+        |doc| {
+            let mut lost = Vec::new();
+            let ann = ann_text(doc, &corpus.schema, &mut lost);
+            (ann, lost)
+        },
+    )?;
+    let mut files = Vec::with_capacity(2 * parts.len() + 2);
     let mut losses = Vec::new();
-    let total = corpus.documents.len();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
+    for (doc, (ann, lost)) in corpus.documents.iter().zip(parts) {
         files.push(OutputFile {
             path: PathBuf::from(txt_name(&doc.file)),
             bytes: doc.text.as_bytes().to_vec(),
         });
-        let ann = ann_text(doc, &corpus.schema, &mut losses);
         files.push(OutputFile {
             path: PathBuf::from(ann_name(&doc.file)),
             bytes: ann.into_bytes(),
         });
+        losses.extend(lost);
     }
     for g in &corpus.groups {
         losses.push(Loss {

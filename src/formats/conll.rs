@@ -55,12 +55,22 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut out = String::new();
+    let parts = super::par_map(
+        &corpus.documents,
+        control,
+        Stage::Converting,
+        |d| &d.file,
+        |doc| {
+            let (mut text, mut lost) = (String::new(), Vec::new());
+            write_document(doc, corpus, &mut text, &mut lost);
+            (text, lost)
+        },
+    )?;
+    let mut out = String::with_capacity(parts.iter().map(|(t, _)| t.len()).sum());
     let mut losses = Vec::new();
-    let total = corpus.documents.len();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
-        write_document(doc, corpus, &mut out, &mut losses);
+    for (text, lost) in parts {
+        out.push_str(&text);
+        losses.extend(lost);
     }
     Ok((
         vec![OutputFile {

@@ -16,9 +16,9 @@ use std::path::PathBuf;
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, Output, OutputFile,
-    Stage, label_colour, step,
+    Stage, label_colour,
 };
-use crate::model::{Annotation, AttributeValue};
+use crate::model::{Annotation, AttributeValue, CrossGroup};
 
 const STYLE: &str = r#"
 body { font-family: "Noto Sans", "Noto Sans Arabic", "Droid Sans Fallback", "Noto Sans CJK SC", sans-serif; margin: 2em auto; max-width: 60em; line-height: 1.9; color: #222; padding: 0 1em; }
@@ -90,16 +90,18 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut files = Vec::new();
-    let total = corpus.documents.len();
     let pages = page_names(corpus);
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
-        files.push(OutputFile {
+    let index = Threads::new(corpus);
+    let mut files = super::par_map(
+        &corpus.documents,
+        control,
+        Stage::Converting,
+        |d| &d.file,
+        |doc| OutputFile {
             path: PathBuf::from(page_of(&pages, &doc.file)),
-            bytes: document_page(corpus, doc, &pages).into_bytes(),
-        });
-    }
+            bytes: document_page(corpus, doc, &index, &pages).into_bytes(),
+        },
+    )?;
     files.push(OutputFile {
         path: PathBuf::from("index.html"),
         bytes: index_page(corpus, &pages).into_bytes(),
@@ -176,18 +178,44 @@ fn index_page(corpus: &Corpus, pages: &HashMap<&str, String>) -> String {
         );
     }
     out.push_str("</table>\n");
-    threads(corpus, None, pages, &mut out);
+    let all: Vec<&CrossGroup> = corpus.groups.iter().collect();
+    threads(&all, &Threads::new(corpus), pages, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
 
 /// Cross-document groups (all, or those with a member in `only`), members linked.
-fn threads(corpus: &Corpus, only: Option<&str>, pages: &HashMap<&str, String>, out: &mut String) {
-    let groups: Vec<_> = corpus
-        .groups
-        .iter()
-        .filter(|g| only.is_none_or(|f| g.members.iter().any(|m| m.document == f)))
-        .collect();
+/// Where the pages find the cross-document groups and their members, looked up once.
+struct Threads<'a> {
+    /// The groups with a member in each document.
+    of_document: HashMap<&'a str, Vec<&'a CrossGroup>>,
+    documents: HashMap<&'a str, &'a CorpusDocument>,
+}
+
+impl<'a> Threads<'a> {
+    fn new(corpus: &'a Corpus) -> Self {
+        Self {
+            of_document: corpus.groups_by_document(),
+            documents: corpus
+                .documents
+                .iter()
+                .map(|d| (d.file.as_str(), d))
+                .collect(),
+        }
+    }
+
+    fn of(&self, file: &str) -> &[&'a CrossGroup] {
+        self.of_document.get(file).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The cross-document groups `groups`, members linked.
+fn threads(
+    groups: &[&CrossGroup],
+    index: &Threads<'_>,
+    pages: &HashMap<&str, String>,
+    out: &mut String,
+) {
     if groups.is_empty() {
         return;
     }
@@ -199,7 +227,7 @@ fn threads(corpus: &Corpus, only: Option<&str>, pages: &HashMap<&str, String>, o
         }
         out.push_str("<ul>\n");
         for m in &g.members {
-            let doc = corpus.documents.iter().find(|d| d.file == m.document);
+            let doc = index.documents.get(m.document.as_str());
             let (label, text) = doc
                 .and_then(|d| d.annotation(m.annotation))
                 .map(|a| (a.label.clone(), a.text()))
@@ -222,7 +250,12 @@ fn threads(corpus: &Corpus, only: Option<&str>, pages: &HashMap<&str, String>, o
     out.push_str("</ul>\n");
 }
 
-fn document_page(corpus: &Corpus, doc: &CorpusDocument, pages: &HashMap<&str, String>) -> String {
+fn document_page(
+    corpus: &Corpus,
+    doc: &CorpusDocument,
+    index: &Threads<'_>,
+    pages: &HashMap<&str, String>,
+) -> String {
     let title = doc.title.clone().unwrap_or_else(|| doc.file.clone());
     let mut out = head(&title);
     let lang = esc(doc.language.as_deref().unwrap_or(""));
@@ -303,7 +336,7 @@ fn document_page(corpus: &Corpus, doc: &CorpusDocument, pages: &HashMap<&str, St
         }
         out.push_str("</ul>\n");
     }
-    threads(corpus, Some(&doc.file), pages, &mut out);
+    threads(index.of(&doc.file), index, pages, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }

@@ -123,14 +123,12 @@ pub(super) fn export(
     corpus: &Corpus,
     control: super::Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut out = Vec::new();
-    let total = corpus.documents.len();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
-        let groups = corpus
-            .groups
-            .iter()
-            .filter(|g| g.members.iter().any(|m| m.document == doc.file))
+    let groups_of = corpus.groups_by_document();
+    let line_of = |doc: &CorpusDocument| -> Result<Vec<u8>, FormatError> {
+        let groups = groups_of
+            .get(doc.file.as_str())
+            .into_iter()
+            .flatten()
             .map(|g| JsonGroup {
                 id: g.id.0,
                 kind: g.kind.clone(),
@@ -188,12 +186,24 @@ pub(super) fn export(
             },
         };
         // Writing to a Vec cannot fail, and every key is a string.
-        serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Parse {
+        let mut out = serde_json::to_vec(&line).map_err(|e| FormatError::Parse {
             path: doc.file.clone().into(),
             line: 0,
             message: format!("cannot encode as JSON: {e}"),
         })?;
         out.push(b'\n');
+        Ok(out)
+    };
+    let lines = super::par_map(
+        &corpus.documents,
+        control,
+        Stage::Converting,
+        |d| &d.file,
+        line_of,
+    )?;
+    let mut out = Vec::with_capacity(lines.iter().map(|l| l.as_ref().map_or(0, Vec::len)).sum());
+    for line in lines {
+        out.extend_from_slice(&line?);
     }
     Ok((
         vec![OutputFile {

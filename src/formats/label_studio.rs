@@ -74,12 +74,22 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut tasks = Vec::with_capacity(corpus.documents.len());
+    let numbered: Vec<(usize, &CorpusDocument)> = (1..).zip(&corpus.documents).collect();
+    let parts = super::par_map(
+        &numbered,
+        control,
+        Stage::Converting,
+        |(_, d)| &d.file,
+        |&(n, doc)| {
+            let mut lost = Vec::new();
+            (task(n, doc, &mut lost), lost)
+        },
+    )?;
+    let mut tasks = Vec::with_capacity(parts.len());
     let mut losses = Vec::new();
-    let total = corpus.documents.len();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
-        tasks.push(task(i + 1, doc, &mut losses));
+    for (task, lost) in parts {
+        tasks.push(task);
+        losses.extend(lost);
     }
     for g in &corpus.groups {
         losses.push(Loss {

@@ -57,7 +57,7 @@ mod run;
 mod spacy;
 mod webanno;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -321,6 +321,24 @@ pub struct Corpus {
     pub groups: Vec<CrossGroup>,
 }
 
+impl Corpus {
+    /// The cross-document groups each document has a member in, by document file name, in the
+    /// corpus's order: one pass, not a search of every group for every document.
+    pub fn groups_by_document(&self) -> HashMap<&str, Vec<&CrossGroup>> {
+        let mut by_doc: HashMap<&str, Vec<&CrossGroup>> = HashMap::new();
+        for g in &self.groups {
+            for m in &g.members {
+                let of_doc = by_doc.entry(&m.document).or_default();
+                // Two members in one document: the group once.
+                if of_doc.last().is_none_or(|last| !std::ptr::eq(*last, g)) {
+                    of_doc.push(g);
+                }
+            }
+        }
+        by_doc
+    }
+}
+
 /// What an import read: documents with annotations, groups, and what it could not map.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Imported {
@@ -516,6 +534,30 @@ pub(crate) fn step(
         ControlFlow::Continue(()) => Ok(()),
         ControlFlow::Break(()) => Err(FormatError::Cancelled),
     }
+}
+
+/// At most how many items [`par_map`] does between two reports of progress: enough to keep
+/// every core busy, few enough that a cancel is heard at once.
+const PAR_CHUNK: usize = 64;
+
+/// `f` of every item, in order, computed on every core. Progress is reported (and a cancel
+/// heard) before each chunk of items, named by its first; a chunk is an eighth of a core's
+/// share, at most [`PAR_CHUNK`] items, so a small project still reports item by item.
+pub(crate) fn par_map<I: Sync, T: Send>(
+    items: &[I],
+    control: &mut dyn FnMut(Progress<'_>) -> ControlFlow<()>,
+    stage: Stage,
+    name: impl Fn(&I) -> &str,
+    f: impl Fn(&I) -> T + Sync,
+) -> Result<Vec<T>, FormatError> {
+    use rayon::prelude::*;
+    let chunk = (items.len() / (8 * rayon::current_num_threads())).clamp(1, PAR_CHUNK);
+    let mut out = Vec::with_capacity(items.len());
+    for (n, part) in items.chunks(chunk).enumerate() {
+        step(control, stage, n * chunk, items.len(), name(&part[0]))?;
+        out.par_extend(part.par_iter().map(&f));
+    }
+    Ok(out)
 }
 
 /// Why an export or import could not be done.

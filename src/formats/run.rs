@@ -129,7 +129,6 @@ fn read_corpus(
     let wanted_docs: HashSet<&str> = documents.iter().map(String::as_str).collect();
     let wanted_labels: HashSet<&str> = labels.iter().map(String::as_str).collect();
     let mut losses = Vec::new();
-    let mut out = Vec::new();
     let slots: Vec<_> = project
         .documents
         .iter()
@@ -139,74 +138,74 @@ fn read_corpus(
     let is_gold = |a: &crate::model::Annotation| {
         matches!(a.review.state, ReviewState::Accepted | ReviewState::Edited)
     };
-    for (i, slot) in slots.iter().enumerate() {
-        step(control, Stage::Reading, i, slots.len(), slot.file())?;
-        let skip = |detail: String| Loss {
-            document: slot.file().to_owned(),
-            annotation: None,
-            kind: LossKind::Skipped,
-            detail,
-        };
-        let doc = match &slot.document {
-            Ok(doc) => doc,
-            Err(e) => {
-                losses.push(skip(format!("document left out: {e}")));
-                continue;
-            }
-        };
-        let mut cd = CorpusDocument::new(slot.file(), doc.text());
-        cd.bom = doc.had_bom();
-        cd.language = slot.entry.language.clone();
-        cd.date = slot.entry.date.clone();
-        cd.title = slot.entry.title.clone();
-        let path = project.annotation_path(&annotator, slot.file());
-        let undecided = || {
-            Loss {
+    // One document: what it adds to the corpus (nothing when it is left out) and what is lost.
+    let read_one =
+        |slot: &&crate::project::ProjectDocument| -> (Option<CorpusDocument>, Vec<Loss>) {
+            let mut losses = Vec::new();
+            let skip = |detail: String| Loss {
+                document: slot.file().to_owned(),
+                annotation: None,
+                kind: LossKind::Skipped,
+                detail,
+            };
+            let doc = match &slot.document {
+                Ok(doc) => doc,
+                Err(e) => {
+                    losses.push(skip(format!("document left out: {e}")));
+                    return (None, losses);
+                }
+            };
+            let mut cd = CorpusDocument::new(slot.file(), doc.text());
+            cd.bom = doc.had_bom();
+            cd.language = slot.entry.language.clone();
+            cd.date = slot.entry.date.clone();
+            cd.title = slot.entry.title.clone();
+            let path = project.annotation_path(&annotator, slot.file());
+            let undecided = || {
+                Loss {
             document: slot.file().to_owned(),
             annotation: None,
             kind: LossKind::Undecided,
             detail: "left out: the curated set has no decision here yet (include it with --include-undecided, as a document without spans)".into(),
         }
-        };
-        if gold_only && !include_undecided && !project.has(&path) {
-            losses.push(undecided());
-            continue;
-        }
-        if project.has(&path) {
-            let file = match AnnotationFile::load_in(&project.dir, &path) {
-                Ok(f) => f,
-                Err(e) => {
-                    losses.push(skip(format!("annotations left out: {e}")));
-                    out.push(cd);
-                    continue;
-                }
             };
-            if !file.document.matches(doc) {
-                losses.push(skip(format!(
+            if gold_only && !include_undecided && !project.has(&path) {
+                losses.push(undecided());
+                return (None, losses);
+            }
+            if project.has(&path) {
+                let file = match AnnotationFile::load_in(&project.dir, &path) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        losses.push(skip(format!("annotations left out: {e}")));
+                        return (Some(cd), losses);
+                    }
+                };
+                if !file.document.matches(doc) {
+                    losses.push(skip(format!(
                     "annotations left out: {} was annotated on another version of the document; run `accord validate`",
                     path.display()
                 )));
-                out.push(cd);
-                continue;
-            }
-            if gold_only
-                && !include_undecided
-                && file
-                    .annotations
-                    .iter()
-                    .all(|a| a.review.state == ReviewState::Pending)
-            {
-                losses.push(undecided());
-                continue;
-            }
-            cd.next_id = file.next_id;
-            for a in file.annotations {
-                let fits = !a.fragments.is_empty()
-                    && a.fragments
+                    return (Some(cd), losses);
+                }
+                if gold_only
+                    && !include_undecided
+                    && file
+                        .annotations
                         .iter()
-                        .all(|f| f.start < f.end && doc.slice(f.range()) == Some(f.text.as_str()));
-                if !fits {
-                    losses.push(Loss {
+                        .all(|a| a.review.state == ReviewState::Pending)
+                {
+                    losses.push(undecided());
+                    return (None, losses);
+                }
+                cd.next_id = file.next_id;
+                for a in file.annotations {
+                    let fits = !a.fragments.is_empty()
+                        && a.fragments.iter().all(|f| {
+                            f.start < f.end && doc.slice(f.range()) == Some(f.text.as_str())
+                        });
+                    if !fits {
+                        losses.push(Loss {
                         document: slot.file().to_owned(),
                         annotation: Some(a.id),
                         kind: LossKind::Skipped,
@@ -215,31 +214,37 @@ fn read_corpus(
                             a.label
                         ),
                     });
-                } else if gold_only && !is_gold(&a) {
-                    // The curated set's rejected items and undecided ones (kept for a
-                    // reviewer's comment) are not part of the gold set.
-                } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
-                    cd.annotations.push(a);
-                }
-            }
-            cd.annotations.sort_by_key(|a| (a.extent().start, a.id));
-            let kept: HashSet<AnnotationId> = cd.annotations.iter().map(|a| a.id).collect();
-            for a in &mut cd.annotations {
-                for value in a.attributes.values_mut() {
-                    if let AttributeValue::Refs(ids) = value {
-                        ids.retain(|id| kept.contains(id));
+                    } else if gold_only && !is_gold(&a) {
+                        // The curated set's rejected items and undecided ones (kept for a
+                        // reviewer's comment) are not part of the gold set.
+                    } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
+                        cd.annotations.push(a);
                     }
                 }
-                a.attributes
-                    .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+                cd.annotations.sort_by_key(|a| (a.extent().start, a.id));
+                let kept: HashSet<AnnotationId> = cd.annotations.iter().map(|a| a.id).collect();
+                for a in &mut cd.annotations {
+                    for value in a.attributes.values_mut() {
+                        if let AttributeValue::Refs(ids) = value {
+                            ids.retain(|id| kept.contains(id));
+                        }
+                    }
+                    a.attributes
+                        .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+                }
+                cd.links = file
+                    .links
+                    .into_iter()
+                    .filter(|l| kept.contains(&l.from) && kept.contains(&l.to))
+                    .collect();
             }
-            cd.links = file
-                .links
-                .into_iter()
-                .filter(|l| kept.contains(&l.from) && kept.contains(&l.to))
-                .collect();
-        }
-        out.push(cd);
+            (Some(cd), losses)
+        };
+    let read = super::par_map(&slots, control, Stage::Reading, |s| s.file(), read_one)?;
+    let mut out = Vec::with_capacity(read.len());
+    for (doc, lost) in read {
+        out.extend(doc);
+        losses.extend(lost);
     }
     let links_path = project.links_path(&annotator);
     let mut groups = Vec::new();

@@ -36,7 +36,7 @@ use std::path::PathBuf;
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
-    OutputFile, Stage, fragment_edges, split_tokens, step,
+    OutputFile, Stage, fragment_edges, split_tokens,
 };
 use crate::model::tokens::tokenize_str;
 use crate::model::{AnnotationId, CharRange};
@@ -102,19 +102,29 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let mut files = Vec::new();
+    let parts = super::par_map(
+        &corpus.documents,
+        control,
+        Stage::Converting,
+        |d| &d.file,
+        |doc| {
+            let name = match doc.file.strip_suffix(".txt") {
+                Some(stem) => format!("{stem}.tsv"),
+                None => format!("{}.tsv", doc.file),
+            };
+            let mut lost = Vec::new();
+            let file = OutputFile {
+                path: PathBuf::from(name),
+                bytes: document(doc, &mut lost).into_bytes(),
+            };
+            (file, lost)
+        },
+    )?;
+    let mut files = Vec::with_capacity(parts.len());
     let mut losses = Vec::new();
-    let total = corpus.documents.len();
-    for (i, doc) in corpus.documents.iter().enumerate() {
-        step(control, Stage::Converting, i, total, &doc.file)?;
-        let name = match doc.file.strip_suffix(".txt") {
-            Some(stem) => format!("{stem}.tsv"),
-            None => format!("{}.tsv", doc.file),
-        };
-        files.push(OutputFile {
-            path: PathBuf::from(name),
-            bytes: document(doc, &mut losses).into_bytes(),
-        });
+    for (file, lost) in parts {
+        files.push(file);
+        losses.extend(lost);
     }
     for g in &corpus.groups {
         losses.push(Loss {
