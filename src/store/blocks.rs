@@ -446,7 +446,8 @@ mod tests {
             );
             assert_eq!(block.has_conflict, a.conflict.is_some());
         }
-        let joined = join(parts.head, parts.blocks.iter().map(|b| b.text), parts.tail);
+        let texts: Vec<&str> = parts.blocks.iter().map(|b| b.text).collect();
+        let joined = join(parts.head, &texts, parts.tail);
         assert_eq!(joined, GOLDEN);
     }
 
@@ -455,7 +456,7 @@ mod tests {
         let text = "(\n    format: 1,\n    annotations: [],\n)\n";
         let parts = split(text).unwrap();
         assert!(parts.blocks.is_empty());
-        assert_eq!(join(parts.head, std::iter::empty(), parts.tail), text);
+        assert_eq!(join(parts.head, &[], parts.tail), text);
     }
 
     #[test]
