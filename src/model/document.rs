@@ -132,7 +132,7 @@ pub struct CharIndex {
 /// of the time one pass of `char_indices` takes. Two passes over pieces split at char
 /// boundaries: the first counts each piece's chars, so the second knows where every piece
 /// starts and can place the checkpoints (every 64th char) and paragraph starts in it.
-fn index_text(text: &str) -> (CharIndex, Vec<usize>) {
+fn index_text(text: &str) -> (CharIndex, Paragraphs) {
     use rayon::prelude::*;
     let bytes = text.as_bytes();
     let ascii = text.is_ascii();
@@ -164,27 +164,20 @@ fn index_text(text: &str) -> (CharIndex, Vec<usize>) {
         first_char.push(len_chars);
         len_chars += n;
     }
-    let parts: Vec<(Vec<usize>, Vec<usize>)> = pieces
+    let parts: Vec<(Vec<usize>, Paragraphs)> = pieces
         .par_iter()
         .zip(first_char)
-        .map(|(r, mut chars)| {
-            let (mut checkpoints, mut paragraphs) = (Vec::new(), Vec::new());
-            for (i, &b) in bytes[r.clone()].iter().enumerate() {
-                if ascii {
-                    if b == b'\n' {
-                        paragraphs.push(r.start + i + 1);
-                    }
-                    continue;
-                }
-                if starts_char(b) {
-                    if chars % CHECKPOINT_CHARS == 0 {
-                        checkpoints.push(r.start + i);
-                    }
-                    chars += 1;
-                    if b == b'\n' {
-                        paragraphs.push(chars);
-                    }
-                }
+        .map(|(r, chars)| {
+            let (mut checkpoints, mut paragraphs) = (Vec::new(), Paragraphs::default());
+            index_piece(
+                &bytes[r.clone()],
+                r.start,
+                chars,
+                &mut checkpoints,
+                &mut paragraphs,
+            );
+            if ascii {
+                checkpoints.clear();
             }
             (checkpoints, paragraphs)
         })
@@ -194,21 +187,110 @@ fn index_text(text: &str) -> (CharIndex, Vec<usize>) {
     } else {
         len_chars / CHECKPOINT_CHARS + 1
     });
-    let mut paragraph_starts = vec![0];
+    let mut paragraphs = Paragraphs {
+        chars: vec![0],
+        bytes: vec![0],
+    };
     for (c, p) in parts {
         checkpoints.extend(c);
-        paragraph_starts.extend(p);
+        paragraphs.chars.extend(p.chars);
+        paragraphs.bytes.extend(p.bytes);
     }
     // A line feed at the very end starts no paragraph.
-    if paragraph_starts.len() > 1 && paragraph_starts.last() == Some(&len_chars) {
-        paragraph_starts.pop();
+    if paragraphs.chars.len() > 1 && paragraphs.chars.last() == Some(&len_chars) {
+        paragraphs.chars.pop();
+        paragraphs.bytes.pop();
     }
     let index = CharIndex {
         len_chars,
         len_bytes: bytes.len(),
         checkpoints,
     };
-    (index, paragraph_starts)
+    (index, paragraphs)
+}
+
+/// The checkpoints (byte offsets of every 64th char) and paragraph starts (char offsets after
+/// each line feed) of one piece of a text, which starts at byte `offset` and char `chars`.
+/// Reads 64 bytes at a time as two bit masks, of the bytes that start a char and of the line
+/// feeds, and counts bits: a loop over single bytes takes several times as long.
+fn index_piece(
+    bytes: &[u8],
+    offset: usize,
+    mut chars: usize,
+    checkpoints: &mut Vec<usize>,
+    paragraphs: &mut Paragraphs,
+) {
+    let blocks = bytes.chunks_exact(64);
+    let rest = blocks.remainder();
+    for (k, block) in blocks.enumerate() {
+        let (mut starts, mut feeds) = (0u64, 0u64);
+        for (j, word) in block.chunks_exact(8).enumerate() {
+            let (s, f) = starts_and_feeds(word);
+            starts |= s << (8 * j);
+            feeds |= f << (8 * j);
+        }
+        while feeds != 0 {
+            let bit = feeds.trailing_zeros();
+            // The chars up to and with the line feed: the next paragraph starts after them.
+            let through = starts & (u64::MAX >> (63 - bit));
+            paragraphs.chars.push(chars + through.count_ones() as usize);
+            paragraphs.bytes.push(offset + k * 64 + bit as usize + 1);
+            feeds &= feeds - 1;
+        }
+        let n = starts.count_ones() as usize;
+        // At most one multiple of 64 among the block's (at most 64) chars.
+        let next = chars.next_multiple_of(CHECKPOINT_CHARS);
+        if next < chars + n {
+            let mut left = starts;
+            for _ in 0..next - chars {
+                left &= left - 1;
+            }
+            checkpoints.push(offset + k * 64 + left.trailing_zeros() as usize);
+        }
+        chars += n;
+    }
+    let rest_offset = offset + bytes.len() - rest.len();
+    for (i, &b) in rest.iter().enumerate() {
+        if (b as i8) >= -0x40 {
+            if chars.is_multiple_of(CHECKPOINT_CHARS) {
+                checkpoints.push(rest_offset + i);
+            }
+            chars += 1;
+            if b == b'\n' {
+                paragraphs.chars.push(chars);
+                paragraphs.bytes.push(rest_offset + i + 1);
+            }
+        }
+    }
+}
+
+/// Of 8 bytes, as bit masks (bit `i` for byte `i`): those that start a char (all but the
+/// continuation bytes `10xxxxxx`) and the line feeds. Eight bytes at once in a `u64` (the
+/// "SIMD within a register" tricks; `std::simd` is not stable): a continuation byte is one
+/// whose top bit is set and the next one clear; a line feed is a byte that is zero once
+/// xored with `0x0A`, found without carries between bytes; then the eight top bits are
+/// gathered into the low byte by one multiplication.
+fn starts_and_feeds(word: &[u8]) -> (u64, u64) {
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const FEEDS: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+    let gather = |top_bits: u64| (top_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(word);
+    let w = u64::from_le_bytes(bytes);
+    let continuation = w & !(w << 1) & TOP;
+    let x = w ^ FEEDS;
+    let zero = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+    (gather(!continuation & TOP), gather(zero))
+}
+
+/// Where each paragraph starts: after every line feed but one that ends the text.
+#[derive(Clone, Debug, Default)]
+struct Paragraphs {
+    /// In chars.
+    chars: Vec<usize>,
+    /// In bytes.
+    bytes: Vec<usize>,
 }
 
 /// How much text one core indexes at a time: large enough that splitting costs nothing, small
@@ -280,6 +362,8 @@ pub struct Document {
     index: CharIndex,
     /// Char offset where each paragraph (line ending in `\n`, or the last one) starts.
     paragraph_starts: Vec<usize>,
+    /// The byte offset of each of `paragraph_starts`.
+    paragraph_start_bytes: Vec<usize>,
     /// SHA-256 of the file's bytes (BOM included), lower-case hex.
     sha256: String,
     had_bom: bool,
@@ -388,7 +472,7 @@ impl Document {
         sha256: Option<String>,
         had_bom: bool,
     ) -> Self {
-        let (sha256, (index, paragraph_starts)) = rayon::join(
+        let (sha256, (index, paragraphs)) = rayon::join(
             || sha256.unwrap_or_else(|| sha256_hex(text.as_bytes())),
             || index_text(&text),
         );
@@ -396,7 +480,8 @@ impl Document {
             file_name,
             text,
             index,
-            paragraph_starts,
+            paragraph_starts: paragraphs.chars,
+            paragraph_start_bytes: paragraphs.bytes,
             sha256,
             had_bom,
             encoding: encoding_rs::UTF_8,
@@ -485,6 +570,17 @@ impl Document {
     /// Number of paragraphs.
     pub fn paragraph_count(&self) -> usize {
         self.paragraph_starts.len()
+    }
+
+    /// The bytes of paragraph `i` (with its line break), found without walking the text.
+    pub fn paragraph_byte_range(&self, i: usize) -> std::ops::Range<usize> {
+        let start = self.paragraph_start_bytes[i];
+        let end = self
+            .paragraph_start_bytes
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        start..end
     }
 
     /// The char range of paragraph `i`, line ending included.
@@ -613,12 +709,35 @@ mod tests {
             }
             assert_eq!(doc.len_chars(), text.chars().count());
             assert_eq!(doc.paragraph_starts(), paragraphs.as_slice());
+            for (p, &start) in paragraphs.iter().enumerate() {
+                assert_eq!(doc.paragraph_byte_range(p).start, doc.char_to_byte(start));
+            }
             if text.is_ascii() {
                 assert!(doc.index.checkpoints.is_empty());
             } else {
                 assert_eq!(doc.index.checkpoints, checkpoints);
             }
             assert_eq!(doc.sha256(), sha256_hex(text.as_bytes()));
+        }
+    }
+
+    /// The eight-bytes-at-once masks are those of testing each byte: every byte value at
+    /// every place, among neighbours that are line feeds, continuation and lead bytes.
+    #[test]
+    fn masks_of_eight_bytes_are_those_of_each_byte() {
+        for fill in [0x0Au8, 0x80, 0xBF, 0xD0, 0x41, 0xFF, 0x00, 0x0B] {
+            for place in 0..8 {
+                for b in 0..=255u8 {
+                    let mut word = [fill; 8];
+                    word[place] = b;
+                    let (mut starts, mut feeds) = (0u64, 0u64);
+                    for (i, &x) in word.iter().enumerate() {
+                        starts |= u64::from(x & 0xC0 != 0x80) << i;
+                        feeds |= u64::from(x == b'\n') << i;
+                    }
+                    assert_eq!(starts_and_feeds(&word), (starts, feeds), "{word:02x?}");
+                }
+            }
         }
     }
 
