@@ -171,8 +171,11 @@ impl DocumentLayout {
         scale: f32,
         language: Option<&str>,
     ) -> Self {
-        let (blocks, paragraph_text) = split_blocks(doc);
-        let wide_share: Vec<f32> = blocks.iter().map(|b| wide_share(doc, b.text)).collect();
+        let Blocks {
+            blocks,
+            paragraphs: paragraph_text,
+            wide_shares: wide_share,
+        } = split_blocks(doc);
         let starts = blocks
             .iter()
             .enumerate()
@@ -577,46 +580,85 @@ impl DocumentLayout {
 }
 
 /// Splits a document into blocks: one per paragraph, long paragraphs at nominal places about
-/// [`CHUNK_CHARS`] apart. Returns the blocks and each block's paragraph text.
-pub(crate) fn split_blocks(doc: &Document) -> (Vec<Block>, Vec<CharRange>) {
+/// [`CHUNK_CHARS`] apart. Returns the blocks with each one's paragraph text and share of wide
+/// chars, found on every core and without walking the text from a char offset.
+pub(crate) fn split_blocks(doc: &Document) -> Blocks {
+    use rayon::prelude::*;
+    // Paragraphs a core takes at a time: a 100 MB document has hundreds of thousands.
+    const PARAGRAPHS_AT_ONCE: usize = 4096;
+    let count = doc.paragraph_count();
+    let parts: Vec<Blocks> = (0..count.div_ceil(PARAGRAPHS_AT_ONCE))
+        .into_par_iter()
+        .map(|n| {
+            let first = n * PARAGRAPHS_AT_ONCE;
+            split_paragraphs(doc, first..count.min(first + PARAGRAPHS_AT_ONCE))
+        })
+        .collect();
+    let mut all = Blocks::default();
+    for part in parts {
+        let offset = all.blocks.len();
+        all.blocks.extend(part.blocks.into_iter().map(|mut b| {
+            b.paragraph_first_block += offset;
+            b
+        }));
+        all.paragraphs.extend(part.paragraphs);
+        all.wide_shares.extend(part.wide_shares);
+    }
+    all
+}
+
+/// The blocks of a document, or of some of its paragraphs.
+#[derive(Debug, Default)]
+pub(crate) struct Blocks {
+    pub(crate) blocks: Vec<Block>,
+    /// Each block's paragraph text.
+    pub(crate) paragraphs: Vec<CharRange>,
+    /// Each block's share of wide chars ([`wide_share`]).
+    pub(crate) wide_shares: Vec<f32>,
+}
+
+/// [`split_blocks`] of the paragraphs `range`, block indices counted from their first.
+fn split_paragraphs(doc: &Document, range: std::ops::Range<usize>) -> Blocks {
     let text = doc.text();
-    let mut blocks = Vec::with_capacity(doc.paragraph_count());
-    let mut paragraphs = Vec::with_capacity(doc.paragraph_count());
-    for p in 0..doc.paragraph_count() {
-        let range = doc.paragraph_range(p);
-        let start_byte = doc.char_to_byte(range.start);
-        let end_byte = doc.char_to_byte(range.end);
-        let content = text[start_byte..end_byte].trim_end_matches(['\n', '\r']);
-        let paragraph = CharRange::new(range.start, range.start + content.chars().count());
-        let first = blocks.len();
-        let mut start = range.start;
+    let mut out = Blocks::default();
+    for p in range {
+        let chars = doc.paragraph_range(p);
+        let bytes = doc.paragraph_byte_range(p);
+        let content = text[bytes.clone()].trim_end_matches(['\n', '\r']);
+        // The line break's chars are one byte each.
+        let paragraph = CharRange::new(chars.start, chars.end - (bytes.len() - content.len()));
+        let first = out.blocks.len();
+        let mut start = chars.start;
+        let mut start_byte = bytes.start;
         for cut in nominal_cuts(doc, paragraph, CHUNK_CHARS) {
-            blocks.push(Block {
+            out.blocks.push(Block {
                 text: CharRange::new(start, cut),
                 chars: CharRange::new(start, cut),
                 paragraph_first_block: first,
             });
-            paragraphs.push(paragraph);
+            out.paragraphs.push(paragraph);
+            out.wide_shares
+                .push(wide_share(&text[start_byte..], cut - start));
             start = cut;
+            start_byte = doc.char_to_byte(cut);
         }
-        blocks.push(Block {
+        out.blocks.push(Block {
             text: CharRange::new(start, paragraph.end),
-            chars: CharRange::new(start, range.end),
+            chars: CharRange::new(start, chars.end),
             paragraph_first_block: first,
         });
-        paragraphs.push(paragraph);
+        out.paragraphs.push(paragraph);
+        out.wide_shares
+            .push(wide_share(&text[start_byte..], paragraph.end - start));
     }
-    (blocks, paragraphs)
+    out
 }
 
-/// Share of wide (Han, kana, Hangul) chars in a sample of a block, for height estimates.
-fn wide_share(doc: &Document, range: CharRange) -> f32 {
-    let sample = CharRange::new(range.start, range.end.min(range.start + 64));
-    let Some(s) = doc.slice(sample) else {
-        return 0.0;
-    };
+/// Share of wide (Han, kana, Hangul) chars among the first 64 of the `len` chars of a block
+/// that starts `text`, for height estimates.
+fn wide_share(text: &str, len: usize) -> f32 {
     let (mut wide, mut all) = (0, 0);
-    for c in s.chars() {
+    for c in text.chars().take(len.min(64)) {
         all += 1;
         if matches!(c as u32, 0x1100..=0x11FF | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60)
         {
@@ -633,6 +675,25 @@ fn wide_share(doc: &Document, range: CharRange) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Split on every core, chunk by chunk, the blocks are those of one pass over all the
+    /// paragraphs: block indices across chunks, long paragraphs cut into several blocks, wide
+    /// shares of Chinese and of Russian.
+    #[test]
+    fn blocks_split_on_every_core_are_those_of_one_pass() {
+        let long = "слово ".repeat(3 * CHUNK_CHARS / 6);
+        let text = format!("中文的段落\nабзац\r\n\n{long}\n").repeat(3000);
+        let doc = Document::from_text("b.txt", text);
+        assert!(doc.paragraph_count() > 2 * 4096);
+        let all = split_blocks(&doc);
+        let one = split_paragraphs(&doc, 0..doc.paragraph_count());
+        assert!(all.blocks.len() > doc.paragraph_count());
+        assert_eq!(all.blocks, one.blocks);
+        assert_eq!(all.paragraphs, one.paragraphs);
+        assert_eq!(all.wide_shares, one.wide_shares);
+        assert_eq!(all.wide_shares[0], 1.0);
+        assert_eq!(all.wide_shares[1], 0.0);
+    }
 
     #[test]
     fn height_index_sums_and_finds() {
@@ -654,7 +715,9 @@ mod tests {
         let para = "слово ".repeat(1000);
         let text = format!("{para}\nshort\r\n\nend");
         let doc = Document::from_text("t.txt", text);
-        let (blocks, paragraphs) = split_blocks(&doc);
+        let Blocks {
+            blocks, paragraphs, ..
+        } = split_blocks(&doc);
         assert!(blocks.len() >= 3);
         assert_eq!(blocks.len(), paragraphs.len());
         assert_eq!(blocks[0].chars.start, 0);
