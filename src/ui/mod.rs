@@ -64,6 +64,7 @@ pub fn run(path: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<(
     if let Some(name) = &annotator {
         crate::project::check_annotator_name(name).map_err(anyhow::Error::msg)?;
     }
+    let launched = std::time::Instant::now();
     let engine = TextEngine::new()?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -91,21 +92,29 @@ pub fn run(path: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<(
                 egui::Theme::Light
             });
             let project = path.or_else(|| default_project(&settings));
-            Ok(Box::new(Window(
-                AccordApp::new(engine, settings, project.as_deref()),
-                String::new(),
-            )))
+            Ok(Box::new(Window {
+                app: AccordApp::new(engine, settings, project.as_deref()),
+                title: String::new(),
+                launched: Some(launched),
+            }))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
 
 /// The eframe app: the [`AccordApp`] plus window concerns (title, closing, persistence).
-struct Window(AccordApp, String);
+struct Window {
+    app: AccordApp,
+    /// The title last set.
+    title: String,
+    /// When `run` started, until the first frame is drawn (`RUST_LOG=accord=debug` says how
+    /// long that took: the figure the scale benchmark reads).
+    launched: Option<std::time::Instant>,
+}
 
 impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let app = &mut self.0;
+        let app = &mut self.app;
         let title = match &app.state().workspace {
             Some(ws) => format!(
                 "{}{} — Accord",
@@ -114,24 +123,27 @@ impl eframe::App for Window {
             ),
             None => "Accord".to_owned(),
         };
-        if title != self.1 {
+        if title != self.title {
             ui.ctx()
                 .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.1 = title;
+            self.title = title;
         }
         if ui.ctx().input(|i| i.viewport().close_requested()) && !app.may_close() {
             ui.ctx()
                 .send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         app.show(ui);
+        if let Some(launched) = self.launched.take() {
+            log::debug!("first frame laid out {:?} after launch", launched.elapsed());
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, self.0.settings_to_store());
+        eframe::set_value(storage, SETTINGS_KEY, self.app.settings_to_store());
     }
 
     fn on_exit(&mut self) {
-        let app = &mut self.0;
+        let app = &mut self.app;
         app.end_exchange();
         app.end_sync();
         // Autosave on exit, unless the user chose to drop the changes.
