@@ -4,7 +4,8 @@
 //!
 //! Targets (issues 3 and 4): ≤ 3 ms per frame at 10 MB; frame(10 MB) / frame(10 KB) ≤ 1.5;
 //! first frame after opening 10 MB ≤ 1 s; one added span → next frame ≤ 3 ms; two panes of
-//! 10 MB with 100k spans each ≤ 4 ms per frame. A 10 MB document that is one single
+//! 10 MB with 100k spans each ≤ 4 ms per frame; four such panes with relation arcs and group
+//! lines between panes ≤ 0.5 ms (issue 19). A 10 MB document that is one single
 //! paragraph: first frame ≤ 50 ms, a frame while scrolling through it ≤ 1 ms (issue 8).
 //!
 //! `cargo bench --bench view` (set ACCORD_BENCH_QUICK=1 for a short run).
@@ -19,7 +20,11 @@ use std::time::{Duration, Instant};
 
 use accord::edit::{Edit, EditContext, apply};
 use accord::layout::{FontSet, TextStyle};
-use accord::model::{Annotation, AnnotationId, CharRange, Document, Fragment, Timestamp};
+use accord::model::{
+    Annotation, AnnotationId, CharRange, CrossGroup, CrossMember, Document, Fragment, GroupId,
+    Link, LinkId, Timestamp,
+};
+use accord::project::CrossLinkFile;
 use accord::project::DocId;
 use accord::schema::Schema;
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
@@ -387,32 +392,87 @@ fn bench_label(c: &mut Criterion) {
 
 /// The whole app, two panes side by side, each a 10 MB document with 100k spans.
 fn bench_two_panes(c: &mut Criterion) {
+    bench_panes(c, 2, false, "two_panes_10MB_100k_spans_each");
+}
+
+/// Four panes of 10 MB with 100k spans each, with relations (an arc from every ORG to the
+/// COUNTRY before it, about 16k per document, all drawn) and cross-document groups joining
+/// the spans in the middle of the four documents, so arcs and the lines between panes are on
+/// screen. Target ≤ 0.5 ms per frame (issue 19).
+fn bench_four_panes(c: &mut Criterion) {
+    bench_panes(
+        c,
+        4,
+        true,
+        "four_panes_10MB_100k_spans_arcs_and_group_lines",
+    );
+}
+
+fn bench_panes(c: &mut Criterion, panes: usize, linked: bool, name: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for (i, name) in ["a.txt", "b.txt"].iter().enumerate() {
+    let names: Vec<String> = (0..panes)
+        .map(|i| format!("{}.txt", (b'a' + i as u8) as char))
+        .collect();
+    let mut middles = Vec::new();
+    for (i, name) in names.iter().enumerate() {
         let text = generated_text(10_000_000 + i * 1000);
         std::fs::write(dir.path().join(name), &text).unwrap();
-        let doc = Document::from_bytes(*name, text.into_bytes()).unwrap();
+        let doc = Document::from_bytes(name.as_str(), text.into_bytes()).unwrap();
         // 10 MB of mixed scripts is about 5 million chars: a span every 50 chars makes 100k.
         let store = spans_every(&doc, 50);
         assert!(store.len() >= 100_000, "{} spans", store.len());
-        let file = AnnotationFile::from_store(&store, DocumentStamp::of(&doc), "bench");
+        // The spans in the middle of the document, where the panes are scrolled to.
+        let middle = doc.len_chars() / 2;
+        let ids: Vec<AnnotationId> = store
+            .annotations()
+            .filter(|a| a.extent().start >= middle && a.label != "DATE")
+            .take(40)
+            .map(|a| a.id)
+            .collect();
+        middles.push(ids);
+        let mut file = AnnotationFile::from_store(&store, DocumentStamp::of(&doc), "bench");
+        if linked {
+            add_relations(&mut file);
+        }
         file.save(
             &dir.path()
                 .join("annotations/bench")
                 .join(format!("{name}.ron")),
         )
         .unwrap();
-        files.push(name);
+    }
+    if linked {
+        // A group per place among the middle spans, with a member in every document.
+        let mut groups = CrossLinkFile::new("bench");
+        for k in 0..middles.iter().map(Vec::len).min().unwrap() {
+            groups.groups.push(CrossGroup {
+                id: GroupId(k as u64 + 1),
+                kind: "same_entity".into(),
+                members: names
+                    .iter()
+                    .zip(&middles)
+                    .map(|(name, ids)| CrossMember {
+                        document: name.clone(),
+                        annotation: ids[k],
+                    })
+                    .collect(),
+                note: String::new(),
+            });
+        }
+        groups.next_id = groups.groups.len() as u64 + 1;
+        groups.save(&dir.path().join("links/bench.ron")).unwrap();
     }
     let settings = Settings {
         annotator: Some("bench".into()),
         ..Settings::default()
     };
+    assert!(settings.all_relations, "every relation on screen is drawn");
     let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
     let mut app = AccordApp::new(engine, settings, Some(dir.path()));
     let ctx = context();
-    app.push(Action::Run(Command::AddPane));
+    for _ in 1..panes {
+        app.push(Action::Run(Command::AddPane));
+    }
     app.process_actions(&ctx);
     let big = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
@@ -426,8 +486,8 @@ fn bench_two_panes(c: &mut Criterion) {
         ctx.tessellate(output.shapes, output.pixels_per_point).len()
     };
     frame(&mut app);
-    let panes: Vec<_> = app.state().panes.iter().map(|p| (p.id, p.doc)).collect();
-    for (pane, doc) in panes {
+    let shown: Vec<_> = app.state().panes.iter().map(|p| (p.id, p.doc)).collect();
+    for (pane, doc) in shown {
         let ws = app.state().workspace.as_ref().unwrap();
         let chars = ws.document(doc).unwrap().len_chars();
         let middle = CharRange::new(chars / 2, chars / 2 + 1);
@@ -439,20 +499,41 @@ fn bench_two_panes(c: &mut Criterion) {
     for _ in 0..3 {
         frame(&mut app);
     }
-    assert_eq!(app.state().panes.len(), 2);
+    assert_eq!(app.state().panes.len(), panes);
     let ws = app.state().workspace.as_ref().unwrap();
     assert!(ws.store(DocId(1)).len() >= 100_000);
-    let middle = |pane: usize| app.scroll_fraction(app.state().panes[pane].id);
-    assert!(
-        (0.3..0.7).contains(&middle(0)) && (0.3..0.7).contains(&middle(1)),
-        "both panes show the middle of their document"
-    );
+    if linked {
+        assert!(ws.store(DocId(1)).links().count() > 10_000);
+        assert_eq!(ws.groups().store.groups().len(), 40);
+    }
+    for pane in 0..panes {
+        let at = app.scroll_fraction(app.state().panes[pane].id);
+        assert!(
+            (0.3..0.7).contains(&at),
+            "pane {pane} shows the middle of its document"
+        );
+    }
     let mut group = c.benchmark_group("app");
     group.sample_size(20);
-    group.bench_function("two_panes_10MB_100k_spans_each", |b| {
-        b.iter(|| black_box(frame(&mut app)))
-    });
+    group.bench_function(name, |b| b.iter(|| black_box(frame(&mut app))));
     group.finish();
+}
+
+/// An arc from every ORG span to the COUNTRY span before it (`located_in`).
+fn add_relations(file: &mut AnnotationFile) {
+    let mut next = file.next_id;
+    for pair in file.annotations.windows(2) {
+        if pair[0].label == "COUNTRY" && pair[1].label == "ORG" {
+            file.links.push(Link {
+                id: LinkId(next),
+                kind: "located_in".into(),
+                from: pair[1].id,
+                to: pair[0].id,
+            });
+            next += 1;
+        }
+    }
+    file.next_id = next;
 }
 
 /// A project of 10,000 documents (about 2 KB each, the sample languages in turn, one in ten
@@ -463,6 +544,7 @@ fn bench_open_many(_c: &mut Criterion) {
     let paragraphs: Vec<&str> = text.lines().collect();
     let schema = Schema::default_schema();
     let now = Timestamp("2026-11-23T00:00:00Z".into());
+    std::fs::create_dir_all(dir.path().join("annotations/bench")).unwrap();
     for i in 0..10_000 {
         let body: String = (0..6)
             .map(|k| paragraphs[(i * 7 + k) % paragraphs.len()])
@@ -520,6 +602,7 @@ criterion_group!(
     benches,
     bench_view,
     bench_two_panes,
+    bench_four_panes,
     bench_label,
     bench_open_many
 );
