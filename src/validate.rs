@@ -129,6 +129,10 @@ impl Report {
     }
 }
 
+/// How many annotation files are read (on every core) before they are checked: enough to keep
+/// the cores busy, few enough that a 10,000-document project is not all in memory at once.
+const FILES_AT_ONCE: usize = 256;
+
 /// Validates a whole project. Errs only when the project itself cannot be read.
 pub fn validate(root: &Path) -> Result<Report, ProjectError> {
     let project = Project::open(root)?;
@@ -306,33 +310,46 @@ impl Validator<'_> {
                 continue;
             }
             let paths = ron_files_under(&annotator_dir);
-            // Read and parsed on every core; checked in order.
+            // Read and parsed on every core, a chunk at a time so that only a chunk's files
+            // are in memory at once (not a whole team's); checked in order.
             let project = self.project;
-            let read: Vec<FileRead> = paths
-                .par_iter()
-                .map(|path| match project.dir.resolve(path) {
-                    Err(e) => FileRead::Outside(e.to_string()),
-                    Ok(_) => FileRead::Parsed(
-                        read_text(&project.dir, path)
-                            .and_then(|text| parse_annotation_file(&text, path).map(|f| (f, text))),
-                    ),
-                })
-                .collect();
-            for (path, read) in paths.into_iter().zip(read) {
-                // A document in a sub-folder (`sub/a.txt`) has its file at `sub/a.txt.ron`.
-                let doc_file = path
-                    .strip_prefix(&annotator_dir)
-                    .unwrap_or(&path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let doc_file = doc_file
-                    .strip_suffix(".ron")
-                    .unwrap_or(&doc_file)
-                    .to_owned();
-                self.annotation_file(&annotator, &path, doc_file, read);
+            for chunk in paths.chunks(FILES_AT_ONCE) {
+                let read: Vec<FileRead> = chunk
+                    .par_iter()
+                    .map(|path| match project.dir.resolve(path) {
+                        Err(e) => FileRead::Outside(e.to_string()),
+                        Ok(_) => FileRead::Parsed(read_text(&project.dir, path).and_then(|text| {
+                            parse_annotation_file(&text, path).map(|f| (f, text))
+                        })),
+                    })
+                    .collect();
+                self.check_annotation_files(&annotator_dir, &annotator, chunk, read);
             }
+        }
+    }
+
+    /// Checks the files `paths` of `annotator` (in `annotator_dir`) as `read`, in order.
+    fn check_annotation_files(
+        &mut self,
+        annotator_dir: &Path,
+        annotator: &str,
+        paths: &[PathBuf],
+        read: Vec<FileRead>,
+    ) {
+        for (path, read) in paths.iter().zip(read) {
+            // A document in a sub-folder (`sub/a.txt`) has its file at `sub/a.txt.ron`.
+            let doc_file = path
+                .strip_prefix(annotator_dir)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let doc_file = doc_file
+                .strip_suffix(".ron")
+                .unwrap_or(&doc_file)
+                .to_owned();
+            self.annotation_file(annotator, path, doc_file, read);
         }
     }
 

@@ -1044,3 +1044,48 @@ fn a_project_file_listing_too_many_documents_is_refused() {
         "{message}"
     );
 }
+
+/// `accord validate` reads a team's annotation files a chunk at a time (so that 10,000
+/// documents are not all in memory at once): every file is still checked, and the findings
+/// of files in later chunks come out, in file order.
+#[test]
+fn validate_checks_every_file_of_a_large_team_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let text = "Astana is the capital.\n";
+    let doc = Document::from_text("x.txt", text);
+    let names: Vec<String> = (0..700).map(|i| format!("doc{i:04}.txt")).collect();
+    let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+    write(&root.join("accord.ron"), project_file(&listed).as_bytes());
+    let bad = [300, 699];
+    for (i, name) in names.iter().enumerate() {
+        write(&root.join(name), text.as_bytes());
+        let label = if bad.contains(&i) {
+            "NO_SUCH_LABEL"
+        } else {
+            "LOCATION"
+        };
+        let ron = format!(
+            "(format: 1, document: (file: {name:?}, sha256: {:?}, chars: {}), annotator: \"alice\", next_id: 2, annotations: [(id: 1, label: {label:?}, fragments: [(start: 0, end: 6, text: \"Astana\")], author: \"alice\", created: \"2026-12-06T00:00:00Z\", modified: \"2026-12-06T00:00:00Z\")])\n",
+            doc.sha256(),
+            doc.len_chars()
+        );
+        write(
+            &root.join(format!("annotations/alice/{name}.ron")),
+            ron.as_bytes(),
+        );
+    }
+    let report = accord::validate::validate(root).unwrap();
+    assert_eq!(report.files_checked, 700);
+    assert_eq!(report.annotations_checked, 700);
+    let files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "annotations/alice/doc0300.txt.ron",
+            "annotations/alice/doc0699.txt.ron"
+        ],
+        "{:?}",
+        report.findings
+    );
+}
