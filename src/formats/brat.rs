@@ -161,20 +161,10 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let parts = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        |doc| {
-            let mut lost = Vec::new();
-            let ann = ann_text(doc, &corpus.schema, &mut lost);
-            (ann, lost)
-        },
-    )?;
-    let mut files = Vec::with_capacity(2 * parts.len() + 2);
-    let mut losses = Vec::new();
-    for (doc, (ann, lost)) in corpus.documents.iter().zip(parts) {
+    let (anns, mut losses) =
+        corpus.convert(control, |_, doc, lost| ann_text(doc, &corpus.schema, lost))?;
+    let mut files = Vec::with_capacity(2 * anns.len() + 2);
+    for (doc, ann) in corpus.documents.iter().zip(anns) {
         files.push(OutputFile {
             path: PathBuf::from(txt_name(&doc.file)),
             bytes: doc.text.as_bytes().to_vec(),
@@ -183,7 +173,6 @@ pub(super) fn export(
             path: PathBuf::from(ann_name(&doc.file)),
             bytes: ann.into_bytes(),
         });
-        losses.extend(lost);
     }
     for g in &corpus.groups {
         losses.push(Loss {

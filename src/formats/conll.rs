@@ -55,23 +55,12 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let parts = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        |doc| {
-            let (mut text, mut lost) = (String::new(), Vec::new());
-            write_document(doc, corpus, &mut text, &mut lost);
-            (text, lost)
-        },
-    )?;
-    let mut out = String::with_capacity(parts.iter().map(|(t, _)| t.len()).sum());
-    let mut losses = Vec::new();
-    for (text, lost) in parts {
-        out.push_str(&text);
-        losses.extend(lost);
-    }
+    let (texts, losses) = corpus.convert(control, |_, doc, lost| {
+        let mut text = String::new();
+        write_document(doc, corpus, &mut text, lost);
+        text
+    })?;
+    let out = texts.concat();
     Ok((
         vec![OutputFile {
             path: Default::default(),

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, Output, OutputFile,
-    Stage, label_colour,
+    label_colour,
 };
 use crate::model::{Annotation, AttributeValue, CrossGroup};
 
@@ -92,16 +92,10 @@ pub(super) fn export(
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
     let pages = page_names(corpus);
     let index = Threads::new(corpus);
-    let mut files = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        |doc| OutputFile {
-            path: PathBuf::from(page_of(&pages, &doc.file)),
-            bytes: document_page(corpus, doc, &index, &pages).into_bytes(),
-        },
-    )?;
+    let (mut files, _) = corpus.convert(control, |_, doc, _| OutputFile {
+        path: PathBuf::from(page_of(&pages, &doc.file)),
+        bytes: document_page(corpus, doc, &index, &pages).into_bytes(),
+    })?;
     files.push(OutputFile {
         path: PathBuf::from("index.html"),
         bytes: index_page(corpus, &pages).into_bytes(),

@@ -194,13 +194,7 @@ pub(super) fn export(
         out.push(b'\n');
         Ok(out)
     };
-    let lines = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        line_of,
-    )?;
+    let (lines, _) = corpus.convert(control, |_, doc, _| line_of(doc))?;
     let mut out = Vec::with_capacity(lines.iter().map(|l| l.as_ref().map_or(0, Vec::len)).sum());
     for line in lines {
         out.extend_from_slice(&line?);

@@ -74,23 +74,8 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let numbered: Vec<(usize, &CorpusDocument)> = (1..).zip(&corpus.documents).collect();
-    let parts = super::par_map(
-        &numbered,
-        control,
-        Stage::Converting,
-        |(_, d)| &d.file,
-        |&(n, doc)| {
-            let mut lost = Vec::new();
-            (task(n, doc, &mut lost), lost)
-        },
-    )?;
-    let mut tasks = Vec::with_capacity(parts.len());
-    let mut losses = Vec::new();
-    for (task, lost) in parts {
-        tasks.push(task);
-        losses.extend(lost);
-    }
+    // Tasks are numbered from 1.
+    let (tasks, mut losses) = corpus.convert(control, |i, doc, lost| task(i + 1, doc, lost))?;
     for g in &corpus.groups {
         losses.push(Loss {
             document: g

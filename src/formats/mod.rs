@@ -322,6 +322,35 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// `convert` of every document (with its index) on every core, in order, reporting
+    /// progress as [`Stage::Converting`]; what each conversion lost is gathered in document
+    /// order. Every format's export converts its documents through this.
+    pub(crate) fn convert<'a, T: Send>(
+        &'a self,
+        control: Control<'_>,
+        convert: impl Fn(usize, &'a CorpusDocument, &mut Vec<Loss>) -> T + Sync,
+    ) -> Result<(Vec<T>, Vec<Loss>), FormatError> {
+        let parts = par_map(
+            &self.documents,
+            control,
+            Stage::Converting,
+            |d| &d.file,
+            |i, doc| {
+                let mut lost = Vec::new();
+                (convert(i, doc, &mut lost), lost)
+            },
+        )?;
+        let mut losses = Vec::new();
+        let converted = parts
+            .into_iter()
+            .map(|(t, lost)| {
+                losses.extend(lost);
+                t
+            })
+            .collect();
+        Ok((converted, losses))
+    }
+
     /// The cross-document groups each document has a member in, by document file name, in the
     /// corpus's order: one pass, not a search of every group for every document.
     pub fn groups_by_document(&self) -> HashMap<&str, Vec<&CrossGroup>> {
@@ -540,22 +569,28 @@ pub(crate) fn step(
 /// every core busy, few enough that a cancel is heard at once.
 const PAR_CHUNK: usize = 64;
 
-/// `f` of every item, in order, computed on every core. Progress is reported (and a cancel
-/// heard) before each chunk of items, named by its first; a chunk is an eighth of a core's
-/// share, at most [`PAR_CHUNK`] items, so a small project still reports item by item.
-pub(crate) fn par_map<I: Sync, T: Send>(
-    items: &[I],
+/// `f` of every item and its index, in order, computed on every core. Progress is reported
+/// (and a cancel heard) before each chunk of items, named by its first; a chunk is an eighth
+/// of a core's share, at most [`PAR_CHUNK`] items, so a small project still reports item by
+/// item.
+pub(crate) fn par_map<'a, I: Sync, T: Send>(
+    items: &'a [I],
     control: &mut dyn FnMut(Progress<'_>) -> ControlFlow<()>,
     stage: Stage,
     name: impl Fn(&I) -> &str,
-    f: impl Fn(&I) -> T + Sync,
+    f: impl Fn(usize, &'a I) -> T + Sync,
 ) -> Result<Vec<T>, FormatError> {
     use rayon::prelude::*;
     let chunk = (items.len() / (8 * rayon::current_num_threads())).clamp(1, PAR_CHUNK);
     let mut out = Vec::with_capacity(items.len());
     for (n, part) in items.chunks(chunk).enumerate() {
-        step(control, stage, n * chunk, items.len(), name(&part[0]))?;
-        out.par_extend(part.par_iter().map(&f));
+        let first = n * chunk;
+        step(control, stage, first, items.len(), name(&part[0]))?;
+        out.par_extend(
+            part.par_iter()
+                .enumerate()
+                .map(|(i, item)| f(first + i, item)),
+        );
     }
     Ok(out)
 }

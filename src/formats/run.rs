@@ -139,73 +139,74 @@ fn read_corpus(
         matches!(a.review.state, ReviewState::Accepted | ReviewState::Edited)
     };
     // One document: what it adds to the corpus (nothing when it is left out) and what is lost.
-    let read_one =
-        |slot: &&crate::project::ProjectDocument| -> (Option<CorpusDocument>, Vec<Loss>) {
-            let mut losses = Vec::new();
-            let skip = |detail: String| Loss {
-                document: slot.file().to_owned(),
-                annotation: None,
-                kind: LossKind::Skipped,
-                detail,
-            };
-            let doc = match &slot.document {
-                Ok(doc) => doc,
-                Err(e) => {
-                    losses.push(skip(format!("document left out: {e}")));
-                    return (None, losses);
-                }
-            };
-            let mut cd = CorpusDocument::new(slot.file(), doc.text());
-            cd.bom = doc.had_bom();
-            cd.language = slot.entry.language.clone();
-            cd.date = slot.entry.date.clone();
-            cd.title = slot.entry.title.clone();
-            let path = project.annotation_path(&annotator, slot.file());
-            let undecided = || {
-                Loss {
+    let read_one = |_,
+                    slot: &&crate::project::ProjectDocument|
+     -> (Option<CorpusDocument>, Vec<Loss>) {
+        let mut losses = Vec::new();
+        let skip = |detail: String| Loss {
+            document: slot.file().to_owned(),
+            annotation: None,
+            kind: LossKind::Skipped,
+            detail,
+        };
+        let doc = match &slot.document {
+            Ok(doc) => doc,
+            Err(e) => {
+                losses.push(skip(format!("document left out: {e}")));
+                return (None, losses);
+            }
+        };
+        let mut cd = CorpusDocument::new(slot.file(), doc.text());
+        cd.bom = doc.had_bom();
+        cd.language = slot.entry.language.clone();
+        cd.date = slot.entry.date.clone();
+        cd.title = slot.entry.title.clone();
+        let path = project.annotation_path(&annotator, slot.file());
+        let undecided = || {
+            Loss {
             document: slot.file().to_owned(),
             annotation: None,
             kind: LossKind::Undecided,
             detail: "left out: the curated set has no decision here yet (include it with --include-undecided, as a document without spans)".into(),
         }
+        };
+        if gold_only && !include_undecided && !project.has(&path) {
+            losses.push(undecided());
+            return (None, losses);
+        }
+        if project.has(&path) {
+            let file = match AnnotationFile::load_in(&project.dir, &path) {
+                Ok(f) => f,
+                Err(e) => {
+                    losses.push(skip(format!("annotations left out: {e}")));
+                    return (Some(cd), losses);
+                }
             };
-            if gold_only && !include_undecided && !project.has(&path) {
-                losses.push(undecided());
-                return (None, losses);
-            }
-            if project.has(&path) {
-                let file = match AnnotationFile::load_in(&project.dir, &path) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        losses.push(skip(format!("annotations left out: {e}")));
-                        return (Some(cd), losses);
-                    }
-                };
-                if !file.document.matches(doc) {
-                    losses.push(skip(format!(
+            if !file.document.matches(doc) {
+                losses.push(skip(format!(
                     "annotations left out: {} was annotated on another version of the document; run `accord validate`",
                     path.display()
                 )));
-                    return (Some(cd), losses);
-                }
-                if gold_only
-                    && !include_undecided
-                    && file
-                        .annotations
+                return (Some(cd), losses);
+            }
+            if gold_only
+                && !include_undecided
+                && file
+                    .annotations
+                    .iter()
+                    .all(|a| a.review.state == ReviewState::Pending)
+            {
+                losses.push(undecided());
+                return (None, losses);
+            }
+            cd.next_id = file.next_id;
+            for a in file.annotations {
+                let fits = !a.fragments.is_empty()
+                    && a.fragments
                         .iter()
-                        .all(|a| a.review.state == ReviewState::Pending)
-                {
-                    losses.push(undecided());
-                    return (None, losses);
-                }
-                cd.next_id = file.next_id;
-                for a in file.annotations {
-                    let fits = !a.fragments.is_empty()
-                        && a.fragments.iter().all(|f| {
-                            f.start < f.end && doc.slice(f.range()) == Some(f.text.as_str())
-                        });
-                    if !fits {
-                        losses.push(Loss {
+                        .all(|f| f.start < f.end && doc.slice(f.range()) == Some(f.text.as_str()));
+                if !fits {
+                    losses.push(Loss {
                         document: slot.file().to_owned(),
                         annotation: Some(a.id),
                         kind: LossKind::Skipped,
@@ -214,32 +215,32 @@ fn read_corpus(
                             a.label
                         ),
                     });
-                    } else if gold_only && !is_gold(&a) {
-                        // The curated set's rejected items and undecided ones (kept for a
-                        // reviewer's comment) are not part of the gold set.
-                    } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
-                        cd.annotations.push(a);
-                    }
+                } else if gold_only && !is_gold(&a) {
+                    // The curated set's rejected items and undecided ones (kept for a
+                    // reviewer's comment) are not part of the gold set.
+                } else if wanted_labels.is_empty() || wanted_labels.contains(a.label.as_str()) {
+                    cd.annotations.push(a);
                 }
-                cd.annotations.sort_by_key(|a| (a.extent().start, a.id));
-                let kept: HashSet<AnnotationId> = cd.annotations.iter().map(|a| a.id).collect();
-                for a in &mut cd.annotations {
-                    for value in a.attributes.values_mut() {
-                        if let AttributeValue::Refs(ids) = value {
-                            ids.retain(|id| kept.contains(id));
-                        }
-                    }
-                    a.attributes
-                        .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
-                }
-                cd.links = file
-                    .links
-                    .into_iter()
-                    .filter(|l| kept.contains(&l.from) && kept.contains(&l.to))
-                    .collect();
             }
-            (Some(cd), losses)
-        };
+            cd.annotations.sort_by_key(|a| (a.extent().start, a.id));
+            let kept: HashSet<AnnotationId> = cd.annotations.iter().map(|a| a.id).collect();
+            for a in &mut cd.annotations {
+                for value in a.attributes.values_mut() {
+                    if let AttributeValue::Refs(ids) = value {
+                        ids.retain(|id| kept.contains(id));
+                    }
+                }
+                a.attributes
+                    .retain(|_, v| !matches!(v, AttributeValue::Refs(ids) if ids.is_empty()));
+            }
+            cd.links = file
+                .links
+                .into_iter()
+                .filter(|l| kept.contains(&l.from) && kept.contains(&l.to))
+                .collect();
+        }
+        (Some(cd), losses)
+    };
     let read = super::par_map(&slots, control, Stage::Reading, |s| s.file(), read_one)?;
     let mut out = Vec::with_capacity(read.len());
     for (doc, lost) in read {

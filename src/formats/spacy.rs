@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
-    OutputFile, Stage, byte_offsets, flat_spans, fragment_edges, split_tokens,
+    OutputFile, byte_offsets, flat_spans, fragment_edges, split_tokens,
 };
 use crate::model::CharRange;
 use crate::model::tokens::tokenize_str;
@@ -141,24 +141,15 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let parts = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        |doc| {
-            let (mut strings, mut lost) = (Strings::default(), Vec::new());
-            let arrays = doc_arrays(doc, corpus, &mut strings, &mut lost);
-            (arrays, strings, lost)
-        },
-    )?;
+    let (parts, losses) = corpus.convert(control, |_, doc, lost| {
+        let mut strings = Strings::default();
+        (doc_arrays(doc, corpus, &mut strings, lost), strings)
+    })?;
     let mut strings = Strings::default();
     let mut docs = Vec::with_capacity(parts.len());
-    let mut losses = Vec::new();
-    for (arrays, of_doc, lost) in parts {
+    for (arrays, of_doc) in parts {
         docs.push(arrays);
         strings.0.extend(of_doc.0);
-        losses.extend(lost);
     }
     let bytes = doc_bin(&docs, &strings.sorted()).map_err(|e| FormatError::Parse {
         path: PathBuf::from("corpus.spacy"),

@@ -36,7 +36,7 @@ use std::path::PathBuf;
 
 use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
-    OutputFile, Stage, fragment_edges, split_tokens,
+    OutputFile, fragment_edges, split_tokens,
 };
 use crate::model::tokens::tokenize_str;
 use crate::model::{AnnotationId, CharRange};
@@ -102,30 +102,16 @@ pub(super) fn export(
     corpus: &Corpus,
     control: Control<'_>,
 ) -> Result<(Vec<OutputFile>, Vec<Loss>), FormatError> {
-    let parts = super::par_map(
-        &corpus.documents,
-        control,
-        Stage::Converting,
-        |d| &d.file,
-        |doc| {
-            let name = match doc.file.strip_suffix(".txt") {
-                Some(stem) => format!("{stem}.tsv"),
-                None => format!("{}.tsv", doc.file),
-            };
-            let mut lost = Vec::new();
-            let file = OutputFile {
-                path: PathBuf::from(name),
-                bytes: document(doc, &mut lost).into_bytes(),
-            };
-            (file, lost)
-        },
-    )?;
-    let mut files = Vec::with_capacity(parts.len());
-    let mut losses = Vec::new();
-    for (file, lost) in parts {
-        files.push(file);
-        losses.extend(lost);
-    }
+    let (files, mut losses) = corpus.convert(control, |_, doc, lost| {
+        let name = match doc.file.strip_suffix(".txt") {
+            Some(stem) => format!("{stem}.tsv"),
+            None => format!("{}.tsv", doc.file),
+        };
+        OutputFile {
+            path: PathBuf::from(name),
+            bytes: document(doc, lost).into_bytes(),
+        }
+    })?;
     for g in &corpus.groups {
         losses.push(Loss {
             document: g
