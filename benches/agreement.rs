@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 
-use accord::agreement::{DocumentAnnotations, Selection, agree, agree_project};
+use accord::agreement::{DocumentAnnotations, Keep, Selection, agree, agree_project};
 use accord::model::{Annotation, AnnotationId, AttributeValue, Document, Fragment, Timestamp};
 use accord::schema::Schema;
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
@@ -312,7 +312,8 @@ fn main() {
 
     // The figures once, so a broken generator shows instead of a fast empty benchmark.
     let report = agree(&annotators, &inputs, &schema, &[]);
-    let from_folder = agree_project(root, &Selection::default()).expect("the project opens");
+    let from_folder =
+        agree_project(root, &Selection::default(), Keep::ALL).expect("the project opens");
     let overall = &report.overall;
     assert_eq!(overall.documents, DOCUMENTS as u64);
     assert_eq!(
@@ -357,7 +358,7 @@ fn main() {
         "agree_project, loading included",
         timed(&|| {
             drop(black_box(
-                agree_project(root, &Selection::default()).expect("the project opens"),
+                agree_project(root, &Selection::default(), Keep::ALL).expect("the project opens"),
             ))
         }),
     );
@@ -375,7 +376,10 @@ fn main() {
         "agree_project (opening documents and files included)",
         |b| {
             b.iter_with_large_drop(|| {
-                black_box(agree_project(root, &Selection::default()).expect("the project opens"))
+                black_box(
+                    agree_project(root, &Selection::default(), Keep::ALL)
+                        .expect("the project opens"),
+                )
             });
         },
     );

@@ -40,6 +40,17 @@ impl Confusion {
         }
     }
 
+    /// Adds another tally whose label `c` is this one's `code[c]` (a document's labels coded
+    /// on their own, added to the project's).
+    pub fn merge_recoded(&mut self, other: &Confusion, code: &[usize]) {
+        for a in 0..other.categories {
+            for b in 0..other.categories {
+                self.counts[code[a] * self.categories + code[b]] +=
+                    other.counts[a * other.categories + b];
+            }
+        }
+    }
+
     /// Units counted.
     pub fn units(&self) -> u64 {
         self.counts.iter().sum()
@@ -125,6 +136,15 @@ impl FleissTally {
         self.sum_of_squares += other.sum_of_squares;
         for (mine, theirs) in self.totals.iter_mut().zip(&other.totals) {
             *mine += theirs;
+        }
+    }
+
+    /// Adds another tally whose label `j` is this one's `code[j]`.
+    pub fn merge_recoded(&mut self, other: &FleissTally, code: &[usize]) {
+        self.units += other.units;
+        self.sum_of_squares += other.sum_of_squares;
+        for (j, theirs) in other.totals.iter().enumerate() {
+            self.totals[code[j]] += theirs;
         }
     }
 
@@ -218,6 +238,29 @@ impl AlphaTally {
             } else {
                 for (a, b) in mine.iter_mut().zip(theirs) {
                     *a += b;
+                }
+            }
+        }
+        self.pairable_units += other.pairable_units;
+        self.pairable_values += other.pairable_values;
+    }
+
+    /// Adds another tally whose label `c` is this one's `code[c]`.
+    pub fn merge_recoded(&mut self, other: &AlphaTally, code: &[usize]) {
+        if other.by_values.len() > self.by_values.len() {
+            self.by_values.resize(other.by_values.len(), Vec::new());
+        }
+        let (k, theirs_k) = (self.categories, other.categories);
+        for (mine, theirs) in self.by_values.iter_mut().zip(&other.by_values) {
+            if theirs.is_empty() {
+                continue;
+            }
+            if mine.is_empty() {
+                *mine = vec![0; k * k];
+            }
+            for c in 0..theirs_k {
+                for d in 0..theirs_k {
+                    mine[code[c] * k + code[d]] += theirs[c * theirs_k + d];
                 }
             }
         }

@@ -158,6 +158,18 @@ impl CommitmentTally {
     }
 }
 
+impl CommitmentFigures {
+    /// Lists `attributes` where nothing was compared too, as a tally made to list them does.
+    pub(crate) fn list_attributes(&mut self, attributes: &[String]) {
+        for name in attributes {
+            if !self.attributes.contains_key(name) {
+                let none = attribute_figures(&[], true);
+                self.attributes.insert(name.clone(), none);
+            }
+        }
+    }
+}
+
 fn attribute_figures(
     pairs: &[(ComparedValue, ComparedValue)],
     categorical: bool,

@@ -12,8 +12,10 @@
 //!   annotators of a pair marked.
 //!
 //! Two entry points give the same [`AgreementReport`]: [`agree`] over documents and stores in
-//! memory (the GUI's agreement panel), and [`agree_project`] over a project folder
-//! (`accord agree`). [`AgreementReport::to_text`] prints its tables, and its
+//! memory, and [`agree_project`] over a project folder (`accord agree`, the GUI's agreement
+//! panel), which counts each document as soon as its files are read and keeps only the counts
+//! and what [`Keep`] asks for. Each document's labels are coded on their own and recoded when
+//! the documents' counts are added up. [`AgreementReport::to_text`] prints its tables, and its
 //! [`UnitTable::write_tsv`] the units behind the unit-level figures.
 //!
 //! Krippendorff's unitizing α (αu) is not computed: its definition (Krippendorff 2013, 2016)
@@ -67,6 +69,30 @@ pub struct DocumentAnnotations<'a> {
     pub stores: &'a [Option<&'a AnnotationStore>],
 }
 
+/// What a report keeps besides the overall figures: each document's share costs memory in a
+/// big project, and most callers need only some of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Keep {
+    /// Each document's figures ([`AgreementReport::documents`]).
+    pub documents: bool,
+    /// The unit table with each unit's text ([`AgreementReport::units`]): a copy of every
+    /// document's text.
+    pub units: bool,
+}
+
+impl Keep {
+    /// Everything.
+    pub const ALL: Keep = Keep {
+        documents: true,
+        units: true,
+    };
+    /// The overall figures and the pair matrix only.
+    pub const SUMMARY: Keep = Keep {
+        documents: false,
+        units: false,
+    };
+}
+
 /// Computes every figure of the report over documents in memory.
 ///
 /// `labels` restricts the spans taking part to those labels (empty: all). The labels of the
@@ -77,59 +103,109 @@ pub fn agree(
     schema: &Schema,
     labels: &[String],
 ) -> AgreementReport {
-    let n = annotators.len();
-    let (spans_of, label_names) = collect_spans(n, documents, labels);
-    let is_commitment: Vec<bool> = label_names
-        .iter()
-        .map(|l| {
-            schema
-                .label(l)
-                .is_some_and(|d| d.layer == Layer::Commitment)
-        })
-        .collect();
-    let commitment_attributes: Vec<String> = schema
-        .labels_of(Layer::Commitment)
-        .filter(|l| label_names.contains(&l.name))
-        .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-
     // Each document on its own, on every core; added up in project order.
-    let counted: Vec<(Tally, DocumentFigures, _)> = documents
+    let tallies: Vec<DocumentTally> = documents
         .par_iter()
-        .zip(&spans_of)
-        .map(|(doc, spans)| {
-            let tokens = tokenize(doc.document);
-            let units = units::document_units(doc.document, &tokens, spans);
-            let mut tally = Tally::new(n, label_names.len(), &commitment_attributes);
-            tally.documents = 1;
-            tally.units = units.len() as u64;
-            count_units(&units, &mut tally, label_names.len());
-            compare_pairs(doc, spans, &is_commitment, &mut tally);
-            let figures = DocumentFigures {
-                file: doc.document.file_name.clone(),
-                annotators_with_file: annotators
-                    .iter()
-                    .zip(spans)
-                    .filter(|(_, s)| s.is_some())
-                    .map(|(name, _)| name.clone())
-                    .collect(),
-                figures: tally.figures(annotators, &label_names),
-            };
-            (tally, figures, units)
-        })
+        .map(|doc| tally_document(annotators, doc, schema, labels, Keep::ALL))
         .collect();
-    let mut overall = Tally::new(n, label_names.len(), &commitment_attributes);
-    let mut per_document = Vec::with_capacity(documents.len());
-    let mut unit_documents = Vec::with_capacity(documents.len());
-    for (tally, figures, units) in counted {
-        overall.merge(&tally);
-        per_document.push(figures);
-        unit_documents.push(units);
+    combine(annotators, tallies, schema, labels)
+}
+
+/// One document's counts, with its labels coded on their own (its codes are those of the labels
+/// it uses), so that each document can be counted as soon as its files are read and the files
+/// dropped ([`agree_project`] holds one document's annotations per core, not the project's).
+pub(crate) struct DocumentTally {
+    tally: Tally,
+    /// Its label names by its codes, `O` first.
+    labels: Vec<String>,
+    figures: Option<DocumentFigures>,
+    units: Option<DocumentUnits>,
+}
+
+/// Counts one document: its units, the spans and commitments of each annotator pair, and what
+/// `keep` asks for.
+pub(crate) fn tally_document(
+    annotators: &[String],
+    doc: &DocumentAnnotations<'_>,
+    schema: &Schema,
+    wanted: &[String],
+    keep: Keep,
+) -> DocumentTally {
+    let n = annotators.len();
+    let (spans, label_names) = document_spans(n, doc, wanted);
+    let is_commitment = commitment_codes(schema, &label_names);
+    let attributes = commitment_attributes(schema, &label_names);
+    let tokens = tokenize(doc.document);
+    let mut units = units::document_units(doc.document, &tokens, &spans);
+    let mut tally = Tally::new(n, label_names.len(), &attributes);
+    tally.documents = 1;
+    tally.units = units.len() as u64;
+    count_units(&units, &mut tally, label_names.len());
+    compare_pairs(doc, &spans, &is_commitment, &mut tally);
+    let figures = keep.documents.then(|| DocumentFigures {
+        file: doc.document.file_name.clone(),
+        annotators_with_file: annotators
+            .iter()
+            .zip(&spans)
+            .filter(|(_, s)| s.is_some())
+            .map(|(name, _)| name.clone())
+            .collect(),
+        figures: tally.figures(annotators, &label_names),
+    });
+    let units = keep.units.then(|| {
+        units.keep_text(doc.document, &tokens);
+        units
+    });
+    DocumentTally {
+        tally,
+        labels: label_names,
+        figures,
+        units,
+    }
+}
+
+/// The report of the documents' tallies, in order: the labels of all of them get their codes
+/// (alphabetical after `O`) and each tally is added under those.
+pub(crate) fn combine(
+    annotators: &[String],
+    documents: Vec<DocumentTally>,
+    schema: &Schema,
+    asked: &[String],
+) -> AgreementReport {
+    let n = annotators.len();
+    let used: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.labels[1..].iter().map(String::as_str))
+        .collect();
+    let label_names: Vec<String> = std::iter::once("O")
+        .chain(used.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let attributes = commitment_attributes(schema, &label_names);
+    let mut overall = Tally::new(n, label_names.len(), &attributes);
+    let mut per_document = Vec::new();
+    let mut unit_documents = Vec::new();
+    for doc in documents {
+        // `O` stays 0; a label's code is its place among the names after `O`.
+        let code: Vec<usize> = std::iter::once(0)
+            .chain(doc.labels[1..].iter().map(|l| {
+                1 + label_names[1..]
+                    .binary_search(l)
+                    .expect("every document's labels are among the report's")
+            }))
+            .collect();
+        overall.merge_recoded(&doc.tally, &code);
+        if let Some(mut figures) = doc.figures {
+            figures.figures.list_commitment_attributes(&attributes);
+            per_document.push(figures);
+        }
+        if let Some(mut units) = doc.units {
+            units.recode(&code);
+            unit_documents.push(units);
+        }
     }
     let figures = overall.figures(annotators, &label_names);
-    let warnings = labels
+    let warnings = asked
         .iter()
         .filter(|l| !label_names.contains(l))
         .map(|l| format!("label {l:?} was asked for but none of the annotators compared used it in the documents compared"))
@@ -150,49 +226,66 @@ pub fn agree(
     }
 }
 
+/// Whether each label code is of the `Commitment` layer.
+fn commitment_codes(schema: &Schema, label_names: &[String]) -> Vec<bool> {
+    label_names
+        .iter()
+        .map(|l| {
+            schema
+                .label(l)
+                .is_some_and(|d| d.layer == Layer::Commitment)
+        })
+        .collect()
+}
+
+/// The attributes of the commitment labels among `label_names`, by name.
+fn commitment_attributes(schema: &Schema, label_names: &[String]) -> Vec<String> {
+    schema
+        .labels_of(Layer::Commitment)
+        .filter(|l| label_names.contains(&l.name))
+        .flat_map(|l| l.attributes.iter().map(|a| a.name.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Each annotator's spans of one document; `None` when they have no file for it.
 type DocumentSpans<'a> = Vec<Option<Vec<Span<'a>>>>;
 
-/// Each annotator's spans of each document, of the labels wanted, sorted by [`sort_spans`],
-/// and the label names by code.
+/// Each annotator's spans of the document, of the labels wanted, sorted by [`sort_spans`], and
+/// the names of the labels it uses by code.
 ///
-/// One pass over every annotation, labels numbered in order of appearance and then given their
-/// alphabetical codes ([`labels`]): annotations are many and scattered in memory, so reading
-/// them twice costs more than keeping their spans.
-fn collect_spans<'a>(
+/// One pass over its annotations, labels numbered in order of appearance and then given their
+/// alphabetical codes ([`labels`]).
+fn document_spans<'a>(
     annotators: usize,
-    documents: &[DocumentAnnotations<'a>],
+    doc: &DocumentAnnotations<'a>,
     labels: &[String],
-) -> (Vec<DocumentSpans<'a>>, Vec<String>) {
+) -> (DocumentSpans<'a>, Vec<String>) {
     let wanted = |label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
     let mut numbering = LabelNumbering::default();
-    let mut spans_of: Vec<DocumentSpans<'a>> = documents
-        .iter()
-        .map(|doc| {
-            (0..annotators)
-                .map(|a| {
-                    let store = doc.stores.get(a).copied().flatten()?;
-                    let mut spans = Vec::with_capacity(store.len());
-                    for annotation in store.annotations() {
-                        let label = annotation.label.as_str();
-                        if wanted(label) {
-                            let number = numbering.number(label);
-                            spans.push(Span::new(LabelCode(number as u32), annotation));
-                        }
-                    }
-                    Some(spans)
-                })
-                .collect()
+    let mut spans: DocumentSpans<'a> = (0..annotators)
+        .map(|a| {
+            let store = doc.stores.get(a).copied().flatten()?;
+            let mut spans = Vec::with_capacity(store.len());
+            for annotation in store.annotations() {
+                let label = annotation.label.as_str();
+                if wanted(label) {
+                    let number = numbering.number(label);
+                    spans.push(Span::new(LabelCode(number as u32), annotation));
+                }
+            }
+            Some(spans)
         })
         .collect();
     let (label_names, code_of_number) = numbering.codes();
-    for spans in spans_of.iter_mut().flatten().flatten() {
+    for spans in spans.iter_mut().flatten() {
         for span in spans.iter_mut() {
             span.label = code_of_number[span.label.index()];
         }
         sort_spans(spans);
     }
-    (spans_of, label_names)
+    (spans, label_names)
 }
 
 /// Compares the spans and commitments of every annotator pair who both have a file for the
@@ -260,5 +353,136 @@ fn count_units(units: &DocumentUnits, tally: &mut Tally, labels: usize) {
                 pair.units.add(a.index(), b.index());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Annotation;
+
+    fn store(spans: &[(u64, &str, usize, usize)]) -> AnnotationStore {
+        let mut store = AnnotationStore::new();
+        for &(id, label, start, end) in spans {
+            store.put(Annotation::fixture(id, label, &[(start, end)]));
+        }
+        store
+    }
+
+    /// Each document's labels get codes of their own and are recoded when added up: two
+    /// documents whose labels differ must pool exactly as the same spans in one document.
+    #[test]
+    fn documents_using_different_labels_add_up_as_one_document() {
+        let annotators = ["ann".to_owned(), "bob".to_owned()];
+        let schema = Schema::default_schema();
+        let first = "Astana and Dushanbe met Rahmon";
+        let second = "Trade of 2 billion dollars with Xi";
+        // The first document has LOC and PERSON; the second MONEY, PERSON and ORG, so their
+        // own codes (alphabetical in each) differ from the report's.
+        let first_ann = store(&[(1, "LOC", 0, 6), (2, "LOC", 11, 19), (3, "PERSON", 24, 30)]);
+        let first_bob = store(&[
+            (1, "LOC", 0, 6),
+            (2, "PERSON", 11, 19),
+            (3, "PERSON", 24, 30),
+        ]);
+        let second_ann = store(&[(1, "MONEY", 9, 26), (2, "PERSON", 32, 34)]);
+        let second_bob = store(&[(1, "MONEY", 9, 18), (2, "ORG", 32, 34)]);
+        let (doc_1, doc_2) = (
+            Document::from_text("1.txt", first),
+            Document::from_text("2.txt", second),
+        );
+        let stores_1 = [Some(&first_ann), Some(&first_bob)];
+        let stores_2 = [Some(&second_ann), Some(&second_bob)];
+        let apart = agree(
+            &annotators,
+            &[
+                DocumentAnnotations {
+                    document: &doc_1,
+                    stores: &stores_1,
+                },
+                DocumentAnnotations {
+                    document: &doc_2,
+                    stores: &stores_2,
+                },
+            ],
+            &schema,
+            &[],
+        );
+
+        // The same spans in one document: the second text after the first and a line break.
+        let shift = first.chars().count() + 1;
+        let shifted = |spans: &AnnotationStore, first: &AnnotationStore| {
+            let mut all: Vec<(u64, String, usize, usize)> = Vec::new();
+            for a in first.annotations() {
+                all.push((
+                    a.id.0,
+                    a.label.clone(),
+                    a.fragments[0].start,
+                    a.fragments[0].end,
+                ));
+            }
+            for a in spans.annotations() {
+                let f = &a.fragments[0];
+                all.push((a.id.0 + 10, a.label.clone(), f.start + shift, f.end + shift));
+            }
+            let all: Vec<(u64, &str, usize, usize)> = all
+                .iter()
+                .map(|(i, l, s, e)| (*i, l.as_str(), *s, *e))
+                .collect();
+            store(&all)
+        };
+        let (whole_ann, whole_bob) = (
+            shifted(&second_ann, &first_ann),
+            shifted(&second_bob, &first_bob),
+        );
+        let whole = Document::from_text("whole.txt", &format!("{first}\n{second}"));
+        let stores = [Some(&whole_ann), Some(&whole_bob)];
+        let together = agree(
+            &annotators,
+            &[DocumentAnnotations {
+                document: &whole,
+                stores: &stores,
+            }],
+            &schema,
+            &[],
+        );
+
+        assert_eq!(apart.labels, ["LOC", "MONEY", "ORG", "PERSON"]);
+        assert_eq!(apart.labels, together.labels);
+        let (a, t) = (&apart.overall, &together.overall);
+        assert_eq!(a.units, t.units);
+        assert_eq!(a.krippendorff_alpha, t.krippendorff_alpha);
+        assert_eq!(a.pairs[0].cohen_kappa, t.pairs[0].cohen_kappa);
+        assert_eq!(a.pairs[0].observed_agreement, t.pairs[0].observed_agreement);
+        assert!(a.pairs[0].cohen_kappa.is_some_and(|k| k < 1.0));
+        for label in ["LOC", "MONEY", "PERSON", "ORG"] {
+            assert_eq!(
+                a.spans.labels.get(label).map(|f| (f.exact, f.overlap)),
+                t.spans.labels.get(label).map(|f| (f.exact, f.overlap)),
+                "{label}"
+            );
+        }
+        // The unit table names each unit's labels as the report codes them.
+        let rows = |report: &AgreementReport| -> Vec<(String, Vec<String>)> {
+            let table = &report.units;
+            table
+                .documents
+                .iter()
+                .flat_map(|d| {
+                    (0..d.len()).map(move |i| {
+                        let names = d
+                            .row(i)
+                            .iter()
+                            .flatten()
+                            .map(|c| table.label_name(*c).to_owned());
+                        (d.text(i).to_owned(), names.collect())
+                    })
+                })
+                .collect()
+        };
+        assert_eq!(rows(&apart), rows(&together));
+        assert!(
+            rows(&apart).contains(&("Xi".to_owned(), vec!["PERSON".to_owned(), "ORG".to_owned()]))
+        );
     }
 }

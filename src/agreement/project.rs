@@ -16,7 +16,7 @@ use crate::model::DocumentError;
 use crate::project::{ANNOTATIONS_DIR, Project, ProjectError};
 use crate::store::{AnnotationFile, AnnotationStore, StoreError};
 
-use super::{AgreementReport, DocumentAnnotations, agree};
+use super::{AgreementReport, DocumentAnnotations, DocumentTally, Keep, combine, tally_document};
 
 pub use crate::project::CURATED;
 
@@ -81,14 +81,6 @@ pub enum AgreementError {
     },
 }
 
-/// One document's annotation files as read.
-#[derive(Default)]
-struct StoresRead {
-    /// Each chosen annotator's, in order (`None`: no file).
-    stores: Vec<Option<AnnotationStore>>,
-    warnings: Vec<String>,
-}
-
 fn list(names: &[String]) -> String {
     if names.is_empty() {
         "none".to_owned()
@@ -98,90 +90,113 @@ fn list(names: &[String]) -> String {
 }
 
 /// Computes agreement over a project folder: opens it, reads the selected annotators' files
-/// for the selected documents, and calls [`agree`].
+/// for the selected documents, and counts them as [`super::agree`] does, keeping what `keep`
+/// asks for.
+///
+/// Each document is counted as soon as its files are read, on every core, and its annotations
+/// dropped: memory follows the cores, not the project (only the counts and what `keep` asks
+/// for stay).
 pub fn agree_project(
     root: &Path,
     selection: &Selection,
+    keep: Keep,
 ) -> Result<AgreementReport, AgreementError> {
     let mut project = Project::open(root)?;
     let annotators = choose_annotators(&project, &selection.annotators)?;
     let documents = choose_documents(&project, &selection.documents)?;
-    let mut warnings = Vec::new();
 
-    // Every chosen annotator's store of each chosen document (if they have a file), read on
-    // every core, with a warning for a file annotated on another version of its document.
-    let read: Vec<Result<StoresRead, AgreementError>> = documents
+    let counted: Vec<Result<Counted, AgreementError>> = documents
         .par_iter()
-        .map(|&slot_index| {
-            let slot = &project.documents[slot_index];
-            let mut read = StoresRead::default();
-            for annotator in &annotators {
-                let path = project.annotation_path(annotator, slot.file());
-                // No file is no annotations; anything else in its place (a folder, a FIFO, a
-                // link out) is an error the door names.
-                if !project.has(&path) {
-                    read.stores.push(None);
-                    continue;
-                }
-                let file = AnnotationFile::load_store_in(&project.dir, &path)
-                    .map_err(|source| AgreementError::AnnotationFile { source })?;
-                if let Some(doc) = slot.doc()
-                    && !file.document.matches(doc)
-                {
-                    read.warnings.push(format!(
-                        "{}: {} changed since it was annotated; its spans are compared at their recorded offsets (run `accord validate`)",
-                        relative(&project.root, &path),
-                        slot.file()
-                    ));
-                }
-                read.stores.push(Some(file.store));
-            }
-            Ok(read)
-        })
+        .map(|&slot_index| count_document(&project, slot_index, &annotators, selection, keep))
         .collect();
-    // Each chosen document that opened, with its stores; errors in project order.
-    let mut loaded: Vec<(usize, Vec<Option<AnnotationStore>>)> = Vec::new();
-    for (slot_index, read) in documents.into_iter().zip(read) {
-        let StoresRead {
-            stores,
-            warnings: mut more,
-        } = read?;
-        warnings.append(&mut more);
-        let slot = &project.documents[slot_index];
-        match &slot.document {
-            Ok(_) => loaded.push((slot_index, stores)),
-            Err(_) if stores.iter().any(Option::is_some) => {
+    // Errors and warnings in project order.
+    let mut warnings = Vec::new();
+    let mut tallies = Vec::with_capacity(counted.len());
+    for (slot_index, counted) in documents.into_iter().zip(counted) {
+        let counted = counted?;
+        warnings.extend(counted.warnings);
+        match counted.tally {
+            Some(tally) => tallies.push(tally),
+            None if counted.annotated => {
                 let slot = project.documents.swap_remove(slot_index);
                 if let Err(source) = slot.document {
                     return Err(AgreementError::Document { source });
                 }
             }
-            Err(e) => warnings.push(format!(
-                "{} is left out: it cannot be read ({e}) and none of the annotators compared has a file for it",
-                slot.file()
-            )),
+            None => {
+                let slot = &project.documents[slot_index];
+                if let Err(e) = &slot.document {
+                    warnings.push(format!(
+                        "{} is left out: it cannot be read ({e}) and none of the annotators compared has a file for it",
+                        slot.file()
+                    ));
+                }
+            }
         }
     }
-
-    let store_refs: Vec<Vec<Option<&AnnotationStore>>> = loaded
-        .iter()
-        .map(|(_, stores)| stores.iter().map(Option::as_ref).collect())
-        .collect();
-    let inputs: Vec<DocumentAnnotations<'_>> = loaded
-        .iter()
-        .zip(&store_refs)
-        .filter_map(|((slot_index, _), stores)| {
-            Some(DocumentAnnotations {
-                document: project.documents[*slot_index].doc()?,
-                stores,
-            })
-        })
-        .collect();
-    let mut report = agree(&annotators, &inputs, &project.schema, &selection.labels);
+    let mut report = combine(&annotators, tallies, &project.schema, &selection.labels);
     report.project = Some(project.name().to_owned());
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
     Ok(report)
+}
+
+/// One document as counted by a worker.
+struct Counted {
+    /// Its counts; `None` when its text cannot be read.
+    tally: Option<DocumentTally>,
+    /// Whether any annotator compared has a file for it.
+    annotated: bool,
+    warnings: Vec<String>,
+}
+
+/// Reads the chosen annotators' files of one document and counts them (with a warning for a
+/// file annotated on another version of the document).
+fn count_document(
+    project: &Project,
+    slot_index: usize,
+    annotators: &[String],
+    selection: &Selection,
+    keep: Keep,
+) -> Result<Counted, AgreementError> {
+    let slot = &project.documents[slot_index];
+    let mut stores: Vec<Option<AnnotationStore>> = Vec::with_capacity(annotators.len());
+    let mut warnings = Vec::new();
+    for annotator in annotators {
+        let path = project.annotation_path(annotator, slot.file());
+        // No file is no annotations; anything else in its place (a folder, a FIFO, a link
+        // out) is an error the door names.
+        if !project.has(&path) {
+            stores.push(None);
+            continue;
+        }
+        let file = AnnotationFile::load_store_in(&project.dir, &path)
+            .map_err(|source| AgreementError::AnnotationFile { source })?;
+        if let Some(doc) = slot.doc()
+            && !file.document.matches(doc)
+        {
+            warnings.push(format!(
+                "{}: {} changed since it was annotated; its spans are compared at their recorded offsets (run `accord validate`)",
+                relative(&project.root, &path),
+                slot.file()
+            ));
+        }
+        stores.push(Some(file.store));
+    }
+    let annotated = stores.iter().any(Option::is_some);
+    let tally = slot.doc().map(|document| {
+        let stores: Vec<Option<&AnnotationStore>> = stores.iter().map(Option::as_ref).collect();
+        let doc = DocumentAnnotations {
+            document,
+            stores: &stores,
+        };
+        tally_document(annotators, &doc, &project.schema, &selection.labels, keep)
+    });
+    Ok(Counted {
+        tally,
+        annotated,
+        warnings,
+    })
 }
 
 /// The annotators asked for (each once, in the order given), or every annotator folder but

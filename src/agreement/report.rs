@@ -200,16 +200,17 @@ impl Tally {
         }
     }
 
-    /// Adds another scope's counts.
-    pub fn merge(&mut self, other: &Tally) {
+    /// Adds the counts of another scope whose label `c` is this one's `code[c]` (a
+    /// document's labels are coded on their own: [`super::tally_document`]).
+    pub fn merge_recoded(&mut self, other: &Tally, code: &[usize]) {
         self.documents += other.documents;
         self.units += other.units;
-        self.alpha.merge(&other.alpha);
-        self.fleiss.merge(&other.fleiss);
+        self.alpha.merge_recoded(&other.alpha, code);
+        self.fleiss.merge_recoded(&other.fleiss, code);
         for (mine, theirs) in self.pairs.iter_mut().zip(&other.pairs) {
             mine.documents += theirs.documents;
-            mine.units.merge(&theirs.units);
-            mine.spans.merge(&theirs.spans);
+            mine.units.merge_recoded(&theirs.units, code);
+            mine.spans.merge_recoded(&theirs.spans, code);
             mine.commitments.merge(&theirs.commitments);
         }
     }
@@ -251,6 +252,17 @@ impl Tally {
                     commitments: p.commitments.figures(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Figures {
+    /// Lists the commitment `attributes` where nothing was compared too (a document's figures
+    /// list those of its own labels; the report's documents list those of all of them).
+    pub(crate) fn list_commitment_attributes(&mut self, attributes: &[String]) {
+        self.commitments.list_attributes(attributes);
+        for pair in &mut self.pairs {
+            pair.commitments.list_attributes(attributes);
         }
     }
 }

@@ -205,6 +205,16 @@ impl SpanTally {
         self.boundary.merge(&other.boundary);
     }
 
+    /// Adds another tally whose label `l` is this one's `code[l]`.
+    pub fn merge_recoded(&mut self, other: &SpanTally, code: &[usize]) {
+        for (l, theirs) in other.per_label.iter().enumerate() {
+            let mine = &mut self.per_label[code[l]];
+            mine.exact.merge(&theirs.exact);
+            mine.overlap.merge(&theirs.overlap);
+        }
+        self.boundary.merge(&other.boundary);
+    }
+
     /// All labels together, exact and overlap.
     pub fn totals(&self) -> LabelCounts {
         let mut all = LabelCounts::default();

@@ -65,17 +65,18 @@ pub struct DocumentUnits {
     /// Row-major: `values[unit * annotators + annotator]`.
     values: Vec<Option<LabelCode>>,
     annotators: usize,
+    count: usize,
 }
 
 impl DocumentUnits {
     /// Number of units.
     pub fn len(&self) -> usize {
-        self.units.len()
+        self.count
     }
 
     /// True when the document has no unit (no word in it).
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
+        self.count == 0
     }
 
     /// Number of annotators (values per unit).
@@ -116,10 +117,27 @@ pub(crate) fn document_units(
     }
     DocumentUnits {
         file: doc.file_name.clone(),
-        text: doc.text().to_owned(),
-        units: with_byte_ranges(doc.text(), tokens),
+        text: String::new(),
+        units: Vec::new(),
         values,
         annotators: spans.len(),
+        count: tokens.len(),
+    }
+}
+
+impl DocumentUnits {
+    /// Keeps the text of each unit, for [`UnitTable::write_tsv`] (the figures need only the
+    /// labels: a copy of every document's text is kept only when the table is asked for).
+    pub(crate) fn keep_text(&mut self, doc: &Document, tokens: &[CharRange]) {
+        self.text = doc.text().to_owned();
+        self.units = with_byte_ranges(doc.text(), tokens);
+    }
+
+    /// Gives every label its code in a table of more labels: `code[c]` is label `c`'s.
+    pub(crate) fn recode(&mut self, code: &[usize]) {
+        for value in self.values.iter_mut().flatten() {
+            *value = LabelCode(code[value.index()] as u32);
+        }
     }
 }
 
@@ -194,7 +212,8 @@ mod tests {
             .iter()
             .map(|(l, a)| Span::new(LabelCode(*l), a))
             .collect();
-        let units = document_units(&doc, &tokens, &[Some(spans), None]);
+        let mut units = document_units(&doc, &tokens, &[Some(spans), None]);
+        units.keep_text(&doc, &tokens);
         (0..units.len())
             .map(|i| {
                 assert_eq!(units.row(i)[1], None, "no file: missing");

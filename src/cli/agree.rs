@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use accord::agreement::{Selection, agree_project};
+use accord::agreement::{Keep, Selection, agree_project};
 
 use super::{project_or_cwd, unreadable};
 
@@ -46,7 +46,13 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
         documents: args.documents,
         labels: args.labels,
     };
-    let mut report = agree_project(&root, &selection).map_err(unreadable)?;
+    // Each document's figures for the text's table and --per-document; the units' text only
+    // for the table that shows it.
+    let keep = Keep {
+        documents: !args.json || args.per_document,
+        units: args.dump_units.is_some(),
+    };
+    let report = agree_project(&root, &selection, keep).map_err(unreadable)?;
     if let Some(path) = &args.dump_units {
         let written = std::fs::File::create(path).and_then(|mut file| {
             report.units.write_tsv(&mut file)?;
@@ -60,9 +66,6 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
         })?;
     }
     if args.json {
-        if !args.per_document {
-            report.documents.clear(); // left out of the JSON when empty
-        }
         serde_json::to_writer_pretty(&mut *out, &report).context("writing JSON")?;
         writeln!(out)?;
     } else {

@@ -4,7 +4,7 @@
 //! curated file back; the agreement panel's figures; the document list's progress.
 
 use crate::ui_support::*;
-use accord::agreement::{Selection, agree_project};
+use accord::agreement::{Keep, Selection, agree_project};
 use accord::model::{CharRange, ReviewState, Timestamp};
 use accord::project::{CURATED, DocId, Project};
 use accord::review::ItemStatus;
@@ -360,7 +360,7 @@ fn the_agreement_panel_shows_the_figures_of_accord_agree() {
         Some(Ok(report)) => report.overall.krippendorff_alpha.value.unwrap(),
         other => panic!("{other:?}"),
     };
-    let cli = agree_project(project.path(), &Selection::default())
+    let cli = agree_project(project.path(), &Selection::default(), Keep::ALL)
         .unwrap()
         .overall
         .krippendorff_alpha
@@ -436,7 +436,7 @@ fn the_agreement_panel_lists_labels_as_accord_agree_opens_documents_and_keeps_it
     h.run_steps(2);
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
     wait_for_agreement(&mut h);
-    let cli = agree_project(project.path(), &Selection::default()).unwrap();
+    let cli = agree_project(project.path(), &Selection::default(), Keep::ALL).unwrap();
     let expected: Vec<String> = cli
         .labels_worst_first()
         .into_iter()

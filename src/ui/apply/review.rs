@@ -449,7 +449,12 @@ impl AccordApp {
         let spawned = std::thread::Builder::new()
             .name("agreement".into())
             .spawn(move || {
-                let result = agreement::agree_project(&root, &AgreementSelection::default())
+                // The panel lists documents; it shows no unit table.
+                let keep = agreement::Keep {
+                    documents: true,
+                    units: false,
+                };
+                let result = agreement::agree_project(&root, &AgreementSelection::default(), keep)
                     .map_err(|e| e.to_string());
                 let _ = send.send(result);
             });
