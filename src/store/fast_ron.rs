@@ -58,7 +58,24 @@ fn fail<T>(what: &str) -> Result<T> {
 /// Reads a whole value from `src`; the source must hold nothing else but whitespace and
 /// comments.
 pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R) -> Result<T> {
-    let mut de = Deserializer::new(src);
+    read_all(Deserializer::new(src))
+}
+
+/// [`from_reader`] for text in memory: its bytes are the window, read at once (no buffer to
+/// fill and zero first: a project's thousands of small files each paid for a 64 KB one).
+pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T> {
+    read_all(Deserializer {
+        src: std::io::empty(),
+        buf: text.to_vec(),
+        pos: 0,
+        end: text.len(),
+        eof: true,
+        depth: 0,
+        ident: String::new(),
+    })
+}
+
+fn read_all<T: DeserializeOwned, R: Read>(mut de: Deserializer<R>) -> Result<T> {
     let value = T::deserialize(&mut de)?;
     de.end()?;
     Ok(value)

@@ -512,7 +512,7 @@ fn parse_error(path: &Path, e: crate::ron_io::ParseErrorAt) -> StoreError {
 /// Parses the text of an annotation file of any known version: the fast reader for files of
 /// the current format, `ron` (and [`migrate`]) for everything else and for every error.
 pub fn parse_annotation_file(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
-    match fast_ron::from_reader::<AnnotationFile, _>(text.as_bytes()) {
+    match fast_ron::from_slice::<AnnotationFile>(text.as_bytes()) {
         Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => Ok(file),
         _ => migrate(text, path),
     }
@@ -592,7 +592,7 @@ impl AnnotationFile {
     /// does with a file's contents, for text already in memory. `path` names the file in
     /// errors.
     pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
-        match fast_ron::from_reader(text.as_bytes())
+        match fast_ron::from_slice(text.as_bytes())
             .ok()
             .and_then(into_loaded)
         {

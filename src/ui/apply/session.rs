@@ -39,6 +39,7 @@ impl AccordApp {
         if self.workspace().is_some_and(Workspace::is_dirty) {
             self.save_all();
         }
+        let started = std::time::Instant::now();
         match Project::open(&root) {
             Err(e) => {
                 let text = format!("Cannot open {}: {e:#}", root.display());
@@ -46,7 +47,13 @@ impl AccordApp {
                 self.error(text);
             }
             Ok(project) => {
+                let documents_read = started.elapsed();
+                let documents = project.documents.len();
                 let ws = Workspace::open(project, self.state.annotator());
+                log::debug!(
+                    "{documents} documents read in {documents_read:?}, their annotations by the next {:?}",
+                    started.elapsed() - documents_read
+                );
                 self.install_workspace(ws, first_doc.as_deref());
             }
         }
