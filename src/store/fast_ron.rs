@@ -55,10 +55,12 @@ fn fail<T>(what: &str) -> Result<T> {
     Err(Error(what.to_owned()))
 }
 
-/// Reads a whole value from `src`; the source must hold nothing else but whitespace and
-/// comments.
-pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R) -> Result<T> {
-    read_all(Deserializer::new(src))
+/// Reads a whole value from `src`, of about `size` bytes (a file as stat saw it; 0 if
+/// unknown); the source must hold nothing else but whitespace and comments. A small file gets
+/// a buffer its size, not a zeroed 64 KB one (a project has thousands of small files).
+pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R, size: u64) -> Result<T> {
+    let buffer = usize::try_from(size.saturating_add(1)).map_or(BUFFER, |b| b.clamp(1024, BUFFER));
+    read_all(Deserializer::new(src, buffer))
 }
 
 /// [`from_reader`] for text in memory: its bytes are the window, read at once (no buffer to
@@ -94,10 +96,10 @@ pub(crate) struct Deserializer<R> {
 }
 
 impl<R: Read> Deserializer<R> {
-    fn new(src: R) -> Self {
+    fn new(src: R, buffer: usize) -> Self {
         Self {
             src,
-            buf: vec![0; BUFFER],
+            buf: vec![0; buffer],
             pos: 0,
             end: 0,
             eof: false,
@@ -931,7 +933,7 @@ mod tests {
 
     /// Parses with both readers: the fast one must agree with `ron` or give up.
     fn both(text: &str) -> Option<Sample> {
-        let fast = from_reader::<Sample, _>(text.as_bytes()).ok();
+        let fast = from_reader::<Sample, _>(text.as_bytes(), 0).ok();
         let slow = ron::from_str::<Sample>(text).ok();
         if let Some(fast) = &fast {
             assert_eq!(
@@ -970,7 +972,10 @@ mod tests {
             r#"(n: 1_0, s: "", map: {}, opt: None)"#,
             r#"#![enable(implicit_some)] (n: 1, s: "", map: {}, opt: "x")"#,
         ] {
-            assert!(from_reader::<Sample, _>(text.as_bytes()).is_err(), "{text}");
+            assert!(
+                from_reader::<Sample, _>(text.as_bytes(), 0).is_err(),
+                "{text}"
+            );
             assert!(ron::from_str::<Sample>(text).is_ok(), "ron reads {text}");
         }
         // Invalid RON.
@@ -1020,7 +1025,7 @@ mod tests {
             "(n: 12345, s: r##\"{long}\"##, map: {{\"k\": New(\"{}\")}}, opt: Some(\"x\"), /* c */)",
             "q\\\"".repeat(30_000)
         );
-        let parsed: Sample = from_reader(Trickle(text.as_bytes())).unwrap();
+        let parsed: Sample = from_reader(Trickle(text.as_bytes()), 0).unwrap();
         assert_eq!(parsed.s, long);
         assert_eq!(parsed.map["k"], Kind::New("q\"".repeat(30_000)));
         assert_eq!(parsed, ron::from_str::<Sample>(&text).unwrap());

@@ -539,7 +539,8 @@ impl AnnotationFile {
     /// Reads an annotation file of any known version of the project in `dir`.
     pub fn load_in(dir: &ProjectDir, path: &Path) -> Result<Self, StoreError> {
         let fast = open_limited(dir, path)?;
-        let fast = fast_ron::from_reader::<AnnotationFile, _>(fast);
+        let size = fast.size;
+        let fast = fast_ron::from_reader::<AnnotationFile, _>(fast, size);
         match fast {
             Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => {
                 Ok(file)
@@ -555,7 +556,9 @@ impl AnnotationFile {
     /// [`Self::load_in`] does, so the count and the errors are the same.
     pub fn count_in(dir: &ProjectDir, path: &Path) -> Result<usize, StoreError> {
         let fast = open_limited(dir, path)?;
-        match fast_ron::from_reader::<AnnotationFile<Counted, serde::de::IgnoredAny>, _>(fast) {
+        let size = fast.size;
+        match fast_ron::from_reader::<AnnotationFile<Counted, serde::de::IgnoredAny>, _>(fast, size)
+        {
             Ok(file) if file.format == CURRENT_FORMAT && file.annotations.0 <= MAX_ANNOTATIONS => {
                 Ok(file.annotations.0)
             }
@@ -573,7 +576,8 @@ impl AnnotationFile {
     /// the file's text or a list of all annotations in memory at once.
     pub fn load_store_in(dir: &ProjectDir, path: &Path) -> Result<LoadedFile, StoreError> {
         let fast = open_limited(dir, path)?;
-        let fast = fast_ron::from_reader(fast).ok().and_then(into_loaded);
+        let size = fast.size;
+        let fast = fast_ron::from_reader(fast, size).ok().and_then(into_loaded);
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
@@ -814,9 +818,9 @@ mod tests {
     fn the_fast_reader_and_writer_handle_the_golden_file_themselves() {
         let path = Path::new("format-1.ron");
         let by_ron = migrate(GOLDEN, path).unwrap();
-        let fast: AnnotationFile = fast_ron::from_reader(GOLDEN.as_bytes()).unwrap();
+        let fast: AnnotationFile = fast_ron::from_slice(GOLDEN.as_bytes()).unwrap();
         assert_eq!(fast, by_ron);
-        let loaded = into_loaded(fast_ron::from_reader(GOLDEN.as_bytes()).unwrap()).unwrap();
+        let loaded = into_loaded(fast_ron::from_slice(GOLDEN.as_bytes()).unwrap()).unwrap();
         let store = by_ron.clone().into_store(path).unwrap();
         assert_eq!(loaded.document, by_ron.document);
         assert_eq!(loaded.store.next_id(), store.next_id());
@@ -906,10 +910,10 @@ mod tests {
         let path = Path::new("a.txt.ron");
         assert_eq!(ron_writer::to_string(want, DEPTH, 0).unwrap(), text);
         assert_eq!(to_pretty_ron(want, path).unwrap(), text);
-        let fast: AnnotationFile = fast_ron::from_reader(text.as_bytes()).unwrap();
+        let fast: AnnotationFile = fast_ron::from_slice(text.as_bytes()).unwrap();
         assert_eq!(&fast, want, "fast reader, of {text}");
         assert_eq!(&migrate(text, path).unwrap(), want, "ron, of {text}");
-        let loaded = into_loaded(fast_ron::from_reader(text.as_bytes()).unwrap()).unwrap();
+        let loaded = into_loaded(fast_ron::from_slice(text.as_bytes()).unwrap()).unwrap();
         let store = want.clone().into_store(path).unwrap();
         assert!(loaded.store.annotations().eq(store.annotations()), "{text}");
         assert!(loaded.store.links().eq(store.links()), "{text}");
