@@ -7,6 +7,8 @@
 //! Coordinates are logical pixels (egui points) relative to the layout's top-left corner,
 //! except [`GlyphRunData`], which is in physical pixels for the rasteriser.
 
+use std::collections::HashMap;
+
 use parley::{
     Affinity, Alignment, AlignmentOptions, BaseDirection, Cluster, Cursor, FontData, Layout,
     LineHeight, OverflowWrap, PositionedLayoutItem, Selection, StyleProperty,
@@ -158,7 +160,16 @@ pub struct ParagraphLayout {
     runs: Vec<GlyphRunData>,
     /// Top and bottom of each line's ink, physical pixels.
     ink: Vec<(f32, f32)>,
+    /// [`Self::range_rects`] of the ranges asked for since the lines were last broken: the
+    /// same spans are drawn every frame, and parley's selection geometry walks every cluster
+    /// of their lines (a quarter of a frame with four full panes). Mutex, not RefCell: layouts
+    /// are built and read on worker threads too.
+    rects: std::sync::Mutex<HashMap<(usize, usize), Vec<Rect>>>,
 }
+
+/// Ranges whose rectangles a paragraph keeps: a paragraph's spans and more, while dragging a
+/// selection over it does not grow the memo without end.
+const RECTS_KEPT: usize = 512;
 
 impl std::fmt::Debug for ParagraphLayout {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -367,6 +378,7 @@ impl ParagraphLayout {
             min_height: style.font_size * style.line_height,
             runs: Vec::new(),
             ink: Vec::new(),
+            rects: Default::default(),
         }
     }
 
@@ -381,9 +393,18 @@ impl ParagraphLayout {
         self.collect_runs();
     }
 
+    /// After the lines were broken (again).
     fn collect_runs(&mut self) {
         self.runs = glyph_runs_of(&self.layout);
         self.ink = ink_of(&self.layout);
+        self.rects_memo().clear();
+    }
+
+    fn rects_memo(&self) -> std::sync::MutexGuard<'_, HashMap<(usize, usize), Vec<Rect>>> {
+        // A panic while holding it leaves a memo that is only incomplete: still right.
+        self.rects
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Number of chars laid out (context marks not counted).
@@ -530,6 +551,20 @@ impl ParagraphLayout {
         if start >= end {
             return Vec::new();
         }
+        if let Some(rects) = self.rects_memo().get(&(start, end)) {
+            return rects.clone();
+        }
+        let rects = self.measure_range(start, end);
+        let mut memo = self.rects_memo();
+        if memo.len() >= RECTS_KEPT {
+            memo.clear();
+        }
+        memo.insert((start, end), rects.clone());
+        rects
+    }
+
+    /// [`Self::range_rects`], measured.
+    fn measure_range(&self, start: usize, end: usize) -> Vec<Rect> {
         let start_byte = self.char_to_byte(start);
         let mut end_byte = self.char_end_to_byte(end);
         if let Some(c) = Cluster::from_byte_index(&self.layout, end_byte)

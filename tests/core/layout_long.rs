@@ -244,3 +244,30 @@ fn trailing_space_after_a_latin_word_in_right_to_left_text_is_drawn_at_the_line_
         trailing[0]
     );
 }
+
+/// A span's rectangles are remembered between frames; a narrower pane breaks the lines again,
+/// and the span must then be drawn where its text went, in Arabic as in Kazakh.
+#[test]
+fn a_spans_rectangles_follow_its_text_when_the_pane_narrows() {
+    let mut fonts = FontSet::bundled().unwrap();
+    let style = TextStyle::default();
+    for text in [
+        "Қазақстан мен Тәжікстан екі ел арасындағы сауданы бес жылда екі миллиард долларға жеткізуге уәде берді",
+        "التقى الرئيس بالوفد في أستانا لبحث التعاون الاقتصادي والتجاري بين البلدين الشقيقين في السنوات الخمس",
+    ] {
+        let len = text.chars().count();
+        let span = (len / 2, len / 2 + 12);
+        let mut paragraph = ParagraphLayout::new(&mut fonts, text, &style, 2000.0, 1.0, None, None);
+        let wide = paragraph.range_rects(span.0, span.1);
+        assert_eq!(
+            paragraph.range_rects(span.0, span.1),
+            wide,
+            "asked again: the same"
+        );
+        paragraph.set_width(120.0);
+        let narrow = paragraph.range_rects(span.0, span.1);
+        let fresh = ParagraphLayout::new(&mut fonts, text, &style, 120.0, 1.0, None, None);
+        assert_eq!(narrow, fresh.range_rects(span.0, span.1), "{text}");
+        assert_ne!(narrow, wide, "the span moved to another line: {text}");
+    }
+}
