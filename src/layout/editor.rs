@@ -43,6 +43,9 @@ pub struct TextEditor {
     editor: PlainEditor<()>,
     style: TextStyle,
     multiline: bool,
+    /// The width the editor was given, physical pixels: parley lays the text out again
+    /// whenever it is set, so it is set only when it changes (a field is drawn every frame).
+    width: Option<f32>,
 }
 
 impl std::fmt::Debug for TextEditor {
@@ -73,6 +76,7 @@ impl TextEditor {
             editor,
             style,
             multiline,
+            width: None,
         };
         this.driver(fonts).move_to_text_end();
         this
@@ -102,7 +106,10 @@ impl TextEditor {
         if self.editor.get_scale() != scale {
             self.editor.set_scale(scale);
         }
-        self.editor.set_width(width);
+        if self.width != width {
+            self.width = width;
+            self.editor.set_width(width);
+        }
     }
 
     fn driver<'a>(&'a mut self, fonts: &'a mut FontSet) -> parley::PlainEditorDriver<'a, ()> {
