@@ -81,19 +81,25 @@ impl Palette {
                             ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 3.0, color);
                         let r = ui.selectable_label(current, &label.name);
+                        // Tooltips written only when shown (`on_hover_ui`): this runs every
+                        // frame for every label.
                         for key in &keys {
-                            key_cap(ui, key).on_hover_text(format!(
-                                "Press {} to give the selection this label",
-                                keys.join(" or ")
-                            ));
+                            key_cap(ui, key).on_hover_ui(|ui| {
+                                ui.label(format!(
+                                    "Press {} to give the selection this label",
+                                    keys.join(" or ")
+                                ));
+                            });
                         }
                         if count > 0 {
                             let spans = if count == 1 { "span" } else { "spans" };
                             ui.label(RichText::new(format!("{count} {spans}")).small())
-                                .on_hover_text(format!(
-                                    "{count} {spans} of {} in this document",
-                                    label.name
-                                ));
+                                .on_hover_ui(|ui| {
+                                    ui.label(format!(
+                                        "{count} {spans} of {} in this document",
+                                        label.name
+                                    ));
+                                });
                         }
                         if incomplete > 0 {
                             ui.label(
@@ -107,7 +113,9 @@ impl Palette {
                     })
                     .inner;
                 if response
-                    .on_hover_text(format!("{}\n\n{}", label.name, label.description))
+                    .on_hover_ui(|ui| {
+                        ui.label(format!("{}\n\n{}", label.name, label.description));
+                    })
                     .clicked()
                 {
                     cx.send(Action::Label(label.name.clone()));
