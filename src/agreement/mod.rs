@@ -435,7 +435,7 @@ mod tests {
             shifted(&second_ann, &first_ann),
             shifted(&second_bob, &first_bob),
         );
-        let whole = Document::from_text("whole.txt", &format!("{first}\n{second}"));
+        let whole = Document::from_text("whole.txt", format!("{first}\n{second}"));
         let stores = [Some(&whole_ann), Some(&whole_bob)];
         let together = agree(
             &annotators,
