@@ -485,4 +485,51 @@ mod tests {
             rows(&apart).contains(&("Xi".to_owned(), vec!["PERSON".to_owned(), "ORG".to_owned()]))
         );
     }
+
+    /// A document's figures list the commitment attributes as the report's do: for the pairs
+    /// compared, so none with a single annotator (as before documents were counted apart).
+    #[test]
+    fn one_annotators_documents_list_no_commitment_attributes() {
+        let schema = Schema::default_schema();
+        let text = "They will raise trade to 2 billion dollars within five years";
+        let (first, second) = (
+            Document::from_text("1.txt", text),
+            Document::from_text("2.txt", text),
+        );
+        let with_commitment = store(&[(1, "COMMITMENT", 0, 60), (2, "MONEY", 25, 42)]);
+        let without = store(&[(1, "MONEY", 25, 42)]);
+        for annotators in [
+            vec!["ann".to_owned()],
+            vec!["ann".to_owned(), "bob".to_owned()],
+        ] {
+            let stores_1 = vec![Some(&with_commitment); annotators.len()];
+            let stores_2 = vec![Some(&without); annotators.len()];
+            let report = agree(
+                &annotators,
+                &[
+                    DocumentAnnotations {
+                        document: &first,
+                        stores: &stores_1,
+                    },
+                    DocumentAnnotations {
+                        document: &second,
+                        stores: &stores_2,
+                    },
+                ],
+                &schema,
+                &[],
+            );
+            let listed = |f: &Figures| f.commitments.attributes.keys().cloned().collect::<Vec<_>>();
+            for doc in &report.documents {
+                assert_eq!(
+                    listed(&doc.figures),
+                    listed(&report.overall),
+                    "{}",
+                    doc.file
+                );
+            }
+            // With a pair, the second document (no commitment in it) lists them all the same.
+            assert_eq!(listed(&report.overall).is_empty(), annotators.len() == 1);
+        }
+    }
 }

@@ -260,7 +260,10 @@ impl Figures {
     /// Lists the commitment `attributes` where nothing was compared too (a document's figures
     /// list those of its own labels; the report's documents list those of all of them).
     pub(crate) fn list_commitment_attributes(&mut self, attributes: &[String]) {
-        self.commitments.list_attributes(attributes);
+        // The pooled figures list what the pairs list: nothing without a pair.
+        if !self.pairs.is_empty() {
+            self.commitments.list_attributes(attributes);
+        }
         for pair in &mut self.pairs {
             pair.commitments.list_attributes(attributes);
         }

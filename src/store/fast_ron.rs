@@ -63,18 +63,10 @@ pub(crate) fn from_reader<T: DeserializeOwned, R: Read>(src: R, size: u64) -> Re
     read_all(Deserializer::new(src, buffer))
 }
 
-/// [`from_reader`] for text in memory: its bytes are the window, read at once (no buffer to
-/// fill and zero first: a project's thousands of small files each paid for a 64 KB one).
+/// [`from_reader`] for text in memory, read through a window of at most 64 KB like a file (a
+/// copy of the whole text would double the memory a big file takes while it is read).
 pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T> {
-    read_all(Deserializer {
-        src: std::io::empty(),
-        buf: text.to_vec(),
-        pos: 0,
-        end: text.len(),
-        eof: true,
-        depth: 0,
-        ident: String::new(),
-    })
+    from_reader(text, text.len() as u64)
 }
 
 fn read_all<T: DeserializeOwned, R: Read>(mut de: Deserializer<R>) -> Result<T> {

@@ -81,25 +81,21 @@ impl Palette {
                             ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 3.0, color);
                         let r = ui.selectable_label(current, &label.name);
-                        // Tooltips written only when shown (`on_hover_ui`): this runs every
-                        // frame for every label.
                         for key in &keys {
-                            key_cap(ui, key).on_hover_ui(|ui| {
-                                ui.label(format!(
+                            hover_text(key_cap(ui, key), || {
+                                format!(
                                     "Press {} to give the selection this label",
                                     keys.join(" or ")
-                                ));
+                                )
                             });
                         }
                         if count > 0 {
                             let spans = if count == 1 { "span" } else { "spans" };
-                            ui.label(RichText::new(format!("{count} {spans}")).small())
-                                .on_hover_ui(|ui| {
-                                    ui.label(format!(
-                                        "{count} {spans} of {} in this document",
-                                        label.name
-                                    ));
-                                });
+                            let counted =
+                                ui.label(RichText::new(format!("{count} {spans}")).small());
+                            hover_text(counted, || {
+                                format!("{count} {spans} of {} in this document", label.name)
+                            });
                         }
                         if incomplete > 0 {
                             ui.label(
@@ -112,17 +108,29 @@ impl Palette {
                         r
                     })
                     .inner;
-                if response
-                    .on_hover_ui(|ui| {
-                        ui.label(format!("{}\n\n{}", label.name, label.description));
-                    })
-                    .clicked()
+                if hover_text(response, || {
+                    format!("{}\n\n{}", label.name, label.description)
+                })
+                .clicked()
                 {
                     cx.send(Action::Label(label.name.clone()));
                 }
             }
             ui.add_space(6.0);
         }
+    }
+}
+
+/// [`egui::Response::on_hover_text`], with the text written only when something reads it: the
+/// tooltip may show, or AccessKit describes the widget with it (the palette runs every frame
+/// for every label, and formatting its tooltips was a twentieth of a frame).
+fn hover_text(response: egui::Response, text: impl FnOnce() -> String) -> egui::Response {
+    let read =
+        response.hovered() || response.has_focus() || response.ctx.has_accesskit_node(response.id);
+    if read {
+        response.on_hover_text(text())
+    } else {
+        response
     }
 }
 
