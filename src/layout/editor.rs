@@ -410,4 +410,34 @@ mod tests {
         m.insert(&mut fonts, "a\nb");
         assert_eq!(m.text(), "a\nb");
     }
+
+    /// The width is given to parley only when it changes; a note field made narrower (a
+    /// narrower side panel) or wider must still wrap anew, in Kazakh as in Arabic.
+    #[test]
+    fn a_note_wraps_anew_when_its_field_narrows_or_widens() {
+        let mut fonts = FontSet::bundled().unwrap();
+        for text in [
+            "Тараптар екі ел арасындағы сауданы бес жылда екі миллиард долларға жеткізуге келісті",
+            "اتفق الطرفان على زيادة التبادل التجاري بين البلدين إلى ملياري دولار خلال خمس سنوات",
+        ] {
+            let mut note = TextEditor::new(&mut fonts, text, TextStyle::default(), true);
+            note.set_geometry(Some(2000.0), 1.0);
+            let (_, one_line) = note.size(&mut fonts);
+            note.set_geometry(Some(2000.0), 1.0);
+            assert_eq!(
+                note.size(&mut fonts).1,
+                one_line,
+                "the same width: the same lines"
+            );
+            note.set_geometry(Some(150.0), 1.0);
+            let (width, wrapped) = note.size(&mut fonts);
+            assert!(
+                wrapped > 2.0 * one_line,
+                "narrower: several lines ({wrapped} vs {one_line})"
+            );
+            assert!(width <= 150.0 + 1.0, "{width}");
+            note.set_geometry(Some(2000.0), 1.0);
+            assert_eq!(note.size(&mut fonts).1, one_line, "wider again: one line");
+        }
+    }
 }
