@@ -33,13 +33,6 @@ impl Confusion {
         self.counts[first * self.categories + second] += 1;
     }
 
-    /// Adds another tally over the same labels.
-    pub fn merge(&mut self, other: &Confusion) {
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-    }
-
     /// Adds another tally whose label `c` is this one's `code[c]` (a document's labels coded
     /// on their own, added to the project's).
     pub fn merge_recoded(&mut self, other: &Confusion, code: &[usize]) {
@@ -130,15 +123,6 @@ impl FleissTally {
         }
     }
 
-    /// Adds another tally over the same raters and labels.
-    pub fn merge(&mut self, other: &FleissTally) {
-        self.units += other.units;
-        self.sum_of_squares += other.sum_of_squares;
-        for (mine, theirs) in self.totals.iter_mut().zip(&other.totals) {
-            *mine += theirs;
-        }
-    }
-
     /// Adds another tally whose label `j` is this one's `code[j]`.
     pub fn merge_recoded(&mut self, other: &FleissTally, code: &[usize]) {
         self.units += other.units;
@@ -222,27 +206,6 @@ impl AlphaTally {
                 counts[c * k + d] += n_c * (n_d - u64::from(c == d).min(n_d));
             }
         }
-    }
-
-    /// Adds another tally over the same labels.
-    pub fn merge(&mut self, other: &AlphaTally) {
-        if other.by_values.len() > self.by_values.len() {
-            self.by_values.resize(other.by_values.len(), Vec::new());
-        }
-        for (mine, theirs) in self.by_values.iter_mut().zip(&other.by_values) {
-            if theirs.is_empty() {
-                continue;
-            }
-            if mine.is_empty() {
-                mine.clone_from(theirs);
-            } else {
-                for (a, b) in mine.iter_mut().zip(theirs) {
-                    *a += b;
-                }
-            }
-        }
-        self.pairable_units += other.pairable_units;
-        self.pairable_values += other.pairable_values;
     }
 
     /// Adds another tally whose label `c` is this one's `code[c]`.
@@ -349,8 +312,8 @@ mod tests {
         assert!(close(opposite.cohen_kappa(), -1.0));
         // Merging is adding the counts.
         let mut merged = Confusion::new(2);
-        merged.merge(&opposite);
-        merged.merge(&opposite);
+        merged.merge_recoded(&opposite, &[0, 1]);
+        merged.merge_recoded(&opposite, &[0, 1]);
         assert_eq!(merged.units(), 4);
     }
 
@@ -487,7 +450,7 @@ mod tests {
         other.add(&[(1, 1), (2, 2)]);
         other.add(&[(2, 3)]);
         let mut whole = t.clone();
-        whole.merge(&other);
+        whole.merge_recoded(&other, &[0, 1, 2]);
         let mut at_once = AlphaTally::new(3, 3);
         for unit in [&[(1, 1)][..], &[(1, 2)], &[(1, 1), (2, 2)], &[(2, 3)]] {
             at_once.add(unit);

@@ -94,6 +94,20 @@ impl DocumentUnits {
         &self.text[self.units[i].1.clone()]
     }
 
+    /// Keeps the text of each unit, for [`UnitTable::write_tsv`] (the figures need only the
+    /// labels: a copy of every document's text is kept only when the table is asked for).
+    pub(crate) fn keep_text(&mut self, doc: &Document, tokens: &[CharRange]) {
+        self.text = doc.text().to_owned();
+        self.units = with_byte_ranges(doc.text(), tokens);
+    }
+
+    /// Gives every label its code in a table of more labels: `code[c]` is label `c`'s.
+    pub(crate) fn recode(&mut self, code: &[usize]) {
+        for value in self.values.iter_mut().flatten() {
+            *value = LabelCode(code[value.index()] as u32);
+        }
+    }
+
     /// Each annotator's label for unit `i` (`None`: no file for the document).
     pub fn row(&self, i: usize) -> &[Option<LabelCode>] {
         &self.values[i * self.annotators..(i + 1) * self.annotators]
@@ -122,22 +136,6 @@ pub(crate) fn document_units(
         values,
         annotators: spans.len(),
         count: tokens.len(),
-    }
-}
-
-impl DocumentUnits {
-    /// Keeps the text of each unit, for [`UnitTable::write_tsv`] (the figures need only the
-    /// labels: a copy of every document's text is kept only when the table is asked for).
-    pub(crate) fn keep_text(&mut self, doc: &Document, tokens: &[CharRange]) {
-        self.text = doc.text().to_owned();
-        self.units = with_byte_ranges(doc.text(), tokens);
-    }
-
-    /// Gives every label its code in a table of more labels: `code[c]` is label `c`'s.
-    pub(crate) fn recode(&mut self, code: &[usize]) {
-        for value in self.values.iter_mut().flatten() {
-            *value = LabelCode(code[value.index()] as u32);
-        }
     }
 }
 
