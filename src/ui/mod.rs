@@ -16,7 +16,8 @@
 //!   status bar, dialogs, threads, ledger, agreement, export and import;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
-//!   and bundled fonts; `text_field.rs`: text fields with bidi.
+//!   and bundled fonts; `fills.rs`: many small rectangles and dashes as one mesh;
+//!   `text_field.rs`: text fields with bidi.
 
 mod action;
 pub mod app;
@@ -24,6 +25,7 @@ mod apply;
 mod color_glyph;
 pub mod commands;
 pub mod exchange;
+mod fills;
 pub mod fonts;
 pub mod glyph_atlas;
 mod keyboard;

@@ -14,6 +14,7 @@ use crate::model::{AnnotationId, CharRange, GroupId};
 use crate::project::{StoreStatus, WorkspaceFile};
 
 use super::action::{Action, ViewContext};
+use super::fills::{Fills, cubic_points};
 use super::pane_header::pane_header_ui;
 use super::panels::find_bar::FindBar;
 use super::state::{AppState, Mode, PaneId, PaneState};
@@ -139,34 +140,34 @@ impl Panes {
         let lines = self.lines_between_panes(state);
         let painter = ui.painter_at(full);
         let dark = ui.visuals().dark_mode;
+        let mut dashes = Fills::new(ui.ctx().pixels_per_point());
+        let mut shapes = Vec::new();
         for line in &lines {
             let [start, leave, enter, end] = line.route;
             let color = group_color(line.group, dark);
             // Dashed where it runs under text, so it reads as a path, not an underline.
             for (a, b) in [(start, leave), (enter, end)] {
-                painter.extend(Shape::dashed_line(
-                    &[a, b],
-                    Stroke::new(1.5, color),
-                    5.0,
-                    3.0,
-                ));
+                dashes.dashed_hline(a, b, 1.5, (5.0, 3.0), color);
             }
             let bend = ((enter.x - leave.x) * 0.4).max(8.0);
-            painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
-                [
-                    leave,
-                    pos2(leave.x + bend, leave.y),
-                    pos2(enter.x - bend, enter.y),
-                    enter,
-                ],
-                false,
-                Color32::TRANSPARENT,
+            let curve = [
+                leave,
+                pos2(leave.x + bend, leave.y),
+                pos2(enter.x - bend, enter.y),
+                enter,
+            ];
+            shapes.push(Shape::line(
+                cubic_points(curve, 16),
                 Stroke::new(2.0, color),
             ));
             for end in [start, end] {
-                painter.add(Shape::circle_filled(end, 3.5, color));
+                shapes.push(Shape::circle_filled(end, 3.5, color));
             }
         }
+        if !dashes.is_empty() {
+            painter.add(dashes.into_shape());
+        }
+        painter.extend(shapes);
         describe_lines(ui, state, &lines);
     }
 

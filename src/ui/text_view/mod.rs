@@ -113,6 +113,8 @@ struct Placement {
     origin: Pos2,
     /// The visible part of the content, on screen.
     visible_rect: Rect,
+    /// Physical pixels per point, to put fills on whole pixels.
+    pixels_per_point: f32,
 }
 
 impl Default for DocView {
@@ -507,6 +509,7 @@ impl DocView {
             visible,
             origin,
             visible_rect,
+            pixels_per_point: ui.ctx().pixels_per_point(),
         })
     }
 

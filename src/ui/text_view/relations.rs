@@ -8,6 +8,7 @@ use egui::{Color32, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 use crate::model::{AnnotationId, Link, LinkId};
 use crate::store::AnnotationStore;
+use crate::ui::fills::cubic_points;
 
 use super::{Relations, ViewInput, arc_color};
 
@@ -192,18 +193,7 @@ fn arc_points(a: Pos2, b: Pos2, ceiling: f32) -> Vec<Pos2> {
         .max(ceiling + NAME_ROOM)
         .min(higher - 4.0);
     let top = higher - (higher - apex) / 0.75;
-    let (c1, c2) = (pos2(a.x, top), pos2(b.x, top));
-    (0..=20)
-        .map(|i| {
-            let t = i as f32 / 20.0;
-            let u = 1.0 - t;
-            let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
-            pos2(
-                w[0] * a.x + w[1] * c1.x + w[2] * c2.x + w[3] * b.x,
-                w[0] * a.y + w[1] * c1.y + w[2] * c2.y + w[3] * b.y,
-            )
-        })
-        .collect()
+    cubic_points([a, pos2(a.x, top), pos2(b.x, top), b], 20)
 }
 
 /// The arc's curve with an arrowhead at its end (dashed when it leads off screen).

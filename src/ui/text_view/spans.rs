@@ -12,6 +12,7 @@ use crate::layout::{Direction, DocumentLayout, UNDERLINE_THICKNESS};
 use crate::model::{AnnotationId, CharRange, ReviewState};
 use crate::review::{ItemStatus, ReviewItem};
 use crate::schema::Layer;
+use crate::ui::fills::Fills;
 
 use super::{
     Placement, ReviewMarks, ViewInput, candidate_stroke, label_color, selection_fill,
@@ -21,8 +22,10 @@ use super::{
 /// What the spans pass drew.
 pub(super) struct SpansDrawn {
     /// Span backgrounds, drawn under the glyphs.
-    under: Vec<Shape>,
-    /// Underlines, brackets and outlines, drawn over the glyphs.
+    under: Fills,
+    /// Underlines and commitment bands, drawn over the glyphs (before the outlines).
+    lines: Fills,
+    /// Brackets and outlines, drawn over the glyphs.
     over: Vec<Shape>,
     /// Names drawn above spans (the attribute a referenced span fills).
     tags: Vec<Tag>,
@@ -51,9 +54,11 @@ pub(super) struct Tag {
 impl SpansDrawn {
     /// The shapes under and over the glyphs, and the tags, to paint.
     pub fn shapes(&mut self) -> (Vec<Shape>, Vec<Shape>, Vec<Tag>) {
+        let mut over = vec![self.lines.take().into_shape()];
+        over.append(&mut self.over);
         (
-            std::mem::take(&mut self.under),
-            std::mem::take(&mut self.over),
+            vec![self.under.take().into_shape()],
+            over,
             std::mem::take(&mut self.tags),
         )
     }
@@ -71,7 +76,8 @@ pub(super) fn draw_spans(
     let origin = placed.origin;
     let outlined = input.selection.annotation();
     let mut drawn = SpansDrawn {
-        under: Vec::new(),
+        under: Fills::new(placed.pixels_per_point),
+        lines: Fills::new(placed.pixels_per_point),
         over: Vec::new(),
         tags: Vec::new(),
         first_rects: HashMap::new(),
@@ -80,7 +86,7 @@ pub(super) fn draw_spans(
         layer_spans: Vec::new(),
         found: Vec::new(),
     };
-    let (under, over) = (&mut drawn.under, &mut drawn.over);
+    let (under, lines, over) = (&mut drawn.under, &mut drawn.lines, &mut drawn.over);
     for i in placed.visible.clone() {
         let block = layout.blocks()[i];
         let fragments = input.store.fragments_in(block.text);
@@ -116,25 +122,18 @@ pub(super) fn draw_spans(
                 }
             } else if commitment {
                 commitment_shapes(
-                    layout, i, *range, ann, &rects, origin, color, dark, under, over,
+                    layout, i, *range, ann, &rects, origin, color, dark, under, lines, over,
                 );
             } else {
                 for rect in &rects {
-                    under.push(Shape::rect_filled(
-                        *rect,
-                        CornerRadius::ZERO,
-                        color.gamma_multiply(if dark { 0.45 } else { 0.30 }),
-                    ));
+                    under.rect(*rect, color.gamma_multiply(if dark { 0.45 } else { 0.30 }));
                     // Below the ink of the line's lowest dots, marks and descenders, so
                     // that a labelled word reads as an unlabelled one; nested spans further
                     // down.
                     let y = layout
                         .underline_y(i, rect.center().y - origin.y, level)
                         .map_or(rect.bottom(), |y| y + origin.y);
-                    over.push(Shape::line_segment(
-                        [pos2(rect.left(), y), pos2(rect.right(), y)],
-                        Stroke::new(UNDERLINE_THICKNESS, color),
-                    ));
+                    lines.hline((rect.left(), rect.right()), y, UNDERLINE_THICKNESS, color);
                 }
             }
             let reference = input.emphasis.references.iter().find(|(r, _)| r == id);
@@ -214,20 +213,12 @@ pub(super) fn draw_spans(
                 drawn.found.push((k, to_screen(r, origin)));
             }
             for r in rects {
-                under.push(Shape::rect_filled(
-                    to_screen(&r, origin),
-                    CornerRadius::ZERO,
-                    found_fill(dark),
-                ));
+                under.rect(to_screen(&r, origin), found_fill(dark));
             }
         }
         if let Some(sel) = highlighted {
             for r in layout.block_range_rects(i, sel) {
-                under.push(Shape::rect_filled(
-                    to_screen(&r, origin),
-                    CornerRadius::ZERO,
-                    selection_fill(dark),
-                ));
+                under.rect(to_screen(&r, origin), selection_fill(dark));
             }
         }
     }
@@ -246,21 +237,17 @@ fn commitment_shapes(
     origin: Pos2,
     color: Color32,
     dark: bool,
-    under: &mut Vec<Shape>,
+    under: &mut Fills,
+    lines: &mut Fills,
     over: &mut Vec<Shape>,
 ) {
     let stroke = Stroke::new(2.0, color);
     for rect in rects {
-        under.push(Shape::rect_filled(
-            *rect,
-            CornerRadius::ZERO,
-            color.gamma_multiply(if dark { 0.12 } else { 0.08 }),
-        ));
-        over.push(Shape::rect_filled(
+        under.rect(*rect, color.gamma_multiply(if dark { 0.12 } else { 0.08 }));
+        lines.rect(
             Rect::from_min_max(rect.left_top(), pos2(rect.right(), rect.top() + 3.0)),
-            CornerRadius::ZERO,
             color,
-        ));
+        );
     }
     let extent = ann.extent();
     // Each end's bracket goes on the side of its character that is outermost on its line:
@@ -555,6 +542,7 @@ mod tests {
         let placed = Placement {
             visible,
             origin: Pos2::ZERO,
+            pixels_per_point: 1.0,
             visible_rect: Rect::EVERYTHING,
         };
         let mut drawn = draw_spans(&layout, &input, &placed, None, false);
