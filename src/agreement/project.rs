@@ -170,7 +170,7 @@ fn count_document(
             stores.push(None);
             continue;
         }
-        let file = AnnotationFile::load_store_in(&project.dir, &path)
+        let file = AnnotationFile::load_compared_in(&project.dir, &path)
             .map_err(|source| AgreementError::AnnotationFile { source })?;
         if let Some(doc) = slot.doc()
             && !file.document.matches(doc)

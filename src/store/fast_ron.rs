@@ -292,6 +292,23 @@ impl<R: Read> Deserializer<R> {
         String::from_utf8(out).map_err(|_| Error("a string is not UTF-8".into()))
     }
 
+    /// Reads past a string, checked as [`Self::read_string`] checks it, without keeping it:
+    /// most strings end inside the buffer without an escape, and are not copied.
+    fn skip_string(&mut self) -> Result<()> {
+        if self.peek()? == Some(b'"') {
+            let window = &self.buf[self.pos + 1..self.end];
+            if let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\')
+                && window[stop] == b'"'
+            {
+                std::str::from_utf8(&window[..stop])
+                    .map_err(|_| Error("a string is not UTF-8".into()))?;
+                self.pos += stop + 2;
+                return Ok(());
+            }
+        }
+        self.read_string().map(drop)
+    }
+
     fn read_escaped(&mut self, out: &mut Vec<u8>) -> Result<()> {
         loop {
             if !self.ensure(1)? {
@@ -387,8 +404,7 @@ impl<R: Read> Deserializer<R> {
     fn skip_value(&mut self) -> Result<()> {
         self.skip_ws()?;
         if self.at_string()? {
-            self.read_string()?;
-            return Ok(());
+            return self.skip_string();
         }
         match self.peek()? {
             Some(b'0'..=b'9') => {

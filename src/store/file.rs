@@ -45,6 +45,7 @@
 //! checks its skip rule, and give the random annotations of `tests/core/store.rs` values for
 //! it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ use thiserror::Error;
 use super::AnnotationStore;
 use super::stamp::DocumentStamp;
 use super::{fast_ron, ron_writer};
-use crate::model::{Annotation, AnnotationId, Link};
+use crate::model::{Annotation, AnnotationId, AttributeValue, Fragment, Link, Timestamp};
 use crate::project_dir::atomic::write_atomic;
 use crate::project_dir::{FileReader, FsError, Limit as ReadLimit, ProjectDir};
 
@@ -577,7 +578,9 @@ impl AnnotationFile {
     pub fn load_store_in(dir: &ProjectDir, path: &Path) -> Result<LoadedFile, StoreError> {
         let fast = open_limited(dir, path)?;
         let size = fast.size;
-        let fast = fast_ron::from_reader(fast, size).ok().and_then(into_loaded);
+        let fast = fast_ron::from_reader(fast, size)
+            .ok()
+            .and_then(into_loaded::<Annotation>);
         match fast {
             Some(loaded) => Ok(loaded),
             None => {
@@ -592,13 +595,40 @@ impl AnnotationFile {
         }
     }
 
+    /// [`Self::load_store_in`] for comparing annotators: each annotation's id, label, ranges
+    /// and attributes, with its other texts (fragment copies, author, times, note, review)
+    /// left empty, and its links. The same errors as [`Self::load_store_in`]; a file the fast
+    /// reader leaves to `ron` is read whole.
+    pub fn load_compared_in(dir: &ProjectDir, path: &Path) -> Result<LoadedFile, StoreError> {
+        let fast = open_limited(dir, path)?;
+        let size = fast.size;
+        match fast_ron::from_reader::<AnnotationFile<IntoStore<Compared>>, _>(fast, size)
+            .ok()
+            .and_then(into_loaded)
+        {
+            Some(loaded) => Ok(loaded),
+            None => Self::load_store_in(dir, path),
+        }
+    }
+
+    /// [`Self::load_compared_in`] for text in memory; `path` names the file in errors.
+    pub fn parse_compared(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
+        match fast_ron::from_slice::<AnnotationFile<IntoStore<Compared>>>(text.as_bytes())
+            .ok()
+            .and_then(into_loaded)
+        {
+            Some(loaded) => Ok(loaded),
+            None => Self::parse_store(text, path),
+        }
+    }
+
     /// Reads the text of an annotation file straight into a store: what [`Self::load_store`]
     /// does with a file's contents, for text already in memory. `path` names the file in
     /// errors.
     pub fn parse_store(text: &str, path: &Path) -> Result<LoadedFile, StoreError> {
         match fast_ron::from_slice(text.as_bytes())
             .ok()
-            .and_then(into_loaded)
+            .and_then(into_loaded::<Annotation>)
         {
             Some(loaded) => Ok(loaded),
             None => {
@@ -741,22 +771,24 @@ fn file_to_ron<A: Serialize, L: Serialize>(
 /// The annotations of a file put into a store as they are read, so that a list of all of them
 /// is never in memory (see [`AnnotationFile::load_store`]). Reading fails, and the slow path
 /// takes over to report it, at an annotation over a limit or with a repeated id.
-struct IntoStore(AnnotationStore);
+/// `E` is what each annotation is read as: all of it, or only what comparing needs
+/// ([`Compared`]).
+struct IntoStore<E = Annotation>(AnnotationStore, std::marker::PhantomData<E>);
 
 /// A file without `annotations` reads as an empty store whose ids start at 1, as
 /// [`AnnotationFile::into_store`] gives (`AnnotationStore::default()` would start them at 0).
-impl Default for IntoStore {
+impl<E> Default for IntoStore<E> {
     fn default() -> Self {
-        IntoStore(AnnotationStore::new())
+        IntoStore(AnnotationStore::new(), std::marker::PhantomData)
     }
 }
 
-impl<'de> Deserialize<'de> for IntoStore {
+impl<'de, E: Deserialize<'de> + Into<Annotation>> Deserialize<'de> for IntoStore<E> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Each;
+        struct Each<E>(std::marker::PhantomData<E>);
 
-        impl<'de> serde::de::Visitor<'de> for Each {
-            type Value = IntoStore;
+        impl<'de, E: Deserialize<'de> + Into<Annotation>> serde::de::Visitor<'de> for Each<E> {
+            type Value = IntoStore<E>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a list of annotations")
@@ -765,9 +797,10 @@ impl<'de> Deserialize<'de> for IntoStore {
             fn visit_seq<S: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: S,
-            ) -> Result<IntoStore, S::Error> {
+            ) -> Result<IntoStore<E>, S::Error> {
                 let mut store = AnnotationStore::new();
-                while let Some(a) = seq.next_element::<Annotation>()? {
+                while let Some(a) = seq.next_element::<E>()? {
+                    let a: Annotation = a.into();
                     // The slow path reports these as `TooMany` and `DuplicateId`.
                     if store.len() >= MAX_ANNOTATIONS
                         || annotation_within_limits(&a).is_err()
@@ -777,21 +810,67 @@ impl<'de> Deserialize<'de> for IntoStore {
                     }
                     store.put(a);
                 }
-                Ok(IntoStore(store))
+                Ok(IntoStore(store, std::marker::PhantomData))
             }
         }
 
-        d.deserialize_seq(Each)
+        d.deserialize_seq(Each(std::marker::PhantomData))
+    }
+}
+
+/// An annotation as comparing annotators reads it (`accord agree`): its id, label, ranges
+/// and attributes. The texts nothing compares (each fragment's copy of the document, author,
+/// times, note, review) are read past without being kept, which makes reading a project's
+/// files for agreement a good part faster. Fields are those of [`Annotation`]; serde skips
+/// the others.
+#[derive(Deserialize)]
+struct Compared {
+    id: AnnotationId,
+    label: String,
+    fragments: Vec<ComparedFragment>,
+    #[serde(default)]
+    attributes: BTreeMap<String, AttributeValue>,
+}
+
+#[derive(Deserialize)]
+struct ComparedFragment {
+    start: usize,
+    end: usize,
+}
+
+impl From<Compared> for Annotation {
+    /// The annotation with empty texts where the file's were skipped (none allocates).
+    fn from(c: Compared) -> Annotation {
+        Annotation {
+            id: c.id,
+            label: c.label,
+            fragments: c
+                .fragments
+                .into_iter()
+                .map(|f| Fragment {
+                    start: f.start,
+                    end: f.end,
+                    text: String::new(),
+                })
+                .collect(),
+            attributes: c.attributes,
+            note: String::new(),
+            review: Default::default(),
+            author: String::new(),
+            created: Timestamp(String::new()),
+            modified: Timestamp(String::new()),
+            conflict: None,
+        }
     }
 }
 
 /// A file read with its annotations in a store, as a [`LoadedFile`]; `None` for what the slow
 /// path must report: another format, too many links, a repeated id.
-fn into_loaded(file: AnnotationFile<IntoStore>) -> Option<LoadedFile> {
+fn into_loaded<E>(file: AnnotationFile<IntoStore<E>>) -> Option<LoadedFile> {
     if file.format != CURRENT_FORMAT || file.links.len() > MAX_LINKS {
         return None;
     }
-    let IntoStore(mut store) = file.annotations;
+    let IntoStore(mut store, _) = file.annotations;
     for link in file.links {
         if store.get(AnnotationId(link.id.0)).is_some() || store.link(link.id).is_some() {
             return None;
@@ -820,7 +899,8 @@ mod tests {
         let by_ron = migrate(GOLDEN, path).unwrap();
         let fast: AnnotationFile = fast_ron::from_slice(GOLDEN.as_bytes()).unwrap();
         assert_eq!(fast, by_ron);
-        let loaded = into_loaded(fast_ron::from_slice(GOLDEN.as_bytes()).unwrap()).unwrap();
+        let loaded =
+            into_loaded::<Annotation>(fast_ron::from_slice(GOLDEN.as_bytes()).unwrap()).unwrap();
         let store = by_ron.clone().into_store(path).unwrap();
         assert_eq!(loaded.document, by_ron.document);
         assert_eq!(loaded.store.next_id(), store.next_id());
@@ -829,6 +909,42 @@ mod tests {
         assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
         // And the fast writer writes it itself, not `ron`.
         assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), GOLDEN);
+    }
+
+    /// Reading for comparison keeps exactly what agreement compares (ids, labels, ranges,
+    /// attributes, links) and leaves every other text empty, on the fast path; a file the
+    /// fast reader leaves to `ron` (here a `\u{…}` escape) reads whole, as before.
+    #[test]
+    fn reading_for_comparison_keeps_what_is_compared() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = ProjectDir::new(dir.path()).unwrap();
+        let path = dir.path().join("a.ron");
+        let escaped = GOLDEN.replacen("author: \"", "author: \"\\u{41}", 1);
+        assert_ne!(escaped, GOLDEN);
+        for (text, fast) in [(GOLDEN, true), (escaped.as_str(), false)] {
+            std::fs::write(&path, text).unwrap();
+            let whole = AnnotationFile::load_store_in(&project, &path).unwrap();
+            let compared = AnnotationFile::load_compared_in(&project, &path).unwrap();
+            assert_eq!(compared.document, whole.document);
+            assert_eq!(compared.store.next_id(), whole.store.next_id());
+            assert!(compared.store.links().eq(whole.store.links()));
+            assert_eq!(compared.store.len(), whole.store.len());
+            assert!(whole.store.annotations().any(|a| !a.note.is_empty()));
+            for (c, w) in compared.store.annotations().zip(whole.store.annotations()) {
+                assert_eq!(
+                    (c.id, &c.label, &c.attributes),
+                    (w.id, &w.label, &w.attributes)
+                );
+                let ranges =
+                    |a: &Annotation| a.fragments.iter().map(Fragment::range).collect::<Vec<_>>();
+                assert_eq!(ranges(c), ranges(w));
+                let texts = c.fragments.iter().map(|f| f.text.len()).sum::<usize>()
+                    + c.author.len()
+                    + c.note.len()
+                    + c.created.0.len();
+                assert_eq!(texts == 0, fast, "{:?}", c.id);
+            }
+        }
     }
 
     /// A file with every optional value left at its default (`full`: false), or with every
@@ -913,7 +1029,8 @@ mod tests {
         let fast: AnnotationFile = fast_ron::from_slice(text.as_bytes()).unwrap();
         assert_eq!(&fast, want, "fast reader, of {text}");
         assert_eq!(&migrate(text, path).unwrap(), want, "ron, of {text}");
-        let loaded = into_loaded(fast_ron::from_slice(text.as_bytes()).unwrap()).unwrap();
+        let loaded =
+            into_loaded::<Annotation>(fast_ron::from_slice(text.as_bytes()).unwrap()).unwrap();
         let store = want.clone().into_store(path).unwrap();
         assert!(loaded.store.annotations().eq(store.annotations()), "{text}");
         assert!(loaded.store.links().eq(store.links()), "{text}");

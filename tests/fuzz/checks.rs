@@ -13,7 +13,7 @@ use std::path::Path;
 
 use accord::edit::reanchor;
 use accord::formats::{Format, ImportContext, Progress, SourceText, read_source_text};
-use accord::model::{Document, ReadOptions, Timestamp};
+use accord::model::{Annotation, Document, ReadOptions, Timestamp};
 use accord::project::diff::diff_texts;
 use accord::project::{ProjectFile, project_file_ron};
 use accord::rules::annotation_problems;
@@ -69,6 +69,25 @@ pub fn annotation_file(data: &[u8]) {
             a.as_ref().map(|l| l.store.len()),
             b.as_ref().map(|(_, s)| s.len())
         ),
+    }
+    // Reading for comparison (agreement) keeps what the whole read has of ids, labels,
+    // ranges, attributes and links; it reads less, so it may accept what the whole read does
+    // not (a missing author).
+    if let (Ok(whole), Ok(compared)) = (&streamed, AnnotationFile::parse_compared(text, path)) {
+        assert!(compared.store.links().eq(whole.store.links()));
+        assert_eq!(compared.store.next_id(), whole.store.next_id());
+        let kept = |a: &Annotation| {
+            let ranges: Vec<_> = a.fragments.iter().map(|f| (f.start, f.end)).collect();
+            (a.id, a.label.clone(), ranges, a.attributes.clone())
+        };
+        assert!(
+            compared
+                .store
+                .annotations()
+                .map(kept)
+                .eq(whole.store.annotations().map(kept)),
+            "reading for comparison disagrees with the whole read"
+        );
     }
     // Merging and diffing texts (which read only what differs) neither panic nor fail on a
     // file that reads; merged with its own canonical form, a file that reads gives that form.
