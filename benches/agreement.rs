@@ -7,6 +7,8 @@
 //! Target: ≤ 500 ms. Measured twice: the core alone over documents and stores in memory
 //! (`agree`, what the GUI's panel calls), and the whole command's work over a project folder
 //! (`agree_project`: opening 1,000 documents and reading 3,000 annotation files, then `agree`).
+//! Also the project load on the same folder: the documents and one annotator's 1,000 files
+//! into a workspace, as the window opens it (target ≤ 150 ms).
 //!
 //! Run: `cargo bench --no-default-features --bench agreement`.
 
@@ -19,6 +21,7 @@ use criterion::Criterion;
 
 use accord::agreement::{DocumentAnnotations, Keep, Selection, agree, agree_project};
 use accord::model::{Annotation, AnnotationId, AttributeValue, Document, Fragment, Timestamp};
+use accord::project::{Project, Workspace};
 use accord::schema::Schema;
 use accord::store::{AnnotationFile, AnnotationStore, DocumentStamp};
 
@@ -380,6 +383,17 @@ fn main() {
                     agree_project(root, &Selection::default(), Keep::ALL)
                         .expect("the project opens"),
                 )
+            });
+        },
+    );
+    // Issue 19's project load: the documents, then one annotator's files and the window's
+    // model of them (what opening the project in the window waits for). Target ≤ 150 ms.
+    group.bench_function(
+        "project load (documents, then alice's annotation files into a workspace)",
+        |b| {
+            b.iter_with_large_drop(|| {
+                let project = Project::open(root).expect("the project opens");
+                black_box(Workspace::open(project, "alice"))
             });
         },
     );
