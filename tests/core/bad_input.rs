@@ -702,6 +702,10 @@ fn a_document_listed_twice_is_used_once_so_two_stores_never_share_a_file() {
         ws.project.documents[2].document,
         Err(DocumentError::ListedTwice { .. })
     ));
+    // Looked up by its file, the document is its first listing.
+    assert_eq!(ws.project.document_index(ZH), Some(DocId(0)));
+    assert_eq!(ws.project.document_index(AR), Some(DocId(1)));
+    assert_eq!(ws.project.document_index("elsewhere.txt"), None);
     assert!(matches!(
         ws.doc_state(DocId(2)).status,
         StoreStatus::NoDocument(_)
