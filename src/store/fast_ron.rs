@@ -267,20 +267,16 @@ impl<R: Read> Deserializer<R> {
     }
 
     fn read_string(&mut self) -> Result<String> {
+        // Most strings end inside the buffer without an escape: one exact allocation.
+        if let Some((text, after)) = self.plain_string()? {
+            let text = text.to_owned();
+            self.pos = after;
+            return Ok(text);
+        }
         let mut out = Vec::new();
         match self.peek()? {
             Some(b'"') => {
                 self.pos += 1;
-                // Most strings end inside the buffer without an escape: one exact allocation.
-                let window = &self.buf[self.pos..self.end];
-                if let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\')
-                    && window[stop] == b'"'
-                {
-                    let text = String::from_utf8(window[..stop].to_vec())
-                        .map_err(|_| Error("a string is not UTF-8".into()))?;
-                    self.pos += stop + 1;
-                    return Ok(text);
-                }
                 self.read_escaped(&mut out)?;
             }
             Some(b'r') => {
@@ -292,21 +288,33 @@ impl<R: Read> Deserializer<R> {
         String::from_utf8(out).map_err(|_| Error("a string is not UTF-8".into()))
     }
 
-    /// Reads past a string, checked as [`Self::read_string`] checks it, without keeping it:
-    /// most strings end inside the buffer without an escape, and are not copied.
-    fn skip_string(&mut self) -> Result<()> {
-        if self.peek()? == Some(b'"') {
-            let window = &self.buf[self.pos + 1..self.end];
-            if let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\')
-                && window[stop] == b'"'
-            {
-                std::str::from_utf8(&window[..stop])
-                    .map_err(|_| Error("a string is not UTF-8".into()))?;
-                self.pos += stop + 2;
-                return Ok(());
-            }
+    /// The next string's text when it has no escape and ends inside the buffer (most do),
+    /// checked as [`Self::read_string`] checks it, with the position just past it; `None`
+    /// for any other string (or none).
+    fn plain_string(&mut self) -> Result<Option<(&str, usize)>> {
+        if self.peek()? != Some(b'"') {
+            return Ok(None);
         }
-        self.read_string().map(drop)
+        let window = &self.buf[self.pos + 1..self.end];
+        let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\') else {
+            return Ok(None);
+        };
+        if window[stop] != b'"' {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(&window[..stop])
+            .map_err(|_| Error("a string is not UTF-8".into()))?;
+        Ok(Some((text, self.pos + stop + 2)))
+    }
+
+    /// Reads past a string, checked as [`Self::read_string`] checks it, without copying it
+    /// when it is plain.
+    fn skip_string(&mut self) -> Result<()> {
+        match self.plain_string()? {
+            Some((_, after)) => self.pos = after,
+            None => drop(self.read_string()?),
+        }
+        Ok(())
     }
 
     fn read_escaped(&mut self, out: &mut Vec<u8>) -> Result<()> {
@@ -600,8 +608,16 @@ impl<'de, R: Read> de::Deserializer<'de> for &mut Deserializer<R> {
         fail("chars are left to ron")
     }
 
+    /// A string handed over for the visit only: a plain one is not copied.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_string(visitor)
+        self.skip_ws()?;
+        if let Some((text, after)) = self.plain_string()? {
+            let value = visitor.visit_str(text)?;
+            self.pos = after;
+            return Ok(value);
+        }
+        let s = self.read_string()?;
+        visitor.visit_string(s)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -54,7 +54,9 @@ use thiserror::Error;
 use super::AnnotationStore;
 use super::stamp::DocumentStamp;
 use super::{fast_ron, ron_writer};
-use crate::model::{Annotation, AnnotationId, AttributeValue, Fragment, Link, Timestamp};
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, Fragment, Link, MergeConflict, Review, Timestamp,
+};
 use crate::project_dir::atomic::write_atomic;
 use crate::project_dir::{FileReader, FsError, Limit as ReadLimit, ProjectDir};
 
@@ -595,10 +597,10 @@ impl AnnotationFile {
         }
     }
 
-    /// [`Self::load_store_in`] for comparing annotators: each annotation's id, label, ranges
-    /// and attributes, with its other texts (fragment copies, author, times, note, review)
-    /// left empty, and its links. The same errors as [`Self::load_store_in`]; a file the fast
-    /// reader leaves to `ron` is read whole.
+    /// [`Self::load_store_in`] for comparing annotators: each annotation's id, label, ranges,
+    /// attributes and review, with its other texts (fragment copies, author, times, note) and
+    /// any merge conflict left empty, and its links. The same errors as
+    /// [`Self::load_store_in`]; a file the fast reader leaves to `ron` is read whole.
     pub fn load_compared_in(dir: &ProjectDir, path: &Path) -> Result<LoadedFile, StoreError> {
         let fast = open_limited(dir, path)?;
         let size = fast.size;
@@ -818,11 +820,11 @@ impl<'de, E: Deserialize<'de> + Into<Annotation>> Deserialize<'de> for IntoStore
     }
 }
 
-/// An annotation as comparing annotators reads it (`accord agree`): its id, label, ranges
-/// and attributes. The texts nothing compares (each fragment's copy of the document, author,
-/// times, note, review) are read past without being kept, which makes reading a project's
-/// files for agreement a good part faster. Fields are those of [`Annotation`]; serde skips
-/// the others.
+/// An annotation as comparing annotators reads it (`accord agree`): its id, label, ranges,
+/// attributes and review. The texts nothing compares (each fragment's copy of the document,
+/// author, times, note) are checked as strings but not kept, which makes reading a project's
+/// files for agreement a good part faster. Every field of [`Annotation`] is here with its type,
+/// so a file reads this way exactly when it reads whole.
 #[derive(Deserialize)]
 struct Compared {
     id: AnnotationId,
@@ -830,16 +832,52 @@ struct Compared {
     fragments: Vec<ComparedFragment>,
     #[serde(default)]
     attributes: BTreeMap<String, AttributeValue>,
+    #[serde(default, rename = "note")]
+    _note: Unkept,
+    #[serde(default)]
+    review: Review,
+    #[serde(rename = "author")]
+    _author: Unkept,
+    #[serde(rename = "created")]
+    _created: Unkept,
+    #[serde(rename = "modified")]
+    _modified: Unkept,
+    /// Read to be checked; nothing compares the other side of a merge conflict.
+    #[serde(default, rename = "conflict")]
+    _conflict: Option<Box<MergeConflict>>,
 }
 
 #[derive(Deserialize)]
 struct ComparedFragment {
     start: usize,
     end: usize,
+    #[serde(rename = "text")]
+    _text: Unkept,
+}
+
+/// A string that must be there, read and not kept (the fast reader hands it over without
+/// copying it).
+#[derive(Default)]
+struct Unkept;
+
+impl<'de> Deserialize<'de> for Unkept {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Unkept;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Unkept, E> {
+                Ok(Unkept)
+            }
+        }
+        d.deserialize_str(Text)
+    }
 }
 
 impl From<Compared> for Annotation {
-    /// The annotation with empty texts where the file's were skipped (none allocates).
+    /// The annotation with empty texts where the file's were not kept (none allocates).
     fn from(c: Compared) -> Annotation {
         Annotation {
             id: c.id,
@@ -855,7 +893,7 @@ impl From<Compared> for Annotation {
                 .collect(),
             attributes: c.attributes,
             note: String::new(),
-            review: Default::default(),
+            review: c.review,
             author: String::new(),
             created: Timestamp(String::new()),
             modified: Timestamp(String::new()),
@@ -912,8 +950,45 @@ mod tests {
     }
 
     /// Reading for comparison keeps exactly what agreement compares (ids, labels, ranges,
-    /// attributes, links) and leaves every other text empty, on the fast path; a file the
-    /// fast reader leaves to `ron` (here a `\u{…}` escape) reads whole, as before.
+    /// attributes, review, links) and leaves every other text empty, on the fast path; a file
+    /// the fast reader leaves to `ron` (here a `\u{…}` escape) reads whole, as before; and a
+    /// file that does not read whole does not read for comparison either, with the same error.
+    #[test]
+    fn reading_for_comparison_fails_where_the_whole_read_fails() {
+        let path = Path::new("format-1.ron");
+        let author = GOLDEN.find("            author: ").unwrap();
+        let line_end = author + GOLDEN[author..].find('\n').unwrap() + 1;
+        let broken = [
+            // An annotation without its author.
+            format!("{}{}", &GOLDEN[..author], &GOLDEN[line_end..]),
+            // A review state that does not exist.
+            GOLDEN.replacen("state: Accepted", "state: Acepted", 1),
+            // A note given twice.
+            GOLDEN.replacen(
+                "            author: ",
+                "            note: \"a\",\n            note: \"b\",\n            author: ",
+                1,
+            ),
+            // A time that is not a string.
+            GOLDEN.replacen("created: \"", "created: 5, x: \"", 1),
+            // A fragment without its text.
+            GOLDEN.replacen(", text: \"", ", txt: \"", 1),
+        ];
+        for text in &broken {
+            assert_ne!(text, GOLDEN);
+            let whole = AnnotationFile::parse_store(text, path).map(drop);
+            let compared = AnnotationFile::parse_compared(text, path).map(drop);
+            let whole = whole
+                .expect_err("a broken file does not read whole")
+                .to_string();
+            let compared = compared.expect_err("nor for comparison").to_string();
+            assert_eq!(compared, whole);
+        }
+    }
+
+    /// Reading for comparison keeps exactly what agreement compares (ids, labels, ranges,
+    /// attributes, review, links) and leaves every other text empty, on the fast path; a file
+    /// the fast reader leaves to `ron` (here a `\u{…}` escape) reads whole, as before.
     #[test]
     fn reading_for_comparison_keeps_what_is_compared() {
         let dir = tempfile::tempdir().unwrap();

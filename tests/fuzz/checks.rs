@@ -70,24 +70,39 @@ pub fn annotation_file(data: &[u8]) {
             b.as_ref().map(|(_, s)| s.len())
         ),
     }
-    // Reading for comparison (agreement) keeps what the whole read has of ids, labels,
-    // ranges, attributes and links; it reads less, so it may accept what the whole read does
-    // not (a missing author).
-    if let (Ok(whole), Ok(compared)) = (&streamed, AnnotationFile::parse_compared(text, path)) {
-        assert!(compared.store.links().eq(whole.store.links()));
-        assert_eq!(compared.store.next_id(), whole.store.next_id());
-        let kept = |a: &Annotation| {
-            let ranges: Vec<_> = a.fragments.iter().map(|f| (f.start, f.end)).collect();
-            (a.id, a.label.clone(), ranges, a.attributes.clone())
-        };
-        assert!(
-            compared
-                .store
-                .annotations()
-                .map(kept)
-                .eq(whole.store.annotations().map(kept)),
-            "reading for comparison disagrees with the whole read"
-        );
+    // Reading for comparison (agreement) reads what the whole read reads, and fails where it
+    // fails; of what it reads, it keeps ids, labels, ranges, attributes and links.
+    match (&streamed, AnnotationFile::parse_compared(text, path)) {
+        (Ok(whole), Ok(compared)) => {
+            assert_eq!(compared.document, whole.document);
+            assert_eq!(compared.annotator, whole.annotator);
+            assert!(compared.store.links().eq(whole.store.links()));
+            assert_eq!(compared.store.next_id(), whole.store.next_id());
+            let kept = |a: &Annotation| {
+                let ranges: Vec<_> = a.fragments.iter().map(|f| (f.start, f.end)).collect();
+                (
+                    a.id,
+                    a.label.clone(),
+                    ranges,
+                    a.attributes.clone(),
+                    a.review.clone(),
+                )
+            };
+            assert!(
+                compared
+                    .store
+                    .annotations()
+                    .map(kept)
+                    .eq(whole.store.annotations().map(kept)),
+                "reading for comparison disagrees with the whole read"
+            );
+        }
+        (Err(whole), Err(compared)) => assert_eq!(whole.to_string(), compared.to_string()),
+        (whole, compared) => panic!(
+            "reading for comparison and the whole read disagree: {:?} vs {:?}",
+            whole.as_ref().map(|l| l.store.len()),
+            compared.map(|l| l.store.len())
+        ),
     }
     // Merging and diffing texts (which read only what differs) neither panic nor fail on a
     // file that reads; merged with its own canonical form, a file that reads gives that form.
