@@ -23,12 +23,22 @@ impl Fills {
         }
     }
 
-    /// Fills `rect` (its edges moved to the nearest pixel) with `color`.
+    /// Fills `rect` (its edges moved to the nearest pixel, and at least a pixel wide and high
+    /// when it has any width and height, so a span over a narrow mark never vanishes) with
+    /// `color`.
     pub fn rect(&mut self, rect: Rect, color: Color32) {
-        let rect = rect.round_to_pixels(self.pixels_per_point);
-        if rect.is_positive() {
-            self.mesh.add_colored_rect(rect, color);
+        if !rect.is_positive() {
+            return;
         }
+        let pixel = 1.0 / self.pixels_per_point;
+        let mut rounded = rect.round_to_pixels(self.pixels_per_point);
+        if rounded.width() < pixel {
+            rounded.max.x = rounded.min.x + pixel;
+        }
+        if rounded.height() < pixel {
+            rounded.max.y = rounded.min.y + pixel;
+        }
+        self.mesh.add_colored_rect(rounded, color);
     }
 
     /// A horizontal line from `x0` to `x1`, `thickness` thick (at least a pixel, whole
@@ -84,6 +94,7 @@ impl Fills {
 /// each frame, which cost more than the few curves on screen are worth.
 pub fn cubic_points(points: [Pos2; 4], n: usize) -> Vec<Pos2> {
     let [a, c1, c2, b] = points;
+    let n = n.max(1);
     (0..=n)
         .map(|i| {
             let t = i as f32 / n as f32;
@@ -101,6 +112,16 @@ pub fn cubic_points(points: [Pos2; 4], n: usize) -> Vec<Pos2> {
 mod tests {
     use super::*;
 
+    /// Equal up to float rounding.
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 1e-3
+    }
+
+    /// On a whole physical pixel.
+    fn whole(points: f32, ppp: f32) -> bool {
+        close(points * ppp, (points * ppp).round())
+    }
+
     /// The pixel rows and columns a mesh covers, by its vertices' bounds.
     fn bounds(fills: Fills) -> Rect {
         match fills.into_shape() {
@@ -112,20 +133,40 @@ mod tests {
     #[test]
     fn a_line_is_as_thick_wherever_it_falls() {
         for y in [10.0, 10.25, 10.5, 10.75] {
-            for (ppp, thickness, pixels) in [(1.0, 2.0, 2.0), (1.0, 1.5, 2.0), (2.0, 1.5, 3.0)] {
+            for (ppp, thickness, pixels) in [
+                (1.0, 2.0, 2.0),
+                (1.0, 1.5, 2.0),
+                (2.0, 1.5, 3.0),
+                (1.25, 2.0, 3.0),
+            ] {
                 let mut fills = Fills::new(ppp);
                 fills.hline((3.2, 40.7), y, thickness, Color32::RED);
                 let r = bounds(fills);
-                assert_eq!(r.height() * ppp, pixels, "y {y}, {ppp} px per point");
+                assert!(close(r.height() * ppp, pixels), "y {y}, {ppp} px per point");
                 // On whole pixels, and over its centre.
-                assert_eq!((r.top() * ppp).fract(), 0.0);
+                assert!(whole(r.top(), ppp));
                 assert!(r.top() <= y && r.bottom() >= y);
                 for (edge, asked) in [(r.left(), 3.2), (r.right(), 40.7)] {
-                    assert_eq!((edge * ppp).fract(), 0.0);
+                    assert!(whole(edge, ppp));
                     assert!((edge - asked).abs() <= 0.5 / ppp);
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_sliver_is_a_pixel_and_nothing_is_nothing() {
+        for ppp in [1.0, 1.25, 2.0] {
+            let mut fills = Fills::new(ppp);
+            fills.rect(Rect::from_x_y_ranges(10.1..=10.3, 4.0..=20.0), Color32::RED);
+            let r = bounds(fills);
+            assert!(close(r.width() * ppp, 1.0), "{ppp} px per point");
+            assert!(close(r.height(), 16.0));
+        }
+        let mut fills = Fills::new(1.0);
+        fills.rect(Rect::from_x_y_ranges(10.0..=10.0, 4.0..=20.0), Color32::RED);
+        fills.rect(Rect::from_x_y_ranges(12.0..=11.0, 4.0..=20.0), Color32::RED);
+        assert!(fills.is_empty());
     }
 
     #[test]

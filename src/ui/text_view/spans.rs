@@ -561,4 +561,85 @@ mod tests {
         assert_ne!(want[0], want[1]);
         assert_eq!(colors, want, "EVENT then ORG, each in its label's colour");
     }
+
+    /// One's own span: filled in the mesh under the glyphs, then the text selection over the
+    /// fill (in that order), and underlined in the first shape over the glyphs, in its label's
+    /// colour, at the bottom of the fill and as wide.
+    #[test]
+    fn ones_own_span_is_filled_under_the_glyphs_and_underlined_over_them() {
+        use crate::edit::{Edit, EditContext, apply};
+        use crate::layout::{FontSet, TextStyle};
+        use crate::model::{Document, Timestamp};
+        use crate::schema::Schema;
+        use crate::store::AnnotationStore;
+
+        let doc = Document::from_text("t.txt", "Astana hosted the Expo summit of the OSCE.");
+        let schema = Schema::default_schema();
+        let now = Timestamp("2026-12-06T00:00:00Z".into());
+        let ctx = EditContext {
+            schema: &schema,
+            document: &doc,
+            author: "aigerim",
+            now: &now,
+        };
+        let mut mine = AnnotationStore::new();
+        let add = Edit::Add {
+            label: "ORG".into(),
+            ranges: vec![CharRange::new(37, 41)],
+            attributes: Default::default(),
+        };
+        apply(&mut mine, &ctx, &add).unwrap();
+        let input = ViewInput {
+            doc: &doc,
+            language: None,
+            store: &mine,
+            schema: &schema,
+            selection: crate::ui::Selection::None,
+            style: TextStyle::default(),
+            id: egui::Id::NULL.with("view"),
+            emphasis: super::super::Emphasis::NONE,
+        };
+        let mut fonts = FontSet::bundled().unwrap();
+        let mut layout = DocumentLayout::new(&doc, TextStyle::default(), 600.0, 1.0, None);
+        let (visible, _) = layout.layout_visible(&mut fonts, &doc, 0.0, 400.0);
+        let placed = Placement {
+            visible,
+            origin: Pos2::ZERO,
+            pixels_per_point: 1.0,
+            visible_rect: Rect::EVERYTHING,
+        };
+        let selected = CharRange::new(0, 6);
+        let (under, over, _) = draw_spans(&layout, &input, &placed, Some(selected), false).shapes();
+        let mesh = |shape: &Shape| match shape {
+            Shape::Mesh(m) => m.clone(),
+            other => panic!("a mesh, not {other:?}"),
+        };
+        let color = label_color(&schema, "ORG");
+        let [fills] = &under[..] else {
+            panic!("one mesh under the glyphs: {under:?}")
+        };
+        let fills = mesh(fills);
+        let colors: Vec<Color32> = fills.vertices.iter().map(|v| v.color).collect();
+        assert_eq!(colors.len(), 8, "the span's fill, then the selection's");
+        assert!(colors[..4].iter().all(|c| *c == color.gamma_multiply(0.30)));
+        assert!(colors[4..].iter().all(|c| *c == selection_fill(false)));
+        let fill = Rect::from_points(
+            &fills.vertices[..4]
+                .iter()
+                .map(|v| v.pos)
+                .collect::<Vec<_>>(),
+        );
+        let span = to_screen(
+            &layout.block_range_rects(0, CharRange::new(37, 41))[0],
+            Pos2::ZERO,
+        );
+        assert!(
+            (fill.left() - span.left()).abs() <= 0.5 && (fill.right() - span.right()).abs() <= 0.5
+        );
+        let underline = mesh(&over[0]);
+        assert!(underline.vertices.iter().all(|v| v.color == color));
+        let line = underline.calc_bounds();
+        assert_eq!((line.left(), line.right()), (fill.left(), fill.right()));
+        assert!(line.top() > fill.center().y, "{line:?} under {fill:?}");
+    }
 }
