@@ -242,6 +242,9 @@ pub struct Workspace {
     lock: Result<AnnotatorLock, LockError>,
     /// Changes on disk that saves came upon, for the next [`Workspace::check_disk`].
     disk_events: Vec<DiskEvent>,
+    /// Where the next [`Workspace::check_disk_some`] goes on from: an index into the tracked
+    /// files (every document's slot, then the group file).
+    disk_sweep: usize,
 }
 
 impl Workspace {
@@ -369,6 +372,7 @@ impl Workspace {
             removed_unfinished,
             lock,
             disk_events: Vec::new(),
+            disk_sweep: 0,
             merge_conflicts: 0,
         }
         .counted()

@@ -53,6 +53,8 @@ pub(super) struct Views {
 pub(super) struct DiskState {
     pub(super) watch: Option<crate::project::DiskWatch>,
     pub(super) next_check: f64,
+    /// A round of checking every file is under way, a part each frame.
+    pub(super) sweeping: bool,
     pub(super) next_lock_refresh: f64,
 }
 
@@ -226,6 +228,10 @@ impl AccordApp {
         let now = ctx.input(|i| i.time);
         self.autosave_tick(now);
         self.disk_tick(now);
+        if self.disk.sweeping {
+            // The round goes on in the next frames, even when nothing else asks for one.
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        }
         // Wake up for the next autosave even when idle.
         ctx.request_repaint_after(std::time::Duration::from_secs(5));
     }

@@ -168,6 +168,63 @@ fn a_colleagues_file_reloads_when_nothing_is_unsaved_here() {
     assert_eq!(add(&mut ws, ZH, "杜尚别", "LOCATION"), AnnotationId(4));
 }
 
+/// A window checks a few files a frame: a change is found within one round of every file,
+/// wherever the round stands when it is made, and a round ends after every document and the
+/// group file, then starts again from the first.
+#[test]
+fn a_colleagues_file_is_found_by_a_round_of_checks_a_file_at_a_time() {
+    let (dir, mut ws) = saved_project();
+    let zh = doc(&ws, ZH);
+    // Every document, then the group file.
+    let files = ws.len() + 1;
+    for start in [0, zh.0, zh.0 + 1, files - 1] {
+        for _ in 0..start {
+            assert_eq!(ws.check_disk_some(1), (Vec::new(), false));
+        }
+        colleague(dir.path(), |ws| {
+            add(ws, ZH, "杜尚别", "LOCATION");
+        });
+        let mut found = Vec::new();
+        let mut calls = 0;
+        loop {
+            let (events, round_done) = ws.check_disk_some(1);
+            found.extend(events);
+            calls += 1;
+            if round_done {
+                break;
+            }
+        }
+        assert_eq!(
+            calls,
+            files - start,
+            "the round ends after every file (from {start})"
+        );
+        if found.is_empty() {
+            // Changed behind where this round stood: the next round finds it.
+            assert!(start > zh.0);
+            loop {
+                let (events, round_done) = ws.check_disk_some(1);
+                found.extend(events);
+                if round_done {
+                    break;
+                }
+            }
+        }
+        assert_eq!(
+            found,
+            vec![DiskEvent::Reloaded {
+                file: WorkspaceFile::Doc(zh)
+            }]
+        );
+        // Undo the colleague's add for the next start, through a save of ours.
+        let last = ws.store(zh).annotations().map(|a| a.id).max().unwrap();
+        ws.apply(vec![(zh, Edit::Remove { id: last })]).unwrap();
+        save(&mut ws);
+        // A part bigger than what is left ends the round, quietly.
+        assert_eq!(ws.check_disk_some(files * 2), (Vec::new(), true));
+    }
+}
+
 #[test]
 fn a_reload_forgets_only_the_undo_steps_it_makes_stale() {
     let (dir, mut ws) = saved_project();
