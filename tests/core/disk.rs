@@ -273,6 +273,104 @@ fn our_own_saves_never_count_as_changes() {
     assert!(ws.disk_changes(&[path]).is_empty());
 }
 
+/// What the watcher reports (the changed file, or a folder above it, among thousands of other
+/// paths, as after a big pull) leads to exactly the files changed under it.
+#[test]
+fn the_files_under_the_paths_reported_are_checked_and_no_others() {
+    let (dir, mut ws) = saved_project();
+    let zh = doc(&ws, ZH);
+    let file = ws.file_path(WorkspaceFile::Doc(zh));
+    let folder = file.parent().unwrap().to_path_buf();
+    let elsewhere: Vec<PathBuf> = (0..5_000)
+        .map(|i| dir.path().join(format!("elsewhere/{i}.ron")))
+        .collect();
+    for reported in [file.clone(), folder, dir.path().to_path_buf()] {
+        colleague(dir.path(), |ws| {
+            add(ws, ZH, "杜尚别", "LOCATION");
+        });
+        assert!(
+            ws.disk_changes(&elsewhere).is_empty(),
+            "nothing under those"
+        );
+        let mut paths = elsewhere.clone();
+        paths.push(reported.clone());
+        assert_eq!(
+            ws.disk_changes(&paths),
+            vec![DiskEvent::Reloaded {
+                file: WorkspaceFile::Doc(zh)
+            }],
+            "{reported:?}"
+        );
+        let last = ws.store(zh).annotations().map(|a| a.id).max().unwrap();
+        ws.apply(vec![(zh, Edit::Remove { id: last })]).unwrap();
+        save(&mut ws);
+    }
+}
+
+/// The annotator's folder swapped for a link out of the project while open, with a file
+/// there changed: that file is unreadable (outside), its annotations stay as they were, and
+/// nothing is written out there.
+#[cfg(unix)]
+#[test]
+fn a_folder_swapped_for_a_link_out_is_never_read_or_written() {
+    let (dir, mut ws) = saved_project();
+    let zh = doc(&ws, ZH);
+    let before = annotations(&ws, ZH);
+    // An hour old, then checked once: fingerprints that the next checks trust by their stat.
+    let folder = dir.path().join("annotations").join(WHO);
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(entry.unwrap().path())
+            .unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+    assert!(ws.check_disk().is_empty());
+    let outside = tempfile::tempdir().unwrap();
+    let moved = outside.path().join(WHO);
+    std::fs::rename(&folder, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &folder).unwrap();
+    let changed = moved.join(format!("{ZH}.ron"));
+    let text = std::fs::read_to_string(&changed).unwrap();
+    std::fs::write(&changed, text.replace("COUNTRY", "LOCATION")).unwrap();
+    let events = ws.check_disk();
+    let outside_files: Vec<WorkspaceFile> = events
+        .iter()
+        .filter_map(|e| match e {
+            DiskEvent::Unreadable { file, reason } if reason.contains("outside the project") => {
+                Some(*file)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(outside_files.len(), events.len(), "{events:?}");
+    assert!(
+        outside_files.contains(&WorkspaceFile::Doc(zh)),
+        "{events:?}"
+    );
+    assert_eq!(annotations(&ws, ZH), before, "nothing taken from outside");
+    // Editing there is refused, and saving writes nothing out there.
+    let ar = doc(&ws, AR);
+    let edit = Edit::Add {
+        label: "COUNTRY".into(),
+        ranges: vec![CharRange::new(0, 3)],
+        attributes: BTreeMap::new(),
+    };
+    assert!(ws.apply(vec![(ar, edit)]).is_err());
+    let _ = ws.save_all();
+    assert!(
+        !std::fs::read_to_string(&changed)
+            .unwrap()
+            .contains("COUNTRY")
+    );
+    let names: Vec<_> = std::fs::read_dir(&moved)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from(format!("{ZH}.ron"))]);
+}
+
 /// Saved: #1, #2. Unsaved here: #3 PERSON 托卡耶夫. On disk: #3 LOCATION 杜尚别 (the same id).
 fn conflict() -> (tempfile::TempDir, Workspace, WorkspaceFile, Vec<u8>) {
     let (dir, mut ws) = saved_project();

@@ -298,15 +298,55 @@ impl Workspace {
     /// [`Self::check_disk`]. A folder checks every file in it. Paths of other files are
     /// ignored.
     pub fn disk_changes(&mut self, paths: &[PathBuf]) -> Vec<DiskEvent> {
-        let files = self
-            .tracked_files()
+        // A file's path names its document: looked up, not compared with every file's path
+        // (a save of ours is an event; a pull that changed thousands of files in a big
+        // project compared every path with every file, for seconds).
+        let mut slots = Vec::new();
+        let mut folders = std::collections::HashSet::new();
+        for path in paths {
+            match self.tracked_slot_at(path) {
+                Some(slot) => slots.push(slot),
+                None => drop(folders.insert(path.as_path())),
+            }
+        }
+        if !folders.is_empty() {
+            // A folder (or anything else): every file under it, each file's folders looked
+            // up among those given.
+            slots.extend((0..self.tracked_slots()).filter(|i| {
+                self.tracked_file(*i)
+                    .is_some_and(|f| self.file_path(f).ancestors().any(|p| folders.contains(p)))
+            }));
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        let files = slots
             .into_iter()
-            .filter(|f| {
-                let path = self.file_path(*f);
-                paths.iter().any(|p| path.starts_with(p))
-            })
+            .filter_map(|i| self.tracked_file(i))
             .collect();
         self.check_files(files)
+    }
+
+    /// The place (see [`Self::tracked_file`]) of the file at `path`, when `path` is the
+    /// annotation file of a document or the group file, spelled as [`Self::file_path`] does.
+    fn tracked_slot_at(&self, path: &Path) -> Option<usize> {
+        let slot = if path == self.project.links_path(&self.annotator) {
+            self.len()
+        } else {
+            let folder = self
+                .project
+                .root
+                .join(super::super::ANNOTATIONS_DIR)
+                .join(&self.annotator);
+            let relative = path.strip_prefix(folder).ok()?;
+            let parts: Option<Vec<&str>> = relative
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect();
+            let name = parts?.join("/");
+            self.project.document_index(name.strip_suffix(".ron")?)?.0
+        };
+        let file = self.tracked_file(slot)?;
+        (self.file_path(file) == path).then_some(slot)
     }
 
     /// The differences of a file in conflict with its version on disk, while unresolved.
