@@ -9,7 +9,8 @@ use crate::ui::app::AccordApp;
 
 /// Seconds between rounds of checking every file against the disk (file events may be lost).
 const DISK_CHECK_SECONDS: f64 = 3.0;
-/// Files checked a frame during a round: about 2 ms of `stat`s, whatever the project's size.
+/// Files checked a frame during a round: under a millisecond of `lstat`s, whatever the
+/// project's size.
 const FILES_CHECKED_PER_FRAME: usize = 256;
 /// Seconds between refreshes of the lock's time, so that others do not think it stale.
 const LOCK_REFRESH_SECONDS: f64 = 60.0;
