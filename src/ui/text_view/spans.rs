@@ -495,57 +495,84 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn other_annotators_spans_are_outlined_in_their_labels_colours() {
-        use crate::edit::{Edit, EditContext, apply};
-        use crate::layout::{FontSet, TextStyle};
-        use crate::model::{Document, Timestamp};
-        use crate::schema::Schema;
-        use crate::store::AnnotationStore;
+    const TEXT: &str = "Astana hosted the Expo summit of the OSCE.";
 
-        let doc = Document::from_text("t.txt", "Astana hosted the Expo summit of the OSCE.");
-        let schema = Schema::default_schema();
-        let now = Timestamp("2026-12-06T00:00:00Z".into());
+    /// A store of `TEXT` with these spans (label, start, end).
+    fn store_with(
+        doc: &crate::model::Document,
+        schema: &crate::schema::Schema,
+        spans: &[(&str, usize, usize)],
+    ) -> crate::store::AnnotationStore {
+        use crate::edit::{Edit, EditContext, apply};
+        let now = crate::model::Timestamp("2026-12-06T00:00:00Z".into());
         let ctx = EditContext {
-            schema: &schema,
-            document: &doc,
+            schema,
+            document: doc,
             author: "aigerim",
             now: &now,
         };
-        let mut theirs = AnnotationStore::new();
-        for (label, start, end) in [("EVENT", 18, 29), ("ORG", 37, 41)] {
+        let mut store = crate::store::AnnotationStore::new();
+        for &(label, start, end) in spans {
             let add = Edit::Add {
                 label: label.into(),
                 ranges: vec![CharRange::new(start, end)],
                 attributes: Default::default(),
             };
-            apply(&mut theirs, &ctx, &add).unwrap();
+            apply(&mut store, &ctx, &add).unwrap();
         }
-        let mine = AnnotationStore::new();
-        let layers = [("aigerim", &theirs), ("dilnoza", &AnnotationStore::new())];
+        store
+    }
+
+    /// The spans pass over the whole of `doc` laid out 600 wide, at the origin, one pixel a
+    /// point: what it drew, and the layout.
+    fn draw(
+        doc: &crate::model::Document,
+        schema: &crate::schema::Schema,
+        mine: &crate::store::AnnotationStore,
+        emphasis: super::super::Emphasis<'_>,
+        highlighted: Option<CharRange>,
+    ) -> (SpansDrawn, DocumentLayout) {
+        use crate::layout::{FontSet, TextStyle};
         let input = ViewInput {
-            doc: &doc,
+            doc,
             language: None,
-            store: &mine,
-            schema: &schema,
+            store: mine,
+            schema,
             selection: crate::ui::Selection::None,
             style: TextStyle::default(),
             id: egui::Id::NULL.with("view"),
-            emphasis: super::super::Emphasis {
-                layers: &layers,
-                ..super::super::Emphasis::NONE
-            },
+            emphasis,
         };
         let mut fonts = FontSet::bundled().unwrap();
-        let mut layout = DocumentLayout::new(&doc, TextStyle::default(), 600.0, 1.0, None);
-        let (visible, _) = layout.layout_visible(&mut fonts, &doc, 0.0, 400.0);
+        let mut layout = DocumentLayout::new(doc, TextStyle::default(), 600.0, 1.0, None);
+        let (visible, _) = layout.layout_visible(&mut fonts, doc, 0.0, 400.0);
         let placed = Placement {
             visible,
             origin: Pos2::ZERO,
             pixels_per_point: 1.0,
             visible_rect: Rect::EVERYTHING,
         };
-        let mut drawn = draw_spans(&layout, &input, &placed, None, false);
+        (
+            draw_spans(&layout, &input, &placed, highlighted, false),
+            layout,
+        )
+    }
+
+    #[test]
+    fn other_annotators_spans_are_outlined_in_their_labels_colours() {
+        use crate::model::Document;
+        use crate::schema::Schema;
+        use crate::store::AnnotationStore;
+
+        let doc = Document::from_text("t.txt", TEXT);
+        let schema = Schema::default_schema();
+        let theirs = store_with(&doc, &schema, &[("EVENT", 18, 29), ("ORG", 37, 41)]);
+        let layers = [("aigerim", &theirs), ("dilnoza", &AnnotationStore::new())];
+        let emphasis = super::super::Emphasis {
+            layers: &layers,
+            ..super::super::Emphasis::NONE
+        };
+        let (mut drawn, _) = draw(&doc, &schema, &AnnotationStore::new(), emphasis, None);
         assert_eq!(
             drawn.layer_spans.len(),
             2,
@@ -567,49 +594,21 @@ mod tests {
     /// colour, at the bottom of the fill and as wide.
     #[test]
     fn ones_own_span_is_filled_under_the_glyphs_and_underlined_over_them() {
-        use crate::edit::{Edit, EditContext, apply};
-        use crate::layout::{FontSet, TextStyle};
-        use crate::model::{Document, Timestamp};
+        use crate::model::Document;
         use crate::schema::Schema;
-        use crate::store::AnnotationStore;
 
-        let doc = Document::from_text("t.txt", "Astana hosted the Expo summit of the OSCE.");
+        let doc = Document::from_text("t.txt", TEXT);
         let schema = Schema::default_schema();
-        let now = Timestamp("2026-12-06T00:00:00Z".into());
-        let ctx = EditContext {
-            schema: &schema,
-            document: &doc,
-            author: "aigerim",
-            now: &now,
-        };
-        let mut mine = AnnotationStore::new();
-        let add = Edit::Add {
-            label: "ORG".into(),
-            ranges: vec![CharRange::new(37, 41)],
-            attributes: Default::default(),
-        };
-        apply(&mut mine, &ctx, &add).unwrap();
-        let input = ViewInput {
-            doc: &doc,
-            language: None,
-            store: &mine,
-            schema: &schema,
-            selection: crate::ui::Selection::None,
-            style: TextStyle::default(),
-            id: egui::Id::NULL.with("view"),
-            emphasis: super::super::Emphasis::NONE,
-        };
-        let mut fonts = FontSet::bundled().unwrap();
-        let mut layout = DocumentLayout::new(&doc, TextStyle::default(), 600.0, 1.0, None);
-        let (visible, _) = layout.layout_visible(&mut fonts, &doc, 0.0, 400.0);
-        let placed = Placement {
-            visible,
-            origin: Pos2::ZERO,
-            pixels_per_point: 1.0,
-            visible_rect: Rect::EVERYTHING,
-        };
+        let mine = store_with(&doc, &schema, &[("ORG", 37, 41)]);
         let selected = CharRange::new(0, 6);
-        let (under, over, _) = draw_spans(&layout, &input, &placed, Some(selected), false).shapes();
+        let (mut drawn, layout) = draw(
+            &doc,
+            &schema,
+            &mine,
+            super::super::Emphasis::NONE,
+            Some(selected),
+        );
+        let (under, over, _) = drawn.shapes();
         let mesh = |shape: &Shape| match shape {
             Shape::Mesh(m) => m.clone(),
             other => panic!("a mesh, not {other:?}"),
