@@ -6,6 +6,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub mod import;
+
 /// The default schema, as shipped in `assets/default_schema.ron`.
 pub const DEFAULT_SCHEMA_RON: &str = include_str!("../../assets/default_schema.ron");
 
@@ -206,6 +208,15 @@ impl Schema {
         Self::from_ron(DEFAULT_SCHEMA_RON).unwrap_or_else(|e| panic!("built-in schema: {e}"))
     }
 
+    /// A schema with no label yet: a new project's, before its labels are added.
+    pub fn empty() -> Self {
+        Self {
+            labels: Vec::new(),
+            relations: Vec::new(),
+            cross_document: Vec::new(),
+        }
+    }
+
     /// Parses and checks a schema.
     pub fn from_ron(text: &str) -> Result<Self, SchemaError> {
         let schema: Schema = crate::ron_io::from_str(text).map_err(|e| SchemaError::Parse {
@@ -220,9 +231,6 @@ impl Schema {
     /// Checks that names are unique, hotkeys distinct and references point at real labels.
     pub fn check(&self) -> Result<(), SchemaError> {
         let invalid = |m: String| Err(SchemaError::Invalid(m));
-        if self.labels.is_empty() {
-            return invalid("it declares no label; add at least one under `labels`".into());
-        }
         let mut names = HashSet::new();
         let mut hotkeys = HashSet::new();
         for label in &self.labels {
