@@ -10,6 +10,7 @@ mod diff;
 mod export;
 mod git_setup;
 mod import;
+mod init;
 mod merge_file;
 mod progress;
 mod reanchor;
@@ -49,6 +50,11 @@ pub struct Cli {
 /// The subcommands, one file each.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a project in a folder: a label set (Accord's news set, a schema file, a brat
+    /// annotation.conf or a Label Studio config.xml) and documents (files, folders, tables of
+    /// texts). Never overwrites a project. Exit 0 created, 1 some files refused, 2 nothing
+    /// created.
+    Init(init::Args),
     /// List every problem in a project. Exit 0: clean, 1: findings, 2: cannot read the project.
     Validate(validate::Args),
     /// Count documents, chars, and annotations per label, layer, annotator and document.
@@ -102,6 +108,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     // and a failing exit, not lost in a drop.
     let mut out = Printable::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock()));
     let result = match command {
+        Command::Init(args) => init::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Stats(args) => stats::run(args, &mut out),
         Command::CheckLayout(args) => check_layout::run(args, &mut out),

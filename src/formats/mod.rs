@@ -713,6 +713,9 @@ pub enum FormatError {
     /// An annotation, link or project file could not be written or read.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The project file could not be updated with what was imported.
+    #[error(transparent)]
+    Setup(Box<crate::project::setup::SetupError>),
     /// `--out` is inside the project folder, where an export could replace a document or an
     /// annotation file.
     #[error(

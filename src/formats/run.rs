@@ -11,8 +11,7 @@ use super::{
 };
 use crate::model::{AnnotationId, AttributeValue, CrossGroup, Document, ReviewState, Timestamp};
 use crate::project::{
-    CrossLinkFile, DocumentEntry, PROJECT_FILE, Project, SchemaSource, check_annotator_name,
-    check_relative, project_file_ron,
+    CrossLinkFile, DocumentEntry, Project, SchemaSource, check_annotator_name, check_relative,
 };
 use crate::project_dir::{FsError, Kind};
 use crate::schema::{
@@ -827,83 +826,24 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
         }
     }
     if !entries.is_empty() || inline_schema.is_some() || !project.has_project_file {
-        write_project_file(&project, &entries, inline_schema)?;
+        crate::project::setup::add_to_project_file(&project, &entries, inline_schema).map_err(
+            |e| match e {
+                crate::project::setup::SetupError::ProjectFileEdit { path, why } => {
+                    FormatError::Parse {
+                        path,
+                        line: 0,
+                        message: format!(
+                            "cannot add the imported documents to it without losing what it holds ({why}); nothing was changed in it. Add them by hand"
+                        ),
+                    }
+                }
+                other => FormatError::Setup(Box::new(other)),
+            },
+        )?;
         report.project_file_written = true;
     }
     report.problems = imported.problems;
     Ok(report)
-}
-
-/// Writes the project file with `entries` added to its documents (and `schema` in it, when
-/// given). An existing `accord.ron` is edited in place, so its comments, layout and fields
-/// Accord does not know are kept; one that cannot be edited so is left alone and the import
-/// refused, saying why. A folder without one gets a new one.
-fn write_project_file(
-    project: &Project,
-    entries: &[DocumentEntry],
-    schema: Option<Schema>,
-) -> Result<(), FormatError> {
-    let path = &project.dir.path(PROJECT_FILE);
-    let text = if project.has_project_file {
-        let limit = crate::project_dir::Limit::new(
-            crate::project::MAX_PROJECT_FILE_BYTES,
-            "a project file",
-        );
-        let old = project.dir.read_to_string(path, limit)?.unwrap_or_default();
-        let items = entries
-            .iter()
-            .map(|e| one_line(e, path))
-            .collect::<Result<Vec<_>, _>>()?;
-        let schema_text = match &schema {
-            Some(schema) => Some(format!("Inline({})", one_line(schema, path)?)),
-            None => None,
-        };
-        let edited =
-            crate::ron_io::edit::append_to_list(&old, "documents", &items).and_then(|text| {
-                match &schema_text {
-                    Some(value) => crate::ron_io::edit::set_field(&text, "schema", value),
-                    None => Ok(text),
-                }
-            });
-        let cannot = |why: String| FormatError::Parse {
-            path: project.root.join(PROJECT_FILE),
-            line: 0,
-            message: format!(
-                "cannot add the imported documents to it without losing what it holds ({why}); nothing was changed in it. Add them by hand"
-            ),
-        };
-        let edited = edited.map_err(|e| cannot(e.0))?;
-        // The edit must read as the old file plus the new entries, and nothing else.
-        let mut expected = project.file.clone();
-        expected.documents.extend(entries.iter().cloned());
-        if let Some(schema) = schema {
-            expected.schema = SchemaSource::Inline(schema);
-        }
-        match crate::ron_io::from_str::<crate::project::ProjectFile>(&edited) {
-            Ok(read) if read == expected => edited,
-            Ok(_) => return Err(cannot("the edited file reads differently".into())),
-            Err(e) => return Err(cannot(e.message)),
-        }
-    } else {
-        let mut file = project.file.clone();
-        file.documents.extend(entries.iter().cloned());
-        if let Some(schema) = schema {
-            file.schema = SchemaSource::Inline(schema);
-        }
-        project_file_ron(&file)?
-    };
-    project.dir.write(path, text.as_bytes())?;
-    Ok(())
-}
-
-/// `value` as RON on one line (the way the project file lists its documents).
-fn one_line<T: serde::Serialize>(value: &T, path: &Path) -> Result<String, FormatError> {
-    let text =
-        crate::ron_io::to_pretty_ron(value, 0).map_err(|e| crate::store::StoreError::Encode {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-    Ok(text.trim_end().to_owned())
 }
 
 /// Drops what points nowhere: links and references to annotations that are not there, group

@@ -6,6 +6,7 @@ pub mod boundaries;
 mod cross;
 mod document;
 pub mod encoding;
+pub mod language;
 mod span;
 pub mod tokens;
 

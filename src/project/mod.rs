@@ -26,6 +26,7 @@ pub mod groups;
 pub mod lock;
 pub mod merge_file;
 mod reanchor;
+pub mod setup;
 pub mod sync;
 mod watch;
 mod workspace;
@@ -391,6 +392,12 @@ impl Project {
         names
     }
 
+    /// The project's `guidelines.md`, or `None` when it has none.
+    pub fn guidelines(&self) -> Result<Option<String>, FsError> {
+        self.dir
+            .read_to_string(&self.dir.path(setup::GUIDELINES_FILE), PROJECT_FILE_LIMIT)
+    }
+
     /// Writes the project file atomically (e.g. to turn a plain folder into a project).
     pub fn save_project_file(&self) -> Result<(), crate::store::StoreError> {
         let text = project_file_ron(&self.file)?;
@@ -398,6 +405,20 @@ impl Project {
             .write(&self.dir.path(PROJECT_FILE), text.as_bytes())
             .map_err(crate::store::StoreError::from)
     }
+}
+
+/// The schema of the project in `root`, read without opening its documents (a new project
+/// may start from another's label set).
+pub fn schema_of(root: &Path) -> Result<Schema, ProjectError> {
+    let dir = ProjectDir::new(root).map_err(|source| ProjectError::Folder {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let file = match read_project_file(&dir)? {
+        Some(file) => file,
+        None => return Ok(Schema::default_schema()),
+    };
+    load_schema(&dir, &root.join(PROJECT_FILE), &file.schema)
 }
 
 /// The pretty RON text of a project file.

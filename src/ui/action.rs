@@ -74,6 +74,16 @@ pub enum Action {
     },
     /// Open a project folder (or a document's folder).
     OpenPath(PathBuf),
+    /// Create a project (the New project dialog) and add its documents.
+    CreateProject(NewProjectPlan),
+    /// Add documents (files, folders, tables of texts) to the open project.
+    AddDocuments(Vec<PathBuf>),
+    /// Stop adding documents (nothing is written then).
+    CancelAdding,
+    /// Show a label's section of the guidelines.
+    GuidelinesFor(String),
+    /// Write a first `guidelines.md` from the label set (the project has none).
+    WriteGuidelines,
     /// The user confirmed the annotator name.
     SetAnnotator(String),
     /// The user answered the unsaved-changes prompt: save first, drop the changes, or stay.
@@ -215,6 +225,19 @@ pub enum CloseAnswer {
     Discard,
     /// Stay open.
     Cancel,
+}
+
+/// A project to create, as the New project dialog fills it in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewProjectPlan {
+    /// Its folder (created when missing).
+    pub folder: PathBuf,
+    /// Its name.
+    pub name: String,
+    /// The label set it starts from.
+    pub labels: crate::project::setup::LabelSetStart,
+    /// Files, folders and tables of texts to add.
+    pub documents: Vec<PathBuf>,
 }
 
 /// What a view gets each frame: the state to read, the shared text engine (fonts and glyph

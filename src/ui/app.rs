@@ -11,17 +11,20 @@ use crate::project::DocId;
 
 use super::action::{Action, ViewContext};
 use super::commands::Command;
-use super::keyboard::{dropped_path, key_actions};
+use super::keyboard::{dropped_paths, key_actions};
 use super::panels::agreement::agreement_ui;
 use super::panels::details::Details;
 use super::panels::dialogs::Dialogs;
 use super::panels::document_list::DocumentList;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::find_bar::FindBar;
+use super::panels::guidelines::GuidelinesPanel;
 use super::panels::ledger::Ledger;
 use super::panels::menu_bar::menu_bar_ui;
+use super::panels::new_project::NewProjectDialog;
 use super::panels::palette::Palette;
 use super::panels::progress::progress_ui;
+use super::panels::start::start_ui;
 use super::panels::status_bar::status_bar_ui;
 use super::panels::threads::Threads;
 use super::panes::Panes;
@@ -46,6 +49,32 @@ pub(super) struct Views {
     pub(super) threads: Threads,
     pub(super) ledger: Ledger,
     pub(super) exchange: ExchangeDialog,
+    pub(super) new_project: NewProjectDialog,
+    pub(super) guidelines: GuidelinesPanel,
+}
+
+/// The command that toggles a side panel tab (none for the annotation, the tab they toggle
+/// back to).
+fn side_command(tab: SidePanel) -> Option<Command> {
+    match tab {
+        SidePanel::Annotation => None,
+        SidePanel::Guidelines => Some(Command::ShowGuidelines),
+        SidePanel::Threads => Some(Command::ShowThreads),
+        SidePanel::Agreement => Some(Command::ShowAgreement),
+        SidePanel::Progress => Some(Command::ShowProgress),
+    }
+}
+
+/// What a drop onto the window does: a project folder (or, with no project open, anything)
+/// opens; files and folders dropped onto an open project are added to it as documents.
+fn drop_action(state: &AppState, dropped: Vec<std::path::PathBuf>) -> Option<Action> {
+    let first = dropped.first()?;
+    let is_project = first.join(crate::project::PROJECT_FILE).is_file();
+    if state.workspace.is_none() || is_project {
+        Some(Action::OpenPath(first.clone()))
+    } else {
+        Some(Action::AddDocuments(dropped))
+    }
 }
 
 /// The watcher of the open workspace's files and when to check next.
@@ -78,6 +107,8 @@ pub struct AccordApp {
         std::path::PathBuf,
         std::sync::mpsc::Receiver<Result<crate::agreement::AgreementReport, String>>,
     )>,
+    /// Documents being added to the project, if they are.
+    pub(super) adding: Option<super::apply::setup::AddJob>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -103,6 +134,7 @@ impl AccordApp {
             disk: Default::default(),
             progress_job: None,
             agreement_job: None,
+            adding: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
@@ -135,15 +167,24 @@ impl AccordApp {
         self.poll_sync(&ctx);
         self.poll_progress();
         self.poll_agreement();
+        self.poll_adding(&ctx);
         if self.progress_job.is_some() || self.agreement_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        let modal = self.views.dialogs.is_modal_open() || self.views.exchange.is_open();
+        let modal = self.views.dialogs.is_modal_open()
+            || self.views.exchange.is_open()
+            || self.views.new_project.is_open();
         // Keys pressed after the pointer was let go are applied after what the views report
         // (the selection a drag made), whatever frame the two land in.
         let (keys, keys_after_release) = key_actions(&ctx, &self.state, modal);
         self.queue.extend(keys);
-        self.queue.extend(dropped_path(&ctx));
+        let dropped = dropped_paths(&ctx);
+        if self.views.new_project.is_open() {
+            // Onto the New project dialog: documents of the new project.
+            self.views.new_project.add_dropped(dropped);
+        } else {
+            self.queue.extend(drop_action(&self.state, dropped));
+        }
 
         let mut cx = ViewContext::new(&self.state, &mut self.engine, &mut self.queue);
         egui::Panel::top("menu bar").show(ui, |ui| menu_bar_ui(ui, &mut cx));
@@ -158,6 +199,8 @@ impl AccordApp {
             threads,
             ledger,
             exchange,
+            new_project,
+            guidelines,
         } = &mut self.views;
         egui::Panel::left("documents and labels")
             .resizable(true)
@@ -174,26 +217,11 @@ impl AccordApp {
             .default_size(320.0)
             .show(ui, |ui| {
                 let side = cx.state.settings.side;
-                ui.horizontal(|ui| {
-                    for (tab, title, command) in [
-                        (SidePanel::Annotation, "Annotation", None),
-                        (SidePanel::Threads, "Threads", Some(Command::ShowThreads)),
-                        (
-                            SidePanel::Agreement,
-                            "Agreement",
-                            Some(Command::ShowAgreement),
-                        ),
-                        (SidePanel::Progress, "Progress", Some(Command::ShowProgress)),
-                    ] {
-                        if ui.selectable_label(side == tab, title).clicked() && side != tab {
+                ui.horizontal_wrapped(|ui| {
+                    for tab in SidePanel::ALL {
+                        if ui.selectable_label(side == tab, tab.title()).clicked() && side != tab {
                             // Each command toggles between its tab and the annotation.
-                            let command = command.or(match side {
-                                SidePanel::Threads => Some(Command::ShowThreads),
-                                SidePanel::Agreement => Some(Command::ShowAgreement),
-                                SidePanel::Progress => Some(Command::ShowProgress),
-                                SidePanel::Annotation => None,
-                            });
-                            if let Some(command) = command {
+                            if let Some(command) = side_command(tab).or(side_command(side)) {
                                 cx.send(Action::Run(command));
                             }
                         }
@@ -202,6 +230,7 @@ impl AccordApp {
                 ui.separator();
                 match side {
                     SidePanel::Annotation => details.ui(ui, &mut cx),
+                    SidePanel::Guidelines => guidelines.ui(ui, &mut cx),
                     SidePanel::Threads => threads.ui(ui, &mut cx),
                     SidePanel::Agreement => agreement_ui(ui, &mut cx),
                     SidePanel::Progress => progress_ui(ui, &mut cx),
@@ -214,6 +243,10 @@ impl AccordApp {
                 .show(ui, |ui| ledger.ui(ui, &mut cx));
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            if cx.state.workspace.is_none() {
+                start_ui(ui, &mut cx);
+                return;
+            }
             if find_bar.is_open() {
                 find_bar.ui(ui, &mut cx);
                 ui.separator();
@@ -222,6 +255,7 @@ impl AccordApp {
         });
         dialogs.ui(&ctx, &mut cx);
         exchange.ui(&ctx, &mut cx);
+        new_project.ui(&ctx, &mut cx);
         self.queue.extend(keys_after_release);
 
         self.process_actions(&ctx);

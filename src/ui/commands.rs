@@ -123,8 +123,14 @@ const NONE: Modifiers = Modifiers::NONE;
 
 // The one table: a command is one entry here (and its behaviour in `run_command`).
 commands! {
+    /// Set up a new project: folder, name, label set, documents.
+    NewProject = "New project…", File, [CTRL_SHIFT N];
     /// Pick a project folder.
     OpenProject = "Open project…", File, [CTRL O];
+    /// Add document files (or tables of texts) to the project.
+    AddDocuments = "Add documents…", File, [];
+    /// Add every file of a folder to the project.
+    AddFolder = "Add a folder of documents…", File, [];
     /// Save all changed documents.
     Save = "Save", File, [CTRL S];
     /// Import a corpus (brat, JSONL, Label Studio, CoNLL) into a project.
@@ -194,6 +200,8 @@ commands! {
     ZoomOut = "Smaller text", View, [CTRL Minus];
     /// Draw every relation, or only those of the selected span.
     ToggleRelations = "All relations", View, [CTRL_SHIFT R];
+    /// Show the project's guidelines in the side panel, at the selected span's label.
+    ShowGuidelines = "Guidelines", View, [CTRL_SHIFT H];
     /// Show the threads (cross-document groups) in the side panel.
     ShowThreads = "Threads", View, [CTRL_SHIFT T];
     /// Show or hide the ledger of commitments.

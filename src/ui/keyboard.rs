@@ -142,12 +142,13 @@ fn keyed_actions(
 }
 
 /// A folder or document dropped onto the window opens as a project.
-pub fn dropped_path(ctx: &egui::Context) -> Option<Action> {
+pub fn dropped_paths(ctx: &egui::Context) -> Vec<std::path::PathBuf> {
     ctx.input(|i| {
         i.raw
             .dropped_files
-            .first()
-            .map(|f| Action::OpenPath(f.path().to_path_buf()))
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .collect()
     })
 }
 

@@ -147,6 +147,7 @@ impl eframe::App for Window {
     fn on_exit(&mut self) {
         let app = &mut self.app;
         app.end_exchange();
+        app.end_adding();
         app.end_sync();
         // Autosave on exit, unless the user chose to drop the changes.
         let dirty = app.state().workspace.as_ref().is_some_and(|w| w.is_dirty());

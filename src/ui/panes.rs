@@ -79,7 +79,11 @@ impl Panes {
         let state = cx.state;
         if state.workspace.is_none() || state.panes.is_empty() {
             ui.centered_and_justified(|ui| {
-                ui.label("Open a project folder: File > Open project… (Ctrl+O)");
+                ui.label(if state.workspace.as_ref().is_some_and(|ws| ws.doc_ids().len() == 0) {
+                    "This project has no documents yet: File > Add documents…, or drop files onto the window"
+                } else {
+                    "Open a document from the list on the left"
+                });
             });
             return;
         }

@@ -52,6 +52,31 @@ pub enum SidePanel {
     Agreement,
     /// Each annotator's progress: assigned, started, finished, annotations, last commit.
     Progress,
+    /// The project's guidelines, at the section of the label in question.
+    Guidelines,
+}
+
+impl SidePanel {
+    /// The tabs, in the order they are shown. One tab per capability the side panel serves
+    /// (a view type of `panels/` each, toggled by its command in the table).
+    pub const ALL: [SidePanel; 5] = [
+        SidePanel::Annotation,
+        SidePanel::Guidelines,
+        SidePanel::Threads,
+        SidePanel::Agreement,
+        SidePanel::Progress,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            SidePanel::Annotation => "Annotation",
+            SidePanel::Guidelines => "Guidelines",
+            SidePanel::Threads => "Threads",
+            SidePanel::Agreement => "Agreement",
+            SidePanel::Progress => "Progress",
+        }
+    }
 }
 
 impl Default for Settings {
@@ -356,6 +381,11 @@ pub struct AppState {
     pub progress: Option<crate::progress::Progress>,
     /// True while the progress is being computed.
     pub progress_pending: bool,
+    /// Documents being added to the project: how many of how many are read.
+    pub adding: Option<(usize, usize)>,
+    /// The label whose guideline was last asked for (from the palette), numbered so that
+    /// asking again for the same label scrolls to it again.
+    pub guidelines_asked: Option<(u64, String)>,
 }
 
 /// The open project's assignments as they concern the annotator here.

@@ -132,6 +132,8 @@ fn small_text(
     };
     let width = natural.x.min(ui.available_width().max(0.0));
     let (rect, response) = ui.allocate_exact_size(vec2(width, natural.y), Sense::click());
+    // Told to AccessKit as the label it is (screen readers, and tests find it by its text).
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
     if ui.is_rect_visible(rect) {
         if line.atlas_generation != atlas.generation() || line.color != color {
             line.meshes.clear();

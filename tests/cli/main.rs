@@ -23,6 +23,7 @@ mod agreement;
 mod commands;
 mod formats;
 mod git;
+mod init;
 mod hostile;
 mod sync;
 mod team;

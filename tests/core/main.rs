@@ -32,4 +32,5 @@ mod layout_underline;
 mod reanchor;
 mod review;
 mod sample_project;
+mod setup;
 mod store;

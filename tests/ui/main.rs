@@ -16,6 +16,7 @@ mod exchange;
 mod hostile;
 mod review;
 mod safety;
+mod setup;
 mod sync;
 mod team;
 mod text_view;

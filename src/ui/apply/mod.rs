@@ -14,6 +14,7 @@ mod exchange;
 mod links;
 mod review;
 mod session;
+pub(super) mod setup;
 mod sync;
 mod team;
 
@@ -68,6 +69,19 @@ impl AccordApp {
                 }
             }
             Action::OpenPath(path) => self.open_path(&path),
+            Action::CreateProject(plan) => self.create_project(plan),
+            Action::AddDocuments(paths) => self.add_to_project(paths),
+            Action::CancelAdding => self.cancel_adding(),
+            Action::GuidelinesFor(label) => {
+                let asked = self
+                    .state
+                    .guidelines_asked
+                    .as_ref()
+                    .map_or(0, |(n, _)| n + 1);
+                self.state.guidelines_asked = Some((asked, label));
+                self.state.settings.side = SidePanel::Guidelines;
+            }
+            Action::WriteGuidelines => self.write_guidelines(),
             Action::SetAnnotator(name) => self.set_annotator(name),
             Action::AnswerClose(answer) => {
                 self.answer_close(answer);
@@ -120,6 +134,11 @@ impl AccordApp {
     fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::OpenProject => self.pick_project_folder(),
+            Command::NewProject => self.views.new_project.open(),
+            Command::AddDocuments | Command::AddFolder => {
+                self.pick_documents(command == Command::AddFolder)
+            }
+            Command::ShowGuidelines => self.toggle_side(SidePanel::Guidelines),
             Command::Sync => self.start_sync(ctx),
             Command::NextConflict => self.next_conflict(),
             Command::Save => {
@@ -223,12 +242,7 @@ impl AccordApp {
                     "Only the selected span's relations are drawn"
                 });
             }
-            Command::ShowThreads => {
-                self.state.settings.side = match self.state.settings.side {
-                    SidePanel::Threads => SidePanel::Annotation,
-                    _ => SidePanel::Threads,
-                };
-            }
+            Command::ShowThreads => self.toggle_side(SidePanel::Threads),
             Command::ToggleLedger => self.state.settings.ledger = !self.state.settings.ledger,
             Command::StartReview => self.ask_review(),
             Command::StopReview => self.stop_review(),
@@ -248,12 +262,7 @@ impl AccordApp {
             }
             Command::AcceptAgreed => self.accept_agreed(),
             Command::MarkFinished => self.toggle_finished(),
-            Command::ShowProgress => {
-                self.state.settings.side = match self.state.settings.side {
-                    SidePanel::Progress => SidePanel::Annotation,
-                    _ => SidePanel::Progress,
-                };
-            }
+            Command::ShowProgress => self.toggle_side(SidePanel::Progress),
             Command::ShowAgreement => {
                 self.state.settings.side = match self.state.settings.side {
                     SidePanel::Agreement => SidePanel::Annotation,
@@ -264,6 +273,16 @@ impl AccordApp {
                 }
             }
         }
+    }
+
+    /// Shows `panel` in the side panel, or the annotation when it shows already.
+    fn toggle_side(&mut self, panel: SidePanel) {
+        let side = &mut self.state.settings.side;
+        *side = if *side == panel {
+            SidePanel::Annotation
+        } else {
+            panel
+        };
     }
 
     fn workspace(&self) -> Option<&Workspace> {

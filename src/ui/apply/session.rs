@@ -84,7 +84,7 @@ impl AccordApp {
             docs.retain(|d| *d != first);
             docs.insert(0, first);
         }
-        if docs.is_empty() {
+        if docs.is_empty() && ws.doc_ids().len() > 0 {
             // The first document that opened: an unreadable one has nothing to show.
             let readable = ws.doc_ids().find(|d| ws.document(*d).is_some());
             docs.push(readable.unwrap_or(DocId(0)));
@@ -111,7 +111,10 @@ impl AccordApp {
         let root = ws.project.root.clone();
         let name = ws.project.name().to_owned();
         let state = &mut self.state;
-        state.active = panes[0].id;
+        // A project with no document yet has no pane (until documents are added).
+        if let Some(first) = panes.first() {
+            state.active = first.id;
+        }
         state.panes = panes;
         state.workspace = Some(ws);
         state.project_error = None;

@@ -115,19 +115,7 @@ impl DocumentList {
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
         let state = cx.state;
         let Some(ws) = &state.workspace else {
-            if let Some(path) = &state.waiting_for_name {
-                ui.heading("Who is annotating?");
-                ui.label(format!(
-                    "{} opens once you have given your name.",
-                    path.display()
-                ));
-                return;
-            }
             ui.heading("No project");
-            if let Some(e) = &state.project_error {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-            ui.label("File > Open project… (Ctrl+O), or drop a folder onto the window.");
             return;
         };
         ui.heading(ws.project.name());

@@ -24,6 +24,7 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                         Command::ToggleLedger => settings.ledger,
                         Command::ShowThreads => settings.side == SidePanel::Threads,
                         Command::ShowProgress => settings.side == SidePanel::Progress,
+                        Command::ShowGuidelines => settings.side == SidePanel::Guidelines,
                         Command::MarkFinished => {
                             let state = cx.state;
                             state

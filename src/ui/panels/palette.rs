@@ -108,13 +108,20 @@ impl Palette {
                         r
                     })
                     .inner;
-                if hover_text(response, || {
-                    format!("{}\n\n{}", label.name, label.description)
-                })
-                .clicked()
-                {
+                let response = hover_text(response, || {
+                    format!(
+                        "{}\n\n{}\n\nRight-click: its guideline",
+                        label.name, label.description
+                    )
+                });
+                if response.clicked() {
                     cx.send(Action::Label(label.name.clone()));
                 }
+                response.context_menu(|ui| {
+                    if ui.button("Show its guideline").clicked() {
+                        cx.send(Action::GuidelinesFor(label.name.clone()));
+                    }
+                });
             }
             ui.add_space(6.0);
         }

@@ -59,6 +59,14 @@ pub fn status_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
             );
             ui.separator();
         }
+        if let Some((done, total)) = state.adding {
+            ui.spinner();
+            ui.label(format!("Adding documents: {done} of {total} read"));
+            if ui.small_button("Stop").clicked() {
+                cx.send(Action::CancelAdding);
+            }
+            ui.separator();
+        }
         if let Some(job) = &state.sync.job {
             ui.spinner();
             let step = job.step().map_or("starting", |s| s.describe());

@@ -1,0 +1,226 @@
+//! Applying what sets a project up: a new project (File → New project…) and documents added
+//! to the open one (File → Add documents…, or files dropped onto the window). Documents are
+//! read and written on a worker thread, so adding thousands shows progress in the status
+//! bar and can be stopped; the project reopens with them when it is done.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+use crate::project::Project;
+use crate::project::setup::{AddReport, NewProject, add_documents, create};
+use crate::ui::action::NewProjectPlan;
+use crate::ui::app::AccordApp;
+
+/// Documents being added on a worker thread.
+pub(in crate::ui) struct AddJob {
+    root: PathBuf,
+    stop: Arc<AtomicBool>,
+    progress: Receiver<(usize, usize)>,
+    done: Receiver<Result<AddReport, String>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl AccordApp {
+    /// Creates the project the dialog describes, then adds its documents.
+    pub(in crate::ui) fn create_project(&mut self, plan: NewProjectPlan) {
+        let schema = match plan.labels.schema() {
+            Ok((schema, _)) => schema,
+            Err(why) => return self.views.new_project.failed(why),
+        };
+        let new = NewProject {
+            name: plan.name.clone(),
+            schema,
+        };
+        if let Err(e) = create(&plan.folder, &new) {
+            return self.views.new_project.failed(e.to_string());
+        }
+        self.views.new_project.close();
+        self.info(format!("Created the project {}", plan.folder.display()));
+        if plan.documents.is_empty() {
+            self.open_path(&plan.folder);
+        } else {
+            // Opened first, so the window shows the new project while its documents come in.
+            self.open_path(&plan.folder);
+            self.start_adding(plan.folder, plan.documents);
+        }
+    }
+
+    /// Adds documents to the open project.
+    pub(in crate::ui) fn add_to_project(&mut self, paths: Vec<PathBuf>) {
+        let Some(root) = self.workspace().map(|ws| ws.project.root.clone()) else {
+            self.info("Open or create a project first: File > New project…");
+            return;
+        };
+        if paths.is_empty() {
+            return;
+        }
+        self.start_adding(root, paths);
+    }
+
+    /// File → Add documents… (files) or Add a folder of documents…
+    pub(in crate::ui) fn pick_documents(&mut self, folder: bool) {
+        let Some(root) = self.workspace().map(|ws| ws.project.root.clone()) else {
+            self.info("Open or create a project first: File > New project…");
+            return;
+        };
+        let dialog = rfd::FileDialog::new().set_directory(&root);
+        let picked = if folder {
+            dialog
+                .set_title("A folder of documents to add")
+                .pick_folder()
+                .map(|f| vec![f])
+        } else {
+            dialog
+                .set_title("Documents to add (text files, .jsonl or .csv tables of texts)")
+                .pick_files()
+        };
+        match picked {
+            Some(paths) => self.add_to_project(paths),
+            None => self.info("Nothing chosen (you can also drop files onto the window)"),
+        }
+    }
+
+    /// Writes a first `guidelines.md` from the label set, for a project that has none.
+    pub(in crate::ui) fn write_guidelines(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let project = &ws.project;
+        let path = project.dir.path(crate::project::setup::GUIDELINES_FILE);
+        if project.has(&path) {
+            self.error("guidelines.md is there already: reload the Guidelines panel");
+            return;
+        }
+        let text = crate::guidelines::skeleton(project.name(), &project.schema);
+        match project.dir.write(&path, text.as_bytes()) {
+            Ok(()) => {
+                self.info(format!(
+                    "Wrote {}: edit it to say what to mark and how",
+                    path.display()
+                ));
+                self.views.guidelines.reload();
+            }
+            Err(e) => self.error(format!("Cannot write guidelines.md: {e}")),
+        }
+    }
+
+    fn start_adding(&mut self, root: PathBuf, paths: Vec<PathBuf>) {
+        if self.adding.is_some() {
+            self.error("Documents are being added already: wait until that is done");
+            return;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (progress_tx, progress) = channel();
+        let (done_tx, done) = channel();
+        let (thread_root, thread_stop) = (root.clone(), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            let result = Project::open(&thread_root)
+                .map_err(|e| e.to_string())
+                .and_then(|project| {
+                    add_documents(&project, &paths, &mut |done, total, _| {
+                        let _ = progress_tx.send((done, total));
+                        if thread_stop.load(Ordering::Relaxed) {
+                            std::ops::ControlFlow::Break(())
+                        } else {
+                            std::ops::ControlFlow::Continue(())
+                        }
+                    })
+                    .map_err(|e| e.to_string())
+                });
+            let _ = done_tx.send(result);
+        });
+        self.state.adding = Some((0, 0));
+        self.adding = Some(AddJob {
+            root,
+            stop,
+            progress,
+            done,
+            thread: Some(thread),
+        });
+    }
+
+    /// Stops the addition running: nothing is written.
+    pub(in crate::ui) fn cancel_adding(&mut self) {
+        if let Some(job) = &self.adding {
+            job.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes the addition's progress and, when it is done, reopens the project with the new
+    /// documents and says what was left out and why.
+    pub(in crate::ui) fn poll_adding(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.adding else { return };
+        if let Some(progress) = job.progress.try_iter().last() {
+            self.state.adding = Some(progress);
+        }
+        let Ok(result) = job.done.try_recv() else {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        };
+        let root = job.root.clone();
+        if let Some(thread) = job.thread.take() {
+            let _ = thread.join();
+        }
+        self.adding = None;
+        self.state.adding = None;
+        match result {
+            Err(why) => self.error(format!("No document was added: {why}")),
+            Ok(report) => {
+                let first = report.added.first().map(|e| e.file.clone());
+                let opened_empty = self
+                    .workspace()
+                    .is_some_and(|ws| ws.project.documents.is_empty());
+                self.reopen_after_adding(&root, opened_empty.then_some(first).flatten());
+                self.tell_what_was_added(&report);
+            }
+        }
+    }
+
+    fn reopen_after_adding(&mut self, root: &Path, first: Option<String>) {
+        match first {
+            Some(file) => self.open_path(&root.join(file)),
+            None => self.open_path(root),
+        }
+    }
+
+    fn tell_what_was_added(&mut self, report: &AddReport) {
+        let added = report.added.len();
+        let mut summary = format!(
+            "Added {added} document{}",
+            if added == 1 { "" } else { "s" }
+        );
+        if !report.already.is_empty() {
+            summary.push_str(&format!(
+                "; {} were in the project already",
+                report.already.len()
+            ));
+        }
+        if report.refused.is_empty() {
+            self.info(summary);
+            return;
+        }
+        summary.push_str(&format!("; {} left out", report.refused.len()));
+        let mut text = format!("{summary}:\n");
+        for refused in &report.refused {
+            text.push_str(&format!("\n• {}: {}", refused.source, refused.reason));
+        }
+        self.info(summary);
+        self.views.dialogs.notify("Documents added", text);
+    }
+
+    /// Stops an addition and waits for it (the window is closing): it ends before writing or
+    /// finishes the writes it began.
+    pub fn end_adding(&mut self) {
+        if let Some(mut job) = self.adding.take() {
+            job.stop.store(true, Ordering::Relaxed);
+            if let Some(thread) = job.thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
+
+    /// True while documents are being added.
+    pub fn adding_busy(&self) -> bool {
+        self.adding.is_some()
+    }
+}

@@ -1,0 +1,55 @@
+//! The start screen, shown while no project is open: a new project, an open one, the recent
+//! ones, and why the last one could not be opened.
+
+use egui::{RichText, Ui};
+
+use crate::ui::action::{Action, ViewContext};
+use crate::ui::commands::{Command, shortcut_text};
+
+/// Draws the start screen in the central panel.
+pub fn start_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
+    let state = cx.state;
+    ui.add_space(40.0);
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Accord");
+        ui.label("Annotate multilingual text: entities, commitments, links; review and export.");
+        ui.add_space(16.0);
+        if let Some(path) = &state.waiting_for_name {
+            ui.label(format!(
+                "{} opens once you have given your name.",
+                path.display()
+            ));
+            return;
+        }
+        if let Some(error) = &state.project_error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+            ui.add_space(8.0);
+        }
+        for command in [Command::NewProject, Command::OpenProject] {
+            let mut button = egui::Button::new(RichText::new(command.title()).size(16.0))
+                .min_size(egui::vec2(220.0, 32.0));
+            if let Some(s) = command.shortcuts().first() {
+                button = button.shortcut_text(shortcut_text(ui.ctx(), s));
+            }
+            if ui.add(button).clicked() {
+                cx.send(Action::Run(command));
+            }
+        }
+        ui.weak("or drop a project folder onto the window");
+        if !state.settings.recent.is_empty() {
+            ui.add_space(16.0);
+            ui.strong("Recent projects");
+            for path in &state.settings.recent {
+                let exists = path.is_dir();
+                let link = ui.add_enabled(exists, egui::Link::new(path.display().to_string()));
+                if link.clicked() {
+                    cx.send(Action::OpenPath(path.clone()));
+                }
+                if !exists {
+                    link.on_disabled_hover_text("This folder is not there any more");
+                }
+            }
+        }
+    });
+}
