@@ -398,6 +398,31 @@ impl Project {
             .read_to_string(&self.dir.path(setup::GUIDELINES_FILE), PROJECT_FILE_LIMIT)
     }
 
+    /// Makes `schema` the project's label set and writes it to the project's schema file,
+    /// atomically. A project whose schema was the default or written inline gets
+    /// `schema.ron`, and its `accord.ron` is edited to name it (its comments and layout kept).
+    pub fn save_schema(&mut self, schema: Schema) -> Result<(), setup::SetupError> {
+        let rel = match &self.file.schema {
+            SchemaSource::File(rel) => rel.clone(),
+            SchemaSource::Default | SchemaSource::Inline(_) => {
+                let path = self.dir.path(setup::SCHEMA_FILE);
+                if self.has(&path) {
+                    return Err(setup::SetupError::InTheWay { path });
+                }
+                setup::SCHEMA_FILE.to_owned()
+            }
+        };
+        let path = self.dir.path(&rel);
+        let text = crate::store::file::to_pretty_ron(&schema, &path)?;
+        self.dir.write(&path, text.as_bytes())?;
+        if !matches!(&self.file.schema, SchemaSource::File(_)) {
+            setup::point_project_file_at_schema(self, &rel)?;
+            self.file.schema = SchemaSource::File(rel);
+        }
+        self.schema = std::sync::Arc::new(schema);
+        Ok(())
+    }
+
     /// Writes the project file atomically (e.g. to turn a plain folder into a project).
     pub fn save_project_file(&self) -> Result<(), crate::store::StoreError> {
         let text = project_file_ron(&self.file)?;

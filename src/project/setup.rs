@@ -873,6 +873,37 @@ pub fn add_to_project_file(
     Ok(())
 }
 
+/// Edits `accord.ron` so that its schema is the file `rel` (comments and layout kept), or
+/// writes one for a folder that has none.
+pub(super) fn point_project_file_at_schema(project: &Project, rel: &str) -> Result<(), SetupError> {
+    let path = project.dir.path(PROJECT_FILE);
+    let mut expected = project.file.clone();
+    expected.schema = SchemaSource::File(rel.to_owned());
+    let text = if project.has_project_file {
+        let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
+        let old = project
+            .dir
+            .read_to_string(&path, limit)?
+            .unwrap_or_default();
+        let value = one_line(&SchemaSource::File(rel.to_owned()), &path)?;
+        let cannot = |why: String| SetupError::ProjectFileEdit {
+            path: path.clone(),
+            why,
+        };
+        let edited =
+            crate::ron_io::edit::set_field(&old, "schema", &value).map_err(|e| cannot(e.0))?;
+        match crate::ron_io::from_str::<ProjectFile>(&edited) {
+            Ok(read) if read == expected => edited,
+            Ok(_) => return Err(cannot("the edited file reads differently".into())),
+            Err(e) => return Err(cannot(e.message)),
+        }
+    } else {
+        project_file_ron(&expected)?
+    };
+    project.dir.write(&path, text.as_bytes())?;
+    Ok(())
+}
+
 /// `value` as RON on one line (the way the project file lists its documents).
 fn one_line<T: serde::Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
     let text = crate::ron_io::to_pretty_ron(value, 0).map_err(|e| StoreError::Encode {

@@ -118,6 +118,9 @@ pub enum WorkspaceError {
     /// The step could not be recorded in the journal, so it was taken back.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// A change to the label set was refused, or its file could not be written.
+    #[error("label set: {0}")]
+    Schema(String),
     /// [`Workspace::resolve`] on a file that has no unresolved change on disk.
     #[error("{document} has no change on disk to resolve")]
     NoConflict {
@@ -133,6 +136,11 @@ pub enum Change {
     Doc(DocId, Edit),
     /// An edit of the annotator's cross-document groups.
     Groups(GroupEdit),
+    /// An edit of the label set, written to the project's schema file at once: the label set
+    /// is every annotator's, so it is never held unsaved. Applied before the step's edits of
+    /// annotations, undone before theirs are (a renamed label exists when annotations are
+    /// relabelled to it, either way).
+    Schema(crate::schema::edit::SchemaEdit),
 }
 
 /// One step of the history: changes applied together, all or none.
@@ -712,7 +720,7 @@ impl Workspace {
         .then(|| self.groups.store.clone());
         let mut done: Vec<Change> = Vec::with_capacity(step.len());
         let mut counters = Vec::with_capacity(step.len());
-        for change in &step.0 {
+        for change in schema_first(&step.0) {
             if let Change::Doc(doc, _) = change
                 && let Some(state) = self.docs.get(doc.0)
             {
@@ -732,6 +740,7 @@ impl Workspace {
             }
         }
         done.reverse();
+        done = schema_first(&done).cloned().collect();
         // On disk before the step counts as done; a step that cannot be recorded is taken back.
         if let Err(e) = self.journal_step(kind, &now, &done, groups_before.as_ref()) {
             self.roll_back(done, counters, &now);
@@ -870,6 +879,23 @@ impl Workspace {
                 };
                 let inverse = self.groups.store.apply(edit, &project.schema, label_of)?;
                 Ok((Change::Groups(inverse), Vec::new()))
+            }
+            Change::Schema(edit) => {
+                if let Err(reason) = &self.lock {
+                    return Err(WorkspaceError::Locked {
+                        document: "the label set".to_owned(),
+                        reason: reason.to_string(),
+                    });
+                }
+                let mut schema = (*self.project.schema).clone();
+                let inverse = edit
+                    .clone()
+                    .apply(&mut schema)
+                    .map_err(|e| WorkspaceError::Schema(e.to_string()))?;
+                self.project
+                    .save_schema(schema)
+                    .map_err(|e| WorkspaceError::Schema(e.to_string()))?;
+                Ok((Change::Schema(inverse), Vec::new()))
             }
         }
     }
@@ -1132,6 +1158,15 @@ fn load_state(dir: &ProjectDir, path: &Path, doc: &Document) -> DocState {
         changed,
         disk,
     }
+}
+
+/// A step's changes with those of the label set first, each group in its order.
+fn schema_first(changes: &[Change]) -> impl Iterator<Item = &Change> {
+    let is_schema = |c: &&Change| matches!(c, Change::Schema(_));
+    changes
+        .iter()
+        .filter(is_schema)
+        .chain(changes.iter().filter(move |c| !is_schema(c)))
 }
 
 #[cfg(test)]

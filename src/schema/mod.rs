@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub mod edit;
 pub mod import;
 
 /// The default schema, as shipped in `assets/default_schema.ron`.

@@ -84,6 +84,15 @@ pub enum Action {
     GuidelinesFor(String),
     /// Write a first `guidelines.md` from the label set (the project has none).
     WriteGuidelines,
+    /// Change the label set (one undoable step, saved at once).
+    EditSchema(crate::schema::edit::SchemaEdit),
+    /// Rename a label, and relabel the annotator's spans of it in the same step.
+    RenameLabel {
+        /// The label's name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// The user confirmed the annotator name.
     SetAnnotator(String),
     /// The user answered the unsaved-changes prompt: save first, drop the changes, or stay.

@@ -19,6 +19,7 @@ use super::panels::document_list::DocumentList;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::find_bar::FindBar;
 use super::panels::guidelines::GuidelinesPanel;
+use super::panels::labels::LabelsPanel;
 use super::panels::ledger::Ledger;
 use super::panels::menu_bar::menu_bar_ui;
 use super::panels::new_project::NewProjectDialog;
@@ -51,6 +52,7 @@ pub(super) struct Views {
     pub(super) exchange: ExchangeDialog,
     pub(super) new_project: NewProjectDialog,
     pub(super) guidelines: GuidelinesPanel,
+    pub(super) labels: LabelsPanel,
 }
 
 /// The command that toggles a side panel tab (none for the annotation, the tab they toggle
@@ -59,6 +61,7 @@ fn side_command(tab: SidePanel) -> Option<Command> {
     match tab {
         SidePanel::Annotation => None,
         SidePanel::Guidelines => Some(Command::ShowGuidelines),
+        SidePanel::Labels => Some(Command::ShowLabels),
         SidePanel::Threads => Some(Command::ShowThreads),
         SidePanel::Agreement => Some(Command::ShowAgreement),
         SidePanel::Progress => Some(Command::ShowProgress),
@@ -108,7 +111,7 @@ pub struct AccordApp {
         std::sync::mpsc::Receiver<Result<crate::agreement::AgreementReport, String>>,
     )>,
     /// Documents being added to the project, if they are.
-    pub(super) adding: Option<super::apply::setup::AddJob>,
+    pub(super) adding: Option<super::adding::AddJob>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -201,6 +204,7 @@ impl AccordApp {
             exchange,
             new_project,
             guidelines,
+            labels,
         } = &mut self.views;
         egui::Panel::left("documents and labels")
             .resizable(true)
@@ -231,6 +235,7 @@ impl AccordApp {
                 match side {
                     SidePanel::Annotation => details.ui(ui, &mut cx),
                     SidePanel::Guidelines => guidelines.ui(ui, &mut cx),
+                    SidePanel::Labels => labels.ui(ui, &mut cx),
                     SidePanel::Threads => threads.ui(ui, &mut cx),
                     SidePanel::Agreement => agreement_ui(ui, &mut cx),
                     SidePanel::Progress => progress_ui(ui, &mut cx),

@@ -200,6 +200,8 @@ commands! {
     ZoomOut = "Smaller text", View, [CTRL Minus];
     /// Draw every relation, or only those of the selected span.
     ToggleRelations = "All relations", View, [CTRL_SHIFT R];
+    /// Show the label set in the side panel, to add, rename, recolour or reorder labels.
+    ShowLabels = "Label set", View, [CTRL_SHIFT B];
     /// Show the project's guidelines in the side panel, at the selected span's label.
     ShowGuidelines = "Guidelines", View, [CTRL_SHIFT H];
     /// Show the threads (cross-document groups) in the side panel.

@@ -13,13 +13,16 @@
 //!   [`state::PaneId`] and a [`DocView`] (a frame of it in passes: pointer, spans, glyphs,
 //!   relations, what was drawn told to AccessKit, hover);
 //! - `panels/`: document list, palette, details (and the review item), find bar, menu bar,
-//!   status bar, dialogs, threads, ledger, agreement, export and import;
+//!   status bar, dialogs, threads, ledger, agreement, export and import, the start screen, New
+//!   project, and the side panel's Labels and Guidelines tabs;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
+//!   `adding.rs`: documents added on a worker thread (New project…, Add documents…, a drop);
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
 //!   and bundled fonts; `fills.rs`: many small rectangles and dashes as one mesh;
 //!   `text_field.rs`: text fields with bidi.
 
 mod action;
+pub mod adding;
 pub mod app;
 mod apply;
 mod color_glyph;

@@ -54,13 +54,16 @@ pub enum SidePanel {
     Progress,
     /// The project's guidelines, at the section of the label in question.
     Guidelines,
+    /// The label set, edited in place.
+    Labels,
 }
 
 impl SidePanel {
     /// The tabs, in the order they are shown. One tab per capability the side panel serves
     /// (a view type of `panels/` each, toggled by its command in the table).
-    pub const ALL: [SidePanel; 5] = [
+    pub const ALL: [SidePanel; 6] = [
         SidePanel::Annotation,
+        SidePanel::Labels,
         SidePanel::Guidelines,
         SidePanel::Threads,
         SidePanel::Agreement,
@@ -72,6 +75,7 @@ impl SidePanel {
         match self {
             SidePanel::Annotation => "Annotation",
             SidePanel::Guidelines => "Guidelines",
+            SidePanel::Labels => "Labels",
             SidePanel::Threads => "Threads",
             SidePanel::Agreement => "Agreement",
             SidePanel::Progress => "Progress",

@@ -23,7 +23,7 @@ mod agreement;
 mod commands;
 mod formats;
 mod git;
-mod init;
 mod hostile;
+mod init;
 mod sync;
 mod team;

@@ -244,7 +244,8 @@ fn tables_of_texts_give_a_document_per_row_and_name_the_bad_rows() {
     std::fs::write(&no_text, "body,title\nx,y\n").unwrap();
 
     let report = add_documents(&project, &[jsonl, csv, no_text], &mut go_on).unwrap();
-    let added: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = report
+    type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let added: Vec<Row<'_>> = report
         .added
         .iter()
         .map(|e| {

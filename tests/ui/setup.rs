@@ -189,3 +189,144 @@ fn a_labels_guideline_is_shown_at_its_section() {
     h.get_by_label("States, as named in the text: Қазақстан, طاجيكستان.");
     assert!(h.query_by_label("No section names COUNTRY.").is_none());
 }
+
+#[test]
+fn a_label_set_made_in_the_window_labels_spans_and_stays_after_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("own labels");
+    let settings = Settings {
+        annotator: Some("tester".to_owned()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
+    let app = AccordApp::new(engine, settings, None);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(accord::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
+    h.run_steps(3);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+    type_into(&mut h, "Project folder", &folder.display().to_string());
+    h.get_by_label("None yet: add labels in the Labels panel")
+        .click();
+    h.run_steps(2);
+    drop_onto_window(&mut h, &[samples().join(RU), samples().join(KK)]);
+    h.get_by_label("Create project").click();
+    h.run_steps(2);
+    wait_for_adding(&mut h);
+    assert!(ws(&h).project.schema.labels.is_empty());
+
+    // Three labels, added and named in the Labels tab; the second gets key G.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
+    for (name, key) in [("ЛИЦО", None), ("GPE", Some("g")), ("SUM", None)] {
+        h.get_by_label("➕ Add a label").click();
+        h.run_steps(2);
+        let field = h.get_by_role_and_label(Role::TextInput, "Label name");
+        field.focus();
+        h.run_steps(1);
+        for _ in 0.."NEW_LABEL".len() {
+            h.key_press(Key::Backspace);
+        }
+        h.run_steps(1);
+        h.get_by_role_and_label(Role::TextInput, "Label name")
+            .type_text(name);
+        h.run_steps(1);
+        h.key_press(Key::Enter);
+        h.run_steps(3);
+        if let Some(key) = key {
+            h.get_by_role_and_label(Role::TextInput, "Key").focus();
+            h.run_steps(1);
+            h.get_by_role_and_label(Role::TextInput, "Key")
+                .type_text(key);
+            h.run_steps(3);
+        }
+    }
+    let labels: Vec<(String, Option<char>)> = ws(&h)
+        .project
+        .schema
+        .labels
+        .iter()
+        .map(|l| (l.name.clone(), l.hotkey))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("ЛИЦО".to_owned(), None),
+            ("GPE".to_owned(), Some('g')),
+            ("SUM".to_owned(), None)
+        ]
+    );
+    // The new key labels a span.
+    // The first document added is open.
+    let ru = doc_index(&h, RU);
+    assert_eq!(app_state(&h).active_pane().map(|p| p.doc), Some(ru));
+    let id = label(&mut h, 0, ru, "Казахстан", 0, Key::G);
+    let range = find(&h, ru, "Казахстан", 0);
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    drop(h);
+
+    let h = harness(&folder);
+    let names: Vec<&str> = ws(&h)
+        .project
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(names, ["ЛИЦО", "GPE", "SUM"]);
+    let ru = doc_index(&h, RU);
+    let span = ws(&h).store(ru).get(id).unwrap().clone();
+    assert_eq!((span.label.as_str(), span.extent()), ("GPE", range));
+}
+
+#[test]
+fn renaming_a_used_label_relabels_the_spans_and_undo_takes_both_back() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    let zh = doc_index(&h, ZH);
+    let id = label(&mut h, 0, zh, "塔吉克斯坦", 0, Key::C);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
+    h.get_all_by_label_contains("COUNTRY [c]")
+        .find(|n| n.rect().left() > 1000.0)
+        .unwrap()
+        .click();
+    h.run_steps(2);
+    let name = h.get_by_role_and_label(Role::TextInput, "Label name");
+    name.focus();
+    h.run_steps(1);
+    for _ in 0.."COUNTRY".len() {
+        h.key_press(Key::Backspace);
+    }
+    h.get_by_role_and_label(Role::TextInput, "Label name")
+        .type_text("STATE");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+
+    let schema_file = project.path().join("schema.ron");
+    let on_disk = || {
+        accord::schema::Schema::from_ron(&std::fs::read_to_string(&schema_file).unwrap()).unwrap()
+    };
+    assert_eq!(ws(&h).store(zh).get(id).unwrap().label, "STATE");
+    assert!(on_disk().label("STATE").is_some());
+    assert!(on_disk().label("COUNTRY").is_none());
+    // The project file now names the schema file (it said `Default`), comments kept.
+    let project_file = std::fs::read_to_string(project.path().join("accord.ron")).unwrap();
+    assert!(
+        project_file.contains("schema: File(\"schema.ron\")"),
+        "{project_file}"
+    );
+    assert!(project_file.starts_with("// Accord project file."));
+    // References follow: a relation that could point at COUNTRY now points at STATE.
+    assert!(
+        on_disk()
+            .relations
+            .iter()
+            .any(|r| r.to_labels.iter().any(|l| l == "STATE"))
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(ws(&h).store(zh).get(id).unwrap().label, "COUNTRY");
+    assert!(on_disk().label("COUNTRY").is_some());
+    assert!(on_disk().label("STATE").is_none());
+}

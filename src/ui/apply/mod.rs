@@ -6,7 +6,8 @@
 //! the lock, re-anchoring), `review.rs` (other annotators'
 //! layers, review, agreement), `session.rs` (projects, panes, saving, closing, the clipboard),
 //! `exchange.rs` (File → Export… and Import…), `team.rs` (assignments, finished documents,
-//! everyone's progress).
+//! everyone's progress), `setup.rs` (a new project, documents added, the label set renamed,
+//! the guidelines' first version).
 
 mod disk;
 mod editing;
@@ -14,7 +15,7 @@ mod exchange;
 mod links;
 mod review;
 mod session;
-pub(super) mod setup;
+mod setup;
 mod sync;
 mod team;
 
@@ -82,6 +83,18 @@ impl AccordApp {
                 self.state.settings.side = SidePanel::Guidelines;
             }
             Action::WriteGuidelines => self.write_guidelines(),
+            Action::EditSchema(edit) => {
+                let what = edit.describe();
+                if self
+                    .edit(crate::project::Step(vec![crate::project::Change::Schema(
+                        edit,
+                    )]))
+                    .is_some()
+                {
+                    self.info(format!("Label set: {what}"));
+                }
+            }
+            Action::RenameLabel { from, to } => self.rename_label(from, to),
             Action::SetAnnotator(name) => self.set_annotator(name),
             Action::AnswerClose(answer) => {
                 self.answer_close(answer);
@@ -139,6 +152,7 @@ impl AccordApp {
                 self.pick_documents(command == Command::AddFolder)
             }
             Command::ShowGuidelines => self.toggle_side(SidePanel::Guidelines),
+            Command::ShowLabels => self.toggle_side(SidePanel::Labels),
             Command::Sync => self.start_sync(ctx),
             Command::NextConflict => self.next_conflict(),
             Command::Save => {

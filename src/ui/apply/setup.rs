@@ -4,23 +4,11 @@
 //! bar and can be stopped; the project reopens with them when it is done.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, channel};
 
-use crate::project::Project;
-use crate::project::setup::{AddReport, NewProject, add_documents, create};
+use crate::project::setup::{AddReport, NewProject, create};
 use crate::ui::action::NewProjectPlan;
+use crate::ui::adding::AddJob;
 use crate::ui::app::AccordApp;
-
-/// Documents being added on a worker thread.
-pub(in crate::ui) struct AddJob {
-    root: PathBuf,
-    stop: Arc<AtomicBool>,
-    progress: Receiver<(usize, usize)>,
-    done: Receiver<Result<AddReport, String>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
 
 impl AccordApp {
     /// Creates the project the dialog describes, then adds its documents.
@@ -82,6 +70,38 @@ impl AccordApp {
         }
     }
 
+    /// Renames a label and relabels the annotator's spans of it, as one undoable step.
+    pub(in crate::ui) fn rename_label(&mut self, from: String, to: String) {
+        let Some(ws) = self.workspace() else { return };
+        let mut changes = vec![crate::project::Change::Schema(
+            crate::schema::edit::SchemaEdit::RenameLabel {
+                from: from.clone(),
+                to: to.clone(),
+            },
+        )];
+        let mut spans = 0;
+        for doc in ws.doc_ids() {
+            for annotation in ws.store(doc).annotations() {
+                if annotation.label == from {
+                    spans += 1;
+                    changes.push(crate::project::Change::Doc(
+                        doc,
+                        crate::edit::Edit::Relabel {
+                            id: annotation.id,
+                            label: to.trim().to_owned(),
+                        },
+                    ));
+                }
+            }
+        }
+        if self.edit(crate::project::Step(changes)).is_some() {
+            self.info(format!(
+                "Renamed {from} to {}; {spans} of your spans relabelled (Ctrl+Z undoes both)",
+                to.trim()
+            ));
+        }
+    }
+
     /// Writes a first `guidelines.md` from the label set, for a project that has none.
     pub(in crate::ui) fn write_guidelines(&mut self) {
         let Some(ws) = self.workspace() else { return };
@@ -109,40 +129,14 @@ impl AccordApp {
             self.error("Documents are being added already: wait until that is done");
             return;
         }
-        let stop = Arc::new(AtomicBool::new(false));
-        let (progress_tx, progress) = channel();
-        let (done_tx, done) = channel();
-        let (thread_root, thread_stop) = (root.clone(), Arc::clone(&stop));
-        let thread = std::thread::spawn(move || {
-            let result = Project::open(&thread_root)
-                .map_err(|e| e.to_string())
-                .and_then(|project| {
-                    add_documents(&project, &paths, &mut |done, total, _| {
-                        let _ = progress_tx.send((done, total));
-                        if thread_stop.load(Ordering::Relaxed) {
-                            std::ops::ControlFlow::Break(())
-                        } else {
-                            std::ops::ControlFlow::Continue(())
-                        }
-                    })
-                    .map_err(|e| e.to_string())
-                });
-            let _ = done_tx.send(result);
-        });
         self.state.adding = Some((0, 0));
-        self.adding = Some(AddJob {
-            root,
-            stop,
-            progress,
-            done,
-            thread: Some(thread),
-        });
+        self.adding = Some(AddJob::start(root, paths));
     }
 
     /// Stops the addition running: nothing is written.
     pub(in crate::ui) fn cancel_adding(&mut self) {
         if let Some(job) = &self.adding {
-            job.stop.store(true, Ordering::Relaxed);
+            job.stop();
         }
     }
 
@@ -150,17 +144,14 @@ impl AccordApp {
     /// documents and says what was left out and why.
     pub(in crate::ui) fn poll_adding(&mut self, ctx: &egui::Context) {
         let Some(job) = &mut self.adding else { return };
-        if let Some(progress) = job.progress.try_iter().last() {
+        if let Some(progress) = job.progress() {
             self.state.adding = Some(progress);
         }
-        let Ok(result) = job.done.try_recv() else {
+        let Some(result) = job.finished() else {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
             return;
         };
         let root = job.root.clone();
-        if let Some(thread) = job.thread.take() {
-            let _ = thread.join();
-        }
         self.adding = None;
         self.state.adding = None;
         match result {
@@ -211,11 +202,8 @@ impl AccordApp {
     /// Stops an addition and waits for it (the window is closing): it ends before writing or
     /// finishes the writes it began.
     pub fn end_adding(&mut self) {
-        if let Some(mut job) = self.adding.take() {
-            job.stop.store(true, Ordering::Relaxed);
-            if let Some(thread) = job.thread.take() {
-                let _ = thread.join();
-            }
+        if let Some(job) = self.adding.take() {
+            job.end();
         }
     }
 

@@ -25,6 +25,7 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                         Command::ShowThreads => settings.side == SidePanel::Threads,
                         Command::ShowProgress => settings.side == SidePanel::Progress,
                         Command::ShowGuidelines => settings.side == SidePanel::Guidelines,
+                        Command::ShowLabels => settings.side == SidePanel::Labels,
                         Command::MarkFinished => {
                             let state = cx.state;
                             state

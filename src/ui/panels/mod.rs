@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod find_bar;
 pub mod guide;
 pub mod guidelines;
+pub mod labels;
 pub mod ledger;
 pub mod menu_bar;
 pub mod new_project;
