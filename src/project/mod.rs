@@ -26,6 +26,7 @@ pub mod groups;
 pub mod lock;
 pub mod merge_file;
 mod reanchor;
+pub mod relabel;
 pub mod setup;
 pub mod sync;
 mod watch;

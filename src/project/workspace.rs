@@ -139,8 +139,11 @@ pub enum Change {
     /// An edit of the label set, written to the project's schema file at once: the label set
     /// is every annotator's, so it is never held unsaved. Applied before the step's edits of
     /// annotations, undone before theirs are (a renamed label exists when annotations are
-    /// relabelled to it, either way).
+    /// relabelled to it, either way); see `schema_first`.
     Schema(crate::schema::edit::SchemaEdit),
+    /// A label changed in the other annotators' files (a label renamed), written at once
+    /// under their locks.
+    Others(super::relabel::OthersRelabel),
 }
 
 /// One step of the history: changes applied together, all or none.
@@ -880,6 +883,12 @@ impl Workspace {
                 let inverse = self.groups.store.apply(edit, &project.schema, label_of)?;
                 Ok((Change::Groups(inverse), Vec::new()))
             }
+            Change::Others(change) => {
+                let inverse =
+                    super::relabel::relabel_others(&self.project, &self.annotator, change)
+                        .map_err(WorkspaceError::Schema)?;
+                Ok((Change::Others(inverse), Vec::new()))
+            }
             Change::Schema(edit) => {
                 if let Err(reason) = &self.lock {
                     return Err(WorkspaceError::Locked {
@@ -1160,13 +1169,17 @@ fn load_state(dir: &ProjectDir, path: &Path, doc: &Document) -> DocState {
     }
 }
 
-/// A step's changes with those of the label set first, each group in its order.
+/// A step's changes in the order they are applied: other annotators' files first (the change
+/// most likely to be refused, by a lock someone holds, so a refusal finds nothing written),
+/// then the label set, then the rest; each group in its order.
 fn schema_first(changes: &[Change]) -> impl Iterator<Item = &Change> {
-    let is_schema = |c: &&Change| matches!(c, Change::Schema(_));
+    let others = |c: &&Change| matches!(c, Change::Others(_));
+    let schema = |c: &&Change| matches!(c, Change::Schema(_));
     changes
         .iter()
-        .filter(is_schema)
-        .chain(changes.iter().filter(move |c| !is_schema(c)))
+        .filter(others)
+        .chain(changes.iter().filter(schema))
+        .chain(changes.iter().filter(move |c| !others(c) && !schema(c)))
 }
 
 #[cfg(test)]

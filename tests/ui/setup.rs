@@ -330,3 +330,138 @@ fn renaming_a_used_label_relabels_the_spans_and_undo_takes_both_back() {
     assert!(on_disk().label("COUNTRY").is_some());
     assert!(on_disk().label("STATE").is_none());
 }
+
+/// How many annotations labelled `label` the annotation files of `annotator` hold.
+fn labelled_in_files(root: &Path, annotator: &str, label: &str) -> usize {
+    std::fs::read_dir(root.join("annotations").join(annotator))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| {
+            accord::store::AnnotationFile::load(&p)
+                .unwrap()
+                .annotations
+                .iter()
+                .filter(|a| a.label == label)
+                .count()
+        })
+        .sum()
+}
+
+fn select_in_labels_tab(h: &mut Harness<'_, AccordApp>, label: &str) {
+    press(h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
+    h.get_all_by_label_contains(&format!("{label} ["))
+        .find(|n| n.rect().left() > 1000.0)
+        .unwrap()
+        .click();
+    h.run_steps(2);
+}
+
+fn rename_selected(h: &mut Harness<'_, AccordApp>, from: &str, to: &str) {
+    h.get_by_role_and_label(Role::TextInput, "Label name")
+        .focus();
+    h.run_steps(1);
+    for _ in 0..from.chars().count() {
+        h.key_press(Key::Backspace);
+    }
+    h.get_by_role_and_label(Role::TextInput, "Label name")
+        .type_text(to);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+}
+
+#[test]
+fn renaming_a_label_two_annotators_used_rewrites_both_and_undo_puts_both_back() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    let dilnoza_before = crate::common::folder_bytes(&root.join("annotations/dilnoza"));
+    let theirs = labelled_in_files(root, "dilnoza", "COUNTRY");
+    let mine = labelled_in_files(root, "aigerim", "COUNTRY");
+    assert!(theirs > 0 && mine > 0);
+    let mut h = harness_as(root, "aigerim");
+    select_in_labels_tab(&mut h, "COUNTRY");
+    h.get_by_label_contains(&format!(
+        "Spans with it: {mine} of yours, {theirs} of dilnoza's"
+    ));
+    rename_selected(&mut h, "COUNTRY", "STATE");
+
+    // aigerim's spans in the window, dilnoza's in her files, the label set: all STATE.
+    let in_window = |h: &Harness<'_, AccordApp>, label: &str| {
+        let ws = ws(h);
+        ws.doc_ids()
+            .map(|d| {
+                ws.store(d)
+                    .annotations()
+                    .filter(|a| a.label == label)
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    assert_eq!(in_window(&h, "STATE"), mine);
+    assert_eq!(in_window(&h, "COUNTRY"), 0);
+    assert_eq!(labelled_in_files(root, "dilnoza", "STATE"), theirs);
+    assert_eq!(labelled_in_files(root, "dilnoza", "COUNTRY"), 0);
+    assert!(ws(&h).project.schema.label("STATE").is_some());
+
+    // One undo: all three back; dilnoza's files byte for byte as they were.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(in_window(&h, "COUNTRY"), mine);
+    assert_eq!(labelled_in_files(root, "dilnoza", "COUNTRY"), theirs);
+    assert_eq!(
+        crate::common::folder_bytes(&root.join("annotations/dilnoza")),
+        dilnoza_before
+    );
+    assert!(ws(&h).project.schema.label("STATE").is_none());
+}
+
+#[test]
+fn a_rename_is_refused_whole_while_another_annotator_has_the_project_open() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    // dilnoza has it open in another Accord on this machine (a running process holds her
+    // lock: init's process id, which is always running).
+    let lock = accord::project::lock::AnnotatorLock::path_for(root, "dilnoza");
+    let holder = accord::project::lock::LockHolder {
+        pid: 1,
+        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        since: accord::model::Timestamp::now(),
+        serial: 1,
+        boot_id: None,
+        start_time: None,
+        os_lock: false,
+    };
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, ron::to_string(&holder).unwrap()).unwrap();
+    let mut h = harness_as(root, "aigerim");
+    let mine = labelled_in_files(root, "aigerim", "COUNTRY");
+    select_in_labels_tab(&mut h, "COUNTRY");
+    rename_selected(&mut h, "COUNTRY", "STATE");
+
+    let ws = ws(&h);
+    assert!(ws.project.schema.label("COUNTRY").is_some());
+    assert!(ws.project.schema.label("STATE").is_none());
+    let in_window: usize = ws
+        .doc_ids()
+        .map(|d| {
+            ws.store(d)
+                .annotations()
+                .filter(|a| a.label == "COUNTRY")
+                .count()
+        })
+        .sum();
+    assert_eq!(in_window, mine);
+    assert!(labelled_in_files(root, "dilnoza", "STATE") == 0);
+    let schema_on_disk = std::fs::read_to_string(root.join("accord.ron")).unwrap();
+    assert!(
+        !schema_on_disk.contains("File(\"schema.ron\")"),
+        "{schema_on_disk}"
+    );
+    assert!(!root.join("schema.ron").exists());
+    let message = app_state(&h).status.message.as_ref().unwrap();
+    assert!(
+        message.error && message.text.contains("dilnoza"),
+        "{}",
+        message.text
+    );
+}

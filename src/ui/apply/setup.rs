@@ -73,12 +73,18 @@ impl AccordApp {
     /// Renames a label and relabels the annotator's spans of it, as one undoable step.
     pub(in crate::ui) fn rename_label(&mut self, from: String, to: String) {
         let Some(ws) = self.workspace() else { return };
-        let mut changes = vec![crate::project::Change::Schema(
-            crate::schema::edit::SchemaEdit::RenameLabel {
+        let mut changes = vec![
+            crate::project::Change::Schema(crate::schema::edit::SchemaEdit::RenameLabel {
                 from: from.clone(),
                 to: to.clone(),
-            },
-        )];
+            }),
+            // Every other annotator's spans of it (and the curated set's), in their files.
+            crate::project::Change::Others(crate::project::relabel::OthersRelabel {
+                from: from.clone(),
+                to: to.trim().to_owned(),
+                only: None,
+            }),
+        ];
         let mut spans = 0;
         for doc in ws.doc_ids() {
             for annotation in ws.store(doc).annotations() {
@@ -96,7 +102,7 @@ impl AccordApp {
         }
         if self.edit(crate::project::Step(changes)).is_some() {
             self.info(format!(
-                "Renamed {from} to {}; {spans} of your spans relabelled (Ctrl+Z undoes both)",
+                "Renamed {from} to {} in the label set and every annotator's files ({spans} of your spans); Ctrl+Z undoes it",
                 to.trim()
             ));
         }

@@ -22,7 +22,13 @@ pub struct LabelsPanel {
     description: Option<(String, TextField)>,
     /// Its key as typed.
     key: String,
+    /// How many spans of the edited label the other annotators have (from their files), and
+    /// the label and workspace revision that was counted for.
+    others: Option<(Counted, Vec<(String, usize)>)>,
 }
+
+/// A label's name and the workspace revision its uses were counted at.
+type Counted = (String, u64);
 
 impl LabelsPanel {
     /// Draws the tab.
@@ -90,13 +96,19 @@ impl LabelsPanel {
             return;
         };
         ui.separator();
-        self.editor_ui(
-            ui,
-            cx,
-            &schema,
-            &label,
-            uses.get(&label.name).copied().unwrap_or(0),
-        );
+        let counted = (label.name.clone(), ws.revision());
+        if self.others.as_ref().is_none_or(|(c, _)| *c != counted) {
+            let others =
+                crate::project::relabel::others_using(&ws.project, &ws.annotator, &label.name);
+            self.others = Some((counted, others));
+        }
+        let own = uses.get(&label.name).copied().unwrap_or(0);
+        let others = self
+            .others
+            .as_ref()
+            .map(|(_, o)| o.clone())
+            .unwrap_or_default();
+        self.editor_ui(ui, cx, &schema, &label, own, &others);
     }
 
     fn select(&mut self, name: Option<String>) {
@@ -113,6 +125,7 @@ impl LabelsPanel {
         schema: &Schema,
         label: &LabelDef,
         uses: usize,
+        others: &[(String, usize)],
     ) {
         let set = |cx: &mut ViewContext<'_>, changed: LabelDef| {
             cx.send(Action::EditSchema(SchemaEdit::SetLabel {
@@ -287,16 +300,31 @@ impl LabelsPanel {
             }
         }
         ui.add_space(6.0);
+        let mut used_by: Vec<String> = Vec::new();
+        if uses > 0 {
+            used_by.push(format!("{uses} of yours"));
+        }
+        used_by.extend(others.iter().map(|(who, n)| format!("{n} of {who}'s")));
+        if used_by.is_empty() {
+            ui.weak("No span has it.");
+        } else {
+            ui.weak(format!(
+                "Spans with it: {}. Renaming it renames theirs too.",
+                used_by.join(", ")
+            ));
+        }
         ui.horizontal(|ui| {
-            let delete = ui.add_enabled(uses == 0, egui::Button::new("Delete label"));
+            let unused = used_by.is_empty();
+            let delete = ui.add_enabled(unused, egui::Button::new("Delete label"));
             if delete.clicked() {
                 cx.send(Action::EditSchema(SchemaEdit::RemoveLabel {
                     name: label.name.clone(),
                 }));
             }
-            if uses > 0 {
+            if !unused {
                 delete.on_disabled_hover_text(format!(
-                    "{uses} of your spans use it: relabel or delete them first"
+                    "Spans have it ({}): relabel or delete them first",
+                    used_by.join(", ")
                 ));
             }
             if ui.button("Its guideline").clicked() {

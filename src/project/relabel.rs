@@ -1,0 +1,136 @@
+//! A label renamed in every annotator's files: the label set is the project's, so renaming a
+//! label the annotators have used rewrites their annotation files (and the curated set) in the
+//! same step as the annotator's own spans ([`super::Change::Others`]), under their locks, and
+//! its inverse puts back exactly the annotations it changed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::Project;
+use super::lock::Writers;
+use crate::model::AnnotationId;
+use crate::store::AnnotationFile;
+
+/// A label changed in other annotators' annotation files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OthersRelabel {
+    /// The label the annotations have.
+    pub from: String,
+    /// The label they get.
+    pub to: String,
+    /// The annotations to change, by annotator and document file; `None`: every annotation
+    /// labelled `from` (the first time). The inverse names those it changed.
+    pub only: Option<BTreeMap<(String, String), Vec<AnnotationId>>>,
+}
+
+/// How many annotations of each annotator (other than `own`) have `label`, from their files
+/// as saved: annotators with none are left out. A file that cannot be read is skipped (the
+/// window and `accord validate` say what is wrong with it).
+pub fn others_using(project: &Project, own: &str, label: &str) -> Vec<(String, usize)> {
+    let mut uses = Vec::new();
+    for annotator in project.annotators().into_iter().filter(|a| a != own) {
+        let mut n = 0;
+        for (_, file) in annotation_files(project, &annotator) {
+            if let Ok(read) = AnnotationFile::load_compared_in(&project.dir, &file) {
+                n += read
+                    .store
+                    .annotations()
+                    .filter(|a| a.label == label)
+                    .count();
+            }
+        }
+        if n > 0 {
+            uses.push((annotator, n));
+        }
+    }
+    uses
+}
+
+/// The annotation files of `annotator`, with the document file each is of.
+fn annotation_files(project: &Project, annotator: &str) -> Vec<(String, PathBuf)> {
+    project
+        .file
+        .documents
+        .iter()
+        .map(|entry| {
+            let path = project.annotation_path(annotator, &entry.file);
+            (entry.file.clone(), path)
+        })
+        .filter(|(_, path)| project.dir.is_file(path))
+        .collect()
+}
+
+/// Applies `change` to the files of every annotator but `own` (the curated set included),
+/// holding their locks while it writes; returns the change that undoes it. Refuses, writing
+/// nothing, when an annotator's lock is held (an Accord open as them) or a file that has the
+/// label cannot be read.
+pub fn relabel_others(
+    project: &Project,
+    own: &str,
+    change: &OthersRelabel,
+) -> Result<OthersRelabel, String> {
+    let annotators: Vec<String> = match &change.only {
+        Some(only) => only.keys().map(|(a, _)| a.clone()).collect(),
+        None => project
+            .annotators()
+            .into_iter()
+            .filter(|a| a != own)
+            .collect(),
+    };
+    let mut planned: Vec<(PathBuf, AnnotationFile)> = Vec::new();
+    let mut changed: BTreeMap<(String, String), Vec<AnnotationId>> = BTreeMap::new();
+    for annotator in &annotators {
+        for (document, path) in annotation_files(project, annotator) {
+            let key = (annotator.clone(), document.clone());
+            let wanted = change.only.as_ref().map(|only| only.get(&key));
+            if matches!(wanted, Some(None)) {
+                continue;
+            }
+            let mut file = match AnnotationFile::load_in(&project.dir, &path) {
+                Ok(file) => file,
+                Err(e) => {
+                    // A file that cannot be read cannot hold a use we know of, unless the
+                    // undo names it.
+                    if wanted.is_some() {
+                        return Err(format!("{}: {e}", path.display()));
+                    }
+                    continue;
+                }
+            };
+            let mut ids = Vec::new();
+            for annotation in &mut file.annotations {
+                let picked = match wanted {
+                    Some(Some(ids)) => ids.contains(&annotation.id),
+                    _ => true,
+                };
+                if picked && annotation.label == change.from {
+                    annotation.label = change.to.clone();
+                    ids.push(annotation.id);
+                }
+            }
+            if !ids.is_empty() {
+                changed.insert(key, ids);
+                planned.push((path, file));
+            }
+        }
+    }
+    if !planned.is_empty() {
+        let writers: Vec<&str> = changed.keys().map(|(a, _)| a.as_str()).collect();
+        let _locks = Writers::acquire(&project.root, writers).map_err(|refused| {
+            format!(
+                "{} — their annotations of {} cannot be renamed now; ask them to close Accord and rename again",
+                refused,
+                change.from
+            )
+        })?;
+        for (path, file) in &planned {
+            file.save_in(&project.dir, path)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(OthersRelabel {
+        from: change.to.clone(),
+        to: change.from.clone(),
+        only: Some(changed),
+    })
+}
