@@ -170,6 +170,35 @@ pub mod edit {
         }
     }
 
+    /// Where each item of the list in top-level field `field` is (`None` when there is no
+    /// such field): a reader that refuses one item can still read the others, and say where
+    /// the one it refused is.
+    pub fn list_items(text: &str, field: &str) -> Result<Option<Vec<Range<usize>>>, EditError> {
+        let Some(value) = field_value(text, field)? else {
+            return Ok(None);
+        };
+        let mut scan = Scanner::new(text);
+        scan.pos = value.start;
+        match scan.next_code() {
+            Some((_, '[')) => {}
+            _ => return Err(EditError(format!("`{field}` is not a list `[…]`"))),
+        }
+        let mut items = Vec::new();
+        loop {
+            let Some((at, c)) = scan.next_code() else {
+                return Err(EditError(format!("the list `{field}` has no closing `]`")));
+            };
+            match c {
+                ']' => return Ok(Some(items)),
+                ',' => continue,
+                _ => {
+                    scan.pos = at;
+                    items.push(scan.skip_value()?);
+                }
+            }
+        }
+    }
+
     /// Where the value of top-level field `field` is (from its first char to past its last).
     fn field_value(text: &str, field: &str) -> Result<Option<Range<usize>>, EditError> {
         let mut scan = Scanner::new(text);

@@ -75,6 +75,9 @@ pub enum FindingKind {
     /// `assignments.ron` names a document or annotator that cannot be, or asks for more
     /// annotators per document than it lists.
     BadAssignment,
+    /// The schema file has a mistake: the label, relation or kind it is in is left out (or a
+    /// key taken twice dropped) until it is fixed.
+    BadSchema,
 }
 
 /// One problem, located as precisely as possible.
@@ -144,6 +147,7 @@ pub fn validate(root: &Path) -> Result<Report, ProjectError> {
         ids: HashMap::new(),
         unreadable: HashSet::new(),
     };
+    v.schema();
     v.documents();
     v.annotation_files();
     v.link_files();
@@ -188,6 +192,21 @@ impl Validator<'_> {
             kind,
             message,
         });
+    }
+
+    fn schema(&mut self) {
+        let crate::project::SchemaSource::File(file) = &self.project.file.schema else {
+            return;
+        };
+        for problem in &self.project.schema_problems {
+            self.findings.push(Finding {
+                file: file.clone(),
+                line: Some(problem.line),
+                column: Some(problem.column),
+                kind: FindingKind::BadSchema,
+                message: problem.message.clone(),
+            });
+        }
     }
 
     fn rel(&self, path: &Path) -> String {

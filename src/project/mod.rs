@@ -266,6 +266,9 @@ pub struct Project {
     pub schema: std::sync::Arc<Schema>,
     /// The documents, in project order.
     pub documents: Vec<ProjectDocument>,
+    /// What is wrong in the schema file, located in it (the project opens with what could be
+    /// read of it: the window and `accord validate` list these).
+    pub schema_problems: Vec<crate::schema::lenient::SchemaProblem>,
     /// Each document's slot by its file (the first, for a file listed twice): looked up for
     /// every group member, assignment and journal record, so a scan of 100,000 documents each
     /// time made opening a big team project quadratic.
@@ -298,7 +301,7 @@ impl Project {
             Some(file) => (file, true),
             None => (synthesise_project_file(root)?, false),
         };
-        let schema = load_schema(&dir, &project_path, &file.schema)?;
+        let (schema, schema_problems) = load_schema(&dir, &project_path, &file.schema)?;
         let mut seen = std::collections::HashSet::new();
         let first_listing: Vec<bool> = file
             .documents
@@ -335,6 +338,7 @@ impl Project {
             has_project_file,
             schema: std::sync::Arc::new(schema),
             documents,
+            schema_problems,
             slots_by_file,
         })
     }
@@ -444,7 +448,7 @@ pub fn schema_of(root: &Path) -> Result<Schema, ProjectError> {
         Some(file) => file,
         None => return Ok(Schema::default_schema()),
     };
-    load_schema(&dir, &root.join(PROJECT_FILE), &file.schema)
+    load_schema(&dir, &root.join(PROJECT_FILE), &file.schema).map(|(schema, _)| schema)
 }
 
 /// The pretty RON text of a project file.
@@ -528,19 +532,20 @@ fn guess_language(file: &str) -> Option<String> {
         .then(|| tag.to_ascii_lowercase())
 }
 
+/// The schema, and the problems of a schema file (which opens with what can be read of it).
 fn load_schema(
     dir: &ProjectDir,
     project_path: &Path,
     source: &SchemaSource,
-) -> Result<Schema, ProjectError> {
+) -> Result<(Schema, Vec<crate::schema::lenient::SchemaProblem>), ProjectError> {
     match source {
-        SchemaSource::Default => Ok(Schema::default_schema()),
+        SchemaSource::Default => Ok((Schema::default_schema(), Vec::new())),
         SchemaSource::Inline(schema) => {
             schema.check().map_err(|source| ProjectError::Schema {
                 path: project_path.to_path_buf(),
                 source,
             })?;
-            Ok(schema.clone())
+            Ok((schema.clone(), Vec::new()))
         }
         SchemaSource::File(rel) => {
             let bad = |detail: String| ProjectError::SchemaFile {
@@ -552,8 +557,7 @@ fn load_schema(
                 .read_to_string(&dir.path(rel), PROJECT_FILE_LIMIT)
                 .map_err(|e| bad(e.to_string()))?
                 .ok_or_else(|| bad("there is no such file".into()))?;
-            let path = dir.root().join(rel);
-            Schema::from_ron(&text).map_err(|source| ProjectError::Schema { path, source })
+            Ok(crate::schema::lenient::read(&text))
         }
     }
 }

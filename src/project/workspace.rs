@@ -889,6 +889,13 @@ impl Workspace {
                         .map_err(WorkspaceError::Schema)?;
                 Ok((Change::Others(inverse), Vec::new()))
             }
+            Change::Schema(_) if !self.project.schema_problems.is_empty() => {
+                // Saving the label set now would write only what could be read of the file,
+                // dropping the items with mistakes.
+                Err(WorkspaceError::Schema(
+                    "the schema file has mistakes (see `accord validate`); fix them in the file and open the project again before changing the label set here, or what could not be read would be lost".to_owned(),
+                ))
+            }
             Change::Schema(edit) => {
                 if let Err(reason) = &self.lock {
                     return Err(WorkspaceError::Locked {

@@ -8,6 +8,7 @@ use thiserror::Error;
 
 pub mod edit;
 pub mod import;
+pub mod lenient;
 
 /// The default schema, as shipped in `assets/default_schema.ron`.
 pub const DEFAULT_SCHEMA_RON: &str = include_str!("../../assets/default_schema.ron");

@@ -113,3 +113,31 @@ fn init_refuses_a_label_set_it_cannot_read_and_says_where() {
     assert!(stderr.contains("line 3, column 5"), "{stderr}");
     assert!(!tmp.path().join("p").exists());
 }
+
+#[test]
+fn validate_locates_a_newcomers_schema_mistakes_and_the_project_still_opens() {
+    let project = crate::common::project_with_newcomers_schema();
+    let out = accord(&["validate", "."], project.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    for expected in [
+        "schema.ron:4:40: `colour` is not a field of a label: write `color`",
+        "schema.ron:5:9: hotkey 'p' of label \"ORG\" is already taken; the label is kept without a key: write `hotkey: Some('o')` (free)",
+        "write `Enum` instead of `Enumm`",
+        "schema.ron:9:9: relation \"works_for\" refers to unknown label \"ORGG\"; the relation is left out: write \"ORG\" instead of \"ORGG\"",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    // The rest of the project works: its documents, with the labels that were read.
+    let stats = accord(&["stats", "."], project.path());
+    assert_eq!(stats.status.code(), Some(0));
+    let opened = Project::open(project.path()).unwrap();
+    let labels: Vec<&str> = opened
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(labels, ["PERSON", "ORG"]);
+    assert_eq!(opened.documents.len(), 5);
+}

@@ -207,3 +207,30 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A newcomer's schema file: a misspelt field, a key taken twice, an attribute type that does
+/// not exist, a relation to a misspelt label.
+const NEWCOMERS_SCHEMA: &str = r##"(
+    labels: [
+        (name: "PERSON", layer: Entity, color: "#e6194b", hotkey: Some('p')),
+        (name: "PLACE", layer: Entity, colour: "#3cb44b"),
+        (name: "ORG", layer: Entity, color: "#4363d8", hotkey: Some('p')),
+        (name: "DEAL", layer: Entity, color: "#f58231", attributes: [(name: "kind", kind: Enumm(values: ["trade"]))]),
+    ],
+    relations: [
+        (name: "works_for", from_labels: ["PERSON"], to_labels: ["ORGG"]),
+    ],
+)
+"##;
+
+/// The sample's documents with `NEWCOMERS_SCHEMA` as their schema file.
+pub fn project_with_newcomers_schema() -> tempfile::TempDir {
+    let project = sample_project();
+    std::fs::write(project.path().join("schema.ron"), NEWCOMERS_SCHEMA).unwrap();
+    let file = project.path().join("accord.ron");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("    schema: Default,", "    schema: File(\"schema.ron\"),");
+    std::fs::write(&file, text).unwrap();
+    project
+}

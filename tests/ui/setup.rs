@@ -465,3 +465,38 @@ fn a_rename_is_refused_whole_while_another_annotator_has_the_project_open() {
         message.text
     );
 }
+
+#[test]
+fn a_schema_file_with_mistakes_opens_with_what_reads_and_says_where_the_rest_is_wrong() {
+    let project = crate::common::project_with_newcomers_schema();
+    let h = harness(project.path());
+    // The project is open, with the labels that read.
+    let labels: Vec<&str> = ws(&h)
+        .project
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(labels, ["PERSON", "ORG"]);
+    // The notice names each mistake's file, line and column, and what to write.
+    h.get_by_label("The label set has mistakes");
+    h.get_by_label_contains("schema.ron:4:40: `colour` is not a field of a label: write `color`");
+    h.get_by_label_contains("schema.ron:9:9: relation \"works_for\" refers to unknown label");
+    // The label set is not changed from the window meanwhile: saving it would drop what did
+    // not read.
+    let before = std::fs::read(project.path().join("schema.ron")).unwrap();
+    let mut h = h;
+    h.state_mut().push(accord::ui::Action::EditSchema(
+        accord::schema::edit::SchemaEdit::MoveLabel {
+            name: "ORG".into(),
+            to: 0,
+        },
+    ));
+    h.run_steps(2);
+    assert_eq!(
+        std::fs::read(project.path().join("schema.ron")).unwrap(),
+        before
+    );
+    assert_eq!(ws(&h).project.schema.labels[0].name, "PERSON");
+}

@@ -108,6 +108,35 @@ impl AccordApp {
         }
     }
 
+    /// Says what is wrong in the schema file of the project just opened: it opened with what
+    /// could be read of it.
+    pub(in crate::ui) fn tell_schema_problems(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let problems = &ws.project.schema_problems;
+        if problems.is_empty() {
+            return;
+        }
+        let file = match &ws.project.file.schema {
+            crate::project::SchemaSource::File(file) => file.clone(),
+            _ => crate::project::PROJECT_FILE.to_owned(),
+        };
+        let mut text = format!(
+            "{file} has {} mistake{}. The project is open with the labels that could be read; fix the file and open the project again (or fix them in the Labels tab).\n",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for problem in problems {
+            text.push_str(&format!("\n• {file}:{problem}"));
+        }
+        self.error(format!(
+            "{file}: {} mistake(s) in the label set; see the notice",
+            problems.len()
+        ));
+        self.views
+            .dialogs
+            .notify("The label set has mistakes", text);
+    }
+
     /// Writes a first `guidelines.md` from the label set, for a project that has none.
     pub(in crate::ui) fn write_guidelines(&mut self) {
         let Some(ws) = self.workspace() else { return };
