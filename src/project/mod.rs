@@ -269,6 +269,9 @@ pub struct Project {
     /// What is wrong in the schema file, located in it (the project opens with what could be
     /// read of it: the window and `accord validate` list these).
     pub schema_problems: Vec<crate::schema::lenient::SchemaProblem>,
+    /// `accord.ron` and the schema file as last read or written here (their stats): another
+    /// window's or a pull's change to them is seen by [`Project::config_changed_on_disk`].
+    config_stamp: Vec<Option<crate::store::fingerprint::Stat>>,
     /// Each document's slot by its file (the first, for a file listed twice): looked up for
     /// every group member, assignment and journal record, so a scan of 100,000 documents each
     /// time made opening a big team project quadratic.
@@ -340,7 +343,36 @@ impl Project {
             documents,
             schema_problems,
             slots_by_file,
-        })
+            config_stamp: Vec::new(),
+        }
+        .with_config_remembered())
+    }
+
+    /// The stats of `accord.ron` and the schema file now.
+    fn config_stats(&self) -> Vec<Option<crate::store::fingerprint::Stat>> {
+        let mut files = vec![PROJECT_FILE.to_owned()];
+        if let SchemaSource::File(rel) = &self.file.schema {
+            files.push(rel.clone());
+        }
+        files
+            .iter()
+            .map(|f| {
+                std::fs::symlink_metadata(self.dir.path(f))
+                    .ok()
+                    .map(|m| crate::store::fingerprint::Stat::of(&m))
+            })
+            .collect()
+    }
+
+    fn with_config_remembered(mut self) -> Self {
+        self.config_stamp = self.config_stats();
+        self
+    }
+
+    /// True when `accord.ron` or the schema file changed on disk since this project read or
+    /// wrote them (another window, a pull): the project should be opened again. Two `lstat`s.
+    pub fn config_changed_on_disk(&self) -> bool {
+        self.config_stats() != self.config_stamp
     }
 
     /// The project's display name.
@@ -425,6 +457,8 @@ impl Project {
             self.file.schema = SchemaSource::File(rel);
         }
         self.schema = std::sync::Arc::new(schema);
+        // Written here: not a change from elsewhere.
+        self.config_stamp = self.config_stats();
         Ok(())
     }
 

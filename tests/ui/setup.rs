@@ -500,3 +500,46 @@ fn a_schema_file_with_mistakes_opens_with_what_reads_and_says_where_the_rest_is_
     );
     assert_eq!(ws(&h).project.schema.labels[0].name, "PERSON");
 }
+
+#[test]
+fn another_window_sees_a_label_added_in_this_one() {
+    let project = annotated_sample_project();
+    let mut mine = harness_as(project.path(), "aigerim");
+    let mut theirs = harness_as(project.path(), "dilnoza");
+    let topic = accord::schema::LabelDef {
+        name: "TOPIC".into(),
+        layer: accord::schema::Layer::Entity,
+        color: accord::schema::Rgb([10, 120, 200]),
+        hotkey: Some('t'),
+        description: "What the text is about".into(),
+        attributes: Vec::new(),
+    };
+    mine.state_mut().push(accord::ui::Action::EditSchema(
+        accord::schema::edit::SchemaEdit::AddLabel {
+            at: 9,
+            label: topic,
+        },
+    ));
+    mine.run_steps(2);
+    assert!(ws(&mine).project.schema.label("TOPIC").is_some());
+    // Within a round of the other window's disk check (3 s of frames), it has the label.
+    let mut seen = false;
+    for _ in 0..400 {
+        theirs.run_steps(1);
+        if ws(&theirs).project.schema.label("TOPIC").is_some() {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the other window never read the new label set");
+    theirs.run_steps(2);
+    theirs
+        .get_all_by_label("TOPIC")
+        .next()
+        .expect("TOPIC in its palette");
+    // This window's own change did not make it reopen (its undo still works).
+    mine.run_steps(400);
+    mine.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    mine.run_steps(2);
+    assert!(ws(&mine).project.schema.label("TOPIC").is_none());
+}

@@ -51,6 +51,16 @@ impl AccordApp {
             if round_done {
                 self.disk.next_check = now + DISK_CHECK_SECONDS;
                 check_layers = true;
+                if ws.project.config_changed_on_disk() {
+                    // The documents or the label set changed elsewhere (another window, a
+                    // pull): open the project again, with what is saved here first.
+                    let root = ws.project.root.clone();
+                    self.open_path(&root);
+                    self.info(
+                        "The project file or the label set changed on disk (another window, a pull): the project was opened again with them",
+                    );
+                    return;
+                }
             }
         }
         // Other annotators' layers: one stat per file shown, read again only when it changed.
