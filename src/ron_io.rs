@@ -199,6 +199,56 @@ pub mod edit {
         }
     }
 
+    /// Replaces item `index` of the list in top-level field `field` with `item` (RON text),
+    /// keeping everything around it (its comment included).
+    pub fn replace_list_item(
+        text: &str,
+        field: &str,
+        index: usize,
+        item: &str,
+    ) -> Result<String, EditError> {
+        let range = nth_item(text, field, index)?;
+        Ok(format!(
+            "{}{item}{}",
+            &text[..range.start],
+            &text[range.end..]
+        ))
+    }
+
+    /// Removes item `index` of the list in top-level field `field`, with its comma and, when
+    /// it had its line to itself, that line (and the comment at its end, which was about it).
+    pub fn remove_list_item(text: &str, field: &str, index: usize) -> Result<String, EditError> {
+        let range = nth_item(text, field, index)?;
+        let mut end = range.end;
+        let rest = &text[end..];
+        let after_blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if rest[after_blanks..].starts_with(',') {
+            end += after_blanks + 1;
+        }
+        let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let alone_before = text[line_start..range.start].trim().is_empty();
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        let tail = text[end..line_end].trim();
+        let alone_after = tail.is_empty() || tail.starts_with("//");
+        Ok(if alone_before && alone_after {
+            format!("{}{}", &text[..line_start], &text[line_end..])
+        } else {
+            format!(
+                "{}{}",
+                &text[..range.start],
+                text[end..].trim_start_matches([' ', '\t'])
+            )
+        })
+    }
+
+    fn nth_item(text: &str, field: &str, index: usize) -> Result<Range<usize>, EditError> {
+        list_items(text, field)?
+            .ok_or_else(|| EditError(format!("there is no `{field}` list")))?
+            .get(index)
+            .cloned()
+            .ok_or_else(|| EditError(format!("the list `{field}` has no item {}", index + 1)))
+    }
+
     /// Where the value of top-level field `field` is (from its first char to past its last).
     fn field_value(text: &str, field: &str) -> Result<Option<Range<usize>>, EditError> {
         let mut scan = Scanner::new(text);
@@ -489,6 +539,42 @@ pub mod edit {
                 "{out}"
             );
             assert!(out.ends_with("(file: \"b\"),])"), "{out}");
+        }
+
+        #[test]
+        fn list_items_are_found_replaced_and_removed_keeping_the_rest() {
+            let items = list_items(FILE, "documents").unwrap().unwrap();
+            assert_eq!(items.len(), 2);
+            assert_eq!(
+                &FILE[items[1].clone()],
+                r##"(file: "b \"quoted\" ].txt", title: Some(r#"raw ) ]"#))"##
+            );
+            assert_eq!(list_items(FILE, "nothing").unwrap(), None);
+
+            let out = replace_list_item(FILE, "documents", 0, r#"(file: "a.kk.txt")"#).unwrap();
+            assert_eq!(
+                out,
+                FILE.replace(
+                    r#"(file: "a.kk.txt", language: Some("kk")), // first"#,
+                    r#"(file: "a.kk.txt"), // first"#
+                )
+            );
+            // The first item's line goes, with its comment; the block comment and the rest stay.
+            let out = remove_list_item(FILE, "documents", 0).unwrap();
+            assert_eq!(
+                out,
+                FILE.replace(
+                    "        (file: \"a.kk.txt\", language: Some(\"kk\")), // first\n",
+                    ""
+                )
+            );
+            // Items sharing a line: only the item and its comma go.
+            let inline = "(documents: [(file: \"a\"), (file: \"b\")], name: \"x\")";
+            assert_eq!(
+                remove_list_item(inline, "documents", 0).unwrap(),
+                "(documents: [(file: \"b\")], name: \"x\")"
+            );
+            assert!(remove_list_item(FILE, "documents", 2).is_err());
         }
 
         #[test]

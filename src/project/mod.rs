@@ -375,6 +375,34 @@ impl Project {
         self.config_stats() != self.config_stamp
     }
 
+    /// Changes document `doc`'s title, language or date (its file stays): written to
+    /// `accord.ron` at once, keeping the rest of it as it was.
+    pub fn set_document_entry(
+        &mut self,
+        doc: DocId,
+        entry: DocumentEntry,
+    ) -> Result<(), setup::SetupError> {
+        let same_file = self
+            .file
+            .documents
+            .get(doc.0)
+            .is_some_and(|e| e.file == entry.file);
+        if !same_file {
+            return Err(setup::SetupError::ProjectFileEdit {
+                path: self.dir.path(PROJECT_FILE),
+                why: format!("{doc} is not {}", entry.file),
+            });
+        }
+        setup::set_document_entry(self, doc.0, &entry)?;
+        self.file.documents[doc.0] = entry.clone();
+        if let Some(slot) = self.documents.get_mut(doc.0) {
+            slot.entry = entry;
+        }
+        self.has_project_file = true;
+        self.config_stamp = self.config_stats();
+        Ok(())
+    }
+
     /// The project's display name.
     pub fn name(&self) -> &str {
         &self.file.name

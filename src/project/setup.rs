@@ -904,6 +904,125 @@ pub(super) fn point_project_file_at_schema(project: &Project, rel: &str) -> Resu
     Ok(())
 }
 
+/// Where a removed document's annotation files are kept: `removed/<annotator>/<file>.ron`.
+pub const REMOVED_DIR: &str = "removed";
+
+/// What [`remove_document`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// The annotation files moved aside, where they are now (relative to the project).
+    pub kept_aside: Vec<String>,
+}
+
+/// Takes document `file` out of the project: its entry out of `accord.ron` (the rest of the
+/// file as it was), and every annotator's annotation file of it moved to
+/// `removed/<annotator>/` — never deleted. The text file stays in the folder. Takes the
+/// locks of the annotators whose files move (so no window is writing them: the window that
+/// asks lets go of its own first), and refuses, changing nothing, when one is held.
+pub fn remove_document(project: &Project, file: &str) -> Result<Removed, SetupError> {
+    let Some(index) = project.file.documents.iter().position(|e| e.file == file) else {
+        return Err(SetupError::ProjectFileEdit {
+            path: project.dir.path(PROJECT_FILE),
+            why: format!("it lists no document {file:?}"),
+        });
+    };
+    let path = project.dir.path(PROJECT_FILE);
+    let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
+    let cannot = |why: String| SetupError::ProjectFileEdit {
+        path: path.clone(),
+        why,
+    };
+    let text = if project.has_project_file {
+        let old = project
+            .dir
+            .read_to_string(&path, limit)?
+            .unwrap_or_default();
+        let edited = crate::ron_io::edit::remove_list_item(&old, "documents", index)
+            .map_err(|e| cannot(e.0))?;
+        let mut expected = project.file.clone();
+        expected.documents.remove(index);
+        match crate::ron_io::from_str::<ProjectFile>(&edited) {
+            Ok(read) if read == expected => edited,
+            Ok(_) => return Err(cannot("the edited file reads differently".into())),
+            Err(e) => return Err(cannot(e.message)),
+        }
+    } else {
+        let mut file = project.file.clone();
+        file.documents.remove(index);
+        project_file_ron(&file)?
+    };
+    let moving: Vec<(String, PathBuf)> = project
+        .annotators()
+        .into_iter()
+        .map(|a| {
+            let from = project.annotation_path(&a, file);
+            (a, from)
+        })
+        .filter(|(_, from)| project.dir.is_file(from))
+        .collect();
+    let _locks = super::lock::Writers::acquire(&project.root, moving.iter().map(|(a, _)| a))
+        .map_err(|refused| SetupError::ProjectFileEdit {
+            path: path.clone(),
+            why: format!("{refused}; nothing was removed"),
+        })?;
+    // The entry first: a crash after it leaves files nobody lists, never a listed document
+    // whose annotations are gone.
+    project.dir.write(&path, text.as_bytes())?;
+    let mut removed = Removed::default();
+    for (annotator, from) in moving {
+        let rel = format!("{REMOVED_DIR}/{annotator}/{file}.ron");
+        let to = project.dir.path(&rel);
+        let limit = Limit::new(crate::store::file::MAX_FILE_BYTES, "an annotation file");
+        if let Some(bytes) = project.dir.read(&from, limit)? {
+            project.dir.write(&to, &bytes)?;
+            project.dir.remove_file(&from)?;
+            removed.kept_aside.push(rel);
+        }
+    }
+    Ok(removed)
+}
+
+/// Writes document `index`'s entry in `accord.ron` (its title, language, date), keeping the
+/// rest of the file as it was.
+pub fn set_document_entry(
+    project: &Project,
+    index: usize,
+    entry: &DocumentEntry,
+) -> Result<(), SetupError> {
+    let path = project.dir.path(PROJECT_FILE);
+    let mut expected = project.file.clone();
+    let Some(slot) = expected.documents.get_mut(index) else {
+        return Err(SetupError::ProjectFileEdit {
+            path,
+            why: format!("it has no document {}", index + 1),
+        });
+    };
+    *slot = entry.clone();
+    let text = if project.has_project_file {
+        let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
+        let old = project
+            .dir
+            .read_to_string(&path, limit)?
+            .unwrap_or_default();
+        let cannot = |why: String| SetupError::ProjectFileEdit {
+            path: path.clone(),
+            why,
+        };
+        let item = one_line(entry, &path)?;
+        let edited = crate::ron_io::edit::replace_list_item(&old, "documents", index, &item)
+            .map_err(|e| cannot(e.0))?;
+        match crate::ron_io::from_str::<ProjectFile>(&edited) {
+            Ok(read) if read == expected => edited,
+            Ok(_) => return Err(cannot("the edited file reads differently".into())),
+            Err(e) => return Err(cannot(e.message)),
+        }
+    } else {
+        project_file_ron(&expected)?
+    };
+    project.dir.write(&path, text.as_bytes())?;
+    Ok(())
+}
+
 /// `value` as RON on one line (the way the project file lists its documents).
 fn one_line<T: serde::Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
     let text = crate::ron_io::to_pretty_ron(value, 0).map_err(|e| StoreError::Encode {

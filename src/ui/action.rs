@@ -86,6 +86,17 @@ pub enum Action {
     WriteGuidelines,
     /// Change the label set (one undoable step, saved at once).
     EditSchema(crate::schema::edit::SchemaEdit),
+    /// Change a document's title, language or date in the project file.
+    SetDocumentEntry {
+        /// The document.
+        doc: DocId,
+        /// Its entry as it is to be.
+        entry: crate::project::DocumentEntry,
+    },
+    /// Ask whether to take a document out of the project.
+    AskRemoveDocument(String),
+    /// Take a document out of the project (its annotation files kept aside).
+    RemoveDocument(String),
     /// Rename a label, and relabel the annotator's spans of it in the same step.
     RenameLabel {
         /// The label's name.

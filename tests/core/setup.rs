@@ -356,3 +356,62 @@ fn an_existing_project_file_keeps_its_comments_when_documents_are_added() {
     assert_eq!(reopened.documents.len(), 6);
     assert_eq!(reopened.documents[5].file(), "extra.txt");
 }
+
+#[test]
+fn a_removed_document_leaves_the_project_file_and_its_annotations_are_kept_aside() {
+    let project_dir = crate::common::golden_project();
+    let root = project_dir.path();
+    let project = Project::open(root).unwrap();
+    let file = project.documents[0].file().to_owned();
+    let annotators: Vec<String> = project
+        .annotators()
+        .into_iter()
+        .filter(|a| project.dir.is_file(&project.annotation_path(a, &file)))
+        .collect();
+    assert!(!annotators.is_empty());
+    let before: Vec<Vec<u8>> = annotators
+        .iter()
+        .map(|a| std::fs::read(project.annotation_path(a, &file)).unwrap())
+        .collect();
+
+    let removed = accord::project::setup::remove_document(&project, &file).unwrap();
+    let reopened = Project::open(root).unwrap();
+    assert!(reopened.document_index(&file).is_none());
+    assert_eq!(reopened.documents.len(), project.documents.len() - 1);
+    // Each annotation file is aside, byte for byte; none is left where it was.
+    for (annotator, bytes) in annotators.iter().zip(before) {
+        let aside = format!("removed/{annotator}/{file}.ron");
+        assert!(
+            removed.kept_aside.contains(&aside),
+            "{:?}",
+            removed.kept_aside
+        );
+        assert_eq!(std::fs::read(root.join(&aside)).unwrap(), bytes);
+        assert!(!project.annotation_path(annotator, &file).exists());
+    }
+    // The text stays in the folder.
+    assert!(root.join(&file).exists());
+}
+
+#[test]
+fn a_documents_title_language_and_date_are_saved_keeping_the_project_files_comments() {
+    let project_dir = crate::common::sample_project();
+    let root = project_dir.path();
+    let mut project = Project::open(root).unwrap();
+    let doc = project
+        .document_index("kz-tj-foreign-ministers.kk.txt")
+        .unwrap();
+    let mut entry = project.slot(doc).unwrap().entry.clone();
+    entry.title = Some("Сыртқы істер министрлерінің келіссөздері".to_owned());
+    entry.date = Some("2025-03".to_owned());
+    project.set_document_entry(doc, entry.clone()).unwrap();
+    assert!(
+        !project.config_changed_on_disk(),
+        "its own write is not a change from elsewhere"
+    );
+    let reopened = Project::open(root).unwrap();
+    assert_eq!(reopened.slot(doc).unwrap().entry, entry);
+    let text = std::fs::read_to_string(root.join("accord.ron")).unwrap();
+    assert!(text.starts_with("// Accord project file."));
+    assert!(text.contains("// dateline \"5月20日\""), "{text}");
+}

@@ -543,3 +543,44 @@ fn another_window_sees_a_label_added_in_this_one() {
     mine.run_steps(2);
     assert!(ws(&mine).project.schema.label("TOPIC").is_none());
 }
+
+#[test]
+fn a_document_removed_from_its_rows_menu_leaves_the_list_and_its_annotations_are_kept_aside() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    let mut h = harness_as(root, "aigerim");
+    let row_label = format!("{KK} [kk]");
+    h.get_all_by_label_contains(&row_label)
+        .next()
+        .unwrap()
+        .click_secondary();
+    h.run_steps(2);
+    let button = h.get_by_label("Remove from the project…").rect().center();
+    click_at(&mut h, button);
+    assert!(
+        h.query_by_label("Remove a document from the project")
+            .is_some(),
+        "{:?}",
+        app_state(&h).status.message
+    );
+    h.get_by_label("Remove it").click();
+    h.run_steps(4);
+
+    assert!(ws(&h).project.document_index(KK).is_none());
+    assert_eq!(ws(&h).project.documents.len(), 4);
+    assert!(
+        h.query_all_by_label_contains(&format!("{KK} [kk]"))
+            .next()
+            .is_none()
+    );
+    for annotator in ["aigerim", "dilnoza"] {
+        assert!(root.join(format!("removed/{annotator}/{KK}.ron")).is_file());
+        assert!(
+            !root
+                .join(format!("annotations/{annotator}/{KK}.ron"))
+                .exists()
+        );
+    }
+    // The window is editable again (its lock taken back).
+    assert!(ws(&h).lock().is_ok());
+}

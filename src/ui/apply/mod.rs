@@ -95,6 +95,16 @@ impl AccordApp {
                 }
             }
             Action::RenameLabel { from, to } => self.rename_label(from, to),
+            Action::SetDocumentEntry { doc, entry } => self.set_document_entry(doc, entry),
+            Action::RemoveDocument(file) => self.remove_document(&file),
+            Action::AskRemoveDocument(file) => self.views.dialogs.notify_with_offer(
+                "Remove a document from the project",
+                format!(
+                    "Take {file} out of the project? Its text file stays in the folder, and every annotator's annotations of it are moved to removed/<annotator>/, not deleted. Annotators who have the project open must close it first."
+                ),
+                "Remove it",
+                crate::ui::Action::RemoveDocument(file),
+            ),
             Action::SetAnnotator(name) => self.set_annotator(name),
             Action::AnswerClose(answer) => {
                 self.answer_close(answer);

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::project::Workspace;
 use crate::project::setup::{AddReport, NewProject, create};
 use crate::ui::action::NewProjectPlan;
 use crate::ui::adding::AddJob;
@@ -135,6 +136,72 @@ impl AccordApp {
         self.views
             .dialogs
             .notify("The label set has mistakes", text);
+    }
+
+    /// Changes a document's title, language or date in `accord.ron`.
+    pub(in crate::ui) fn set_document_entry(
+        &mut self,
+        doc: crate::project::DocId,
+        entry: crate::project::DocumentEntry,
+    ) {
+        let Some(ws) = self.state.workspace.as_mut() else {
+            return;
+        };
+        let file = entry.file.clone();
+        match ws.project.set_document_entry(doc, entry) {
+            Ok(()) => self.info(format!(
+                "Saved {file}'s title, language and date in accord.ron"
+            )),
+            Err(e) => self.error(format!("Cannot change {file}: {e}")),
+        }
+    }
+
+    /// Takes a document out of the project: saves, lets go of the annotator's lock (its
+    /// annotation file moves too), moves every annotator's file of it aside, opens the project
+    /// again.
+    pub(in crate::ui) fn remove_document(&mut self, file: &str) {
+        let Some(root) = self.workspace().map(|ws| ws.project.root.clone()) else {
+            return;
+        };
+        if self.workspace().is_some_and(Workspace::is_dirty) {
+            self.save_all();
+            if self.workspace().is_some_and(Workspace::is_dirty) {
+                self.error(format!(
+                    "{file} was not removed: the annotations could not be saved first"
+                ));
+                return;
+            }
+        }
+        // The workspace (and its lock) goes; the project opens again below, whatever happens.
+        self.state.workspace = None;
+        self.disk.watch = None;
+        let outcome = crate::project::Project::open(&root)
+            .map_err(|e| e.to_string())
+            .and_then(|project| {
+                crate::project::setup::remove_document(&project, file).map_err(|e| e.to_string())
+            });
+        self.open_path(&root);
+        match outcome {
+            Ok(removed) if removed.kept_aside.is_empty() => {
+                self.info(format!(
+                    "Removed {file} from the project (the text file stays in the folder)"
+                ));
+            }
+            Ok(removed) => {
+                let text = format!(
+                    "{file} is no longer in the project; its text file stays in the folder. Its annotation files were moved aside, not deleted:\n\n{}",
+                    removed
+                        .kept_aside
+                        .iter()
+                        .map(|f| format!("• {f}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+                self.info(format!("Removed {file} from the project"));
+                self.views.dialogs.notify("Document removed", text);
+            }
+            Err(why) => self.error(format!("{file} was not removed: {why}")),
+        }
     }
 
     /// Writes a first `guidelines.md` from the label set, for a project that has none.

@@ -76,6 +76,26 @@ pub struct DocumentList {
     /// A language tag, or any.
     language: Option<String>,
     status: StatusFilter,
+    /// A document's title, language and date being edited (its row's right-click menu).
+    editing: Option<EntryEditor>,
+}
+
+/// What a row's right-click menu asks for.
+enum RowRequest {
+    /// Edit its title, language and date.
+    Edit(DocId),
+    /// Take it out of the project.
+    Remove(String),
+}
+
+/// A document's entry being edited, with the fields as typed.
+#[derive(Debug)]
+struct EntryEditor {
+    doc: DocId,
+    entry: crate::project::DocumentEntry,
+    title: TextField,
+    language: String,
+    date: String,
 }
 
 impl Default for DocumentList {
@@ -85,6 +105,7 @@ impl Default for DocumentList {
             field: TextField::singleline("").labelled("Filter documents"),
             language: None,
             status: StatusFilter::All,
+            editing: None,
         }
     }
 }
@@ -130,6 +151,7 @@ impl DocumentList {
             .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
         self.query = self.field.text();
         self.filter_ui(ui, ws);
+        self.editor_ui(ui, cx);
         let query = self.query.trim().to_lowercase();
         let shown: Vec<DocId> = if self.is_filtering() {
             ws.doc_ids()
@@ -153,14 +175,101 @@ impl DocumentList {
             mine.into_iter().chain(others).collect()
         };
         let active_doc = state.active_doc();
+        let mut request = None;
         egui::ScrollArea::vertical()
             .id_salt("documents")
             .auto_shrink([false, false])
             .show_rows(ui, ROW_HEIGHT, shown.len(), |ui, rows| {
                 for &doc in &shown[rows] {
-                    row_ui(ui, cx, ws, doc, active_doc == Some(doc));
+                    if let Some(r) = row_ui(ui, cx, ws, doc, active_doc == Some(doc)) {
+                        request = Some(r);
+                    }
                 }
             });
+        match request {
+            Some(RowRequest::Edit(doc)) => {
+                if let Some(slot) = ws.project.slot(doc) {
+                    let entry = slot.entry.clone();
+                    self.editing = Some(EntryEditor {
+                        doc,
+                        title: TextField::singleline(entry.title.as_deref().unwrap_or(""))
+                            .labelled("Document title"),
+                        language: entry.language.clone().unwrap_or_default(),
+                        date: entry.date.clone().unwrap_or_default(),
+                        entry,
+                    });
+                }
+            }
+            Some(RowRequest::Remove(file)) => cx.send(Action::AskRemoveDocument(file)),
+            None => {}
+        }
+    }
+
+    /// The title, language and date of the document being edited, above the list.
+    fn editor_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
+        let Some(editor) = &mut self.editing else {
+            return;
+        };
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.strong(&editor.entry.file);
+            ui.label("Title");
+            let id = ui.make_persistent_id("document title");
+            editor
+                .title
+                .ui(ui, cx.engine, id, f32::INFINITY, "a short title for lists");
+            let date = editor.date.trim().to_owned();
+            let date_ok = date.is_empty() || crate::project::PartialDate::parse(&date).is_some();
+            egui::Grid::new("document entry").num_columns(2).show(ui, |ui| {
+                let language = ui.label("Language");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.language)
+                        .desired_width(60.0)
+                        .hint_text("zh, ar, kk…"),
+                )
+                .labelled_by(language.id);
+                ui.end_row();
+                let date_label = ui.label("Date");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.date)
+                        .desired_width(110.0)
+                        .hint_text("2024-08-22"),
+                )
+                .labelled_by(date_label.id);
+                ui.end_row();
+            });
+            if !date_ok {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    "Write a date as 2024-08-22, 2024-08, 2024, or --05-20 when the text gives no year",
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.add_enabled(date_ok, egui::Button::new("Save")).clicked() {
+                    let text = |s: String| {
+                        let s = s.trim().to_owned();
+                        (!s.is_empty()).then_some(s)
+                    };
+                    let entry = crate::project::DocumentEntry {
+                        title: text(editor.title.text()),
+                        language: text(editor.language.clone()),
+                        date: text(editor.date.clone()),
+                        ..editor.entry.clone()
+                    };
+                    cx.send(Action::SetDocumentEntry {
+                        doc: editor.doc,
+                        entry,
+                    });
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.editing = None;
+        }
     }
 
     fn filter_ui(&mut self, ui: &mut Ui, ws: &Workspace) {
@@ -210,11 +319,17 @@ impl DocumentList {
     }
 }
 
-/// One document: state marker, file name and language, then its progress.
-fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, active: bool) {
-    let Some(slot) = ws.project.slot(doc) else {
-        return;
-    };
+/// One document: state marker, file name and language, then its progress. Its right-click
+/// menu edits its title, language and date, or takes it out of the project.
+fn row_ui(
+    ui: &mut Ui,
+    cx: &mut ViewContext<'_>,
+    ws: &Workspace,
+    doc: DocId,
+    active: bool,
+) -> Option<RowRequest> {
+    let slot = ws.project.slot(doc)?;
+    let mut request = None;
     let doc_state = ws.doc_state(doc);
     let store = &doc_state.store;
     let marker = match &doc_state.status {
@@ -245,6 +360,14 @@ fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, act
                 doc,
             });
         }
+        response.context_menu(|ui| {
+            if ui.button("Title, language, date…").clicked() {
+                request = Some(RowRequest::Edit(doc));
+            }
+            if ui.button("Remove from the project…").clicked() {
+                request = Some(RowRequest::Remove(slot.file().to_owned()));
+            }
+        });
         match &cx.state.review {
             // While reviewing: how many of the document's items are decided.
             Some(review) => {
@@ -289,4 +412,5 @@ fn row_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ws: &Workspace, doc: DocId, act
             }
         }
     });
+    request
 }
