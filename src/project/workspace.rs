@@ -736,6 +736,9 @@ impl Workspace {
                 }
                 Err(e) => {
                     done.reverse();
+                    // In the order an undo takes: a label the step removed is back before
+                    // its spans are relabelled to it.
+                    let done = schema_first(&done).cloned().collect();
                     self.roll_back(done, counters, &now);
                     created.clear();
                     return Err(e);

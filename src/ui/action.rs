@@ -97,6 +97,13 @@ pub enum Action {
     AskRemoveDocument(String),
     /// Take a document out of the project (its annotation files kept aside).
     RemoveDocument(String),
+    /// Delete a label: its spans (everyone's) get `relabel_as`, or keep it and are flagged.
+    DeleteLabel {
+        /// The label.
+        name: String,
+        /// The label its spans get instead.
+        relabel_as: Option<String>,
+    },
     /// Rename a label, and relabel the annotator's spans of it in the same step.
     RenameLabel {
         /// The label's name.

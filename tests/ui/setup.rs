@@ -584,3 +584,111 @@ fn a_document_removed_from_its_rows_menu_leaves_the_list_and_its_annotations_are
     // The window is editable again (its lock taken back).
     assert!(ws(&h).lock().is_ok());
 }
+
+#[test]
+fn deleting_a_used_label_relabels_everyones_spans_or_keeps_them_flagged() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    let mine = labelled_in_files(root, "aigerim", "AGREEMENT");
+    let theirs = labelled_in_files(root, "dilnoza", "AGREEMENT");
+    let dilnoza_before = crate::common::folder_bytes(&root.join("annotations/dilnoza"));
+    assert!(mine > 0 && theirs > 0);
+    let mut h = harness_as(root, "aigerim");
+    let count = |h: &Harness<'_, AccordApp>, label: &str| {
+        let ws = ws(h);
+        ws.doc_ids()
+            .map(|d| {
+                ws.store(d)
+                    .annotations()
+                    .filter(|a| a.label == label)
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    assert_eq!(count(&h, "AGREEMENT"), mine);
+    select_in_labels_tab(&mut h, "AGREEMENT");
+    // Used: no plain delete, the two ways instead.
+    assert!(h.query_by_label("Delete label").is_none());
+    h.get_by_label("Relabel as PERSON and delete");
+    h.get_by_label("Delete, keep its spans flagged");
+    // Into a label a rule refuses (an EVENT cannot be in a same_entity group, which some
+    // AGREEMENT spans are): refused whole, nobody's files changed.
+    h.state_mut().push(accord::ui::Action::DeleteLabel {
+        name: "AGREEMENT".into(),
+        relabel_as: Some("EVENT".into()),
+    });
+    h.run_steps(3);
+    let message = app_state(&h).status.message.clone().unwrap();
+    assert!(
+        message.error && message.text.contains("same_entity"),
+        "{message:?}"
+    );
+    assert!(ws(&h).project.schema.label("AGREEMENT").is_some());
+    assert_eq!(
+        count(&h, "AGREEMENT"),
+        mine,
+        "the refused step is taken back whole"
+    );
+    assert_eq!(
+        crate::common::folder_bytes(&root.join("annotations/dilnoza")),
+        dilnoza_before
+    );
+    // LOCATION into COUNTRY, once located_in may start from a COUNTRY too: every rule then
+    // allows it where LOCATION was.
+    let mut located_in = ws(&h)
+        .project
+        .schema
+        .relation("located_in")
+        .unwrap()
+        .clone();
+    located_in.from_labels.push("COUNTRY".into());
+    h.state_mut().push(accord::ui::Action::EditSchema(
+        accord::schema::edit::SchemaEdit::SetRelation {
+            name: "located_in".into(),
+            relation: located_in,
+        },
+    ));
+    h.run_steps(2);
+    let locations = labelled_in_files(root, "dilnoza", "LOCATION");
+    let countries = labelled_in_files(root, "dilnoza", "COUNTRY");
+    let my_locations = labelled_in_files(root, "aigerim", "LOCATION");
+    assert!(locations > 0 && my_locations > 0);
+    h.state_mut().push(accord::ui::Action::DeleteLabel {
+        name: "LOCATION".into(),
+        relabel_as: Some("COUNTRY".into()),
+    });
+    h.run_steps(3);
+    assert!(
+        ws(&h).project.schema.label("LOCATION").is_none(),
+        "{:?}",
+        app_state(&h).status.message
+    );
+    assert_eq!(count(&h, "LOCATION"), 0);
+    assert_eq!(labelled_in_files(root, "dilnoza", "LOCATION"), 0);
+    assert_eq!(
+        labelled_in_files(root, "dilnoza", "COUNTRY"),
+        countries + locations
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert!(ws(&h).project.schema.label("LOCATION").is_some());
+    assert_eq!(count(&h, "LOCATION"), my_locations);
+    assert_eq!(
+        crate::common::folder_bytes(&root.join("annotations/dilnoza")),
+        dilnoza_before
+    );
+
+    // Kept flagged: the spans keep it; the label set lacks it.
+    h.state_mut().push(accord::ui::Action::DeleteLabel {
+        name: "AGREEMENT".into(),
+        relabel_as: None,
+    });
+    h.run_steps(3);
+    assert!(
+        ws(&h).project.schema.label("AGREEMENT").is_none(),
+        "{:?}",
+        app_state(&h).status.message
+    );
+    assert_eq!(count(&h, "AGREEMENT"), mine);
+    assert_eq!(labelled_in_files(root, "dilnoza", "AGREEMENT"), theirs);
+}

@@ -71,6 +71,34 @@ impl AccordApp {
         }
     }
 
+    /// Deletes a label as one undoable step: every annotator's spans of it get `relabel_as`
+    /// first (in their files, and the annotator's here), or, without one, keep it and are
+    /// flagged as a label the schema lacks.
+    pub(in crate::ui) fn delete_label(&mut self, name: String, relabel_as: Option<String>) {
+        let Some(ws) = self.workspace() else { return };
+        let mut changes = vec![crate::project::Change::Schema(
+            crate::schema::edit::SchemaEdit::RemoveLabel { name: name.clone() },
+        )];
+        if let Some(to) = &relabel_as {
+            changes.push(crate::project::Change::Others(
+                crate::project::relabel::OthersRelabel {
+                    from: name.clone(),
+                    to: to.clone(),
+                    only: None,
+                },
+            ));
+            changes.extend(relabel_own(ws, &name, to));
+        }
+        if self.edit(crate::project::Step(changes)).is_some() {
+            self.info(match relabel_as {
+                Some(to) => format!("Deleted {name}; its spans are {to} now (Ctrl+Z undoes it)"),
+                None => {
+                    format!("Deleted {name}; its spans keep it and are flagged (Ctrl+Z undoes it)")
+                }
+            });
+        }
+    }
+
     /// Renames a label and relabels the annotator's spans of it, as one undoable step.
     pub(in crate::ui) fn rename_label(&mut self, from: String, to: String) {
         let Some(ws) = self.workspace() else { return };
@@ -86,21 +114,9 @@ impl AccordApp {
                 only: None,
             }),
         ];
-        let mut spans = 0;
-        for doc in ws.doc_ids() {
-            for annotation in ws.store(doc).annotations() {
-                if annotation.label == from {
-                    spans += 1;
-                    changes.push(crate::project::Change::Doc(
-                        doc,
-                        crate::edit::Edit::Relabel {
-                            id: annotation.id,
-                            label: to.trim().to_owned(),
-                        },
-                    ));
-                }
-            }
-        }
+        let own = relabel_own(ws, &from, to.trim());
+        let spans = own.len();
+        changes.extend(own);
         if self.edit(crate::project::Step(changes)).is_some() {
             self.info(format!(
                 "Renamed {from} to {} in the label set and every annotator's files ({spans} of your spans); Ctrl+Z undoes it",
@@ -313,4 +329,23 @@ impl AccordApp {
     pub fn adding_busy(&self) -> bool {
         self.adding.is_some()
     }
+}
+
+/// The changes that give every span of the annotator's labelled `from` the label `to`.
+fn relabel_own(ws: &Workspace, from: &str, to: &str) -> Vec<crate::project::Change> {
+    let mut changes = Vec::new();
+    for doc in ws.doc_ids() {
+        for annotation in ws.store(doc).annotations() {
+            if annotation.label == from {
+                changes.push(crate::project::Change::Doc(
+                    doc,
+                    crate::edit::Edit::Relabel {
+                        id: annotation.id,
+                        label: to.to_owned(),
+                    },
+                ));
+            }
+        }
+    }
+    changes
 }

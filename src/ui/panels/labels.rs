@@ -22,6 +22,8 @@ pub struct LabelsPanel {
     description: Option<(String, TextField)>,
     /// Its key as typed.
     key: String,
+    /// The label a used label's spans get when it is deleted.
+    relabel_as: Option<String>,
     /// How many spans of the edited label the other annotators have (from their files), and
     /// the label and workspace revision that was counted for.
     others: Option<(Counted, Vec<(String, usize)>)>,
@@ -313,22 +315,66 @@ impl LabelsPanel {
                 used_by.join(", ")
             ));
         }
-        ui.horizontal(|ui| {
-            let unused = used_by.is_empty();
-            let delete = ui.add_enabled(unused, egui::Button::new("Delete label"));
-            if delete.clicked() {
-                cx.send(Action::EditSchema(SchemaEdit::RemoveLabel {
+        if ui.button("Its guideline").clicked() {
+            cx.send(Action::GuidelinesFor(label.name.clone()));
+        }
+        ui.add_space(6.0);
+        if used_by.is_empty() {
+            if ui.button("Delete label").clicked() {
+                cx.send(Action::DeleteLabel {
                     name: label.name.clone(),
-                }));
+                    relabel_as: None,
+                });
             }
-            if !unused {
-                delete.on_disabled_hover_text(format!(
-                    "Spans have it ({}): relabel or delete them first",
-                    used_by.join(", ")
-                ));
+            return;
+        }
+        // Used: never a silent loss. Its spans get another label, or keep it, flagged.
+        ui.label(RichText::new("Delete it").strong());
+        let others: Vec<&str> = schema
+            .labels
+            .iter()
+            .map(|l| l.name.as_str())
+            .filter(|n| *n != label.name)
+            .collect();
+        if self
+            .relabel_as
+            .as_deref()
+            .is_none_or(|n| !others.contains(&n))
+        {
+            self.relabel_as = others.first().map(|n| (*n).to_owned());
+        }
+        ui.horizontal(|ui| {
+            ui.label("Give its spans the label");
+            egui::ComboBox::from_id_salt("relabel as")
+                .selected_text(self.relabel_as.as_deref().unwrap_or("—"))
+                .show_ui(ui, |ui| {
+                    for name in &others {
+                        ui.selectable_value(&mut self.relabel_as, Some((*name).to_owned()), *name);
+                    }
+                });
+        });
+        ui.horizontal(|ui| {
+            if let Some(target) = &self.relabel_as
+                && ui
+                    .button(format!("Relabel as {target} and delete"))
+                    .clicked()
+            {
+                cx.send(Action::DeleteLabel {
+                    name: label.name.clone(),
+                    relabel_as: Some(target.clone()),
+                });
             }
-            if ui.button("Its guideline").clicked() {
-                cx.send(Action::GuidelinesFor(label.name.clone()));
+            if ui
+                .button("Delete, keep its spans flagged")
+                .on_hover_text(
+                    "The spans keep the label; the window and `accord validate` flag them as a label the schema lacks, to relabel one by one",
+                )
+                .clicked()
+            {
+                cx.send(Action::DeleteLabel {
+                    name: label.name.clone(),
+                    relabel_as: None,
+                });
             }
         });
     }
