@@ -692,3 +692,69 @@ fn deleting_a_used_label_relabels_everyones_spans_or_keeps_them_flagged() {
     assert_eq!(count(&h, "AGREEMENT"), mine);
     assert_eq!(labelled_in_files(root, "dilnoza", "AGREEMENT"), theirs);
 }
+
+#[test]
+fn attributes_and_relation_kinds_are_added_in_the_labels_tab() {
+    let project = sample_project();
+    let mut h = harness(project.path());
+    select_in_labels_tab(&mut h, "COUNTRY");
+    let type_hinted = |h: &mut Harness<'_, AccordApp>, hint: &str, text: &str| {
+        h.get_by_role_and_label(Role::TextInput, hint).focus();
+        h.run_steps(1);
+        h.get_by_role_and_label(Role::TextInput, hint)
+            .type_text(text);
+        h.run_steps(2);
+    };
+    type_hinted(&mut h, "New attribute name", "standing");
+    type_hinted(&mut h, "New attribute values", "sovereign, disputed");
+    h.get_by_label("Add attribute").click();
+    h.run_steps(3);
+    let standing = ws(&h)
+        .project
+        .schema
+        .label("COUNTRY")
+        .unwrap()
+        .attribute("standing")
+        .cloned()
+        .expect("the attribute is added");
+    assert_eq!(
+        standing.kind,
+        accord::schema::AttributeKind::Enum {
+            values: vec!["sovereign".into(), "disputed".into()]
+        }
+    );
+    type_hinted(&mut h, "New value", "observer");
+    h.get_by_label("Add value").click();
+    h.run_steps(3);
+    let values = match &ws(&h)
+        .project
+        .schema
+        .label("COUNTRY")
+        .unwrap()
+        .attribute("standing")
+        .unwrap()
+        .kind
+    {
+        accord::schema::AttributeKind::Enum { values } => values.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(values, ["sovereign", "disputed", "observer"]);
+    // A relation kind, any label to any label until its lists are ticked.
+    h.get_by_label("Relation kinds (links inside a document)")
+        .click();
+    h.run_steps(2);
+    type_hinted(&mut h, "New relation kind", "borders");
+    h.get_all_by_label("Add").next().unwrap().click();
+    h.run_steps(3);
+    let borders = ws(&h).project.schema.relation("borders").cloned().unwrap();
+    assert!(borders.from_labels.is_empty() && borders.to_labels.is_empty());
+    // All of it in schema.ron, and one undo per change.
+    let on_disk = accord::schema::Schema::from_ron(
+        &std::fs::read_to_string(project.path().join("schema.ron")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(on_disk, *ws(&h).project.schema);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(ws(&h).project.schema.relation("borders").is_none());
+}

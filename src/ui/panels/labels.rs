@@ -24,9 +24,53 @@ pub struct LabelsPanel {
     key: String,
     /// The label a used label's spans get when it is deleted.
     relabel_as: Option<String>,
+    /// An attribute being added to the edited label.
+    new_attribute: NewAttribute,
+    /// A value being added to an enum attribute: the attribute and the value as typed.
+    new_value: (String, String),
+    /// A relation kind or cross-document kind being added: its name as typed.
+    new_relation: String,
+    new_group_kind: String,
     /// How many spans of the edited label the other annotators have (from their files), and
     /// the label and workspace revision that was counted for.
     others: Option<(Counted, Vec<(String, usize)>)>,
+}
+
+/// The form that adds an attribute.
+#[derive(Debug, Default)]
+struct NewAttribute {
+    name: String,
+    kind: NewKind,
+    /// Enum values, comma-separated.
+    values: String,
+    required: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum NewKind {
+    #[default]
+    Enum,
+    Text,
+    Bool,
+    SpanRef,
+}
+
+impl NewKind {
+    const ALL: [NewKind; 4] = [
+        NewKind::Enum,
+        NewKind::Text,
+        NewKind::Bool,
+        NewKind::SpanRef,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            NewKind::Enum => "one of a list",
+            NewKind::Text => "text",
+            NewKind::Bool => "yes or no",
+            NewKind::SpanRef => "spans of the document",
+        }
+    }
 }
 
 /// A label's name and the workspace revision its uses were counted at.
@@ -81,6 +125,7 @@ impl LabelsPanel {
                     });
                 }
             });
+        self.kinds_ui(ui, cx, &schema);
         // The label edited may have been renamed or removed (undo, another window); one
         // just added is there from the next frame.
         if let Some(name) = &self.selected
@@ -110,7 +155,12 @@ impl LabelsPanel {
             .as_ref()
             .map(|(_, o)| o.clone())
             .unwrap_or_default();
-        self.editor_ui(ui, cx, &schema, &label, own, &others);
+        egui::ScrollArea::vertical()
+            .id_salt("label editor")
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                self.editor_ui(ui, cx, &schema, &label, own, &others);
+            });
     }
 
     fn select(&mut self, name: Option<String>) {
@@ -287,20 +337,7 @@ impl LabelsPanel {
                 },
             );
         }
-        if !label.attributes.is_empty() {
-            ui.label(RichText::new("Attributes").strong());
-            for attribute in &label.attributes {
-                ui.weak(format!(
-                    "{}{}",
-                    attribute.name,
-                    if attribute.required {
-                        " (required)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-        }
+        self.attributes_ui(ui, cx, label);
         ui.add_space(6.0);
         let mut used_by: Vec<String> = Vec::new();
         if uses > 0 {
@@ -353,7 +390,8 @@ impl LabelsPanel {
                     }
                 });
         });
-        ui.horizontal(|ui| {
+        // One button a line: side by side they widen the panel.
+        ui.vertical(|ui| {
             if let Some(target) = &self.relabel_as
                 && ui
                     .button(format!("Relabel as {target} and delete"))
@@ -378,6 +416,349 @@ impl LabelsPanel {
             }
         });
     }
+}
+
+impl LabelsPanel {
+    /// The edited label's attributes: each with its type, values and `required`, removable;
+    /// a value added to a list; an attribute added.
+    fn attributes_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, label: &LabelDef) {
+        use crate::schema::{AttributeDef, AttributeKind};
+        let set = |cx: &mut ViewContext<'_>, attributes: Vec<AttributeDef>| {
+            cx.send(Action::EditSchema(SchemaEdit::SetLabel {
+                name: label.name.clone(),
+                label: LabelDef {
+                    attributes,
+                    ..label.clone()
+                },
+            }));
+        };
+        ui.label(RichText::new("Attributes").strong());
+        let used = attribute_uses(cx, &label.name);
+        for (i, attribute) in label.attributes.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&attribute.name).strong());
+                let kind = match &attribute.kind {
+                    AttributeKind::Enum { values } => values.join(" | "),
+                    AttributeKind::Text => "text".to_owned(),
+                    AttributeKind::Bool => "yes or no".to_owned(),
+                    AttributeKind::SpanRef { labels, many, .. } => format!(
+                        "{} {} span{}",
+                        if *many { "one or more" } else { "one" },
+                        crate::schema::or_list(labels),
+                        if *many { "s" } else { "" }
+                    ),
+                };
+                ui.weak(kind);
+                let mut required = attribute.required;
+                if ui.checkbox(&mut required, "required").changed() {
+                    let mut attributes = label.attributes.clone();
+                    attributes[i].required = required;
+                    set(cx, attributes);
+                }
+                let in_use = used.get(&attribute.name).copied().unwrap_or(0);
+                let remove = ui.add_enabled(in_use == 0, egui::Button::new("✕").small());
+                if remove.clicked() {
+                    let mut attributes = label.attributes.clone();
+                    attributes.remove(i);
+                    set(cx, attributes);
+                }
+                if in_use > 0 {
+                    remove.on_disabled_hover_text(format!(
+                        "{in_use} of your spans give it a value: clear them first"
+                    ));
+                } else {
+                    remove.on_hover_text("Remove this attribute");
+                }
+            });
+            if let AttributeKind::Enum { values } = &attribute.kind {
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    let (for_attribute, typed) = &mut self.new_value;
+                    if *for_attribute != attribute.name {
+                        *for_attribute = attribute.name.clone();
+                        typed.clear();
+                    }
+                    let field = named(
+                        ui.add(
+                            egui::TextEdit::singleline(typed)
+                                .desired_width(100.0)
+                                .hint_text("a new value"),
+                        ),
+                        "New value",
+                    );
+                    let value = typed.trim().to_owned();
+                    let fresh = !value.is_empty() && !values.contains(&value);
+                    let add = ui.add_enabled(fresh, egui::Button::new("Add value"));
+                    let entered =
+                        field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if fresh && (add.clicked() || entered) {
+                        let mut attributes = label.attributes.clone();
+                        if let AttributeKind::Enum { values } = &mut attributes[i].kind {
+                            values.push(value);
+                        }
+                        set(cx, attributes);
+                        typed.clear();
+                    }
+                });
+            }
+        }
+        // A new attribute.
+        let form = &mut self.new_attribute;
+        ui.horizontal_wrapped(|ui| {
+            named(
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.name)
+                        .desired_width(90.0)
+                        .hint_text("new attribute"),
+                ),
+                "New attribute name",
+            );
+            egui::ComboBox::from_id_salt("new attribute kind")
+                .selected_text(form.kind.title())
+                .show_ui(ui, |ui| {
+                    for kind in NewKind::ALL {
+                        ui.selectable_value(&mut form.kind, kind, kind.title());
+                    }
+                });
+            if form.kind == NewKind::Enum {
+                named(
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.values)
+                            .desired_width(120.0)
+                            .hint_text("values, a, b, c"),
+                    ),
+                    "New attribute values",
+                );
+            }
+            ui.checkbox(&mut form.required, "required");
+        });
+        let name = form.name.trim().to_owned();
+        let values: Vec<String> = form
+            .values
+            .split(',')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let problem = if name.is_empty() {
+            Some("Name it first")
+        } else if label.attribute(&name).is_some() {
+            Some("The label has an attribute of that name")
+        } else if form.kind == NewKind::Enum && values.is_empty() {
+            Some("Give its values, separated by commas")
+        } else {
+            None
+        };
+        ui.horizontal(|ui| {
+            let add = ui.add_enabled(problem.is_none(), egui::Button::new("Add attribute"));
+            if let Some(problem) = problem
+                && !name.is_empty()
+            {
+                ui.weak(problem);
+            }
+            if add.clicked() {
+                let kind = match form.kind {
+                    NewKind::Enum => AttributeKind::Enum { values },
+                    NewKind::Text => AttributeKind::Text,
+                    NewKind::Bool => AttributeKind::Bool,
+                    NewKind::SpanRef => AttributeKind::SpanRef {
+                        labels: Vec::new(),
+                        many: true,
+                        text_allowed: false,
+                    },
+                };
+                let mut attributes = label.attributes.clone();
+                attributes.push(AttributeDef {
+                    name,
+                    kind,
+                    required: form.required,
+                    description: String::new(),
+                });
+                set(cx, attributes);
+                *form = NewAttribute::default();
+            }
+        });
+    }
+
+    /// The relation kinds (links inside a document) and cross-document kinds: the labels each
+    /// may join, edited by ticking them; added; removed when nothing of the annotator's uses
+    /// them.
+    pub fn kinds_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, schema: &Schema) {
+        let Some(ws) = &cx.state.workspace else {
+            return;
+        };
+        let mut link_uses: std::collections::HashMap<String, usize> = Default::default();
+        for doc in ws.doc_ids() {
+            for link in ws.store(doc).links() {
+                *link_uses.entry(link.kind.clone()).or_insert(0) += 1;
+            }
+        }
+        let mut group_uses: std::collections::HashMap<String, usize> = Default::default();
+        for group in ws.groups().store.groups() {
+            *group_uses.entry(group.kind.clone()).or_insert(0) += 1;
+        }
+        let names: Vec<String> = schema.labels.iter().map(|l| l.name.clone()).collect();
+        egui::CollapsingHeader::new("Relation kinds (links inside a document)")
+            .id_salt("relation kinds")
+            .show(ui, |ui| {
+                for relation in &schema.relations {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&relation.name).strong());
+                        for (title, from) in [("from", true), ("to", false)] {
+                            let list = if from {
+                                &relation.from_labels
+                            } else {
+                                &relation.to_labels
+                            };
+                            ui.menu_button(
+                                format!("{title} {}", crate::schema::or_list(list)),
+                                |ui| {
+                                    for name in &names {
+                                        let mut on = list.contains(name);
+                                        if ui.checkbox(&mut on, name).changed() {
+                                            let mut changed = relation.clone();
+                                            let list = if from {
+                                                &mut changed.from_labels
+                                            } else {
+                                                &mut changed.to_labels
+                                            };
+                                            if on {
+                                                list.push(name.clone());
+                                            } else {
+                                                list.retain(|l| l != name);
+                                            }
+                                            cx.send(Action::EditSchema(SchemaEdit::SetRelation {
+                                                name: relation.name.clone(),
+                                                relation: changed,
+                                            }));
+                                        }
+                                    }
+                                    ui.weak("None ticked: any label");
+                                },
+                            );
+                        }
+                        let uses = link_uses.get(&relation.name).copied().unwrap_or(0);
+                        let remove = ui.add_enabled(uses == 0, egui::Button::new("✕").small());
+                        if remove.clicked() {
+                            cx.send(Action::EditSchema(SchemaEdit::RemoveRelation {
+                                name: relation.name.clone(),
+                            }));
+                        }
+                        if uses > 0 {
+                            remove.on_disabled_hover_text(format!(
+                                "{uses} of your links are of this kind"
+                            ));
+                        }
+                    });
+                }
+                ui.horizontal(|ui| {
+                    named(
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.new_relation)
+                                .desired_width(120.0)
+                                .hint_text("new relation kind"),
+                        ),
+                        "New relation kind",
+                    );
+                    let name = self.new_relation.trim().to_owned();
+                    let fresh = !name.is_empty() && schema.relation(&name).is_none();
+                    if ui.add_enabled(fresh, egui::Button::new("Add")).clicked() {
+                        cx.send(Action::EditSchema(SchemaEdit::AddRelation {
+                            at: schema.relations.len(),
+                            relation: crate::schema::RelationDef {
+                                name,
+                                from_labels: Vec::new(),
+                                to_labels: Vec::new(),
+                                description: String::new(),
+                            },
+                        }));
+                        self.new_relation.clear();
+                    }
+                });
+            });
+        egui::CollapsingHeader::new("Cross-document kinds (threads)")
+            .id_salt("group kinds")
+            .show(ui, |ui| {
+                for kind in &schema.cross_document {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&kind.name).strong());
+                        ui.menu_button(crate::schema::or_list(&kind.labels), |ui| {
+                            for name in &names {
+                                let mut on = kind.labels.contains(name);
+                                if ui.checkbox(&mut on, name).changed() {
+                                    let mut changed = kind.clone();
+                                    if on {
+                                        changed.labels.push(name.clone());
+                                    } else {
+                                        changed.labels.retain(|l| l != name);
+                                    }
+                                    cx.send(Action::EditSchema(SchemaEdit::SetGroupKind {
+                                        name: kind.name.clone(),
+                                        kind: changed,
+                                    }));
+                                }
+                            }
+                            ui.weak("None ticked: any label");
+                        });
+                        let uses = group_uses.get(&kind.name).copied().unwrap_or(0);
+                        let remove = ui.add_enabled(uses == 0, egui::Button::new("✕").small());
+                        if remove.clicked() {
+                            cx.send(Action::EditSchema(SchemaEdit::RemoveGroupKind {
+                                name: kind.name.clone(),
+                            }));
+                        }
+                        if uses > 0 {
+                            remove.on_disabled_hover_text(format!(
+                                "{uses} of your groups are of this kind"
+                            ));
+                        }
+                    });
+                }
+                ui.horizontal(|ui| {
+                    named(
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.new_group_kind)
+                                .desired_width(120.0)
+                                .hint_text("new kind"),
+                        ),
+                        "New cross-document kind",
+                    );
+                    let name = self.new_group_kind.trim().to_owned();
+                    let fresh = !name.is_empty() && schema.group_kind(&name).is_none();
+                    if ui.add_enabled(fresh, egui::Button::new("Add")).clicked() {
+                        cx.send(Action::EditSchema(SchemaEdit::AddGroupKind {
+                            at: schema.cross_document.len(),
+                            kind: crate::schema::GroupKindDef {
+                                name,
+                                labels: Vec::new(),
+                                description: String::new(),
+                            },
+                        }));
+                        self.new_group_kind.clear();
+                    }
+                });
+            });
+    }
+}
+
+/// A field whose hint says what it is, named so for AccessKit (a screen reader, a test).
+fn named(response: egui::Response, name: &str) -> egui::Response {
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name));
+    response
+}
+
+/// How many of the annotator's spans of `label` give each attribute a value.
+fn attribute_uses(cx: &ViewContext<'_>, label: &str) -> std::collections::HashMap<String, usize> {
+    let mut uses = std::collections::HashMap::new();
+    if let Some(ws) = &cx.state.workspace {
+        for doc in ws.doc_ids() {
+            for annotation in ws.store(doc).annotations().filter(|a| a.label == label) {
+                for name in annotation.attributes.keys() {
+                    *uses.entry(name.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    uses
 }
 
 /// How many of the annotator's spans each label has, in every document.
