@@ -1,7 +1,8 @@
-//! A label renamed in every annotator's files: the label set is the project's, so renaming a
-//! label the annotators have used rewrites their annotation files (and the curated set) in the
-//! same step as the annotator's own spans ([`super::Change::Others`]), under their locks, and
-//! its inverse puts back exactly the annotations it changed.
+//! A label (or a value of a list attribute) renamed in every annotator's files: the label set
+//! is the project's, so renaming what the annotators have used rewrites their annotation files
+//! (and the curated set) in the same step as the annotator's own spans
+//! ([`super::Change::Others`]), under their locks, and its inverse puts back exactly the
+//! annotations it changed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,15 +12,90 @@ use super::lock::Writers;
 use crate::model::AnnotationId;
 use crate::store::AnnotationFile;
 
-/// A label changed in other annotators' annotation files.
+/// What a rename changes in an annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rename {
+    /// Its label, `from` to `to`.
+    Label {
+        /// The label it has.
+        from: String,
+        /// The label it gets.
+        to: String,
+    },
+    /// The value of list attribute `attribute` of a `label` annotation, `from` to `to`.
+    EnumValue {
+        /// The annotation's label.
+        label: String,
+        /// The attribute.
+        attribute: String,
+        /// The value it has.
+        from: String,
+        /// The value it gets.
+        to: String,
+    },
+}
+
+impl Rename {
+    /// The rename back.
+    fn inverse(&self) -> Self {
+        match self {
+            Rename::Label { from, to } => Rename::Label {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Rename::EnumValue {
+                label,
+                attribute,
+                from,
+                to,
+            } => Rename::EnumValue {
+                label: label.clone(),
+                attribute: attribute.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+        }
+    }
+
+    /// True when it changes `annotation`.
+    pub fn applies(&self, annotation: &crate::model::Annotation) -> bool {
+        match self {
+            Rename::Label { from, .. } => annotation.label == *from,
+            Rename::EnumValue {
+                label,
+                attribute,
+                from,
+                ..
+            } => {
+                annotation.label == *label
+                    && matches!(
+                        annotation.attributes.get(attribute),
+                        Some(crate::model::AttributeValue::Enum(v)) if v == from
+                    )
+            }
+        }
+    }
+
+    fn apply(&self, annotation: &mut crate::model::Annotation) {
+        match self {
+            Rename::Label { to, .. } => annotation.label = to.clone(),
+            Rename::EnumValue { attribute, to, .. } => {
+                annotation.attributes.insert(
+                    attribute.clone(),
+                    crate::model::AttributeValue::Enum(to.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// A rename in other annotators' annotation files.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OthersRelabel {
-    /// The label the annotations have.
-    pub from: String,
-    /// The label they get.
-    pub to: String,
-    /// The annotations to change, by annotator and document file; `None`: every annotation
-    /// labelled `from` (the first time). The inverse names those it changed.
+    /// What changes.
+    pub rename: Rename,
+    /// The annotations to change, by annotator and document file; `None`: every annotation the
+    /// rename applies to (the first time). The inverse names those it changed.
     pub only: Option<BTreeMap<(String, String), Vec<AnnotationId>>>,
 }
 
@@ -103,8 +179,8 @@ pub fn relabel_others(
                     Some(Some(ids)) => ids.contains(&annotation.id),
                     _ => true,
                 };
-                if picked && annotation.label == change.from {
-                    annotation.label = change.to.clone();
+                if picked && change.rename.applies(annotation) {
+                    change.rename.apply(annotation);
                     ids.push(annotation.id);
                 }
             }
@@ -118,9 +194,7 @@ pub fn relabel_others(
         let writers: Vec<&str> = changed.keys().map(|(a, _)| a.as_str()).collect();
         let _locks = Writers::acquire(&project.root, writers).map_err(|refused| {
             format!(
-                "{} — their annotations of {} cannot be renamed now; ask them to close Accord and rename again",
-                refused,
-                change.from
+                "{refused} — their annotations cannot be changed now; ask them to close Accord and try again"
             )
         })?;
         for (path, file) in &planned {
@@ -129,8 +203,7 @@ pub fn relabel_others(
         }
     }
     Ok(OthersRelabel {
-        from: change.to.clone(),
-        to: change.from.clone(),
+        rename: change.rename.inverse(),
         only: Some(changed),
     })
 }

@@ -268,7 +268,7 @@ pub fn add_documents(
                 reason,
             })
         };
-        match candidate {
+        let (name, bytes, row) = match candidate {
             Candidate::InProject(name) => {
                 if project.document_index(&name).is_some() || taken.contains(&name) {
                     report.already.push(name);
@@ -282,6 +282,7 @@ pub fn add_documents(
                         continue;
                     }
                 };
+                // Listed where it is.
                 match checked(&name, bytes) {
                     Ok(entry) => {
                         taken.insert(name);
@@ -289,39 +290,16 @@ pub fn add_documents(
                     }
                     Err(reason) => refuse(&mut report, reason),
                 }
+                continue;
             }
-            Candidate::Outside { path, name } => {
-                let bytes = match read_outside(&path, DOCUMENT_LIMIT) {
-                    Ok(Some(bytes)) => bytes,
-                    Ok(None) => continue,
-                    Err(e) => {
-                        refuse(&mut report, e.to_string());
-                        continue;
-                    }
-                };
-                let mut entry = match checked(&name, bytes.clone()) {
-                    Ok(entry) => entry,
-                    Err(reason) => {
-                        refuse(&mut report, reason);
-                        continue;
-                    }
-                };
-                match place(dir, &name, &bytes, &taken) {
-                    Ok(Placed::Listed(name)) => report.already.push(name),
-                    Ok(Placed::There(name)) => {
-                        entry.file = name.clone();
-                        taken.insert(name);
-                        report.added.push(entry);
-                    }
-                    Ok(Placed::New(name)) => {
-                        entry.file = name.clone();
-                        new_files.push((dir.path(&name), bytes));
-                        taken.insert(name);
-                        report.added.push(entry);
-                    }
-                    Err(e) => refuse(&mut report, e),
+            Candidate::Outside { path, name } => match read_outside(&path, DOCUMENT_LIMIT) {
+                Ok(Some(bytes)) => (name, bytes, None),
+                Ok(None) => continue,
+                Err(e) => {
+                    refuse(&mut report, e.to_string());
+                    continue;
                 }
-            }
+            },
             Candidate::Row {
                 name,
                 text,
@@ -329,34 +307,35 @@ pub fn add_documents(
                 language,
                 date,
                 ..
-            } => {
-                let bytes = text.into_bytes();
-                let mut entry = match checked(&name, bytes.clone()) {
-                    Ok(entry) => entry,
-                    Err(reason) => {
-                        refuse(&mut report, reason);
-                        continue;
-                    }
-                };
-                entry.title = title.or(entry.title);
-                entry.language = language.or(entry.language);
-                entry.date = date;
-                match place(dir, &name, &bytes, &taken) {
-                    Ok(Placed::Listed(name)) => report.already.push(name),
-                    Ok(Placed::There(name)) => {
-                        entry.file = name.clone();
-                        taken.insert(name);
-                        report.added.push(entry);
-                    }
-                    Ok(Placed::New(name)) => {
-                        entry.file = name.clone();
-                        new_files.push((dir.path(&name), bytes));
-                        taken.insert(name);
-                        report.added.push(entry);
-                    }
-                    Err(e) => refuse(&mut report, e),
-                }
+            } => (name, text.into_bytes(), Some((title, language, date))),
+        };
+        // A file from elsewhere, or a row: checked, then given its place in the project.
+        let mut entry = match checked(&name, bytes.clone()) {
+            Ok(entry) => entry,
+            Err(reason) => {
+                refuse(&mut report, reason);
+                continue;
             }
+        };
+        if let Some((title, language, date)) = row {
+            entry.title = title.or(entry.title);
+            entry.language = language.or(entry.language);
+            entry.date = date;
+        }
+        match place(dir, &name, &bytes, &taken) {
+            Ok(Placed::Listed(name)) => report.already.push(name),
+            Ok(Placed::There(name)) => {
+                entry.file = name.clone();
+                taken.insert(name);
+                report.added.push(entry);
+            }
+            Ok(Placed::New(name)) => {
+                entry.file = name.clone();
+                new_files.push((dir.path(&name), bytes));
+                taken.insert(name);
+                report.added.push(entry);
+            }
+            Err(e) => refuse(&mut report, e),
         }
     }
     let count = project.file.documents.len() + report.added.len();

@@ -106,62 +106,23 @@ pub fn read(text: &str) -> (Schema, Vec<SchemaProblem>) {
             }
         }
     }
-    for range in relations.unwrap_or_default() {
-        let item = &text[range.clone()];
-        match crate::ron_io::from_str::<RelationDef>(item) {
-            Err(e) => problems.push(at(text, range.start, &e, "relation", RELATION_FIELDS)),
-            Ok(relation) => {
-                let mut candidate = schema.clone();
-                candidate.relations.push(relation);
-                match candidate.check() {
-                    Ok(()) => schema = candidate,
-                    Err(e) => {
-                        let (line, column) = position(text, range.start);
-                        problems.push(SchemaProblem {
-                            line,
-                            column,
-                            message: format!(
-                                "{}; the relation is left out{}",
-                                unprefixed(&e.to_string()),
-                                label_advice(&schema, &e.to_string())
-                            ),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    for range in kinds.unwrap_or_default() {
-        let item = &text[range.clone()];
-        match crate::ron_io::from_str::<GroupKindDef>(item) {
-            Err(e) => problems.push(at(
-                text,
-                range.start,
-                &e,
-                "cross-document kind",
-                KIND_FIELDS,
-            )),
-            Ok(kind) => {
-                let mut candidate = schema.clone();
-                candidate.cross_document.push(kind);
-                match candidate.check() {
-                    Ok(()) => schema = candidate,
-                    Err(e) => {
-                        let (line, column) = position(text, range.start);
-                        problems.push(SchemaProblem {
-                            line,
-                            column,
-                            message: format!(
-                                "{}; the kind is left out{}",
-                                unprefixed(&e.to_string()),
-                                label_advice(&schema, &e.to_string())
-                            ),
-                        });
-                    }
-                }
-            }
-        }
-    }
+    let mut reader = ItemReader {
+        text,
+        schema: &mut schema,
+        problems: &mut problems,
+    };
+    reader.read(
+        relations,
+        "relation",
+        RELATION_FIELDS,
+        |s, r: RelationDef| s.relations.push(r),
+    );
+    reader.read(
+        kinds,
+        "cross-document kind",
+        KIND_FIELDS,
+        |s, k: GroupKindDef| s.cross_document.push(k),
+    );
     if problems.is_empty() {
         // Something outside the three lists (a field Accord does not know, a stray value):
         // the lists read, so say where the whole read failed.
@@ -174,6 +135,51 @@ pub fn read(text: &str) -> (Schema, Vec<SchemaProblem>) {
         }
     }
     (schema, problems)
+}
+
+/// Reads the items of a list one by one into a schema, keeping each that reads and holds
+/// together with what was kept before it.
+struct ItemReader<'a> {
+    text: &'a str,
+    schema: &'a mut Schema,
+    problems: &'a mut Vec<SchemaProblem>,
+}
+
+impl ItemReader<'_> {
+    fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        items: Option<Vec<std::ops::Range<usize>>>,
+        what: &str,
+        fields: &[&str],
+        add: impl Fn(&mut Schema, T),
+    ) {
+        for range in items.unwrap_or_default() {
+            match crate::ron_io::from_str::<T>(&self.text[range.clone()]) {
+                Err(e) => self
+                    .problems
+                    .push(at(self.text, range.start, &e, what, fields)),
+                Ok(item) => {
+                    let mut candidate = self.schema.clone();
+                    add(&mut candidate, item);
+                    match candidate.check() {
+                        Ok(()) => *self.schema = candidate,
+                        Err(e) => {
+                            let (line, column) = position(self.text, range.start);
+                            self.problems.push(SchemaProblem {
+                                line,
+                                column,
+                                message: format!(
+                                    "{}; the {what} is left out{}",
+                                    unprefixed(&e.to_string()),
+                                    label_advice(self.schema, &e.to_string())
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 const LABEL_FIELDS: &[&str] = &[

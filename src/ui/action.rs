@@ -97,6 +97,17 @@ pub enum Action {
     AskRemoveDocument(String),
     /// Take a document out of the project (its annotation files kept aside).
     RemoveDocument(String),
+    /// Rename a value of a list attribute, in the label set and everyone's spans.
+    RenameValue {
+        /// The label.
+        label: String,
+        /// The attribute.
+        attribute: String,
+        /// The value.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// Delete a label: its spans (everyone's) get `relabel_as`, or keep it and are flagged.
     DeleteLabel {
         /// The label.

@@ -55,6 +55,22 @@ fn wait_for_adding(h: &mut Harness<'_, AccordApp>) {
     panic!("the documents were not added within 4 s");
 }
 
+/// The window of an annotator "tester" with no project open (the start screen).
+fn window_without_project() -> Harness<'static, AccordApp> {
+    let settings = Settings {
+        annotator: Some("tester".to_owned()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
+    let app = AccordApp::new(engine, settings, None);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(accord::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
+    h.run_steps(3);
+    h
+}
+
 fn type_into(h: &mut Harness<'_, AccordApp>, field: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, field).focus();
     h.run_steps(1);
@@ -67,17 +83,7 @@ fn type_into(h: &mut Harness<'_, AccordApp>, field: &str, text: &str) {
 fn a_project_made_in_the_window_is_found_as_left_after_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let folder = tmp.path().join("two stories");
-    let settings = Settings {
-        annotator: Some("tester".to_owned()),
-        ..Settings::default()
-    };
-    let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
-    let app = AccordApp::new(engine, settings, None);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_context_setup(accord::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
-    h.run_steps(3);
+    let mut h = window_without_project();
     // The start screen offers it; so does File → New project… (Ctrl+Shift+N).
     h.get_by_label_contains("New project…");
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
@@ -194,17 +200,7 @@ fn a_labels_guideline_is_shown_at_its_section() {
 fn a_label_set_made_in_the_window_labels_spans_and_stays_after_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let folder = tmp.path().join("own labels");
-    let settings = Settings {
-        annotator: Some("tester".to_owned()),
-        ..Settings::default()
-    };
-    let engine = TextEngine::with_fonts(FontSet::bundled().unwrap());
-    let app = AccordApp::new(engine, settings, None);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_context_setup(accord::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
-    h.run_steps(3);
+    let mut h = window_without_project();
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
     type_into(&mut h, "Project folder", &folder.display().to_string());
     h.get_by_label("None yet: add labels in the Labels panel")
@@ -757,4 +753,102 @@ fn attributes_and_relation_kinds_are_added_in_the_labels_tab() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert!(ws(&h).project.schema.relation("borders").is_none());
+}
+
+/// How many annotations of `label` in `annotator`'s files have `value` for `attribute`.
+fn valued_in_files(
+    root: &Path,
+    annotator: &str,
+    label: &str,
+    attribute: &str,
+    value: &str,
+) -> usize {
+    std::fs::read_dir(root.join("annotations").join(annotator))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| {
+            accord::store::AnnotationFile::load(&p)
+                .unwrap()
+                .annotations
+                .iter()
+                .filter(|a| {
+                    a.label == label
+                        && a.attributes.get(attribute)
+                            == Some(&accord::model::AttributeValue::Enum(value.to_owned()))
+                })
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn renaming_a_value_renames_it_in_everyones_spans_and_undo_puts_it_back() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    let mine = valued_in_files(root, "aigerim", "COMMITMENT", "kind", "pledge");
+    let theirs = valued_in_files(root, "dilnoza", "COMMITMENT", "kind", "pledge");
+    assert!(mine > 0 && theirs > 0, "{mine} {theirs}");
+    let dilnoza_before = crate::common::folder_bytes(&root.join("annotations/dilnoza"));
+    let mut h = harness_as(root, "aigerim");
+    select_in_labels_tab(&mut h, "COMMITMENT");
+    // The first value of `kind` is offered first: pledge.
+    let field = h
+        .get_all_by_role_and_label(Role::TextInput, "Value's new name")
+        .next()
+        .unwrap();
+    field.focus();
+    h.run_steps(1);
+    h.get_all_by_role_and_label(Role::TextInput, "Value's new name")
+        .next()
+        .unwrap()
+        .type_text("promise");
+    h.run_steps(2);
+    h.get_all_by_label("Rename value").next().unwrap().click();
+    h.run_steps(3);
+
+    let in_window = |h: &Harness<'_, AccordApp>, value: &str| {
+        let ws = ws(h);
+        ws.doc_ids()
+            .map(|d| {
+                ws.store(d)
+                    .annotations()
+                    .filter(|a| {
+                        a.attributes.get("kind")
+                            == Some(&accord::model::AttributeValue::Enum(value.to_owned()))
+                    })
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    assert_eq!(
+        in_window(&h, "promise"),
+        mine,
+        "{:?}",
+        app_state(&h).status.message
+    );
+    assert_eq!(in_window(&h, "pledge"), 0);
+    assert_eq!(
+        valued_in_files(root, "dilnoza", "COMMITMENT", "kind", "promise"),
+        theirs
+    );
+    let kind = ws(&h)
+        .project
+        .schema
+        .label("COMMITMENT")
+        .unwrap()
+        .attribute("kind")
+        .unwrap()
+        .clone();
+    assert!(
+        matches!(&kind.kind, accord::schema::AttributeKind::Enum { values } if values[0] == "promise")
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(in_window(&h, "pledge"), mine);
+    assert_eq!(
+        crate::common::folder_bytes(&root.join("annotations/dilnoza")),
+        dilnoza_before
+    );
 }

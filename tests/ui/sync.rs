@@ -70,7 +70,11 @@ fn a_merge_conflict_is_counted_reached_shown_with_both_versions_and_decided_in_o
     h.run_steps(3);
     assert_eq!(app_state(&h).details_target(), Some((zh, id)));
     h.get_by_label_contains("Merge conflict: two people changed");
-    h.get_by_label_contains("COUNTRY");
+    // The other version's label, in the details panel (the palette names it too).
+    assert!(
+        h.get_all_by_label_contains("COUNTRY")
+            .any(|n| n.rect().left() > 1000.0)
+    );
     h.get_by_label("Take the other version").click();
     h.run_steps(3);
     let ann = ws(&h).store(zh).get(id).unwrap().clone();

@@ -96,6 +96,12 @@ impl AccordApp {
             }
             Action::RenameLabel { from, to } => self.rename_label(from, to),
             Action::DeleteLabel { name, relabel_as } => self.delete_label(name, relabel_as),
+            Action::RenameValue {
+                label,
+                attribute,
+                from,
+                to,
+            } => self.rename_value(label, attribute, from, to),
             Action::SetDocumentEntry { doc, entry } => self.set_document_entry(doc, entry),
             Action::RemoveDocument(file) => self.remove_document(&file),
             Action::AskRemoveDocument(file) => self.views.dialogs.notify_with_offer(

@@ -82,8 +82,10 @@ impl AccordApp {
         if let Some(to) = &relabel_as {
             changes.push(crate::project::Change::Others(
                 crate::project::relabel::OthersRelabel {
-                    from: name.clone(),
-                    to: to.clone(),
+                    rename: crate::project::relabel::Rename::Label {
+                        from: name.clone(),
+                        to: to.clone(),
+                    },
                     only: None,
                 },
             ));
@@ -109,8 +111,10 @@ impl AccordApp {
             }),
             // Every other annotator's spans of it (and the curated set's), in their files.
             crate::project::Change::Others(crate::project::relabel::OthersRelabel {
-                from: from.clone(),
-                to: to.trim().to_owned(),
+                rename: crate::project::relabel::Rename::Label {
+                    from: from.clone(),
+                    to: to.trim().to_owned(),
+                },
                 only: None,
             }),
         ];
@@ -217,6 +221,58 @@ impl AccordApp {
                 self.views.dialogs.notify("Document removed", text);
             }
             Err(why) => self.error(format!("{file} was not removed: {why}")),
+        }
+    }
+
+    /// Renames a value of a list attribute in the label set and in every annotator's spans
+    /// that have it, as one undoable step.
+    pub(in crate::ui) fn rename_value(
+        &mut self,
+        label: String,
+        attribute: String,
+        from: String,
+        to: String,
+    ) {
+        use crate::project::Change;
+        use crate::project::relabel::{OthersRelabel, Rename};
+        let Some(ws) = self.workspace() else { return };
+        let to = to.trim().to_owned();
+        let rename = Rename::EnumValue {
+            label: label.clone(),
+            attribute: attribute.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        };
+        let mut changes = vec![
+            Change::Schema(crate::schema::edit::SchemaEdit::RenameEnumValue {
+                label: label.clone(),
+                attribute: attribute.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            }),
+            Change::Others(OthersRelabel {
+                rename: rename.clone(),
+                only: None,
+            }),
+        ];
+        for doc in ws.doc_ids() {
+            for annotation in ws.store(doc).annotations() {
+                if rename.applies(annotation) {
+                    changes.push(Change::Doc(
+                        doc,
+                        crate::edit::Edit::SetAttribute {
+                            id: annotation.id,
+                            name: attribute.clone(),
+                            value: Some(crate::model::AttributeValue::Enum(to.clone())),
+                        },
+                    ));
+                }
+            }
+        }
+        if self.edit(crate::project::Step(changes)).is_some() {
+            self.info(format!(
+                "{label}.{attribute}: {from} is {to} now, in the label set and every annotator's spans (Ctrl+Z undoes it)"
+            ));
         }
     }
 

@@ -26,8 +26,10 @@ pub struct LabelsPanel {
     relabel_as: Option<String>,
     /// An attribute being added to the edited label.
     new_attribute: NewAttribute,
-    /// A value being added to an enum attribute: the attribute and the value as typed.
-    new_value: (String, String),
+    /// Values being added to enum attributes, as typed, by attribute.
+    new_value: std::collections::HashMap<String, String>,
+    /// Values of enum attributes being renamed, by attribute: the value and its new name.
+    renamed_value: std::collections::HashMap<String, (String, String)>,
     /// A relation kind or cross-document kind being added: its name as typed.
     new_relation: String,
     new_group_kind: String,
@@ -168,6 +170,8 @@ impl LabelsPanel {
         self.name = None;
         self.description = None;
         self.key.clear();
+        self.new_value.clear();
+        self.renamed_value.clear();
     }
 
     fn editor_ui(
@@ -473,11 +477,7 @@ impl LabelsPanel {
             if let AttributeKind::Enum { values } = &attribute.kind {
                 ui.horizontal(|ui| {
                     ui.add_space(12.0);
-                    let (for_attribute, typed) = &mut self.new_value;
-                    if *for_attribute != attribute.name {
-                        *for_attribute = attribute.name.clone();
-                        typed.clear();
-                    }
+                    let typed = self.new_value.entry(attribute.name.clone()).or_default();
                     let field = named(
                         ui.add(
                             egui::TextEdit::singleline(typed)
@@ -497,6 +497,47 @@ impl LabelsPanel {
                             values.push(value);
                         }
                         set(cx, attributes);
+                        typed.clear();
+                    }
+                });
+                // Renaming a value renames it in everyone's spans too.
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    let (value, typed) = self
+                        .renamed_value
+                        .entry(attribute.name.clone())
+                        .or_default();
+                    if !values.contains(value) {
+                        *value = values.first().cloned().unwrap_or_default();
+                    }
+                    egui::ComboBox::from_id_salt(("rename value", &attribute.name))
+                        .selected_text(value.as_str())
+                        .width(80.0)
+                        .show_ui(ui, |ui| {
+                            for v in values {
+                                ui.selectable_value(value, v.clone(), v);
+                            }
+                        });
+                    named(
+                        ui.add(
+                            egui::TextEdit::singleline(typed)
+                                .desired_width(90.0)
+                                .hint_text("its new name"),
+                        ),
+                        "Value's new name",
+                    );
+                    let new_name = typed.trim().to_owned();
+                    let fresh = !new_name.is_empty() && !values.contains(&new_name);
+                    if ui
+                        .add_enabled(fresh, egui::Button::new("Rename value"))
+                        .clicked()
+                    {
+                        cx.send(Action::RenameValue {
+                            label: label.name.clone(),
+                            attribute: attribute.name.clone(),
+                            from: value.clone(),
+                            to: new_name,
+                        });
                         typed.clear();
                     }
                 });
