@@ -735,6 +735,36 @@ fn attributes_and_relation_kinds_are_added_in_the_labels_tab() {
         other => panic!("{other:?}"),
     };
     assert_eq!(values, ["sovereign", "disputed", "observer"]);
+    // A span reference's settings: COMMITMENT's actors take one span only, then.
+    h.get_all_by_label_contains("COMMITMENT [")
+        .find(|n| n.rect().left() > 1000.0)
+        .unwrap()
+        .click();
+    h.run_steps(2);
+    let actors = |h: &Harness<'_, AccordApp>| {
+        ws(h)
+            .project
+            .schema
+            .label("COMMITMENT")
+            .unwrap()
+            .attribute("actors")
+            .unwrap()
+            .kind
+            .clone()
+    };
+    assert!(matches!(
+        actors(&h),
+        accord::schema::AttributeKind::SpanRef { many: true, .. }
+    ));
+    // Below the fold of the panel: scrolled to first.
+    h.get_all_by_label("several").next().unwrap().scroll_to_me();
+    h.run_steps(3);
+    h.get_all_by_label("several").next().unwrap().click();
+    h.run_steps(2);
+    assert!(matches!(
+        actors(&h),
+        accord::schema::AttributeKind::SpanRef { many: false, .. }
+    ));
     // A relation kind, any label to any label until its lists are ticked.
     h.get_by_label("Relation kinds (links inside a document)")
         .click();
@@ -753,6 +783,12 @@ fn attributes_and_relation_kinds_are_added_in_the_labels_tab() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert!(ws(&h).project.schema.relation("borders").is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(matches!(
+        actors(&h),
+        accord::schema::AttributeKind::SpanRef { many: true, .. }
+    ));
 }
 
 /// How many annotations of `label` in `annotator`'s files have `value` for `attribute`.

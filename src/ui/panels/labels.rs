@@ -30,6 +30,8 @@ pub struct LabelsPanel {
     new_value: std::collections::HashMap<String, String>,
     /// Values of enum attributes being renamed, by attribute: the value and its new name.
     renamed_value: std::collections::HashMap<String, (String, String)>,
+    /// Attributes' descriptions as typed, by attribute.
+    attribute_descriptions: std::collections::HashMap<String, String>,
     /// A relation kind or cross-document kind being added: its name as typed.
     new_relation: String,
     new_group_kind: String,
@@ -172,6 +174,7 @@ impl LabelsPanel {
         self.key.clear();
         self.new_value.clear();
         self.renamed_value.clear();
+        self.attribute_descriptions.clear();
     }
 
     fn editor_ui(
@@ -474,6 +477,80 @@ impl LabelsPanel {
                     remove.on_hover_text("Remove this attribute");
                 }
             });
+            // What it means (shown beside the field in the details panel).
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
+                let typed = self
+                    .attribute_descriptions
+                    .entry(attribute.name.clone())
+                    .or_insert_with(|| attribute.description.clone());
+                let field = named(
+                    ui.add(
+                        egui::TextEdit::singleline(typed)
+                            .desired_width(220.0)
+                            .hint_text("what it means"),
+                    ),
+                    &format!("Description of {}", attribute.name),
+                );
+                if field.lost_focus() && *typed != attribute.description {
+                    let mut attributes = label.attributes.clone();
+                    attributes[i].description = typed.clone();
+                    set(cx, attributes);
+                }
+            });
+            if let AttributeKind::SpanRef {
+                labels,
+                many,
+                text_allowed,
+            } = &attribute.kind
+            {
+                // What the references may point at, how many, and whether text may stand in.
+                ui.horizontal_wrapped(|ui| {
+                    ui.add_space(12.0);
+                    let with = |labels: Vec<String>, many: bool, text_allowed: bool| {
+                        let mut attributes = label.attributes.clone();
+                        attributes[i].kind = AttributeKind::SpanRef {
+                            labels,
+                            many,
+                            text_allowed,
+                        };
+                        attributes
+                    };
+                    ui.menu_button(
+                        format!("points at {}", crate::schema::or_list(labels)),
+                        |ui| {
+                            for name in cx
+                                .state
+                                .workspace
+                                .iter()
+                                .flat_map(|ws| {
+                                    ws.project.schema.labels.iter().map(|l| l.name.clone())
+                                })
+                                .collect::<Vec<_>>()
+                            {
+                                let mut on = labels.contains(&name);
+                                if ui.checkbox(&mut on, &name).changed() {
+                                    let mut changed = labels.clone();
+                                    if on {
+                                        changed.push(name);
+                                    } else {
+                                        changed.retain(|l| *l != name);
+                                    }
+                                    set(cx, with(changed, *many, *text_allowed));
+                                }
+                            }
+                            ui.weak("None ticked: any label");
+                        },
+                    );
+                    let (mut several, mut text) = (*many, *text_allowed);
+                    if ui.checkbox(&mut several, "several").changed() {
+                        set(cx, with(labels.clone(), several, *text_allowed));
+                    }
+                    if ui.checkbox(&mut text, "or text").changed() {
+                        set(cx, with(labels.clone(), *many, text));
+                    }
+                });
+            }
             if let AttributeKind::Enum { values } = &attribute.kind {
                 ui.horizontal(|ui| {
                     ui.add_space(12.0);
