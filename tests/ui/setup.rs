@@ -774,12 +774,44 @@ fn attributes_and_relation_kinds_are_added_in_the_labels_tab() {
     h.run_steps(3);
     let borders = ws(&h).project.schema.relation("borders").cloned().unwrap();
     assert!(borders.from_labels.is_empty() && borders.to_labels.is_empty());
+    // Its description, saved when the field is left.
+    type_hinted(
+        &mut h,
+        "Description of relation borders",
+        "shares a border with",
+    );
+    h.get_by_role_and_label(Role::TextInput, "New relation kind")
+        .focus();
+    h.run_steps(3);
+    assert_eq!(
+        ws(&h)
+            .project
+            .schema
+            .relation("borders")
+            .unwrap()
+            .description,
+        "shares a border with"
+    );
+    // Out of the field (Escape), so Ctrl+Z is the window's undo, not the field's.
+    h.key_press(Key::Escape);
+    h.run_steps(2);
     // All of it in schema.ron, and one undo per change.
     let on_disk = accord::schema::Schema::from_ron(
         &std::fs::read_to_string(project.path().join("schema.ron")).unwrap(),
     )
     .unwrap();
     assert_eq!(on_disk, *ws(&h).project.schema);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        ws(&h)
+            .project
+            .schema
+            .relation("borders")
+            .unwrap()
+            .description,
+        ""
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert!(ws(&h).project.schema.relation("borders").is_none());

@@ -32,6 +32,12 @@ pub struct LabelsPanel {
     renamed_value: std::collections::HashMap<String, (String, String)>,
     /// Attributes' descriptions as typed, by attribute.
     attribute_descriptions: std::collections::HashMap<String, String>,
+    /// Relation and cross-document kinds' descriptions as typed ("relation NAME", "kind
+    /// NAME"): forgotten when the label set changes elsewhere.
+    kind_descriptions: std::collections::HashMap<String, String>,
+    /// The label set the typed descriptions were taken from: when it changes (a save, an
+    /// undo, another window), they are taken again.
+    seen_schema: Option<std::sync::Arc<Schema>>,
     /// A relation kind or cross-document kind being added: its name as typed.
     new_relation: String,
     new_group_kind: String,
@@ -89,6 +95,15 @@ impl LabelsPanel {
             return;
         };
         let schema = ws.project.schema.clone();
+        if !self
+            .seen_schema
+            .as_ref()
+            .is_some_and(|seen| std::sync::Arc::ptr_eq(seen, &schema))
+        {
+            self.attribute_descriptions.clear();
+            self.kind_descriptions.clear();
+            self.seen_schema = Some(schema.clone());
+        }
         let uses = uses_per_label(ws);
         ui.horizontal(|ui| {
             ui.weak(match &ws.project.file.schema {
@@ -754,6 +769,27 @@ impl LabelsPanel {
                                 },
                             );
                         }
+                        let typed = self
+                            .kind_descriptions
+                            .entry(format!("relation {}", relation.name))
+                            .or_insert_with(|| relation.description.clone());
+                        let field = named(
+                            ui.add(
+                                egui::TextEdit::singleline(typed)
+                                    .desired_width(160.0)
+                                    .hint_text("what it means"),
+                            ),
+                            &format!("Description of relation {}", relation.name),
+                        );
+                        if field.lost_focus() && *typed != relation.description {
+                            cx.send(Action::EditSchema(SchemaEdit::SetRelation {
+                                name: relation.name.clone(),
+                                relation: crate::schema::RelationDef {
+                                    description: typed.clone(),
+                                    ..relation.clone()
+                                },
+                            }));
+                        }
                         let uses = link_uses.get(&relation.name).copied().unwrap_or(0);
                         let remove = ui.add_enabled(uses == 0, egui::Button::new("✕").small());
                         if remove.clicked() {
@@ -817,6 +853,27 @@ impl LabelsPanel {
                             }
                             ui.weak("None ticked: any label");
                         });
+                        let typed = self
+                            .kind_descriptions
+                            .entry(format!("kind {}", kind.name))
+                            .or_insert_with(|| kind.description.clone());
+                        let field = named(
+                            ui.add(
+                                egui::TextEdit::singleline(typed)
+                                    .desired_width(160.0)
+                                    .hint_text("what it means"),
+                            ),
+                            &format!("Description of kind {}", kind.name),
+                        );
+                        if field.lost_focus() && *typed != kind.description {
+                            cx.send(Action::EditSchema(SchemaEdit::SetGroupKind {
+                                name: kind.name.clone(),
+                                kind: crate::schema::GroupKindDef {
+                                    description: typed.clone(),
+                                    ..kind.clone()
+                                },
+                            }));
+                        }
                         let uses = group_uses.get(&kind.name).copied().unwrap_or(0);
                         let remove = ui.add_enabled(uses == 0, egui::Button::new("✕").small());
                         if remove.clicked() {
