@@ -22,6 +22,15 @@ pub enum Rename {
         /// The label it gets.
         to: String,
     },
+    /// The name of attribute `from` of a `label` annotation, to `to` (its value kept).
+    Attribute {
+        /// The annotation's label.
+        label: String,
+        /// The attribute's name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// The value of list attribute `attribute` of a `label` annotation, `from` to `to`.
     EnumValue {
         /// The annotation's label.
@@ -43,6 +52,11 @@ impl Rename {
                 from: to.clone(),
                 to: from.clone(),
             },
+            Rename::Attribute { label, from, to } => Rename::Attribute {
+                label: label.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
             Rename::EnumValue {
                 label,
                 attribute,
@@ -61,6 +75,9 @@ impl Rename {
     pub fn applies(&self, annotation: &crate::model::Annotation) -> bool {
         match self {
             Rename::Label { from, .. } => annotation.label == *from,
+            Rename::Attribute { label, from, .. } => {
+                annotation.label == *label && annotation.attributes.contains_key(from)
+            }
             Rename::EnumValue {
                 label,
                 attribute,
@@ -79,6 +96,11 @@ impl Rename {
     fn apply(&self, annotation: &mut crate::model::Annotation) {
         match self {
             Rename::Label { to, .. } => annotation.label = to.clone(),
+            Rename::Attribute { from, to, .. } => {
+                if let Some(value) = annotation.attributes.remove(from) {
+                    annotation.attributes.insert(to.clone(), value);
+                }
+            }
             Rename::EnumValue { attribute, to, .. } => {
                 annotation.attributes.insert(
                     attribute.clone(),

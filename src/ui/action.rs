@@ -97,6 +97,15 @@ pub enum Action {
     AskRemoveDocument(String),
     /// Take a document out of the project (its annotation files kept aside).
     RemoveDocument(String),
+    /// Rename an attribute of a label, in the label set and everyone's spans.
+    RenameAttribute {
+        /// The label.
+        label: String,
+        /// The attribute.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// Rename a value of a list attribute, in the label set and everyone's spans.
     RenameValue {
         /// The label.

@@ -920,3 +920,67 @@ fn renaming_a_value_renames_it_in_everyones_spans_and_undo_puts_it_back() {
         dilnoza_before
     );
 }
+
+#[test]
+fn renaming_an_attribute_keeps_everyones_values_under_the_new_name() {
+    let project = annotated_sample_project();
+    let root = project.path();
+    let mine = valued_in_files(root, "aigerim", "COMMITMENT", "kind", "pledge");
+    let theirs = valued_in_files(root, "dilnoza", "COMMITMENT", "kind", "pledge");
+    let dilnoza_before = crate::common::folder_bytes(&root.join("annotations/dilnoza"));
+    let mut h = harness_as(root, "aigerim");
+    select_in_labels_tab(&mut h, "COMMITMENT");
+    h.get_by_role_and_label(Role::TextInput, "New name of kind")
+        .focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "New name of kind")
+        .type_text("type");
+    h.run_steps(2);
+    h.get_all_by_label("Rename attribute")
+        .next()
+        .unwrap()
+        .click();
+    h.run_steps(3);
+    let pledges = |h: &Harness<'_, AccordApp>, attribute: &str| {
+        let ws = ws(h);
+        ws.doc_ids()
+            .map(|d| {
+                ws.store(d)
+                    .annotations()
+                    .filter(|a| {
+                        a.attributes.get(attribute)
+                            == Some(&accord::model::AttributeValue::Enum("pledge".into()))
+                    })
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    assert_eq!(
+        pledges(&h, "type"),
+        mine,
+        "{:?}",
+        app_state(&h).status.message
+    );
+    assert_eq!(pledges(&h, "kind"), 0);
+    assert_eq!(
+        valued_in_files(root, "dilnoza", "COMMITMENT", "type", "pledge"),
+        theirs
+    );
+    assert!(
+        ws(&h)
+            .project
+            .schema
+            .label("COMMITMENT")
+            .unwrap()
+            .attribute("type")
+            .is_some()
+    );
+    h.key_press(Key::Escape);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert_eq!(pledges(&h, "kind"), mine);
+    assert_eq!(
+        crate::common::folder_bytes(&root.join("annotations/dilnoza")),
+        dilnoza_before
+    );
+}

@@ -96,6 +96,9 @@ impl AccordApp {
             }
             Action::RenameLabel { from, to } => self.rename_label(from, to),
             Action::DeleteLabel { name, relabel_as } => self.delete_label(name, relabel_as),
+            Action::RenameAttribute { label, from, to } => {
+                self.rename_attribute(label, from, to)
+            }
             Action::RenameValue {
                 label,
                 attribute,

@@ -276,6 +276,62 @@ impl AccordApp {
         }
     }
 
+    /// Renames an attribute of a label in the label set and in every annotator's spans that
+    /// fill it in (their values kept), as one undoable step.
+    pub(in crate::ui) fn rename_attribute(&mut self, label: String, from: String, to: String) {
+        use crate::edit::Edit;
+        use crate::project::Change;
+        use crate::project::relabel::{OthersRelabel, Rename};
+        let Some(ws) = self.workspace() else { return };
+        let to = to.trim().to_owned();
+        let rename = Rename::Attribute {
+            label: label.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        };
+        let mut changes = vec![
+            Change::Schema(crate::schema::edit::SchemaEdit::RenameAttribute {
+                label: label.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            }),
+            Change::Others(OthersRelabel {
+                rename: rename.clone(),
+                only: None,
+            }),
+        ];
+        for doc in ws.doc_ids() {
+            for annotation in ws.store(doc).annotations() {
+                if rename.applies(annotation) {
+                    // The old name's value out first: an annotation is checked after each
+                    // edit, and the label set no longer has the old name.
+                    let value = annotation.attributes.get(&from).cloned();
+                    changes.push(Change::Doc(
+                        doc,
+                        Edit::SetAttribute {
+                            id: annotation.id,
+                            name: from.clone(),
+                            value: None,
+                        },
+                    ));
+                    changes.push(Change::Doc(
+                        doc,
+                        Edit::SetAttribute {
+                            id: annotation.id,
+                            name: to.clone(),
+                            value,
+                        },
+                    ));
+                }
+            }
+        }
+        if self.edit(crate::project::Step(changes)).is_some() {
+            self.info(format!(
+                "{label}.{from} is {label}.{to} now, in the label set and every annotator's spans (Ctrl+Z undoes it)"
+            ));
+        }
+    }
+
     /// Writes a first `guidelines.md` from the label set, for a project that has none.
     pub(in crate::ui) fn write_guidelines(&mut self) {
         let Some(ws) = self.workspace() else { return };

@@ -30,6 +30,8 @@ pub struct LabelsPanel {
     new_value: std::collections::HashMap<String, String>,
     /// Values of enum attributes being renamed, by attribute: the value and its new name.
     renamed_value: std::collections::HashMap<String, (String, String)>,
+    /// Attributes' new names as typed, by attribute.
+    renamed_attribute: std::collections::HashMap<String, String>,
     /// Attributes' descriptions as typed, by attribute.
     attribute_descriptions: std::collections::HashMap<String, String>,
     /// Relation and cross-document kinds' descriptions as typed ("relation NAME", "kind
@@ -189,6 +191,7 @@ impl LabelsPanel {
         self.key.clear();
         self.new_value.clear();
         self.renamed_value.clear();
+        self.renamed_attribute.clear();
         self.attribute_descriptions.clear();
     }
 
@@ -490,6 +493,35 @@ impl LabelsPanel {
                     ));
                 } else {
                     remove.on_hover_text("Remove this attribute");
+                }
+            });
+            // Its new name: renamed in everyone's spans too.
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
+                let typed = self
+                    .renamed_attribute
+                    .entry(attribute.name.clone())
+                    .or_default();
+                named(
+                    ui.add(
+                        egui::TextEdit::singleline(typed)
+                            .desired_width(100.0)
+                            .hint_text("a new name"),
+                    ),
+                    &format!("New name of {}", attribute.name),
+                );
+                let new_name = typed.trim().to_owned();
+                let fresh = !new_name.is_empty() && label.attribute(&new_name).is_none();
+                if ui
+                    .add_enabled(fresh, egui::Button::new("Rename attribute"))
+                    .clicked()
+                {
+                    cx.send(Action::RenameAttribute {
+                        label: label.name.clone(),
+                        from: attribute.name.clone(),
+                        to: new_name,
+                    });
+                    typed.clear();
                 }
             });
             // What it means (shown beside the field in the details panel).
