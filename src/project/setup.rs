@@ -805,82 +805,72 @@ pub fn add_to_project_file(
     entries: &[DocumentEntry],
     schema: Option<Schema>,
 ) -> Result<(), SetupError> {
-    let path = &project.dir.path(PROJECT_FILE);
-    let text = if project.has_project_file {
-        let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
-        let old = project.dir.read_to_string(path, limit)?.unwrap_or_default();
-        let items = entries
-            .iter()
-            .map(|e| one_line(e, path))
-            .collect::<Result<Vec<_>, _>>()?;
-        let schema_text = match &schema {
-            Some(schema) => Some(format!("Inline({})", one_line(schema, path)?)),
-            None => None,
-        };
-        let edited =
-            crate::ron_io::edit::append_to_list(&old, "documents", &items).and_then(|text| {
-                match &schema_text {
-                    Some(value) => crate::ron_io::edit::set_field(&text, "schema", value),
-                    None => Ok(text),
-                }
-            });
-        let cannot = |why: String| SetupError::ProjectFileEdit {
-            path: project.root.join(PROJECT_FILE),
-            why,
-        };
-        let edited = edited.map_err(|e| cannot(e.0))?;
-        // The edit must read as the old file plus the new entries, and nothing else.
-        let mut expected = project.file.clone();
-        expected.documents.extend(entries.iter().cloned());
-        if let Some(schema) = schema {
-            expected.schema = SchemaSource::Inline(schema);
-        }
-        match crate::ron_io::from_str::<ProjectFile>(&edited) {
-            Ok(read) if read == expected => edited,
-            Ok(_) => return Err(cannot("the edited file reads differently".into())),
-            Err(e) => return Err(cannot(e.message)),
-        }
-    } else {
-        let mut file = project.file.clone();
-        file.documents.extend(entries.iter().cloned());
-        if let Some(schema) = schema {
-            file.schema = SchemaSource::Inline(schema);
-        }
-        project_file_ron(&file)?
+    let path = project.dir.path(PROJECT_FILE);
+    let items = entries
+        .iter()
+        .map(|e| one_line(e, &path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let schema_text = match &schema {
+        Some(schema) => Some(format!("Inline({})", one_line(schema, &path)?)),
+        None => None,
     };
-    project.dir.write(path, text.as_bytes())?;
-    Ok(())
+    let mut expected = project.file.clone();
+    expected.documents.extend(entries.iter().cloned());
+    if let Some(schema) = schema {
+        expected.schema = SchemaSource::Inline(schema);
+    }
+    write_project_file(project, &expected, |old| {
+        let text = crate::ron_io::edit::append_to_list(old, "documents", &items)?;
+        match &schema_text {
+            Some(value) => crate::ron_io::edit::set_field(&text, "schema", value),
+            None => Ok(text),
+        }
+    })
 }
 
-/// Edits `accord.ron` so that its schema is the file `rel` (comments and layout kept), or
-/// writes one for a folder that has none.
-pub(super) fn point_project_file_at_schema(project: &Project, rel: &str) -> Result<(), SetupError> {
+/// Writes `accord.ron` as `expected`: an existing file is changed by `edit` in place (its
+/// comments, layout and fields Accord does not know kept), and the result must read as
+/// `expected` and nothing else, or nothing is written and the edit is refused, saying why; a
+/// folder without one gets a new one.
+fn write_project_file(
+    project: &Project,
+    expected: &ProjectFile,
+    edit: impl FnOnce(&str) -> Result<String, crate::ron_io::edit::EditError>,
+) -> Result<(), SetupError> {
     let path = project.dir.path(PROJECT_FILE);
-    let mut expected = project.file.clone();
-    expected.schema = SchemaSource::File(rel.to_owned());
     let text = if project.has_project_file {
         let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
         let old = project
             .dir
             .read_to_string(&path, limit)?
             .unwrap_or_default();
-        let value = one_line(&SchemaSource::File(rel.to_owned()), &path)?;
         let cannot = |why: String| SetupError::ProjectFileEdit {
             path: path.clone(),
             why,
         };
-        let edited =
-            crate::ron_io::edit::set_field(&old, "schema", &value).map_err(|e| cannot(e.0))?;
+        let edited = edit(&old).map_err(|e| cannot(e.0))?;
         match crate::ron_io::from_str::<ProjectFile>(&edited) {
-            Ok(read) if read == expected => edited,
+            Ok(read) if read == *expected => edited,
             Ok(_) => return Err(cannot("the edited file reads differently".into())),
             Err(e) => return Err(cannot(e.message)),
         }
     } else {
-        project_file_ron(&expected)?
+        project_file_ron(expected)?
     };
     project.dir.write(&path, text.as_bytes())?;
     Ok(())
+}
+
+/// Edits `accord.ron` so that its schema is the file `rel` (comments and layout kept), or
+/// writes one for a folder that has none.
+pub(super) fn point_project_file_at_schema(project: &Project, rel: &str) -> Result<(), SetupError> {
+    let source = SchemaSource::File(rel.to_owned());
+    let value = one_line(&source, &project.dir.path(PROJECT_FILE))?;
+    let mut expected = project.file.clone();
+    expected.schema = source;
+    write_project_file(project, &expected, |old| {
+        crate::ron_io::edit::set_field(old, "schema", &value)
+    })
 }
 
 /// Where a removed document's annotation files are kept: `removed/<annotator>/<file>.ron`.
@@ -906,30 +896,8 @@ pub fn remove_document(project: &Project, file: &str) -> Result<Removed, SetupEr
         });
     };
     let path = project.dir.path(PROJECT_FILE);
-    let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
-    let cannot = |why: String| SetupError::ProjectFileEdit {
-        path: path.clone(),
-        why,
-    };
-    let text = if project.has_project_file {
-        let old = project
-            .dir
-            .read_to_string(&path, limit)?
-            .unwrap_or_default();
-        let edited = crate::ron_io::edit::remove_list_item(&old, "documents", index)
-            .map_err(|e| cannot(e.0))?;
-        let mut expected = project.file.clone();
-        expected.documents.remove(index);
-        match crate::ron_io::from_str::<ProjectFile>(&edited) {
-            Ok(read) if read == expected => edited,
-            Ok(_) => return Err(cannot("the edited file reads differently".into())),
-            Err(e) => return Err(cannot(e.message)),
-        }
-    } else {
-        let mut file = project.file.clone();
-        file.documents.remove(index);
-        project_file_ron(&file)?
-    };
+    let mut expected = project.file.clone();
+    expected.documents.remove(index);
     let moving: Vec<(String, PathBuf)> = project
         .annotators()
         .into_iter()
@@ -946,7 +914,9 @@ pub fn remove_document(project: &Project, file: &str) -> Result<Removed, SetupEr
         })?;
     // The entry first: a crash after it leaves files nobody lists, never a listed document
     // whose annotations are gone.
-    project.dir.write(&path, text.as_bytes())?;
+    write_project_file(project, &expected, |old| {
+        crate::ron_io::edit::remove_list_item(old, "documents", index)
+    })?;
     let mut removed = Removed::default();
     for (annotator, from) in moving {
         let rel = format!("{REMOVED_DIR}/{annotator}/{file}.ron");
@@ -977,29 +947,10 @@ pub fn set_document_entry(
         });
     };
     *slot = entry.clone();
-    let text = if project.has_project_file {
-        let limit = Limit::new(super::MAX_PROJECT_FILE_BYTES, "a project file");
-        let old = project
-            .dir
-            .read_to_string(&path, limit)?
-            .unwrap_or_default();
-        let cannot = |why: String| SetupError::ProjectFileEdit {
-            path: path.clone(),
-            why,
-        };
-        let item = one_line(entry, &path)?;
-        let edited = crate::ron_io::edit::replace_list_item(&old, "documents", index, &item)
-            .map_err(|e| cannot(e.0))?;
-        match crate::ron_io::from_str::<ProjectFile>(&edited) {
-            Ok(read) if read == expected => edited,
-            Ok(_) => return Err(cannot("the edited file reads differently".into())),
-            Err(e) => return Err(cannot(e.message)),
-        }
-    } else {
-        project_file_ron(&expected)?
-    };
-    project.dir.write(&path, text.as_bytes())?;
-    Ok(())
+    let item = one_line(entry, &path)?;
+    write_project_file(project, &expected, |old| {
+        crate::ron_io::edit::replace_list_item(old, "documents", index, &item)
+    })
 }
 
 /// `value` as RON on one line (the way the project file lists its documents).
