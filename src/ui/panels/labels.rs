@@ -5,6 +5,8 @@
 //! once in the palette and on the documents. Renaming a label relabels the annotator's spans
 //! in the same step.
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
 
 use crate::schema::edit::SchemaEdit;
@@ -43,6 +45,8 @@ pub struct LabelsPanel {
     /// A relation kind or cross-document kind being added: its name as typed.
     new_relation: String,
     new_group_kind: String,
+    /// What the annotator's annotations use (taken out while a frame draws the tab).
+    uses: Option<Uses>,
     /// How many spans of the edited label the other annotators have (from their files), and
     /// the label and workspace revision that was counted for.
     others: Option<(Counted, Vec<(String, usize)>)>,
@@ -106,7 +110,27 @@ impl LabelsPanel {
             self.kind_descriptions.clear();
             self.seen_schema = Some(schema.clone());
         }
-        let uses = uses_per_label(ws);
+        if self
+            .uses
+            .as_ref()
+            .is_none_or(|u| u.counted != Uses::key(ws))
+        {
+            self.uses = Some(Uses::of(ws));
+        }
+        // Out of the panel while the tab borrows it, put back after.
+        let uses = self.uses.take().unwrap_or_default();
+        self.tab_ui(ui, cx, ws, &schema, &uses);
+        self.uses = Some(uses);
+    }
+
+    fn tab_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &mut ViewContext<'_>,
+        ws: &crate::project::Workspace,
+        schema: &std::sync::Arc<Schema>,
+        uses: &Uses,
+    ) {
         ui.horizontal(|ui| {
             ui.weak(match &ws.project.file.schema {
                 crate::project::SchemaSource::File(file) => format!("Saved in {file}"),
@@ -115,7 +139,7 @@ impl LabelsPanel {
         });
         let mut added = false;
         if ui.button("➕ Add a label").clicked() {
-            let label = new_label(&schema);
+            let label = new_label(schema);
             self.select(Some(label.name.clone()));
             added = true;
             cx.send(Action::EditSchema(SchemaEdit::AddLabel {
@@ -138,7 +162,7 @@ impl LabelsPanel {
                         ui.painter().rect_filled(rect, 3.0, color(label.color));
                         let key = label.hotkey.map(|k| format!(" [{k}]")).unwrap_or_default();
                         let row = ui.selectable_label(selected, format!("{}{key}", label.name));
-                        let n = uses.get(&label.name).copied().unwrap_or(0);
+                        let n = uses.label(&label.name);
                         ui.weak(format!("{n} yours"));
                         if row.clicked() {
                             self.select((!selected).then(|| label.name.clone()));
@@ -146,7 +170,7 @@ impl LabelsPanel {
                     });
                 }
             });
-        self.kinds_ui(ui, cx, &schema);
+        self.kinds_ui(ui, cx, schema, uses);
         // The label edited may have been renamed or removed (undo, another window); one
         // just added is there from the next frame.
         if let Some(name) = &self.selected
@@ -170,7 +194,6 @@ impl LabelsPanel {
                 crate::project::relabel::others_using(&ws.project, &ws.annotator, &label.name);
             self.others = Some((counted, others));
         }
-        let own = uses.get(&label.name).copied().unwrap_or(0);
         let others = self
             .others
             .as_ref()
@@ -180,7 +203,7 @@ impl LabelsPanel {
             .id_salt("label editor")
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                self.editor_ui(ui, cx, &schema, &label, own, &others);
+                self.editor_ui(ui, cx, schema, &label, uses, &others);
             });
     }
 
@@ -201,9 +224,10 @@ impl LabelsPanel {
         cx: &mut ViewContext<'_>,
         schema: &Schema,
         label: &LabelDef,
-        uses: usize,
+        uses: &Uses,
         others: &[(String, usize)],
     ) {
+        let own = uses.label(&label.name);
         let set = |cx: &mut ViewContext<'_>, changed: LabelDef| {
             cx.send(Action::EditSchema(SchemaEdit::SetLabel {
                 name: label.name.clone(),
@@ -362,11 +386,11 @@ impl LabelsPanel {
                 },
             );
         }
-        self.attributes_ui(ui, cx, label);
+        self.attributes_ui(ui, cx, label, uses);
         ui.add_space(6.0);
         let mut used_by: Vec<String> = Vec::new();
-        if uses > 0 {
-            used_by.push(format!("{uses} of yours"));
+        if own > 0 {
+            used_by.push(format!("{own} of yours"));
         }
         used_by.extend(others.iter().map(|(who, n)| format!("{n} of {who}'s")));
         if used_by.is_empty() {
@@ -446,7 +470,13 @@ impl LabelsPanel {
 impl LabelsPanel {
     /// The edited label's attributes: each with its type, values and `required`, removable;
     /// a value added to a list; an attribute added.
-    fn attributes_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, label: &LabelDef) {
+    fn attributes_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &mut ViewContext<'_>,
+        label: &LabelDef,
+        uses: &Uses,
+    ) {
         use crate::schema::{AttributeDef, AttributeKind};
         let set = |cx: &mut ViewContext<'_>, attributes: Vec<AttributeDef>| {
             cx.send(Action::EditSchema(SchemaEdit::SetLabel {
@@ -458,7 +488,7 @@ impl LabelsPanel {
             }));
         };
         ui.label(RichText::new("Attributes").strong());
-        let used = attribute_uses(cx, &label.name);
+        let used = &uses.attributes;
         for (i, attribute) in label.attributes.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(&attribute.name).strong());
@@ -480,7 +510,10 @@ impl LabelsPanel {
                     attributes[i].required = required;
                     set(cx, attributes);
                 }
-                let in_use = used.get(&attribute.name).copied().unwrap_or(0);
+                let in_use = used
+                    .get(&(label.name.clone(), attribute.name.clone()))
+                    .copied()
+                    .unwrap_or(0);
                 let remove = ui.add_enabled(in_use == 0, egui::Button::new("✕").small());
                 if remove.clicked() {
                     let mut attributes = label.attributes.clone();
@@ -747,20 +780,8 @@ impl LabelsPanel {
     /// The relation kinds (links inside a document) and cross-document kinds: the labels each
     /// may join, edited by ticking them; added; removed when nothing of the annotator's uses
     /// them.
-    pub fn kinds_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, schema: &Schema) {
-        let Some(ws) = &cx.state.workspace else {
-            return;
-        };
-        let mut link_uses: std::collections::HashMap<String, usize> = Default::default();
-        for doc in ws.doc_ids() {
-            for link in ws.store(doc).links() {
-                *link_uses.entry(link.kind.clone()).or_insert(0) += 1;
-            }
-        }
-        let mut group_uses: std::collections::HashMap<String, usize> = Default::default();
-        for group in ws.groups().store.groups() {
-            *group_uses.entry(group.kind.clone()).or_insert(0) += 1;
-        }
+    fn kinds_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, schema: &Schema, uses: &Uses) {
+        let (link_uses, group_uses) = (&uses.links, &uses.groups);
         let names: Vec<String> = schema.labels.iter().map(|l| l.name.clone()).collect();
         egui::CollapsingHeader::new("Relation kinds (links inside a document)")
             .id_salt("relation kinds")
@@ -953,30 +974,56 @@ fn named(response: egui::Response, name: &str) -> egui::Response {
     response
 }
 
-/// How many of the annotator's spans of `label` give each attribute a value.
-fn attribute_uses(cx: &ViewContext<'_>, label: &str) -> std::collections::HashMap<String, usize> {
-    let mut uses = std::collections::HashMap::new();
-    if let Some(ws) = &cx.state.workspace {
-        for doc in ws.doc_ids() {
-            for annotation in ws.store(doc).annotations().filter(|a| a.label == label) {
-                for name in annotation.attributes.keys() {
-                    *uses.entry(name.clone()).or_insert(0) += 1;
-                }
-            }
-        }
-    }
-    uses
+/// What the annotator's annotations, links and groups use, counted once each time they
+/// change (the workspace's revision), not every frame.
+#[derive(Debug, Default)]
+struct Uses {
+    /// The project, annotator and revision counted.
+    counted: (std::path::PathBuf, String, u64),
+    /// Spans per label.
+    labels: HashMap<String, usize>,
+    /// Spans giving a value, per label and attribute.
+    attributes: HashMap<(String, String), usize>,
+    /// Links per relation kind.
+    links: HashMap<String, usize>,
+    /// Groups per cross-document kind.
+    groups: HashMap<String, usize>,
 }
 
-/// How many of the annotator's spans each label has, in every document.
-fn uses_per_label(ws: &crate::project::Workspace) -> std::collections::HashMap<String, usize> {
-    let mut uses = std::collections::HashMap::new();
-    for doc in ws.doc_ids() {
-        for annotation in ws.store(doc).annotations() {
-            *uses.entry(annotation.label.clone()).or_insert(0) += 1;
-        }
+impl Uses {
+    fn key(ws: &crate::project::Workspace) -> (std::path::PathBuf, String, u64) {
+        (ws.project.root.clone(), ws.annotator.clone(), ws.revision())
     }
-    uses
+
+    fn of(ws: &crate::project::Workspace) -> Self {
+        let mut uses = Uses {
+            counted: Self::key(ws),
+            ..Uses::default()
+        };
+        for doc in ws.doc_ids() {
+            let store = ws.store(doc);
+            for annotation in store.annotations() {
+                *uses.labels.entry(annotation.label.clone()).or_insert(0) += 1;
+                for name in annotation.attributes.keys() {
+                    *uses
+                        .attributes
+                        .entry((annotation.label.clone(), name.clone()))
+                        .or_insert(0) += 1;
+                }
+            }
+            for link in store.links() {
+                *uses.links.entry(link.kind.clone()).or_insert(0) += 1;
+            }
+        }
+        for group in ws.groups().store.groups() {
+            *uses.groups.entry(group.kind.clone()).or_insert(0) += 1;
+        }
+        uses
+    }
+
+    fn label(&self, label: &str) -> usize {
+        self.labels.get(label).copied().unwrap_or(0)
+    }
 }
 
 /// A label to add: a free name, the next colour no label has, the first free key of its name.
