@@ -111,6 +111,91 @@ impl Rename {
     }
 }
 
+impl Rename {
+    /// The same rename in the label set.
+    pub fn schema_edit(&self) -> crate::schema::edit::SchemaEdit {
+        use crate::schema::edit::SchemaEdit;
+        match self.clone() {
+            Rename::Label { from, to } => SchemaEdit::RenameLabel { from, to },
+            Rename::Attribute { label, from, to } => {
+                SchemaEdit::RenameAttribute { label, from, to }
+            }
+            Rename::EnumValue {
+                label,
+                attribute,
+                from,
+                to,
+            } => SchemaEdit::RenameEnumValue {
+                label,
+                attribute,
+                from,
+                to,
+            },
+        }
+    }
+
+    /// The edits that make it in one of the annotator's own annotations (none when it does
+    /// not apply). An attribute's old name is taken out before its value goes in under the
+    /// new one: an annotation is checked after each edit, and the label set no longer has the
+    /// old name.
+    fn own_edits(&self, annotation: &crate::model::Annotation) -> Vec<crate::edit::Edit> {
+        use crate::edit::Edit;
+        if !self.applies(annotation) {
+            return Vec::new();
+        }
+        let id = annotation.id;
+        match self {
+            Rename::Label { to, .. } => vec![Edit::Relabel {
+                id,
+                label: to.clone(),
+            }],
+            Rename::Attribute { from, to, .. } => vec![
+                Edit::SetAttribute {
+                    id,
+                    name: from.clone(),
+                    value: None,
+                },
+                Edit::SetAttribute {
+                    id,
+                    name: to.clone(),
+                    value: annotation.attributes.get(from).cloned(),
+                },
+            ],
+            Rename::EnumValue { attribute, to, .. } => vec![Edit::SetAttribute {
+                id,
+                name: attribute.clone(),
+                value: Some(crate::model::AttributeValue::Enum(to.clone())),
+            }],
+        }
+    }
+}
+
+/// The step that makes `rename` everywhere, as one undoable unit: the label set (unless
+/// `with_schema` is false: the caller's own schema change goes with it), every other
+/// annotator's files, and the annotator's own annotations. Returns it with how many of the
+/// annotator's annotations it changes.
+pub fn rename_step(
+    ws: &super::Workspace,
+    rename: Rename,
+    with_schema: bool,
+) -> (super::Step, usize) {
+    use super::Change;
+    let mut changes = Vec::new();
+    if with_schema {
+        changes.push(Change::Schema(rename.schema_edit()));
+    }
+    let mut own = 0;
+    for doc in ws.doc_ids() {
+        for annotation in ws.store(doc).annotations() {
+            let edits = rename.own_edits(annotation);
+            own += usize::from(!edits.is_empty());
+            changes.extend(edits.into_iter().map(|e| Change::Doc(doc, e)));
+        }
+    }
+    changes.push(Change::Others(OthersRelabel { rename, only: None }));
+    (super::Step(changes), own)
+}
+
 /// A rename in other annotators' annotation files.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OthersRelabel {

@@ -94,17 +94,24 @@ impl AccordApp {
                     self.info(format!("Label set: {what}"));
                 }
             }
-            Action::RenameLabel { from, to } => self.rename_label(from, to),
+            Action::RenameLabel { from, to } => {
+                self.rename(crate::project::relabel::Rename::Label { from, to })
+            }
             Action::DeleteLabel { name, relabel_as } => self.delete_label(name, relabel_as),
             Action::RenameAttribute { label, from, to } => {
-                self.rename_attribute(label, from, to)
+                self.rename(crate::project::relabel::Rename::Attribute { label, from, to })
             }
             Action::RenameValue {
                 label,
                 attribute,
                 from,
                 to,
-            } => self.rename_value(label, attribute, from, to),
+            } => self.rename(crate::project::relabel::Rename::EnumValue {
+                label,
+                attribute,
+                from,
+                to,
+            }),
             Action::SetDocumentEntry { doc, entry } => self.set_document_entry(doc, entry),
             Action::RemoveDocument(file) => self.remove_document(&file),
             Action::AskRemoveDocument(file) => self.views.dialogs.notify_with_offer(

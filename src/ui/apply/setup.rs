@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::project::Workspace;
+use crate::project::relabel::{Rename, rename_step};
 use crate::project::setup::{AddReport, NewProject, create};
 use crate::ui::action::NewProjectPlan;
 use crate::ui::adding::AddJob;
@@ -76,22 +77,22 @@ impl AccordApp {
     /// flagged as a label the schema lacks.
     pub(in crate::ui) fn delete_label(&mut self, name: String, relabel_as: Option<String>) {
         let Some(ws) = self.workspace() else { return };
-        let mut changes = vec![crate::project::Change::Schema(
-            crate::schema::edit::SchemaEdit::RemoveLabel { name: name.clone() },
-        )];
-        if let Some(to) = &relabel_as {
-            changes.push(crate::project::Change::Others(
-                crate::project::relabel::OthersRelabel {
-                    rename: crate::project::relabel::Rename::Label {
-                        from: name.clone(),
-                        to: to.clone(),
-                    },
-                    only: None,
-                },
-            ));
-            changes.extend(relabel_own(ws, &name, to));
-        }
-        if self.edit(crate::project::Step(changes)).is_some() {
+        let remove = crate::project::Change::Schema(crate::schema::edit::SchemaEdit::RemoveLabel {
+            name: name.clone(),
+        });
+        let step = match &relabel_as {
+            Some(to) => {
+                let rename = Rename::Label {
+                    from: name.clone(),
+                    to: to.clone(),
+                };
+                let (mut step, _) = rename_step(ws, rename, false);
+                step.0.insert(0, remove);
+                step
+            }
+            None => crate::project::Step(vec![remove]),
+        };
+        if self.edit(step).is_some() {
             self.info(match relabel_as {
                 Some(to) => format!("Deleted {name}; its spans are {to} now (Ctrl+Z undoes it)"),
                 None => {
@@ -101,30 +102,15 @@ impl AccordApp {
         }
     }
 
-    /// Renames a label and relabels the annotator's spans of it, as one undoable step.
-    pub(in crate::ui) fn rename_label(&mut self, from: String, to: String) {
+    /// Renames a label, an attribute or a list value in the label set and in every
+    /// annotator's annotations, as one undoable step.
+    pub(in crate::ui) fn rename(&mut self, rename: Rename) {
         let Some(ws) = self.workspace() else { return };
-        let mut changes = vec![
-            crate::project::Change::Schema(crate::schema::edit::SchemaEdit::RenameLabel {
-                from: from.clone(),
-                to: to.clone(),
-            }),
-            // Every other annotator's spans of it (and the curated set's), in their files.
-            crate::project::Change::Others(crate::project::relabel::OthersRelabel {
-                rename: crate::project::relabel::Rename::Label {
-                    from: from.clone(),
-                    to: to.trim().to_owned(),
-                },
-                only: None,
-            }),
-        ];
-        let own = relabel_own(ws, &from, to.trim());
-        let spans = own.len();
-        changes.extend(own);
-        if self.edit(crate::project::Step(changes)).is_some() {
+        let what = rename.schema_edit().describe();
+        let (step, own) = rename_step(ws, rename, true);
+        if self.edit(step).is_some() {
             self.info(format!(
-                "Renamed {from} to {} in the label set and every annotator's files ({spans} of your spans); Ctrl+Z undoes it",
-                to.trim()
+                "Label set: {what}, in every annotator's files too ({own} of your annotations); Ctrl+Z undoes it"
             ));
         }
     }
@@ -221,114 +207,6 @@ impl AccordApp {
                 self.views.dialogs.notify("Document removed", text);
             }
             Err(why) => self.error(format!("{file} was not removed: {why}")),
-        }
-    }
-
-    /// Renames a value of a list attribute in the label set and in every annotator's spans
-    /// that have it, as one undoable step.
-    pub(in crate::ui) fn rename_value(
-        &mut self,
-        label: String,
-        attribute: String,
-        from: String,
-        to: String,
-    ) {
-        use crate::project::Change;
-        use crate::project::relabel::{OthersRelabel, Rename};
-        let Some(ws) = self.workspace() else { return };
-        let to = to.trim().to_owned();
-        let rename = Rename::EnumValue {
-            label: label.clone(),
-            attribute: attribute.clone(),
-            from: from.clone(),
-            to: to.clone(),
-        };
-        let mut changes = vec![
-            Change::Schema(crate::schema::edit::SchemaEdit::RenameEnumValue {
-                label: label.clone(),
-                attribute: attribute.clone(),
-                from: from.clone(),
-                to: to.clone(),
-            }),
-            Change::Others(OthersRelabel {
-                rename: rename.clone(),
-                only: None,
-            }),
-        ];
-        for doc in ws.doc_ids() {
-            for annotation in ws.store(doc).annotations() {
-                if rename.applies(annotation) {
-                    changes.push(Change::Doc(
-                        doc,
-                        crate::edit::Edit::SetAttribute {
-                            id: annotation.id,
-                            name: attribute.clone(),
-                            value: Some(crate::model::AttributeValue::Enum(to.clone())),
-                        },
-                    ));
-                }
-            }
-        }
-        if self.edit(crate::project::Step(changes)).is_some() {
-            self.info(format!(
-                "{label}.{attribute}: {from} is {to} now, in the label set and every annotator's spans (Ctrl+Z undoes it)"
-            ));
-        }
-    }
-
-    /// Renames an attribute of a label in the label set and in every annotator's spans that
-    /// fill it in (their values kept), as one undoable step.
-    pub(in crate::ui) fn rename_attribute(&mut self, label: String, from: String, to: String) {
-        use crate::edit::Edit;
-        use crate::project::Change;
-        use crate::project::relabel::{OthersRelabel, Rename};
-        let Some(ws) = self.workspace() else { return };
-        let to = to.trim().to_owned();
-        let rename = Rename::Attribute {
-            label: label.clone(),
-            from: from.clone(),
-            to: to.clone(),
-        };
-        let mut changes = vec![
-            Change::Schema(crate::schema::edit::SchemaEdit::RenameAttribute {
-                label: label.clone(),
-                from: from.clone(),
-                to: to.clone(),
-            }),
-            Change::Others(OthersRelabel {
-                rename: rename.clone(),
-                only: None,
-            }),
-        ];
-        for doc in ws.doc_ids() {
-            for annotation in ws.store(doc).annotations() {
-                if rename.applies(annotation) {
-                    // The old name's value out first: an annotation is checked after each
-                    // edit, and the label set no longer has the old name.
-                    let value = annotation.attributes.get(&from).cloned();
-                    changes.push(Change::Doc(
-                        doc,
-                        Edit::SetAttribute {
-                            id: annotation.id,
-                            name: from.clone(),
-                            value: None,
-                        },
-                    ));
-                    changes.push(Change::Doc(
-                        doc,
-                        Edit::SetAttribute {
-                            id: annotation.id,
-                            name: to.clone(),
-                            value,
-                        },
-                    ));
-                }
-            }
-        }
-        if self.edit(crate::project::Step(changes)).is_some() {
-            self.info(format!(
-                "{label}.{from} is {label}.{to} now, in the label set and every annotator's spans (Ctrl+Z undoes it)"
-            ));
         }
     }
 
@@ -441,23 +319,4 @@ impl AccordApp {
     pub fn adding_busy(&self) -> bool {
         self.adding.is_some()
     }
-}
-
-/// The changes that give every span of the annotator's labelled `from` the label `to`.
-fn relabel_own(ws: &Workspace, from: &str, to: &str) -> Vec<crate::project::Change> {
-    let mut changes = Vec::new();
-    for doc in ws.doc_ids() {
-        for annotation in ws.store(doc).annotations() {
-            if annotation.label == from {
-                changes.push(crate::project::Change::Doc(
-                    doc,
-                    crate::edit::Edit::Relabel {
-                        id: annotation.id,
-                        label: to.to_owned(),
-                    },
-                ));
-            }
-        }
-    }
-    changes
 }
