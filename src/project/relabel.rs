@@ -138,7 +138,7 @@ impl Rename {
     /// not apply). An attribute's old name is taken out before its value goes in under the
     /// new one: an annotation is checked after each edit, and the label set no longer has the
     /// old name.
-    fn own_edits(&self, annotation: &crate::model::Annotation) -> Vec<crate::edit::Edit> {
+    pub fn own_edits(&self, annotation: &crate::model::Annotation) -> Vec<crate::edit::Edit> {
         use crate::edit::Edit;
         if !self.applies(annotation) {
             return Vec::new();
@@ -168,32 +168,6 @@ impl Rename {
             }],
         }
     }
-}
-
-/// The step that makes `rename` everywhere, as one undoable unit: the label set (unless
-/// `with_schema` is false: the caller's own schema change goes with it), every other
-/// annotator's files, and the annotator's own annotations. Returns it with how many of the
-/// annotator's annotations it changes.
-pub fn rename_step(
-    ws: &super::Workspace,
-    rename: Rename,
-    with_schema: bool,
-) -> (super::Step, usize) {
-    use super::Change;
-    let mut changes = Vec::new();
-    if with_schema {
-        changes.push(Change::Schema(rename.schema_edit()));
-    }
-    let mut own = 0;
-    for doc in ws.doc_ids() {
-        for annotation in ws.store(doc).annotations() {
-            let edits = rename.own_edits(annotation);
-            own += usize::from(!edits.is_empty());
-            changes.extend(edits.into_iter().map(|e| Change::Doc(doc, e)));
-        }
-    }
-    changes.push(Change::Others(OthersRelabel { rename, only: None }));
-    (super::Step(changes), own)
 }
 
 /// A rename in other annotators' annotation files.

@@ -566,6 +566,30 @@ impl Workspace {
         Ok(Applied { inverse, created })
     }
 
+    /// The step that makes `rename` everywhere, as one undoable unit: the label set (unless
+    /// `with_schema` is false: the caller's own schema change goes with it), every other
+    /// annotator's files, and this annotator's annotations. Returns it with how many of this
+    /// annotator's annotations it changes.
+    pub fn rename_step(&self, rename: super::relabel::Rename, with_schema: bool) -> (Step, usize) {
+        let mut changes = Vec::new();
+        if with_schema {
+            changes.push(Change::Schema(rename.schema_edit()));
+        }
+        let mut own = 0;
+        for doc in self.doc_ids() {
+            for annotation in self.store(doc).annotations() {
+                let edits = rename.own_edits(annotation);
+                own += usize::from(!edits.is_empty());
+                changes.extend(edits.into_iter().map(|e| Change::Doc(doc, e)));
+            }
+        }
+        changes.push(Change::Others(super::relabel::OthersRelabel {
+            rename,
+            only: None,
+        }));
+        (Step(changes), own)
+    }
+
     /// Undoes the last step. `Ok(false)` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<bool, WorkspaceError> {
         let mut history = std::mem::take(&mut self.history);

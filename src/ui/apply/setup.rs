@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::project::Workspace;
-use crate::project::relabel::{Rename, rename_step};
+use crate::project::relabel::Rename;
 use crate::project::setup::{AddReport, NewProject, create};
 use crate::ui::action::NewProjectPlan;
 use crate::ui::adding::AddJob;
@@ -86,7 +86,7 @@ impl AccordApp {
                     from: name.clone(),
                     to: to.clone(),
                 };
-                let (mut step, _) = rename_step(ws, rename, false);
+                let (mut step, _) = ws.rename_step(rename, false);
                 step.0.insert(0, remove);
                 step
             }
@@ -107,7 +107,7 @@ impl AccordApp {
     pub(in crate::ui) fn rename(&mut self, rename: Rename) {
         let Some(ws) = self.workspace() else { return };
         let what = rename.schema_edit().describe();
-        let (step, own) = rename_step(ws, rename, true);
+        let (step, own) = ws.rename_step(rename, true);
         if self.edit(step).is_some() {
             self.info(format!(
                 "Label set: {what}, in every annotator's files too ({own} of your annotations); Ctrl+Z undoes it"
