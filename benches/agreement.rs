@@ -203,6 +203,7 @@ fn annotation_file(
                 author: annotator.to_owned(),
                 created: time.clone(),
                 modified: time.clone(),
+                source: None,
                 conflict: None,
             }
         })

@@ -147,6 +147,7 @@ fn document(n: usize, rng: &mut Rng) -> CorpusDocument {
             author: "bench".into(),
             created: now.clone(),
             modified: now.clone(),
+            source: None,
             conflict: None,
         });
     }

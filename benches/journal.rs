@@ -44,6 +44,7 @@ fn add(range: CharRange) -> Edit {
         label: "LOCATION".into(),
         ranges: vec![range],
         attributes: BTreeMap::new(),
+        source: None,
     }
 }
 

@@ -277,6 +277,7 @@ fn generate_file(doc: &Document, rng: &mut Rng) -> AnnotationFile {
             author: ANNOTATOR.to_owned(),
             created: created.clone(),
             modified: created.clone(),
+            source: None,
             conflict: None,
         });
     }

@@ -92,6 +92,7 @@ fn spans_every(doc: &Document, every: usize) -> AnnotationStore {
                 author: "bench".into(),
                 created: now.clone(),
                 modified: now.clone(),
+                source: None,
                 conflict: None,
             }
         })
@@ -201,6 +202,7 @@ impl Single {
             label: "EVENT".into(),
             ranges: vec![range],
             attributes: BTreeMap::new(),
+            source: None,
         })
     }
 
@@ -586,6 +588,7 @@ fn bench_open_many(c: &mut Criterion) {
                     label: "COUNTRY".into(),
                     ranges: vec![CharRange::new(k * 50, k * 50 + 5)],
                     attributes: BTreeMap::new(),
+                    source: None,
                 };
                 let _ = apply(&mut store, &ctx, &add);
             }

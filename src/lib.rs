@@ -64,6 +64,7 @@ pub mod schema;
 pub mod search;
 pub mod stats;
 pub mod store;
+pub mod suggest;
 pub mod validate;
 
 #[cfg(feature = "gui")]

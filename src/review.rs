@@ -686,6 +686,7 @@ impl<'w> Plan<'w> {
             author: self.ws.author.clone(),
             created: self.now.clone(),
             modified: self.now.clone(),
+            source: None,
             conflict: None,
         }
     }

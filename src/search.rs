@@ -223,6 +223,7 @@ mod store_tests {
                 label: label.into(),
                 ranges: vec![CharRange::new(start, end)],
                 attributes: BTreeMap::new(),
+                source: None,
             };
             apply(&mut store, &ctx, &add).unwrap();
         }

@@ -12,7 +12,7 @@ use crate::project::{
 };
 use crate::project_dir::FsError;
 use crate::rules::{Problem, annotation_problems, link_problems};
-use crate::store::file::{parse_annotation_file, parse_versioned, read_text};
+use crate::store::file::{parse_annotation_file, read_text};
 use crate::store::{AnnotationFile, StoreError};
 
 /// What kind of problem a finding is; stable names for `--json`.
@@ -552,7 +552,7 @@ impl Validator<'_> {
             self.files_checked += 1;
             let rel = self.rel(&path);
             let parsed = read_text(&self.project.dir, &path)
-                .and_then(|text| parse_versioned(&text, &path).map(|f| (f, text)));
+                .and_then(|text| CrossLinkFile::parse(&text, &path).map(|f| (f, text)));
             let (file, text): (CrossLinkFile, String) = match parsed {
                 Ok(f) => f,
                 Err(e) => {

@@ -46,6 +46,7 @@ fn view_of(file: &str, language: &'static str, spans: &[(&str, &str)]) -> ViewSt
             label: (*label).into(),
             ranges: vec![range],
             attributes: BTreeMap::new(),
+            source: None,
         };
         apply(&mut store, &ctx, &add).unwrap();
     }

@@ -16,6 +16,7 @@ mod progress;
 mod reanchor;
 mod recover;
 mod stats;
+mod suggest;
 mod sync;
 mod validate;
 
@@ -99,6 +100,12 @@ pub enum Command {
     Assign(assign::Args),
     /// Per annotator: documents assigned, started and finished, annotations, last commit.
     Progress(progress::Args),
+    /// Suggestions for an annotator: the forms they (and, if chosen, others) labelled, the
+    /// project's gazetteers, a tagger trained on their labels, an external Label Studio ML
+    /// backend. Lists them (document, start, end, label, source, score, text), adds them as
+    /// pre-annotation (--apply), or measures each suggester (--evaluate). Exit 0, 1 when a
+    /// suggester failed (the others still ran), 2 when nothing could be read or written.
+    Suggest(suggest::Args),
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -125,6 +132,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Git(args) => git_setup::run(args, &mut out),
         Command::Assign(args) => assign::run(args, &mut out),
         Command::Progress(args) => progress::run(args, &mut out),
+        Command::Suggest(args) => suggest::run(args, &mut out),
     };
     let flushed = std::io::Write::flush(&mut out);
     let code = result?;

@@ -98,6 +98,7 @@ mod tests {
             author: "t".into(),
             created: Timestamp::default(),
             modified: Timestamp::default(),
+            source: None,
             conflict: None,
         }
     }

@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::model::{
     Annotation, AnnotationId, AttributeValue, CharRange, Document, Fragment, Link, LinkId, Review,
-    ReviewState, Timestamp,
+    ReviewState, Source, Timestamp,
 };
 use crate::rules::{Problem, annotation_problems, link_problems};
 use crate::schema::Schema;
@@ -46,6 +46,8 @@ pub enum Edit {
         ranges: Vec<CharRange>,
         /// Initial attribute values.
         attributes: BTreeMap<String, AttributeValue>,
+        /// The suggester it was accepted from; `None` for a span made by hand.
+        source: Option<Source>,
     },
     /// Puts an annotation in exactly as given, id included, replacing one with that id. Undo
     /// of a removal and of every change to an annotation is a `Put` of the old value.
@@ -202,6 +204,7 @@ fn apply_inner(
             label,
             ranges,
             attributes,
+            source,
         } => {
             let mut ann = Annotation {
                 id: AnnotationId(store.free_id().ok_or(EditError::IdsUsedUp)?),
@@ -220,6 +223,7 @@ fn apply_inner(
                 author: ctx.author.to_owned(),
                 created: ctx.now.clone(),
                 modified: ctx.now.clone(),
+                source: source.clone(),
                 conflict: None,
             };
             ann.fragments.sort_by_key(|f| f.start);

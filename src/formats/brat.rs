@@ -773,6 +773,7 @@ fn read_ann(
                             author: ctx.annotator.to_owned(),
                             created: ctx.now.clone(),
                             modified: ctx.now.clone(),
+                            source: None,
                             conflict: None,
                         };
                         match number.filter(|k| *k > 0 && used.insert(*k)) {

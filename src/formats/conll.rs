@@ -285,6 +285,7 @@ pub(super) fn parse(
                 author: ctx.annotator.to_owned(),
                 created: ctx.now.clone(),
                 modified: ctx.now.clone(),
+                source: None,
                 conflict: None,
             });
         }

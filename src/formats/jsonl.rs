@@ -326,6 +326,7 @@ fn document(
                 author: r.author.unwrap_or_else(|| ctx.annotator.to_owned()),
                 created: r.created.unwrap_or_else(|| ctx.now.clone()),
                 modified: r.modified.unwrap_or_else(|| ctx.now.clone()),
+                source: None,
                 conflict: None,
             }),
             Err(why) => problem(Some(id), format!("{} left out: {why}", r.label)),

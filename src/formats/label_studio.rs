@@ -568,6 +568,7 @@ fn read_results(
                         author: ctx.annotator.to_owned(),
                         created: ctx.now.clone(),
                         modified: ctx.now.clone(),
+                        source: None,
                         conflict: None,
                     },
                 );

@@ -761,7 +761,7 @@ pub fn import(options: &ImportOptions, control: Control<'_>) -> Result<ImportRep
     }
     if !imported.groups.is_empty() {
         let mut file = CrossLinkFile {
-            format: CURRENT_FORMAT,
+            format: crate::project::LINKS_FORMAT,
             annotator: options.annotator.clone(),
             next_id: imported.groups.iter().map(|g| g.id.0).max().unwrap_or(0) + 1,
             groups: imported.groups.clone(),

@@ -476,6 +476,7 @@ mod tests {
             author: "t".into(),
             created: Default::default(),
             modified: Default::default(),
+            source: None,
             conflict: None,
         }];
         let (words, spaces) = words_and_spaces(&doc);

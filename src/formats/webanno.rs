@@ -375,6 +375,7 @@ mod tests {
             author: "t".into(),
             created: Default::default(),
             modified: Default::default(),
+            source: None,
             conflict: None,
         };
         doc.annotations = vec![ann(1, "ORG", 2, 7, "Ab cd"), ann(2, "PERSON", 2, 4, "Ab")];

@@ -179,11 +179,63 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it was last changed.
     pub modified: Timestamp,
+    /// The suggester that proposed it, when it was accepted from a suggestion rather than made
+    /// by hand (review and agreement tell the two apart). Added in format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// Set by a merge (`accord merge-file`, Sync) when two people changed this annotation
     /// differently, or one removed what the other changed: the version here is kept and the
     /// other is carried along until someone decides (the window shows it as a review item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Box<MergeConflict>>,
+}
+
+/// Which suggester proposed an annotation (see [`crate::suggest`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Suggester {
+    /// The surface forms the project's annotators labelled.
+    Project,
+    /// A gazetteer: its name.
+    Gazetteer(String),
+    /// The tagger trained in Accord on the annotator's labels.
+    Tagger,
+    /// An external recommender: its URL.
+    External(String),
+}
+
+impl Suggester {
+    /// A short name for lists and the command line: `project`, `gazetteer:news`, `tagger`,
+    /// or the URL.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Project => "project".into(),
+            Self::Gazetteer(name) => format!("gazetteer:{name}"),
+            Self::Tagger => "tagger".into(),
+            Self::External(url) => url.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Suggester {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// Where an accepted suggestion came from: `source: Some((suggester: Project, score: 870))`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Source {
+    /// The suggester.
+    pub suggester: Suggester,
+    /// Its score when it was accepted, in thousandths (0–1000), so the file stays exact text.
+    pub score: u16,
+}
+
+impl Source {
+    /// The score as a fraction in 0..=1.
+    pub fn fraction(&self) -> f32 {
+        f32::from(self.score) / 1000.0
+    }
 }
 
 /// The other side of an annotation a merge could not decide on: see
@@ -216,6 +268,7 @@ impl Annotation {
             author: "t".into(),
             created: Timestamp::default(),
             modified: Timestamp::default(),
+            source: None,
             conflict: None,
         }
     }

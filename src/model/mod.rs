@@ -12,7 +12,7 @@ pub mod tokens;
 
 pub use annotation::{
     Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, MergeConflict, Review,
-    ReviewState, Timestamp,
+    ReviewState, Source, Suggester, Timestamp,
 };
 pub use cross::{CrossGroup, CrossMember, GroupId};
 pub use document::{

@@ -20,28 +20,42 @@ pub fn tokenize(doc: &Document) -> Vec<CharRange> {
 
 /// The tokens of `text`, as char ranges into it.
 pub fn tokenize_str(text: &str) -> Vec<CharRange> {
-    let mut tokens = Vec::new();
+    tokens_with_bytes(text).map(|(chars, _)| chars).collect()
+}
+
+/// The tokens of `text` in order, each as its char range and its byte range (for reading
+/// its text without counting chars again).
+pub fn tokens_with_bytes(
+    text: &str,
+) -> impl Iterator<Item = (CharRange, std::ops::Range<usize>)> + '_ {
     let mut at = 0;
-    for segment in text.split_word_bounds() {
-        let len = segment.chars().count();
-        if segment.chars().all(char::is_whitespace) {
+    text.split_word_bound_indices()
+        .flat_map(move |(byte, segment)| {
+            let len = segment.chars().count();
+            let start = at;
             at += len;
-            continue;
-        }
-        if segment.chars().any(is_written_without_spaces) {
-            for grapheme in segment.graphemes(true) {
-                let n = grapheme.chars().count();
-                if !grapheme.chars().all(char::is_whitespace) {
-                    tokens.push(CharRange::new(at, at + n));
-                }
-                at += n;
+            let mut pieces = Vec::new();
+            if segment.chars().all(char::is_whitespace) {
+                return pieces;
             }
-        } else {
-            tokens.push(CharRange::new(at, at + len));
-            at += len;
-        }
-    }
-    tokens
+            if segment.chars().any(is_written_without_spaces) {
+                let mut char_at = start;
+                for (offset, grapheme) in segment.grapheme_indices(true) {
+                    let n = grapheme.chars().count();
+                    if !grapheme.chars().all(char::is_whitespace) {
+                        let bytes = byte + offset..byte + offset + grapheme.len();
+                        pieces.push((CharRange::new(char_at, char_at + n), bytes));
+                    }
+                    char_at += n;
+                }
+            } else {
+                pieces.push((
+                    CharRange::new(start, start + len),
+                    byte..byte + segment.len(),
+                ));
+            }
+            pieces
+        })
 }
 
 /// Han ideographs, Hiragana and Katakana: scripts written without spaces between words, where
@@ -103,6 +117,15 @@ mod tests {
                 CharRange::new(10, 11),
             ]
         );
+    }
+
+    #[test]
+    fn byte_ranges_hold_the_same_text_as_char_ranges() {
+        let text = "Қазақстан, 20亿美元 وكازاخستان 😊.";
+        let doc = Document::from_text("t.txt", text);
+        for (chars, bytes) in tokens_with_bytes(text) {
+            assert_eq!(doc.slice(chars), Some(&text[bytes]));
+        }
     }
 
     #[test]

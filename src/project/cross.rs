@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::CrossGroup;
 use crate::project_dir::ProjectDir;
 use crate::store::StoreError;
-use crate::store::file::{
-    CURRENT_FORMAT, dir_of, parse_versioned, read_text, to_pretty_ron, write_text,
-};
+use crate::store::file::{dir_of, parse_versioned_as, read_text, to_pretty_ron, write_text};
+
+/// The format version of cross-document link files (annotation files have their own,
+/// [`crate::store::file::CURRENT_FORMAT`]).
+pub const LINKS_FORMAT: u32 = 1;
 
 /// Groups of annotations across documents, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +31,7 @@ impl CrossLinkFile {
     /// An empty file for `annotator`.
     pub fn new(annotator: &str) -> Self {
         Self {
-            format: CURRENT_FORMAT,
+            format: LINKS_FORMAT,
             annotator: annotator.to_owned(),
             next_id: 1,
             groups: Vec::new(),
@@ -44,7 +46,7 @@ impl CrossLinkFile {
 
     /// Reads a cross-document link file of the project in `dir`.
     pub fn load_in(dir: &ProjectDir, path: &Path) -> Result<Self, StoreError> {
-        parse_versioned(&read_text(dir, path)?, path)
+        parse_versioned_as(&read_text(dir, path)?, path, LINKS_FORMAT)
     }
 
     /// Writes it atomically into the project in `dir`, groups by id and members sorted.
@@ -77,6 +79,6 @@ impl CrossLinkFile {
 
     /// Reads the text of a cross-document link file; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, StoreError> {
-        parse_versioned(text, path)
+        parse_versioned_as(text, path, LINKS_FORMAT)
     }
 }

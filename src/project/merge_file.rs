@@ -20,7 +20,7 @@ use crate::git::WorkTree;
 use crate::model::{AnnotationId, CrossGroup, CrossMember, GroupId};
 use crate::schema::Schema;
 use crate::store::StoreError;
-use crate::store::file::{CURRENT_FORMAT, to_pretty_ron};
+use crate::store::file::to_pretty_ron;
 use crate::store::merge::{self, Item, MergeReport, Outcome, Renumbering};
 use crate::store::merge_text::{Version, merge_annotation_texts};
 
@@ -216,7 +216,7 @@ pub fn merge_texts(
                 keep
             });
             let file = CrossLinkFile {
-                format: CURRENT_FORMAT,
+                format: crate::project::LINKS_FORMAT,
                 annotator: mine_file.annotator.clone(),
                 next_id,
                 groups,

@@ -44,12 +44,12 @@ use crate::schema::{Schema, SchemaError};
 
 pub use assignments::{AssignmentsFile, StatusFile};
 pub use change::DocumentChange;
-pub use cross::CrossLinkFile;
+pub use cross::{CrossLinkFile, LINKS_FORMAT};
 pub use date::{PartialDate, by_date};
 pub use watch::{DiskWatch, DiskWatchError};
 pub use workspace::{
-    Applied, Change, DiskEvent, DocState, GroupState, RefTarget, Resolution, Step, StoreStatus,
-    Ties, Workspace, WorkspaceError, WorkspaceFile, journal,
+    Applied, Change, DiskEvent, DocState, GroupState, RefTarget, RejectionEdit, Resolution, Step,
+    StoreStatus, Ties, Workspace, WorkspaceError, WorkspaceFile, journal,
 };
 
 /// Name of the project file inside a project folder.
@@ -119,7 +119,7 @@ impl DocumentEntry {
 }
 
 /// The project file, `accord.ron`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProjectFile {
     /// Format version of the project file (1).
     #[serde(default = "one")]
@@ -134,6 +134,9 @@ pub struct ProjectFile {
     /// Annotator used when none was chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_annotator: Option<String>,
+    /// Which suggesters propose labels, and how sure each must be.
+    #[serde(default, skip_serializing_if = "crate::suggest::Settings::is_default")]
+    pub suggestions: crate::suggest::Settings,
 }
 
 fn one() -> u32 {
@@ -582,6 +585,7 @@ fn synthesise_project_file(root: &Path) -> Result<ProjectFile, ProjectError> {
             })
             .collect(),
         default_annotator: None,
+        suggestions: Default::default(),
     })
 }
 

@@ -172,6 +172,7 @@ pub fn create(folder: &Path, new: &NewProject) -> Result<Project, SetupError> {
         schema: SchemaSource::File(SCHEMA_FILE.to_owned()),
         documents: Vec::new(),
         default_annotator: None,
+        suggestions: Default::default(),
     };
     dir.write(
         &schema_path,

@@ -20,6 +20,7 @@ use crate::model::{
 };
 use crate::project_dir::ProjectDir;
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
+use crate::suggest::rejections::RejectionsFile;
 use journal::{Journal, JournalError, Recovery, StepKind};
 
 pub use disk::{DiskEvent, Resolution};
@@ -144,6 +145,18 @@ pub enum Change {
     /// A label changed in the other annotators' files (a label renamed), written at once
     /// under their locks.
     Others(super::relabel::OthersRelabel),
+    /// Suggestions rejected or taken back, written to the annotator's rejections file at
+    /// once (so undo brings a rejected suggestion back).
+    Rejections(RejectionEdit),
+}
+
+/// Rejections added and removed ([`Change::Rejections`]); its inverse swaps the two.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RejectionEdit {
+    /// Rejections to add.
+    pub add: Vec<crate::suggest::rejections::Rejection>,
+    /// Rejections to remove.
+    pub remove: Vec<crate::suggest::rejections::Rejection>,
 }
 
 /// One step of the history: changes applied together, all or none.
@@ -256,6 +269,9 @@ pub struct Workspace {
     /// Where the next [`Workspace::check_disk_some`] goes on from: an index into the tracked
     /// files (every document's slot, then the group file).
     disk_sweep: usize,
+    /// The suggestions the annotator rejected, or why their file could not be read (then
+    /// none are remembered, and rejecting is refused so the file is not written over).
+    rejections: Result<RejectionsFile, String>,
 }
 
 impl Workspace {
@@ -370,7 +386,12 @@ impl Workspace {
             Ok(_) => project.dir.remove_unfinished_saves(),
             Err(_) => Vec::new(),
         };
+        let rejections = match &bad_name {
+            Some(why) => Err(why.clone()),
+            None => RejectionsFile::load(&project.dir, annotator).map_err(|e| e.to_string()),
+        };
         Self {
+            rejections,
             project,
             annotator: annotator.to_owned(),
             author: author.to_owned(),
@@ -402,6 +423,20 @@ impl Workspace {
 
     fn count_conflicts(&mut self) {
         self.merge_conflicts = self.docs.iter().map(|d| d.store.conflicted().len()).sum();
+    }
+
+    /// The suggestions the annotator rejected (none when their file could not be read).
+    pub fn rejections(&self) -> &RejectionsFile {
+        static NONE: std::sync::OnceLock<RejectionsFile> = std::sync::OnceLock::new();
+        match &self.rejections {
+            Ok(file) => file,
+            Err(_) => NONE.get_or_init(RejectionsFile::default),
+        }
+    }
+
+    /// Why the rejections file could not be read, if it could not.
+    pub fn rejections_problem(&self) -> Option<&str> {
+        self.rejections.as_ref().err().map(String::as_str)
     }
 
     /// Annotations with a merge conflict to decide, in all documents.
@@ -657,6 +692,7 @@ impl Workspace {
                         label,
                         ranges: vec![range],
                         attributes: Default::default(),
+                        source: None,
                     },
                 ));
                 // The id the store hands out next: the add comes first in the step.
@@ -706,6 +742,7 @@ impl Workspace {
                         label: label.to_owned(),
                         ranges: vec![*range],
                         attributes: Default::default(),
+                        source: None,
                     },
                 )
             })
@@ -915,6 +952,40 @@ impl Workspace {
                     super::relabel::relabel_others(&self.project, &self.annotator, change)
                         .map_err(WorkspaceError::Schema)?;
                 Ok((Change::Others(inverse), Vec::new()))
+            }
+            Change::Rejections(edit) => {
+                let document = format!(
+                    "annotations/{}/{}",
+                    self.annotator,
+                    crate::suggest::rejections::REJECTIONS_FILE
+                );
+                if let Err(reason) = &self.lock {
+                    return Err(WorkspaceError::Locked {
+                        document,
+                        reason: reason.to_string(),
+                    });
+                }
+                let file = self
+                    .rejections
+                    .as_mut()
+                    .map_err(|reason| WorkspaceError::Locked {
+                        document: document.clone(),
+                        reason: reason.clone(),
+                    })?;
+                let mut changed = file.clone();
+                for r in &edit.remove {
+                    changed.rejected.remove(r);
+                }
+                changed.rejected.extend(edit.add.iter().cloned());
+                changed.save(&self.project.dir)?;
+                *file = changed;
+                Ok((
+                    Change::Rejections(RejectionEdit {
+                        add: edit.remove.clone(),
+                        remove: edit.add.clone(),
+                    }),
+                    Vec::new(),
+                ))
             }
             Change::Schema(_) if !self.project.schema_problems.is_empty() => {
                 // Saving the label set now would write only what could be read of the file,
@@ -1238,6 +1309,7 @@ mod tests {
             label: label.into(),
             ranges: vec![CharRange::new(start, end)],
             attributes: Default::default(),
+            source: None,
         }
     }
 

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::file::CURRENT_FORMAT;
+use super::file::reads_as_current;
 
 /// An annotation file's text in three parts: the text up to the annotations, each
 /// annotation's text, and the text after them.
@@ -76,7 +76,11 @@ pub(crate) fn split(text: &str) -> Option<Blocks<'_>> {
         _ => c.value(),
     })?;
     cursor.ws()?;
-    if cursor.at != text.len() || format != Some(u64::from(CURRENT_FORMAT)) {
+    if cursor.at != text.len()
+        || !format
+            .and_then(|f| u32::try_from(f).ok())
+            .is_some_and(reads_as_current)
+    {
         return None;
     }
     let (head_end, blocks, tail_start) = parts?;

@@ -60,8 +60,16 @@ use crate::model::{
 use crate::project_dir::atomic::write_atomic;
 use crate::project_dir::{FileReader, FsError, Limit as ReadLimit, ProjectDir};
 
-/// The format version this program writes.
-pub const CURRENT_FORMAT: u32 = 1;
+/// The format version this program writes: 2, which added [`Annotation::source`].
+pub const CURRENT_FORMAT: u32 = 2;
+/// The oldest format version this program reads. Version 1 is version 2 without `source`, so
+/// the same types read both and the migration is the identity (see [`migrate`]).
+pub const OLDEST_FORMAT: u32 = 1;
+
+/// True for the versions read by the current types: [`OLDEST_FORMAT`] to [`CURRENT_FORMAT`].
+pub fn reads_as_current(format: u32) -> bool {
+    (OLDEST_FORMAT..=CURRENT_FORMAT).contains(&format)
+}
 
 /// The largest annotation or link file Accord reads: 256 MiB (a file of 500 000 annotations
 /// is about 150 MB).
@@ -299,10 +307,14 @@ struct FormatHeader {
 
 /// Turns the RON text of any known format version into the current [`AnnotationFile`].
 ///
-/// Version 1 is the current one, so there is nothing to convert yet. When version 2 comes, keep
-/// the version-1 types in a `v1` module, parse into them here, and convert with a pure
-/// `fn(v1::AnnotationFile) -> AnnotationFile`; the golden file `tests/golden/format-1.ron`
-/// keeps that path tested.
+/// Version 2 added one optional field, [`Annotation::source`]; a version-1 file is a
+/// version-2 file where it is absent, so both are read by the current types (the file keeps
+/// its version number until it is written again, as version 2). It was still numbered: a
+/// version-1 program would drop the field it does not know when it rewrites a file, so it must
+/// refuse a version-2 file instead. When a change is not additive, keep the old types in a `vN`
+/// module, parse into them here and convert with a pure `fn(vN::AnnotationFile) ->
+/// AnnotationFile`. The golden files `tests/golden/format-1.ron` and `format-2.ron` keep
+/// both versions tested.
 pub fn migrate(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
     // `ron` needs several times a file's size in memory: a large file must be as Accord
     // writes it, which the fast reader reads.
@@ -415,7 +427,7 @@ pub fn parse_versioned<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
 ) -> Result<T, StoreError> {
-    parse_versioned_as(text, path, CURRENT_FORMAT)
+    parse_versions(text, path, OLDEST_FORMAT, CURRENT_FORMAT)
 }
 
 /// [`parse_versioned`] for a file whose current format is `current` (files with a version
@@ -425,9 +437,19 @@ pub fn parse_versioned_as<T: serde::de::DeserializeOwned>(
     path: &Path,
     current: u32,
 ) -> Result<T, StoreError> {
+    parse_versions(text, path, current, current)
+}
+
+/// Parses a versioned RON file whose versions `oldest..=current` are all read by `T`.
+fn parse_versions<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    oldest: u32,
+    current: u32,
+) -> Result<T, StoreError> {
     let header: FormatHeader = crate::ron_io::from_str(text).map_err(|e| parse_error(path, e))?;
     match header.format {
-        found if found == current => {
+        found if (oldest..=current).contains(&found) => {
             crate::ron_io::from_str(text).map_err(|e| parse_error(path, e))
         }
         found if found > current => Err(StoreError::NewerFormat {
@@ -516,7 +538,7 @@ fn parse_error(path: &Path, e: crate::ron_io::ParseErrorAt) -> StoreError {
 /// the current format, `ron` (and [`migrate`]) for everything else and for every error.
 pub fn parse_annotation_file(text: &str, path: &Path) -> Result<AnnotationFile, StoreError> {
     match fast_ron::from_slice::<AnnotationFile>(text.as_bytes()) {
-        Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => Ok(file),
+        Ok(file) if reads_as_current(file.format) && check_limits(&file, path).is_ok() => Ok(file),
         _ => migrate(text, path),
     }
 }
@@ -545,7 +567,7 @@ impl AnnotationFile {
         let size = fast.size;
         let fast = fast_ron::from_reader::<AnnotationFile, _>(fast, size);
         match fast {
-            Ok(file) if file.format == CURRENT_FORMAT && check_limits(&file, path).is_ok() => {
+            Ok(file) if reads_as_current(file.format) && check_limits(&file, path).is_ok() => {
                 Ok(file)
             }
             Ok(_) => migrate(&text_for_ron(dir, path, "")?, path),
@@ -562,7 +584,7 @@ impl AnnotationFile {
         let size = fast.size;
         match fast_ron::from_reader::<AnnotationFile<Counted, serde::de::IgnoredAny>, _>(fast, size)
         {
-            Ok(file) if file.format == CURRENT_FORMAT && file.annotations.0 <= MAX_ANNOTATIONS => {
+            Ok(file) if reads_as_current(file.format) && file.annotations.0 <= MAX_ANNOTATIONS => {
                 Ok(file.annotations.0)
             }
             _ => Ok(Self::load_in(dir, path)?.annotations.len()),
@@ -842,6 +864,8 @@ struct Compared {
     _created: Unkept,
     #[serde(rename = "modified")]
     _modified: Unkept,
+    #[serde(default)]
+    source: Option<crate::model::Source>,
     /// Read to be checked; nothing compares the other side of a merge conflict.
     #[serde(default, rename = "conflict")]
     _conflict: Option<Box<MergeConflict>>,
@@ -897,6 +921,7 @@ impl From<Compared> for Annotation {
             author: String::new(),
             created: Timestamp(String::new()),
             modified: Timestamp(String::new()),
+            source: c.source,
             conflict: None,
         }
     }
@@ -905,7 +930,7 @@ impl From<Compared> for Annotation {
 /// A file read with its annotations in a store, as a [`LoadedFile`]; `None` for what the slow
 /// path must report: another format, too many links, a repeated id.
 fn into_loaded<E>(file: AnnotationFile<IntoStore<E>>) -> Option<LoadedFile> {
-    if file.format != CURRENT_FORMAT || file.links.len() > MAX_LINKS {
+    if !reads_as_current(file.format) || file.links.len() > MAX_LINKS {
         return None;
     }
     let IntoStore(mut store, _) = file.annotations;
@@ -928,25 +953,58 @@ mod tests {
     use super::*;
 
     const GOLDEN: &str = include_str!("../../tests/golden/format-1.ron");
+    const GOLDEN_2: &str = include_str!("../../tests/golden/format-2.ron");
 
     /// The fast reader and writer must handle what Accord writes by themselves, not fall back to
-    /// `ron`.
+    /// `ron`: both versions of the format.
     #[test]
-    fn the_fast_reader_and_writer_handle_the_golden_file_themselves() {
-        let path = Path::new("format-1.ron");
-        let by_ron = migrate(GOLDEN, path).unwrap();
-        let fast: AnnotationFile = fast_ron::from_slice(GOLDEN.as_bytes()).unwrap();
-        assert_eq!(fast, by_ron);
-        let loaded =
-            into_loaded::<Annotation>(fast_ron::from_slice(GOLDEN.as_bytes()).unwrap()).unwrap();
-        let store = by_ron.clone().into_store(path).unwrap();
-        assert_eq!(loaded.document, by_ron.document);
-        assert_eq!(loaded.store.next_id(), store.next_id());
-        assert!(loaded.store.annotations().eq(store.annotations()));
-        assert!(loaded.store.links().eq(store.links()));
-        assert_eq!(by_ron.to_ron(path).unwrap(), GOLDEN);
-        // And the fast writer writes it itself, not `ron`.
-        assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), GOLDEN);
+    fn the_fast_reader_and_writer_handle_the_golden_files_themselves() {
+        for (name, golden) in [("format-1.ron", GOLDEN), ("format-2.ron", GOLDEN_2)] {
+            let path = Path::new(name);
+            let by_ron = migrate(golden, path).unwrap();
+            let fast: AnnotationFile = fast_ron::from_slice(golden.as_bytes()).unwrap();
+            assert_eq!(fast, by_ron);
+            let loaded =
+                into_loaded::<Annotation>(fast_ron::from_slice(golden.as_bytes()).unwrap())
+                    .unwrap();
+            let store = by_ron.clone().into_store(path).unwrap();
+            assert_eq!(loaded.document, by_ron.document);
+            assert_eq!(loaded.store.next_id(), store.next_id());
+            assert!(loaded.store.annotations().eq(store.annotations()));
+            assert!(loaded.store.links().eq(store.links()));
+            assert_eq!(by_ron.to_ron(path).unwrap(), golden);
+            // And the fast writer writes it itself, not `ron`.
+            assert_eq!(ron_writer::to_string(&by_ron, DEPTH, 0).unwrap(), golden);
+        }
+        let sources = |file: &AnnotationFile| {
+            file.annotations
+                .iter()
+                .filter(|a| a.source.is_some())
+                .count()
+        };
+        assert_eq!(
+            sources(&fast_ron::from_slice(GOLDEN_2.as_bytes()).unwrap()),
+            3
+        );
+    }
+
+    /// A file of a version newer than this program's is refused, naming the version, so an
+    /// older Accord never drops fields it does not know by writing the file again.
+    #[test]
+    fn a_newer_format_is_refused() {
+        let newer = GOLDEN_2.replacen("format: 2,", "format: 3,", 1);
+        let error = parse_annotation_file(&newer, Path::new("a.ron")).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                StoreError::NewerFormat {
+                    found: 3,
+                    supported: 2,
+                    ..
+                }
+            ),
+            "{error}"
+        );
     }
 
     /// Reading for comparison keeps exactly what agreement compares (ids, labels, ranges,
@@ -1051,6 +1109,10 @@ mod tests {
             other.label = "PLACE".into();
             plain.conflict = Some(Box::new(crate::model::MergeConflict { other: Some(other) }));
             reviewed.conflict = Some(Box::new(crate::model::MergeConflict { other: None }));
+            plain.source = Some(crate::model::Source {
+                suggester: crate::model::Suggester::Gazetteer("news".into()),
+                score: 900,
+            });
         }
         AnnotationFile {
             format: CURRENT_FORMAT,

@@ -128,6 +128,7 @@ fn fragments(id: u64, label: &str, ranges: &[(usize, usize)]) -> Annotation {
         author: "test".into(),
         created: Timestamp("2026-11-23T15:10:00Z".into()),
         modified: Timestamp("2026-11-23T15:10:00Z".into()),
+        source: None,
         conflict: None,
     }
 }

@@ -440,6 +440,7 @@ fn annotation_files_of_documents_in_sub_folders_are_validated() {
         label: "LOCATION".into(),
         ranges: vec![CharRange::new(9, 15)],
         attributes: BTreeMap::new(),
+        source: None,
     };
     ws.apply(vec![(news, add)]).unwrap();
     for (_, r) in ws.save_all() {
@@ -561,6 +562,7 @@ fn stats_project() -> tempfile::TempDir {
         label: label.into(),
         ranges: vec![CharRange::new(start, end)],
         attributes: BTreeMap::new(),
+        source: None,
     };
     ws.apply(vec![(zh, add("MONEY", 613, 618)), (zh, add("ORG", 0, 7))])
         .unwrap();
@@ -929,6 +931,7 @@ fn commitments_ledger_names_what_is_missing_and_what_cannot_be_read() {
             label: "COMMITMENT".into(),
             ranges: vec![CharRange::new(0, 5)],
             attributes: BTreeMap::new(),
+            source: None,
         },
     )])
     .unwrap();
@@ -1094,6 +1097,7 @@ fn add_span(ws: &Workspace, file: &str, needle: &str, label: &str) -> (DocId, Ed
         label: label.into(),
         ranges: vec![CharRange::new(start, start + needle.chars().count())],
         attributes: BTreeMap::new(),
+        source: None,
     };
     (doc, edit)
 }

@@ -93,6 +93,7 @@ fn unsaved_edits(root: &Path) {
                 label: "EVENT".into(),
                 ranges: vec![CharRange::new(start, start + 2)],
                 attributes: Default::default(),
+                source: None,
             },
         )])
         .unwrap();

@@ -134,6 +134,7 @@ fn annotate(project: &Path, mark: &Mark) -> Option<AnnotationId> {
         label: mark.label.clone(),
         ranges: vec![CharRange::new(mark.range.0, mark.range.1)],
         attributes: BTreeMap::new(),
+        source: None,
     };
     let applied = accord::edit::apply_and_report(&mut store, &ctx, &add).ok()?;
     let path = annotation_path(project, &mark.annotator, &mark.document);

@@ -38,6 +38,7 @@ fn add_event(range: CharRange) -> Edit {
         label: "EVENT".into(),
         ranges: vec![range],
         attributes: BTreeMap::new(),
+        source: None,
     }
 }
 
@@ -334,17 +335,17 @@ fn corrupt_annotation_file_gives_line_and_column_and_is_never_overwritten() {
 fn newer_and_unknown_formats_are_refused_and_kept() {
     let (dir, zh_path, ar_path) = annotated_sample_project();
     let text = std::fs::read_to_string(&zh_path).unwrap();
-    assert!(text.contains("format: 1,"));
+    assert!(text.contains("format: 2,"));
     // A newer Accord may add fields this one does not know: still "newer", not "corrupt".
-    let newer = text.replacen("format: 1,", "format: 2,\n    colour_scheme: Dark,", 1);
+    let newer = text.replacen("format: 2,", "format: 3,\n    colour_scheme: Dark,", 1);
     std::fs::write(&zh_path, &newer).unwrap();
     let err = AnnotationFile::load(&zh_path).unwrap_err();
     assert!(
         matches!(
             err,
             StoreError::NewerFormat {
-                found: 2,
-                supported: 1,
+                found: 3,
+                supported: 2,
                 ..
             }
         ),
@@ -359,7 +360,7 @@ fn newer_and_unknown_formats_are_refused_and_kept() {
         &ar_path,
         std::fs::read_to_string(&ar_path)
             .unwrap()
-            .replacen("format: 1,", "format: 0,", 1),
+            .replacen("format: 2,", "format: 0,", 1),
     )
     .unwrap();
     assert!(matches!(

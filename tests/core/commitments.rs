@@ -22,6 +22,7 @@ fn span(ws: &mut Workspace, doc: DocId, label: &str, needle: &str) -> Annotation
         label: label.into(),
         ranges: vec![range],
         attributes: BTreeMap::new(),
+        source: None,
     };
     ws.apply(vec![(doc, add)]).unwrap().created[0].1
 }

@@ -31,6 +31,7 @@ fn span(id: u64, label: &str, ranges: &[(usize, usize, &str)]) -> Annotation {
         author: "alice".into(),
         created: Timestamp("2026-11-23T15:10:00Z".into()),
         modified: Timestamp("2026-11-23T15:10:00Z".into()),
+        source: None,
         conflict: None,
     }
 }

@@ -39,6 +39,7 @@ fn add(ws: &mut Workspace, file: &str, needle: &str, label: &str) -> AnnotationI
         label: label.into(),
         ranges: vec![range],
         attributes: BTreeMap::new(),
+        source: None,
     };
     ws.apply(vec![(d, edit)]).unwrap().created[0].1
 }
@@ -356,6 +357,7 @@ fn a_folder_swapped_for_a_link_out_is_never_read_or_written() {
         label: "COUNTRY".into(),
         ranges: vec![CharRange::new(0, 3)],
         attributes: BTreeMap::new(),
+        source: None,
     };
     assert!(ws.apply(vec![(ar, edit)]).is_err());
     let _ = ws.save_all();

@@ -151,6 +151,7 @@ fn to_edit(op: &Op, store: &AnnotationStore, doc: &Document, schema: &Schema) ->
                 label: label.name.clone(),
                 ranges: vec![range_in(doc, *start, *len)],
                 attributes,
+                source: None,
             }
         }
         Op::Remove { target } => Edit::Remove {
@@ -222,6 +223,7 @@ fn to_edit(op: &Op, store: &AnnotationStore, doc: &Document, schema: &Schema) ->
                         "kind".into(),
                         AttributeValue::Enum("pledge".into()),
                     )]),
+                    source: None,
                 },
                 Edit::SetAttribute {
                     id,
@@ -291,11 +293,13 @@ fn invalid_edit(which: usize, p: usize, store: &AnnotationStore, doc: &Document)
             label: "PERSON".into(),
             ranges: vec![CharRange::new(n - 1, n + 1 + p % 5)],
             attributes: BTreeMap::new(),
+            source: None,
         },
         1 => Edit::Add {
             label: "NOT_A_LABEL".into(),
             ranges: vec![CharRange::new(0, 1)],
             attributes: BTreeMap::new(),
+            source: None,
         },
         2 => Edit::SetAttribute {
             id: pick(&ids(store, &["COMMITMENT"]), p)?,
@@ -316,6 +320,7 @@ fn invalid_edit(which: usize, p: usize, store: &AnnotationStore, doc: &Document)
             label: "DATE".into(),
             ranges: vec![CharRange::new(0, 4.min(n)), CharRange::new(0, 2.min(n))],
             attributes: BTreeMap::new(),
+            source: None,
         },
         6 => Edit::Remove { id: missing },
         // A batch whose last part fails: the first parts must be rolled back.
@@ -324,6 +329,7 @@ fn invalid_edit(which: usize, p: usize, store: &AnnotationStore, doc: &Document)
                 label: "PERSON".into(),
                 ranges: vec![CharRange::new(0, 1)],
                 attributes: BTreeMap::new(),
+                source: None,
             },
             Edit::SetNote {
                 id: AnnotationId(store.next_id()),
@@ -665,6 +671,7 @@ impl Fixture {
             label: label.into(),
             ranges: vec![self.range(needle)],
             attributes,
+            source: None,
         };
         match self.apply(&edit) {
             Ok(Edit::Remove { id }) => id,
@@ -713,6 +720,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "PERSON".into(),
         ranges: vec![CharRange::new(len - 2, len + 3)],
         attributes: none(),
+        source: None,
     });
     assert_eq!(
         err,
@@ -726,6 +734,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "PERSON".into(),
         ranges: vec![CharRange::new(len + 5, len + 9)],
         attributes: none(),
+        source: None,
     });
     assert!(
         matches!(err, EditError::Invalid(Problem::OutOfBounds { .. })),
@@ -736,6 +745,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "PERSON".into(),
         ranges: vec![CharRange::new(3, 3)],
         attributes: none(),
+        source: None,
     });
     assert!(
         matches!(err, EditError::Invalid(Problem::EmptyRange(_))),
@@ -746,6 +756,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "PERSON".into(),
         ranges: vec![],
         attributes: none(),
+        source: None,
     });
     assert_eq!(err, EditError::Invalid(Problem::NoFragments));
 
@@ -753,6 +764,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "POLITICIAN".into(),
         ranges: vec![CharRange::new(0, 9)],
         attributes: none(),
+        source: None,
     });
     assert_eq!(
         err,
@@ -811,6 +823,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "PERSON".into(),
         ranges: vec![CharRange::new(0, 9)],
         attributes: BTreeMap::from([("kind".into(), AttributeValue::Enum("pledge".into()))]),
+        source: None,
     });
     assert!(
         matches!(err, EditError::Invalid(Problem::UnknownAttribute { .. })),
@@ -892,6 +905,7 @@ fn invalid_edits_return_typed_errors_and_change_nothing() {
         label: "EVENT".into(),
         ranges: vec![CharRange::new(0, 5), CharRange::new(4, 8)],
         attributes: none(),
+        source: None,
     });
     assert!(
         matches!(err, EditError::Invalid(Problem::OverlappingFragments(..))),
@@ -989,6 +1003,7 @@ fn a_failed_batch_changes_nothing_not_even_the_id_counter() {
             label: "EVENT".into(),
             ranges: vec![f.range("said")],
             attributes: BTreeMap::new(),
+            source: None,
         },
         Edit::SetNote {
             id: AnnotationId(next),
@@ -1208,6 +1223,7 @@ fn the_same_label_over_the_same_text_twice_is_refused() {
         label: label.into(),
         ranges: vec![CharRange::new(start, end)],
         attributes: BTreeMap::new(),
+        source: None,
     };
     let first = ws.apply(vec![(doc, add("COUNTRY", 0, 5))]).unwrap().created[0].1;
     let err = ws.apply(vec![(doc, add("COUNTRY", 0, 5))]).unwrap_err();

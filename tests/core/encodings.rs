@@ -230,6 +230,7 @@ fn legacy_encodings_open_with_the_exact_text_and_annotations_round_trip() {
                     label: "EVENT".into(),
                     ranges: vec![*r],
                     attributes: BTreeMap::new(),
+                    source: None,
                 },
             )
         })
@@ -296,6 +297,7 @@ fn utf8_documents_write_no_encoding_field() {
             label: "EVENT".into(),
             ranges: vec![CharRange::new(0, 4)],
             attributes: BTreeMap::new(),
+            source: None,
         },
     )])
     .unwrap();
@@ -319,6 +321,7 @@ fn reading_a_file_in_another_encoding_is_a_change() {
             label: "EVENT".into(),
             ranges: vec![range],
             attributes: BTreeMap::new(),
+            source: None,
         },
     )])
     .unwrap();

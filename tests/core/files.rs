@@ -21,6 +21,7 @@ fn add_event(range: CharRange) -> Edit {
         label: "EVENT".into(),
         ranges: vec![range],
         attributes: BTreeMap::new(),
+        source: None,
     }
 }
 

@@ -301,6 +301,7 @@ fn build(file: &str, text: &str, bom: bool, g: &Gen, schema: &Schema) -> CorpusD
             author: "gen".into(),
             created: fixed_now(),
             modified: fixed_now(),
+            source: None,
             conflict: None,
         });
         let a = doc.annotations.last_mut().unwrap();
@@ -469,6 +470,7 @@ fn offsets_match_the_text_each_reader_sees_with_bom_and_crlf() {
             author: "t".into(),
             created: fixed_now(),
             modified: fixed_now(),
+            source: None,
             conflict: None,
         });
     }
@@ -886,6 +888,7 @@ fn brat_fragments_a_line_break_separates_stay_as_written() {
         author: "gen".into(),
         created: fixed_now(),
         modified: fixed_now(),
+        source: None,
         conflict: None,
     });
     doc.next_id = 2;

@@ -1,12 +1,15 @@
-//! Golden files of format 1, written and checked by hand against the sample documents:
+//! Golden files of formats 1 and 2, written and checked by hand against the sample documents:
 //! `tests/golden/format-1.ron` (the Chinese joint statement), `format-1.ar.ron` (the Arabic
-//! talks in Astana) and `links-format-1.ron` (alice's cross-document groups between them).
+//! talks in Astana) and `links-format-1.ron` (alice's cross-document groups between them);
+//! `format-2.ron` is the first with three of its annotations accepted from suggestions.
 //!
 //! Every later Accord must keep loading them. Whether today's writer reproduces them byte for
 //! byte is a separate test: if the writer's layout changes on purpose, that test is updated,
 //! the loading tests are not.
 
-use accord::model::{AnnotationId, AttributeValue, Document, ReviewState};
+use accord::model::{
+    Annotation, AnnotationId, AttributeValue, Document, ReviewState, Source, Suggester,
+};
 use accord::project::{CrossLinkFile, Project, StoreStatus, Workspace};
 use accord::store::{AnnotationFile, AnnotationStore};
 
@@ -177,13 +180,52 @@ fn golden_files_validate_clean_against_the_sample_documents() {
     assert_eq!(ws.store(ws.project.document_index(ZH).unwrap()).len(), 9);
 }
 
+/// Format 2 added where an accepted suggestion came from: each annotation's `source` reads
+/// back, and one made by hand has none.
+#[test]
+fn format_2_golden_file_loads_with_the_suggesters_of_accepted_suggestions() {
+    let (file, store) = load("format-2.ron");
+    assert_eq!(file.format, 2);
+    let source = |id| store.get(AnnotationId(id)).unwrap().source.clone();
+    assert_eq!(
+        source(1),
+        Some(Source {
+            suggester: Suggester::Gazetteer("central-asia".into()),
+            score: 1000
+        })
+    );
+    assert_eq!(source(2).unwrap().suggester, Suggester::Tagger);
+    assert_eq!(
+        source(3).unwrap().suggester,
+        Suggester::External("http://127.0.0.1:9090".into())
+    );
+    assert_eq!(source(4), None, "made by hand");
+    // Otherwise it is the format-1 file: a version-1 file reads as version 2 without sources.
+    let (_, old) = load("format-1.ron");
+    let without_source = |s: &AnnotationStore| {
+        s.annotations()
+            .map(|a| Annotation {
+                source: None,
+                ..a.clone()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(without_source(&store), without_source(&old));
+}
+
+/// Today's writer writes the golden files as they are, but for the version, which a file
+/// read as version 1 takes when it is written again.
 #[test]
 fn golden_files_resave_to_identical_bytes() {
-    for name in ["format-1.ron", "format-1.ar.ron"] {
+    for name in ["format-1.ron", "format-1.ar.ron", "format-2.ron"] {
         let (file, store) = load(name);
         let resaved = AnnotationFile::from_store(&store, file.document.clone(), &file.annotator);
         let text = resaved.to_ron(&golden(name)).unwrap();
-        let want = std::fs::read_to_string(golden(name)).unwrap();
+        let want = std::fs::read_to_string(golden(name)).unwrap().replacen(
+            "    format: 1,",
+            "    format: 2,",
+            1,
+        );
         assert_eq!(
             text, want,
             "today's writer no longer writes {name} as it was"

@@ -59,6 +59,7 @@ fn an_id_counter_at_its_limit_never_hands_out_an_id_in_use() {
                 label: "DATE".into(),
                 ranges: vec![CharRange::new(start, start + 2)],
                 attributes: BTreeMap::new(),
+                source: None,
             },
         )]);
         let err = added.unwrap_err().to_string();
@@ -99,6 +100,7 @@ fn an_id_at_the_limit_is_reported_and_new_ids_are_refused() {
             label: "DATE".into(),
             ranges: vec![CharRange::new(20, 22)],
             attributes: BTreeMap::new(),
+            source: None,
         },
     )]);
     assert!(added.is_err());
@@ -195,6 +197,7 @@ fn unsaved_edits(root: &std::path::Path, n: usize) {
                 label: "COUNTRY".into(),
                 ranges: vec![CharRange::new(10 * i, 10 * i + 2)],
                 attributes: BTreeMap::new(),
+                source: None,
             },
         )])
         .unwrap();

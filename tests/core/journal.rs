@@ -52,6 +52,7 @@ fn add(label: &str, start: usize, end: usize) -> Edit {
         label: label.into(),
         ranges: vec![CharRange::new(start, end)],
         attributes: BTreeMap::new(),
+        source: None,
     }
 }
 
@@ -969,6 +970,7 @@ fn random_op(ws: &mut Workspace, rng: &mut Rng) -> Result<(), WorkspaceError> {
             label: label.into(),
             ranges: vec![random_word(ws, doc, rng)],
             attributes: BTreeMap::new(),
+            source: None,
         },
         35..=44 => {
             // "Label all matches": many spans in one step.

@@ -27,6 +27,7 @@ fn changed(annotate: &[&[CharRange]], after: &str) -> (tempfile::TempDir, Worksp
                 label: "PERSON".into(),
                 ranges: ranges.to_vec(),
                 attributes: BTreeMap::new(),
+                source: None,
             },
         )])
         .unwrap();
@@ -208,7 +209,7 @@ mod property {
             let mut annotated = Vec::new();
             for w in words {
                 let range = runs[w % runs.len()];
-                let add = Edit::Add { label: "EVENT".into(), ranges: vec![range], attributes: BTreeMap::new() };
+                let add = Edit::Add { label: "EVENT".into(), ranges: vec![range], attributes: BTreeMap::new() , source: None };
                 if edit::apply(&mut store, &ctx, &add).is_ok() {
                     annotated.push(range);
                 }

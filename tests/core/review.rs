@@ -153,6 +153,7 @@ fn nested_spans_stay_two_items_and_a_shifted_boundary_is_one() {
                     label: (*label).into(),
                     ranges: vec![CharRange::new(*s, *e)],
                     attributes: BTreeMap::new(),
+                    source: None,
                 },
             )
             .unwrap();

@@ -1547,6 +1547,7 @@ fn generate(who: Who) {
                 label: label.to_owned(),
                 ranges,
                 attributes,
+                source: None,
             };
             let applied = ws
                 .apply(vec![(doc, edit)])

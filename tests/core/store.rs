@@ -126,6 +126,7 @@ fn to_edit(op: &Op, store: &AnnotationStore, doc: &Document, schema: &Schema) ->
                 label: label.name.clone(),
                 ranges: vec![range(*start, *extra)],
                 attributes,
+                source: None,
             }
         }
         Op::AddFragment {
@@ -323,6 +324,7 @@ fn a_fragment_on_every_char_of_every_document_round_trips() {
                     label: label.into(),
                     ranges: vec![CharRange::new(start, end)],
                     attributes: BTreeMap::new(),
+                    source: None,
                 };
                 edit::apply(&mut store, &ctx, &edit)
                     .unwrap_or_else(|e| panic!("{} {start}..{end}: {e}", doc.file_name));
@@ -393,6 +395,7 @@ fn free_text_with_every_ascii_char_and_raw_string_delimiters_round_trips() {
                     AttributeValue::Text(format!("{text}{text}")),
                 ),
             ]),
+            source: None,
         };
         let Edit::Remove { id } = edit::apply(&mut store, &ctx, &add).unwrap() else {
             panic!("Add returns a Remove");
@@ -452,6 +455,7 @@ fn non_ascii_text_is_written_as_readable_utf8() {
             label: "EVENT".into(),
             ranges: vec![CharRange::new(start, start + needle.chars().count())],
             attributes: BTreeMap::new(),
+            source: None,
         };
         edit::apply(&mut store, &ctx, &add).unwrap();
     }
@@ -486,7 +490,7 @@ mod fast_paths {
 
     use accord::model::{
         Annotation, AnnotationId, AttributeValue, Fragment, Link, LinkId, MergeConflict, Review,
-        ReviewState, Timestamp,
+        ReviewState, Source, Suggester, Timestamp,
     };
     use accord::store::file::{migrate, parse_annotation_file, to_pretty_ron};
     use accord::store::{AnnotationFile, DocumentStamp};
@@ -532,6 +536,20 @@ mod fast_paths {
             })
     }
 
+    /// Where an annotation came from: by hand most often, else one of the suggesters.
+    fn source() -> impl Strategy<Value = Option<Source>> {
+        let suggester = prop_oneof![
+            Just(Suggester::Project),
+            Just(Suggester::Tagger),
+            tricky_string().prop_map(Suggester::Gazetteer),
+            tricky_string().prop_map(Suggester::External),
+        ];
+        prop_oneof![
+            2 => Just(None),
+            1 => (suggester, 0..=1000u16).prop_map(|(suggester, score)| Some(Source { suggester, score })),
+        ]
+    }
+
     fn plain_annotation() -> impl Strategy<Value = Annotation> {
         (
             (
@@ -547,12 +565,14 @@ mod fast_paths {
                 tricky_string(),
                 tricky_string(),
             ),
+            source(),
         )
             .prop_map(
                 |(
                     (id, label, fragments),
                     attributes,
                     (note, review, author, created, modified),
+                    source,
                 )| Annotation {
                     id: AnnotationId(id),
                     label,
@@ -566,6 +586,7 @@ mod fast_paths {
                     author,
                     created: Timestamp(created),
                     modified: Timestamp(modified),
+                    source,
                     conflict: None,
                 },
             )
@@ -751,6 +772,7 @@ mod three_way_merge {
             author: format!("author{id}"),
             created: Timestamp::default(),
             modified: Timestamp::default(),
+            source: None,
             conflict: None,
         }
     }

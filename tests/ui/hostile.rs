@@ -24,6 +24,7 @@ fn a_journal_written_elsewhere_is_offered_and_put_back_only_when_accepted() {
                     label: "COUNTRY".into(),
                     ranges: vec![CharRange::new(start, start + 2)],
                     attributes: Default::default(),
+                    source: None,
                 },
             )])
             .unwrap();

@@ -520,6 +520,7 @@ fn another_annotators_layer_is_read_again_when_their_file_changes_on_disk() {
                     label: "EVENT".into(),
                     ranges: vec![range],
                     attributes: Default::default(),
+                    source: None,
                 },
             )])
             .unwrap();

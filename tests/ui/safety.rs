@@ -211,6 +211,7 @@ fn work_a_crash_left_unsaved_is_recovered_and_the_window_says_so() {
                     label: "EVENT".into(),
                     ranges: vec![accord::model::CharRange::new(start, start + 4)],
                     attributes: Default::default(),
+                    source: None,
                 },
             )])
             .unwrap();

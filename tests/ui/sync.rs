@@ -41,6 +41,7 @@ fn conflicted_project() -> (tempfile::TempDir, accord::model::AnnotationId) {
             label: "PERSON".into(),
             ranges: vec![CharRange::new(start, start + 5)],
             attributes: BTreeMap::new(),
+            source: None,
         },
     )
     .unwrap();

@@ -832,7 +832,7 @@ impl Workspace {
                 (Change::Doc(..), WorkspaceFile::Groups) => false,
                 (Change::Groups(_), WorkspaceFile::Groups) => true,
                 (Change::Groups(edit), WorkspaceFile::Doc(_)) => mentions(edit, &name),
-                (Change::Schema(_) | Change::Others(_), _) => false,
+                (Change::Schema(_) | Change::Others(_) | Change::Rejections(_), _) => false,
             })
         });
     }

@@ -88,7 +88,7 @@ impl AccordApp {
                         label: label.to_owned(),
                         ranges: vec![range],
                         attributes: BTreeMap::new(),
-                    },
+                     source: None, },
                 )];
                 if let Some(applied) = self.edit(step) {
                     let created = applied.created.first().map(|(_, id)| *id);

@@ -517,6 +517,7 @@ mod tests {
                 label: label.into(),
                 ranges: vec![CharRange::new(start, end)],
                 attributes: Default::default(),
+                source: None,
             };
             apply(&mut store, &ctx, &add).unwrap();
         }

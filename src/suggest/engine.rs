@@ -1,0 +1,510 @@
+//! Every suggester for one project and one annotator: documents analysed once
+//! ([`Corpus`]), what was learned from the labels ([`Knowledge`]), and the suggestions of a
+//! document, scored, filtered and merged ([`Engine::suggest`]).
+//!
+//! Filtering: a suggestion under its suggester's threshold, one the annotator rejected at that
+//! place, and one overlapping any of the annotator's own spans is not shown. Merging: where
+//! suggestions overlap, the surest is kept (ghost spans never stack).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::forms::{Convention, DocTokens, FormIndex, FormInput, convention_of};
+use super::gazetteer::Gazetteer;
+use super::learned::{Taggers, TrainingDoc};
+use super::morph::Morphology;
+use super::rejections::RejectionsFile;
+use super::{Kind, Settings, Suggestion};
+use crate::model::{CharRange, Suggester};
+use crate::project::Project;
+use crate::store::AnnotationStore;
+
+/// One labelled span: what the suggesters learn from and are measured against.
+pub type Labelled = (CharRange, String);
+
+/// The labelled spans of each document, by slot.
+pub type Labels = Vec<Vec<Labelled>>;
+
+/// A project's documents, analysed once for matching.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Each document's file, as in `accord.ron`.
+    pub files: Vec<String>,
+    /// Each document's text; `None` when it could not be opened.
+    pub texts: Vec<Option<Arc<str>>>,
+    /// Each document's language (from `accord.ron`, else guessed; `""` when unknown).
+    pub languages: Vec<String>,
+    tokens: Vec<DocTokens>,
+    morphologies: Vec<Morphology>,
+}
+
+impl Corpus {
+    /// The documents of `project`, analysed on every core.
+    pub fn of(project: &Project) -> Corpus {
+        let docs: Vec<(String, Option<Arc<str>>, Option<String>)> = project
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    d.file().to_owned(),
+                    d.doc().map(|doc| Arc::from(doc.text())),
+                    d.entry.language.clone(),
+                )
+            })
+            .collect();
+        Corpus::new(docs)
+    }
+
+    /// Documents given as (file, text, language).
+    pub fn new(docs: Vec<(String, Option<Arc<str>>, Option<String>)>) -> Corpus {
+        let analysed: Vec<(String, DocTokens, Morphology)> = docs
+            .par_iter()
+            .map(|(_, text, language)| {
+                let text = text.as_deref().unwrap_or("");
+                let language = language
+                    .clone()
+                    .or_else(|| crate::model::language::guess(text).map(str::to_owned))
+                    .unwrap_or_default();
+                let sample: String = text.chars().take(2000).collect();
+                let morphology = Morphology::for_language(
+                    Some(language.as_str()).filter(|l| !l.is_empty()),
+                    &sample,
+                );
+                (language, DocTokens::analyse(text, morphology), morphology)
+            })
+            .collect();
+        let mut morphologies: Vec<Morphology> = analysed.iter().map(|a| a.2).collect();
+        morphologies.sort_by_key(|m| format!("{m:?}"));
+        morphologies.dedup();
+        let (languages, tokens) = analysed.into_iter().map(|(l, t, _)| (l, t)).unzip();
+        let (files, texts) = docs.into_iter().map(|(f, t, _)| (f, t)).unzip();
+        Corpus {
+            files,
+            texts,
+            languages,
+            tokens,
+            morphologies,
+        }
+    }
+
+    /// How many documents.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when it has no document.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The text of document `doc` ("" when it could not be opened).
+    pub fn text(&self, doc: usize) -> &str {
+        self.texts.get(doc).and_then(|t| t.as_deref()).unwrap_or("")
+    }
+
+    /// The text `range` of `doc` covers.
+    pub fn slice(&self, doc: usize, range: CharRange) -> String {
+        self.text(doc)
+            .chars()
+            .skip(range.start)
+            .take(range.len())
+            .collect()
+    }
+}
+
+/// The contiguous spans of a store, as (range, label): what the suggesters learn from
+/// (a discontinuous span is not a surface form).
+pub fn labels_of(store: &AnnotationStore) -> Vec<Labelled> {
+    store
+        .annotations()
+        .filter(|a| a.fragments.len() == 1)
+        .map(|a| (a.extent(), a.label.clone()))
+        .collect()
+}
+
+/// The labels of every other annotator (and the curated set) in `project`, by document: what
+/// the string suggester also learns from when the project says `others: true`. A file that
+/// cannot be read is left out (validation names it).
+pub fn others_labels(project: &Project, annotator: &str) -> Labels {
+    let mut labels: Labels = vec![Vec::new(); project.documents.len()];
+    for other in project.annotators() {
+        if other == annotator {
+            continue;
+        }
+        let read: Vec<Vec<Labelled>> = project
+            .documents
+            .par_iter()
+            .map(|d| {
+                let path = project.annotation_path(&other, d.file());
+                if !project.has(&path) {
+                    return Vec::new();
+                }
+                crate::store::AnnotationFile::load_in(&project.dir, &path)
+                    .map(|f| {
+                        f.annotations
+                            .into_iter()
+                            .filter(|a| a.fragments.len() == 1)
+                            .map(|a| (a.extent(), a.label))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (doc, spans) in read.into_iter().enumerate() {
+            labels[doc].extend(spans);
+        }
+    }
+    labels
+}
+
+/// What was learned from labels: the forms, how often each was taken where it occurs, and the
+/// taggers.
+#[derive(Clone, Debug, Default)]
+pub struct Knowledge {
+    index: FormIndex,
+    /// Per form (see [`super::forms::FormMatch::form`]): (taken, not taken) where it occurs in
+    /// documents the annotator labelled.
+    counts: HashMap<(u32, usize), (u32, u32)>,
+    taggers: Taggers,
+}
+
+impl Knowledge {
+    /// Forms learned from `own` labels (and `others`', when the settings say so) and the
+    /// gazetteers, each counted against `own` labels where it occurs. `held_out`: documents
+    /// whose labels are not learned from nor counted (for measuring).
+    pub fn learn(
+        corpus: &Corpus,
+        settings: &Settings,
+        gazetteers: &[Gazetteer],
+        own: &Labels,
+        others: &Labels,
+        held_out: &[usize],
+    ) -> Knowledge {
+        let mut index = FormIndex::new(corpus.morphologies.iter().copied());
+        let learn_from = |labels: &Labels, index: &mut FormIndex| {
+            for (doc, spans) in labels.iter().enumerate() {
+                if held_out.contains(&doc) || doc >= corpus.len() {
+                    continue;
+                }
+                let text = corpus.text(doc);
+                for (range, label) in spans {
+                    let form = corpus.slice(doc, *range);
+                    if form.trim().is_empty() {
+                        continue;
+                    }
+                    index.learn(&FormInput {
+                        text: &form,
+                        label,
+                        suggester: Suggester::Project,
+                        convention: convention_of(&corpus.tokens[doc], text, *range),
+                        labelled_in: None,
+                    });
+                }
+            }
+        };
+        if settings.project {
+            learn_from(own, &mut index);
+            if settings.others {
+                learn_from(others, &mut index);
+            }
+        }
+        for g in gazetteers {
+            for (label, form) in g.forms() {
+                index.learn(&FormInput {
+                    text: form,
+                    label,
+                    suggester: Suggester::Gazetteer(g.name.clone()),
+                    convention: Convention::default(),
+                    labelled_in: None,
+                });
+            }
+        }
+        let mut knowledge = Knowledge {
+            index,
+            ..Knowledge::default()
+        };
+        knowledge.count(corpus, own, held_out);
+        knowledge
+    }
+
+    /// Counts, for each form, where the annotator took it and where not, over the documents
+    /// they labelled.
+    fn count(&mut self, corpus: &Corpus, own: &Labels, held_out: &[usize]) {
+        let per_doc: Vec<Vec<((u32, usize), bool)>> = (0..corpus.len())
+            .into_par_iter()
+            .map(|doc| {
+                let Some(labels) = own.get(doc).filter(|l| !l.is_empty()) else {
+                    return Vec::new();
+                };
+                if held_out.contains(&doc) {
+                    return Vec::new();
+                }
+                self.index
+                    .find(&corpus.tokens[doc], corpus.text(doc))
+                    .into_iter()
+                    .map(|m| {
+                        let taken = labels.iter().any(|(r, l)| *r == m.range && *l == m.label);
+                        (m.form, taken)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (form, taken) in per_doc.into_iter().flatten() {
+            let c = self.counts.entry(form).or_default();
+            if taken {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+    }
+
+    /// Trains the taggers on `own` labels (rejections as what is not a label), leaving out
+    /// `held_out` documents.
+    pub fn train(
+        &mut self,
+        corpus: &Corpus,
+        own: &Labels,
+        rejections: &RejectionsFile,
+        held_out: &[usize],
+    ) {
+        let rejected: Vec<Vec<CharRange>> = (0..corpus.len())
+            .map(|doc| {
+                rejections
+                    .of_document(&corpus.files[doc])
+                    .map(|r| r.range())
+                    .collect()
+            })
+            .collect();
+        let docs: Vec<TrainingDoc<'_>> = (0..corpus.len())
+            .filter(|doc| !held_out.contains(doc))
+            .map(|doc| TrainingDoc {
+                text: corpus.text(doc),
+                language: &corpus.languages[doc],
+                labels: own.get(doc).filter(|l| !l.is_empty()).map(|l| l.as_slice()),
+                rejected: &rejected[doc],
+            })
+            .collect();
+        self.taggers = Taggers::train(&docs);
+    }
+
+    /// How many forms it knows.
+    pub fn forms(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when the taggers learned something.
+    pub fn has_tagger(&self) -> bool {
+        !self.taggers.is_empty()
+    }
+
+    /// Every suggester's own proposals for `doc`, unfiltered: the string suggesters'
+    /// (scored by how often the annotator took the form, `(taken + 1) / (seen + 2)`) and, when
+    /// `tagger`, the tagger's.
+    pub fn raw(&self, corpus: &Corpus, doc: usize, tagger: bool) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = self
+            .index
+            .find(&corpus.tokens[doc], corpus.text(doc))
+            .into_iter()
+            .map(|m| {
+                let (taken, not) = self.counts.get(&m.form).copied().unwrap_or_default();
+                Suggestion {
+                    doc,
+                    range: m.range,
+                    label: m.label,
+                    suggester: m.suggester,
+                    score: (taken as f32 + 1.0) / ((taken + not) as f32 + 2.0),
+                }
+            })
+            .collect();
+        if tagger {
+            out.extend(
+                self.taggers
+                    .predict(corpus.text(doc), &corpus.languages[doc])
+                    .into_iter()
+                    .map(|(range, label, score)| Suggestion {
+                        doc,
+                        range,
+                        label,
+                        suggester: Suggester::Tagger,
+                        score,
+                    }),
+            );
+        }
+        out
+    }
+}
+
+/// Everything suggestions need for one project and annotator.
+#[derive(Debug)]
+pub struct Engine {
+    /// The documents.
+    pub corpus: Arc<Corpus>,
+    /// The project's settings.
+    pub settings: Settings,
+    /// The gazetteers that could be read.
+    pub gazetteers: Vec<Gazetteer>,
+    /// What could not be read (a gazetteer), one message each.
+    pub problems: Vec<String>,
+    /// What was learned last.
+    pub knowledge: Knowledge,
+    /// The external recommender's answers by document (asked for separately: it is slow).
+    pub external: HashMap<usize, Vec<Suggestion>>,
+}
+
+impl Engine {
+    /// An engine for `project`: its documents analysed, its gazetteers read, nothing learned
+    /// yet.
+    pub fn for_project(project: &Project) -> Engine {
+        let settings = project.file.suggestions.clone();
+        let mut gazetteers = Vec::new();
+        let mut problems = Vec::new();
+        for path in &settings.gazetteers {
+            match Gazetteer::load(&project.dir, path) {
+                Ok(g) => gazetteers.push(g),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        Engine::new(
+            Arc::new(Corpus::of(project)),
+            settings,
+            gazetteers,
+            problems,
+        )
+    }
+
+    /// An engine over `corpus`.
+    pub fn new(
+        corpus: Arc<Corpus>,
+        settings: Settings,
+        gazetteers: Vec<Gazetteer>,
+        problems: Vec<String>,
+    ) -> Engine {
+        Engine {
+            corpus,
+            settings,
+            gazetteers,
+            problems,
+            knowledge: Knowledge::default(),
+            external: HashMap::new(),
+        }
+    }
+
+    /// Learns the forms again from `own` (and `others`) labels; `train`: the taggers too.
+    pub fn learn(
+        &mut self,
+        own: &Labels,
+        others: &Labels,
+        rejections: &RejectionsFile,
+        train: bool,
+    ) {
+        let taggers = std::mem::take(&mut self.knowledge.taggers);
+        self.knowledge = Knowledge::learn(
+            &self.corpus,
+            &self.settings,
+            &self.gazetteers,
+            own,
+            others,
+            &[],
+        );
+        self.knowledge.taggers = taggers;
+        if train && self.settings.tagger {
+            self.knowledge.train(&self.corpus, own, rejections, &[]);
+        }
+    }
+
+    /// Asks the external recommender for `docs`, one text per request (some backends answer
+    /// nothing for a text they find nothing in), and keeps its answers for
+    /// [`Engine::suggest`]. Labels outside `labels` (the schema's) are dropped. Stops at the
+    /// first error: a server that is down is not asked again for every document.
+    pub fn ask_external(
+        &mut self,
+        docs: &[usize],
+        labels: &[&str],
+        timeout: std::time::Duration,
+    ) -> Result<usize, super::external::ExternalError> {
+        let Some(url) = self.settings.external.clone() else {
+            return Ok(0);
+        };
+        let mut backend = super::external::Backend::new(url.clone(), labels);
+        backend.timeout = timeout;
+        let mut found = 0;
+        for &doc in docs {
+            let text = self.corpus.text(doc);
+            let task = super::external::Task {
+                id: doc as u64,
+                text,
+            };
+            let regions = match backend.predict(&[task]) {
+                Ok(p) => p.per_task.into_iter().next().unwrap_or_default(),
+                Err(super::external::ExternalError::WrongCount {
+                    expected: 1,
+                    got: 0,
+                    ..
+                }) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            let suggestions: Vec<Suggestion> = regions
+                .into_iter()
+                .filter(|r| labels.contains(&r.label.as_str()))
+                .map(|r| Suggestion {
+                    doc,
+                    range: CharRange::new(r.start, r.end),
+                    label: r.label,
+                    suggester: Suggester::External(url.clone()),
+                    score: r.score.clamp(0.0, 1.0),
+                })
+                .collect();
+            found += suggestions.len();
+            self.external.insert(doc, suggestions);
+        }
+        Ok(found)
+    }
+
+    /// The suggestions shown in `doc`, whose own spans are `own`: above their thresholds, not
+    /// rejected, not over an own span, the surest of overlapping ones; by start.
+    pub fn suggest(
+        &self,
+        doc: usize,
+        own: &[Labelled],
+        rejections: &RejectionsFile,
+    ) -> Vec<Suggestion> {
+        if doc >= self.corpus.len() {
+            return Vec::new();
+        }
+        let mut all = self.knowledge.raw(&self.corpus, doc, self.settings.tagger);
+        if self.settings.external.is_some() {
+            all.extend(self.external.get(&doc).into_iter().flatten().cloned());
+        }
+        let file = &self.corpus.files[doc];
+        all.retain(|s| {
+            let kind = Kind::of(&s.suggester);
+            self.settings.enabled(kind)
+                && s.score >= self.settings.threshold(kind)
+                && !own.iter().any(|(r, _)| r.overlaps(&s.range))
+                && !rejections.contains(file, s.range, &s.label, &self.corpus.slice(doc, s.range))
+        });
+        merge(all)
+    }
+}
+
+/// The surest of overlapping suggestions, by start.
+pub fn merge(mut all: Vec<Suggestion>) -> Vec<Suggestion> {
+    all.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.range.start.cmp(&b.range.start))
+            .then(b.range.len().cmp(&a.range.len()))
+            .then(a.suggester.cmp(&b.suggester))
+    });
+    let mut kept: Vec<Suggestion> = Vec::new();
+    for s in all {
+        if !kept.iter().any(|k| k.range.overlaps(&s.range)) {
+            kept.push(s);
+        }
+    }
+    kept.sort_by_key(|s| (s.range.start, s.range.end));
+    kept
+}

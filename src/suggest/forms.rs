@@ -1,0 +1,609 @@
+//! The string suggesters: every surface form the annotators labelled (and every form of a
+//! gazetteer) proposed wherever it occurs in any document, in the forms each script needs.
+//!
+//! Documents are cut into tokens ([`crate::model::tokens`]: words, numbers and punctuation;
+//! one token per character in Chinese and Japanese) and each token into its *readings*
+//! ([`morph`]): its folded text and, by language, the same word without Arabic proclitics and
+//! article, or reduced to its Russian or Kazakh stem. A labelled form is stored under the keys
+//! of its tokens, once per morphology the project's documents use, in a trie over keys. Matching
+//! walks that trie from each token of a document, over every reading of each token, and keeps
+//! the longest match (leftmost-longest, no overlaps). So `وكازاخستان` meets `كازاخستان`,
+//! `Тәжікстанның` meets `Тәжікстан`, and `哈萨克斯坦` is found inside a run of Chinese with no
+//! spaces. The trie is an automaton over tokens, not a loop of `find` per form: a document's
+//! cost is its tokens times the depth of the longest match, whatever the number of forms.
+//!
+//! Analysing a document (cutting and reducing its words) is the costly part and is done once
+//! per document ([`DocTokens`]); learning forms again after an edit and matching them again
+//! use only integer keys.
+//!
+//! **How much a match covers** is learned from how the annotator labelled the form: with or
+//! without the Arabic article, and the whole inflected word or only its stem (a Kazakh
+//! annotator who labels `Қазақстан` inside `Қазақстанның` gets `Қазақстан` inside
+//! `Қазақстанмен` too).
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use super::morph::{self, Morphology, Reading};
+use crate::model::{CharRange, Suggester, tokens::tokens_with_bytes};
+
+/// A token's reading reduced to what matching needs. Offsets are in chars from the token's
+/// start.
+#[derive(Clone, Copy, Debug)]
+struct KeyReading {
+    key: u64,
+    /// Chars of proclitics, then of the article, before the stem.
+    proclitics: u8,
+    article: u8,
+    /// Where the stem's surface ends.
+    stem_end: u16,
+}
+
+/// A token of a document: its char range and its readings (`readings[first..first + count]`).
+#[derive(Clone, Copy, Debug)]
+struct TokenEntry {
+    start: u32,
+    end: u32,
+    first: u32,
+    count: u8,
+}
+
+/// Tokens longer than this are never part of a form (a run of garbage, a URL): they are left
+/// without readings so that nothing matches them.
+const LONGEST_WORD: usize = 64;
+/// The most tokens one form may have.
+const LONGEST_FORM: usize = 24;
+
+/// A document analysed once for matching: its tokens and their readings.
+#[derive(Clone, Debug, Default)]
+pub struct DocTokens {
+    morphology: Option<Morphology>,
+    tokens: Vec<TokenEntry>,
+    readings: Vec<KeyReading>,
+}
+
+impl DocTokens {
+    /// Cuts `text` into tokens and each into its readings under `morphology`.
+    pub fn analyse(text: &str, morphology: Morphology) -> DocTokens {
+        let mut out = DocTokens {
+            morphology: Some(morphology),
+            ..DocTokens::default()
+        };
+        for (chars, bytes) in tokens_with_bytes(text) {
+            let first = out.readings.len() as u32;
+            let word = &text[bytes];
+            if chars.len() <= LONGEST_WORD {
+                for reading in morph::readings(word, morphology) {
+                    out.readings.push(key_reading(morphology, &reading));
+                }
+            }
+            out.tokens.push(TokenEntry {
+                start: chars.start as u32,
+                end: chars.end as u32,
+                first,
+                count: (out.readings.len() as u32 - first) as u8,
+            });
+        }
+        out
+    }
+
+    /// How many tokens it has.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True when it has no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The token ranges, in order.
+    pub fn token_ranges(&self) -> impl Iterator<Item = CharRange> + '_ {
+        self.tokens
+            .iter()
+            .map(|t| CharRange::new(t.start as usize, t.end as usize))
+    }
+
+    /// The index of the token holding char `offset`, if one does.
+    fn token_at(&self, offset: usize) -> Option<usize> {
+        let i = self.tokens.partition_point(|t| (t.end as usize) <= offset);
+        self.tokens
+            .get(i)
+            .filter(|t| (t.start as usize) <= offset)
+            .map(|_| i)
+    }
+
+    fn readings_of(&self, token: usize) -> &[KeyReading] {
+        let t = &self.tokens[token];
+        &self.readings[t.first as usize..t.first as usize + t.count as usize]
+    }
+}
+
+fn key_reading(morphology: Morphology, reading: &Reading) -> KeyReading {
+    KeyReading {
+        key: key_hash(morphology, &reading.key),
+        proclitics: reading.proclitics.min(255) as u8,
+        article: reading.article.min(255) as u8,
+        stem_end: reading.stem_end.min(u16::MAX as usize) as u16,
+    }
+}
+
+/// A key's hash, in the namespace of its morphology (a Russian stem and a Kazakh one never
+/// meet by accident). 64 bits: two different keys of one project sharing a hash is about as
+/// likely as a cosmic-ray bit flip, and storing hashes keeps a million tokens' readings small.
+fn key_hash(morphology: Morphology, key: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    morphology.hash(&mut hasher);
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// How far a match reaches at its end, as the annotator labelled the form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum End {
+    /// To the end of the last word, inflection and all.
+    Word,
+    /// The part of the last word the annotator labelled (folded): a match covers as much of
+    /// its last word as it shares with this, and at least the word's stem.
+    Prefix(String),
+}
+
+/// What was learned about one labelled form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Convention {
+    /// The annotator labelled the Arabic article with the word (`الصين`, not `صين`).
+    pub keeps_article: bool,
+    /// How far the label reaches into the last word.
+    pub end: End,
+}
+
+impl Default for Convention {
+    fn default() -> Self {
+        Convention {
+            keeps_article: true,
+            end: End::Word,
+        }
+    }
+}
+
+/// A labelled form, to be learned.
+#[derive(Clone, Debug)]
+pub struct FormInput<'a> {
+    /// The form's text.
+    pub text: &'a str,
+    /// Its label.
+    pub label: &'a str,
+    /// Who proposes it.
+    pub suggester: Suggester,
+    /// How much a match covers.
+    pub convention: Convention,
+    /// The morphology of the document it was labelled in (`None`: a gazetteer's form, read in
+    /// every morphology alike).
+    pub labelled_in: Option<Morphology>,
+}
+
+/// What a trie node ends: the forms whose keys lead to it, by label and suggester.
+#[derive(Clone, Debug, Default)]
+struct Terminal {
+    /// Each (label, suggester, convention) and how often it was learned.
+    forms: Vec<(FormInfo, u32)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct FormInfo {
+    label: String,
+    suggester: Suggester,
+    convention: Convention,
+    /// The text as first learned, for messages.
+    text: String,
+}
+
+/// The known forms: a trie over token keys.
+#[derive(Clone, Debug, Default)]
+pub struct FormIndex {
+    /// (node, key) → child node. Node 0 is the root.
+    edges: HashMap<(u32, u64), u32>,
+    nodes: u32,
+    terminals: HashMap<u32, Terminal>,
+    /// The morphologies forms are stored under.
+    morphologies: Vec<Morphology>,
+}
+
+/// A form found in a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormMatch {
+    /// What it covers, in the document's chars.
+    pub range: CharRange,
+    /// The label.
+    pub label: String,
+    /// Who proposes it.
+    pub suggester: Suggester,
+    /// The trie node it ends at with its label and suggester: the same form everywhere, for
+    /// counting how often the annotator took it.
+    pub form: (u32, usize),
+}
+
+impl FormIndex {
+    /// An empty index that stores forms under each of `morphologies` (those of the project's
+    /// documents).
+    pub fn new(morphologies: impl IntoIterator<Item = Morphology>) -> FormIndex {
+        let mut morphologies: Vec<Morphology> = morphologies.into_iter().collect();
+        morphologies.sort_by_key(|m| format!("{m:?}"));
+        morphologies.dedup();
+        FormIndex {
+            nodes: 1,
+            morphologies,
+            ..FormIndex::default()
+        }
+    }
+
+    /// How many distinct forms it holds (by label and suggester).
+    pub fn len(&self) -> usize {
+        self.terminals.values().map(|t| t.forms.len()).sum()
+    }
+
+    /// True when it holds no form.
+    pub fn is_empty(&self) -> bool {
+        self.terminals.is_empty()
+    }
+
+    /// Learns a form under every morphology of the index. A form with no token, or longer
+    /// than [`LONGEST_FORM`] tokens, is left out.
+    pub fn learn(&mut self, form: &FormInput<'_>) {
+        let info = FormInfo {
+            label: form.label.to_owned(),
+            suggester: form.suggester.clone(),
+            convention: form.convention.clone(),
+            text: form.text.to_owned(),
+        };
+        for m in self.morphologies.clone() {
+            let Some(keys) = learning_keys(form.text, m) else {
+                continue;
+            };
+            let mut node = 0;
+            for key in keys {
+                node = match self.edges.get(&(node, key)) {
+                    Some(&child) => child,
+                    None => {
+                        let child = self.nodes;
+                        self.nodes += 1;
+                        self.edges.insert((node, key), child);
+                        child
+                    }
+                };
+            }
+            let terminal = self.terminals.entry(node).or_default();
+            match terminal.forms.iter_mut().find(|(f, _)| *f == info) {
+                Some((_, n)) => *n += 1,
+                None => terminal.forms.push((info.clone(), 1)),
+            }
+        }
+    }
+
+    /// The forms found in `doc` (whose text is `text`), leftmost-longest, not overlapping. At
+    /// a place several forms end, each suggester proposes its most often learned label there.
+    pub fn find(&self, doc: &DocTokens, text: &str) -> Vec<FormMatch> {
+        let mut found = Vec::new();
+        if self.terminals.is_empty() {
+            return found;
+        }
+        let mut at = 0;
+        while at < doc.tokens.len() {
+            match self.longest_from(doc, at) {
+                Some(best) => {
+                    self.push_matches(doc, text, at, &best, &mut found);
+                    at = best.last + 1;
+                }
+                None => at += 1,
+            }
+        }
+        found
+    }
+
+    /// The longest path of keys from the root starting at token `first`, over every reading
+    /// of each token.
+    fn longest_from(&self, doc: &DocTokens, first: usize) -> Option<Best> {
+        let mut best: Option<Best> = None;
+        // Depth-first over (node, next token, reading of the first token, reading of the token
+        // just taken); forms are short, so the stack stays small.
+        let mut stack: Vec<(u32, usize, usize, usize)> = vec![(0, first, 0, 0)];
+        while let Some((node, token, first_reading, _)) = stack.pop() {
+            if token >= doc.tokens.len() || token - first >= LONGEST_FORM {
+                continue;
+            }
+            for (r, reading) in doc.readings_of(token).iter().enumerate() {
+                let Some(&child) = self.edges.get(&(node, reading.key)) else {
+                    continue;
+                };
+                let first_r = if token == first { r } else { first_reading };
+                if self.terminals.contains_key(&child) {
+                    let better = match &best {
+                        None => true,
+                        // Longer wins; at equal length, the least stripped reading (first
+                        // found in reading order) stays.
+                        Some(b) => token > b.last,
+                    };
+                    if better {
+                        best = Some(Best {
+                            node: child,
+                            last: token,
+                            first_reading: first_r,
+                            last_reading: r,
+                        });
+                    }
+                }
+                stack.push((child, token + 1, first_r, r));
+            }
+        }
+        best
+    }
+
+    fn push_matches(
+        &self,
+        doc: &DocTokens,
+        text: &str,
+        first: usize,
+        best: &Best,
+        found: &mut Vec<FormMatch>,
+    ) {
+        let Some(terminal) = self.terminals.get(&best.node) else {
+            return;
+        };
+        let first_token = doc.tokens[first];
+        let last_token = doc.tokens[best.last];
+        let first_reading = doc.readings_of(first)[best.first_reading];
+        let last_reading = doc.readings_of(best.last)[best.last_reading];
+        // Per suggester, its most often learned label here.
+        let mut chosen: Vec<(usize, &FormInfo, u32)> = Vec::new();
+        for (i, (info, n)) in terminal.forms.iter().enumerate() {
+            match chosen
+                .iter_mut()
+                .find(|(_, f, _)| f.suggester == info.suggester)
+            {
+                Some(c) if *n > c.2 => *c = (i, info, *n),
+                Some(_) => {}
+                None => chosen.push((i, info, *n)),
+            }
+        }
+        for (i, info, _) in chosen {
+            let mut start = first_token.start as usize + usize::from(first_reading.proclitics);
+            if !info.convention.keeps_article {
+                start += usize::from(first_reading.article);
+            }
+            let end = match &info.convention.end {
+                End::Word => last_token.end as usize,
+                End::Prefix(prefix) => {
+                    let word = CharRange::new(last_token.start as usize, last_token.end as usize);
+                    last_token.start as usize
+                        + shared_prefix(text, word, prefix)
+                            .max(usize::from(last_reading.stem_end))
+                            .min(word.len())
+                }
+            };
+            if start < end {
+                found.push(FormMatch {
+                    range: CharRange::new(start, end),
+                    label: info.label.clone(),
+                    suggester: info.suggester.clone(),
+                    form: (best.node, i),
+                });
+            }
+        }
+    }
+
+    /// The text a form was first learned from, for messages.
+    pub fn form_text(&self, form: (u32, usize)) -> Option<&str> {
+        self.terminals
+            .get(&form.0)
+            .and_then(|t| t.forms.get(form.1))
+            .map(|(f, _)| f.text.as_str())
+    }
+}
+
+struct Best {
+    node: u32,
+    last: usize,
+    first_reading: usize,
+    last_reading: usize,
+}
+
+/// The keys a labelled form is stored under in `morphology`: per token, its most reduced
+/// reading that keeps what the annotator put at its start (no proclitic stripped: they
+/// labelled from where they wanted), so `الصين` is stored as `صين` and `بكين` as `بكين`.
+fn learning_keys(text: &str, morphology: Morphology) -> Option<Vec<u64>> {
+    let mut keys = Vec::new();
+    for (chars, bytes) in tokens_with_bytes(text) {
+        if chars.len() > LONGEST_WORD {
+            return None;
+        }
+        let readings = morph::readings(&text[bytes], morphology);
+        let reading = readings.iter().rev().find(|r| r.proclitics == 0)?;
+        keys.push(key_hash(morphology, &reading.key));
+    }
+    (!keys.is_empty() && keys.len() <= LONGEST_FORM).then_some(keys)
+}
+
+/// How many chars at the start of `word` (a range of `text`) fold to the start of `prefix`.
+fn shared_prefix(text: &str, word: CharRange, prefix: &str) -> usize {
+    let doc_word: String = text.chars().skip(word.start).take(word.len()).collect();
+    let folded = morph::fold(&doc_word);
+    let shared = folded
+        .text
+        .chars()
+        .zip(prefix.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    folded.origin.get(shared).copied().unwrap_or(word.len())
+}
+
+/// How the annotator labelled `range` of `text`, analysed as `doc`: with the Arabic article
+/// or without it, to the end of its last word or not.
+pub fn convention_of(doc: &DocTokens, text: &str, range: CharRange) -> Convention {
+    let Some(morphology) = doc.morphology else {
+        return Convention::default();
+    };
+    let labelled: String = text.chars().skip(range.start).take(range.len()).collect();
+    let first_word = tokens_with_bytes(&labelled).next();
+    let keeps_article = first_word.is_some_and(|(_, bytes)| {
+        morph::readings(&labelled[bytes], morphology)
+            .iter()
+            .any(|r| r.proclitics == 0 && r.article > 0)
+    });
+    let end = match range.end.checked_sub(1).and_then(|last| doc.token_at(last)) {
+        Some(t) if (doc.tokens[t].end as usize) > range.end => {
+            let last_word = tokens_with_bytes(&labelled).last();
+            match last_word {
+                Some((_, bytes)) => End::Prefix(morph::fold(&labelled[bytes]).text),
+                None => End::Word,
+            }
+        }
+        _ => End::Word,
+    };
+    Convention { keeps_article, end }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_of(forms: &[(&str, &str, Morphology, Convention)]) -> FormIndex {
+        let mut index = FormIndex::new(forms.iter().map(|f| f.2));
+        for (text, label, m, convention) in forms {
+            index.learn(&FormInput {
+                text,
+                label,
+                suggester: Suggester::Project,
+                convention: convention.clone(),
+                labelled_in: Some(*m),
+            });
+        }
+        index
+    }
+
+    fn found(index: &FormIndex, text: &str, m: Morphology) -> Vec<(String, String)> {
+        let doc = DocTokens::analyse(text, m);
+        index
+            .find(&doc, text)
+            .into_iter()
+            .map(|f| {
+                let t: String = text
+                    .chars()
+                    .skip(f.range.start)
+                    .take(f.range.len())
+                    .collect();
+                (t, f.label)
+            })
+            .collect()
+    }
+
+    fn learned(text: &str, range: (usize, usize), m: Morphology) -> Convention {
+        convention_of(
+            &DocTokens::analyse(text, m),
+            text,
+            CharRange::new(range.0, range.1),
+        )
+    }
+
+    #[test]
+    fn arabic_proclitics_and_article_still_match_and_the_label_covers_what_the_annotator_did() {
+        let text = "زار كازاخستان ثم الصين";
+        let kz = learned(text, (4, 13), Morphology::Arabic);
+        let cn = learned(text, (17, 22), Morphology::Arabic);
+        assert!(cn.keeps_article);
+        let index = index_of(&[
+            ("كازاخستان", "COUNTRY", Morphology::Arabic, kz),
+            ("الصين", "COUNTRY", Morphology::Arabic, cn),
+        ]);
+        let doc = "وكازاخستان والصين وبالصين للصين، وكَازَاخِسْتَان";
+        assert_eq!(
+            found(&index, doc, Morphology::Arabic),
+            [
+                ("كازاخستان", "COUNTRY"),
+                ("الصين", "COUNTRY"),
+                ("الصين", "COUNTRY"),
+                ("لصين", "COUNTRY"),
+                ("كَازَاخِسْتَان", "COUNTRY")
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn chinese_is_found_without_spaces_longest_first() {
+        let m = Morphology::Plain;
+        let index = index_of(&[
+            ("哈萨克斯坦", "COUNTRY", m, Convention::default()),
+            ("哈萨克斯坦共和国", "COUNTRY", m, Convention::default()),
+            ("中国", "COUNTRY", m, Convention::default()),
+        ]);
+        assert_eq!(
+            found(&index, "哈萨克斯坦共和国同中国和哈萨克斯坦", m),
+            [
+                ("哈萨克斯坦共和国", "COUNTRY"),
+                ("中国", "COUNTRY"),
+                ("哈萨克斯坦", "COUNTRY")
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn kazakh_stem_convention_is_learned_from_the_annotator() {
+        let m = Morphology::Kazakh;
+        // Labelled the stem only, inside an inflected word.
+        let stem = learned("Қазақстанның президенті", (0, 9), m);
+        assert_eq!(stem.end, End::Prefix("қазақстан".into()));
+        // Labelled the whole inflected word.
+        let whole = learned("Тәжікстанмен келісім", (0, 12), m);
+        assert_eq!(whole.end, End::Word);
+        let index = index_of(&[
+            ("Қазақстан", "COUNTRY", m, stem),
+            ("Тәжікстанмен", "COUNTRY", m, whole),
+        ]);
+        assert_eq!(
+            found(&index, "Қазақстанмен және Тәжікстанның", m),
+            [("Қазақстан", "COUNTRY"), ("Тәжікстанның", "COUNTRY")]
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn russian_inflections_match_at_word_boundaries_only() {
+        let m = Morphology::Russian;
+        let index = index_of(&[("Казахстан", "COUNTRY", m, Convention::default())]);
+        assert_eq!(
+            found(&index, "с Казахстаном и Казахстана, но не Казахстанский", m),
+            [("Казахстаном", "COUNTRY"), ("Казахстана", "COUNTRY")]
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn multi_word_forms_and_the_majority_label() {
+        let m = Morphology::Russian;
+        let mut index = index_of(&[
+            ("Эмомали Рахмон", "PERSON", m, Convention::default()),
+            ("Астана", "CITY", m, Convention::default()),
+            ("Астана", "CITY", m, Convention::default()),
+            ("Астана", "ORG", m, Convention::default()),
+        ]);
+        index.learn(&FormInput {
+            text: "Астана",
+            label: "GPE",
+            suggester: Suggester::Gazetteer("g".into()),
+            convention: Convention::default(),
+            labelled_in: None,
+        });
+        let doc = "Эмомали Рахмоном в Астане";
+        let got = found(&index, doc, m);
+        assert_eq!(
+            got,
+            [
+                ("Эмомали Рахмоном", "PERSON"),
+                ("Астане", "CITY"),
+                ("Астане", "GPE")
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+}
