@@ -31,6 +31,10 @@ pub struct Args {
     /// Replace the annotator's annotation files that exist.
     #[arg(long)]
     force: bool,
+    /// Then pre-annotate the imported documents with the project's suggesters (learning from
+    /// the imported labels too), as `accord suggest --apply` does.
+    #[arg(long)]
+    suggest: bool,
 }
 
 fn parse_unknown(s: &str) -> Result<UnknownNames, String> {
@@ -79,12 +83,45 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     if report.project_file_written {
         writeln!(out, "wrote {}", options.into.join("accord.ron").display())?;
     }
+    let mut code = ExitCode::SUCCESS;
     if !report.problems.is_empty() {
         writeln!(out, "{} could not be mapped:", report.problems.len())?;
         for p in &report.problems {
             writeln!(out, "  {p}")?;
         }
-        return Ok(ExitCode::from(1));
+        code = ExitCode::from(1);
     }
-    Ok(ExitCode::SUCCESS)
+    if args.suggest {
+        let project = accord::project::Project::open(&options.into).map_err(unreadable)?;
+        let docs: Vec<usize> = report
+            .documents_added
+            .iter()
+            .chain(&report.documents_existing)
+            .filter_map(|f| project.document_index(f).map(|d| d.0))
+            .collect();
+        let super::suggest::Prepared {
+            mut ws,
+            mut engine,
+            own,
+            rejections,
+            failed,
+        } = super::suggest::prepare(
+            project,
+            &options.annotator,
+            &docs,
+            std::time::Duration::from_secs(30),
+        );
+        let by_doc = docs
+            .iter()
+            .map(|&d| (d, engine.suggest(d, &own[d], &rejections)))
+            .collect();
+        let applied = super::suggest::apply(&mut ws, &by_doc, None, &options.annotator, out)?;
+        if applied != ExitCode::SUCCESS {
+            return Ok(applied);
+        }
+        if failed {
+            code = ExitCode::from(1);
+        }
+    }
+    Ok(code)
 }

@@ -109,46 +109,25 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
             })
             .collect::<anyhow::Result<_>>()?
     };
-    let others = if project.file.suggestions.others {
-        others_labels(&project, &args.annotator)
-    } else {
-        Labels::new()
-    };
-    let mut engine = Engine::for_project(&project);
-    let schema_labels: Vec<String> = project
-        .schema
-        .labels
-        .iter()
-        .map(|l| l.name.clone())
-        .collect();
-    let mut ws = Workspace::open(project, &args.annotator);
-    let mut failed = false;
-    for problem in &engine.problems {
-        eprintln!("accord suggest: {problem}");
-        failed = true;
-    }
-    let own: Labels = ws
-        .project
-        .doc_ids()
-        .map(|d| labels_of(ws.store(d)))
-        .collect();
-    let rejections = ws.rejections().clone();
-    if let Some(problem) = ws.rejections_problem() {
-        eprintln!("accord suggest: {problem}");
-    }
-    engine.learn(&own, &others, &rejections, true);
-    if engine.settings.external.is_some() {
-        let labels: Vec<&str> = schema_labels.iter().map(String::as_str).collect();
-        if let Err(e) =
-            engine.ask_external(&docs, &labels, Duration::from_secs(args.timeout.max(1)))
-        {
-            eprintln!("accord suggest: {e}");
-            failed = true;
-        }
-    }
+    let Prepared {
+        mut ws,
+        mut engine,
+        own,
+        rejections,
+        failed,
+    } = prepare(
+        project,
+        &args.annotator,
+        &docs,
+        Duration::from_secs(args.timeout.max(1)),
+    );
 
     if args.evaluate {
-        let external = engine.settings.external.is_some().then_some(&engine.external);
+        let external = engine
+            .settings
+            .external
+            .is_some()
+            .then_some(&engine.external);
         let evaluation = evaluate(
             &engine.corpus,
             &engine.settings,
@@ -192,55 +171,12 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     }
 
     if args.apply {
-        let mut added = 0;
-        for (&doc, suggestions) in &by_doc {
-            let edits: Vec<(DocId, Edit)> = suggestions
-                .iter()
-                .filter(|s| args.min_score.is_none_or(|min| s.score >= min))
-                .map(|s| {
-                    (
-                        DocId(doc),
-                        Edit::Add {
-                            label: s.label.clone(),
-                            ranges: vec![s.range],
-                            attributes: Default::default(),
-                            source: Some(s.source()),
-                        },
-                    )
-                })
-                .collect();
-            if edits.is_empty() {
-                continue;
-            }
-            let n = edits.len();
-            match ws.apply(edits) {
-                Ok(_) => added += n,
-                Err(e) => {
-                    writeln!(out, "{}: not applied: {e}", engine.corpus.files[doc])?;
-                    return Ok(ExitCode::from(2));
-                }
-            }
-        }
-        let mut write_failed = false;
-        for (file, result) in ws.save_all() {
-            if let Err(e) = result {
-                let name = match file {
-                    WorkspaceFile::Doc(doc) => ws.file_name(doc).to_owned(),
-                    WorkspaceFile::Groups => "the cross-document groups".to_owned(),
-                };
-                writeln!(out, "{name}: not saved: {e}")?;
-                write_failed = true;
-            }
-        }
-        if write_failed {
-            return Ok(ExitCode::from(2));
-        }
-        writeln!(
-            out,
-            "added {added} suggested annotations to {}'s files",
-            args.annotator
-        )?;
-        return Ok(exit(failed));
+        let code = apply(&mut ws, &by_doc, args.min_score, &args.annotator, out)?;
+        return Ok(if code == ExitCode::SUCCESS {
+            exit(failed)
+        } else {
+            code
+        });
     }
 
     let rows: Vec<Row<'_>> = by_doc
@@ -278,6 +214,129 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(exit(failed))
+}
+
+/// The annotator's workspace and an engine that learned from their labels.
+pub(super) struct Prepared {
+    pub ws: Workspace,
+    pub engine: Engine,
+    pub own: Labels,
+    pub rejections: accord::suggest::rejections::RejectionsFile,
+    /// Something was said on stderr: a gazetteer or the external recommender failed.
+    pub failed: bool,
+}
+
+/// Opens `annotator`'s workspace of `project`, learns from their labels (and the others',
+/// when the settings say so) and asks the external recommender about `docs`; problems are
+/// said on stderr.
+pub(super) fn prepare(
+    project: Project,
+    annotator: &str,
+    docs: &[usize],
+    timeout: Duration,
+) -> Prepared {
+    let others = if project.file.suggestions.others {
+        others_labels(&project, annotator)
+    } else {
+        Labels::new()
+    };
+    let mut engine = Engine::for_project(&project);
+    let schema_labels: Vec<String> = project
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    let ws = Workspace::open(project, annotator);
+    let mut failed = false;
+    for problem in &engine.problems {
+        eprintln!("accord suggest: {problem}");
+        failed = true;
+    }
+    let own: Labels = ws
+        .project
+        .doc_ids()
+        .map(|d| labels_of(ws.store(d)))
+        .collect();
+    let rejections = ws.rejections().clone();
+    if let Some(problem) = ws.rejections_problem() {
+        eprintln!("accord suggest: {problem}");
+    }
+    engine.learn(&own, &others, &rejections, true);
+    if engine.settings.external.is_some() {
+        let labels: Vec<&str> = schema_labels.iter().map(String::as_str).collect();
+        if let Err(e) = engine.ask_external(docs, &labels, timeout) {
+            eprintln!("accord suggest: {e}");
+            failed = true;
+        }
+    }
+    Prepared {
+        ws,
+        engine,
+        own,
+        rejections,
+        failed,
+    }
+}
+
+/// Adds `by_doc`'s suggestions (at least `min_score` sure) to the annotator's files as
+/// pre-annotation, one journalled step per document, and saves. Exit 2 when one cannot be
+/// applied or saved.
+pub(super) fn apply(
+    ws: &mut Workspace,
+    by_doc: &BTreeMap<usize, Vec<Suggestion>>,
+    min_score: Option<f32>,
+    annotator: &str,
+    out: &mut super::Out,
+) -> anyhow::Result<ExitCode> {
+    let mut added = 0;
+    for (&doc, suggestions) in by_doc {
+        let edits: Vec<(DocId, Edit)> = suggestions
+            .iter()
+            .filter(|s| min_score.is_none_or(|min| s.score >= min))
+            .map(|s| {
+                (
+                    DocId(doc),
+                    Edit::Add {
+                        label: s.label.clone(),
+                        ranges: vec![s.range],
+                        attributes: Default::default(),
+                        source: Some(s.source()),
+                    },
+                )
+            })
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let n = edits.len();
+        match ws.apply(edits) {
+            Ok(_) => added += n,
+            Err(e) => {
+                writeln!(out, "{}: not applied: {e}", ws.file_name(DocId(doc)))?;
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let mut write_failed = false;
+    for (file, result) in ws.save_all() {
+        if let Err(e) = result {
+            let name = match file {
+                WorkspaceFile::Doc(doc) => ws.file_name(doc).to_owned(),
+                WorkspaceFile::Groups => "the cross-document groups".to_owned(),
+            };
+            writeln!(out, "{name}: not saved: {e}")?;
+            write_failed = true;
+        }
+    }
+    if write_failed {
+        return Ok(ExitCode::from(2));
+    }
+    writeln!(
+        out,
+        "added {added} suggested annotations to {annotator}'s files"
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn exit(failed: bool) -> ExitCode {

@@ -378,6 +378,19 @@ impl Project {
         self.config_stats() != self.config_stamp
     }
 
+    /// Changes which suggesters propose labels and their thresholds: written to `accord.ron`
+    /// at once, keeping the rest of it as it was.
+    pub fn set_suggestion_settings(
+        &mut self,
+        settings: crate::suggest::Settings,
+    ) -> Result<(), setup::SetupError> {
+        setup::set_suggestion_settings(self, &settings)?;
+        self.file.suggestions = settings;
+        self.has_project_file = true;
+        self.config_stamp = self.config_stats();
+        Ok(())
+    }
+
     /// Changes document `doc`'s title, language or date (its file stays): written to
     /// `accord.ron` at once, keeping the rest of it as it was.
     pub fn set_document_entry(

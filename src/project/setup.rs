@@ -954,6 +954,20 @@ pub fn set_document_entry(
     })
 }
 
+/// Writes the project's suggestion settings (`suggestions: (...)` in `accord.ron`), keeping the
+/// rest of the file as it was.
+pub fn set_suggestion_settings(
+    project: &Project,
+    settings: &crate::suggest::Settings,
+) -> Result<(), SetupError> {
+    let mut expected = project.file.clone();
+    expected.suggestions = settings.clone();
+    let value = one_line(settings, &project.dir.path(PROJECT_FILE))?;
+    write_project_file(project, &expected, |old| {
+        crate::ron_io::edit::set_field(old, "suggestions", &value)
+    })
+}
+
 /// `value` as RON on one line (the way the project file lists its documents).
 fn one_line<T: serde::Serialize>(value: &T, path: &Path) -> Result<String, StoreError> {
     let text = crate::ron_io::to_pretty_ron(value, 0).map_err(|e| StoreError::Encode {

@@ -164,22 +164,24 @@ pub fn others_labels(project: &Project, annotator: &str) -> Labels {
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     index: FormIndex,
-    /// Per form (see [`super::forms::FormMatch::form`]): (taken, not taken) where it occurs in
-    /// documents the annotator labelled.
+    /// Per form (see [`super::forms::FormMatch::form`]): where it occurs, how often the
+    /// annotator took it (labelled exactly that) and refused it (labelled that text otherwise,
+    /// or rejected it there). Places they have not labelled are neither: not yet seen.
     counts: HashMap<(u32, usize), (u32, u32)>,
     taggers: Taggers,
 }
 
 impl Knowledge {
     /// Forms learned from `own` labels (and `others`', when the settings say so) and the
-    /// gazetteers, each counted against `own` labels where it occurs. `held_out`: documents
-    /// whose labels are not learned from nor counted (for measuring).
+    /// gazetteers, each counted against `own` labels and `rejections` where it occurs.
+    /// `held_out`: documents whose labels are not learned from nor counted (for measuring).
     pub fn learn(
         corpus: &Corpus,
         settings: &Settings,
         gazetteers: &[Gazetteer],
         own: &Labels,
         others: &Labels,
+        rejections: &RejectionsFile,
         held_out: &[usize],
     ) -> Knowledge {
         let mut index = FormIndex::new(corpus.morphologies.iter().copied());
@@ -225,28 +227,40 @@ impl Knowledge {
             index,
             ..Knowledge::default()
         };
-        knowledge.count(corpus, own, held_out);
+        knowledge.count(corpus, own, rejections, held_out);
         knowledge
     }
 
-    /// Counts, for each form, where the annotator took it and where not, over the documents
-    /// they labelled.
-    fn count(&mut self, corpus: &Corpus, own: &Labels, held_out: &[usize]) {
+    /// Counts, for each form, where the annotator took it and where they refused it, over the
+    /// documents they labelled or rejected something in.
+    fn count(
+        &mut self,
+        corpus: &Corpus,
+        own: &Labels,
+        rejections: &RejectionsFile,
+        held_out: &[usize],
+    ) {
+        let no_labels = Vec::new();
         let per_doc: Vec<Vec<((u32, usize), bool)>> = (0..corpus.len())
             .into_par_iter()
             .map(|doc| {
-                let Some(labels) = own.get(doc).filter(|l| !l.is_empty()) else {
-                    return Vec::new();
-                };
-                if held_out.contains(&doc) {
+                let labels = own.get(doc).unwrap_or(&no_labels);
+                let file = &corpus.files[doc];
+                let rejected: Vec<_> = rejections.of_document(file).collect();
+                if held_out.contains(&doc) || (labels.is_empty() && rejected.is_empty()) {
                     return Vec::new();
                 }
                 self.index
                     .find(&corpus.tokens[doc], corpus.text(doc))
                     .into_iter()
-                    .map(|m| {
+                    .filter_map(|m| {
                         let taken = labels.iter().any(|(r, l)| *r == m.range && *l == m.label);
-                        (m.form, taken)
+                        let refused = !taken
+                            && (labels.iter().any(|(r, _)| r.overlaps(&m.range))
+                                || rejected
+                                    .iter()
+                                    .any(|r| r.range() == m.range && r.label == m.label));
+                        (taken || refused).then_some((m.form, taken))
                     })
                     .collect()
             })
@@ -300,12 +314,21 @@ impl Knowledge {
         !self.taggers.is_empty()
     }
 
-    /// Every suggester's own proposals for `doc`, unfiltered: the string suggesters'
-    /// (scored by how often the annotator took the form, `(taken + 1) / (seen + 2)`) and, when
-    /// `tagger`, the tagger's.
+    /// Every suggester's own proposals for `doc`, unfiltered: the string suggesters' and,
+    /// when `tagger`, the tagger's.
     pub fn raw(&self, corpus: &Corpus, doc: usize, tagger: bool) -> Vec<Suggestion> {
-        let mut out: Vec<Suggestion> = self
-            .index
+        let mut out = self.strings(corpus, doc);
+        if tagger {
+            out.extend(self.tagged(corpus, doc));
+        }
+        out
+    }
+
+    /// The string suggesters' proposals for `doc`, each scored by how often the annotator took
+    /// its form where they decided on it: `(taken + 1) / (taken + refused + 2)` (one half for a
+    /// form nobody decided on yet).
+    pub fn strings(&self, corpus: &Corpus, doc: usize) -> Vec<Suggestion> {
+        self.index
             .find(&corpus.tokens[doc], corpus.text(doc))
             .into_iter()
             .map(|m| {
@@ -318,22 +341,22 @@ impl Knowledge {
                     score: (taken as f32 + 1.0) / ((taken + not) as f32 + 2.0),
                 }
             })
-            .collect();
-        if tagger {
-            out.extend(
-                self.taggers
-                    .predict(corpus.text(doc), &corpus.languages[doc])
-                    .into_iter()
-                    .map(|(range, label, score)| Suggestion {
-                        doc,
-                        range,
-                        label,
-                        suggester: Suggester::Tagger,
-                        score,
-                    }),
-            );
-        }
-        out
+            .collect()
+    }
+
+    /// The tagger's proposals for `doc`.
+    pub fn tagged(&self, corpus: &Corpus, doc: usize) -> Vec<Suggestion> {
+        self.taggers
+            .predict(corpus.text(doc), &corpus.languages[doc])
+            .into_iter()
+            .map(|(range, label, score)| Suggestion {
+                doc,
+                range,
+                label,
+                suggester: Suggester::Tagger,
+                score,
+            })
+            .collect()
     }
 }
 
@@ -352,6 +375,9 @@ pub struct Engine {
     pub knowledge: Knowledge,
     /// The external recommender's answers by document (asked for separately: it is slow).
     pub external: HashMap<usize, Vec<Suggestion>>,
+    /// The tagger's proposals by document, until it is trained again (predicting is the
+    /// costly part of a refresh; the labels change what is shown, not what it proposes).
+    tagged: HashMap<usize, Vec<Suggestion>>,
 }
 
 impl Engine {
@@ -389,6 +415,7 @@ impl Engine {
             problems,
             knowledge: Knowledge::default(),
             external: HashMap::new(),
+            tagged: HashMap::new(),
         }
     }
 
@@ -407,6 +434,7 @@ impl Engine {
             &self.gazetteers,
             own,
             others,
+            rejections,
             &[],
         );
         self.knowledge.taggers = taggers;
@@ -466,7 +494,7 @@ impl Engine {
     /// The suggestions shown in `doc`, whose own spans are `own`: above their thresholds, not
     /// rejected, not over an own span, the surest of overlapping ones; by start.
     pub fn suggest(
-        &self,
+        &mut self,
         doc: usize,
         own: &[Labelled],
         rejections: &RejectionsFile,
@@ -474,7 +502,17 @@ impl Engine {
         if doc >= self.corpus.len() {
             return Vec::new();
         }
-        let mut all = self.knowledge.raw(&self.corpus, doc, self.settings.tagger);
+        let mut all = self.knowledge.strings(&self.corpus, doc);
+        if self.settings.tagger {
+            let (knowledge, corpus) = (&self.knowledge, &self.corpus);
+            all.extend(
+                self.tagged
+                    .entry(doc)
+                    .or_insert_with(|| knowledge.tagged(corpus, doc))
+                    .iter()
+                    .cloned(),
+            );
+        }
         if self.settings.external.is_some() {
             all.extend(self.external.get(&doc).into_iter().flatten().cloned());
         }

@@ -124,8 +124,9 @@ pub fn evaluate(
     let per_fold: Vec<Vec<(usize, Vec<Suggestion>)>> = folds
         .par_iter()
         .map(|held_out| {
-            let mut knowledge =
-                Knowledge::learn(corpus, settings, gazetteers, own, &no_others, held_out);
+            let mut knowledge = Knowledge::learn(
+                corpus, settings, gazetteers, own, &no_others, rejections, held_out,
+            );
             let tagger = settings.tagger;
             if tagger {
                 knowledge.train(corpus, own, rejections, held_out);

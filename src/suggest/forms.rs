@@ -257,25 +257,24 @@ impl FormIndex {
             text: form.text.to_owned(),
         };
         for m in self.morphologies.clone() {
-            let Some(keys) = learning_keys(form.text, m) else {
-                continue;
-            };
-            let mut node = 0;
-            for key in keys {
-                node = match self.edges.get(&(node, key)) {
-                    Some(&child) => child,
-                    None => {
-                        let child = self.nodes;
-                        self.nodes += 1;
-                        self.edges.insert((node, key), child);
-                        child
-                    }
-                };
-            }
-            let terminal = self.terminals.entry(node).or_default();
-            match terminal.forms.iter_mut().find(|(f, _)| *f == info) {
-                Some((_, n)) => *n += 1,
-                None => terminal.forms.push((info.clone(), 1)),
+            for keys in learning_paths(form.text, m) {
+                let mut node = 0;
+                for key in keys {
+                    node = match self.edges.get(&(node, key)) {
+                        Some(&child) => child,
+                        None => {
+                            let child = self.nodes;
+                            self.nodes += 1;
+                            self.edges.insert((node, key), child);
+                            child
+                        }
+                    };
+                }
+                let terminal = self.terminals.entry(node).or_default();
+                match terminal.forms.iter_mut().find(|(f, _)| *f == info) {
+                    Some((_, n)) => *n += 1,
+                    None => terminal.forms.push((info.clone(), 1)),
+                }
             }
         }
     }
@@ -407,20 +406,54 @@ struct Best {
     last_reading: usize,
 }
 
-/// The keys a labelled form is stored under in `morphology`: per token, its most reduced
-/// reading that keeps what the annotator put at its start (no proclitic stripped: they
-/// labelled from where they wanted), so `الصين` is stored as `صين` and `بكين` as `بكين`.
-fn learning_keys(text: &str, morphology: Morphology) -> Option<Vec<u64>> {
-    let mut keys = Vec::new();
+/// The paths of keys a labelled form is stored under in `morphology`: per token, each of its
+/// readings that keeps what the annotator put at its start (no proclitic stripped: they
+/// labelled from where they wanted), so `الصين` is stored as `الصين` and `صين`, and `بكين` as
+/// `بكين` only; a Russian or Kazakh word under its whole form and each stem. A form whose
+/// tokens have too many readings together is stored under its most reduced path only.
+fn learning_paths(text: &str, morphology: Morphology) -> Vec<Vec<u64>> {
+    /// Paths stored per form at most: a long inflected name has a few readings per word.
+    const MOST_PATHS: usize = 64;
+    let mut per_token: Vec<Vec<u64>> = Vec::new();
     for (chars, bytes) in tokens_with_bytes(text) {
         if chars.len() > LONGEST_WORD {
-            return None;
+            return Vec::new();
         }
-        let readings = morph::readings(&text[bytes], morphology);
-        let reading = readings.iter().rev().find(|r| r.proclitics == 0)?;
-        keys.push(key_hash(morphology, &reading.key));
+        let mut keys: Vec<u64> = morph::readings(&text[bytes], morphology)
+            .iter()
+            .filter(|r| r.proclitics == 0)
+            .map(|r| key_hash(morphology, &r.key))
+            .collect();
+        keys.dedup();
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        per_token.push(keys);
     }
-    (!keys.is_empty() && keys.len() <= LONGEST_FORM).then_some(keys)
+    if per_token.is_empty() || per_token.len() > LONGEST_FORM {
+        return Vec::new();
+    }
+    let combinations = per_token
+        .iter()
+        .try_fold(1usize, |n, k| n.checked_mul(k.len()))
+        .unwrap_or(usize::MAX);
+    if combinations > MOST_PATHS {
+        return vec![per_token.iter().filter_map(|k| k.last().copied()).collect()];
+    }
+    let mut paths: Vec<Vec<u64>> = vec![Vec::new()];
+    for keys in &per_token {
+        paths = paths
+            .iter()
+            .flat_map(|p| {
+                keys.iter().map(move |k| {
+                    let mut p = p.clone();
+                    p.push(*k);
+                    p
+                })
+            })
+            .collect();
+    }
+    paths
 }
 
 /// How many chars at the start of `word` (a range of `text`) fold to the start of `prefix`.

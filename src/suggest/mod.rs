@@ -45,8 +45,8 @@ pub struct Suggestion {
     /// Who proposes it.
     pub suggester: Suggester,
     /// How sure it is, 0–1: for strings, how often the annotator gave this form this label
-    /// where it occurs in what they annotated; for the tagger, its probability; for an
-    /// external recommender, its own score.
+    /// where they decided on it (labelled it, otherwise or so, or rejected it); for the
+    /// tagger, its probability; for an external recommender, its own score.
     pub score: f32,
 }
 
@@ -97,8 +97,8 @@ impl Kind {
         }
     }
 
-    /// The lowest score shown when the project sets none: strings the annotator took at least
-    /// as often as not, a tagger or recommender at least as sure as not.
+    /// The lowest score shown when the project sets none: strings the annotator did not
+    /// mostly refuse, a tagger or recommender at least as sure as not.
     pub fn default_threshold(self) -> f32 {
         match self {
             Kind::Project | Kind::Gazetteer => 0.3,

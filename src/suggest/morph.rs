@@ -8,13 +8,15 @@
 //!
 //! Languages:
 //! - Arabic: proclitics (و ف then ب ك ل) and the article ال, no suffixes.
-//! - Russian: Snowball, with two fix-ups (see [`russian_snowball`]) and a
+//! - Russian: Snowball, with two fix-ups (see `russian_snowball`) and a
 //!   light noun-ending reading.
 //! - Kazakh: a hand-written suffix stripper (see the Kazakh section).
 //! - Other Snowball languages: the stemmer as is.
 //! - Plain: folding only.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
+use std::cell::Cell;
 use unicode_normalization::char::decompose_canonical;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::UnicodeSegmentation;
@@ -228,31 +230,78 @@ pub fn fold(word: &str) -> Folded {
     let mut text = String::with_capacity(word.len());
     // Byte length bounds the char count: one allocation, never regrown.
     let mut origin = Vec::with_capacity(word.len() + 1);
+    fold_into(word, &mut text, &mut origin);
+    Folded { text, origin }
+}
+
+/// [`fold`] into given (empty) buffers.
+fn fold_into(word: &str, text: &mut String, origin: &mut Vec<usize>) {
+    origin.reserve(word.len() + 1);
     let length = if word.is_ascii() {
         for (at, b) in word.bytes().enumerate() {
             text.push(char::from(b.to_ascii_lowercase()));
             origin.push(at);
         }
         word.len()
-    } else if matches!(is_nfc_quick(word.chars()), IsNormalized::Yes) {
+    } else if word.chars().all(is_inert) || matches!(is_nfc_quick(word.chars()), IsNormalized::Yes)
+    {
         let mut at = 0;
         for c in word.chars() {
-            push_folded(c, at, &mut text, &mut origin);
+            push_folded(c, at, text, origin);
             at += 1;
         }
         at
     } else {
-        fold_normalizing(word, &mut text, &mut origin)
+        fold_normalizing(word, text, origin)
     };
     origin.push(length);
-    Folded { text, origin }
+}
+
+/// Chars that are in NFC on their own and never compose or reorder with a
+/// neighbour (canonical combining class 0, NFC_Quick_Check Yes): Latin up to
+/// U+02FF, Cyrillic letters, Arabic letters and digits. A word of such chars
+/// only is in NFC without asking the normalization tables (the tests check
+/// these ranges exhaustively against unicode-normalization).
+fn is_inert(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{2FF}'
+        | '\u{400}'..='\u{482}'
+        | '\u{48A}'..='\u{52F}'
+        | '\u{621}'..='\u{64A}'
+        | '\u{660}'..='\u{66F}'
+        | '\u{671}'..='\u{6D3}')
+}
+
+/// `char::to_lowercase` for the scripts this module is mostly fed (Cyrillic,
+/// Arabic), without the general table search; `None` for other chars. The
+/// tests check it against `char::to_lowercase` over these ranges.
+fn lower_fast(c: char) -> Option<char> {
+    let u = u32::from(c);
+    match c {
+        'а'..='я' | 'ѐ'..='џ' | '\u{0600}'..='\u{06FF}' => Some(c),
+        'А'..='Я' => char::from_u32(u + 0x20),
+        'Ѐ'..='Џ' => char::from_u32(u + 0x50),
+        // Upper/lower pairs at even/odd code points.
+        '\u{0460}'..='\u{0481}' | '\u{048A}'..='\u{04BF}' | '\u{04D0}'..='\u{052F}' => {
+            char::from_u32(u | 1)
+        }
+        _ => None,
+    }
 }
 
 /// Lower-cases one (already NFC) char and applies the Arabic foldings.
+#[inline]
 fn push_folded(c: char, at: usize, text: &mut String, origin: &mut Vec<usize>) {
     if c.is_ascii() {
         text.push(c.to_ascii_lowercase());
         origin.push(at);
+        return;
+    }
+    if let Some(lower) = lower_fast(c) {
+        if let Some(f) = fold_arabic(lower) {
+            text.push(f);
+            origin.push(at);
+        }
         return;
     }
     for lower in c.to_lowercase() {
@@ -355,22 +404,43 @@ pub struct Reading {
 /// - Snowball languages: the whole word and the stem if different.
 /// - Plain: the folded word.
 pub fn readings(word: &str, morphology: Morphology) -> Vec<Reading> {
-    let folded = fold(word);
-    match morphology {
-        Morphology::Plain => vec![whole(folded)],
-        Morphology::Arabic => arabic_readings(folded),
-        Morphology::Russian => russian_readings(folded),
-        Morphology::Kazakh => kazakh_readings(folded),
-        Morphology::Snowball(language) => snowball_readings(folded, language),
+    thread_local! {
+        /// The `origin` buffer, reused: it never leaves this function.
+        static ORIGIN: Cell<Vec<usize>> = const { Cell::new(Vec::new()) };
     }
+    let mut origin = ORIGIN.take();
+    origin.clear();
+    let mut text = String::with_capacity(word.len());
+    fold_into(word, &mut text, &mut origin);
+    let mut folded = Folded { text, origin };
+    // Spaces, punctuation and numbers have nothing to strip.
+    let out = if !folded.text.chars().any(is_letter) {
+        vec![whole(&mut folded)]
+    } else {
+        match morphology {
+            Morphology::Plain => vec![whole(&mut folded)],
+            Morphology::Arabic => arabic_readings(&mut folded),
+            Morphology::Russian => russian_readings(&mut folded),
+            Morphology::Kazakh => kazakh_readings(&mut folded),
+            Morphology::Snowball(language) => snowball_readings(&mut folded, language),
+        }
+    };
+    if folded.origin.capacity() <= 1 << 12 {
+        ORIGIN.set(folded.origin);
+    }
+    out
 }
 
-fn snowball_readings(folded: Folded, language: SnowballLanguage) -> Vec<Reading> {
+fn snowball_readings(folded: &mut Folded, language: SnowballLanguage) -> Vec<Reading> {
     // `Stemmer::create` only picks a function pointer: nothing to cache.
     let stemmer = Stemmer::create(language.algorithm());
-    let stem = stemmer.stem(&folded.text).into_owned();
-    let stem_end = prefix_stem_end(&folded, &stem);
-    let mut stems = vec![(stem, stem_end)];
+    let stem = stemmer.stem(&folded.text);
+    let stem_end = prefix_stem_end(folded, &stem);
+    let mut stems = [
+        (stem, stem_end),
+        (Cow::Borrowed(""), 0),
+        (Cow::Borrowed(""), 0),
+    ];
     // Turkish writes case endings of proper nouns after an apostrophe
     // (Kazakistan'ın, Astana'da), which the word segmenter keeps in the
     // token and Snowball does not know: the name before it is a reading.
@@ -380,58 +450,83 @@ fn snowball_readings(folded: Folded, language: SnowballLanguage) -> Vec<Reading>
         let name = &folded.text[..at];
         let length = name.chars().count();
         if length >= 2 {
-            let name_stem = stemmer.stem(name).into_owned();
-            let name_stem_end = prefix_stem_end(&folded, &name_stem);
-            stems.push((name.to_owned(), folded.origin[length]));
-            stems.push((name_stem, name_stem_end));
+            let name_stem = stemmer.stem(name);
+            let name_stem_end = prefix_stem_end(folded, &name_stem);
+            stems[1] = (Cow::Borrowed(name), folded.origin[length]);
+            stems[2] = (name_stem, name_stem_end);
         }
     }
-    assemble(folded, stems)
+    let out = assemble(folded, &mut stems);
+    drop(stems);
+    finish(out, folded)
+}
+
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && (lower_fast(c).is_some() || c.is_alphabetic()))
 }
 
 fn word_length(folded: &Folded) -> usize {
     folded.origin.last().copied().unwrap_or(0)
 }
 
-fn whole(folded: Folded) -> Reading {
-    let stem_end = word_length(&folded);
+/// The reading of the whole folded word (takes the folded text).
+fn whole(folded: &mut Folded) -> Reading {
     Reading {
-        key: folded.text,
+        key: std::mem::take(&mut folded.text),
         proclitics: 0,
         article: 0,
-        stem_end,
+        stem_end: word_length(folded),
     }
 }
 
 /// The original offset where the common prefix of the folded word and a stem
 /// ends.
 fn prefix_stem_end(folded: &Folded, stem: &str) -> usize {
-    let common = folded
-        .text
-        .chars()
-        .zip(stem.chars())
+    let text = folded.text.as_bytes();
+    let mut common = text
+        .iter()
+        .zip(stem.as_bytes())
         .take_while(|(a, b)| a == b)
         .count();
-    folded.origin[common]
+    // Back to a char boundary of both (equal bytes so far: same boundaries).
+    while !folded.text.is_char_boundary(common) {
+        common -= 1;
+    }
+    folded.origin[folded.text[..common].chars().count()]
 }
 
-/// The whole word first, then the given `(key, stem_end)` stems that differ
-/// from it and from each other, longest key first.
-fn assemble(folded: Folded, mut stems: Vec<(String, usize)>) -> Vec<Reading> {
-    stems.retain(|(key, _)| !key.is_empty() && *key != folded.text);
-    // Stable: equal lengths keep the caller's order.
-    stems.sort_by_key(|(key, _)| std::cmp::Reverse(key.chars().count()));
+/// A placeholder for the whole word, then the given `(key, stem_end)` stems
+/// that are not empty and differ from it and from each other, longest key
+/// first. Stems may borrow the folded text: only the kept ones are copied;
+/// [`finish`] then moves the folded text into the placeholder.
+fn assemble(folded: &Folded, stems: &mut [(Cow<'_, str>, usize)]) -> Vec<Reading> {
+    // Stable (and allocation-free for a handful): equal lengths keep order.
+    stems.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
     let mut out = Vec::with_capacity(stems.len() + 1);
-    out.push(whole(folded));
-    for (key, stem_end) in stems {
-        if out.iter().all(|r: &Reading| r.key != key) {
-            out.push(Reading {
-                key,
-                proclitics: 0,
-                article: 0,
-                stem_end,
-            });
+    out.push(Reading {
+        key: String::new(),
+        proclitics: 0,
+        article: 0,
+        stem_end: word_length(folded),
+    });
+    for (key, stem_end) in stems.iter_mut() {
+        if key.is_empty() || **key == *folded.text || out.iter().any(|r| r.key == **key) {
+            continue;
         }
+        out.push(Reading {
+            key: std::mem::take(key).into_owned(),
+            proclitics: 0,
+            article: 0,
+            stem_end: *stem_end,
+        });
+    }
+    out
+}
+
+/// Puts the folded text into the first reading made by [`assemble`].
+fn finish(mut out: Vec<Reading>, folded: &mut Folded) -> Vec<Reading> {
+    if let Some(first) = out.first_mut() {
+        first.key = std::mem::take(&mut folded.text);
     }
     out
 }
@@ -447,11 +542,12 @@ const LAM: char = 'ل';
 /// Shortest stem (folded letters) a split may leave.
 const ARABIC_MIN_STEM: usize = 2;
 
-fn arabic_readings(folded: Folded) -> Vec<Reading> {
+fn arabic_readings(folded: &mut Folded) -> Vec<Reading> {
     let text = folded.text.as_str();
     let total = folded.origin.len() - 1;
     // (proclitic chars, article chars), in folded chars.
-    let mut splits: Vec<(usize, usize)> = Vec::new();
+    let mut splits: Vec<(usize, usize)> = Vec::with_capacity(4);
+    splits.push((0, 0));
     let mut add = |p: usize, a: usize| {
         if total >= p + a + ARABIC_MIN_STEM && splits.iter().all(|&(q, b)| q + b != p + a) {
             splits.push((p, a));
@@ -481,7 +577,7 @@ fn arabic_readings(folded: Folded) -> Vec<Reading> {
     }
     splits.sort_by_key(|&(p, a)| p + a);
 
-    let length = word_length(&folded);
+    let length = word_length(folded);
     let mut out = Vec::with_capacity(splits.len() + 1);
     for &(p, a) in &splits {
         let start = text
@@ -491,32 +587,38 @@ fn arabic_readings(folded: Folded) -> Vec<Reading> {
         let proclitics = if p == 0 { 0 } else { folded.origin[p] };
         let stem_start = if p + a == 0 { 0 } else { folded.origin[p + a] };
         out.push(Reading {
-            key: text[start..].to_owned(),
+            key: if p + a == 0 {
+                String::new()
+            } else {
+                text[start..].to_owned()
+            },
             proclitics,
             article: stem_start - proclitics,
             stem_end: length,
         });
     }
-    let mut all = Vec::with_capacity(out.len() + 1);
-    all.push(whole(folded));
-    all.extend(out);
-    all
+    // Split (0, 0) is the whole word: give it the folded text itself.
+    finish(out, folded)
 }
 
 // ---------------------------------------------------------------------------
 // Russian
 // ---------------------------------------------------------------------------
 
-fn russian_readings(mut folded: Folded) -> Vec<Reading> {
+fn russian_readings(folded: &mut Folded) -> Vec<Reading> {
     if folded.text.contains('ё') {
         // Same char count, so `origin` stays valid.
         folded.text = folded.text.replace('ё', "е");
     }
     let snowball = russian_snowball(&folded.text);
-    let noun = russian_noun_stem(&folded.text).to_owned();
-    let snowball_end = prefix_stem_end(&folded, &snowball);
-    let noun_end = prefix_stem_end(&folded, &noun);
-    assemble(folded, vec![(noun, noun_end), (snowball, snowball_end)])
+    let noun = russian_noun_stem(&folded.text, folded.origin.len() - 1);
+    let snowball_end = prefix_stem_end(folded, &snowball);
+    let noun_end = prefix_stem_end(folded, noun);
+    let out = assemble(
+        folded,
+        &mut [(Cow::Borrowed(noun), noun_end), (snowball, snowball_end)],
+    );
+    finish(out, folded)
 }
 
 /// Snowball Russian, with one fix-up: Snowball removes the "verb" endings
@@ -526,7 +628,7 @@ fn russian_readings(mut folded: Folded) -> Vec<Reading> {
 /// Уралом → урал). Those consonants are put back, which makes all cases of
 /// such nouns meet; the price is that short participles/past tenses
 /// (сделана → сделан) no longer meet their infinitive (сделать → сдела).
-fn russian_snowball(text: &str) -> String {
+fn russian_snowball(text: &str) -> Cow<'_, str> {
     let stem = Stemmer::create(Algorithm::Russian).stem(text);
     if stem.ends_with(['а', 'я'])
         && let Some(rest) = text.strip_prefix(stem.as_ref())
@@ -539,10 +641,10 @@ fn russian_snowball(text: &str) -> String {
         if let Some(c) = keep {
             let mut fixed = stem.into_owned();
             fixed.push(c);
-            return fixed;
+            return Cow::Owned(fixed);
         }
     }
-    stem.into_owned()
+    stem
 }
 
 /// Noun case endings, longest first (not -ов/-ев: surnames Токаев/Иванов
@@ -558,12 +660,11 @@ const RUSSIAN_MIN_STEM: usize = 3;
 /// Snowball tries adjective endings before noun endings, so it cuts nouns in
 /// -ай too far in some cases (Китая → кит, but Китай/Китаем → кита); this
 /// reading keeps them together.
-fn russian_noun_stem(text: &str) -> &str {
-    let total = text.chars().count();
+fn russian_noun_stem(text: &str, total: usize) -> &str {
     for ending in RUSSIAN_NOUN_ENDINGS {
-        if let Some(stem) = text.strip_suffix(ending)
-            && total - ending.chars().count() >= RUSSIAN_MIN_STEM
-            && stem.chars().all(char::is_alphabetic)
+        if text.as_bytes().last() == ending.as_bytes().last()
+            && let Some(stem) = text.strip_suffix(ending)
+            && total >= ending.chars().count() + RUSSIAN_MIN_STEM
         {
             return stem;
         }
@@ -691,6 +792,8 @@ enum Kind {
 #[derive(Debug)]
 struct Affix {
     text: &'static str,
+    /// Chars in `text`.
+    chars: usize,
     need: Need,
     /// Whether the suffix's vowel must agree with the stem (the instrumental
     /// -мен/-бен/-пен is invariant).
@@ -698,9 +801,22 @@ struct Affix {
     kind: Kind,
 }
 
+const fn char_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] & 0xC0 != 0x80 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
 const fn case(text: &'static str, need: Need) -> Affix {
     Affix {
         text,
+        chars: char_len(text),
         need,
         harmony: true,
         kind: Kind::Case,
@@ -710,6 +826,7 @@ const fn case(text: &'static str, need: Need) -> Affix {
 const fn invariant(text: &'static str, need: Need) -> Affix {
     Affix {
         text,
+        chars: char_len(text),
         need,
         harmony: false,
         kind: Kind::Case,
@@ -719,6 +836,7 @@ const fn invariant(text: &'static str, need: Need) -> Affix {
 const fn possessive(text: &'static str, after: u16, kind: Kind) -> Affix {
     Affix {
         text,
+        chars: char_len(text),
         need: Need::After(after),
         harmony: true,
         kind,
@@ -728,6 +846,7 @@ const fn possessive(text: &'static str, after: u16, kind: Kind) -> Affix {
 const fn plural(text: &'static str, after: u16) -> Affix {
     Affix {
         text,
+        chars: char_len(text),
         need: Need::After(after),
         harmony: true,
         kind: Kind::Plural,
@@ -736,7 +855,7 @@ const fn plural(text: &'static str, after: u16) -> Affix {
 
 /// Case endings, longest first. Besides the six cases of the brief, the
 /// very frequent attributive locative -дағы/-дегі ("in …", Қазақстандағы).
-const KAZAKH_CASES: &[Affix] = &[
+const KAZAKH_CASES: Table = Table::new(&[
     case("ндағы", Need::Possessive3),
     case("ндегі", Need::Possessive3),
     invariant("менен", Need::After(V | G | L | R | N)),
@@ -790,10 +909,10 @@ const KAZAKH_CASES: &[Affix] = &[
     case("а", Need::Possessive12),
     case("е", Need::Possessive12),
     case("н", Need::Possessive3),
-];
+]);
 
 /// Possessive endings, longest first.
-const KAZAKH_POSSESSIVES: &[Affix] = &[
+const KAZAKH_POSSESSIVES: Table = Table::new(&[
     possessive("ыңыз", CONSONANT, Kind::PossessiveOther),
     possessive("іңіз", CONSONANT, Kind::PossessiveOther),
     possessive("ымыз", CONSONANT, Kind::PossessiveOther),
@@ -812,18 +931,42 @@ const KAZAKH_POSSESSIVES: &[Affix] = &[
     possessive("ң", V, Kind::Possessive12),
     possessive("ы", CONSONANT, Kind::Possessive3),
     possessive("і", CONSONANT, Kind::Possessive3),
-];
+]);
 
-const KAZAKH_PLURALS: &[Affix] = &[
+const KAZAKH_PLURALS: Table = Table::new(&[
     plural("лар", V | G | R),
     plural("лер", V | G | R),
     plural("дар", L | N | Z | B),
     plural("дер", L | N | Z | B),
     plural("тар", VOICELESS),
     plural("тер", VOICELESS),
-];
+]);
 
 const KAZAKH_MIN_STEM: usize = 3;
+
+/// One slot's affixes, longest first.
+struct Table {
+    affixes: &'static [Affix],
+    /// Bit `b & 63` is set when some affix ends in byte `b`: most words can
+    /// skip a table without looking at its entries.
+    last_bytes: u64,
+}
+
+impl Table {
+    const fn new(affixes: &'static [Affix]) -> Table {
+        let mut last_bytes = 0u64;
+        let mut i = 0;
+        while i < affixes.len() {
+            let bytes = affixes[i].text.as_bytes();
+            last_bytes |= 1 << (bytes[bytes.len() - 1] & 63);
+            i += 1;
+        }
+        Table {
+            affixes,
+            last_bytes,
+        }
+    }
+}
 
 /// Word endings never cut into: the toponym ending -стан (Қазақстан is not
 /// *Қазақс + ablative -тан).
@@ -831,13 +974,21 @@ const KAZAKH_PROTECTED: [&str; 1] = ["стан"];
 
 /// The longest affix of `table` that can be removed from `word`: returns the
 /// byte length of what stays and the affix.
-fn kazakh_strip(word: &str, table: &'static [Affix]) -> Option<(usize, &'static Affix)> {
-    let total = word.chars().count();
-    for affix in table {
+/// `total` is the char count of `word`.
+fn kazakh_strip(word: &str, total: usize, table: &Table) -> Option<(usize, &'static Affix)> {
+    let last_byte = *word.as_bytes().last()?;
+    if table.last_bytes & (1 << (last_byte & 63)) == 0 {
+        return None;
+    }
+    for affix in table.affixes {
+        // Cheap reject on the last byte before the full comparison.
+        if affix.text.as_bytes().last() != Some(&last_byte) {
+            continue;
+        }
         let Some(stem) = word.strip_suffix(affix.text) else {
             continue;
         };
-        let cut = affix.text.chars().count();
+        let cut = affix.chars;
         if total < cut + KAZAKH_MIN_STEM {
             continue;
         }
@@ -852,7 +1003,8 @@ fn kazakh_strip(word: &str, table: &'static [Affix]) -> Option<(usize, &'static 
         };
         let class = sound_class(last);
         let after = |mask: u16| class & (mask | X) != 0;
-        let possessive_kind = || kazakh_strip(stem, KAZAKH_POSSESSIVES).map(|(_, a)| a.kind);
+        let possessive_kind =
+            || kazakh_strip(stem, total - cut, &KAZAKH_POSSESSIVES).map(|(_, a)| a.kind);
         let allowed = match affix.need {
             Need::After(mask) => after(mask),
             Need::Possessive12 => possessive_kind() == Some(Kind::Possessive12),
@@ -877,41 +1029,41 @@ fn kazakh_strip(word: &str, table: &'static [Affix]) -> Option<(usize, &'static 
 
 /// Final к қ п are voiced to г ғ б before a vowel (министрлік →
 /// министрлігі, кітап → кітабы); the key undoes it so both meet.
-fn kazakh_key(stem: &str, affix: &Affix) -> String {
+fn kazakh_key<'a>(stem: &'a str, affix: &Affix) -> Cow<'a, str> {
     let vowel_initial = affix
         .text
         .chars()
         .next()
         .is_some_and(|c| sound_class(c) & V != 0);
-    let mut key = stem.to_owned();
-    if vowel_initial {
-        let devoiced = match key.chars().next_back() {
-            Some('б') => Some('п'),
-            Some('г') => Some('к'),
-            Some('ғ') => Some('қ'),
-            _ => None,
-        };
-        if let Some(c) = devoiced {
-            key.pop();
-            key.push(c);
-        }
-    }
-    key
+    let mut chars = stem.chars();
+    let devoiced = match chars.next_back() {
+        Some('б') if vowel_initial => 'п',
+        Some('г') if vowel_initial => 'к',
+        Some('ғ') if vowel_initial => 'қ',
+        _ => return Cow::Borrowed(stem),
+    };
+    let mut key = String::with_capacity(stem.len());
+    key.push_str(chars.as_str());
+    key.push(devoiced);
+    Cow::Owned(key)
 }
 
-fn kazakh_readings(folded: Folded) -> Vec<Reading> {
-    let mut stems: Vec<(String, usize)> = Vec::new();
+fn kazakh_readings(folded: &mut Folded) -> Vec<Reading> {
+    let mut stems: [(Cow<'_, str>, usize); 3] = Default::default();
     let mut end = folded.text.len();
-    for table in [KAZAKH_CASES, KAZAKH_POSSESSIVES, KAZAKH_PLURALS] {
+    let mut chars = folded.origin.len() - 1;
+    let tables = [&KAZAKH_CASES, &KAZAKH_POSSESSIVES, &KAZAKH_PLURALS];
+    for (slot, table) in stems.iter_mut().zip(tables) {
         let current = &folded.text[..end];
-        if let Some((kept, affix)) = kazakh_strip(current, table) {
+        if let Some((kept, affix)) = kazakh_strip(current, chars, table) {
             end = kept;
-            let stem = &folded.text[..end];
-            let stem_end = folded.origin[stem.chars().count()];
-            stems.push((kazakh_key(stem, affix), stem_end));
+            chars -= affix.chars;
+            *slot = (kazakh_key(&folded.text[..end], affix), folded.origin[chars]);
         }
     }
-    assemble(folded, stems)
+    let out = assemble(folded, &mut stems);
+    drop(stems);
+    finish(out, folded)
 }
 
 // ---------------------------------------------------------------------------
@@ -1025,6 +1177,28 @@ mod tests {
     }
 
     #[test]
+    fn fast_paths_agree_with_the_tables() {
+        for u in 0..=0x6FFu32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if is_inert(c) {
+                assert!(
+                    matches!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes),
+                    "{u:X}"
+                );
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(c),
+                    0,
+                    "{u:X}"
+                );
+            }
+            if let Some(l) = lower_fast(c) {
+                let expected: Vec<char> = c.to_lowercase().collect();
+                assert_eq!(expected, vec![l], "{u:X}");
+            }
+        }
+    }
+
+    #[test]
     fn fold_lowercases_with_identity_origin() {
         let f = fold("Казахстан");
         assert_eq!(f.text, "казахстан");
@@ -1060,6 +1234,12 @@ mod tests {
         assert_eq!(fold("مصطفى").text, "مصطفي");
         assert_eq!(fold("ایران").text, "ايران");
         assert_eq!(fold("کابل").text, "كابل");
+        // Shadda typed before fatha is not canonical order (NFC swaps the
+        // marks); both go, and the letters keep their offsets.
+        let word = "محمّ\u{64E}د";
+        let f = fold(word);
+        assert_eq!(f.text, "محمد");
+        assert_eq!(f.origin, vec![0, 1, 2, 5, 6]);
         // Leading removed mark: the first kept char is at 1.
         let f = fold("\u{0640}ب");
         assert_eq!(f.text, "ب");
@@ -1331,7 +1511,13 @@ mod tests {
     #[test]
     fn kazakh_tables_are_longest_first() {
         for table in [KAZAKH_CASES, KAZAKH_POSSESSIVES, KAZAKH_PLURALS] {
-            let lengths: Vec<usize> = table.iter().map(|a| a.text.chars().count()).collect();
+            let lengths: Vec<usize> = table.affixes.iter().map(|a| a.chars).collect();
+            assert!(
+                table
+                    .affixes
+                    .iter()
+                    .all(|a| a.chars == a.text.chars().count())
+            );
             assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{lengths:?}");
         }
     }

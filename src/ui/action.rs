@@ -240,6 +240,12 @@ pub enum Action {
     ComputeAgreement,
     /// Compute every annotator's progress again (from the saved files and git).
     RefreshProgress,
+    /// Write the project's suggestion settings (`accord.ron`) and suggest again with them.
+    SuggestionSettings(crate::suggest::Settings),
+    /// Measure every suggester on the annotator's own labels.
+    EvaluateSuggesters,
+    /// Ask the external recommender about the documents in the panes.
+    AskExternal,
     /// Resolve a file changed on disk while there were unsaved changes to it.
     Resolve {
         /// Which file.

@@ -27,6 +27,7 @@ use super::panels::palette::Palette;
 use super::panels::progress::progress_ui;
 use super::panels::start::start_ui;
 use super::panels::status_bar::status_bar_ui;
+use super::panels::suggestions::SuggestionsPanel;
 use super::panels::threads::Threads;
 use super::panes::Panes;
 use super::state::{AppState, PaneId, Settings, SidePanel};
@@ -53,6 +54,7 @@ pub(super) struct Views {
     pub(super) new_project: NewProjectDialog,
     pub(super) guidelines: GuidelinesPanel,
     pub(super) labels: LabelsPanel,
+    pub(super) suggestions: SuggestionsPanel,
 }
 
 /// The command that toggles a side panel tab (none for the annotation, the tab they toggle
@@ -65,6 +67,7 @@ fn side_command(tab: SidePanel) -> Option<Command> {
         SidePanel::Threads => Some(Command::ShowThreads),
         SidePanel::Agreement => Some(Command::ShowAgreement),
         SidePanel::Progress => Some(Command::ShowProgress),
+        SidePanel::Suggestions => Some(Command::ShowSuggestions),
     }
 }
 
@@ -112,6 +115,8 @@ pub struct AccordApp {
     )>,
     /// Documents being added to the project, if they are.
     pub(super) adding: Option<super::adding::AddJob>,
+    /// The suggestions' worker of the open project.
+    pub(super) suggest_job: Option<super::suggesting::SuggestJob>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -138,6 +143,7 @@ impl AccordApp {
             progress_job: None,
             agreement_job: None,
             adding: None,
+            suggest_job: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
@@ -171,6 +177,7 @@ impl AccordApp {
         self.poll_progress();
         self.poll_agreement();
         self.poll_adding(&ctx);
+        self.poll_suggestions(&ctx);
         if self.progress_job.is_some() || self.agreement_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
@@ -205,6 +212,7 @@ impl AccordApp {
             new_project,
             guidelines,
             labels,
+            suggestions,
         } = &mut self.views;
         egui::Panel::left("documents and labels")
             .resizable(true)
@@ -239,6 +247,7 @@ impl AccordApp {
                     SidePanel::Threads => threads.ui(ui, &mut cx),
                     SidePanel::Agreement => agreement_ui(ui, &mut cx),
                     SidePanel::Progress => progress_ui(ui, &mut cx),
+                    SidePanel::Suggestions => suggestions.ui(ui, &mut cx),
                 }
             });
         if cx.state.settings.ledger {

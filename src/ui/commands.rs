@@ -14,6 +14,8 @@ pub enum Menu {
     View,
     /// Link menu: relations, links across documents.
     Link,
+    /// Suggestions menu: stepping through, accepting and rejecting what the machine proposes.
+    Suggest,
     /// Review menu: comparing annotators, deciding the curated set, agreement.
     Review,
     /// Help menu.
@@ -22,11 +24,12 @@ pub enum Menu {
 
 impl Menu {
     /// All menus in bar order.
-    pub const ALL: [Menu; 6] = [
+    pub const ALL: [Menu; 7] = [
         Menu::File,
         Menu::Edit,
         Menu::View,
         Menu::Link,
+        Menu::Suggest,
         Menu::Review,
         Menu::Help,
     ];
@@ -38,6 +41,7 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::View => "View",
             Menu::Link => "Link",
+            Menu::Suggest => "Suggestions",
             Menu::Review => "Review",
             Menu::Help => "Help",
         }
@@ -214,6 +218,21 @@ commands! {
     LinkAcrossDocuments = "Link across documents", Link, [CTRL L];
     /// While picking or relating: take the span stepped to with Alt+↑/↓.
     TakeCandidate = "Take the span stepped to", Link, [NONE Enter];
+    /// Go to the next suggestion (in the next document when this one has no more).
+    NextSuggestion = "Next suggestion", Suggest, [NONE F8];
+    /// Go to the previous suggestion.
+    PreviousSuggestion = "Previous suggestion", Suggest, [SHIFT F8];
+    /// Accept the selected suggestion: it becomes an annotation (undoable), marked with its
+    /// source.
+    AcceptSuggestion = "Accept suggestion", Suggest, [CTRL Enter];
+    /// Reject the selected suggestion: never proposed again at that place (undoable).
+    RejectSuggestion = "Reject suggestion", Suggest, [CTRL Delete];
+    /// Accept every suggestion of the selected suggestion's label in its document (one step).
+    AcceptAllOfLabel = "Accept all of this label in the document", Suggest, [CTRL_SHIFT Enter];
+    /// Show or hide the suggestions.
+    ToggleSuggestions = "Show suggestions", Suggest, [CTRL_SHIFT U];
+    /// Show the suggesters in the side panel: switches, thresholds and how good each is.
+    ShowSuggestions = "Suggesters", Suggest, [CTRL_SHIFT J];
     /// Choose annotators to compare and start deciding the curated set.
     StartReview = "Start review…", Review, [NONE F7];
     /// Stop reviewing: back to one's own annotations.

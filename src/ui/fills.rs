@@ -73,6 +73,50 @@ impl Fills {
         }
     }
 
+    /// A vertical line from `y0` to `y1`, `thickness` thick (at least a pixel, whole pixels)
+    /// and centred on `x`.
+    pub fn vline(&mut self, x: f32, (y0, y1): (f32, f32), thickness: f32, color: Color32) {
+        let ppp = self.pixels_per_point;
+        let pixels = (thickness * ppp).round().max(1.0);
+        let left = (x * ppp - pixels / 2.0).round() / ppp;
+        let (top, bottom) = (y0.min(y1), y0.max(y1));
+        self.rect(
+            Rect::from_x_y_ranges(left..=left + pixels / ppp, top..=bottom),
+            color,
+        );
+    }
+
+    /// The outline of `rect` in dashes `dash` long, `gap` apart: top and bottom dashed from
+    /// the left, the sides in short strokes at their ends (a suggestion's ghost span: no fill,
+    /// so what is under it reads as before).
+    pub fn dashed_outline(
+        &mut self,
+        rect: Rect,
+        thickness: f32,
+        (dash, gap): (f32, f32),
+        color: Color32,
+    ) {
+        self.dashed_hline(
+            rect.left_top(),
+            rect.right_top(),
+            thickness,
+            (dash, gap),
+            color,
+        );
+        self.dashed_hline(
+            rect.left_bottom(),
+            rect.right_bottom(),
+            thickness,
+            (dash, gap),
+            color,
+        );
+        let side = (dash.min(rect.height() / 2.0)).max(0.0);
+        for x in [rect.left(), rect.right()] {
+            self.vline(x, (rect.top(), rect.top() + side), thickness, color);
+            self.vline(x, (rect.bottom() - side, rect.bottom()), thickness, color);
+        }
+    }
+
     /// What was added, leaving nothing.
     pub fn take(&mut self) -> Fills {
         std::mem::replace(self, Fills::new(self.pixels_per_point))

@@ -36,6 +36,7 @@ mod pane_header;
 mod panels;
 pub mod panes;
 pub mod state;
+pub mod suggesting;
 pub mod sync;
 pub mod text;
 pub mod text_field;

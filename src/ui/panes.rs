@@ -332,6 +332,16 @@ impl Panes {
                 layers: &layers,
                 review,
                 found: find.shown_in(doc),
+                // While reviewing, the workspace is the curated set: nothing is proposed.
+                suggestions: if state.review.is_some() {
+                    &[]
+                } else {
+                    state.suggestions.of(doc)
+                },
+                current_suggestion: match pane.selection {
+                    crate::ui::state::Selection::Suggestion(range) => Some(range),
+                    _ => None,
+                },
             };
             let input = ViewInput {
                 doc: document,

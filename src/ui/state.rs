@@ -56,15 +56,18 @@ pub enum SidePanel {
     Guidelines,
     /// The label set, edited in place.
     Labels,
+    /// The suggesters: each switched on or off, its threshold, how good it is.
+    Suggestions,
 }
 
 impl SidePanel {
     /// The tabs, in the order they are shown. One tab per capability the side panel serves
     /// (a view type of `panels/` each, toggled by its command in the table).
-    pub const ALL: [SidePanel; 6] = [
+    pub const ALL: [SidePanel; 7] = [
         SidePanel::Annotation,
         SidePanel::Labels,
         SidePanel::Guidelines,
+        SidePanel::Suggestions,
         SidePanel::Threads,
         SidePanel::Agreement,
         SidePanel::Progress,
@@ -79,6 +82,7 @@ impl SidePanel {
             SidePanel::Threads => "Threads",
             SidePanel::Agreement => "Agreement",
             SidePanel::Progress => "Progress",
+            SidePanel::Suggestions => "Suggestions",
         }
     }
 }
@@ -119,6 +123,9 @@ pub enum Selection {
     Text(CharRange),
     /// An annotation of the pane's document.
     Annotation(AnnotationId),
+    /// A suggestion shown in the pane's document: the range it covers (suggestions shown never
+    /// overlap).
+    Suggestion(CharRange),
 }
 
 impl Selection {
@@ -390,6 +397,47 @@ pub struct AppState {
     /// The label whose guideline was last asked for (from the palette), numbered so that
     /// asking again for the same label scrolls to it again.
     pub guidelines_asked: Option<(u64, String)>,
+    /// The suggestions shown, and what the suggesters are doing.
+    pub suggestions: Suggestions,
+}
+
+/// The suggestions of the open project for the annotator ([`crate::suggest`]), as the worker
+/// last sent them.
+#[derive(Debug, Default)]
+pub struct Suggestions {
+    /// Hidden by the annotator (the toggle): none drawn, none stepped to.
+    pub hidden: bool,
+    /// By document slot, by start; none over one of the annotator's spans.
+    pub by_doc: std::collections::HashMap<DocId, Vec<crate::suggest::Suggestion>>,
+    /// The workspace revision the shown ones were learned at.
+    pub revision: Option<u64>,
+    /// Forms the string suggesters know.
+    pub forms: usize,
+    /// The tagger has learned something.
+    pub tagger: bool,
+    /// What could not be read (a gazetteer) or answered (an external recommender).
+    pub problems: Vec<String>,
+    /// The external recommender's last answer: how many suggestions, or why none.
+    pub external: Option<Result<usize, String>>,
+    /// Every suggester's figures, as last measured.
+    pub evaluation: Option<crate::suggest::evaluate::Evaluation>,
+    /// The worker is measuring.
+    pub evaluating: bool,
+}
+
+impl Suggestions {
+    /// The suggestions shown in `doc`, by start (none when hidden).
+    pub fn of(&self, doc: DocId) -> &[crate::suggest::Suggestion] {
+        if self.hidden {
+            return &[];
+        }
+        self.by_doc.get(&doc).map_or(&[], Vec::as_slice)
+    }
+
+    /// The suggestion of `doc` covering exactly `range`.
+    pub fn at(&self, doc: DocId, range: CharRange) -> Option<&crate::suggest::Suggestion> {
+        self.of(doc).iter().find(|s| s.range == range)
+    }
 }
 
 /// The open project's assignments as they concern the annotator here.
@@ -489,7 +537,9 @@ impl AppState {
         let pane = self.active_pane()?;
         match pane.selection {
             Selection::Annotation(id) => ws.store(pane.doc).get(id).map(|a| a.text()),
-            Selection::Text(range) => ws.document(pane.doc)?.slice(range).map(str::to_owned),
+            Selection::Text(range) | Selection::Suggestion(range) => {
+                ws.document(pane.doc)?.slice(range).map(str::to_owned)
+            }
             Selection::None => None,
         }
     }

@@ -25,5 +25,6 @@ mod formats;
 mod git;
 mod hostile;
 mod init;
+mod suggest;
 mod sync;
 mod team;

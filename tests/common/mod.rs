@@ -83,8 +83,9 @@ pub fn snapshot(store: &AnnotationStore) -> Snapshot {
     }
 }
 
-/// Copies the sample project (documents and `accord.ron`) into a fresh temporary folder. The
-/// copies are writable, whatever the originals' permissions.
+/// Copies the sample project (documents, `accord.ron` and the gazetteer it names, no
+/// annotations) into a fresh temporary folder. The copies are writable, whatever the
+/// originals' permissions.
 pub fn sample_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     for entry in std::fs::read_dir(sample_dir()).expect("sample_docs/") {
@@ -95,6 +96,10 @@ pub fn sample_project() -> tempfile::TempDir {
                 .expect("writable temporary folder");
         }
     }
+    copy_dir(
+        &sample_dir().join("gazetteers"),
+        &dir.path().join("gazetteers"),
+    );
     dir
 }
 

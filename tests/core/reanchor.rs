@@ -209,7 +209,7 @@ mod property {
             let mut annotated = Vec::new();
             for w in words {
                 let range = runs[w % runs.len()];
-                let add = Edit::Add { label: "EVENT".into(), ranges: vec![range], attributes: BTreeMap::new() , source: None };
+                let add = Edit::Add { label: "EVENT".into(), ranges: vec![range], attributes: BTreeMap::new(), source: None };
                 if edit::apply(&mut store, &ctx, &add).is_ok() {
                     annotated.push(range);
                 }

@@ -14,7 +14,8 @@ use egui::{Pos2, Rect, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-/// A temporary copy of `sample_docs/` (documents and project file, no annotations).
+/// A temporary copy of `sample_docs/` (documents, project file and the gazetteer it names, no
+/// annotations).
 pub fn sample_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
@@ -23,6 +24,12 @@ pub fn sample_project() -> tempfile::TempDir {
         if path.is_file() {
             std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
         }
+    }
+    let gazetteers = dir.path().join("gazetteers");
+    std::fs::create_dir(&gazetteers).expect("folder");
+    for entry in std::fs::read_dir(src.join("gazetteers")).expect("sample gazetteers") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, gazetteers.join(path.file_name().expect("name"))).expect("copy");
     }
     dir
 }

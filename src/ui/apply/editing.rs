@@ -52,6 +52,30 @@ impl AccordApp {
             ViewEvent::Clicked { char_offset, .. } if self.state.review.is_some() => {
                 self.click_item(doc, char_offset);
             }
+            ViewEvent::Clicked {
+                annotations,
+                char_offset,
+            } if annotations.is_empty()
+                && self
+                    .state
+                    .suggestions
+                    .of(doc)
+                    .iter()
+                    .any(|s| s.range.contains(char_offset)) =>
+            {
+                // A click on a ghost span selects the suggestion: the details panel shows
+                // where it comes from, a key accepts or rejects it.
+                let range = self
+                    .state
+                    .suggestions
+                    .of(doc)
+                    .iter()
+                    .find(|s| s.range.contains(char_offset))
+                    .map(|s| s.range);
+                if let Some(range) = range {
+                    self.set_selection(pane, Selection::Suggestion(range));
+                }
+            }
             ViewEvent::Clicked { annotations, .. } => {
                 // Repeated clicks on stacked spans cycle through them, innermost first.
                 let next = match selection {
@@ -88,7 +112,8 @@ impl AccordApp {
                         label: label.to_owned(),
                         ranges: vec![range],
                         attributes: BTreeMap::new(),
-                     source: None, },
+                        source: None,
+                    },
                 )];
                 if let Some(applied) = self.edit(step) {
                     let created = applied.created.first().map(|(_, id)| *id);
@@ -104,6 +129,8 @@ impl AccordApp {
                     },
                 )]);
             }
+            // A label key on a suggestion accepts it with that label.
+            Selection::Suggestion(range) => self.accept_suggestion_as(doc, range, Some(label)),
             Selection::None => self.info(format!(
                 "{label} is the current label: select text and press its key, or use “Label all matches”"
             )),

@@ -16,6 +16,7 @@ mod links;
 mod review;
 mod session;
 mod setup;
+mod suggest;
 mod sync;
 mod team;
 
@@ -164,6 +165,9 @@ impl AccordApp {
             Action::Comment { doc, index, text } => self.comment_item(doc, index, text),
             Action::ComputeAgreement => self.compute_agreement(),
             Action::RefreshProgress => self.refresh_progress(),
+            Action::SuggestionSettings(settings) => self.set_suggestion_settings(settings),
+            Action::EvaluateSuggesters => self.evaluate_suggesters(),
+            Action::AskExternal => self.ask_external(),
             Action::Resolve { file, how } => self.resolve_conflict(file, how),
             Action::Reanchor(doc) => self.reanchor(doc),
             Action::Exchange(request) => self.exchange(ctx, request),
@@ -304,6 +308,14 @@ impl AccordApp {
             Command::AcceptAgreed => self.accept_agreed(),
             Command::MarkFinished => self.toggle_finished(),
             Command::ShowProgress => self.toggle_side(SidePanel::Progress),
+            Command::ShowSuggestions => self.toggle_side(SidePanel::Suggestions),
+            Command::NextSuggestion | Command::PreviousSuggestion => {
+                self.step_suggestion(command == Command::NextSuggestion)
+            }
+            Command::AcceptSuggestion => self.accept_selected_suggestion(),
+            Command::RejectSuggestion => self.reject_selected_suggestion(),
+            Command::AcceptAllOfLabel => self.accept_all_of_label(),
+            Command::ToggleSuggestions => self.toggle_suggestions(),
             Command::ShowAgreement => {
                 self.state.settings.side = match self.state.settings.side {
                     SidePanel::Agreement => SidePanel::Annotation,

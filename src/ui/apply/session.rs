@@ -135,6 +135,7 @@ impl AccordApp {
         }
         self.watch_workspace();
         self.load_team();
+        self.start_suggestions();
         self.tell_schema_problems();
         if let Some(recovery) = self.workspace().and_then(|ws| ws.recovery()) {
             let text = recovery.to_string();

@@ -282,6 +282,9 @@ impl Details {
             if cx.state.review.is_some() {
                 return;
             }
+            if suggestion_ui(ui, cx) {
+                return;
+            }
             ui.label("Click a span to see it here.");
             ui.add_space(8.0);
             ui.label("Drag over text, then press a label's key (or 1–9) to create a span.");
@@ -664,6 +667,85 @@ fn pick_ui(
         .flatten()
 }
 
+/// The suggestion selected in the active pane, if one is: what it proposes, where it comes
+/// from, how sure it is, and buttons to accept or reject it. False when none is selected.
+fn suggestion_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) -> bool {
+    let Some(pane) = cx.state.active_pane() else {
+        return false;
+    };
+    let crate::ui::state::Selection::Suggestion(range) = pane.selection else {
+        return false;
+    };
+    let doc = pane.doc;
+    let Some(s) = cx.state.suggestions.at(doc, range).cloned() else {
+        return false;
+    };
+    let text = cx
+        .state
+        .workspace
+        .as_ref()
+        .and_then(|ws| ws.document(doc))
+        .and_then(|d| d.slice(range))
+        .unwrap_or_default()
+        .to_owned();
+    let color = cx.state.workspace.as_ref().map_or(Color32::GRAY, |ws| {
+        label_color(&ws.project.schema, &s.label)
+    });
+    ui.label(RichText::new("Suggestion").strong());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&s.label).color(color).strong());
+        ui.label(format!("{}–{}", range.start, range.end));
+    });
+    text_block(ui, cx.engine, &text, 16.0);
+    egui::Grid::new("suggestion grid")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Source");
+            ui.label(s.suggester.name());
+            ui.end_row();
+            ui.label("Score");
+            ui.label(format!("{:.0}%", s.score * 100.0));
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new(match crate::suggest::Kind::of(&s.suggester) {
+            crate::suggest::Kind::Project => {
+                "A form labelled in the project: the score is how often you gave it this label where it occurs in what you labelled."
+            }
+            crate::suggest::Kind::Gazetteer => {
+                "A name from a gazetteer: the score is how often you gave it this label where it occurs in what you labelled."
+            }
+            crate::suggest::Kind::Tagger => {
+                "The tagger trained on your labels: the score is its probability."
+            }
+            crate::suggest::Kind::External => "The external recommender's own score.",
+        })
+        .small()
+        .weak(),
+    );
+    ui.horizontal(|ui| {
+        if ui.button("Accept").on_hover_text("Ctrl+Enter").clicked() {
+            cx.send(Action::Run(Command::AcceptSuggestion));
+        }
+        if ui.button("Reject").on_hover_text("Ctrl+Delete").clicked() {
+            cx.send(Action::Run(Command::RejectSuggestion));
+        }
+        if ui
+            .button(format!("Accept all {} here", s.label))
+            .on_hover_text("Ctrl+Shift+Enter")
+            .clicked()
+        {
+            cx.send(Action::Run(Command::AcceptAllOfLabel));
+        }
+    });
+    ui.label(
+        RichText::new("A label's key accepts it with that label instead.")
+            .small()
+            .weak(),
+    );
+    true
+}
+
 /// Review state (a drop-down), reviewer, author and times.
 /// An annotation a merge left with two versions: both shown, with a button to keep each.
 fn conflict_ui(ui: &mut Ui, cx: &mut ViewContext<'_>, ann: &Annotation, edits: &mut Vec<Edit>) {
@@ -764,6 +846,15 @@ fn review_ui(ui: &mut Ui, ann: &Annotation, edits: &mut Vec<Edit>) {
             ui.label("Author");
             ui.label(&ann.author);
             ui.end_row();
+            if let Some(source) = &ann.source {
+                ui.label("Suggested by");
+                ui.label(format!(
+                    "{} ({:.0}%)",
+                    source.suggester,
+                    source.fraction() * 100.0
+                ));
+                ui.end_row();
+            }
             ui.label("Created");
             ui.label(&ann.created.0);
             ui.end_row();

@@ -26,6 +26,8 @@ pub fn menu_bar_ui(ui: &mut Ui, cx: &mut ViewContext<'_>) {
                         Command::ShowProgress => settings.side == SidePanel::Progress,
                         Command::ShowGuidelines => settings.side == SidePanel::Guidelines,
                         Command::ShowLabels => settings.side == SidePanel::Labels,
+                        Command::ShowSuggestions => settings.side == SidePanel::Suggestions,
+                        Command::ToggleSuggestions => !cx.state.suggestions.hidden,
                         Command::MarkFinished => {
                             let state = cx.state;
                             state

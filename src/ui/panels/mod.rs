@@ -19,4 +19,5 @@ pub mod palette;
 pub mod progress;
 pub mod start;
 pub mod status_bar;
+pub mod suggestions;
 pub mod threads;

@@ -205,6 +205,11 @@ pub struct Emphasis<'a> {
     /// The find bar's matches in this document (their document is this one), in text order:
     /// each is highlighted.
     pub found: &'a [(crate::project::DocId, CharRange)],
+    /// The suggestions shown in this document, by start, not overlapping: each a ghost span
+    /// (its label's colour, dashed, no fill).
+    pub suggestions: &'a [crate::suggest::Suggestion],
+    /// The suggestion selected in this pane.
+    pub current_suggestion: Option<CharRange>,
 }
 
 /// The review items a view marks.
@@ -228,6 +233,8 @@ impl Emphasis<'_> {
         layers: &[],
         review: None,
         found: &[],
+        suggestions: &[],
+        current_suggestion: None,
     };
 }
 

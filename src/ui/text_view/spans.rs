@@ -1,7 +1,8 @@
 //! The spans pass: each visible block's own spans (entities filled and underlined, stacked
 //! where they nest; commitments as a band with brackets; rejected ones struck through), the
 //! outlines of the selection, of what the selected annotation points at and of the candidate,
-//! other annotators' spans as patterned outlines, review marks, and the text selection. It
+//! other annotators' spans as patterned outlines, suggestions as dashed ghost spans, review
+//! marks, and the text selection. It
 //! returns the shapes and what it drew, for the passes after it.
 
 use std::collections::HashMap;
@@ -193,6 +194,29 @@ pub(super) fn draw_spans(
                 {
                     drawn.layer_spans.push((k, id, rect));
                 }
+            }
+        }
+        // Suggestions: ghost spans, dashed in their label's colour, no fill, so the text and
+        // one's own spans under them read as before; the selected one outlined.
+        let suggestions = input.emphasis.suggestions;
+        let first = suggestions.partition_point(|s| s.range.end <= block.text.start);
+        for s in &suggestions[first..] {
+            if s.range.start >= block.text.end {
+                break;
+            }
+            let color = label_color(input.schema, &s.label);
+            let current = input.emphasis.current_suggestion == Some(s.range);
+            for r in layout.block_range_rects(i, s.range) {
+                let rect = to_screen(&r, origin).expand(1.0);
+                if current {
+                    over.push(Shape::rect_stroke(
+                        rect.expand(1.5),
+                        CornerRadius::same(2),
+                        Stroke::new(2.0, selection_stroke(dark)),
+                        egui::StrokeKind::Outside,
+                    ));
+                }
+                lines.dashed_outline(rect, if current { 2.0 } else { 1.5 }, (4.0, 3.0), color);
             }
         }
         if let Some(marks) = input.emphasis.review {

@@ -1,0 +1,291 @@
+//! Suggestions computed on a worker thread ([`crate::suggest::Engine`]), so that analysing the
+//! documents, matching the forms, training the tagger and asking an external recommender never
+//! hold up a frame. The window sends the annotator's labels when they change and gets every
+//! document's suggestions back; the documents on screen first.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use crate::project::Project;
+use crate::suggest::engine::{Labels, others_labels};
+use crate::suggest::evaluate::{Evaluation, evaluate};
+use crate::suggest::rejections::RejectionsFile;
+use crate::suggest::{Engine, Suggestion};
+
+/// What the window asks of the worker.
+enum Request {
+    /// Learn from these labels and send every document's suggestions (`first` first).
+    Refresh {
+        revision: u64,
+        own: Labels,
+        rejections: RejectionsFile,
+        train: bool,
+        first: Vec<usize>,
+    },
+    /// Measure every suggester.
+    Evaluate {
+        own: Labels,
+        rejections: RejectionsFile,
+    },
+    /// Ask the external recommender for these documents.
+    AskExternal { docs: Vec<usize> },
+}
+
+/// What the worker sends back.
+#[derive(Debug)]
+pub enum Answer {
+    /// Suggestions of some documents (all of them when `complete`), for labels of `revision`.
+    Suggested {
+        /// The workspace revision whose labels they were learned from.
+        revision: u64,
+        /// By document slot.
+        docs: Vec<(usize, Vec<Suggestion>)>,
+        /// Every document was sent.
+        complete: bool,
+        /// Forms known.
+        forms: usize,
+        /// The tagger has learned something.
+        tagger: bool,
+    },
+    /// The worker is ready: documents analysed, gazetteers read (with what could not be).
+    Ready {
+        /// Gazetteers that could not be read, one message each.
+        problems: Vec<String>,
+    },
+    /// The figures of every suggester.
+    Evaluated(Box<Evaluation>),
+    /// The external recommender answered for this many suggestions, or failed.
+    External(Result<usize, String>),
+}
+
+/// The worker and its channels.
+#[derive(Debug)]
+pub struct SuggestJob {
+    /// The project it is for.
+    pub root: PathBuf,
+    requests: Sender<Request>,
+    answers: Receiver<Answer>,
+    /// The revision whose suggestions are being computed, if any.
+    pub pending: Option<u64>,
+    /// The revision the tagger was last trained at.
+    pub trained: Option<u64>,
+    /// An evaluation is under way.
+    pub evaluating: bool,
+    /// The external recommender is being asked.
+    pub asking: bool,
+}
+
+impl SuggestJob {
+    /// Starts a worker for the project in `root` and `annotator`: it opens the project itself
+    /// and analyses its documents.
+    pub fn start(root: PathBuf, annotator: String) -> Self {
+        let (requests, inbox) = channel::<Request>();
+        let (outbox, answers) = channel();
+        let thread_root = root.clone();
+        std::thread::Builder::new()
+            .name("suggestions".into())
+            .spawn(move || work(&thread_root, &annotator, &inbox, &outbox))
+            .ok();
+        Self {
+            root,
+            requests,
+            answers,
+            pending: None,
+            trained: None,
+            evaluating: false,
+            asking: false,
+        }
+    }
+
+    /// Asks for every document's suggestions from the labels of `revision`.
+    pub fn refresh(
+        &mut self,
+        revision: u64,
+        own: Labels,
+        rejections: RejectionsFile,
+        train: bool,
+        first: Vec<usize>,
+    ) {
+        self.pending = Some(revision);
+        if train {
+            self.trained = Some(revision);
+        }
+        let _ = self.requests.send(Request::Refresh {
+            revision,
+            own,
+            rejections,
+            train,
+            first,
+        });
+    }
+
+    /// Asks for every suggester's figures.
+    pub fn evaluate(&mut self, own: Labels, rejections: RejectionsFile) {
+        self.evaluating = true;
+        let _ = self.requests.send(Request::Evaluate { own, rejections });
+    }
+
+    /// Asks the external recommender about `docs`.
+    pub fn ask_external(&mut self, docs: Vec<usize>) {
+        self.asking = true;
+        let _ = self.requests.send(Request::AskExternal { docs });
+    }
+
+    /// What came back since the last call.
+    pub fn answers(&mut self) -> Vec<Answer> {
+        let answers: Vec<Answer> = self.answers.try_iter().collect();
+        for a in &answers {
+            match a {
+                Answer::Suggested {
+                    revision,
+                    complete: true,
+                    ..
+                } if self.pending == Some(*revision) => self.pending = None,
+                Answer::Evaluated(_) => self.evaluating = false,
+                Answer::External(_) => self.asking = false,
+                _ => {}
+            }
+        }
+        answers
+    }
+}
+
+/// How long the external recommender may take over one document.
+const EXTERNAL_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn work(
+    root: &std::path::Path,
+    annotator: &str,
+    inbox: &Receiver<Request>,
+    outbox: &Sender<Answer>,
+) {
+    let project = match Project::open(root) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = outbox.send(Answer::Ready {
+                problems: vec![e.to_string()],
+            });
+            return;
+        }
+    };
+    let mut engine = Engine::for_project(&project);
+    let labels: Vec<String> = project
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    let _ = outbox.send(Answer::Ready {
+        problems: engine.problems.clone(),
+    });
+    let mut last_revision = 0;
+    let mut last_own: Labels = Vec::new();
+    let mut last_rejections = RejectionsFile::default();
+    // Requests pile up while one is worked on: only the latest refresh matters.
+    while let Ok(first_request) = inbox.recv() {
+        let mut requests = vec![first_request];
+        requests.extend(inbox.try_iter());
+        let latest_refresh = requests
+            .iter()
+            .rposition(|r| matches!(r, Request::Refresh { .. }));
+        let any_train = requests
+            .iter()
+            .any(|r| matches!(r, Request::Refresh { train: true, .. }));
+        for (i, request) in requests.into_iter().enumerate() {
+            match request {
+                Request::Refresh {
+                    revision,
+                    own,
+                    rejections,
+                    first,
+                    ..
+                } if Some(i) == latest_refresh => {
+                    let others = if engine.settings.others {
+                        others_labels(&project, annotator)
+                    } else {
+                        Labels::new()
+                    };
+                    engine.learn(&own, &others, &rejections, any_train);
+                    send_suggestions(&mut engine, revision, &own, &rejections, &first, outbox);
+                    last_revision = revision;
+                    last_own = own;
+                    last_rejections = rejections;
+                }
+                Request::Refresh { .. } => {}
+                Request::Evaluate { own, rejections } => {
+                    let external = engine
+                        .settings
+                        .external
+                        .is_some()
+                        .then_some(&engine.external);
+                    let evaluation = evaluate(
+                        &engine.corpus,
+                        &engine.settings,
+                        &engine.gazetteers,
+                        &own,
+                        &rejections,
+                        external,
+                    );
+                    let _ = outbox.send(Answer::Evaluated(Box::new(evaluation)));
+                }
+                Request::AskExternal { docs } => {
+                    let names: Vec<&str> = labels.iter().map(String::as_str).collect();
+                    let result = engine
+                        .ask_external(&docs, &names, EXTERNAL_TIMEOUT)
+                        .map_err(|e| e.to_string());
+                    let _ = outbox.send(Answer::External(result));
+                    send_suggestions(
+                        &mut engine,
+                        last_revision,
+                        &last_own,
+                        &last_rejections,
+                        &docs,
+                        outbox,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Sends the suggestions of `first`, then of every other document.
+fn send_suggestions(
+    engine: &mut Engine,
+    revision: u64,
+    own: &Labels,
+    rejections: &RejectionsFile,
+    first: &[usize],
+    outbox: &Sender<Answer>,
+) {
+    let n = engine.corpus.len();
+    let suggest = |engine: &mut Engine, doc: usize| {
+        let own_doc = own.get(doc).map_or(&[][..], Vec::as_slice);
+        (doc, engine.suggest(doc, own_doc, rejections))
+    };
+    let forms = engine.knowledge.forms();
+    let tagger = engine.knowledge.has_tagger();
+    let firsts: Vec<(usize, Vec<Suggestion>)> = first
+        .iter()
+        .filter(|&&d| d < n)
+        .map(|&d| suggest(engine, d))
+        .collect();
+    let _ = outbox.send(Answer::Suggested {
+        revision,
+        docs: firsts,
+        complete: false,
+        forms,
+        tagger,
+    });
+    let rest: Vec<(usize, Vec<Suggestion>)> = (0..n)
+        .filter(|d| !first.contains(d))
+        .map(|d| suggest(engine, d))
+        .collect();
+    let _ = outbox.send(Answer::Suggested {
+        revision,
+        docs: rest,
+        complete: true,
+        forms,
+        tagger,
+    });
+}
