@@ -101,7 +101,7 @@ impl Kind {
     /// mostly refuse, a tagger or recommender at least as sure as not.
     pub fn default_threshold(self) -> f32 {
         match self {
-            Kind::Project | Kind::Gazetteer => 0.3,
+            Kind::Project | Kind::Gazetteer => 0.4,
             Kind::Tagger | Kind::External => 0.5,
         }
     }

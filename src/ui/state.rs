@@ -411,6 +411,8 @@ pub struct Suggestions {
     pub by_doc: std::collections::HashMap<DocId, Vec<crate::suggest::Suggestion>>,
     /// The workspace revision the shown ones were learned at.
     pub revision: Option<u64>,
+    /// The worker is computing them (some documents may still show older ones).
+    pub pending: bool,
     /// Forms the string suggesters know.
     pub forms: usize,
     /// The tagger has learned something.

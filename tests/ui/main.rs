@@ -17,6 +17,7 @@ mod hostile;
 mod review;
 mod safety;
 mod setup;
+mod suggest;
 mod sync;
 mod team;
 mod text_view;

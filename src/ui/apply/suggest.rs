@@ -78,6 +78,10 @@ impl AccordApp {
         if busy {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
+        self.state.suggestions.pending = self
+            .suggest_job
+            .as_ref()
+            .is_some_and(|j| j.pending.is_some());
         // During a review the workspace is the curated set: nothing is proposed there.
         if self.state.review.is_some() {
             return;
