@@ -7,6 +7,7 @@
 //! 10 MB with 100k spans each ≤ 4 ms per frame; four such panes with relation arcs and group
 //! lines between panes ≤ 0.5 ms (issue 19). A 10 MB document that is one single
 //! paragraph: first frame ≤ 50 ms, a frame while scrolling through it ≤ 1 ms (issue 8).
+//! A frame with 10,000 ghost spans (suggestions) on screen ≤ 0.5 ms (issue 17).
 //!
 //! `cargo bench --bench view` (set ACCORD_BENCH_QUICK=1 for a short run).
 
@@ -132,6 +133,9 @@ struct Single {
     doc: Document,
     store: AnnotationStore,
     schema: Schema,
+    /// Ghost spans drawn over the text.
+    suggestions: Vec<accord::suggest::Suggestion>,
+    style: TextStyle,
 }
 
 impl Single {
@@ -151,6 +155,8 @@ impl Single {
             doc,
             store,
             schema,
+            suggestions: Vec::new(),
+            style: TextStyle::default(),
         }
     }
 
@@ -163,6 +169,8 @@ impl Single {
             doc,
             store,
             schema,
+            suggestions,
+            style,
         } = self;
         let output = ctx.run_ui(input(), |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
@@ -172,9 +180,12 @@ impl Single {
                     store,
                     schema,
                     selection: Selection::None,
-                    style: TextStyle::default(),
+                    style: *style,
                     id: egui::Id::unique("bench view"),
-                    emphasis: accord::ui::text_view::Emphasis::NONE,
+                    emphasis: accord::ui::text_view::Emphasis {
+                        suggestions,
+                        ..accord::ui::text_view::Emphasis::NONE
+                    },
                 };
                 view.show(ui, engine, &input);
             });
@@ -352,6 +363,53 @@ fn bench_view(c: &mut Criterion) {
     println!("view/single_paragraph_10MB/jump_to_the_middle (two frames): {jump:?}");
     // Scrolling down by a wheel notch (40 points) per frame, laying out what comes into view.
     group_scroll(c, &mut paragraph);
+}
+
+/// Issue 17: a frame with a ghost span over every word and number (and every Chinese
+/// character) of a 10 MB document, its own spans as well; and the same at a small text size,
+/// so that about 10,000 ghost spans are on screen at once.
+fn bench_ghost_spans(c: &mut Criterion) {
+    let mut group = c.benchmark_group("view");
+    group.sample_size(30);
+    for (name, size) in [("", None), ("_small_text", Some(3.0))] {
+        let mut view = Single::new(10_000_000);
+        view.suggestions = accord::model::tokens::tokenize(&view.doc)
+            .into_iter()
+            .enumerate()
+            .map(|(i, range)| accord::suggest::Suggestion {
+                doc: 0,
+                range,
+                label: ["PERSON", "COUNTRY", "ORG", "LOCATION"][i % 4].to_owned(),
+                suggester: accord::model::Suggester::Project,
+                score: 0.5,
+            })
+            .filter(|s| view.store.fragments_in(s.range).is_empty())
+            .collect();
+        if let Some(size) = size {
+            view.style.font_size = size;
+        }
+        view.open_at_middle();
+        let layout = view.view.layout().unwrap();
+        let top = layout.block_at_y(view.view.scroll_offset());
+        let bottom = layout.block_at_y(view.view.scroll_offset() + HEIGHT);
+        let chars = CharRange::new(
+            layout.blocks()[top].text.start,
+            layout.blocks()[bottom].text.end,
+        );
+        let on_screen = view
+            .suggestions
+            .iter()
+            .filter(|s| s.range.overlaps(&chars))
+            .count();
+        println!(
+            "view/ghost_spans{name}: {} in the document, about {on_screen} on screen",
+            view.suggestions.len()
+        );
+        group.bench_function(format!("frame_with_ghost_spans{name}_10MB"), |b| {
+            b.iter(|| black_box(view.frame()))
+        });
+    }
+    group.finish();
 }
 
 fn group_scroll(c: &mut Criterion, view: &mut Single) {
@@ -638,6 +696,7 @@ fn bench_open_many(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    bench_ghost_spans,
     bench_view,
     bench_two_panes,
     bench_four_panes,

@@ -77,6 +77,8 @@ pub struct Version {
     pub label: String,
     /// Its fragments.
     pub ranges: Vec<CharRange>,
+    /// The suggester it was accepted from, when it was machine-proposed.
+    pub suggested: Option<crate::model::Suggester>,
 }
 
 impl Version {
@@ -163,6 +165,7 @@ pub fn review_items(
                 id: ann.id,
                 label: ann.label.clone(),
                 ranges,
+                suggested: ann.source.as_ref().map(|s| s.suggester.clone()),
             });
         }
     }

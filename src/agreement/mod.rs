@@ -217,6 +217,7 @@ pub(crate) fn combine(
         matrix: PairMatrix::of(&figures, n),
         overall: figures,
         documents: per_document,
+        accepted_suggestions: Default::default(),
         warnings,
         units: UnitTable {
             annotators: annotators.to_vec(),

@@ -112,9 +112,13 @@ pub fn agree_project(
     // Errors and warnings in project order.
     let mut warnings = Vec::new();
     let mut tallies = Vec::with_capacity(counted.len());
+    let mut accepted = vec![0u64; annotators.len()];
     for (slot_index, counted) in documents.into_iter().zip(counted) {
         let counted = counted?;
         warnings.extend(counted.warnings);
+        for (total, n) in accepted.iter_mut().zip(&counted.accepted_suggestions) {
+            *total += n;
+        }
         match counted.tally {
             Some(tally) => tallies.push(tally),
             None if counted.annotated => {
@@ -136,6 +140,12 @@ pub fn agree_project(
     }
     let mut report = combine(&annotators, tallies, &project.schema, &selection.labels);
     report.project = Some(project.name().to_owned());
+    report.accepted_suggestions = annotators
+        .iter()
+        .cloned()
+        .zip(accepted)
+        .filter(|(_, n)| *n > 0)
+        .collect();
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
     Ok(report)
@@ -147,6 +157,8 @@ struct Counted {
     tally: Option<DocumentTally>,
     /// Whether any annotator compared has a file for it.
     annotated: bool,
+    /// Per annotator, their annotations here accepted from suggestions.
+    accepted_suggestions: Vec<u64>,
     warnings: Vec<String>,
 }
 
@@ -184,6 +196,14 @@ fn count_document(
         stores.push(Some(file.store));
     }
     let annotated = stores.iter().any(Option::is_some);
+    let accepted_suggestions = stores
+        .iter()
+        .map(|s| {
+            s.as_ref().map_or(0, |s| {
+                s.annotations().filter(|a| a.source.is_some()).count() as u64
+            })
+        })
+        .collect();
     let tally = slot.doc().map(|document| {
         let stores: Vec<Option<&AnnotationStore>> = stores.iter().map(Option::as_ref).collect();
         let doc = DocumentAnnotations {
@@ -195,6 +215,7 @@ fn count_document(
     Ok(Counted {
         tally,
         annotated,
+        accepted_suggestions,
         warnings,
     })
 }

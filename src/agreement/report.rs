@@ -32,6 +32,11 @@ pub struct AgreementReport {
     /// `accord agree --json` gives them only with `--per-document`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<DocumentFigures>,
+    /// Per annotator, how many of their spans compared were accepted from suggestions
+    /// (machine-proposed; the figures count them as the annotator's). Only annotators with
+    /// some; left out of the JSON when none has.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub accepted_suggestions: std::collections::BTreeMap<String, u64>,
     /// Things that may make figures misleading (changed documents, unused `--labels`, …).
     pub warnings: Vec<String>,
     /// The unit × annotator table behind the unit-level figures (not in the JSON:

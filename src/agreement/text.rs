@@ -225,6 +225,18 @@ impl AgreementReport {
             rows,
             &[true],
         );
+        if !self.accepted_suggestions.is_empty() {
+            let each: Vec<String> = self
+                .accepted_suggestions
+                .iter()
+                .map(|(a, n)| format!("{a} {n}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\nAccepted from suggestions (machine-proposed, counted as the annotator's): {}",
+                each.join(", ")
+            );
+        }
         self.warnings_text(&mut out);
         let _ = writeln!(
             out,

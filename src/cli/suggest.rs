@@ -188,7 +188,7 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
                 document: file,
                 start: s.range.start,
                 end: s.range.end,
-                text: corpus.slice(doc, s.range),
+                text: corpus.slice(doc, s.range).to_owned(),
                 label: &s.label,
                 source: s.suggester.name(),
                 score: s.score,

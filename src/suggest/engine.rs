@@ -38,6 +38,20 @@ pub struct Corpus {
     pub languages: Vec<String>,
     tokens: Vec<DocTokens>,
     morphologies: Vec<Morphology>,
+    /// Per document, the byte offset of every [`INDEX_STEP`]-th char: a range's text is found
+    /// without counting from the start.
+    char_index: Vec<Vec<usize>>,
+}
+
+/// Chars between two entries of [`Corpus`]'s char index.
+const INDEX_STEP: usize = 256;
+
+/// The byte offset of every [`INDEX_STEP`]-th char of `text`.
+fn char_index(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .step_by(INDEX_STEP)
+        .map(|(byte, _)| byte)
+        .collect()
 }
 
 impl Corpus {
@@ -59,7 +73,7 @@ impl Corpus {
 
     /// Documents given as (file, text, language).
     pub fn new(docs: Vec<(String, Option<Arc<str>>, Option<String>)>) -> Corpus {
-        let analysed: Vec<(String, DocTokens, Morphology)> = docs
+        let analysed: Vec<(String, DocTokens, Morphology, Vec<usize>)> = docs
             .par_iter()
             .map(|(_, text, language)| {
                 let text = text.as_deref().unwrap_or("");
@@ -72,13 +86,25 @@ impl Corpus {
                     Some(language.as_str()).filter(|l| !l.is_empty()),
                     &sample,
                 );
-                (language, DocTokens::analyse(text, morphology), morphology)
+                (
+                    language,
+                    DocTokens::analyse(text, morphology),
+                    morphology,
+                    char_index(text),
+                )
             })
             .collect();
         let mut morphologies: Vec<Morphology> = analysed.iter().map(|a| a.2).collect();
         morphologies.sort_by_key(|m| format!("{m:?}"));
         morphologies.dedup();
-        let (languages, tokens) = analysed.into_iter().map(|(l, t, _)| (l, t)).unzip();
+        let mut languages = Vec::new();
+        let mut tokens = Vec::new();
+        let mut char_index = Vec::new();
+        for (l, t, _, i) in analysed {
+            languages.push(l);
+            tokens.push(t);
+            char_index.push(i);
+        }
         let (files, texts) = docs.into_iter().map(|(f, t, _)| (f, t)).unzip();
         Corpus {
             files,
@@ -86,6 +112,7 @@ impl Corpus {
             languages,
             tokens,
             morphologies,
+            char_index,
         }
     }
 
@@ -104,13 +131,23 @@ impl Corpus {
         self.texts.get(doc).and_then(|t| t.as_deref()).unwrap_or("")
     }
 
-    /// The text `range` of `doc` covers.
-    pub fn slice(&self, doc: usize, range: CharRange) -> String {
-        self.text(doc)
-            .chars()
-            .skip(range.start)
-            .take(range.len())
-            .collect()
+    /// The text `range` of `doc` covers ("" past its end).
+    pub fn slice(&self, doc: usize, range: CharRange) -> &str {
+        let text = self.text(doc);
+        let byte_of = |char_offset: usize| -> usize {
+            let index = self.char_index.get(doc).map_or(&[][..], Vec::as_slice);
+            let (from_char, from_byte) = match index.get(char_offset / INDEX_STEP) {
+                Some(&b) => (char_offset / INDEX_STEP * INDEX_STEP, b),
+                None => return text.len(),
+            };
+            text[from_byte..]
+                .char_indices()
+                .nth(char_offset - from_char)
+                .map_or(text.len(), |(b, _)| from_byte + b)
+        };
+        let start = byte_of(range.start);
+        let end = byte_of(range.end).max(start);
+        &text[start..end]
     }
 }
 
@@ -190,17 +227,16 @@ impl Knowledge {
                 if held_out.contains(&doc) || doc >= corpus.len() {
                     continue;
                 }
-                let text = corpus.text(doc);
                 for (range, label) in spans {
                     let form = corpus.slice(doc, *range);
                     if form.trim().is_empty() {
                         continue;
                     }
                     index.learn(&FormInput {
-                        text: &form,
+                        text: form,
                         label,
                         suggester: Suggester::Project,
-                        convention: convention_of(&corpus.tokens[doc], text, *range),
+                        convention: convention_of(&corpus.tokens[doc], form, *range),
                         labelled_in: None,
                     });
                 }
@@ -517,12 +553,31 @@ impl Engine {
             all.extend(self.external.get(&doc).into_iter().flatten().cloned());
         }
         let file = &self.corpus.files[doc];
+        let rejected: Vec<_> = rejections.of_document(file).collect();
+        let mut own_ranges: Vec<CharRange> = own.iter().map(|(r, _)| *r).collect();
+        own_ranges.sort_by_key(|r| r.start);
+        // Own spans by start, each with the furthest end up to it: an overlap test is a
+        // binary search, not a walk over every span.
+        let mut reach = Vec::with_capacity(own_ranges.len());
+        let mut furthest = 0;
+        for r in &own_ranges {
+            furthest = furthest.max(r.end);
+            reach.push(furthest);
+        }
+        let overlaps_own = |range: CharRange| {
+            let before = own_ranges.partition_point(|r| r.start < range.end);
+            before > 0 && reach[before - 1] > range.start
+        };
         all.retain(|s| {
             let kind = Kind::of(&s.suggester);
             self.settings.enabled(kind)
                 && s.score >= self.settings.threshold(kind)
-                && !own.iter().any(|(r, _)| r.overlaps(&s.range))
-                && !rejections.contains(file, s.range, &s.label, &self.corpus.slice(doc, s.range))
+                && !overlaps_own(s.range)
+                && !rejected.iter().any(|r| {
+                    r.range() == s.range
+                        && r.label == s.label
+                        && r.text == self.corpus.slice(doc, s.range)
+                })
         });
         merge(all)
     }
@@ -537,12 +592,17 @@ pub fn merge(mut all: Vec<Suggestion>) -> Vec<Suggestion> {
             .then(b.range.len().cmp(&a.range.len()))
             .then(a.suggester.cmp(&b.suggester))
     });
-    let mut kept: Vec<Suggestion> = Vec::new();
+    // Kept ranges by start; they never overlap, so a new one overlaps a kept one only if it
+    // overlaps its neighbour on either side.
+    let mut kept: std::collections::BTreeMap<usize, Suggestion> = Default::default();
     for s in all {
-        if !kept.iter().any(|k| k.range.overlaps(&s.range)) {
-            kept.push(s);
+        let before = kept
+            .range(..s.range.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.range.end > s.range.start);
+        if !before {
+            kept.insert(s.range.start, s);
         }
     }
-    kept.sort_by_key(|s| (s.range.start, s.range.end));
-    kept
+    kept.into_values().collect()
 }

@@ -218,6 +218,9 @@ pub fn evaluate(
                     .iter()
                     .filter(|(range, _)| {
                         let text = corpus.slice(doc, *range).to_lowercase();
+                        if text.trim().is_empty() {
+                            return false;
+                        }
                         !lowered
                             .iter()
                             .enumerate()

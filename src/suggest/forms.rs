@@ -39,11 +39,14 @@ struct KeyReading {
     stem_end: u16,
 }
 
-/// A token of a document: its char range and its readings (`readings[first..first + count]`).
+/// A token of a document: its char range, where its text is (bytes), and its readings
+/// (`readings[first..first + count]`).
 #[derive(Clone, Copy, Debug)]
 struct TokenEntry {
     start: u32,
     end: u32,
+    byte_start: u32,
+    byte_end: u32,
     first: u32,
     count: u8,
 }
@@ -63,15 +66,19 @@ pub struct DocTokens {
 }
 
 impl DocTokens {
-    /// Cuts `text` into tokens and each into its readings under `morphology`.
+    /// Cuts `text` into tokens and each into its readings under `morphology`. Offsets are
+    /// kept in 32 bits: a text of 4 GiB or more is analysed up to there.
     pub fn analyse(text: &str, morphology: Morphology) -> DocTokens {
         let mut out = DocTokens {
             morphology: Some(morphology),
             ..DocTokens::default()
         };
         for (chars, bytes) in tokens_with_bytes(text) {
+            if bytes.end > u32::MAX as usize {
+                break;
+            }
             let first = out.readings.len() as u32;
-            let word = &text[bytes];
+            let word = &text[bytes.clone()];
             if chars.len() <= LONGEST_WORD {
                 for reading in morph::readings(word, morphology) {
                     out.readings.push(key_reading(morphology, &reading));
@@ -80,6 +87,8 @@ impl DocTokens {
             out.tokens.push(TokenEntry {
                 start: chars.start as u32,
                 end: chars.end as u32,
+                byte_start: bytes.start as u32,
+                byte_end: bytes.end as u32,
                 first,
                 count: (out.readings.len() as u32 - first) as u8,
             });
@@ -372,11 +381,12 @@ impl FormIndex {
             let end = match &info.convention.end {
                 End::Word => last_token.end as usize,
                 End::Prefix(prefix) => {
-                    let word = CharRange::new(last_token.start as usize, last_token.end as usize);
+                    let word = &text[last_token.byte_start as usize..last_token.byte_end as usize];
+                    let len = (last_token.end - last_token.start) as usize;
                     last_token.start as usize
-                        + shared_prefix(text, word, prefix)
+                        + shared_prefix(word, prefix)
                             .max(usize::from(last_reading.stem_end))
-                            .min(word.len())
+                            .min(len)
                 }
             };
             if start < end {
@@ -456,27 +466,29 @@ fn learning_paths(text: &str, morphology: Morphology) -> Vec<Vec<u64>> {
     paths
 }
 
-/// How many chars at the start of `word` (a range of `text`) fold to the start of `prefix`.
-fn shared_prefix(text: &str, word: CharRange, prefix: &str) -> usize {
-    let doc_word: String = text.chars().skip(word.start).take(word.len()).collect();
-    let folded = morph::fold(&doc_word);
+/// How many chars at the start of `word` fold to the start of `prefix`.
+fn shared_prefix(word: &str, prefix: &str) -> usize {
+    let folded = morph::fold(word);
     let shared = folded
         .text
         .chars()
         .zip(prefix.chars())
         .take_while(|(a, b)| a == b)
         .count();
-    folded.origin.get(shared).copied().unwrap_or(word.len())
+    folded
+        .origin
+        .get(shared)
+        .copied()
+        .unwrap_or_else(|| word.chars().count())
 }
 
-/// How the annotator labelled `range` of `text`, analysed as `doc`: with the Arabic article
-/// or without it, to the end of its last word or not.
-pub fn convention_of(doc: &DocTokens, text: &str, range: CharRange) -> Convention {
+/// How the annotator labelled `range` of a document analysed as `doc`, whose text there is
+/// `labelled`: with the Arabic article or without it, to the end of its last word or not.
+pub fn convention_of(doc: &DocTokens, labelled: &str, range: CharRange) -> Convention {
     let Some(morphology) = doc.morphology else {
         return Convention::default();
     };
-    let labelled: String = text.chars().skip(range.start).take(range.len()).collect();
-    let first_word = tokens_with_bytes(&labelled).next();
+    let first_word = tokens_with_bytes(labelled).next();
     let keeps_article = first_word.is_some_and(|(_, bytes)| {
         morph::readings(&labelled[bytes], morphology)
             .iter()
@@ -484,7 +496,7 @@ pub fn convention_of(doc: &DocTokens, text: &str, range: CharRange) -> Conventio
     });
     let end = match range.end.checked_sub(1).and_then(|last| doc.token_at(last)) {
         Some(t) if (doc.tokens[t].end as usize) > range.end => {
-            let last_word = tokens_with_bytes(&labelled).last();
+            let last_word = tokens_with_bytes(labelled).last();
             match last_word {
                 Some((_, bytes)) => End::Prefix(morph::fold(&labelled[bytes]).text),
                 None => End::Word,
@@ -530,9 +542,10 @@ mod tests {
     }
 
     fn learned(text: &str, range: (usize, usize), m: Morphology) -> Convention {
+        let labelled: String = text.chars().skip(range.0).take(range.1 - range.0).collect();
         convention_of(
             &DocTokens::analyse(text, m),
-            text,
+            &labelled,
             CharRange::new(range.0, range.1),
         )
     }

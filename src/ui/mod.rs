@@ -14,9 +14,11 @@
 //!   relations, what was drawn told to AccessKit, hover);
 //! - `panels/`: document list, palette, details (and the review item), find bar, menu bar,
 //!   status bar, dialogs, threads, ledger, agreement, export and import, the start screen, New
-//!   project, and the side panel's Labels and Guidelines tabs;
+//!   project, and the side panel's Labels, Guidelines and Suggestions tabs;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
 //!   `adding.rs`: documents added on a worker thread (New project…, Add documents…, a drop);
+//!   `suggesting.rs`: suggestions computed on a worker thread, kept up to the annotator's
+//!   labels (`apply/suggest.rs` steps through, accepts and rejects them);
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
 //!   and bundled fonts; `fills.rs`: many small rectangles and dashes as one mesh;
 //!   `text_field.rs`: text fields with bidi.

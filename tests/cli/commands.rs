@@ -661,7 +661,7 @@ fn stats_lists_files_it_could_not_count() {
     edit_file(
         dir.path(),
         &format!("annotations/bob/{ZH}.ron"),
-        "format: 1,",
+        "format: 2,",
         "format: 9,",
     );
     let out = accord(

@@ -12,7 +12,6 @@ use serde_json::Value;
 use crate::accord;
 use crate::common::{copy_dir, sample_dir, sample_project};
 
-#[allow(dead_code)]
 #[path = "../../src/suggest/test_server.rs"]
 mod test_server;
 

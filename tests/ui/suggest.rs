@@ -17,7 +17,6 @@ use egui_kittest::kittest::Queryable as _;
 
 use crate::ui_support::*;
 
-#[allow(dead_code)]
 #[path = "../../src/suggest/test_server.rs"]
 mod test_server;
 

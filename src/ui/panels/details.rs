@@ -151,7 +151,12 @@ impl Details {
             .striped(true)
             .show(ui, |ui| {
                 for (k, v) in item.versions.iter().enumerate() {
-                    ui.label(RichText::new(format!("{} {}", k + 1, v.annotator)).strong());
+                    // Machine-proposed and accepted: said, so a reviewer can weigh it so.
+                    let who = match &v.suggested {
+                        Some(_) => format!("{} {} (suggested)", k + 1, v.annotator),
+                        None => format!("{} {}", k + 1, v.annotator),
+                    };
+                    ui.label(RichText::new(who).strong());
                     ui.label(
                         RichText::new(&v.label).color(label_color(&ws.project.schema, &v.label)),
                     );
@@ -166,8 +171,13 @@ impl Details {
                         .iter()
                         .filter_map(|r| ws.document(doc).and_then(|d| d.slice(*r)))
                         .collect();
+                    let suggested = v
+                        .suggested
+                        .as_ref()
+                        .map(|s| format!(" · suggested by {s}"))
+                        .unwrap_or_default();
                     text_line(ui, cx.engine, &text.join(" … "), 14.0)
-                        .on_hover_text(format!("chars {}", ranges.join(", ")));
+                        .on_hover_text(format!("chars {}{suggested}", ranges.join(", ")));
                     if ui
                         .button(format!("Take {}", k + 1))
                         .on_hover_text(format!(
