@@ -196,6 +196,26 @@ pub fn others_labels(project: &Project, annotator: &str) -> Labels {
     labels
 }
 
+/// Learns `spans` of document `doc` as the project's forms.
+fn learn_spans(index: &mut FormIndex, corpus: &Corpus, doc: usize, spans: &[Labelled]) {
+    if doc >= corpus.len() {
+        return;
+    }
+    for (range, label) in spans {
+        let form = corpus.slice(doc, *range);
+        if form.trim().is_empty() {
+            continue;
+        }
+        index.learn(&FormInput {
+            text: form,
+            label,
+            suggester: Suggester::Project,
+            convention: convention_of(&corpus.tokens[doc], form, *range),
+            labelled_in: None,
+        });
+    }
+}
+
 /// What was learned from labels: the forms, how often each was taken where it occurs, and the
 /// taggers.
 #[derive(Clone, Debug, Default)]
@@ -205,6 +225,8 @@ pub struct Knowledge {
     /// annotator took it (labelled exactly that) and refused it (labelled that text otherwise,
     /// or rejected it there). Places they have not labelled are neither: not yet seen.
     counts: HashMap<(u32, usize), (u32, u32)>,
+    /// What each document added to `counts` (so one document is counted again alone).
+    per_doc: Vec<Vec<((u32, usize), bool)>>,
     taggers: Taggers,
 }
 
@@ -222,30 +244,18 @@ impl Knowledge {
         held_out: &[usize],
     ) -> Knowledge {
         let mut index = FormIndex::new(corpus.morphologies.iter().copied());
-        let learn_from = |labels: &Labels, index: &mut FormIndex| {
-            for (doc, spans) in labels.iter().enumerate() {
-                if held_out.contains(&doc) || doc >= corpus.len() {
-                    continue;
-                }
-                for (range, label) in spans {
-                    let form = corpus.slice(doc, *range);
-                    if form.trim().is_empty() {
-                        continue;
-                    }
-                    index.learn(&FormInput {
-                        text: form,
-                        label,
-                        suggester: Suggester::Project,
-                        convention: convention_of(&corpus.tokens[doc], form, *range),
-                        labelled_in: None,
-                    });
+        if settings.project {
+            for (doc, spans) in own.iter().enumerate() {
+                if !held_out.contains(&doc) {
+                    learn_spans(&mut index, corpus, doc, spans);
                 }
             }
-        };
-        if settings.project {
-            learn_from(own, &mut index);
             if settings.others {
-                learn_from(others, &mut index);
+                for (doc, spans) in others.iter().enumerate() {
+                    if !held_out.contains(&doc) {
+                        learn_spans(&mut index, corpus, doc, spans);
+                    }
+                }
             }
         }
         for g in gazetteers {
@@ -276,17 +286,35 @@ impl Knowledge {
         rejections: &RejectionsFile,
         held_out: &[usize],
     ) {
+        let docs: Vec<usize> = (0..corpus.len())
+            .filter(|d| !held_out.contains(d))
+            .collect();
+        self.per_doc = vec![Vec::new(); corpus.len()];
+        self.counts.clear();
+        self.count_again(corpus, own, rejections, &docs);
+    }
+
+    /// Counts documents `docs` again (their labels or rejections changed), leaving what the
+    /// others added as it was.
+    fn count_again(
+        &mut self,
+        corpus: &Corpus,
+        own: &Labels,
+        rejections: &RejectionsFile,
+        docs: &[usize],
+    ) {
         let no_labels = Vec::new();
-        let per_doc: Vec<Vec<((u32, usize), bool)>> = (0..corpus.len())
-            .into_par_iter()
-            .map(|doc| {
+        let index = &self.index;
+        let fresh: Vec<Vec<((u32, usize), bool)>> = docs
+            .par_iter()
+            .map(|&doc| {
                 let labels = own.get(doc).unwrap_or(&no_labels);
                 let file = &corpus.files[doc];
                 let rejected: Vec<_> = rejections.of_document(file).collect();
-                if held_out.contains(&doc) || (labels.is_empty() && rejected.is_empty()) {
+                if labels.is_empty() && rejected.is_empty() {
                     return Vec::new();
                 }
-                self.index
+                index
                     .find(&corpus.tokens[doc], corpus.text(doc))
                     .into_iter()
                     .filter_map(|m| {
@@ -301,12 +329,26 @@ impl Knowledge {
                     .collect()
             })
             .collect();
-        for (form, taken) in per_doc.into_iter().flatten() {
-            let c = self.counts.entry(form).or_default();
-            if taken {
-                c.0 += 1;
-            } else {
-                c.1 += 1;
+        for (&doc, fresh) in docs.iter().zip(fresh) {
+            if self.per_doc.len() <= doc {
+                self.per_doc.resize(doc + 1, Vec::new());
+            }
+            for (form, taken) in std::mem::replace(&mut self.per_doc[doc], fresh) {
+                if let Some(c) = self.counts.get_mut(&form) {
+                    if taken {
+                        c.0 -= 1;
+                    } else {
+                        c.1 -= 1;
+                    }
+                }
+            }
+            for (form, taken) in &self.per_doc[doc] {
+                let c = self.counts.entry(*form).or_default();
+                if *taken {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
             }
         }
     }
@@ -414,6 +456,9 @@ pub struct Engine {
     /// The tagger's proposals by document, until it is trained again (predicting is the
     /// costly part of a refresh; the labels change what is shown, not what it proposes).
     tagged: HashMap<usize, Vec<Suggestion>>,
+    /// The labels, others' labels and rejections the knowledge was learned from, to learn only
+    /// what changed after an edit.
+    learned_from: Option<(Labels, Labels, RejectionsFile)>,
 }
 
 impl Engine {
@@ -452,10 +497,15 @@ impl Engine {
             knowledge: Knowledge::default(),
             external: HashMap::new(),
             tagged: HashMap::new(),
+            learned_from: None,
         }
     }
 
-    /// Learns the forms again from `own` (and `others`) labels; `train`: the taggers too.
+    /// Learns the forms from `own` (and `others`) labels; `train`: the taggers too, and every
+    /// form's counts from scratch. Without `train`, when the labels only grew since the last
+    /// time (an edit added spans) the new forms are added and only the documents that changed
+    /// are counted again: what an edit costs is its document, not the project. The counts of
+    /// the other documents catch up at the next training (a save).
     pub fn learn(
         &mut self,
         own: &Labels,
@@ -463,6 +513,9 @@ impl Engine {
         rejections: &RejectionsFile,
         train: bool,
     ) {
+        if !train && self.learn_what_changed(own, others, rejections) {
+            return;
+        }
         let taggers = std::mem::take(&mut self.knowledge.taggers);
         self.knowledge = Knowledge::learn(
             &self.corpus,
@@ -476,7 +529,69 @@ impl Engine {
         self.knowledge.taggers = taggers;
         if train && self.settings.tagger {
             self.knowledge.train(&self.corpus, own, rejections, &[]);
+            self.tagged.clear();
         }
+        self.learned_from = Some((own.clone(), others.clone(), rejections.clone()));
+    }
+
+    /// The quick path of [`Engine::learn`]: true when only spans were added (and rejections
+    /// changed), which it learned.
+    fn learn_what_changed(
+        &mut self,
+        own: &Labels,
+        others: &Labels,
+        rejections: &RejectionsFile,
+    ) -> bool {
+        let Some((old_own, old_others, old_rejections)) = &self.learned_from else {
+            return false;
+        };
+        if old_others != others || old_own.len() != own.len() {
+            return false;
+        }
+        let mut added: Vec<(usize, Vec<Labelled>)> = Vec::new();
+        let mut changed: Vec<usize> = Vec::new();
+        for (doc, (old, new)) in old_own.iter().zip(own).enumerate() {
+            if old == new {
+                continue;
+            }
+            let mut remaining = old.clone();
+            let mut new_spans = Vec::new();
+            for span in new {
+                match remaining.iter().position(|s| s == span) {
+                    Some(i) => {
+                        remaining.swap_remove(i);
+                    }
+                    None => new_spans.push(span.clone()),
+                }
+            }
+            if !remaining.is_empty() {
+                // A span went (undo, delete, relabel): its form may have to go too.
+                return false;
+            }
+            added.push((doc, new_spans));
+            changed.push(doc);
+        }
+        let same_rejections = rejections == old_rejections;
+        for doc in 0..self.corpus.len() {
+            let file = &self.corpus.files[doc];
+            if !same_rejections
+                && !changed.contains(&doc)
+                && !rejections
+                    .of_document(file)
+                    .eq(old_rejections.of_document(file))
+            {
+                changed.push(doc);
+            }
+        }
+        if self.settings.project {
+            for (doc, spans) in &added {
+                learn_spans(&mut self.knowledge.index, &self.corpus, *doc, spans);
+            }
+        }
+        self.knowledge
+            .count_again(&self.corpus, own, rejections, &changed);
+        self.learned_from = Some((own.clone(), others.clone(), rejections.clone()));
+        true
     }
 
     /// Asks the external recommender for `docs`, one text per request (some backends answer
@@ -605,4 +720,77 @@ pub fn merge(mut all: Vec<Suggestion>) -> Vec<Suggestion> {
         }
     }
     kept.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus() -> Arc<Corpus> {
+        let docs = [
+            (
+                "a.ru.txt",
+                "Казахстан и Таджикистан. Президент Казахстана.",
+                "ru",
+            ),
+            (
+                "b.kk.txt",
+                "Қазақстан мен Тәжікстан. Тәжікстанның елшісі.",
+                "kk",
+            ),
+            ("c.zh.txt", "哈萨克斯坦和塔吉克斯坦。塔吉克斯坦总统。", "zh"),
+        ];
+        Arc::new(Corpus::new(
+            docs.iter()
+                .map(|(f, t, l)| ((*f).to_owned(), Some(Arc::from(*t)), Some((*l).to_owned())))
+                .collect(),
+        ))
+    }
+
+    fn span(corpus: &Corpus, doc: usize, needle: &str, label: &str) -> Labelled {
+        let text = corpus.text(doc);
+        let start = text[..text.find(needle).unwrap()].chars().count();
+        (
+            CharRange::new(start, start + needle.chars().count()),
+            label.to_owned(),
+        )
+    }
+
+    /// After an edit that adds spans, learning only what changed shows the same suggestions
+    /// in the edited document as learning everything again; a removed span learns everything
+    /// again.
+    #[test]
+    fn learning_what_an_edit_added_suggests_as_learning_everything() {
+        let corpus = corpus();
+        let settings = Settings {
+            tagger: false,
+            ..Settings::default()
+        };
+        let none = RejectionsFile::default();
+        let mut own: Labels = vec![Vec::new(); 3];
+        own[0].push(span(&corpus, 0, "Казахстан", "COUNTRY"));
+        let mut quick = Engine::new(corpus.clone(), settings.clone(), Vec::new(), Vec::new());
+        quick.learn(&own, &Vec::new(), &none, false);
+        for (doc, needle) in [(1, "Тәжікстан"), (2, "塔吉克斯坦"), (0, "Таджикистан")]
+        {
+            own[doc].push(span(&corpus, doc, needle, "COUNTRY"));
+            quick.learn(&own, &Vec::new(), &none, false);
+            let mut full = Engine::new(corpus.clone(), settings.clone(), Vec::new(), Vec::new());
+            full.learn(&own, &Vec::new(), &none, false);
+            for d in 0..3 {
+                assert_eq!(
+                    quick.suggest(d, &own[d], &none),
+                    full.suggest(d, &own[d], &none),
+                    "document {d} after labelling {needle}"
+                );
+            }
+        }
+        assert!(!quick.suggest(1, &own[1], &none).is_empty(), "Тәжікстанның");
+        own[2].clear();
+        quick.learn(&own, &Vec::new(), &none, false);
+        assert!(
+            quick.suggest(2, &own[2], &none).is_empty(),
+            "the form of a removed span is forgotten"
+        );
+    }
 }

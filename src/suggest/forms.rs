@@ -216,6 +216,9 @@ pub struct FormIndex {
     terminals: HashMap<u32, Terminal>,
     /// The morphologies forms are stored under.
     morphologies: Vec<Morphology>,
+    /// Each distinct form learned (by label, suggester and text), however many paths it is
+    /// stored under.
+    distinct: std::collections::HashSet<(String, Suggester, String)>,
 }
 
 /// A form found in a document.
@@ -246,9 +249,9 @@ impl FormIndex {
         }
     }
 
-    /// How many distinct forms it holds (by label and suggester).
+    /// How many distinct forms it holds (by label, suggester and text).
     pub fn len(&self) -> usize {
-        self.terminals.values().map(|t| t.forms.len()).sum()
+        self.distinct.len()
     }
 
     /// True when it holds no form.
@@ -259,6 +262,11 @@ impl FormIndex {
     /// Learns a form under every morphology of the index. A form with no token, or longer
     /// than [`LONGEST_FORM`] tokens, is left out.
     pub fn learn(&mut self, form: &FormInput<'_>) {
+        self.distinct.insert((
+            form.label.to_owned(),
+            form.suggester.clone(),
+            form.text.to_owned(),
+        ));
         let info = FormInfo {
             label: form.label.to_owned(),
             suggester: form.suggester.clone(),

@@ -188,11 +188,16 @@ impl SuggestionsPanel {
             .id_salt("suggester figures")
             .show(ui, |ui| {
                 egui::Grid::new("suggester figures grid")
-                    .num_columns(5)
+                    .num_columns(4)
                     .striped(true)
                     .show(ui, |ui| {
-                        for title in ["", "Precision", "Recall", "F1", "Right/wrong/missed"] {
-                            ui.label(RichText::new(title).strong());
+                        for (title, hover) in [
+                            ("", ""),
+                            ("P", "Precision: right / proposed"),
+                            ("R", "Recall: right / labelled"),
+                            ("F1", "F1: their harmonic mean (right/wrong/missed on hover)"),
+                        ] {
+                            ui.label(RichText::new(title).strong()).on_hover_text(hover);
                         }
                         ui.end_row();
                         for (name, measured) in &evaluation.suggesters {
@@ -200,7 +205,7 @@ impl SuggestionsPanel {
                             for (language, counts) in &measured.by_language {
                                 let language =
                                     if language.is_empty() { "?" } else { language };
-                                counts_row(ui, RichText::new(format!("  {language}")), counts);
+                                counts_row(ui, RichText::new(format!("    {language}")), counts);
                             }
                         }
                     });
@@ -248,7 +253,9 @@ fn counts_row(ui: &mut Ui, name: RichText, c: &Counts) {
     ui.label(name);
     ui.label(format!("{:.2}", c.precision()));
     ui.label(format!("{:.2}", c.recall()));
-    ui.label(format!("{:.2}", c.f1()));
-    ui.label(format!("{}/{}/{}", c.right, c.wrong, c.missed));
+    ui.label(format!("{:.2}", c.f1())).on_hover_text(format!(
+        "{} right, {} wrong, {} missed",
+        c.right, c.wrong, c.missed
+    ));
     ui.end_row();
 }
