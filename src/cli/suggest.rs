@@ -13,7 +13,7 @@ use serde::Serialize;
 use accord::edit::Edit;
 use accord::project::{DocId, Project, Workspace, WorkspaceFile};
 use accord::suggest::engine::{Labels, labels_of, others_labels};
-use accord::suggest::evaluate::{Counts, evaluate};
+use accord::suggest::evaluate::Counts;
 use accord::suggest::{Engine, Suggestion};
 
 use super::{project_or_cwd, unreadable};
@@ -123,19 +123,7 @@ pub fn run(args: Args, out: &mut super::Out) -> anyhow::Result<ExitCode> {
     );
 
     if args.evaluate {
-        let external = engine
-            .settings
-            .external
-            .is_some()
-            .then_some(&engine.external);
-        let evaluation = evaluate(
-            &engine.corpus,
-            &engine.settings,
-            &engine.gazetteers,
-            &own,
-            &rejections,
-            external,
-        );
+        let evaluation = engine.evaluate(&own, &rejections);
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &evaluation).context("writing JSON")?;
             writeln!(out)?;

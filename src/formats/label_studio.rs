@@ -289,8 +289,11 @@ fn task<'a>(n: usize, doc: &'a CorpusDocument, losses: &mut Vec<Loss>) -> Task<'
     }
 }
 
-/// XML attribute escaping: five characters, not worth an XML crate for a file we only write.
-fn xml_escape(s: &str) -> String {
+/// `s` escaped for a double-quoted XML attribute: the five special characters, whitespace that
+/// XML would turn into a space written as a character reference, and the characters XML 1.0
+/// cannot carry at all (other C0 controls, U+FFFE, U+FFFF) left out. Not worth an XML crate for
+/// the labelling configs we only write (here and for a Label Studio ML backend).
+pub fn xml_attribute(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -299,6 +302,10 @@ fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -320,7 +327,7 @@ fn config(schema: &Schema, corpus: &Corpus) -> String {
     if !relations.is_empty() {
         out.push_str("  <Relations>\n");
         for r in &relations {
-            let _ = writeln!(out, "    <Relation value=\"{}\"/>", xml_escape(r));
+            let _ = writeln!(out, "    <Relation value=\"{}\"/>", xml_attribute(r));
         }
         out.push_str("  </Relations>\n");
     }
@@ -337,12 +344,12 @@ fn config(schema: &Schema, corpus: &Corpus) -> String {
         let hotkey = schema
             .label(name)
             .and_then(|l| l.hotkey)
-            .map(|k| format!(" hotkey=\"{}\"", xml_escape(&k.to_string())))
+            .map(|k| format!(" hotkey=\"{}\"", xml_attribute(&k.to_string())))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "    <Label value=\"{}\" background=\"{}\"{hotkey}/>",
-            xml_escape(name),
+            xml_attribute(name),
             label_colour(schema, name)
         );
     }
@@ -353,10 +360,10 @@ fn config(schema: &Schema, corpus: &Corpus) -> String {
             .attributes
             .iter()
             .filter_map(|a| {
-                let name = xml_escape(&control_name(&l.name, &a.name));
+                let name = xml_attribute(&control_name(&l.name, &a.name));
                 let header = format!(
                     "    <Header value=\"{}\" size=\"6\"/>\n",
-                    xml_escape(&a.name)
+                    xml_attribute(&a.name)
                 );
                 let text_area = format!(
                     "    <TextArea name=\"{name}\" toName=\"{TEXT}\" perRegion=\"true\" editable=\"true\" maxSubmissions=\"1\"/>\n"
@@ -367,7 +374,7 @@ fn config(schema: &Schema, corpus: &Corpus) -> String {
                             "{header}    <Choices name=\"{name}\" toName=\"{TEXT}\" perRegion=\"true\" choice=\"single\" showInline=\"true\">\n"
                         );
                         for v in values {
-                            let _ = writeln!(s, "      <Choice value=\"{}\"/>", xml_escape(v));
+                            let _ = writeln!(s, "      <Choice value=\"{}\"/>", xml_attribute(v));
                         }
                         s.push_str("    </Choices>\n");
                         Some(s)
@@ -389,7 +396,7 @@ fn config(schema: &Schema, corpus: &Corpus) -> String {
         let _ = writeln!(
             out,
             "  <View visibleWhen=\"region-selected\" whenTagName=\"{LABELS}\" whenLabelValue=\"{}\">",
-            xml_escape(&l.name)
+            xml_attribute(&l.name)
         );
         for c in controls {
             out.push_str(&c);

@@ -68,6 +68,7 @@ use crate::model::{Annotation, AnnotationId, CharRange, CrossGroup, Link, Timest
 use crate::project::ProjectError;
 use crate::schema::{Layer, Schema};
 
+pub use label_studio::xml_attribute;
 pub use run::{
     AnnotationSource, ExportOptions, ExportReport, ImportOptions, ImportReport, SourceText,
     UnknownNames, export, export_corpus, import, load_corpus, read_source, read_source_text,

@@ -26,8 +26,10 @@ pub mod groups;
 pub mod lock;
 pub mod merge_file;
 mod reanchor;
+pub mod rejections;
 pub mod relabel;
 pub mod setup;
+pub mod suggestion_settings;
 pub mod sync;
 mod watch;
 mod workspace;
@@ -135,8 +137,11 @@ pub struct ProjectFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_annotator: Option<String>,
     /// Which suggesters propose labels, and how sure each must be.
-    #[serde(default, skip_serializing_if = "crate::suggest::Settings::is_default")]
-    pub suggestions: crate::suggest::Settings,
+    #[serde(
+        default,
+        skip_serializing_if = "suggestion_settings::Settings::is_default"
+    )]
+    pub suggestions: suggestion_settings::Settings,
 }
 
 fn one() -> u32 {
@@ -382,7 +387,7 @@ impl Project {
     /// at once, keeping the rest of it as it was.
     pub fn set_suggestion_settings(
         &mut self,
-        settings: crate::suggest::Settings,
+        settings: suggestion_settings::Settings,
     ) -> Result<(), setup::SetupError> {
         setup::set_suggestion_settings(self, &settings)?;
         self.file.suggestions = settings;

@@ -958,7 +958,7 @@ pub fn set_document_entry(
 /// rest of the file as it was.
 pub fn set_suggestion_settings(
     project: &Project,
-    settings: &crate::suggest::Settings,
+    settings: &crate::project::suggestion_settings::Settings,
 ) -> Result<(), SetupError> {
     let mut expected = project.file.clone();
     expected.suggestions = settings.clone();

@@ -18,9 +18,9 @@ use crate::edit::{self, Edit, EditContext, EditError, History};
 use crate::model::{
     Annotation, AnnotationId, AttributeValue, CharRange, CrossMember, Document, Timestamp,
 };
+use crate::project::rejections::RejectionsFile;
 use crate::project_dir::ProjectDir;
 use crate::store::{AnnotationFile, AnnotationStore, DocumentStamp, StoreError};
-use crate::suggest::rejections::RejectionsFile;
 use journal::{Journal, JournalError, Recovery, StepKind};
 
 pub use disk::{DiskEvent, Resolution};
@@ -154,9 +154,9 @@ pub enum Change {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RejectionEdit {
     /// Rejections to add.
-    pub add: Vec<crate::suggest::rejections::Rejection>,
+    pub add: Vec<crate::project::rejections::Rejection>,
     /// Rejections to remove.
-    pub remove: Vec<crate::suggest::rejections::Rejection>,
+    pub remove: Vec<crate::project::rejections::Rejection>,
 }
 
 /// One step of the history: changes applied together, all or none.
@@ -957,7 +957,7 @@ impl Workspace {
                 let document = format!(
                     "annotations/{}/{}",
                     self.annotator,
-                    crate::suggest::rejections::REJECTIONS_FILE
+                    crate::project::rejections::REJECTIONS_FILE
                 );
                 if let Err(reason) = &self.lock {
                     return Err(WorkspaceError::Locked {

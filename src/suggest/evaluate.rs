@@ -241,6 +241,22 @@ pub fn evaluate(
     }
 }
 
+impl super::Engine {
+    /// Every suggester's figures on `own` labels ([`evaluate`]), the external recommender's
+    /// answers included when it is on.
+    pub fn evaluate(&self, own: &Labels, rejections: &RejectionsFile) -> Evaluation {
+        let external = self.settings.external.is_some().then_some(&self.external);
+        evaluate(
+            &self.corpus,
+            &self.settings,
+            &self.gazetteers,
+            own,
+            rejections,
+            external,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

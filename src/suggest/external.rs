@@ -247,31 +247,11 @@ pub fn label_config(labels: &[&str]) -> String {
     let mut out = String::from(r#"<View><Labels name="label" toName="text">"#);
     for label in labels {
         out.push_str(r#"<Label value=""#);
-        push_xml_attr(&mut out, label);
+        out.push_str(&crate::formats::xml_attribute(label));
         out.push_str(r#""/>"#);
     }
     out.push_str(r#"</Labels><Text name="text" value="$text"/></View>"#);
     out
-}
-
-/// Escapes `s` for a double-quoted XML attribute. Whitespace that XML would
-/// normalise to a space is written as a character reference, and characters
-/// XML 1.0 cannot carry at all (other C0 controls, U+FFFE, U+FFFF) are left out.
-fn push_xml_attr(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
 }
 
 /// The parts of [`Backend::url`] a call needs.

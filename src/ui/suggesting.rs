@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::project::Project;
 use crate::suggest::engine::{Labels, others_labels};
-use crate::suggest::evaluate::{Evaluation, evaluate};
+use crate::suggest::evaluate::Evaluation;
 use crate::suggest::rejections::RejectionsFile;
 use crate::suggest::{Engine, Suggestion};
 
@@ -214,19 +214,7 @@ fn work(
                 }
                 Request::Refresh { .. } => {}
                 Request::Evaluate { own, rejections } => {
-                    let external = engine
-                        .settings
-                        .external
-                        .is_some()
-                        .then_some(&engine.external);
-                    let evaluation = evaluate(
-                        &engine.corpus,
-                        &engine.settings,
-                        &engine.gazetteers,
-                        &own,
-                        &rejections,
-                        external,
-                    );
+                    let evaluation = engine.evaluate(&own, &rejections);
                     let _ = outbox.send(Answer::Evaluated(Box::new(evaluation)));
                 }
                 Request::AskExternal { docs } => {

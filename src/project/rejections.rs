@@ -14,7 +14,7 @@
 //!
 //! A rejection holds the text it was made on: when the document changes and the place now
 //! holds another text, the rejection no longer applies. Rejections also teach the learned
-//! tagger what is *not* a label ([`super::learned`]).
+//! tagger what is *not* a label ([`crate::suggest::learned`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
