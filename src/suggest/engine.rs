@@ -777,10 +777,10 @@ mod tests {
             quick.learn(&own, &Vec::new(), &none, false);
             let mut full = Engine::new(corpus.clone(), settings.clone(), Vec::new(), Vec::new());
             full.learn(&own, &Vec::new(), &none, false);
-            for d in 0..3 {
+            for (d, labels) in own.iter().enumerate() {
                 assert_eq!(
-                    quick.suggest(d, &own[d], &none),
-                    full.suggest(d, &own[d], &none),
+                    quick.suggest(d, labels, &none),
+                    full.suggest(d, labels, &none),
                     "document {d} after labelling {needle}"
                 );
             }
