@@ -41,8 +41,8 @@ pub struct Args {
     /// document, each annotation marked with the suggester it came from.
     #[arg(long, conflicts_with = "evaluate")]
     apply: bool,
-    /// With --apply: only suggestions at least this sure (0–1; default: each suggester's
-    /// threshold).
+    /// With --apply: only suggestions at least this sure (0–1), on top of each suggester's
+    /// threshold in the project (which `accord.ron` sets; lower those to take more).
     #[arg(long, value_name = "S", requires = "apply")]
     min_score: Option<f32>,
     /// Print each suggester's precision, recall and F1 per language and label, measured on
@@ -279,9 +279,12 @@ pub(super) fn apply(
 ) -> anyhow::Result<ExitCode> {
     let mut added = 0;
     for (&doc, suggestions) in by_doc {
+        let store = ws.store(DocId(doc));
         let edits: Vec<(DocId, Edit)> = suggestions
             .iter()
             .filter(|s| min_score.is_none_or(|min| s.score >= min))
+            // Not over any fragment of a span of theirs (a discontinuous one too).
+            .filter(|s| store.fragments_in(s.range).is_empty())
             .map(|s| {
                 (
                     DocId(doc),

@@ -116,18 +116,24 @@ impl RejectionsFile {
 
     /// True when `label` over `range` of `document`, whose text there is `text`, was rejected.
     pub fn contains(&self, document: &str, range: CharRange, label: &str, text: &str) -> bool {
-        self.rejected.iter().any(|r| {
-            r.document == document
-                && r.start == range.start
-                && r.end == range.end
-                && r.label == label
-                && r.text == text
+        self.of_document(document).any(|r| {
+            r.start == range.start && r.end == range.end && r.label == label && r.text == text
         })
     }
 
-    /// The rejections of `document`.
+    /// The rejections of `document` (a range of the set, which is sorted by document first).
     pub fn of_document<'a>(&'a self, document: &'a str) -> impl Iterator<Item = &'a Rejection> {
-        self.rejected.iter().filter(move |r| r.document == document)
+        let first = Rejection {
+            document: document.to_owned(),
+            start: 0,
+            end: 0,
+            label: String::new(),
+            text: String::new(),
+            suggester: Suggester::Project,
+        };
+        self.rejected
+            .range(first..)
+            .take_while(move |r| r.document == document)
     }
 }
 

@@ -972,17 +972,27 @@ impl Workspace {
                         document: document.clone(),
                         reason: reason.clone(),
                     })?;
+                // Only what really changes goes into the inverse: rejecting twice, then
+                // undoing once, keeps the first rejection.
                 let mut changed = file.clone();
-                for r in &edit.remove {
-                    changed.rejected.remove(r);
-                }
-                changed.rejected.extend(edit.add.iter().cloned());
+                let removed: Vec<_> = edit
+                    .remove
+                    .iter()
+                    .filter(|r| changed.rejected.remove(*r))
+                    .cloned()
+                    .collect();
+                let added: Vec<_> = edit
+                    .add
+                    .iter()
+                    .filter(|r| changed.rejected.insert((*r).clone()))
+                    .cloned()
+                    .collect();
                 changed.save(&self.project.dir)?;
                 *file = changed;
                 Ok((
                     Change::Rejections(RejectionEdit {
-                        add: edit.remove.clone(),
-                        remove: edit.add.clone(),
+                        add: removed,
+                        remove: added,
                     }),
                     Vec::new(),
                 ))
@@ -1311,6 +1321,52 @@ mod tests {
             attributes: Default::default(),
             source: None,
         }
+    }
+
+    /// A rejection is written at once and undone like an edit; rejecting the same suggestion
+    /// twice and undoing once keeps it rejected.
+    #[test]
+    fn rejections_are_undone_as_steps_and_kept_when_made_twice() {
+        use crate::project::rejections::Rejection;
+        let (dir, mut ws) = workspace();
+        let rejection = Rejection {
+            document: "a.txt".into(),
+            start: 0,
+            end: 9,
+            label: "COUNTRY".into(),
+            text: "Қазақстан".into(),
+            suggester: crate::model::Suggester::Project,
+        };
+        let reject = || {
+            Step(vec![Change::Rejections(RejectionEdit {
+                add: vec![rejection.clone()],
+                remove: Vec::new(),
+            })])
+        };
+        let on_disk = || {
+            crate::project::rejections::RejectionsFile::load(
+                &ProjectDir::new(dir.path()).unwrap(),
+                "alice",
+            )
+            .unwrap()
+            .rejected
+            .len()
+        };
+        ws.apply(reject()).unwrap();
+        assert_eq!(on_disk(), 1);
+        ws.apply(reject()).unwrap();
+        assert!(ws.undo().unwrap());
+        assert_eq!(
+            ws.rejections().rejected.len(),
+            1,
+            "the first rejection stays"
+        );
+        assert_eq!(on_disk(), 1);
+        assert!(ws.undo().unwrap());
+        assert!(ws.rejections().rejected.is_empty());
+        assert_eq!(on_disk(), 0);
+        assert!(ws.redo().unwrap());
+        assert_eq!(on_disk(), 1);
     }
 
     #[test]

@@ -151,6 +151,34 @@ impl Corpus {
     }
 }
 
+/// Ranges sorted by start, each with the furthest end up to it: whether a range overlaps any
+/// of them is a binary search, not a walk over all.
+struct Spans {
+    ranges: Vec<CharRange>,
+    reach: Vec<usize>,
+}
+
+impl Spans {
+    fn of(ranges: impl IntoIterator<Item = CharRange>) -> Spans {
+        let mut ranges: Vec<CharRange> = ranges.into_iter().collect();
+        ranges.sort_by_key(|r| r.start);
+        let mut furthest = 0;
+        let reach = ranges
+            .iter()
+            .map(|r| {
+                furthest = furthest.max(r.end);
+                furthest
+            })
+            .collect();
+        Spans { ranges, reach }
+    }
+
+    fn overlaps(&self, range: CharRange) -> bool {
+        let before = self.ranges.partition_point(|r| r.start < range.end);
+        before > 0 && self.reach[before - 1] > range.start
+    }
+}
+
 /// The contiguous spans of a store, as (range, label): what the suggesters learn from
 /// (a discontinuous span is not a surface form).
 pub fn labels_of(store: &AnnotationStore) -> Vec<Labelled> {
@@ -194,6 +222,18 @@ pub fn others_labels(project: &Project, annotator: &str) -> Labels {
         }
     }
     labels
+}
+
+/// `n` flags, true for the documents of `held_out`: looked up per document, where a search
+/// through the list made five folds of 100,000 documents quadratic.
+fn mask(n: usize, held_out: &[usize]) -> Vec<bool> {
+    let mut held = vec![false; n];
+    for &d in held_out {
+        if let Some(h) = held.get_mut(d) {
+            *h = true;
+        }
+    }
+    held
 }
 
 /// Learns `spans` of document `doc` as the project's forms.
@@ -244,15 +284,16 @@ impl Knowledge {
         held_out: &[usize],
     ) -> Knowledge {
         let mut index = FormIndex::new(corpus.morphologies.iter().copied());
+        let held = mask(corpus.len().max(own.len()).max(others.len()), held_out);
         if settings.project {
             for (doc, spans) in own.iter().enumerate() {
-                if !held_out.contains(&doc) {
+                if !held[doc] {
                     learn_spans(&mut index, corpus, doc, spans);
                 }
             }
             if settings.others {
                 for (doc, spans) in others.iter().enumerate() {
-                    if !held_out.contains(&doc) {
+                    if !held[doc] {
                         learn_spans(&mut index, corpus, doc, spans);
                     }
                 }
@@ -286,9 +327,8 @@ impl Knowledge {
         rejections: &RejectionsFile,
         held_out: &[usize],
     ) {
-        let docs: Vec<usize> = (0..corpus.len())
-            .filter(|d| !held_out.contains(d))
-            .collect();
+        let held = mask(corpus.len(), held_out);
+        let docs: Vec<usize> = (0..corpus.len()).filter(|d| !held[*d]).collect();
         self.per_doc = vec![Vec::new(); corpus.len()];
         self.counts.clear();
         self.count_again(corpus, own, rejections, &docs);
@@ -309,21 +349,27 @@ impl Knowledge {
             .par_iter()
             .map(|&doc| {
                 let labels = own.get(doc).unwrap_or(&no_labels);
-                let file = &corpus.files[doc];
-                let rejected: Vec<_> = rejections.of_document(file).collect();
+                let Some(file) = corpus.files.get(doc) else {
+                    return Vec::new();
+                };
+                let rejected: std::collections::HashSet<(CharRange, &str)> = rejections
+                    .of_document(file)
+                    .map(|r| (r.range(), r.label.as_str()))
+                    .collect();
                 if labels.is_empty() && rejected.is_empty() {
                     return Vec::new();
                 }
+                let exact: std::collections::HashSet<(CharRange, &str)> =
+                    labels.iter().map(|(r, l)| (*r, l.as_str())).collect();
+                let spans = Spans::of(labels.iter().map(|(r, _)| *r));
                 index
                     .find(&corpus.tokens[doc], corpus.text(doc))
                     .into_iter()
                     .filter_map(|m| {
-                        let taken = labels.iter().any(|(r, l)| *r == m.range && *l == m.label);
-                        let refused = !taken
-                            && (labels.iter().any(|(r, _)| r.overlaps(&m.range))
-                                || rejected
-                                    .iter()
-                                    .any(|r| r.range() == m.range && r.label == m.label));
+                        let key = (m.range, m.label.as_str());
+                        let taken = exact.contains(&key);
+                        let refused =
+                            !taken && (spans.overlaps(m.range) || rejected.contains(&key));
                         (taken || refused).then_some((m.form, taken))
                     })
                     .collect()
@@ -370,8 +416,9 @@ impl Knowledge {
                     .collect()
             })
             .collect();
+        let held = mask(corpus.len(), held_out);
         let docs: Vec<TrainingDoc<'_>> = (0..corpus.len())
-            .filter(|doc| !held_out.contains(doc))
+            .filter(|doc| !held[*doc])
             .map(|doc| TrainingDoc {
                 text: corpus.text(doc),
                 language: &corpus.languages[doc],
@@ -554,33 +601,35 @@ impl Engine {
             if old == new {
                 continue;
             }
-            let mut remaining = old.clone();
+            // How many of each span the old labels had, taken off by the new ones.
+            let mut remaining: HashMap<&Labelled, usize> = HashMap::new();
+            for span in old {
+                *remaining.entry(span).or_default() += 1;
+            }
             let mut new_spans = Vec::new();
             for span in new {
-                match remaining.iter().position(|s| s == span) {
-                    Some(i) => {
-                        remaining.swap_remove(i);
-                    }
-                    None => new_spans.push(span.clone()),
+                match remaining.get_mut(span) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => new_spans.push(span.clone()),
                 }
             }
-            if !remaining.is_empty() {
+            if remaining.values().any(|n| *n > 0) {
                 // A span went (undo, delete, relabel): its form may have to go too.
                 return false;
             }
             added.push((doc, new_spans));
             changed.push(doc);
         }
-        let same_rejections = rejections == old_rejections;
-        for doc in 0..self.corpus.len() {
-            let file = &self.corpus.files[doc];
-            if !same_rejections
-                && !changed.contains(&doc)
-                && !rejections
-                    .of_document(file)
-                    .eq(old_rejections.of_document(file))
-            {
-                changed.push(doc);
+        if rejections != old_rejections {
+            let docs: std::collections::BTreeSet<&str> = rejections
+                .rejected
+                .symmetric_difference(&old_rejections.rejected)
+                .map(|r| r.document.as_str())
+                .collect();
+            for (doc, file) in self.corpus.files.iter().enumerate() {
+                if docs.contains(file.as_str()) && !changed.contains(&doc) {
+                    changed.push(doc);
+                }
             }
         }
         if self.settings.project {
@@ -668,31 +717,19 @@ impl Engine {
             all.extend(self.external.get(&doc).into_iter().flatten().cloned());
         }
         let file = &self.corpus.files[doc];
-        let rejected: Vec<_> = rejections.of_document(file).collect();
-        let mut own_ranges: Vec<CharRange> = own.iter().map(|(r, _)| *r).collect();
-        own_ranges.sort_by_key(|r| r.start);
-        // Own spans by start, each with the furthest end up to it: an overlap test is a
-        // binary search, not a walk over every span.
-        let mut reach = Vec::with_capacity(own_ranges.len());
-        let mut furthest = 0;
-        for r in &own_ranges {
-            furthest = furthest.max(r.end);
-            reach.push(furthest);
-        }
-        let overlaps_own = |range: CharRange| {
-            let before = own_ranges.partition_point(|r| r.start < range.end);
-            before > 0 && reach[before - 1] > range.start
-        };
+        let rejected: std::collections::HashMap<(CharRange, &str), &str> = rejections
+            .of_document(file)
+            .map(|r| ((r.range(), r.label.as_str()), r.text.as_str()))
+            .collect();
+        let own_spans = Spans::of(own.iter().map(|(r, _)| *r));
         all.retain(|s| {
             let kind = Kind::of(&s.suggester);
             self.settings.enabled(kind)
                 && s.score >= self.settings.threshold(kind)
-                && !overlaps_own(s.range)
-                && !rejected.iter().any(|r| {
-                    r.range() == s.range
-                        && r.label == s.label
-                        && r.text == self.corpus.slice(doc, s.range)
-                })
+                && !own_spans.overlaps(s.range)
+                && rejected
+                    .get(&(s.range, s.label.as_str()))
+                    .is_none_or(|text| *text != self.corpus.slice(doc, s.range))
         });
         merge(all)
     }

@@ -166,8 +166,11 @@ pub fn evaluate(
     for name in &names {
         suggesters.insert(name.clone(), Measured::default());
     }
-    // Lower-cased once, for finding which labelled texts occur in no other document.
-    let lowered: Vec<String> = if settings.tagger {
+    // Lower-cased once, for finding which labelled texts occur in no other document: a search
+    // of every text for every labelled span, so only on corpora up to 20 MB (beyond, the
+    // figure is left out rather than taking minutes).
+    let total: usize = (0..corpus.len()).map(|d| corpus.text(d).len()).sum();
+    let lowered: Vec<String> = if settings.tagger && total <= 20_000_000 {
         (0..corpus.len())
             .map(|d| corpus.text(d).to_lowercase())
             .collect()
@@ -213,7 +216,7 @@ pub fn evaluate(
                 .entry(language.clone())
                 .or_default()
                 .add(counts);
-            if name == "tagger" {
+            if name == "tagger" && !lowered.is_empty() {
                 let unseen: Vec<&(CharRange, &str)> = gold
                     .iter()
                     .filter(|(range, _)| {

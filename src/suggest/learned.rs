@@ -84,19 +84,36 @@ impl Taggers {
         let mut by_language: BTreeMap<&str, Vec<Sequence>> = BTreeMap::new();
         let mut tokens: BTreeMap<&str, usize> = BTreeMap::new();
         for doc in docs {
+            if doc.labels.is_none() && doc.rejected.is_empty() {
+                continue;
+            }
             let taken = tokens.entry(doc.language).or_default();
             if *taken >= MOST_TOKENS_PER_LANGUAGE {
                 continue;
             }
             let sequences = by_language.entry(doc.language).or_default();
+            // Labels by start, walked with the sentences: each sentence looks only at its own.
+            let mut labels: Vec<&(CharRange, String)> =
+                doc.labels.map_or(Vec::new(), |l| l.iter().collect());
+            labels.sort_by_key(|(r, _)| r.start);
+            let mut next_label = 0;
             for sentence in sentences(doc.text) {
-                let in_sentence = |r: &CharRange| {
-                    r.start >= sentence.ranges[0].start
-                        && r.end <= sentence.ranges[sentence.ranges.len() - 1].end
-                };
+                if *taken >= MOST_TOKENS_PER_LANGUAGE {
+                    break;
+                }
+                let (first, last) = (
+                    sentence.ranges[0].start,
+                    sentence.ranges[sentence.ranges.len() - 1].end,
+                );
+                let in_sentence = |r: &CharRange| r.start >= first && r.end <= last;
+                while next_label < labels.len() && labels[next_label].0.start < first {
+                    next_label += 1;
+                }
+                let until =
+                    next_label + labels[next_label..].partition_point(|(r, _)| r.start < last);
                 match doc.labels {
-                    Some(labels) => {
-                        let spans = labels
+                    Some(_) => {
+                        let spans = labels[next_label..until]
                             .iter()
                             .filter(|(r, _)| in_sentence(r))
                             .filter_map(|(r, label)| {

@@ -68,8 +68,11 @@ pub struct SuggestJob {
     answers: Receiver<Answer>,
     /// The revision whose suggestions are being computed, if any.
     pub pending: Option<u64>,
-    /// The revision the tagger was last trained at.
-    pub trained: Option<u64>,
+    /// The save after which the tagger was last trained (`Some(None)`: trained before any
+    /// save; `None`: never trained).
+    pub trained: Option<Option<String>>,
+    /// Why the worker stopped, if it did (its project could not be opened, or it failed).
+    pub stopped: Option<String>,
     /// An evaluation is under way.
     pub evaluating: bool,
     /// The external recommender is being asked.
@@ -93,24 +96,30 @@ impl SuggestJob {
             answers,
             pending: None,
             trained: None,
+            stopped: None,
             evaluating: false,
             asking: false,
         }
     }
 
-    /// Asks for every document's suggestions from the labels of `revision`.
+    /// Asks for every document's suggestions from the labels of `revision`; `train` (with
+    /// the last save it follows): the tagger too.
     pub fn refresh(
         &mut self,
         revision: u64,
         own: Labels,
         rejections: RejectionsFile,
-        train: bool,
+        train: Option<Option<String>>,
         first: Vec<usize>,
     ) {
         self.pending = Some(revision);
-        if train {
-            self.trained = Some(revision);
-        }
+        let train = match train {
+            Some(save) => {
+                self.trained = Some(save);
+                true
+            }
+            None => false,
+        };
         let _ = self.requests.send(Request::Refresh {
             revision,
             own,
@@ -132,9 +141,26 @@ impl SuggestJob {
         let _ = self.requests.send(Request::AskExternal { docs });
     }
 
-    /// What came back since the last call.
+    /// What came back since the last call. A worker that stopped leaves nothing pending.
     pub fn answers(&mut self) -> Vec<Answer> {
-        let answers: Vec<Answer> = self.answers.try_iter().collect();
+        let mut answers = Vec::new();
+        loop {
+            match self.answers.try_recv() {
+                Ok(a) => answers.push(a),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    if self.stopped.is_none() {
+                        self.stopped = Some(
+                            "suggestions stopped: their worker ended (see the log); open the project again to restart them".to_owned(),
+                        );
+                    }
+                    self.pending = None;
+                    self.evaluating = false;
+                    self.asking = false;
+                    break;
+                }
+            }
+        }
         for a in &answers {
             match a {
                 Answer::Suggested {
@@ -180,6 +206,10 @@ fn work(
         problems: engine.problems.clone(),
     });
     let mut last_revision = 0;
+    // Other annotators' labels change only when their files do: read again at each training
+    // (after a save), not at each edit.
+    let mut others: Option<Labels> = None;
+    let no_labels = Labels::new();
     let mut last_own: Labels = Vec::new();
     let mut last_rejections = RejectionsFile::default();
     // Requests pile up while one is worked on: only the latest refresh matters.
@@ -201,12 +231,15 @@ fn work(
                     first,
                     ..
                 } if Some(i) == latest_refresh => {
-                    let others = if engine.settings.others {
-                        others_labels(&project, annotator)
-                    } else {
-                        Labels::new()
-                    };
-                    engine.learn(&own, &others, &rejections, any_train);
+                    if any_train || others.is_none() {
+                        others = Some(if engine.settings.others {
+                            others_labels(&project, annotator)
+                        } else {
+                            Labels::new()
+                        });
+                    }
+                    let others_now = others.as_ref().unwrap_or(&no_labels);
+                    engine.learn(&own, others_now, &rejections, any_train);
                     send_suggestions(&mut engine, revision, &own, &rejections, &first, outbox);
                     last_revision = revision;
                     last_own = own;

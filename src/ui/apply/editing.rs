@@ -19,7 +19,11 @@ impl AccordApp {
     pub(in crate::ui) fn edit(&mut self, step: impl Into<Step>) -> Option<Applied> {
         let ws = self.state.workspace.as_mut()?;
         match ws.apply(step) {
-            Ok(applied) => Some(applied),
+            Ok(applied) => {
+                // No ghost span stays over a span made now, nor where one was rejected.
+                self.drop_decided_suggestions();
+                Some(applied)
+            }
             Err(e) => {
                 self.error(format!("{e}"));
                 None

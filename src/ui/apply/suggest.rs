@@ -43,11 +43,15 @@ impl AccordApp {
         };
         let answers = job.answers();
         let busy = job.pending.is_some() || job.evaluating || job.asking;
+        if let Some(why) = &job.stopped
+            && !self.state.suggestions.problems.contains(why)
+        {
+            self.state.suggestions.problems.push(why.clone());
+        }
         let mut failed = None;
         for answer in answers {
-            let s = &mut self.state.suggestions;
             match answer {
-                Answer::Ready { problems } => s.problems = problems,
+                Answer::Ready { problems } => self.state.suggestions.problems = problems,
                 Answer::Suggested {
                     revision,
                     docs,
@@ -55,20 +59,32 @@ impl AccordApp {
                     tagger,
                     ..
                 } => {
+                    let documents = self
+                        .state
+                        .workspace
+                        .as_ref()
+                        .map_or(0, |ws| ws.project.documents.len());
+                    let s = &mut self.state.suggestions;
                     s.forms = forms;
                     s.tagger = tagger;
                     s.revision = Some(revision);
                     for (doc, suggestions) in docs {
-                        s.by_doc.insert(DocId(doc), suggestions);
+                        if doc < documents {
+                            s.by_doc.insert(DocId(doc), suggestions);
+                        }
                     }
+                    // An answer learned a revision ago may hold what was accepted or
+                    // rejected since: never shown again.
+                    self.drop_decided_suggestions();
                 }
                 Answer::Evaluated(evaluation) => {
+                    let s = &mut self.state.suggestions;
                     s.evaluation = Some(*evaluation);
                     s.evaluating = false;
                 }
                 Answer::External(result) => {
                     failed = result.as_ref().err().cloned();
-                    s.external = Some(result);
+                    self.state.suggestions.external = Some(result);
                 }
             }
         }
@@ -93,28 +109,45 @@ impl AccordApp {
         let Some(job) = self.suggest_job.as_ref() else {
             return;
         };
+        if job.pending.is_some() || job.stopped.is_some() {
+            return;
+        }
         let stale = self.state.suggestions.revision != Some(revision);
-        if job.pending.is_none() && (stale || job.trained.is_none()) {
-            // Trained at the start, then each time the edits are saved.
-            let train = job.trained.is_none() || (!ws.is_dirty() && job.trained != Some(revision));
+        // Trained at the start, then after each save (a rejection alone, written at once, is
+        // no save).
+        let last_save = self.state.status.last_save.clone();
+        let train = match &job.trained {
+            None => Some(last_save),
+            Some(trained) if *trained != last_save && !ws.is_dirty() => Some(last_save),
+            Some(_) => None,
+        };
+        if stale || train.is_some() {
             let first: Vec<usize> = self.state.panes.iter().map(|p| p.doc.0).collect();
             let own = self.own_labels();
             let rejections = ws.rejections().clone();
             if let Some(job) = self.suggest_job.as_mut() {
                 job.refresh(revision, own, rejections, train, first);
             }
-        } else if job.pending.is_none()
-            && !ws.is_dirty()
-            && job.trained != Some(revision)
-            && self.state.suggestions.revision == Some(revision)
-        {
-            // Saved since the tagger was trained: train it again in the background.
-            let own = self.own_labels();
-            let rejections = ws.rejections().clone();
-            let first: Vec<usize> = self.state.panes.iter().map(|p| p.doc.0).collect();
-            if let Some(job) = self.suggest_job.as_mut() {
-                job.refresh(revision, own, rejections, true, first);
-            }
+        }
+    }
+
+    /// Drops the shown suggestions that are over one of the annotator's spans (any fragment)
+    /// or that they rejected.
+    pub(in crate::ui) fn drop_decided_suggestions(&mut self) {
+        let Some(ws) = self.state.workspace.as_ref() else {
+            return;
+        };
+        let rejections = ws.rejections();
+        for (doc, list) in self.state.suggestions.by_doc.iter_mut() {
+            let store = ws.store(*doc);
+            let file = ws.file_name(*doc);
+            let text = ws.document(*doc);
+            list.retain(|s| {
+                store.fragments_in(s.range).is_empty()
+                    && !text
+                        .and_then(|t| t.slice(s.range))
+                        .is_some_and(|t| rejections.contains(file, s.range, &s.label, t))
+            });
         }
     }
 
@@ -325,8 +358,15 @@ impl AccordApp {
 
     /// Drops the shown suggestions of `doc` over `ranges` until the worker sends new ones.
     fn forget_suggestions(&mut self, doc: DocId, ranges: &[CharRange]) {
+        let mut ranges = ranges.to_vec();
+        ranges.sort_by_key(|r| r.start);
         if let Some(list) = self.state.suggestions.by_doc.get_mut(&doc) {
-            list.retain(|s| !ranges.iter().any(|r| r.overlaps(&s.range)));
+            // The ranges are suggestions, which never overlap: only the one starting last
+            // before a suggestion's end can overlap it.
+            list.retain(|s| {
+                let before = ranges.partition_point(|r| r.start < s.range.end);
+                before == 0 || ranges[before - 1].end <= s.range.start
+            });
         }
     }
 
