@@ -73,53 +73,100 @@ impl Fills {
         }
     }
 
-    /// A vertical line from `y0` to `y1`, `thickness` thick (at least a pixel, whole pixels)
-    /// and centred on `x`.
-    pub fn vline(&mut self, x: f32, (y0, y1): (f32, f32), thickness: f32, color: Color32) {
-        let ppp = self.pixels_per_point;
-        let pixels = (thickness * ppp).round().max(1.0);
-        let left = (x * ppp - pixels / 2.0).round() / ppp;
-        let (top, bottom) = (y0.min(y1), y0.max(y1));
-        self.rect(
-            Rect::from_x_y_ranges(left..=left + pixels / ppp, top..=bottom),
-            color,
-        );
-    }
-
-    /// The outline of `rect` in dashes `dash` long, `gap` apart: top and bottom dashed from
-    /// the left, the sides in short strokes at their ends (a suggestion's ghost span: no fill,
-    /// so what is under it reads as before).
-    pub fn dashed_outline(
-        &mut self,
-        rect: Rect,
-        thickness: f32,
-        (dash, gap): (f32, f32),
-        color: Color32,
-    ) {
-        self.dashed_hline(
-            rect.left_top(),
-            rect.right_top(),
-            thickness,
-            (dash, gap),
-            color,
-        );
-        self.dashed_hline(
-            rect.left_bottom(),
-            rect.right_bottom(),
-            thickness,
-            (dash, gap),
-            color,
-        );
-        let side = (dash.min(rect.height() / 2.0)).max(0.0);
-        for x in [rect.left(), rect.right()] {
-            self.vline(x, (rect.top(), rect.top() + side), thickness, color);
-            self.vline(x, (rect.bottom() - side, rect.bottom()), thickness, color);
-        }
-    }
-
     /// What was added, leaving nothing.
     pub fn take(&mut self) -> Fills {
         std::mem::replace(self, Fills::new(self.pixels_per_point))
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.mesh.is_empty()
+    }
+
+    /// The shape to paint.
+    pub fn into_shape(self) -> Shape {
+        Shape::mesh(self.mesh)
+    }
+}
+
+/// Dashed outlines drawn with a texture of one dash and its gap, repeated along each edge:
+/// an edge is one rectangle however many dashes it has (ten thousand ghost spans on screen
+/// were a hundred and forty thousand rectangles as [`Fills::dashed_hline`]s). Not in egui: its
+/// dashed lines are a shape per dash.
+pub struct Dashes {
+    mesh: egui::Mesh,
+    pixels_per_point: f32,
+}
+
+/// The dash texture: [`DASH`] opaque pixels then [`GAP`] clear ones, repeated.
+const DASH: usize = 4;
+const GAP: usize = 3;
+
+impl Dashes {
+    /// The texture of one dash and gap, made once per context (kept in its memory).
+    pub fn texture(ctx: &egui::Context) -> egui::TextureId {
+        let id = egui::Id::unique("accord dash texture");
+        if let Some(handle) = ctx.data(|d| d.get_temp::<egui::TextureHandle>(id)) {
+            return handle.id();
+        }
+        let pixels = (0..DASH + GAP)
+            .map(|i| {
+                if i < DASH {
+                    Color32::WHITE
+                } else {
+                    Color32::TRANSPARENT
+                }
+            })
+            .collect();
+        let image = egui::ColorImage::new([DASH + GAP, 1], pixels);
+        let options = egui::TextureOptions {
+            magnification: egui::TextureFilter::Nearest,
+            minification: egui::TextureFilter::Nearest,
+            wrap_mode: egui::TextureWrapMode::Repeat,
+            mipmap_mode: None,
+        };
+        let handle = ctx.load_texture("accord dash", image, options);
+        let texture = handle.id();
+        ctx.data_mut(|d| d.insert_temp(id, handle));
+        texture
+    }
+
+    /// No outlines yet, drawn with `texture` ([`Dashes::texture`]).
+    pub fn new(texture: egui::TextureId, pixels_per_point: f32) -> Self {
+        Self {
+            mesh: egui::Mesh::with_texture(texture),
+            pixels_per_point,
+        }
+    }
+
+    /// The outline of `rect`, `thickness` thick (at least a pixel, whole pixels): top and
+    /// bottom dashed from the left, the short sides solid.
+    pub fn outline(&mut self, rect: Rect, thickness: f32, color: Color32) {
+        if !rect.is_positive() {
+            return;
+        }
+        let ppp = self.pixels_per_point;
+        let pixels = (thickness * ppp).round().max(1.0);
+        let line = pixels / ppp;
+        let r = rect.round_to_pixels(ppp);
+        let period = (DASH + GAP) as f32;
+        // u counts dash periods in physical pixels; every row of the texture is the same.
+        let along = |from: f32, to: f32| (to - from) * ppp / period;
+        let solid = egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(0.0, 1.0));
+        for y in [r.top(), r.bottom() - line] {
+            self.mesh.add_rect_with_uv(
+                Rect::from_x_y_ranges(r.left()..=r.right(), y..=y + line),
+                egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(along(r.left(), r.right()), 1.0)),
+                color,
+            );
+        }
+        for x in [r.left(), r.right() - line] {
+            self.mesh.add_rect_with_uv(
+                Rect::from_x_y_ranges(x..=x + line, r.top()..=r.bottom()),
+                solid,
+                color,
+            );
+        }
     }
 
     /// True when nothing was added.
@@ -211,6 +258,47 @@ mod tests {
         fills.rect(Rect::from_x_y_ranges(10.0..=10.0, 4.0..=20.0), Color32::RED);
         fills.rect(Rect::from_x_y_ranges(12.0..=11.0, 4.0..=20.0), Color32::RED);
         assert!(fills.is_empty());
+    }
+
+    /// A ghost span's outline is four rectangles whatever its length: the long edges repeat
+    /// the dash texture once per dash and gap in physical pixels, the sides are solid, and
+    /// each edge is on whole pixels and at least one thick.
+    #[test]
+    fn a_dashed_outline_is_four_rectangles_repeating_the_dash() {
+        for ppp in [1.0, 1.25, 2.0] {
+            let texture = egui::TextureId::User(7);
+            let mut dashes = Dashes::new(texture, ppp);
+            dashes.outline(
+                Rect::from_min_max(pos2(10.0, 20.0), pos2(80.0, 40.0)),
+                0.3,
+                Color32::RED,
+            );
+            let Shape::Mesh(mesh) = dashes.into_shape() else {
+                panic!("one mesh")
+            };
+            assert_eq!(mesh.texture_id, texture);
+            assert_eq!(mesh.vertices.len(), 16, "four rectangles at {ppp}");
+            let period = (DASH + GAP) as f32;
+            let widest_u = mesh.vertices.iter().map(|v| v.uv.x).fold(0.0, f32::max);
+            let xs = mesh.vertices.iter().map(|v| v.pos.x);
+            let width = xs.clone().fold(f32::MIN, f32::max) - xs.fold(f32::MAX, f32::min);
+            assert!((width - 70.0).abs() <= 1.0);
+            assert!(close(widest_u, width * ppp / period), "{widest_u} at {ppp}");
+            for v in &mesh.vertices {
+                assert!(
+                    close((v.pos.x * ppp).round(), v.pos.x * ppp),
+                    "{:?} at {ppp}",
+                    v.pos
+                );
+            }
+            let top: Vec<f32> = mesh.vertices[..4].iter().map(|v| v.pos.y).collect();
+            let thickness = top.iter().fold(f32::MIN, |a, b| a.max(*b))
+                - top.iter().fold(f32::MAX, |a, b| a.min(*b));
+            assert!(
+                close(thickness * ppp, 1.0),
+                "one pixel at {ppp}: {thickness}"
+            );
+        }
     }
 
     #[test]

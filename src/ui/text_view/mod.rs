@@ -115,6 +115,8 @@ struct Placement {
     visible_rect: Rect,
     /// Physical pixels per point, to put fills on whole pixels.
     pixels_per_point: f32,
+    /// The dash texture of ghost spans ([`crate::ui::fills::Dashes`]).
+    dash_texture: egui::TextureId,
 }
 
 impl Default for DocView {
@@ -517,6 +519,7 @@ impl DocView {
             origin,
             visible_rect,
             pixels_per_point: ui.ctx().pixels_per_point(),
+            dash_texture: crate::ui::fills::Dashes::texture(ui.ctx()),
         })
     }
 

@@ -13,7 +13,7 @@ use crate::layout::{Direction, DocumentLayout, UNDERLINE_THICKNESS};
 use crate::model::{AnnotationId, CharRange, ReviewState};
 use crate::review::{ItemStatus, ReviewItem};
 use crate::schema::Layer;
-use crate::ui::fills::Fills;
+use crate::ui::fills::{Dashes, Fills};
 
 use super::{
     Placement, ReviewMarks, ViewInput, candidate_stroke, label_color, selection_fill,
@@ -28,6 +28,8 @@ pub(super) struct SpansDrawn {
     lines: Fills,
     /// Brackets and outlines, drawn over the glyphs.
     over: Vec<Shape>,
+    /// The dashed outlines of suggestions (ghost spans), over the glyphs.
+    ghosts: Dashes,
     /// Names drawn above spans (the attribute a referenced span fills).
     tags: Vec<Tag>,
     /// The first rectangle on screen of each of one's own annotations drawn: where arcs and
@@ -56,6 +58,13 @@ impl SpansDrawn {
     /// The shapes under and over the glyphs, and the tags, to paint.
     pub fn shapes(&mut self) -> (Vec<Shape>, Vec<Shape>, Vec<Tag>) {
         let mut over = vec![self.lines.take().into_shape()];
+        let ghosts = std::mem::replace(
+            &mut self.ghosts,
+            Dashes::new(egui::TextureId::default(), 1.0),
+        );
+        if !ghosts.is_empty() {
+            over.push(ghosts.into_shape());
+        }
         over.append(&mut self.over);
         (
             vec![self.under.take().into_shape()],
@@ -80,6 +89,7 @@ pub(super) fn draw_spans(
         under: Fills::new(placed.pixels_per_point),
         lines: Fills::new(placed.pixels_per_point),
         over: Vec::new(),
+        ghosts: Dashes::new(placed.dash_texture, placed.pixels_per_point),
         tags: Vec::new(),
         first_rects: HashMap::new(),
         own: Vec::new(),
@@ -200,6 +210,7 @@ pub(super) fn draw_spans(
         // one's own spans under them read as before; the selected one outlined.
         let suggestions = input.emphasis.suggestions;
         let first = suggestions.partition_point(|s| s.range.end <= block.text.start);
+        let ghosts = &mut drawn.ghosts;
         for s in &suggestions[first..] {
             if s.range.start >= block.text.end {
                 break;
@@ -216,7 +227,7 @@ pub(super) fn draw_spans(
                         egui::StrokeKind::Outside,
                     ));
                 }
-                lines.dashed_outline(rect, if current { 2.0 } else { 1.5 }, (4.0, 3.0), color);
+                ghosts.outline(rect, if current { 2.0 } else { 1.5 }, color);
             }
         }
         if let Some(marks) = input.emphasis.review {
@@ -576,6 +587,7 @@ mod tests {
             origin: Pos2::ZERO,
             pixels_per_point: 1.0,
             visible_rect: Rect::EVERYTHING,
+            dash_texture: egui::TextureId::default(),
         };
         (
             draw_spans(&layout, &input, &placed, highlighted, false),
