@@ -367,11 +367,16 @@ fn bench_view(c: &mut Criterion) {
 
 /// Issue 17: a frame with a ghost span over every word and number (and every Chinese
 /// character) of a 10 MB document, its own spans as well; and the same at a small text size,
-/// so that about 10,000 ghost spans are on screen at once.
+/// so that thousands of ghost spans are on screen at once, and that frame without them (what
+/// the ghosts themselves cost is the difference).
 fn bench_ghost_spans(c: &mut Criterion) {
     let mut group = c.benchmark_group("view");
     group.sample_size(30);
-    for (name, size) in [("", None), ("_small_text", Some(3.0))] {
+    for (name, size, ghosts) in [
+        ("", None, true),
+        ("_small_text", Some(3.0), true),
+        ("_small_text_none", Some(3.0), false),
+    ] {
         let mut view = Single::new(10_000_000);
         view.suggestions = accord::model::tokens::tokenize(&view.doc)
             .into_iter()
@@ -384,6 +389,7 @@ fn bench_ghost_spans(c: &mut Criterion) {
                 score: 0.5,
             })
             .filter(|s| view.store.fragments_in(s.range).is_empty())
+            .filter(|_| ghosts)
             .collect();
         if let Some(size) = size {
             view.style.font_size = size;
