@@ -169,14 +169,9 @@ impl Dashes {
         }
     }
 
-    /// True when nothing was added.
-    pub fn is_empty(&self) -> bool {
-        self.mesh.is_empty()
-    }
-
-    /// The shape to paint.
-    pub fn into_shape(self) -> Shape {
-        Shape::mesh(self.mesh)
+    /// The mesh, to keep and paint later.
+    pub fn into_mesh(self) -> egui::Mesh {
+        self.mesh
     }
 }
 
@@ -273,9 +268,7 @@ mod tests {
                 0.3,
                 Color32::RED,
             );
-            let Shape::Mesh(mesh) = dashes.into_shape() else {
-                panic!("one mesh")
-            };
+            let mesh = dashes.into_mesh();
             assert_eq!(mesh.texture_id, texture);
             assert_eq!(mesh.vertices.len(), 16, "four rectangles at {ppp}");
             let period = (DASH + GAP) as f32;

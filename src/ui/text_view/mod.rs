@@ -18,6 +18,7 @@
 //! the lines between panes).
 
 mod accessibility;
+mod ghosts;
 mod pointer;
 mod relations;
 mod spans;
@@ -81,6 +82,8 @@ pub struct DocView {
     /// Which document the layout is of.
     layout_key: Option<(String, usize)>,
     meshes: HashMap<usize, BlockMeshes>,
+    /// The ghost spans' outlines of the blocks on screen.
+    ghosts: ghosts::Ghosts,
     /// The drag in progress: where it started and the range it covers now.
     drag: Option<Drag>,
     /// Scroll offset seen last frame.
@@ -125,6 +128,7 @@ impl Default for DocView {
             layout: None,
             layout_key: None,
             meshes: HashMap::new(),
+            ghosts: Default::default(),
             drag: None,
             scroll_y: 0.0,
             max_scroll_y: 0.0,
@@ -382,12 +386,14 @@ impl DocView {
             self.layout_key = Some((input.doc.sha256().to_owned(), input.doc.len_chars()));
             self.direction = document_direction(input.doc);
             self.meshes.clear();
+            self.ghosts.clear();
         }
         if let Some(layout) = self.layout.as_mut()
             && (layout.width() - width).abs() >= 0.5
         {
             layout.set_width(width);
             self.meshes.clear();
+            self.ghosts.clear();
         }
 
         if let Some(range) = self.pending_reveal.take() {
@@ -473,7 +479,13 @@ impl DocView {
             rubber_band,
             dark,
         );
-        let names = paint(ui, &placed, spans.shapes(), glyphs, &relations, dark);
+        let (under, mut over, tags) = spans.shapes();
+        if let Some(layout) = self.layout.as_ref() {
+            // Over the glyphs, under the outlines of selections and references.
+            let ghosts = self.ghosts.shapes(layout, input, &placed);
+            over.splice(1..1, ghosts);
+        }
+        let names = paint(ui, &placed, (under, over, tags), glyphs, &relations, dark);
         accessibility::describe(ui, response.id, input, &spans, &relations, &names);
         let hovered_arc = relations.hovered;
         self.spans_on_screen = spans.first_rects;

@@ -1,8 +1,8 @@
 //! The spans pass: each visible block's own spans (entities filled and underlined, stacked
 //! where they nest; commitments as a band with brackets; rejected ones struck through), the
 //! outlines of the selection, of what the selected annotation points at and of the candidate,
-//! other annotators' spans as patterned outlines, suggestions as dashed ghost spans, review
-//! marks, and the text selection. It
+//! other annotators' spans as patterned outlines, the selected suggestion, review marks, and
+//! the text selection. It
 //! returns the shapes and what it drew, for the passes after it.
 
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use crate::layout::{Direction, DocumentLayout, UNDERLINE_THICKNESS};
 use crate::model::{AnnotationId, CharRange, ReviewState};
 use crate::review::{ItemStatus, ReviewItem};
 use crate::schema::Layer;
-use crate::ui::fills::{Dashes, Fills};
+use crate::ui::fills::Fills;
 
 use super::{
     Placement, ReviewMarks, ViewInput, candidate_stroke, label_color, selection_fill,
@@ -28,8 +28,6 @@ pub(super) struct SpansDrawn {
     lines: Fills,
     /// Brackets and outlines, drawn over the glyphs.
     over: Vec<Shape>,
-    /// The dashed outlines of suggestions (ghost spans), over the glyphs.
-    ghosts: Dashes,
     /// Names drawn above spans (the attribute a referenced span fills).
     tags: Vec<Tag>,
     /// The first rectangle on screen of each of one's own annotations drawn: where arcs and
@@ -58,13 +56,6 @@ impl SpansDrawn {
     /// The shapes under and over the glyphs, and the tags, to paint.
     pub fn shapes(&mut self) -> (Vec<Shape>, Vec<Shape>, Vec<Tag>) {
         let mut over = vec![self.lines.take().into_shape()];
-        let ghosts = std::mem::replace(
-            &mut self.ghosts,
-            Dashes::new(egui::TextureId::default(), 1.0),
-        );
-        if !ghosts.is_empty() {
-            over.push(ghosts.into_shape());
-        }
         over.append(&mut self.over);
         (
             vec![self.under.take().into_shape()],
@@ -89,7 +80,6 @@ pub(super) fn draw_spans(
         under: Fills::new(placed.pixels_per_point),
         lines: Fills::new(placed.pixels_per_point),
         over: Vec::new(),
-        ghosts: Dashes::new(placed.dash_texture, placed.pixels_per_point),
         tags: Vec::new(),
         first_rects: HashMap::new(),
         own: Vec::new(),
@@ -206,28 +196,15 @@ pub(super) fn draw_spans(
                 }
             }
         }
-        // Suggestions: ghost spans, dashed in their label's colour, no fill, so the text and
-        // one's own spans under them read as before; the selected one outlined.
-        let suggestions = input.emphasis.suggestions;
-        let first = suggestions.partition_point(|s| s.range.end <= block.text.start);
-        let ghosts = &mut drawn.ghosts;
-        for s in &suggestions[first..] {
-            if s.range.start >= block.text.end {
-                break;
-            }
-            let color = label_color(input.schema, &s.label);
-            let current = input.emphasis.current_suggestion == Some(s.range);
-            for r in layout.block_range_rects(i, s.range) {
-                let rect = to_screen(&r, origin).expand(1.0);
-                if current {
-                    over.push(Shape::rect_stroke(
-                        rect.expand(1.5),
-                        CornerRadius::same(2),
-                        Stroke::new(2.0, selection_stroke(dark)),
-                        egui::StrokeKind::Outside,
-                    ));
-                }
-                ghosts.outline(rect, if current { 2.0 } else { 1.5 }, color);
+        // The selected suggestion's outline (the ghost spans themselves are `ghosts.rs`).
+        if let Some(current) = input.emphasis.current_suggestion {
+            for r in layout.block_range_rects(i, current) {
+                over.push(Shape::rect_stroke(
+                    to_screen(&r, origin).expand(2.5),
+                    CornerRadius::same(2),
+                    Stroke::new(2.0, selection_stroke(dark)),
+                    egui::StrokeKind::Outside,
+                ));
             }
         }
         if let Some(marks) = input.emphasis.review {
