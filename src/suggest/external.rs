@@ -146,7 +146,7 @@ pub enum ExternalError {
     Unreachable { url: String, detail: String },
 
     #[error(
-        "the suggestion server at {url} did not answer within {} s; check that it is running and not stuck, or raise the timeout in the project's suggestion settings",
+        "the suggestion server at {url} did not answer within {} s; check that it is running and not stuck (the window waits 20 s for each document; `accord suggest --timeout` sets how long the command line waits)",
         .timeout.as_secs_f64()
     )]
     Timeout { url: String, timeout: Duration },
