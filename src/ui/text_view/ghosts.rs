@@ -23,10 +23,19 @@ struct Drawn {
     pixels_per_point: f32,
 }
 
-/// Each visible block's outlines, relative to the block's top-left.
+/// A block's outlines: relative to its top-left, and as last placed on screen (a frame that
+/// does not scroll paints the same shape again, without copying it).
+#[derive(Debug)]
+struct Block {
+    drawn: Drawn,
+    mesh: Mesh,
+    placed: Option<(egui::Vec2, std::sync::Arc<Mesh>)>,
+}
+
+/// Each visible block's outlines.
 #[derive(Debug, Default)]
 pub(super) struct Ghosts {
-    blocks: HashMap<usize, (Drawn, Mesh)>,
+    blocks: HashMap<usize, Block>,
 }
 
 impl Ghosts {
@@ -55,11 +64,12 @@ impl Ghosts {
         for i in placed.visible.clone() {
             let block = layout.blocks()[i];
             let top = layout.block_top(i);
-            let entry = self
-                .blocks
-                .entry(i)
-                .or_insert_with(|| (drawn, Mesh::default()));
-            if entry.0 != drawn || entry.1.texture_id != placed.dash_texture {
+            let entry = self.blocks.entry(i).or_insert_with(|| Block {
+                drawn,
+                mesh: Mesh::default(),
+                placed: None,
+            });
+            if entry.drawn != drawn || entry.mesh.texture_id != placed.dash_texture {
                 let mut dashes = Dashes::new(placed.dash_texture, placed.pixels_per_point);
                 let first = suggestions.partition_point(|s| s.range.end <= block.text.start);
                 for s in &suggestions[first..] {
@@ -72,18 +82,30 @@ impl Ghosts {
                         dashes.outline(rect.expand(1.0), 1.5, color);
                     }
                 }
-                *entry = (drawn, dashes.into_mesh());
+                *entry = Block {
+                    drawn,
+                    mesh: dashes.into_mesh(),
+                    placed: None,
+                };
             }
-            if entry.1.is_empty() {
+            if entry.mesh.is_empty() {
                 continue;
             }
             let offset = snap_to_pixel(
                 placed.origin.to_vec2() + vec2(0.0, top),
                 placed.pixels_per_point,
             );
-            let mut mesh = entry.1.clone();
-            mesh.translate(offset);
-            shapes.push(Shape::mesh(mesh));
+            let on_screen = match &entry.placed {
+                Some((at, mesh)) if *at == offset => mesh.clone(),
+                _ => {
+                    let mut mesh = entry.mesh.clone();
+                    mesh.translate(offset);
+                    let mesh = std::sync::Arc::new(mesh);
+                    entry.placed = Some((offset, mesh.clone()));
+                    mesh
+                }
+            };
+            shapes.push(Shape::Mesh(on_screen));
         }
         // Forget blocks far from view.
         if self.blocks.len() > 256 {
