@@ -90,9 +90,9 @@ impl Fills {
 }
 
 /// Dashed outlines drawn with a texture of one dash and its gap, repeated along each edge:
-/// an edge is one rectangle however many dashes it has (ten thousand ghost spans on screen
-/// were a hundred and forty thousand rectangles as [`Fills::dashed_hline`]s). Not in egui: its
-/// dashed lines are a shape per dash.
+/// an outline is one ring of eight vertices however many dashes it has (ten thousand ghost
+/// spans on screen were a hundred and forty thousand rectangles as [`Fills::dashed_hline`]s).
+/// Not in egui: its dashed lines are a shape per dash.
 pub struct Dashes {
     mesh: egui::Mesh,
     pixels_per_point: f32,
@@ -140,7 +140,13 @@ impl Dashes {
     }
 
     /// The outline of `rect`, `thickness` thick (at least a pixel, whole pixels): top and
-    /// bottom dashed from the left, the short sides solid.
+    /// bottom dashed, starting and ending with a dash, the short sides solid.
+    ///
+    /// Drawn as one ring of eight corners (outer and inner), half the vertices of four
+    /// rectangles: the tessellator copies every vertex every frame, and ten thousand ghost
+    /// spans on screen are made of little else. The texture's `u` is one linear function of
+    /// `x` over the whole ring, stretched so the pattern ends where it began, with a dash:
+    /// the short sides then sample inside a dash and come out solid.
     pub fn outline(&mut self, rect: Rect, thickness: f32, color: Color32) {
         if !rect.is_positive() {
             return;
@@ -150,13 +156,55 @@ impl Dashes {
         let line = pixels / ppp;
         let r = rect.round_to_pixels(ppp);
         let period = (DASH + GAP) as f32;
-        // u counts dash periods in physical pixels; every row of the texture is the same.
-        let along = |from: f32, to: f32| (to - from) * ppp / period;
+        let dash = DASH as f32;
+        // Whole periods and a last dash, as near the width as they come.
+        let width = r.width() * ppp;
+        let periods = ((width - dash) / period).round().max(0.0);
+        let repeats = (periods * period + dash) / period;
+        let stretch = (periods * period + dash) / width;
+        let inner = r.shrink(line);
+        // A side's last pixel column must still sample the dash (wide lines at high
+        // densities, narrow stretched outlines): four rectangles then.
+        if !inner.is_positive() || (pixels - 0.5) * stretch >= dash {
+            self.four_rectangles(r, line, repeats, color);
+            return;
+        }
+        let u = |x: f32| (x - r.left()) / r.width() * repeats;
+        let corners = [
+            r.left_top(),
+            r.right_top(),
+            r.right_bottom(),
+            r.left_bottom(),
+            inner.left_top(),
+            inner.right_top(),
+            inner.right_bottom(),
+            inner.left_bottom(),
+        ];
+        let first = self.mesh.vertices.len() as u32;
+        for p in corners {
+            self.mesh.vertices.push(egui::epaint::Vertex {
+                pos: p,
+                uv: pos2(u(p.x), 0.5),
+                color,
+            });
+        }
+        // Each side is the band between two outer corners and the inner ones beside them.
+        for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 0)] {
+            let (c, d) = (b + 4, a + 4);
+            self.mesh
+                .indices
+                .extend([a, b, c, a, c, d].map(|i| first + i));
+        }
+    }
+
+    /// The outline as four rectangles: top and bottom dashed, the texture `repeats` times
+    /// along them, the short sides solid.
+    fn four_rectangles(&mut self, r: Rect, line: f32, repeats: f32, color: Color32) {
         let solid = egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(0.0, 1.0));
         for y in [r.top(), r.bottom() - line] {
             self.mesh.add_rect_with_uv(
                 Rect::from_x_y_ranges(r.left()..=r.right(), y..=y + line),
-                egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(along(r.left(), r.right()), 1.0)),
+                egui::Rect::from_min_max(pos2(0.0, 0.0), pos2(repeats, 1.0)),
                 color,
             );
         }
@@ -255,42 +303,107 @@ mod tests {
         assert!(fills.is_empty());
     }
 
-    /// A ghost span's outline is four rectangles whatever its length: the long edges repeat
-    /// the dash texture once per dash and gap in physical pixels, the sides are solid, and
-    /// each edge is on whole pixels and at least one thick.
-    #[test]
-    fn a_dashed_outline_is_four_rectangles_repeating_the_dash() {
-        for ppp in [1.0, 1.25, 2.0] {
-            let texture = egui::TextureId::User(7);
-            let mut dashes = Dashes::new(texture, ppp);
-            dashes.outline(
-                Rect::from_min_max(pos2(10.0, 20.0), pos2(80.0, 40.0)),
-                0.3,
-                Color32::RED,
-            );
-            let mesh = dashes.into_mesh();
-            assert_eq!(mesh.texture_id, texture);
-            assert_eq!(mesh.vertices.len(), 16, "four rectangles at {ppp}");
-            let period = (DASH + GAP) as f32;
-            let widest_u = mesh.vertices.iter().map(|v| v.uv.x).fold(0.0, f32::max);
-            let xs = mesh.vertices.iter().map(|v| v.pos.x);
-            let width = xs.clone().fold(f32::MIN, f32::max) - xs.fold(f32::MAX, f32::min);
-            assert!((width - 70.0).abs() <= 1.0);
-            assert!(close(widest_u, width * ppp / period), "{widest_u} at {ppp}");
-            for v in &mesh.vertices {
-                assert!(
-                    close((v.pos.x * ppp).round(), v.pos.x * ppp),
-                    "{:?} at {ppp}",
-                    v.pos
+    /// What `mesh` shows at each physical pixel of `area` (in points): `Some(opaque)` where a
+    /// triangle covers the pixel's centre, sampling the dash texture there as the GPU does
+    /// (nearest texel, repeating), `None` where nothing is drawn.
+    fn rasterize(mesh: &Mesh, area: Rect, ppp: f32) -> Vec<Vec<Option<bool>>> {
+        let (w, h) = (
+            (area.width() * ppp).round() as usize,
+            (area.height() * ppp).round() as usize,
+        );
+        let mut out = vec![vec![None; w]; h];
+        for (row, line) in out.iter_mut().enumerate() {
+            for (col, pixel) in line.iter_mut().enumerate() {
+                let p = pos2(
+                    area.left() + (col as f32 + 0.5) / ppp,
+                    area.top() + (row as f32 + 0.5) / ppp,
                 );
+                for t in mesh.indices.chunks(3) {
+                    let [a, b, c] = [0, 1, 2].map(|k| mesh.vertices[t[k] as usize]);
+                    let cross = |o: Pos2, x: Pos2, y: Pos2| {
+                        (x.x - o.x) * (y.y - o.y) - (x.y - o.y) * (y.x - o.x)
+                    };
+                    let area_abc = cross(a.pos, b.pos, c.pos);
+                    let (wa, wb, wc) = (
+                        cross(b.pos, c.pos, p) / area_abc,
+                        cross(c.pos, a.pos, p) / area_abc,
+                        cross(a.pos, b.pos, p) / area_abc,
+                    );
+                    if wa >= 0.0 && wb >= 0.0 && wc >= 0.0 {
+                        let u = wa * a.uv.x + wb * b.uv.x + wc * c.uv.x;
+                        let texel = (u.rem_euclid(1.0) * (DASH + GAP) as f32).floor() as usize;
+                        *pixel = Some(texel < DASH);
+                        break;
+                    }
+                }
             }
-            let top: Vec<f32> = mesh.vertices[..4].iter().map(|v| v.pos.y).collect();
-            let thickness = top.iter().fold(f32::MIN, |a, b| a.max(*b))
-                - top.iter().fold(f32::MAX, |a, b| a.min(*b));
-            assert!(
-                close(thickness * ppp, 1.0),
-                "one pixel at {ppp}: {thickness}"
-            );
+        }
+        out
+    }
+
+    /// Lengths of the runs of equal values, with the value.
+    fn runs(row: &[Option<bool>]) -> Vec<(Option<bool>, usize)> {
+        let mut runs: Vec<(Option<bool>, usize)> = Vec::new();
+        for &p in row {
+            match runs.last_mut() {
+                Some((v, n)) if *v == p => *n += 1,
+                _ => runs.push((p, 1)),
+            }
+        }
+        runs
+    }
+
+    /// A ghost span's outline as the screen shows it, at any width and density: the short
+    /// sides solid, the long ones dashed and starting and ending with a dash, nothing drawn
+    /// inside, each edge on whole pixels and as thick as asked; eight vertices when the ring
+    /// can be drawn.
+    #[test]
+    fn a_dashed_outline_shows_solid_sides_and_dashes_that_end_as_they_begin() {
+        let texture = egui::TextureId::User(7);
+        for ppp in [1.0_f32, 1.25, 2.0] {
+            let pixels = (1.5 * ppp).round() as usize;
+            for width in (3..90).map(|w| w as f32 / ppp) {
+                // On whole pixels at every density, so the expected counts are exact.
+                let rect = Rect::from_min_size(pos2(8.0, 16.0), egui::vec2(width, 16.0));
+                let mut dashes = Dashes::new(texture, ppp);
+                dashes.outline(rect, 1.5, Color32::RED);
+                let mesh = dashes.into_mesh();
+                assert_eq!(mesh.texture_id, texture);
+                let ring = mesh.vertices.len() == 8;
+                assert!(ring || mesh.vertices.len() == 16, "{width} at {ppp}");
+                if width * ppp >= 8.0 {
+                    assert!(ring, "a ring at {width} × {ppp}");
+                }
+                let shown = rasterize(&mesh, rect.expand(4.0), ppp);
+                let drawn = |row: &[Option<bool>]| row.iter().filter(|p| p.is_some()).count();
+                let rows: Vec<&Vec<Option<bool>>> =
+                    shown.iter().filter(|row| drawn(row) > 0).collect();
+                let cols = (width * ppp).round() as usize;
+                assert_eq!(rows.len(), (16.0 * ppp) as usize, "{width} at {ppp}");
+                let (top, middle) = (rows[0], rows[rows.len() / 2]);
+                // The sides: solid, `pixels` wide, nothing between them.
+                let sides = runs(middle);
+                let sides: Vec<_> = sides.iter().filter(|(v, _)| v.is_some()).collect();
+                if cols > 2 * pixels {
+                    assert_eq!(
+                        sides,
+                        [&(Some(true), pixels), &(Some(true), pixels)],
+                        "{width} at {ppp}: {middle:?}"
+                    );
+                }
+                // The long edge: as wide as the rect, begins and ends with a dash, and dashes
+                // and gaps near the texture's four and three pixels.
+                assert_eq!(drawn(top), cols, "{width} at {ppp}");
+                let edge: Vec<_> = runs(top).into_iter().filter(|(v, _)| v.is_some()).collect();
+                assert_eq!(edge.first().unwrap().0, Some(true), "{width} at {ppp}");
+                assert_eq!(edge.last().unwrap().0, Some(true), "{width} at {ppp}");
+                if edge.len() > 2 {
+                    for &(opaque, n) in &edge[1..edge.len() - 1] {
+                        let range = if opaque == Some(true) { 3..=6 } else { 2..=5 };
+                        assert!(range.contains(&n), "{width} at {ppp}: {edge:?}");
+                    }
+                }
+            }
         }
     }
 
