@@ -63,7 +63,7 @@ fn view_of(file: &str, language: &'static str, spans: &[(&str, &str)]) -> ViewSt
 fn snapshot(name: &str, state: ViewState, scroll_to: &str) {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(480.0, 220.0))
-        .with_context_setup(accord::ui::fonts::install)
+        .with_context_setup(accord::ui::configure)
         .wgpu()
         .build_ui_state(
             |ui, s: &mut ViewState| {

@@ -65,7 +65,7 @@ fn window_without_project() -> Harness<'static, AccordApp> {
     let app = AccordApp::new(engine, settings, None);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .with_context_setup(accord::ui::fonts::install)
+        .with_context_setup(accord::ui::configure)
         .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
     h.run_steps(3);
     h

@@ -259,7 +259,7 @@ pub fn harness_with(project: &Path, settings: Settings) -> Harness<'static, Acco
     let app = AccordApp::new(engine, settings, Some(project));
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .with_context_setup(accord::ui::fonts::install)
+        .with_context_setup(accord::ui::configure)
         .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
     harness.run_steps(3);
     harness

@@ -1,12 +1,14 @@
 //! The ghost spans pass: each suggestion on screen outlined in its label's colour, dashed, no
 //! fill. A block's outlines are one mesh, kept while the suggestions, the label set and the
-//! layout stay the same, and only moved while scrolling: asking the paragraph layout for the
-//! rectangles of thousands of spans every frame cost more than the rest of the frame.
+//! layout stay the same, and the blocks on screen are joined into one (`placed.rs`): asking
+//! the paragraph layout for the rectangles of thousands of spans every frame cost more than
+//! the rest of the frame.
 
 use std::collections::HashMap;
 
 use egui::{Mesh, Shape, vec2};
 
+use super::placed::Joined;
 use super::{Placement, ViewInput, label_color, to_screen};
 use crate::layout::DocumentLayout;
 use crate::ui::fills::Dashes;
@@ -23,25 +25,25 @@ struct Drawn {
     pixels_per_point: f32,
 }
 
-/// A block's outlines: relative to its top-left, and as last placed on screen (a frame that
-/// does not scroll paints the same shape again, without copying it).
+/// A block's outlines (relative to its top-left), and what they were drawn from.
 #[derive(Debug)]
 struct Block {
     drawn: Drawn,
     mesh: Mesh,
-    placed: Option<(egui::Vec2, std::sync::Arc<Mesh>)>,
 }
 
-/// Each visible block's outlines.
+/// Each visible block's outlines, and those on screen joined.
 #[derive(Debug, Default)]
 pub(super) struct Ghosts {
     blocks: HashMap<usize, Block>,
+    joined: Joined,
 }
 
 impl Ghosts {
     /// Forgets every block's outlines (the layout changed).
     pub(super) fn clear(&mut self) {
         self.blocks.clear();
+        self.joined.clear();
     }
 
     /// The outlines of the suggestions on screen.
@@ -60,14 +62,13 @@ impl Ghosts {
             schema: std::ptr::from_ref(input.schema) as usize,
             pixels_per_point: placed.pixels_per_point,
         };
-        let mut shapes = Vec::new();
+        let mut placement = Vec::new();
         for i in placed.visible.clone() {
             let block = layout.blocks()[i];
             let top = layout.block_top(i);
             let entry = self.blocks.entry(i).or_insert_with(|| Block {
                 drawn,
                 mesh: Mesh::default(),
-                placed: None,
             });
             if entry.drawn != drawn || entry.mesh.texture_id != placed.dash_texture {
                 let mut dashes = Dashes::new(placed.dash_texture, placed.pixels_per_point);
@@ -85,8 +86,8 @@ impl Ghosts {
                 *entry = Block {
                     drawn,
                     mesh: dashes.into_mesh(),
-                    placed: None,
                 };
+                self.joined.clear();
             }
             if entry.mesh.is_empty() {
                 continue;
@@ -95,23 +96,18 @@ impl Ghosts {
                 placed.origin.to_vec2() + vec2(0.0, top),
                 placed.pixels_per_point,
             );
-            let on_screen = match &entry.placed {
-                Some((at, mesh)) if *at == offset => mesh.clone(),
-                _ => {
-                    let mut mesh = entry.mesh.clone();
-                    mesh.translate(offset);
-                    let mesh = std::sync::Arc::new(mesh);
-                    entry.placed = Some((offset, mesh.clone()));
-                    mesh
-                }
-            };
-            shapes.push(Shape::Mesh(on_screen));
+            placement.push((i, offset));
         }
         // Forget blocks far from view.
         if self.blocks.len() > 256 {
             let keep = placed.visible.start.saturating_sub(64)..placed.visible.end + 64;
             self.blocks.retain(|i, _| keep.contains(i));
         }
-        shapes
+        let blocks = &self.blocks;
+        self.joined.shapes(placement, |i| {
+            blocks
+                .get(&i)
+                .map_or(&[][..], |b| std::slice::from_ref(&b.mesh))
+        })
     }
 }

@@ -19,6 +19,7 @@
 
 mod accessibility;
 mod ghosts;
+mod placed;
 mod pointer;
 mod relations;
 mod spans;
@@ -37,6 +38,7 @@ use crate::review::ReviewItem;
 use crate::schema::Schema;
 use crate::store::AnnotationStore;
 
+use placed::Joined;
 use pointer::Drag;
 use relations::RelationsDrawn;
 
@@ -81,7 +83,10 @@ pub struct DocView {
     layout: Option<DocumentLayout>,
     /// Which document the layout is of.
     layout_key: Option<(String, usize)>,
+    /// Each block's glyphs, relative to the block.
     meshes: HashMap<usize, BlockMeshes>,
+    /// The glyphs of the blocks on screen, joined where they are.
+    glyphs: Joined,
     /// The ghost spans' outlines of the blocks on screen.
     ghosts: ghosts::Ghosts,
     /// The drag in progress: where it started and the range it covers now.
@@ -128,6 +133,7 @@ impl Default for DocView {
             layout: None,
             layout_key: None,
             meshes: HashMap::new(),
+            glyphs: Joined::default(),
             ghosts: Default::default(),
             drag: None,
             scroll_y: 0.0,
@@ -386,6 +392,7 @@ impl DocView {
             self.layout_key = Some((input.doc.sha256().to_owned(), input.doc.len_chars()));
             self.direction = document_direction(input.doc);
             self.meshes.clear();
+            self.glyphs.clear();
             self.ghosts.clear();
         }
         if let Some(layout) = self.layout.as_mut()
@@ -393,6 +400,7 @@ impl DocView {
         {
             layout.set_width(width);
             self.meshes.clear();
+            self.glyphs.clear();
             self.ghosts.clear();
         }
 
@@ -535,14 +543,14 @@ impl DocView {
         })
     }
 
-    /// The glyphs of the visible blocks, from the per-block mesh cache.
+    /// The glyphs of the visible blocks, from the per-block mesh cache, joined.
     fn glyph_shapes(&mut self, ui: &Ui, engine: &mut TextEngine, placed: &Placement) -> Vec<Shape> {
         let Some(layout) = self.layout.as_ref() else {
             return Vec::new();
         };
         let text_color = ui.visuals().text_color();
         let scale = layout.scale();
-        let mut glyphs = Vec::new();
+        let mut placement = Vec::new();
         for i in placed.visible.clone() {
             let Some(paragraph) = layout.laid_out(i) else {
                 continue;
@@ -562,23 +570,23 @@ impl DocView {
                     text_color,
                     &mut entry.meshes,
                 );
+                self.glyphs.clear();
                 entry.atlas_generation = engine.atlas.generation();
                 entry.color = text_color;
             }
             let block_origin = placed.origin + vec2(0.0, layout.block_top(i));
             let offset = snap_to_pixel(block_origin.to_vec2(), scale);
-            for mesh in &entry.meshes {
-                let mut mesh = mesh.clone();
-                mesh.translate(offset);
-                glyphs.push(Shape::mesh(mesh));
-            }
+            placement.push((i, offset));
         }
         // Forget meshes of blocks far from view.
         if self.meshes.len() > 256 {
             let keep = placed.visible.start.saturating_sub(64)..placed.visible.end + 64;
             self.meshes.retain(|i, _| keep.contains(i));
         }
-        glyphs
+        let meshes = &self.meshes;
+        self.glyphs.shapes(placement, |i| {
+            meshes.get(&i).map_or(&[][..], |b| b.meshes.as_slice())
+        })
     }
 
     /// The pointer is over the text: the cursor says what a click does, and a tooltip which
