@@ -115,7 +115,11 @@ mod tests {
         assert_eq!(meshes[0].vertices[0].pos, egui::pos2(0.0, 100.0));
         assert_eq!(meshes[0].vertices[4].pos, egui::pos2(10.0, 120.0));
         let second: Vec<u32> = meshes[0].indices[6..].iter().map(|i| i - 4).collect();
-        assert_eq!(second, meshes[0].indices[..6], "the second block's indices moved on");
+        assert_eq!(
+            second,
+            meshes[0].indices[..6],
+            "the second block's indices moved on"
+        );
         assert_eq!(meshes[1].vertices.len(), 4);
 
         let Shape::Mesh(again) = &joined.shapes(at.clone(), meshes_of)[0] else {
