@@ -7,7 +7,8 @@
 //! everywhere, and a selection is always the characters the user saw highlighted.
 //!
 //! Layout and hit-testing come from [`crate::layout`] (parley); glyphs are drawn from the
-//! [`super::glyph_atlas::GlyphAtlas`] as textured meshes. Only blocks on screen are laid out
+//! [`super::glyph_atlas::GlyphAtlas`] as textured meshes, kept per block and joined into one
+//! mesh per texture for the blocks on screen (`placed.rs`). Only blocks on screen are laid out
 //! and painted.
 //!
 //! A frame of the view is a sequence of passes, each returning what it drew: placing the
