@@ -462,6 +462,15 @@ impl AppState {
         }
     }
 
+    /// The suggestions shown were learned from the workspace's latest labels, and the worker
+    /// is computing nothing more.
+    pub fn suggestions_settled(&self) -> bool {
+        let revision = self.workspace.as_ref().map(|ws| ws.revision());
+        self.suggestions.revision.is_some()
+            && self.suggestions.revision == revision
+            && !self.suggestions.pending
+    }
+
     /// The annotator's name ("annotator" until one is given).
     pub fn annotator(&self) -> &str {
         self.settings.annotator.as_deref().unwrap_or("annotator")

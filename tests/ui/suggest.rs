@@ -41,12 +41,7 @@ fn project_suggesting(settings: &str) -> tempfile::TempDir {
 fn wait_for_suggestions(h: &mut Harness<'_, AccordApp>) {
     for _ in 0..600 {
         h.run_steps(1);
-        let state = app_state(h);
-        let revision = state.workspace.as_ref().map(|ws| ws.revision());
-        if state.suggestions.revision.is_some()
-            && state.suggestions.revision == revision
-            && !state.suggestions.pending
-        {
+        if app_state(h).suggestions_settled() {
             h.run_steps(2);
             return;
         }

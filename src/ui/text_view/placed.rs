@@ -32,7 +32,7 @@ impl Joined {
         placed: Vec<(usize, Vec2)>,
         meshes_of: impl Fn(usize) -> &'a [Mesh],
     ) -> Vec<Shape> {
-        if placed != self.placed || self.meshes.is_empty() {
+        if placed != self.placed {
             self.meshes = join(&placed, meshes_of).into_iter().map(Arc::new).collect();
             self.placed = placed;
         }
