@@ -21,8 +21,9 @@
 //! too) and rebuilds each document's text as its tokens joined by spaces and its sentences
 //! by line breaks: the original spacing is not in the file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 
 use super::{
@@ -30,8 +31,8 @@ use super::{
     Imported, Loss, LossKind, Output, OutputFile, SourceKind, Stage, byte_offsets, flat_spans,
     step,
 };
-use crate::model::tokens::tokenize_str;
-use crate::model::{Annotation, AnnotationId, Fragment, Review};
+use crate::model::tokens::tokens_with_bytes;
+use crate::model::{Annotation, AnnotationId, CharRange, Fragment, Review};
 
 const DOCSTART: &str = "-DOCSTART- -X- -X- O";
 
@@ -72,8 +73,9 @@ pub(super) fn export(
 
 fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losses: &mut Vec<Loss>) {
     let _ = writeln!(out, "{DOCSTART}\n");
-    let chars: Vec<char> = doc.text.chars().collect();
-    let tokens = tokenize_str(&doc.text);
+    // Each token's char range (to meet the spans) and byte range (to write its text).
+    let (tokens, bytes): (Vec<CharRange>, Vec<Range<usize>>) = tokens_with_bytes(&doc.text).unzip();
+    let text = |first: usize, last: usize| &doc.text[bytes[first].start..bytes[last].end];
     let (kept, dropped) = flat_spans(doc, &corpus.schema);
     losses.extend(dropped);
     // Tag of each token: (label, begins).
@@ -103,9 +105,7 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
                     "{} “{}” widened to the tokens “{}”",
                     a.label,
                     a.text(),
-                    chars[tokens[first].start..tokens[last - 1].end]
-                        .iter()
-                        .collect::<String>()
+                    text(first, last - 1)
                 ),
             });
         }
@@ -116,12 +116,14 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
             }
         }
     }
-    for (i, t) in tokens.iter().enumerate() {
+    // A tag's label as the column may hold it: no white space.
+    let mut columns: HashMap<&str, String> = HashMap::new();
+    for i in 0..tokens.len() {
         // A line break between this token and the previous one ends a sentence, unless a span
         // continues across it.
         if i > 0 {
-            let gap = &chars[tokens[i - 1].end..t.start];
-            if gap.contains(&'\n') {
+            let gap = &doc.text[bytes[i - 1].end..bytes[i].start];
+            if gap.contains('\n') {
                 match tags[i] {
                     Some((label, false, id)) => losses.push(Loss {
                         document: doc.file.clone(),
@@ -135,13 +137,19 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
                 }
             }
         }
-        let text: String = chars[t.start..t.end].iter().collect();
-        let tag = match tags[i] {
-            Some((label, true, _)) => format!("B-{label}"),
-            Some((label, false, _)) => format!("I-{label}"),
-            None => "O".to_owned(),
-        };
-        let _ = writeln!(out, "{text} _ _ {}", tag.replace(char::is_whitespace, "_"));
+        out.push_str(text(i, i));
+        out.push_str(" _ _ ");
+        match tags[i] {
+            Some((label, begins, _)) => {
+                out.push_str(if begins { "B-" } else { "I-" });
+                let column = columns
+                    .entry(label)
+                    .or_insert_with(|| label.replace(char::is_whitespace, "_"));
+                out.push_str(column);
+            }
+            None => out.push('O'),
+        }
+        out.push('\n');
     }
     if !tokens.is_empty() {
         out.push('\n');

@@ -30,7 +30,7 @@
 //! span per fragment; spans crossing a line break span two sentences (valid TSV 3.3, but
 //! readers that work a sentence at a time see two spans).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -51,6 +51,11 @@ const LINK_LAYER: &str = "webanno.custom.AccordLink";
 /// backslash before them; tab, line feed, form feed, carriage return, backspace and backslash
 /// are written as Java escapes.
 fn escape_text_into(out: &mut String, text: &str) {
+    // Most text has nothing to escape (every byte of a multi-byte char is ≥ 0x80).
+    if !text.bytes().any(|b| b < 32 || b == b'\\') {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '\t' => out.push_str("\\t"),
@@ -268,9 +273,18 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
         links_on[tgt.first].push((escape_value(&l.kind), reference));
     }
 
-    let mut out = format!(
+    // About a line a token: the text twice (in `#Text=` and the token), ids and offsets.
+    let mut out = String::with_capacity(2 * doc.text.len() + 32 * tokens.len() + 256);
+    let _ = write!(
+        out,
         "#FORMAT=WebAnno TSV 3.3\n#T_SP={NAMED_ENTITY}|identifier|value\n#T_RL={LINK_LAYER}|kind|BT_{NAMED_ENTITY}\n\n"
     );
+    // Each label as a feature value, escaped once.
+    let labels: HashMap<&str, String> = units
+        .iter()
+        .map(|u| (u.label.as_str(), escape_value(&u.label)))
+        .collect();
+    let mut numbers = itoa::Buffer::new();
     let bytes = super::byte_offsets(&doc.text);
     let slice = |from: usize, to: usize| &doc.text[bytes[from]..bytes[to]];
     for (s, &(first, last)) in sentences.iter().enumerate() {
@@ -279,14 +293,16 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
         out.push('\n');
         for (k, t) in tokens[first..last].iter().enumerate() {
             let i = first + k;
-            let _ = write!(
-                out,
-                "{}-{}\t{}-{}\t",
-                s + 1,
-                k + 1,
-                utf16[t.start],
-                utf16[t.end]
-            );
+            // `1-3\t20-27\t`, without the formatting machinery (a line per token).
+            for (n, end) in [
+                (s + 1, '-'),
+                (k + 1, '\t'),
+                (utf16[t.start], '-'),
+                (utf16[t.end], '\t'),
+            ] {
+                out.push_str(numbers.format(n));
+                out.push(end);
+            }
             escape_text_into(&mut out, slice(t.start, t.end));
             out.push('\t');
             if on_token[i].is_empty() {
@@ -294,7 +310,9 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
             } else {
                 let suffix = |out: &mut String, u: usize| {
                     if units[u].disambiguation != 0 {
-                        let _ = write!(out, "[{}]", units[u].disambiguation);
+                        out.push('[');
+                        out.push_str(itoa::Buffer::new().format(units[u].disambiguation));
+                        out.push(']');
                     }
                 };
                 for (n, &u) in on_token[i].iter().enumerate() {
@@ -306,7 +324,7 @@ fn document(doc: &CorpusDocument, losses: &mut Vec<Loss>) -> String {
                     if n > 0 {
                         out.push('|');
                     }
-                    out.push_str(&escape_value(&units[u].label));
+                    out.push_str(&labels[units[u].label.as_str()]);
                     suffix(&mut out, u);
                 }
             }

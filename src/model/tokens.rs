@@ -34,28 +34,60 @@ pub fn tokens_with_bytes(
             let len = segment.chars().count();
             let start = at;
             at += len;
-            let mut pieces = Vec::new();
             if segment.chars().all(char::is_whitespace) {
-                return pieces;
-            }
-            if segment.chars().any(is_written_without_spaces) {
-                let mut char_at = start;
-                for (offset, grapheme) in segment.grapheme_indices(true) {
-                    let n = grapheme.chars().count();
-                    if !grapheme.chars().all(char::is_whitespace) {
-                        let bytes = byte + offset..byte + offset + grapheme.len();
-                        pieces.push((CharRange::new(char_at, char_at + n), bytes));
-                    }
-                    char_at += n;
+                Pieces::None
+            } else if segment.chars().any(is_written_without_spaces) {
+                Pieces::Graphemes {
+                    graphemes: segment.grapheme_indices(true),
+                    byte,
+                    char_at: start,
                 }
             } else {
-                pieces.push((
+                Pieces::Word(Some((
                     CharRange::new(start, start + len),
                     byte..byte + segment.len(),
-                ));
+                )))
             }
-            pieces
         })
+}
+
+/// The tokens of one word-boundary segment: none (white space), the segment itself, or each
+/// of its grapheme clusters (Han, Kana). An iterator rather than a `Vec` per segment: a
+/// document has a segment every few chars, and tokenising is most of a CoNLL export.
+enum Pieces<'a> {
+    None,
+    Word(Option<(CharRange, std::ops::Range<usize>)>),
+    Graphemes {
+        graphemes: unicode_segmentation::GraphemeIndices<'a>,
+        /// The segment's first byte in the text.
+        byte: usize,
+        /// The char offset of the next grapheme.
+        char_at: usize,
+    },
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = (CharRange, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Pieces::None => None,
+            Pieces::Word(word) => word.take(),
+            Pieces::Graphemes {
+                graphemes,
+                byte,
+                char_at,
+            } => loop {
+                let (offset, grapheme) = graphemes.next()?;
+                let start = *char_at;
+                *char_at += grapheme.chars().count();
+                if !grapheme.chars().all(char::is_whitespace) {
+                    let bytes = *byte + offset..*byte + offset + grapheme.len();
+                    break Some((CharRange::new(start, *char_at), bytes));
+                }
+            },
+        }
+    }
 }
 
 /// Han ideographs, Hiragana and Katakana: scripts written without spaces between words, where
