@@ -18,7 +18,7 @@
 //! `spacy_symbols.txt`, one name a line, line n is symbol n). CI loads every export with
 //! spaCy itself and runs `spacy debug data` on it (`.ci/python/check_exports.py`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -27,8 +27,8 @@ use super::{
     Control, Corpus, CorpusDocument, Format, FormatError, FormatSpec, Loss, LossKind, Output,
     OutputFile, byte_offsets, flat_spans, fragment_edges, split_tokens,
 };
-use crate::model::CharRange;
 use crate::model::tokens::tokenize_str;
+use crate::model::{CharRange, Fragment};
 
 /// spaCy's attribute ids (`spacy.attrs`): the token columns written.
 const ORTH: u64 = 65;
@@ -165,20 +165,22 @@ pub(super) fn export(
     ))
 }
 
-/// Tokens (char ranges) and whether a single space follows each, covering the whole text.
-fn words_and_spaces(doc: &CorpusDocument) -> (Vec<CharRange>, Vec<bool>) {
-    let chars: Vec<char> = doc.text.chars().collect();
+/// Tokens (char ranges) and whether a single space follows each, covering the whole text
+/// (`bytes` from [`byte_offsets`]).
+fn words_and_spaces(doc: &CorpusDocument, bytes: &[usize]) -> (Vec<CharRange>, Vec<bool>) {
+    let chars = bytes.len() - 1;
+    let first_char = |at: usize| doc.text[bytes[at]..].chars().next().unwrap_or_default();
     let edges = fragment_edges(doc);
-    let starts: BTreeSet<usize> = doc
-        .annotations
-        .iter()
-        .flat_map(|a| a.fragments.iter().map(|f| f.start))
-        .collect();
-    let ends: BTreeSet<usize> = doc
-        .annotations
-        .iter()
-        .flat_map(|a| a.fragments.iter().map(|f| f.end))
-        .collect();
+    let sorted = |edge: fn(&Fragment) -> usize| {
+        let mut v: Vec<usize> = doc
+            .annotations
+            .iter()
+            .flat_map(|a| a.fragments.iter().map(edge))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (starts, ends) = (sorted(|f| f.start), sorted(|f| f.end));
     // Words and the white space between them, cut at every span edge.
     let mut segments = Vec::new();
     let mut at = 0;
@@ -189,23 +191,22 @@ fn words_and_spaces(doc: &CorpusDocument) -> (Vec<CharRange>, Vec<bool>) {
         segments.push(t);
         at = t.end;
     }
-    if at < chars.len() {
-        segments.push(CharRange::new(at, chars.len()));
+    if at < chars {
+        segments.push(CharRange::new(at, chars));
     }
     let segments = split_tokens(&segments, &edges);
     let mut words: Vec<CharRange> = Vec::with_capacity(segments.len());
     let mut spaces: Vec<bool> = Vec::with_capacity(segments.len());
     for seg in segments {
-        let is_space = chars[seg.start].is_whitespace();
-        let after_word = words
-            .last()
-            .is_some_and(|w: &CharRange| !chars[w.start].is_whitespace() && w.end == seg.start);
-        let foldable = is_space
-            && chars[seg.start] == ' '
+        let first = first_char(seg.start);
+        let after_word = words.last().is_some_and(|w: &CharRange| {
+            !first_char(w.start).is_whitespace() && w.end == seg.start
+        });
+        let foldable = first == ' '
             && after_word
             && spaces.last() == Some(&false)
-            && !starts.contains(&seg.start)
-            && !ends.contains(&(seg.start + 1));
+            && starts.binary_search(&seg.start).is_err()
+            && ends.binary_search(&(seg.start + 1)).is_err();
         if foldable {
             if let Some(last) = spaces.last_mut() {
                 *last = true;
@@ -229,7 +230,7 @@ fn doc_arrays(
     losses: &mut Vec<Loss>,
 ) -> DocArrays {
     let bytes = byte_offsets(&doc.text);
-    let (words, spaces) = words_and_spaces(doc);
+    let (words, spaces) = words_and_spaces(doc, &bytes);
     let mut tokens: Vec<[u64; 3]> = words
         .iter()
         .map(|w| {
@@ -255,7 +256,7 @@ fn doc_arrays(
     let mut sc = Vec::new();
     let mut pieces = Vec::new();
     for a in &doc.annotations {
-        let id = strings.add(&a.id.0.to_string());
+        let id = strings.add(itoa::Buffer::new().format(a.id.0));
         let label = strings.add(&a.label);
         let span = |r: CharRange| SpanC {
             id,
@@ -479,7 +480,7 @@ mod tests {
             source: None,
             conflict: None,
         }];
-        let (words, spaces) = words_and_spaces(&doc);
+        let (words, spaces) = words_and_spaces(&doc, &byte_offsets(&doc.text));
         let chars: Vec<char> = doc.text.chars().collect();
         let mut rebuilt = String::new();
         for (w, s) in words.iter().zip(&spaces) {
