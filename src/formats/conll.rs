@@ -78,7 +78,7 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
     let text = |first: usize, last: usize| &doc.text[bytes[first].start..bytes[last].end];
     let (kept, dropped) = flat_spans(doc, &corpus.schema);
     losses.extend(dropped);
-    // Tag of each token: (label, begins).
+    // Tag of each token: (label, begins, annotation).
     let mut tags: Vec<Option<(&str, bool, AnnotationId)>> = vec![None; tokens.len()];
     for (range, a) in &kept {
         let first = tokens.partition_point(|t| t.end <= range.start);

@@ -35,7 +35,7 @@ pub fn tokens_with_bytes(
             let start = at;
             at += len;
             if segment.chars().all(char::is_whitespace) {
-                Pieces::None
+                Pieces::Blank
             } else if segment.chars().any(is_written_without_spaces) {
                 Pieces::Graphemes {
                     graphemes: segment.grapheme_indices(true),
@@ -55,7 +55,7 @@ pub fn tokens_with_bytes(
 /// of its grapheme clusters (Han, Kana). An iterator rather than a `Vec` per segment: a
 /// document has a segment every few chars, and tokenising is most of a CoNLL export.
 enum Pieces<'a> {
-    None,
+    Blank,
     Word(Option<(CharRange, std::ops::Range<usize>)>),
     Graphemes {
         graphemes: unicode_segmentation::GraphemeIndices<'a>,
@@ -71,7 +71,7 @@ impl Iterator for Pieces<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Pieces::None => None,
+            Pieces::Blank => None,
             Pieces::Word(word) => word.take(),
             Pieces::Graphemes {
                 graphemes,

@@ -141,25 +141,31 @@ fn hover_text(response: egui::Response, text: impl FnOnce() -> String) -> egui::
     }
 }
 
-/// A key drawn as a key cap (a letter or digit on a small framed patch), so it does not read as
-/// a count. Painted directly rather than as a `Frame` around a `Label`: the palette draws a
-/// dozen of these every frame, and a child `Ui` each was a tenth of the palette's cost.
+/// A key drawn as a key cap (a letter or digit on a small framed patch as tall as the row), so
+/// it does not read as a count. Painted directly rather than as a `Frame` around a `Label`:
+/// the palette draws two dozen of these every frame, and a child `Ui` each was a tenth of the
+/// palette's cost.
 fn key_cap(ui: &mut Ui, key: &str) -> egui::Response {
     let visuals = ui.visuals();
     let fill = visuals.widgets.inactive.bg_fill;
     let stroke = visuals.widgets.noninteractive.bg_stroke;
     let color = visuals.text_color();
     let font = egui::TextStyle::Small.resolve(ui.style());
-    let font = egui::FontId::monospace(font.size);
     let galley = ui.painter().layout_no_wrap(key.to_owned(), font, color);
-    let margin = egui::vec2(3.0, 0.0) + egui::Vec2::splat(stroke.width);
-    let (rect, response) =
-        ui.allocate_exact_size(galley.size() + 2.0 * margin, egui::Sense::hover());
+    let margin = egui::vec2(3.0 + stroke.width, stroke.width);
+    let size = galley.size() + 2.0 * margin;
+    let size = egui::vec2(size.x, size.y.max(ui.spacing().interact_size.y));
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
     if ui.is_rect_visible(rect) {
         let painter = ui.painter();
         painter.rect(rect, 3.0, fill, stroke, egui::StrokeKind::Inside);
-        painter.galley(rect.min + margin, galley, color);
+        let text_at = egui::pos2(
+            rect.min.x + margin.x,
+            rect.center().y - galley.size().y / 2.0,
+        );
+        painter.galley(text_at, galley, color);
     }
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, key));
+    let enabled = ui.is_enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, enabled, key));
     response
 }
