@@ -21,7 +21,7 @@
 //! too) and rebuilds each document's text as its tokens joined by spaces and its sentences
 //! by line breaks: the original spacing is not in the file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
@@ -116,8 +116,6 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
             }
         }
     }
-    // A tag's label as the column may hold it: no white space.
-    let mut columns: HashMap<&str, String> = HashMap::new();
     for i in 0..tokens.len() {
         // A line break between this token and the previous one ends a sentence, unless a span
         // continues across it.
@@ -142,10 +140,12 @@ fn write_document(doc: &CorpusDocument, corpus: &Corpus, out: &mut String, losse
         match tags[i] {
             Some((label, begins, _)) => {
                 out.push_str(if begins { "B-" } else { "I-" });
-                let column = columns
-                    .entry(label)
-                    .or_insert_with(|| label.replace(char::is_whitespace, "_"));
-                out.push_str(column);
+                // A column holds no white space.
+                out.extend(
+                    label
+                        .chars()
+                        .map(|c| if c.is_whitespace() { '_' } else { c }),
+                );
             }
             None => out.push('O'),
         }
