@@ -923,3 +923,51 @@ fn brat_fragments_a_line_break_separates_stay_as_written() {
         changed.problems
     );
 }
+
+#[test]
+fn conll_writes_a_label_with_white_space_as_one_column() {
+    let mut doc = CorpusDocument::new("a.txt", "Посол Астаны и 北京 встретились\n");
+    doc.annotations.push(Annotation {
+        id: AnnotationId(1),
+        label: "CAPITAL\u{a0}CITY NAME".into(),
+        fragments: vec![Fragment {
+            start: 6,
+            end: 14,
+            text: "Астаны и".into(),
+        }],
+        attributes: BTreeMap::new(),
+        note: String::new(),
+        review: Review::default(),
+        author: "gen".into(),
+        created: fixed_now(),
+        modified: fixed_now(),
+        source: None,
+        conflict: None,
+    });
+    doc.next_id = 2;
+    let corpus = Corpus {
+        name: "t".into(),
+        annotator: "gen".into(),
+        schema: Schema::default_schema(),
+        documents: vec![doc],
+        groups: Vec::new(),
+    };
+    let (files, _) = export_corpus(&corpus, Format::Conll, &mut go).unwrap();
+    let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "-DOCSTART- -X- -X- O",
+            "",
+            "Посол _ _ O",
+            "Астаны _ _ B-CAPITAL_CITY_NAME",
+            "и _ _ I-CAPITAL_CITY_NAME",
+            "北 _ _ O",
+            "京 _ _ O",
+            "встретились _ _ O",
+            "",
+        ],
+        "{text}"
+    );
+}
