@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::{CreateKind, RemoveKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, RemoveKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use thiserror::Error;
 
@@ -203,6 +203,14 @@ impl DiskWatch {
         };
         if event.need_rescan() {
             found.insert(self.root.clone());
+            return;
+        }
+        // A file opened or read changed nothing. inotify reports every open, and reading a
+        // project reads every annotation file (the team's progress, the suggestions): each
+        // read was a check of the file, 100,000 of them after opening a big project.
+        if let EventKind::Access(access) = event.kind
+            && !matches!(access, AccessKind::Close(AccessMode::Write))
+        {
             return;
         }
         let folder = matches!(

@@ -693,6 +693,29 @@ fn a_watcher_sees_a_write_from_another_process() {
 }
 
 #[test]
+fn a_watcher_reports_nothing_for_files_only_read() {
+    // Reading a team's files (their progress, the suggestions) opens every annotation file:
+    // each open was reported and checked, 100,000 checks after opening a big project.
+    let (dir, ws) = saved_project();
+    let mut watch = DiskWatch::new(&ws.project.root, WHO).unwrap();
+    assert!(watch.poll().is_empty());
+    let zh = ws.file_path(WorkspaceFile::Doc(doc(&ws, ZH)));
+    for _ in 0..3 {
+        assert!(!std::fs::read(&zh).unwrap().is_empty());
+    }
+    assert_eq!(
+        watch.poll_timeout(Duration::from_millis(500)),
+        Vec::<std::path::PathBuf>::new()
+    );
+    // A write is still seen.
+    let mut bytes = std::fs::read(&zh).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&zh, bytes).unwrap();
+    assert_eq!(watch.poll_timeout(Duration::from_secs(10)), vec![zh]);
+    drop(dir);
+}
+
+#[test]
 fn a_watcher_started_before_the_folders_exist_sees_them_come() {
     let dir = sample_project();
     let mut ws = open(dir.path());
