@@ -1,31 +1,38 @@
 //! Suggestions computed on a worker thread ([`crate::suggest::Engine`]), so that analysing the
 //! documents, matching the forms, training the tagger and asking an external recommender never
-//! hold up a frame. The window sends the annotator's labels when they change and gets every
+//! hold up a frame. The window sends the labels of the documents whose annotations changed
+//! (each edit costs what its document holds, not what the project does) and gets every
 //! document's suggestions back; the documents on screen first.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use crate::project::Project;
-use crate::suggest::engine::{Labels, others_labels};
+use crate::project::{Project, Workspace};
+use crate::suggest::engine::{Labelled, Labels, labels_of, others_labels};
 use crate::suggest::evaluate::Evaluation;
 use crate::suggest::rejections::RejectionsFile;
 use crate::suggest::{Engine, Suggestion};
 
+/// The annotator's labels of the documents whose annotations changed since the worker last
+/// heard of them (every document's, the first time), by document slot: the worker keeps the
+/// others'.
+pub type LabelChanges = Vec<(usize, Vec<Labelled>)>;
+
 /// What the window asks of the worker.
 enum Request {
-    /// Learn from these labels and send every document's suggestions (`first` first).
+    /// Learn from the labels as changed and send every document's suggestions (`first`
+    /// first).
     Refresh {
         revision: u64,
-        own: Labels,
+        changed: LabelChanges,
         rejections: RejectionsFile,
         train: bool,
         first: Vec<usize>,
     },
-    /// Measure every suggester.
+    /// Measure every suggester on the labels as changed.
     Evaluate {
-        own: Labels,
+        changed: LabelChanges,
         rejections: RejectionsFile,
     },
     /// Ask the external recommender for these documents.
@@ -77,6 +84,8 @@ pub struct SuggestJob {
     pub evaluating: bool,
     /// The external recommender is being asked.
     pub asking: bool,
+    /// Each document's store revision when its labels were last sent (`None`: never).
+    sent: Vec<Option<u64>>,
 }
 
 impl SuggestJob {
@@ -99,19 +108,39 @@ impl SuggestJob {
             stopped: None,
             evaluating: false,
             asking: false,
+            sent: Vec::new(),
         }
     }
 
-    /// Asks for every document's suggestions from the labels of `revision`; `train` (with
-    /// the last save it follows): the tagger too.
+    /// The labels of the documents whose annotations changed since they were last sent: a
+    /// revision compared per document (a store read again from disk continues its revision,
+    /// so a changed store never passes for the one sent).
+    fn changed_labels(&mut self, ws: &Workspace) -> LabelChanges {
+        self.sent.resize(ws.len(), None);
+        ws.doc_ids()
+            .zip(&mut self.sent)
+            .filter_map(|(doc, sent)| {
+                let store = ws.store(doc);
+                let now = Some(store.revision());
+                (*sent != now).then(|| {
+                    *sent = now;
+                    (doc.0, labels_of(store))
+                })
+            })
+            .collect()
+    }
+
+    /// Asks for every document's suggestions from the labels of `ws` at `revision`; `train`
+    /// (with the last save it follows): the tagger too.
     pub fn refresh(
         &mut self,
+        ws: &Workspace,
         revision: u64,
-        own: Labels,
-        rejections: RejectionsFile,
         train: Option<Option<String>>,
         first: Vec<usize>,
     ) {
+        let changed = self.changed_labels(ws);
+        let rejections = ws.rejections().clone();
         self.pending = Some(revision);
         let train = match train {
             Some(save) => {
@@ -122,17 +151,22 @@ impl SuggestJob {
         };
         let _ = self.requests.send(Request::Refresh {
             revision,
-            own,
+            changed,
             rejections,
             train,
             first,
         });
     }
 
-    /// Asks for every suggester's figures.
-    pub fn evaluate(&mut self, own: Labels, rejections: RejectionsFile) {
+    /// Asks for every suggester's figures on the labels of `ws`.
+    pub fn evaluate(&mut self, ws: &Workspace) {
         self.evaluating = true;
-        let _ = self.requests.send(Request::Evaluate { own, rejections });
+        let changed = self.changed_labels(ws);
+        let rejections = ws.rejections().clone();
+        let _ = self.requests.send(Request::Evaluate {
+            changed,
+            rejections,
+        });
     }
 
     /// Asks the external recommender about `docs`.
@@ -177,6 +211,16 @@ impl SuggestJob {
     }
 }
 
+/// Puts the labels of the documents that changed in `own`.
+fn take(own: &mut Labels, changed: LabelChanges) {
+    for (doc, labels) in changed {
+        if own.len() <= doc {
+            own.resize(doc + 1, Vec::new());
+        }
+        own[doc] = labels;
+    }
+}
+
 /// How long the external recommender may take over one document.
 const EXTERNAL_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -210,7 +254,8 @@ fn work(
     // (after a save), not at each edit.
     let mut others: Option<Labels> = None;
     let no_labels = Labels::new();
-    let mut last_own: Labels = Vec::new();
+    // The annotator's labels, as the window last sent them.
+    let mut own: Labels = Vec::new();
     let mut last_rejections = RejectionsFile::default();
     // Requests pile up while one is worked on: only the latest refresh matters.
     while let Ok(first_request) = inbox.recv() {
@@ -224,13 +269,18 @@ fn work(
             .any(|r| matches!(r, Request::Refresh { train: true, .. }));
         for (i, request) in requests.into_iter().enumerate() {
             match request {
+                // Every refresh's changes count; only the latest is worked on.
+                Request::Refresh { changed, .. } if Some(i) != latest_refresh => {
+                    take(&mut own, changed);
+                }
                 Request::Refresh {
                     revision,
-                    own,
+                    changed,
                     rejections,
                     first,
                     ..
-                } if Some(i) == latest_refresh => {
+                } => {
+                    take(&mut own, changed);
                     if any_train || others.is_none() {
                         others = Some(if engine.settings.others {
                             others_labels(&project, annotator)
@@ -242,11 +292,13 @@ fn work(
                     engine.learn(&own, others_now, &rejections, any_train);
                     send_suggestions(&mut engine, revision, &own, &rejections, &first, outbox);
                     last_revision = revision;
-                    last_own = own;
                     last_rejections = rejections;
                 }
-                Request::Refresh { .. } => {}
-                Request::Evaluate { own, rejections } => {
+                Request::Evaluate {
+                    changed,
+                    rejections,
+                } => {
+                    take(&mut own, changed);
                     let evaluation = engine.evaluate(&own, &rejections);
                     let _ = outbox.send(Answer::Evaluated(Box::new(evaluation)));
                 }
@@ -259,7 +311,7 @@ fn work(
                     send_suggestions(
                         &mut engine,
                         last_revision,
-                        &last_own,
+                        &own,
                         &last_rejections,
                         &docs,
                         outbox,

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use crate::edit::Edit;
 use crate::model::CharRange;
 use crate::project::{Change, DocId, RejectionEdit, Step};
-use crate::suggest::engine::{Labels, labels_of};
 use crate::suggest::rejections::Rejection;
 use crate::suggest::{Settings, Suggestion};
 use crate::ui::app::AccordApp;
@@ -26,13 +25,6 @@ impl AccordApp {
             .workspace
             .as_ref()
             .map(|ws| SuggestJob::start(ws.project.root.clone(), ws.annotator.clone()));
-    }
-
-    /// The annotator's labels, by document.
-    fn own_labels(&self) -> Labels {
-        self.state.workspace.as_ref().map_or_else(Vec::new, |ws| {
-            ws.doc_ids().map(|d| labels_of(ws.store(d))).collect()
-        })
     }
 
     /// Takes what the worker sent, and asks it again when the labels changed since (trained
@@ -123,10 +115,8 @@ impl AccordApp {
         };
         if stale || train.is_some() {
             let first: Vec<usize> = self.state.panes.iter().map(|p| p.doc.0).collect();
-            let own = self.own_labels();
-            let rejections = ws.rejections().clone();
             if let Some(job) = self.suggest_job.as_mut() {
-                job.refresh(revision, own, rejections, train, first);
+                job.refresh(ws, revision, train, first);
             }
         }
     }
@@ -405,10 +395,8 @@ impl AccordApp {
         let Some(ws) = self.state.workspace.as_ref() else {
             return;
         };
-        let rejections = ws.rejections().clone();
-        let own = self.own_labels();
         if let Some(job) = self.suggest_job.as_mut() {
-            job.evaluate(own, rejections);
+            job.evaluate(ws);
             self.state.suggestions.evaluating = true;
         }
     }
