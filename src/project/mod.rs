@@ -286,10 +286,145 @@ pub struct Project {
     slots_by_file: std::collections::HashMap<String, DocId>,
 }
 
+/// How far a long open has got, shared with the thread that waits for it: the files read so
+/// far (each document, then each annotation file), and a way to stop it.
+#[derive(Debug, Default)]
+pub struct OpenProgress {
+    files: std::sync::atomic::AtomicUsize,
+    stop: std::sync::atomic::AtomicBool,
+}
+
+impl OpenProgress {
+    /// Documents and annotation files read so far.
+    pub fn files_read(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Asks the open to stop: what is left is not read, and nothing is written.
+    pub fn stop(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True once [`Self::stop`] was called.
+    pub fn is_stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn one_read(&self) {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A project's folder, project file and schema, read, and its documents listed but not read
+/// yet: what the window shows of a big project while the rest is read ([`Listing::read`]).
+#[derive(Debug)]
+pub struct Listing {
+    dir: ProjectDir,
+    file: ProjectFile,
+    has_project_file: bool,
+    schema: Schema,
+    schema_problems: Vec<crate::schema::lenient::SchemaProblem>,
+}
+
+impl Listing {
+    /// The project folder.
+    pub fn root(&self) -> &Path {
+        self.dir.root()
+    }
+
+    /// The project's display name.
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    /// The documents, as the project file lists them.
+    pub fn entries(&self) -> &[DocumentEntry] {
+        &self.file.documents
+    }
+
+    /// Reads (and hashes) every document, on every core, counting each in `progress`; `None`
+    /// when `progress` was stopped meanwhile.
+    pub fn read(self, progress: &OpenProgress) -> Option<Project> {
+        let project = self.read_documents(progress);
+        (!progress.is_stopped()).then_some(project)
+    }
+
+    /// Reads (and hashes) every document, on every core.
+    pub fn read_all(self) -> Project {
+        self.read_documents(&OpenProgress::default())
+    }
+
+    /// The project with its documents read: those `progress` stopped before reading are
+    /// left unread.
+    fn read_documents(self, progress: &OpenProgress) -> Project {
+        let Listing {
+            dir,
+            file,
+            has_project_file,
+            schema,
+            schema_problems,
+        } = self;
+        let mut seen = std::collections::HashSet::new();
+        let first_listing: Vec<bool> = file
+            .documents
+            .iter()
+            .map(|entry| seen.insert(normalise(&entry.file)))
+            .collect();
+        // Read (and hashed) on every core: most of opening a big project.
+        let documents = file
+            .documents
+            .par_iter()
+            .zip(first_listing)
+            .map(|(entry, first)| ProjectDocument {
+                entry: entry.clone(),
+                document: if progress.is_stopped() {
+                    Err(DocumentError::NotRead {
+                        path: PathBuf::from(&entry.file),
+                    })
+                } else if first {
+                    let read = check_relative(&entry.file)
+                        .and_then(|()| Document::open_in(&dir, &entry.file, &entry.read_options()));
+                    progress.one_read();
+                    read
+                } else {
+                    Err(DocumentError::ListedTwice {
+                        path: PathBuf::from(&entry.file),
+                    })
+                },
+            })
+            .collect::<Vec<ProjectDocument>>();
+        let mut slots_by_file = std::collections::HashMap::with_capacity(documents.len());
+        for (i, slot) in documents.iter().enumerate() {
+            slots_by_file
+                .entry(slot.entry.file.clone())
+                .or_insert(DocId(i));
+        }
+        Project {
+            root: dir.root().to_path_buf(),
+            dir,
+            file,
+            has_project_file,
+            schema: std::sync::Arc::new(schema),
+            documents,
+            schema_problems,
+            slots_by_file,
+            config_stamp: Vec::new(),
+        }
+        .with_config_remembered()
+    }
+}
+
 impl Project {
     /// Opens a project folder. Fails only when the folder, project file or schema cannot be
     /// read; a document that cannot be opened is kept as an error in its slot.
     pub fn open(root: &Path) -> Result<Self, ProjectError> {
+        Ok(Self::list(root)?.read_all())
+    }
+
+    /// Reads a project's folder, project file and schema, not its documents yet (see
+    /// [`Listing::read`]). Fails as [`Project::open`] does.
+    pub fn list(root: &Path) -> Result<Listing, ProjectError> {
         let meta = std::fs::metadata(root).map_err(|source| ProjectError::Folder {
             path: root.to_path_buf(),
             source,
@@ -313,47 +448,13 @@ impl Project {
             None => (synthesise_project_file(root)?, false),
         };
         let (schema, schema_problems) = load_schema(&dir, &project_path, &file.schema)?;
-        let mut seen = std::collections::HashSet::new();
-        let first_listing: Vec<bool> = file
-            .documents
-            .iter()
-            .map(|entry| seen.insert(normalise(&entry.file)))
-            .collect();
-        // Read (and hashed) on every core: most of opening a big project.
-        let documents = file
-            .documents
-            .par_iter()
-            .zip(first_listing)
-            .map(|(entry, first)| ProjectDocument {
-                entry: entry.clone(),
-                document: if first {
-                    check_relative(&entry.file)
-                        .and_then(|()| Document::open_in(&dir, &entry.file, &entry.read_options()))
-                } else {
-                    Err(DocumentError::ListedTwice {
-                        path: PathBuf::from(&entry.file),
-                    })
-                },
-            })
-            .collect::<Vec<ProjectDocument>>();
-        let mut slots_by_file = std::collections::HashMap::with_capacity(documents.len());
-        for (i, slot) in documents.iter().enumerate() {
-            slots_by_file
-                .entry(slot.entry.file.clone())
-                .or_insert(DocId(i));
-        }
-        Ok(Self {
-            root: dir.root().to_path_buf(),
+        Ok(Listing {
             dir,
             file,
             has_project_file,
-            schema: std::sync::Arc::new(schema),
-            documents,
+            schema,
             schema_problems,
-            slots_by_file,
-            config_stamp: Vec::new(),
-        }
-        .with_config_remembered())
+        })
     }
 
     /// The stats of `accord.ron` and the schema file now.

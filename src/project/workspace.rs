@@ -320,6 +320,29 @@ impl Workspace {
         Self::open_with(project, annotator, annotator, trust, lock)
     }
 
+    /// Like [`Workspace::open`], counting each annotation file read in `progress`; `None`
+    /// when `progress` was stopped meanwhile: then nothing was written (the journal is not
+    /// replayed) and the lock is let go.
+    pub fn open_counted(
+        project: Project,
+        annotator: &str,
+        progress: &super::OpenProgress,
+    ) -> Option<Self> {
+        let lock = AnnotatorLock::acquire(&project.root, annotator);
+        let docs = read_states(&project, annotator, progress);
+        if progress.is_stopped() {
+            return None;
+        }
+        Some(Self::assemble(
+            project,
+            annotator,
+            annotator,
+            journal::Trust::OwnOnly,
+            lock,
+            docs,
+        ))
+    }
+
     fn open_with(
         project: Project,
         annotator: &str,
@@ -327,37 +350,21 @@ impl Workspace {
         trust: journal::Trust,
         lock: Result<AnnotatorLock, LockError>,
     ) -> Self {
-        // An annotator name is a folder name: one that would leave `annotations/` (e.g.
-        // `../x`) opens everything read-only rather than ever writing there.
-        let bad_name = super::check_annotator_name(annotator)
-            .err()
-            .map(|why| format!("{why}; choose another name"));
-        // Read on every core: most of opening a big project.
-        let mut docs: Vec<DocState> = project
-            .documents
-            .par_iter()
-            .map(|slot| match (&slot.document, &bad_name) {
-                (Err(e), _) => DocState {
-                    store: AnnotationStore::new(),
-                    status: StoreStatus::NoDocument(e.to_string()),
-                    changed: None,
-                    saved_revision: 0,
-                    disk: disk::Synced::default(),
-                },
-                (Ok(_), Some(why)) => DocState {
-                    store: AnnotationStore::new(),
-                    status: StoreStatus::Locked(why.clone()),
-                    changed: None,
-                    saved_revision: 0,
-                    disk: disk::Synced::default(),
-                },
-                (Ok(doc), None) => load_state(
-                    &project.dir,
-                    &project.annotation_path(annotator, slot.file()),
-                    doc,
-                ),
-            })
-            .collect();
+        let docs = read_states(&project, annotator, &super::OpenProgress::default());
+        Self::assemble(project, annotator, author, trust, lock, docs)
+    }
+
+    /// The workspace of the annotation files read: the groups, the lock's verdict, the
+    /// journal replayed.
+    fn assemble(
+        project: Project,
+        annotator: &str,
+        author: &str,
+        trust: journal::Trust,
+        lock: Result<AnnotatorLock, LockError>,
+        mut docs: Vec<DocState>,
+    ) -> Self {
+        let bad_name = bad_annotator_name(annotator);
         let mut groups = match &bad_name {
             Some(why) => GroupState {
                 store: GroupStore::new(),
@@ -1246,6 +1253,52 @@ fn removed_ids(edit: &Edit, out: &mut Vec<AnnotationId>) {
         Edit::Batch(edits) => edits.iter().for_each(|e| removed_ids(e, out)),
         _ => {}
     }
+}
+
+/// Why an annotator name cannot be written under: a folder name that would leave
+/// `annotations/` (e.g. `../x`) opens everything read-only rather than ever writing there.
+fn bad_annotator_name(annotator: &str) -> Option<String> {
+    super::check_annotator_name(annotator)
+        .err()
+        .map(|why| format!("{why}; choose another name"))
+}
+
+/// Each document's annotations as `annotator`'s file holds them, read on every core (most of
+/// opening a big project) and counted in `progress`. Once it is stopped the rest are left
+/// unread and empty: the caller then drops them all.
+fn read_states(
+    project: &Project,
+    annotator: &str,
+    progress: &super::OpenProgress,
+) -> Vec<DocState> {
+    let bad_name = bad_annotator_name(annotator);
+    let empty = |status| DocState {
+        store: AnnotationStore::new(),
+        status,
+        changed: None,
+        saved_revision: 0,
+        disk: disk::Synced::default(),
+    };
+    project
+        .documents
+        .par_iter()
+        .map(|slot| match (&slot.document, &bad_name) {
+            _ if progress.is_stopped() => {
+                empty(StoreStatus::Locked("opening was stopped".to_owned()))
+            }
+            (Err(e), _) => empty(StoreStatus::NoDocument(e.to_string())),
+            (Ok(_), Some(why)) => empty(StoreStatus::Locked(why.clone())),
+            (Ok(doc), None) => {
+                let state = load_state(
+                    &project.dir,
+                    &project.annotation_path(annotator, slot.file()),
+                    doc,
+                );
+                progress.one_read();
+                state
+            }
+        })
+        .collect()
 }
 
 fn load_groups(dir: &ProjectDir, path: &Path) -> GroupState {

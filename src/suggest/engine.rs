@@ -198,30 +198,36 @@ pub fn others_labels(project: &Project, annotator: &str) -> Labels {
         if other == annotator {
             continue;
         }
-        let read: Vec<Vec<Labelled>> = project
-            .documents
-            .par_iter()
-            .map(|d| {
-                let path = project.annotation_path(&other, d.file());
-                if !project.has(&path) {
-                    return Vec::new();
-                }
-                crate::store::AnnotationFile::load_in(&project.dir, &path)
-                    .map(|f| {
-                        f.annotations
-                            .into_iter()
-                            .filter(|a| a.fragments.len() == 1)
-                            .map(|a| (a.extent(), a.label))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
-        for (doc, spans) in read.into_iter().enumerate() {
+        for (doc, spans) in saved_labels(project, &other).into_iter().enumerate() {
             labels[doc].extend(spans);
         }
     }
     labels
+}
+
+/// The labels of `annotator`'s files in `project`, by document, as [`labels_of`] takes them
+/// from a store, read on every core. A file that cannot be read is left out (validation
+/// names it).
+pub fn saved_labels(project: &Project, annotator: &str) -> Labels {
+    project
+        .documents
+        .par_iter()
+        .map(|d| {
+            let path = project.annotation_path(annotator, d.file());
+            if !project.has(&path) {
+                return Vec::new();
+            }
+            crate::store::AnnotationFile::load_in(&project.dir, &path)
+                .map(|f| {
+                    f.annotations
+                        .into_iter()
+                        .filter(|a| a.fragments.len() == 1)
+                        .map(|a| (a.extent(), a.label))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// `n` flags, true for the documents of `held_out`: looked up per document, where a search

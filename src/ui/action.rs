@@ -80,6 +80,10 @@ pub enum Action {
     AddDocuments(Vec<PathBuf>),
     /// Stop adding documents (nothing is written then).
     CancelAdding,
+    /// Show this document first once the project being opened is read.
+    OpenFirst(String),
+    /// Stop opening the project being read (nothing is written then).
+    StopOpening,
     /// Show a label's section of the guidelines.
     GuidelinesFor(String),
     /// Write a first `guidelines.md` from the label set (the project has none).

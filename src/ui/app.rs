@@ -117,6 +117,8 @@ pub struct AccordApp {
     pub(super) adding: Option<super::adding::AddJob>,
     /// The suggestions' worker of the open project.
     pub(super) suggest_job: Option<super::suggesting::SuggestJob>,
+    /// A big project being read, if one is.
+    pub(super) opening_job: Option<super::opening::OpenJob>,
 }
 
 impl std::fmt::Debug for AccordApp {
@@ -144,6 +146,7 @@ impl AccordApp {
             agreement_job: None,
             adding: None,
             suggest_job: None,
+            opening_job: None,
         };
         match project {
             // The name first: the project opens under it (its files, its lock, whether others'
@@ -273,6 +276,9 @@ impl AccordApp {
         self.queue.extend(keys_after_release);
 
         self.process_actions(&ctx);
+        // After the actions: a document chosen in the list in the frame the reading ended is
+        // the one shown.
+        self.poll_opening(&ctx);
         let now = ctx.input(|i| i.time);
         self.autosave_tick(now);
         self.disk_tick(now);

@@ -17,6 +17,7 @@
 //!   project, and the side panel's Labels, Guidelines and Suggestions tabs;
 //! - `exchange.rs`: export and import on a worker thread, for `panels/exchange.rs`'s dialog;
 //!   `adding.rs`: documents added on a worker thread (New project…, Add documents…, a drop);
+//!   `opening.rs`: a big project read on a worker thread while its documents are listed;
 //!   `suggesting.rs`: suggestions computed on a worker thread, kept up to the annotator's
 //!   labels (`apply/suggest.rs` steps through, accepts and rejects them);
 //! - `text.rs`, `glyph_atlas.rs`, `color_glyph.rs`, `fonts.rs`: drawing text with our layout
@@ -34,6 +35,7 @@ mod fills;
 pub mod fonts;
 pub mod glyph_atlas;
 mod keyboard;
+pub mod opening;
 mod pane_header;
 mod panels;
 pub mod panes;

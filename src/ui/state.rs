@@ -357,6 +357,9 @@ pub struct AppState {
     pub project_error: Option<String>,
     /// The project that opens once the annotator has given a name (first start).
     pub waiting_for_name: Option<std::path::PathBuf>,
+    /// A big project being read on a worker thread: its documents as listed, and how far the
+    /// reading has got.
+    pub opening: Option<crate::ui::opening::Opening>,
     /// The panes, left to right.
     pub panes: Vec<PaneState>,
     /// The pane keys go to.

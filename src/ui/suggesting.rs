@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use crate::project::{Project, Workspace};
-use crate::suggest::engine::{Labelled, Labels, labels_of, others_labels};
+use crate::suggest::engine::{Labelled, Labels, labels_of, others_labels, saved_labels};
 use crate::suggest::evaluate::Evaluation;
 use crate::suggest::rejections::RejectionsFile;
 use crate::suggest::{Engine, Suggestion};
@@ -89,9 +89,18 @@ pub struct SuggestJob {
 }
 
 impl SuggestJob {
-    /// Starts a worker for the project in `root` and `annotator`: it opens the project itself
-    /// and analyses its documents.
-    pub fn start(root: PathBuf, annotator: String) -> Self {
+    /// Starts a worker for the project of `ws`: it opens the project itself, analyses its
+    /// documents and reads the annotator's saved labels itself (a copy of every label of a
+    /// 100,000-document project held up the window for seconds); the window sends only
+    /// what differs from the files.
+    pub fn start(ws: &Workspace) -> Self {
+        let root = ws.project.root.clone();
+        let annotator = ws.annotator.clone();
+        // A document whose store is saved holds what its file does, which the worker reads.
+        let sent = ws
+            .doc_ids()
+            .map(|d| (!ws.doc_state(d).is_dirty()).then(|| ws.store(d).revision()))
+            .collect();
         let (requests, inbox) = channel::<Request>();
         let (outbox, answers) = channel();
         let thread_root = root.clone();
@@ -108,7 +117,7 @@ impl SuggestJob {
             stopped: None,
             evaluating: false,
             asking: false,
-            sent: Vec::new(),
+            sent,
         }
     }
 
@@ -240,6 +249,8 @@ fn work(
         }
     };
     let mut engine = Engine::for_project(&project);
+    // The annotator's labels as saved; the window sends the documents that differ.
+    let mut own = saved_labels(&project, annotator);
     let labels: Vec<String> = project
         .schema
         .labels
@@ -254,8 +265,6 @@ fn work(
     // (after a save), not at each edit.
     let mut others: Option<Labels> = None;
     let no_labels = Labels::new();
-    // The annotator's labels, as the window last sent them.
-    let mut own: Labels = Vec::new();
     let mut last_rejections = RejectionsFile::default();
     // Requests pile up while one is worked on: only the latest refresh matters.
     while let Ok(first_request) = inbox.recv() {

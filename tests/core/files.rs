@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use accord::edit::Edit;
 use accord::model::{CharRange, Timestamp};
 use accord::project::lock::{AnnotatorLock, LockError, LockHolder, STALE_AFTER, host_name};
-use accord::project::{DocId, Project, StoreStatus, Workspace};
+use accord::project::{DocId, OpenProgress, Project, StoreStatus, Workspace};
 use accord::store::StoreError;
 
 use crate::common::{ZH, sample_project};
@@ -586,4 +586,49 @@ fn an_annotation_folder_leading_out_of_the_project_is_never_written() {
             "{link}: nothing written outside"
         );
     }
+}
+
+#[test]
+fn a_stopped_open_writes_nothing_and_lets_the_lock_go_and_a_whole_one_counts_each_file() {
+    // The window reads a big project on a worker, counting files for its progress bar, and
+    // may stop it: a stopped open must not replay the journal, nor keep the lock.
+    let dir = sample_project();
+    {
+        let mut ws = Workspace::open(Project::open(dir.path()).unwrap(), "alice");
+        ws.apply(vec![(DocId(0), add_event(CharRange::new(0, 3)))])
+            .unwrap();
+        for (_, r) in ws.save_all() {
+            r.unwrap();
+        }
+        // Not saved: only the journal has it, as after a crash.
+        ws.apply(vec![(DocId(1), add_event(CharRange::new(0, 3)))])
+            .unwrap();
+    }
+    let before = crate::common::folder_bytes(dir.path());
+    let journal = PathBuf::from("annotations/.alice.journal");
+    assert!(before.contains_key(&journal), "{:?}", before.keys());
+
+    let listing = Project::list(dir.path()).unwrap();
+    assert_eq!(listing.entries().len(), 5);
+    let stopped = OpenProgress::default();
+    stopped.stop();
+    assert!(listing.read(&stopped).is_none());
+    assert_eq!(stopped.files_read(), 0);
+
+    let progress = OpenProgress::default();
+    let project = Project::list(dir.path()).unwrap().read(&progress).unwrap();
+    assert_eq!(progress.files_read(), 5);
+    progress.stop();
+    assert!(Workspace::open_counted(project, "alice", &progress).is_none());
+    assert_eq!(crate::common::folder_bytes(dir.path()), before);
+
+    let progress = OpenProgress::default();
+    let project = Project::list(dir.path()).unwrap().read(&progress).unwrap();
+    let ws = Workspace::open_counted(project, "alice", &progress).unwrap();
+    assert_eq!(progress.files_read(), 10);
+    assert_eq!(ws.doc_state(DocId(0)).status, StoreStatus::Editable);
+    assert_eq!(ws.store(DocId(0)).len(), 1);
+    // The journal's step came back, under the lock the stopped open let go.
+    assert!(ws.recovery().is_some());
+    assert_eq!(ws.store(DocId(1)).len(), 1);
 }

@@ -984,3 +984,66 @@ fn renaming_an_attribute_keeps_everyones_values_under_the_new_name() {
         dilnoza_before
     );
 }
+
+/// A project named "Many" of `n` one-line documents, listed in its `accord.ron`.
+fn many_documents(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut entries = String::new();
+    for i in 0..n {
+        let file = format!("doc{i:05}.txt");
+        std::fs::write(
+            dir.path().join(&file),
+            format!("Document {i}: Astana and Dushanbe signed a treaty.\n"),
+        )
+        .expect("write");
+        entries.push_str(&format!(
+            "        (file: \"{file}\", language: Some(\"en\")),\n"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("accord.ron"),
+        format!(
+            "(\n    format: 1,\n    name: \"Many\",\n    schema: Default,\n    documents: [\n{entries}    ],\n)\n"
+        ),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn a_big_project_lists_its_documents_at_once_and_shows_the_one_chosen_while_it_was_read() {
+    let n = accord::ui::opening::BACKGROUND_FROM + 500;
+    let dir = many_documents(n);
+    let settings = Settings {
+        annotator: Some("tester".to_owned()),
+        ..Settings::default()
+    };
+    let engine = TextEngine::with_fonts(FontSet::bundled().expect("fonts"));
+    let app = AccordApp::new(engine, settings, Some(dir.path()));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(accord::ui::configure)
+        .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
+    // The first frame (the harness draws one) lists the documents from the project file,
+    // with how far the reading has got: no file of theirs was needed.
+    h.get_by_label("Opening Many");
+    h.get_by_label_contains(&format!("of {n} documents · reading"));
+    // A document chosen in the list shows first. (Had the reading ended before the click,
+    // the click lands on the same row of the project's list: the project is never put in
+    // place while a button is held.)
+    let row = h.get_by_label_contains("doc00003.txt").rect();
+    click_at(&mut h, row.center());
+    for _ in 0..6000 {
+        if app_state(&h).workspace.is_some() {
+            break;
+        }
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(3);
+    assert_eq!(ws(&h).len(), n);
+    let shown: Vec<_> = app_state(&h).panes.iter().map(|p| p.doc).collect();
+    assert_eq!(shown, vec![doc_index(&h, "doc00003.txt")]);
+    assert!(app_state(&h).opening.is_none());
+    h.get_by_label_contains(&format!("{n} of {n} documents"));
+}

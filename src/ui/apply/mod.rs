@@ -74,6 +74,12 @@ impl AccordApp {
             Action::CreateProject(plan) => self.create_project(plan),
             Action::AddDocuments(paths) => self.add_to_project(paths),
             Action::CancelAdding => self.cancel_adding(),
+            Action::OpenFirst(file) => {
+                if let Some(opening) = &mut self.state.opening {
+                    opening.first = Some(file);
+                }
+            }
+            Action::StopOpening => self.stop_opening(),
             Action::GuidelinesFor(label) => {
                 let asked = self
                     .state

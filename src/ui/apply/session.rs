@@ -8,6 +8,7 @@ use crate::project::{DocId, Project, StoreStatus, Workspace};
 
 use crate::ui::action::CloseAnswer;
 use crate::ui::app::{AUTOSAVE_SECONDS, AccordApp};
+use crate::ui::opening::{BACKGROUND_FROM, OpenJob};
 use crate::ui::state::{MAX_PANES, PaneId, PaneLayout, PaneState};
 
 /// Seconds before a failed save is tried again.
@@ -40,13 +41,18 @@ impl AccordApp {
             self.save_all();
         }
         let started = std::time::Instant::now();
-        match Project::open(&root) {
+        self.stop_opening_quietly();
+        match Project::list(&root) {
             Err(e) => {
                 let text = format!("Cannot open {}: {e:#}", root.display());
                 self.state.project_error = Some(text.clone());
                 self.error(text);
             }
-            Ok(project) => {
+            Ok(listing) if listing.entries().len() > BACKGROUND_FROM => {
+                self.open_in_background(listing, first_doc);
+            }
+            Ok(listing) => {
+                let project = listing.read_all();
                 let documents_read = started.elapsed();
                 let documents = project.documents.len();
                 let ws = Workspace::open(project, self.state.annotator());
@@ -57,6 +63,82 @@ impl AccordApp {
                 self.install_workspace(ws, first_doc.as_deref());
             }
         }
+    }
+
+    /// Reads a big project on a worker thread, listing its documents meanwhile. The project
+    /// open until now is closed first (its edits were saved).
+    fn open_in_background(&mut self, listing: crate::project::Listing, first: Option<String>) {
+        self.close_workspace();
+        let annotator = self.state.annotator().to_owned();
+        let (job, opening) = OpenJob::start(listing, annotator, first);
+        log::debug!(
+            "reading the {} documents of {} on a worker",
+            opening.entries.len(),
+            opening.root.display()
+        );
+        self.state.project_error = None;
+        self.state.opening = Some(opening);
+        self.opening_job = Some(job);
+    }
+
+    /// Closes the open project (its lock goes), leaving no pane.
+    fn close_workspace(&mut self) {
+        self.state.workspace = None;
+        self.state.panes.clear();
+        self.state.review = None;
+        self.state.layers.clear();
+        self.state.agreement = None;
+        self.suggest_job = None;
+        self.disk.watch = None;
+    }
+
+    /// Installs the project read on the worker once it is.
+    pub(in crate::ui) fn poll_opening(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.opening_job else {
+            return;
+        };
+        // Not while a button is held: a click begun on the list of the project being read ends
+        // on that list, not on what replaces it.
+        let held = ctx.input(|i| i.pointer.any_down());
+        let Some(result) = (!held).then(|| job.finished()).flatten() else {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        };
+        self.opening_job = None;
+        let Some(opening) = self.state.opening.take() else {
+            return;
+        };
+        match result {
+            Ok(ws) => {
+                log::debug!(
+                    "{} documents and their annotations read in {:?}",
+                    opening.entries.len(),
+                    opening.started.elapsed()
+                );
+                self.install_workspace(ws, opening.first.as_deref());
+                ctx.request_repaint();
+            }
+            Err(why) => {
+                let text = format!("Cannot open {}: {why}", opening.root.display());
+                self.state.project_error = Some(text.clone());
+                self.error(text);
+            }
+        }
+    }
+
+    /// Stops reading the project being opened, at the annotator's asking.
+    pub(in crate::ui) fn stop_opening(&mut self) {
+        if let Some(name) = self.stop_opening_quietly() {
+            self.info(format!("Stopped opening {name}"));
+        }
+    }
+
+    /// Stops reading the project being opened, if one is: the name of that project.
+    fn stop_opening_quietly(&mut self) -> Option<String> {
+        if let Some(job) = self.opening_job.take() {
+            job.stop();
+        }
+        self.state.opening.take().map(|o| o.name)
     }
 
     pub(in crate::ui) fn install_workspace(&mut self, ws: Workspace, first_doc: Option<&str>) {

@@ -20,11 +20,7 @@ impl AccordApp {
         let hidden = self.state.suggestions.hidden;
         self.state.suggestions = Default::default();
         self.state.suggestions.hidden = hidden;
-        self.suggest_job = self
-            .state
-            .workspace
-            .as_ref()
-            .map(|ws| SuggestJob::start(ws.project.root.clone(), ws.annotator.clone()));
+        self.suggest_job = self.state.workspace.as_ref().map(SuggestJob::start);
     }
 
     /// Takes what the worker sent, and asks it again when the labels changed since (trained

@@ -7,8 +7,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::project::{DocId, StoreStatus, Workspace};
+use crate::project::{DocId, DocumentEntry, StoreStatus, Workspace};
 use crate::ui::action::{Action, ViewContext};
+use crate::ui::opening::Opening;
 use crate::ui::text_field::TextField;
 
 /// Height of one row of the list.
@@ -67,6 +68,31 @@ impl StatusFilter {
     }
 }
 
+/// The documents the list shows, in order.
+enum Rows {
+    /// Every document, in project order.
+    All(usize),
+    /// These.
+    Listed(Vec<DocId>),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::All(n) => *n,
+            Rows::Listed(docs) => docs.len(),
+        }
+    }
+
+    /// The document of row `row` (below [`Rows::len`]).
+    fn get(&self, row: usize) -> DocId {
+        match self {
+            Rows::All(_) => DocId(row),
+            Rows::Listed(docs) => docs[row],
+        }
+    }
+}
+
 /// The list and its filter.
 #[derive(Debug)]
 pub struct DocumentList {
@@ -118,25 +144,32 @@ impl DocumentList {
 
     /// True when `doc` passes the filter.
     fn shows(&self, ws: &Workspace, doc: DocId, query: &str) -> bool {
-        let Some(slot) = ws.project.slot(doc) else {
-            return false;
-        };
+        ws.project
+            .slot(doc)
+            .is_some_and(|slot| self.entry_shown(&slot.entry, query))
+            && self.status.accepts(ws, doc)
+    }
+
+    /// True when a document's entry passes the name and language filters.
+    fn entry_shown(&self, entry: &DocumentEntry, query: &str) -> bool {
         let name_matches = query.is_empty()
-            || slot.file().to_lowercase().contains(query)
-            || slot
-                .entry
+            || entry.file.to_lowercase().contains(query)
+            || entry
                 .title
                 .as_ref()
                 .is_some_and(|t| t.to_lowercase().contains(query));
-        let language_matches = self.language.is_none() || slot.entry.language == self.language;
-        name_matches && language_matches && self.status.accepts(ws, doc)
+        let language_matches = self.language.is_none() || entry.language == self.language;
+        name_matches && language_matches
     }
 
     /// Draws the project name, the filter and the list.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>) {
         let state = cx.state;
         let Some(ws) = &state.workspace else {
-            ui.heading("No project");
+            match &state.opening {
+                Some(opening) => self.listing_ui(ui, cx, opening),
+                None => drop(ui.heading("No project")),
+            }
             return;
         };
         ui.heading(ws.project.name());
@@ -150,37 +183,33 @@ impl DocumentList {
         self.field
             .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
         self.query = self.field.text();
-        self.filter_ui(ui, ws);
+        self.filter_ui(ui, &ws.project.file.documents, true);
         self.editor_ui(ui, cx);
         let query = self.query.trim().to_lowercase();
-        let shown: Vec<DocId> = if self.is_filtering() {
-            ws.doc_ids()
-                .filter(|d| self.shows(ws, *d, &query))
-                .collect()
+        let assigned = &state.team.assigned;
+        // Every document in project order is the list most often shown: its rows are their
+        // own ids, with no list of 100,000 made each frame.
+        let shown = if !self.is_filtering() && assigned.is_empty() {
+            Rows::All(ws.len())
         } else {
-            ws.doc_ids().collect()
+            let shown = ws.doc_ids().filter(|d| self.shows(ws, *d, &query));
+            // The documents assigned to this annotator first, each part in project order.
+            let (mine, others): (Vec<DocId>, Vec<DocId>) =
+                shown.partition(|d| assigned.contains(d));
+            Rows::Listed(mine.into_iter().chain(others).collect())
         };
         ui.label(
             RichText::new(format!("{} of {} documents", shown.len(), ws.len()))
                 .small()
                 .weak(),
         );
-        // The documents assigned to this annotator first, each part in project order.
-        let assigned = &state.team.assigned;
-        let shown: Vec<DocId> = if assigned.is_empty() {
-            shown
-        } else {
-            let (mine, others): (Vec<DocId>, Vec<DocId>) =
-                shown.into_iter().partition(|d| assigned.contains(d));
-            mine.into_iter().chain(others).collect()
-        };
         let active_doc = state.active_doc();
         let mut request = None;
         egui::ScrollArea::vertical()
             .id_salt("documents")
             .auto_shrink([false, false])
             .show_rows(ui, ROW_HEIGHT, shown.len(), |ui, rows| {
-                for &doc in &shown[rows] {
+                for doc in rows.map(|row| shown.get(row)) {
                     if let Some(r) = row_ui(ui, cx, ws, doc, active_doc == Some(doc)) {
                         request = Some(r);
                     }
@@ -272,20 +301,83 @@ impl DocumentList {
         }
     }
 
-    fn filter_ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+    /// The documents of a project being read, as its project file lists them: filtered by
+    /// name and language (their state is not known yet); a click chooses the one to show
+    /// first.
+    fn listing_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, opening: &Opening) {
+        ui.heading(&opening.name);
+        ui.label(
+            RichText::new(opening.root.display().to_string())
+                .small()
+                .weak(),
+        );
+        ui.separator();
+        let id = ui.make_persistent_id("document filter");
+        self.field
+            .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
+        self.query = self.field.text();
+        self.filter_ui(ui, &opening.entries, false);
+        let query = self.query.trim().to_lowercase();
+        let entries = &opening.entries;
+        let shown = if self.query.trim().is_empty() && self.language.is_none() {
+            Rows::All(entries.len())
+        } else {
+            Rows::Listed(
+                (0..entries.len())
+                    .filter(|&i| self.entry_shown(&entries[i], &query))
+                    .map(DocId)
+                    .collect(),
+            )
+        };
+        ui.label(
+            RichText::new(format!(
+                "{} of {} documents · reading",
+                shown.len(),
+                entries.len()
+            ))
+            .small()
+            .weak(),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("documents")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, shown.len(), |ui, rows| {
+                for entry in rows.filter_map(|row| entries.get(shown.get(row).0)) {
+                    let chosen = opening.first.as_deref() == Some(entry.file.as_str());
+                    ui.vertical(|ui| {
+                        ui.set_height(ROW_HEIGHT - ui.spacing().item_spacing.y);
+                        let title = format!(
+                            "  {} [{}]",
+                            entry.file,
+                            entry.language.as_deref().unwrap_or("?")
+                        );
+                        let response = ui
+                            .selectable_label(chosen, title)
+                            .on_hover_text("Show this document first once the project is read");
+                        if response.clicked() {
+                            cx.send(Action::OpenFirst(entry.file.clone()));
+                        }
+                        if let Some(t) = &entry.title {
+                            ui.label(RichText::new(format!("    {t}")).small().weak());
+                        }
+                    });
+                }
+            });
+    }
+
+    /// The language filter, and the state filter when the documents' annotations are read
+    /// (`with_status`).
+    fn filter_ui(&mut self, ui: &mut Ui, entries: &[DocumentEntry], with_status: bool) {
         ui.horizontal(|ui| {
-            let mut languages: Vec<&str> = ws
-                .project
-                .documents
-                .iter()
-                .filter_map(|d| d.entry.language.as_deref())
-                .collect();
-            languages.sort_unstable();
-            languages.dedup();
             egui::ComboBox::from_id_salt("language filter")
                 .selected_text(self.language.as_deref().unwrap_or("any language"))
                 .width(100.0)
                 .show_ui(ui, |ui| {
+                    // Only while the list is open: every entry of the project is read.
+                    let languages: std::collections::BTreeSet<&str> = entries
+                        .iter()
+                        .filter_map(|e| e.language.as_deref())
+                        .collect();
                     ui.selectable_value(&mut self.language, None, "any language");
                     for l in languages {
                         ui.selectable_value(&mut self.language, Some(l.to_owned()), l);
@@ -299,6 +391,9 @@ impl DocumentList {
                         "Filter by language",
                     )
                 });
+            if !with_status {
+                return;
+            }
             egui::ComboBox::from_id_salt("status filter")
                 .selected_text(self.status.title())
                 .width(110.0)
