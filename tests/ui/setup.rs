@@ -1033,14 +1033,7 @@ fn a_big_project_lists_its_documents_at_once_and_shows_the_one_chosen_while_it_w
     // place while a button is held.)
     let row = h.get_by_label_contains("doc00003.txt").rect();
     click_at(&mut h, row.center());
-    for _ in 0..6000 {
-        if app_state(&h).workspace.is_some() {
-            break;
-        }
-        h.run_steps(1);
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run_steps(3);
+    wait_until_open(&mut h);
     assert_eq!(ws(&h).len(), n);
     let shown: Vec<_> = app_state(&h).panes.iter().map(|p| p.doc).collect();
     assert_eq!(shown, vec![doc_index(&h, "doc00003.txt")]);

@@ -262,7 +262,21 @@ pub fn harness_with(project: &Path, settings: Settings) -> Harness<'static, Acco
         .with_context_setup(accord::ui::configure)
         .build_ui_state(|ui, app: &mut AccordApp| app.show(ui), app);
     harness.run_steps(3);
+    wait_until_open(&mut harness);
     harness
+}
+
+/// Runs frames until a big project being read on a worker thread is open (at most a minute).
+pub fn wait_until_open(harness: &mut Harness<'_, AccordApp>) {
+    for _ in 0..6000 {
+        if app_state(harness).opening.is_none() {
+            harness.run_steps(2);
+            return;
+        }
+        harness.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the project was not read within a minute");
 }
 
 /// Clicks the middle of char `offset` of `pane` (press and release without moving).
