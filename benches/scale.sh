@@ -84,13 +84,47 @@ EOF
         "$(( ${frame#* } / 1024 ))" 2>/dev/null || printf '%-10s %12s %10s %14s\n' "${mb} MB" "$wall" "$((peak / 1024))" "$frame"
 done
 
-echo "== projects: N documents x 3 annotators x ~95 spans"
-for n in 100 1000 10000; do
-    dir=$scratch/project-$n
-    if [ ! -d "$dir" ]; then
-        python3 - "$dir" "$n" <<'EOF'
+# The window on a project as alice: launch to first frame, launch to the project open (its
+# documents and alice's annotations read), both in seconds, and resident MB then.
+window_open() {
+    local project=$1 log=$scratch/window-open.log
+    command -v Xvfb >/dev/null || { echo "- - -"; return; }
+    Xvfb :93 -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+    local xvfb=$!
+    sleep 0.5
+    local home start first=- open=-
+    home=$(mktemp -d)
+    start=$(date +%s.%N)
+    HOME=$home DISPLAY=:93 RUST_LOG=accord=debug,warn "$accord" --annotator alice "$project" 2>"$log" &
+    local app=$!
+    for _ in $(seq 6000); do
+        if [ "$first" = - ] && grep -q "first frame" "$log"; then
+            first=$(echo "$(date +%s.%N) - $start" | bc)
+        fi
+        if grep -qE "their annotations (by|read)" "$log"; then
+            open=$(echo "$(date +%s.%N) - $start" | bc)
+            break
+        fi
+        sleep 0.02
+    done
+    # A small project is open before its first frame.
+    if [ "$first" = - ]; then first=$open; fi
+    local rss
+    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$app/status" 2>/dev/null || echo -)
+    kill "$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    kill "$xvfb" 2>/dev/null || true
+    wait "$xvfb" 2>/dev/null || true
+    rm -rf "$home"
+    awk -v f="$first" -v o="$open" -v r="$rss" 'BEGIN {printf "%.2f %.2f %s\n", f, o, r}'
+}
+
+# A project of N documents of 600 words, each annotated with ~95 spans by each annotator named
+# (comma-separated).
+generate_project() {
+    python3 - "$@" <<'EOF'
 import hashlib, os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
+root, n, annotators = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 random.seed(19)
 os.makedirs(root)
 pool = ["Kazakhstan", "Tajikistan", "Tokayev", "Rahmon", "Astana", "Dushanbe", "trade",
@@ -111,7 +145,7 @@ for i in range(n):
         places.append((p, p + len(w), w))
         p += len(w) + 1
     chosen = sorted(random.sample(range(600), 100))
-    for who in ["alice", "bob", "carol"]:
+    for who in annotators:
         os.makedirs(f"{root}/annotations/{who}", exist_ok=True)
         picks = [k for k in chosen if random.random() < 0.95]
         spans = []
@@ -129,7 +163,12 @@ for i in range(n):
 open(f"{root}/accord.ron", "w").write('(\n    format: 1,\n    name: "Scale",\n    schema: Default,\n'
                                       '    documents: [\n' + "\n".join(entries) + '\n    ],\n)\n')
 EOF
-    fi
+}
+
+echo "== projects: N documents x 3 annotators x ~95 spans"
+for n in 100 1000 10000; do
+    dir=$scratch/project-$n
+    [ -d "$dir" ] || generate_project "$dir" "$n" alice,bob,carol
     echo "-- $n documents ($(du -sm "$dir/annotations" | cut -f1) MB of annotation files)"
     for cmd in "stats" "validate" "agree" "agree --json"; do
         # shellcheck disable=SC2086
@@ -146,4 +185,14 @@ EOF
         printf '   %-28s %8s s %6s MB  %6s MB out, %s MB/s\n' "export $format" "$wall" "$((peak / 1024))" \
             "$((bytes / 1000000))" "$(awk -v b="$bytes" -v t="$wall" 'BEGIN {printf "%.0f", b / 1e6 / (t > 0 ? t : 0.001)}')"
     done
+    read -r first open rss <<<"$(window_open "$dir")"
+    printf '   %-28s %8s s to the first frame, %s s to the project open, %s MB\n' window "$first" "$open" "$rss"
 done
+
+if [ "${SCALE_100K:-0}" = 1 ]; then
+    dir=$scratch/project-100000
+    [ -d "$dir" ] || generate_project "$dir" 100000 alice
+    echo "== 100,000 documents x 1 annotator x ~95 spans"
+    read -r first open rss <<<"$(window_open "$dir")"
+    printf '   %-28s %8s s to the first frame (the list), %s s to the project open, %s MB\n' window "$first" "$open" "$rss"
+fi

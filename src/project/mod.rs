@@ -286,8 +286,8 @@ pub struct Project {
     slots_by_file: std::collections::HashMap<String, DocId>,
 }
 
-/// How far a long open has got, shared with the thread that waits for it: the files read so
-/// far (each document, then each annotation file), and a way to stop it.
+/// How far a long open has got, shared with the thread that waits for it: the documents dealt
+/// with so far (each read, then its annotation file), and a way to stop it.
 #[derive(Debug, Default)]
 pub struct OpenProgress {
     files: std::sync::atomic::AtomicUsize,
@@ -295,12 +295,12 @@ pub struct OpenProgress {
 }
 
 impl OpenProgress {
-    /// Documents and annotation files read so far.
+    /// Documents, then annotation files, dealt with so far (read, or found unreadable).
     pub fn files_read(&self) -> usize {
         self.files.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Asks the open to stop: what is left is not read, and nothing is written.
+    /// Asks the open to stop: what is left is not read.
     pub fn stop(&self) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -388,6 +388,7 @@ impl Listing {
                     progress.one_read();
                     read
                 } else {
+                    progress.one_read();
                     Err(DocumentError::ListedTwice {
                         path: PathBuf::from(&entry.file),
                     })

@@ -320,14 +320,17 @@ impl Workspace {
         Self::open_with(project, annotator, annotator, trust, lock)
     }
 
-    /// Like [`Workspace::open`], counting each annotation file read in `progress`; `None`
-    /// when `progress` was stopped meanwhile: then nothing was written (the journal is not
-    /// replayed) and the lock is let go.
+    /// Like [`Workspace::open`], counting each document's annotation file in `progress`;
+    /// `None` when `progress` was stopped before every file was read: then the journal is not
+    /// replayed, nothing is written, and the lock is let go.
     pub fn open_counted(
         project: Project,
         annotator: &str,
         progress: &super::OpenProgress,
     ) -> Option<Self> {
+        if progress.is_stopped() {
+            return None;
+        }
         let lock = AnnotatorLock::acquire(&project.root, annotator);
         let docs = read_states(&project, annotator, progress);
         if progress.is_stopped() {
@@ -1286,8 +1289,14 @@ fn read_states(
             _ if progress.is_stopped() => {
                 empty(StoreStatus::Locked("opening was stopped".to_owned()))
             }
-            (Err(e), _) => empty(StoreStatus::NoDocument(e.to_string())),
-            (Ok(_), Some(why)) => empty(StoreStatus::Locked(why.clone())),
+            (Err(e), _) => {
+                progress.one_read();
+                empty(StoreStatus::NoDocument(e.to_string()))
+            }
+            (Ok(_), Some(why)) => {
+                progress.one_read();
+                empty(StoreStatus::Locked(why.clone()))
+            }
             (Ok(doc), None) => {
                 let state = load_state(
                     &project.dir,

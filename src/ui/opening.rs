@@ -22,6 +22,11 @@ pub struct Opening {
     pub root: PathBuf,
     /// Its name.
     pub name: String,
+    /// Whose annotations are read.
+    pub annotator: String,
+    /// The same project was open before (read again: the label set changed on disk, a review
+    /// ended): what was computed of it and asked about it stands.
+    pub reopening: bool,
     /// Its documents, as its project file lists them.
     pub entries: Vec<DocumentEntry>,
     /// Files read so far; shared with the worker.
@@ -45,16 +50,24 @@ impl Opening {
 pub struct OpenJob {
     done: Receiver<Option<Workspace>>,
     progress: Arc<OpenProgress>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl OpenJob {
     /// Starts reading the documents of `listing` and `annotator`'s annotations, with what the
     /// window shows meanwhile (`first`: the document to show first, if one was asked for).
-    pub fn start(listing: Listing, annotator: String, first: Option<String>) -> (Self, Opening) {
+    pub fn start(
+        listing: Listing,
+        annotator: String,
+        first: Option<String>,
+        reopening: bool,
+    ) -> (Self, Opening) {
         let progress = Arc::new(OpenProgress::default());
         let opening = Opening {
             root: listing.root().to_path_buf(),
             name: listing.name().to_owned(),
+            annotator: annotator.clone(),
+            reopening,
             entries: listing.entries().to_vec(),
             progress: Arc::clone(&progress),
             first,
@@ -71,10 +84,17 @@ impl OpenJob {
                 // Nobody waits when the window stopped it: the workspace and its lock go.
                 let _ = sender.send(ws);
             });
-        if let Err(e) = spawned {
-            log::error!("cannot start reading the project: {e}");
-        }
-        (Self { done, progress }, opening)
+        let thread = spawned
+            .map_err(|e| log::error!("cannot start reading the project: {e}"))
+            .ok();
+        (
+            Self {
+                done,
+                progress,
+                thread,
+            },
+            opening,
+        )
     }
 
     /// The workspace once it is read (`Ok`), `Err` with why when the worker ended without one,
@@ -90,8 +110,13 @@ impl OpenJob {
         }
     }
 
-    /// Stops the reading: the worker reads no further file and writes nothing.
-    pub fn stop(&self) {
+    /// Stops the reading and waits for the worker, which reads no further file (at most the
+    /// one it is reading): its lock is let go before another open takes it. Stopped once the
+    /// files are read, the project is opened and closed again, as a close would.
+    pub fn end(mut self) {
         self.progress.stop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use crate::project::{Project, Workspace};
+use crate::project::{Project, StoreStatus, Workspace};
 use crate::suggest::engine::{Labelled, Labels, labels_of, others_labels, saved_labels};
 use crate::suggest::evaluate::Evaluation;
 use crate::suggest::rejections::RejectionsFile;
@@ -96,10 +96,21 @@ impl SuggestJob {
     pub fn start(ws: &Workspace) -> Self {
         let root = ws.project.root.clone();
         let annotator = ws.annotator.clone();
-        // A document whose store is saved holds what its file does, which the worker reads.
+        // A saved store read from its file holds what the worker reads there: editable, or
+        // read-only because another window holds the lock. The others (unsaved, or a file or
+        // document that did not open here) are sent.
+        let locked_elsewhere = ws.lock().is_err();
         let sent = ws
             .doc_ids()
-            .map(|d| (!ws.doc_state(d).is_dirty()).then(|| ws.store(d).revision()))
+            .map(|d| {
+                let state = ws.doc_state(d);
+                let as_read = match state.status {
+                    StoreStatus::Editable => true,
+                    StoreStatus::Locked(_) => locked_elsewhere,
+                    StoreStatus::NoDocument(_) => false,
+                };
+                (as_read && !state.is_dirty()).then(|| state.store.revision())
+            })
             .collect();
         let (requests, inbox) = channel::<Request>();
         let (outbox, answers) = channel();

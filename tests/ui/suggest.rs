@@ -216,6 +216,8 @@ fn kazakh_and_russian_endings_and_chinese_without_spaces_are_proposed_in_the_win
     assert_eq!(ws(&h).store(zh).len(), before + shown);
     press(&mut h, CTRL, Key::Z);
     assert_eq!(ws(&h).store(zh).len(), before);
+    // They are proposed again once the worker has learned that they are not labelled.
+    wait_for_suggestions(&mut h);
 
     // Hidden: none shown, none stepped to.
     press(&mut h, CTRL | Modifiers::SHIFT, Key::U);
@@ -326,4 +328,37 @@ fn an_external_recommender_proposes_in_the_window_and_a_dead_one_is_named() {
     assert!(e.contains(&dead) && e.contains("cannot reach"), "{e}");
     let status = app_state(&h).status.message.as_ref().unwrap();
     assert!(status.error && status.text.contains(&dead));
+}
+
+#[test]
+fn labels_saved_before_the_window_opened_are_learned() {
+    // The worker reads the saved labels itself; the window sends only what differs from the
+    // files. A label saved in an earlier session must propose its other occurrences at once.
+    let dir = project_suggesting("(tagger: false, gazetteers: [])");
+    let zh_range = {
+        let project = accord::project::Project::open(dir.path()).unwrap();
+        let mut ws = accord::project::Workspace::open(project, "tester");
+        let zh = ws.project.document_index(ZH).unwrap();
+        let range = accord::search::find_all(ws.document(zh).unwrap(), "哈萨克斯坦", true)[0];
+        ws.apply(vec![(
+            zh,
+            accord::edit::Edit::Add {
+                label: "COUNTRY".into(),
+                ranges: vec![range],
+                attributes: Default::default(),
+                source: None,
+            },
+        )])
+        .unwrap();
+        for (_, saved) in ws.save_all() {
+            saved.unwrap();
+        }
+        range
+    };
+    let mut h = harness(dir.path());
+    let zh = doc_index(&h, ZH);
+    assert_eq!(ws(&h).store(zh).len(), 1);
+    wait_for_suggestions(&mut h);
+    assert!(has(&h, zh, 51, 56, "COUNTRY"), "{:?}", suggested(&h, zh));
+    assert!(!has(&h, zh, zh_range.start, zh_range.end, "COUNTRY"));
 }

@@ -68,9 +68,12 @@ impl AccordApp {
     /// Reads a big project on a worker thread, listing its documents meanwhile. The project
     /// open until now is closed first (its edits were saved).
     fn open_in_background(&mut self, listing: crate::project::Listing, first: Option<String>) {
+        let reopening = self
+            .workspace()
+            .is_some_and(|ws| ws.project.root == listing.root());
         self.close_workspace();
         let annotator = self.state.annotator().to_owned();
-        let (job, opening) = OpenJob::start(listing, annotator, first);
+        let (job, opening) = OpenJob::start(listing, annotator, first, reopening);
         log::debug!(
             "reading the {} documents of {} on a worker",
             opening.entries.len(),
@@ -81,15 +84,22 @@ impl AccordApp {
         self.opening_job = Some(job);
     }
 
-    /// Closes the open project (its lock goes), leaving no pane.
+    /// Closes the open project (its lock goes), leaving no pane and nothing computed of it.
     fn close_workspace(&mut self) {
         self.state.workspace = None;
         self.state.panes.clear();
         self.state.review = None;
         self.state.layers.clear();
-        self.state.agreement = None;
+        let hidden = self.state.suggestions.hidden;
+        self.state.suggestions = Default::default();
+        self.state.suggestions.hidden = hidden;
+        self.state.team = Default::default();
+        self.state.progress = None;
+        self.state.progress_pending = false;
+        self.progress_job = None;
         self.suggest_job = None;
         self.disk.watch = None;
+        self.views.find_bar = Default::default();
     }
 
     /// Installs the project read on the worker once it is.
@@ -115,7 +125,7 @@ impl AccordApp {
                     opening.entries.len(),
                     opening.started.elapsed()
                 );
-                self.install_workspace(ws, opening.first.as_deref());
+                self.install(ws, opening.first.as_deref(), opening.reopening);
                 ctx.request_repaint();
             }
             Err(why) => {
@@ -136,9 +146,14 @@ impl AccordApp {
     /// Stops reading the project being opened, if one is: the name of that project.
     fn stop_opening_quietly(&mut self) -> Option<String> {
         if let Some(job) = self.opening_job.take() {
-            job.stop();
+            job.end();
         }
         self.state.opening.take().map(|o| o.name)
+    }
+
+    /// Stops reading the project being opened (the window is closing).
+    pub fn end_opening(&mut self) {
+        self.stop_opening_quietly();
     }
 
     pub(in crate::ui) fn install_workspace(&mut self, ws: Workspace, first_doc: Option<&str>) {
@@ -149,6 +164,10 @@ impl AccordApp {
             .workspace
             .as_ref()
             .is_some_and(|w| w.project.root == ws.project.root);
+        self.install(ws, first_doc, same_project);
+    }
+
+    fn install(&mut self, ws: Workspace, first_doc: Option<&str>, same_project: bool) {
         let key = project_key(&ws.project.root);
         let remembered = self
             .state
@@ -367,6 +386,12 @@ impl AccordApp {
         if let Some(path) = self.state.waiting_for_name.take() {
             // First start: the project opens now, under the name.
             self.open_path(&path);
+        } else if let Some(opening) = &self.state.opening
+            && opening.annotator != name
+        {
+            // A big project being read for another name: read for this one.
+            let root = opening.root.clone();
+            self.open_path(&root);
         } else if let Some(ws) = self.workspace()
             && ws.annotator != name
         {
