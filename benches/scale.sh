@@ -34,28 +34,39 @@ measure() {
         "$(printf '%s\n' "${peaks[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")"
 }
 
-# Launch to first frame (seconds) and resident memory then (KB), under a virtual display.
+# The window on PROJECT as ANNOTATOR under a virtual display, its log in LOG: sets app, xvfb
+# and home for close_window, and launched (when the app started, in seconds).
+launch() {
+    local project=$1 annotator=$2 log=$3
+    Xvfb :93 -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb=$!
+    sleep 0.5
+    home=$(mktemp -d)
+    launched=$(date +%s.%N)
+    HOME=$home DISPLAY=:93 RUST_LOG=accord=debug,warn "$accord" --annotator "$annotator" "$project" 2>"$log" &
+    app=$!
+}
+
+close_window() {
+    kill "$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    kill "$xvfb" 2>/dev/null || true
+    wait "$xvfb" 2>/dev/null || true
+    rm -rf "$home"
+}
+
+# Launch to first frame (seconds) and resident memory then (KB).
 first_frame() {
     local project=$1 log=$scratch/first-frame.log
     command -v Xvfb >/dev/null || { echo "- -"; return; }
-    Xvfb :93 -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
-    local xvfb=$!
-    sleep 0.5
-    local home
-    home=$(mktemp -d)
-    HOME=$home DISPLAY=:93 RUST_LOG=accord=debug,warn "$accord" --annotator bench "$project" 2>"$log" &
-    local app=$!
+    launch "$project" bench "$log"
     for _ in $(seq 500); do
         grep -q "first frame" "$log" && break
         sleep 0.02
     done
     local rss
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status" 2>/dev/null || echo -)
-    kill "$app" 2>/dev/null || true
-    wait "$app" 2>/dev/null || true
-    kill "$xvfb" 2>/dev/null || true
-    wait "$xvfb" 2>/dev/null || true
-    rm -rf "$home"
+    close_window
     local ms
     ms=$(grep -o 'first frame laid out [0-9.]*m\?s' "$log" | awk '{v=$5; if (v ~ /ms$/) {sub(/ms$/,"",v); v/=1000} else sub(/s$/,"",v); print v}')
     echo "${ms:--} $rss"
@@ -89,20 +100,14 @@ done
 window_open() {
     local project=$1 log=$scratch/window-open.log
     command -v Xvfb >/dev/null || { echo "- - -"; return; }
-    Xvfb :93 -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
-    local xvfb=$!
-    sleep 0.5
-    local home start first=- open=-
-    home=$(mktemp -d)
-    start=$(date +%s.%N)
-    HOME=$home DISPLAY=:93 RUST_LOG=accord=debug,warn "$accord" --annotator alice "$project" 2>"$log" &
-    local app=$!
+    local first=- open=-
+    launch "$project" alice "$log"
     for _ in $(seq 6000); do
         if [ "$first" = - ] && grep -q "first frame" "$log"; then
-            first=$(echo "$(date +%s.%N) - $start" | bc)
+            first=$(echo "$(date +%s.%N) - $launched" | bc)
         fi
         if grep -qE "their annotations (by|read)" "$log"; then
-            open=$(echo "$(date +%s.%N) - $start" | bc)
+            open=$(echo "$(date +%s.%N) - $launched" | bc)
             break
         fi
         sleep 0.02
@@ -111,11 +116,7 @@ window_open() {
     if [ "$first" = - ]; then first=$open; fi
     local rss
     rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$app/status" 2>/dev/null || echo -)
-    kill "$app" 2>/dev/null || true
-    wait "$app" 2>/dev/null || true
-    kill "$xvfb" 2>/dev/null || true
-    wait "$xvfb" 2>/dev/null || true
-    rm -rf "$home"
+    close_window
     awk -v f="$first" -v o="$open" -v r="$rss" 'BEGIN {printf "%.2f %.2f %s\n", f, o, r}'
 }
 

@@ -172,18 +172,13 @@ impl DocumentList {
             }
             return;
         };
-        ui.heading(ws.project.name());
-        ui.label(
-            RichText::new(ws.project.root.display().to_string())
-                .small()
-                .weak(),
+        self.header_ui(
+            ui,
+            cx,
+            (ws.project.name(), &ws.project.root),
+            &ws.project.file.documents,
+            true,
         );
-        ui.separator();
-        let id = ui.make_persistent_id("document filter");
-        self.field
-            .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
-        self.query = self.field.text();
-        self.filter_ui(ui, &ws.project.file.documents, true);
         self.editor_ui(ui, cx);
         let query = self.query.trim().to_lowercase();
         let assigned = &state.team.assigned;
@@ -305,18 +300,13 @@ impl DocumentList {
     /// name and language (their state is not known yet); a click chooses the one to show
     /// first.
     fn listing_ui(&mut self, ui: &mut Ui, cx: &mut ViewContext<'_>, opening: &Opening) {
-        ui.heading(&opening.name);
-        ui.label(
-            RichText::new(opening.root.display().to_string())
-                .small()
-                .weak(),
+        self.header_ui(
+            ui,
+            cx,
+            (&opening.name, &opening.root),
+            &opening.entries,
+            false,
         );
-        ui.separator();
-        let id = ui.make_persistent_id("document filter");
-        self.field
-            .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
-        self.query = self.field.text();
-        self.filter_ui(ui, &opening.entries, false);
         let query = self.query.trim().to_lowercase();
         let entries = &opening.entries;
         let shown = if self.query.trim().is_empty() && self.language.is_none() {
@@ -363,6 +353,26 @@ impl DocumentList {
                     });
                 }
             });
+    }
+
+    /// The project's name and folder, then the filters: name, language, and state when the
+    /// documents' annotations are read (`with_status`).
+    fn header_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &mut ViewContext<'_>,
+        (name, root): (&str, &std::path::Path),
+        entries: &[DocumentEntry],
+        with_status: bool,
+    ) {
+        ui.heading(name);
+        ui.label(RichText::new(root.display().to_string()).small().weak());
+        ui.separator();
+        let id = ui.make_persistent_id("document filter");
+        self.field
+            .ui(ui, cx.engine, id, f32::INFINITY, "Filter documents by name");
+        self.query = self.field.text();
+        self.filter_ui(ui, entries, with_status);
     }
 
     /// The language filter, and the state filter when the documents' annotations are read
