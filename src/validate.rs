@@ -242,8 +242,6 @@ impl Validator<'_> {
                 | DocumentError::UnsureEncoding { .. }
                 | DocumentError::UnknownEncoding { .. } => FindingKind::BadEncoding,
                 DocumentError::ListedTwice { .. } => FindingKind::DuplicateDocument,
-                // Only in a project whose opening was stopped, which is never checked.
-                DocumentError::NotRead { .. } => continue,
             };
             self.push(&slot.entry.file, None, kind, e.to_string());
         }

@@ -60,13 +60,6 @@ pub enum DocumentError {
         /// The document's path.
         path: PathBuf,
     },
-    /// Opening the project was stopped before this document was read (such a project is
-    /// never used: [`crate::project::Listing::read`] returns none).
-    #[error("{path} was not read: opening the project was stopped")]
-    NotRead {
-        /// The document's path.
-        path: PathBuf,
-    },
     /// The file is UTF-8 (it says so with a byte order mark, the project file says so, or most
     /// of it is) but has bytes that are not.
     #[error(
@@ -668,7 +661,6 @@ impl DocumentError {
             Self::UnsureEncoding { guess, .. } => Self::UnsureEncoding { path, guess },
             Self::UnknownEncoding { label, .. } => Self::UnknownEncoding { path, label },
             Self::ListedTwice { .. } => Self::ListedTwice { path },
-            Self::NotRead { .. } => Self::NotRead { path },
         }
     }
 }

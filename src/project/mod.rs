@@ -310,9 +310,31 @@ impl OpenProgress {
         self.stop.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn one_read(&self) {
+    /// Counts the next file, or says the open was stopped (the reading then ends there).
+    pub(crate) fn next_file(&self) -> Result<(), Stopped> {
+        if self.is_stopped() {
+            return Err(Stopped);
+        }
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// An open ended by [`OpenProgress::stop`] before every file was read.
+#[derive(Debug)]
+pub(crate) struct Stopped;
+
+/// Goes on with every file: an open nobody can stop.
+pub(crate) fn never_stopped() -> Result<(), std::convert::Infallible> {
+    Ok(())
+}
+
+/// The value of what could only fail by being stopped, when nothing could stop it.
+pub(crate) fn unstoppable<T>(result: Result<T, std::convert::Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
     }
 }
 
@@ -346,18 +368,20 @@ impl Listing {
     /// Reads (and hashes) every document, on every core, counting each in `progress`; `None`
     /// when `progress` was stopped meanwhile.
     pub fn read(self, progress: &OpenProgress) -> Option<Project> {
-        let project = self.read_documents(progress);
-        (!progress.is_stopped()).then_some(project)
+        self.read_documents(|| progress.next_file()).ok()
     }
 
     /// Reads (and hashes) every document, on every core.
     pub fn read_all(self) -> Project {
-        self.read_documents(&OpenProgress::default())
+        unstoppable(self.read_documents(never_stopped))
     }
 
-    /// The project with its documents read: those `progress` stopped before reading are
-    /// left unread.
-    fn read_documents(self, progress: &OpenProgress) -> Project {
+    /// The project with its documents read, `next` asked before each: its error ends the
+    /// reading.
+    fn read_documents<E: Send>(
+        self,
+        next: impl Fn() -> Result<(), E> + Sync,
+    ) -> Result<Project, E> {
         let Listing {
             dir,
             file,
@@ -376,32 +400,29 @@ impl Listing {
             .documents
             .par_iter()
             .zip(first_listing)
-            .map(|(entry, first)| ProjectDocument {
-                entry: entry.clone(),
-                document: if progress.is_stopped() {
-                    Err(DocumentError::NotRead {
-                        path: PathBuf::from(&entry.file),
-                    })
-                } else if first {
-                    let read = check_relative(&entry.file)
-                        .and_then(|()| Document::open_in(&dir, &entry.file, &entry.read_options()));
-                    progress.one_read();
-                    read
-                } else {
-                    progress.one_read();
-                    Err(DocumentError::ListedTwice {
-                        path: PathBuf::from(&entry.file),
-                    })
-                },
+            .map(|(entry, first)| {
+                next()?;
+                Ok(ProjectDocument {
+                    entry: entry.clone(),
+                    document: if first {
+                        check_relative(&entry.file).and_then(|()| {
+                            Document::open_in(&dir, &entry.file, &entry.read_options())
+                        })
+                    } else {
+                        Err(DocumentError::ListedTwice {
+                            path: PathBuf::from(&entry.file),
+                        })
+                    },
+                })
             })
-            .collect::<Vec<ProjectDocument>>();
+            .collect::<Result<Vec<ProjectDocument>, E>>()?;
         let mut slots_by_file = std::collections::HashMap::with_capacity(documents.len());
         for (i, slot) in documents.iter().enumerate() {
             slots_by_file
                 .entry(slot.entry.file.clone())
                 .or_insert(DocId(i));
         }
-        Project {
+        Ok(Project {
             root: dir.root().to_path_buf(),
             dir,
             file,
@@ -412,7 +433,7 @@ impl Listing {
             slots_by_file,
             config_stamp: Vec::new(),
         }
-        .with_config_remembered()
+        .with_config_remembered())
     }
 }
 

@@ -332,10 +332,7 @@ impl Workspace {
             return None;
         }
         let lock = AnnotatorLock::acquire(&project.root, annotator);
-        let docs = read_states(&project, annotator, progress);
-        if progress.is_stopped() {
-            return None;
-        }
+        let docs = read_states(&project, annotator, || progress.next_file()).ok()?;
         Some(Self::assemble(
             project,
             annotator,
@@ -353,7 +350,7 @@ impl Workspace {
         trust: journal::Trust,
         lock: Result<AnnotatorLock, LockError>,
     ) -> Self {
-        let docs = read_states(&project, annotator, &super::OpenProgress::default());
+        let docs = super::unstoppable(read_states(&project, annotator, super::never_stopped));
         Self::assemble(project, annotator, author, trust, lock, docs)
     }
 
@@ -1267,13 +1264,12 @@ fn bad_annotator_name(annotator: &str) -> Option<String> {
 }
 
 /// Each document's annotations as `annotator`'s file holds them, read on every core (most of
-/// opening a big project) and counted in `progress`. Once it is stopped the rest are left
-/// unread and empty: the caller then drops them all.
-fn read_states(
+/// opening a big project), `next` asked before each: its error ends the reading.
+fn read_states<E: Send>(
     project: &Project,
     annotator: &str,
-    progress: &super::OpenProgress,
-) -> Vec<DocState> {
+    next: impl Fn() -> Result<(), E> + Sync,
+) -> Result<Vec<DocState>, E> {
     let bad_name = bad_annotator_name(annotator);
     let empty = |status| DocState {
         store: AnnotationStore::new(),
@@ -1285,27 +1281,17 @@ fn read_states(
     project
         .documents
         .par_iter()
-        .map(|slot| match (&slot.document, &bad_name) {
-            _ if progress.is_stopped() => {
-                empty(StoreStatus::Locked("opening was stopped".to_owned()))
-            }
-            (Err(e), _) => {
-                progress.one_read();
-                empty(StoreStatus::NoDocument(e.to_string()))
-            }
-            (Ok(_), Some(why)) => {
-                progress.one_read();
-                empty(StoreStatus::Locked(why.clone()))
-            }
-            (Ok(doc), None) => {
-                let state = load_state(
+        .map(|slot| {
+            next()?;
+            Ok(match (&slot.document, &bad_name) {
+                (Err(e), _) => empty(StoreStatus::NoDocument(e.to_string())),
+                (Ok(_), Some(why)) => empty(StoreStatus::Locked(why.clone())),
+                (Ok(doc), None) => load_state(
                     &project.dir,
                     &project.annotation_path(annotator, slot.file()),
                     doc,
-                );
-                progress.one_read();
-                state
-            }
+                ),
+            })
         })
         .collect()
 }

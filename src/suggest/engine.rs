@@ -179,14 +179,19 @@ impl Spans {
     }
 }
 
-/// The contiguous spans of a store, as (range, label): what the suggesters learn from
-/// (a discontinuous span is not a surface form).
+/// The contiguous spans of a store, as (range, label): what the suggesters learn from.
 pub fn labels_of(store: &AnnotationStore) -> Vec<Labelled> {
     store
         .annotations()
-        .filter(|a| a.fragments.len() == 1)
+        .filter(|a| is_learned(a))
         .map(|a| (a.extent(), a.label.clone()))
         .collect()
+}
+
+/// Whether the suggesters learn from an annotation: a contiguous span (a discontinuous one is
+/// not a surface form).
+fn is_learned(annotation: &crate::model::Annotation) -> bool {
+    annotation.fragments.len() == 1
 }
 
 /// The labels of every other annotator (and the curated set) in `project`, by document: what
@@ -206,7 +211,7 @@ pub fn others_labels(project: &Project, annotator: &str) -> Labels {
 }
 
 /// The labels of `annotator`'s files in `project`, by document, as [`labels_of`] takes them
-/// from a store, read on every core. A file that cannot be read is left out (validation
+/// from a store (read on every core). A file that cannot be read is left out (validation
 /// names it).
 pub fn saved_labels(project: &Project, annotator: &str) -> Labels {
     project
@@ -221,7 +226,7 @@ pub fn saved_labels(project: &Project, annotator: &str) -> Labels {
                 .map(|f| {
                     f.annotations
                         .into_iter()
-                        .filter(|a| a.fragments.len() == 1)
+                        .filter(is_learned)
                         .map(|a| (a.extent(), a.label))
                         .collect()
                 })

@@ -166,7 +166,7 @@ impl eframe::App for Window {
         app.end_exchange();
         app.end_adding();
         app.end_sync();
-        app.end_opening();
+        let _ = app.end_opening();
         // Autosave on exit, unless the user chose to drop the changes.
         let dirty = app.state().workspace.as_ref().is_some_and(|w| w.is_dirty());
         if !app.close_allowed() && dirty {

@@ -289,10 +289,6 @@ fn work(
             .any(|r| matches!(r, Request::Refresh { train: true, .. }));
         for (i, request) in requests.into_iter().enumerate() {
             match request {
-                // Every refresh's changes count; only the latest is worked on.
-                Request::Refresh { changed, .. } if Some(i) != latest_refresh => {
-                    take(&mut own, changed);
-                }
                 Request::Refresh {
                     revision,
                     changed,
@@ -300,7 +296,11 @@ fn work(
                     first,
                     ..
                 } => {
+                    // Every refresh's changes count; only the latest is worked on.
                     take(&mut own, changed);
+                    if Some(i) != latest_refresh {
+                        continue;
+                    }
                     if any_train || others.is_none() {
                         others = Some(if engine.settings.others {
                             others_labels(&project, annotator)

@@ -41,7 +41,7 @@ impl AccordApp {
             self.save_all();
         }
         let started = std::time::Instant::now();
-        self.stop_opening_quietly();
+        self.end_opening();
         match Project::list(&root) {
             Err(e) => {
                 let text = format!("Cannot open {}: {e:#}", root.display());
@@ -90,14 +90,11 @@ impl AccordApp {
         self.state.panes.clear();
         self.state.review = None;
         self.state.layers.clear();
-        let hidden = self.state.suggestions.hidden;
-        self.state.suggestions = Default::default();
-        self.state.suggestions.hidden = hidden;
+        self.stop_suggestions();
         self.state.team = Default::default();
         self.state.progress = None;
         self.state.progress_pending = false;
         self.progress_job = None;
-        self.suggest_job = None;
         self.disk.watch = None;
         self.views.find_bar = Default::default();
     }
@@ -138,22 +135,18 @@ impl AccordApp {
 
     /// Stops reading the project being opened, at the annotator's asking.
     pub(in crate::ui) fn stop_opening(&mut self) {
-        if let Some(name) = self.stop_opening_quietly() {
+        if let Some(name) = self.end_opening() {
             self.info(format!("Stopped opening {name}"));
         }
     }
 
-    /// Stops reading the project being opened, if one is: the name of that project.
-    fn stop_opening_quietly(&mut self) -> Option<String> {
+    /// Stops reading the project being opened, if one is (another opens, the window
+    /// closes): the name of that project.
+    pub fn end_opening(&mut self) -> Option<String> {
         if let Some(job) = self.opening_job.take() {
             job.end();
         }
         self.state.opening.take().map(|o| o.name)
-    }
-
-    /// Stops reading the project being opened (the window is closing).
-    pub fn end_opening(&mut self) {
-        self.stop_opening_quietly();
     }
 
     pub(in crate::ui) fn install_workspace(&mut self, ws: Workspace, first_doc: Option<&str>) {

@@ -17,10 +17,16 @@ impl AccordApp {
     /// Starts the suggestions' worker for the open project (the one of a project open before
     /// stops when its channel is dropped).
     pub(in crate::ui) fn start_suggestions(&mut self) {
+        self.stop_suggestions();
+        self.suggest_job = self.state.workspace.as_ref().map(SuggestJob::start);
+    }
+
+    /// Stops the worker and forgets what it proposed (whether they are hidden stays).
+    pub(in crate::ui) fn stop_suggestions(&mut self) {
         let hidden = self.state.suggestions.hidden;
         self.state.suggestions = Default::default();
         self.state.suggestions.hidden = hidden;
-        self.suggest_job = self.state.workspace.as_ref().map(SuggestJob::start);
+        self.suggest_job = None;
     }
 
     /// Takes what the worker sent, and asks it again when the labels changed since (trained

@@ -139,7 +139,12 @@ impl Default for DocumentList {
 impl DocumentList {
     /// True when some filter is set.
     fn is_filtering(&self) -> bool {
-        !self.query.trim().is_empty() || self.language.is_some() || self.status != StatusFilter::All
+        self.filters_entries() || self.status != StatusFilter::All
+    }
+
+    /// True when the name or language filter is set (those an entry passes or not).
+    fn filters_entries(&self) -> bool {
+        !self.query.trim().is_empty() || self.language.is_some()
     }
 
     /// True when `doc` passes the filter.
@@ -309,7 +314,7 @@ impl DocumentList {
         );
         let query = self.query.trim().to_lowercase();
         let entries = &opening.entries;
-        let shown = if self.query.trim().is_empty() && self.language.is_none() {
+        let shown = if !self.filters_entries() {
             Rows::All(entries.len())
         } else {
             Rows::Listed(
