@@ -873,32 +873,7 @@ fn brat_fragments_a_line_break_separates_stay_as_written() {
     assert!(native.problems.is_empty(), "{:?}", native.problems);
 
     // Accord's one fragment across the line break: pieces and a note, read back whole.
-    let mut doc = CorpusDocument::new("a.txt", "Hello\nworld and more\n");
-    doc.annotations.push(Annotation {
-        id: AnnotationId(1),
-        label: "ORG".into(),
-        fragments: vec![Fragment {
-            start: 0,
-            end: 11,
-            text: "Hello\nworld".into(),
-        }],
-        attributes: BTreeMap::new(),
-        note: String::new(),
-        review: Review::default(),
-        author: "gen".into(),
-        created: fixed_now(),
-        modified: fixed_now(),
-        source: None,
-        conflict: None,
-    });
-    doc.next_id = 2;
-    let corpus = Corpus {
-        name: "t".into(),
-        annotator: "gen".into(),
-        schema: schema.clone(),
-        documents: vec![doc],
-        groups: Vec::new(),
-    };
+    let corpus = one_span_corpus("Hello\nworld and more\n", "ORG", (0, 11), schema.clone());
     let (files, _) = export_corpus(&corpus, Format::Brat, &mut go).unwrap();
     let ann = files
         .iter()
@@ -924,16 +899,22 @@ fn brat_fragments_a_line_break_separates_stay_as_written() {
     );
 }
 
-#[test]
-fn conll_writes_a_label_with_white_space_as_one_column() {
-    let mut doc = CorpusDocument::new("a.txt", "Посол Астаны и 北京 встретились\n");
+/// A corpus of one document, `a.txt` holding `text`, with one span `label` over the chars
+/// `start..end`.
+fn one_span_corpus(
+    text: &str,
+    label: &str,
+    (start, end): (usize, usize),
+    schema: Schema,
+) -> Corpus {
+    let mut doc = CorpusDocument::new("a.txt", text);
     doc.annotations.push(Annotation {
         id: AnnotationId(1),
-        label: "CAPITAL\u{a0}CITY NAME".into(),
+        label: label.into(),
         fragments: vec![Fragment {
-            start: 6,
-            end: 14,
-            text: "Астаны и".into(),
+            start,
+            end,
+            text: text.chars().skip(start).take(end - start).collect(),
         }],
         attributes: BTreeMap::new(),
         note: String::new(),
@@ -945,13 +926,23 @@ fn conll_writes_a_label_with_white_space_as_one_column() {
         conflict: None,
     });
     doc.next_id = 2;
-    let corpus = Corpus {
+    Corpus {
         name: "t".into(),
         annotator: "gen".into(),
-        schema: Schema::default_schema(),
+        schema,
         documents: vec![doc],
         groups: Vec::new(),
-    };
+    }
+}
+
+#[test]
+fn conll_writes_a_label_with_white_space_as_one_column() {
+    let corpus = one_span_corpus(
+        "Посол Астаны и 北京 встретились\n",
+        "CAPITAL\u{a0}CITY NAME",
+        (6, 14),
+        Schema::default_schema(),
+    );
     let (files, _) = export_corpus(&corpus, Format::Conll, &mut go).unwrap();
     let text = String::from_utf8(files[0].bytes.clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
