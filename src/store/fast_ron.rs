@@ -8,6 +8,10 @@
 //! Anything else (a struct name, `\u{…}` escapes, hex numbers, non-ASCII outside strings, a
 //! syntax error) is an [`Error`], and the caller parses the text with `ron` instead, which then
 //! also gives the error its line and column. So this is a fast path, never a second dialect.
+//!
+//! The window over the source is a `String`: each read is checked as UTF-8 once, in bulk, and
+//! strings and names are then slices of it, not checked again one by one (that was a tenth of
+//! reading a project).
 
 use std::fmt;
 use std::io::Read;
@@ -41,8 +45,7 @@ impl de::Error for Error {
 
 type Result<T> = std::result::Result<T, Error>;
 
-/// Comments outside ASCII are left to `ron`, which also checks the whole file is UTF-8 (this
-/// reader checks strings; with ASCII everywhere else, the file is UTF-8 exactly when it reads).
+/// Comments outside ASCII are left to `ron`.
 fn ascii_comment(b: u8) -> Result<()> {
     if b.is_ascii() {
         Ok(())
@@ -53,6 +56,26 @@ fn ascii_comment(b: u8) -> Result<()> {
 
 fn fail<T>(what: &str) -> Result<T> {
     Err(Error(what.to_owned()))
+}
+
+/// How much of `bytes` ends on a char boundary, when a read may have cut the last char: the
+/// bytes of a char begun and not finished are left for the next read. (Anything else that is
+/// not UTF-8 is left in, for the check to refuse.)
+fn whole_chars(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=n.min(4) {
+        let b = bytes[n - back];
+        if b & 0b1100_0000 != 0b1000_0000 {
+            let len = match b {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            return if len > back { n - back } else { n };
+        }
+    }
+    n
 }
 
 /// Reads a whole value from `src`, of about `size` bytes (a file as stat saw it; 0 if
@@ -75,12 +98,17 @@ fn read_all<T: DeserializeOwned, R: Read>(mut de: Deserializer<R>) -> Result<T> 
     Ok(value)
 }
 
-/// The reader: a window `buf[pos..end]` over the source.
+/// The reader: a window `text[pos..]` over the source.
 pub(crate) struct Deserializer<R> {
     src: R,
-    buf: Vec<u8>,
+    /// What was read and not yet consumed before `pos`: whole chars, checked as UTF-8.
+    text: String,
     pos: usize,
-    end: usize,
+    /// Bytes read from the source and not yet in `text`: the start of a char the last read
+    /// cut (at most three bytes), and room for the next read.
+    raw: Vec<u8>,
+    /// How much to read at a time.
+    chunk: usize,
     eof: bool,
     depth: usize,
     /// Identifiers are read here, to be handed to visitors as `&str`.
@@ -91,9 +119,10 @@ impl<R: Read> Deserializer<R> {
     fn new(src: R, buffer: usize) -> Self {
         Self {
             src,
-            buf: vec![0; buffer],
+            text: String::with_capacity(buffer),
             pos: 0,
-            end: 0,
+            raw: Vec::new(),
+            chunk: buffer,
             eof: false,
             depth: 0,
             ident: String::new(),
@@ -103,32 +132,49 @@ impl<R: Read> Deserializer<R> {
     /// Makes at least `n` bytes available from `pos`, unless the source ends first.
     #[inline]
     fn ensure(&mut self, n: usize) -> Result<bool> {
-        if self.end - self.pos >= n {
+        if self.text.len() - self.pos >= n {
             return Ok(true);
         }
         self.refill(n)
     }
 
+    /// The bytes of the window from `pos`.
+    #[inline]
+    fn rest(&self) -> &[u8] {
+        &self.text.as_bytes()[self.pos..]
+    }
+
     #[cold]
     #[inline(never)]
     fn refill(&mut self, n: usize) -> Result<bool> {
-        while self.end - self.pos < n && !self.eof {
+        while self.text.len() - self.pos < n && !self.eof {
             if self.pos > 0 {
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
+                self.text.drain(..self.pos);
                 self.pos = 0;
             }
-            if self.end == self.buf.len() {
-                self.buf.resize(self.buf.len() * 2, 0);
-            }
-            match self.src.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(read) => self.end += read,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            let kept = self.raw.len();
+            self.raw.resize(kept + self.chunk, 0);
+            let read = match self.src.read(&mut self.raw[kept..]) {
+                Ok(read) => read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
                 Err(e) => return Err(Error(e.to_string())),
+            };
+            self.raw.truncate(kept + read);
+            if read == 0 {
+                // (An interrupted read is tried again.)
+                self.eof = self.raw.len() == kept;
+                if self.eof && kept > 0 {
+                    return fail("the source ends inside a character");
+                }
+                continue;
             }
+            let whole = whole_chars(&self.raw);
+            let text = std::str::from_utf8(&self.raw[..whole])
+                .map_err(|_| Error("the source is not UTF-8".into()))?;
+            self.text.push_str(text);
+            self.raw.drain(..whole);
         }
-        Ok(self.end - self.pos >= n)
+        Ok(self.text.len() - self.pos >= n)
     }
 
     #[inline]
@@ -138,11 +184,11 @@ impl<R: Read> Deserializer<R> {
 
     #[inline]
     fn peek_at(&mut self, i: usize) -> Result<Option<u8>> {
-        if self.pos + i < self.end {
-            return Ok(Some(self.buf[self.pos + i]));
+        if let Some(&b) = self.rest().get(i) {
+            return Ok(Some(b));
         }
         Ok(if self.ensure(i + 1)? {
-            Some(self.buf[self.pos + i])
+            Some(self.rest()[i])
         } else {
             None
         })
@@ -158,13 +204,31 @@ impl<R: Read> Deserializer<R> {
     }
 
     /// Skips whitespace and comments (`//` to the end of the line, nested `/* */`).
+    #[inline(always)]
     fn skip_ws(&mut self) -> Result<()> {
+        // Half the calls find a token right away (after a `,`, before a `:`).
+        match self.rest().first() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') | None => self.skip_ws_and_comments(),
+            Some(_) => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_ws_and_comments(&mut self) -> Result<()> {
         loop {
-            // The common case, indentation inside the buffer, in one tight loop.
-            let blanks = self.buf[self.pos..self.end]
-                .iter()
-                .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                .count();
+            // The common case, a line break and indentation inside the buffer, in one tight
+            // loop that takes spaces eight at a time.
+            let rest = self.rest();
+            let mut blanks = 0;
+            loop {
+                if rest.get(blanks..blanks + 8) == Some(b"        ") {
+                    blanks += 8;
+                } else if let Some(b' ' | b'\t' | b'\n' | b'\r') = rest.get(blanks) {
+                    blanks += 1;
+                } else {
+                    break;
+                }
+            }
             self.pos += blanks;
             match self.peek()? {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
@@ -230,31 +294,39 @@ impl<R: Read> Deserializer<R> {
 
     /// Reads an ASCII identifier into `self.ident` (raw identifiers `r#x` are refused).
     fn read_ident(&mut self) -> Result<()> {
+        let len = self.ident_len()?;
         self.ident.clear();
+        self.ident.push_str(&self.text[self.pos..self.pos + len]);
+        self.pos += len;
+        Ok(())
+    }
+
+    /// The length of the ASCII identifier at `pos`, which is then whole in the window (not
+    /// consumed): a field's name is handed to its visitor from there, not copied.
+    fn ident_len(&mut self) -> Result<usize> {
+        let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         match self.peek()? {
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {}
             _ => return fail("expected an identifier"),
         }
+        let mut len = 0;
         loop {
-            let run = self.buf[self.pos..self.end]
+            len += self.rest()[len..]
                 .iter()
-                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+                .take_while(|b| is_ident(b))
                 .count();
-            // ASCII, so this is valid UTF-8.
-            self.ident
-                .push_str(std::str::from_utf8(&self.buf[self.pos..self.pos + run]).unwrap_or(""));
-            self.pos += run;
-            let Some(b) = self.peek()? else { break };
-            if b.is_ascii_alphanumeric() || b == b'_' {
-                // The buffer ended inside the identifier and was refilled.
-                continue;
+            // Either what follows is in the window, or the source ends, or more is read
+            // (keeping `pos`, so the identifier stays in one piece).
+            if len < self.rest().len() || !self.ensure(len + 1)? {
+                break;
             }
-            if b >= 0x80 || (b == b'#' && self.ident == "r") {
-                return fail("not a plain ASCII identifier");
-            }
-            return Ok(());
         }
-        Ok(())
+        match self.rest().get(len) {
+            Some(&b) if b >= 0x80 || (b == b'#' && &self.rest()[..len] == b"r") => {
+                fail("not a plain ASCII identifier")
+            }
+            _ => Ok(len),
+        }
     }
 
     /// True when the next token is a string (`"…"`, `r"…"` or `r#"…"#`).
@@ -273,7 +345,7 @@ impl<R: Read> Deserializer<R> {
             self.pos = after;
             return Ok(text);
         }
-        let mut out = Vec::new();
+        let mut out = String::new();
         match self.peek()? {
             Some(b'"') => {
                 self.pos += 1;
@@ -285,7 +357,7 @@ impl<R: Read> Deserializer<R> {
             }
             _ => return fail("expected a string"),
         }
-        String::from_utf8(out).map_err(|_| Error("a string is not UTF-8".into()))
+        Ok(out)
     }
 
     /// The next string's text when it has no escape and ends inside the buffer (most do),
@@ -295,16 +367,16 @@ impl<R: Read> Deserializer<R> {
         if self.peek()? != Some(b'"') {
             return Ok(None);
         }
-        let window = &self.buf[self.pos + 1..self.end];
+        let start = self.pos + 1;
+        let window = &self.text.as_bytes()[start..];
         let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\') else {
             return Ok(None);
         };
         if window[stop] != b'"' {
             return Ok(None);
         }
-        let text = std::str::from_utf8(&window[..stop])
-            .map_err(|_| Error("a string is not UTF-8".into()))?;
-        Ok(Some((text, self.pos + stop + 2)))
+        // Both ends are at an ASCII quote, so on char boundaries.
+        Ok(Some((&self.text[start..start + stop], start + stop + 1)))
     }
 
     /// Reads past a string, checked as [`Self::read_string`] checks it, without copying it
@@ -317,31 +389,31 @@ impl<R: Read> Deserializer<R> {
         Ok(())
     }
 
-    fn read_escaped(&mut self, out: &mut Vec<u8>) -> Result<()> {
+    fn read_escaped(&mut self, out: &mut String) -> Result<()> {
         loop {
             if !self.ensure(1)? {
                 return fail("unterminated string");
             }
-            let window = &self.buf[self.pos..self.end];
-            let Some(stop) = window.iter().position(|&b| b == b'"' || b == b'\\') else {
-                out.extend_from_slice(window);
-                self.pos = self.end;
+            let window = &self.text[self.pos..];
+            let Some(stop) = window.bytes().position(|b| b == b'"' || b == b'\\') else {
+                out.push_str(window);
+                self.pos = self.text.len();
                 continue;
             };
-            out.extend_from_slice(&window[..stop]);
-            let quote = window[stop] == b'"';
+            out.push_str(&window[..stop]);
+            let quote = window.as_bytes()[stop] == b'"';
             self.pos += stop + 1;
             if quote {
                 return Ok(());
             }
             let escaped = match self.peek()? {
-                Some(b'"') => b'"',
-                Some(b'\\') => b'\\',
-                Some(b'\'') => b'\'',
-                Some(b'n') => b'\n',
-                Some(b'r') => b'\r',
-                Some(b't') => b'\t',
-                Some(b'0') => b'\0',
+                Some(b'"') => '"',
+                Some(b'\\') => '\\',
+                Some(b'\'') => '\'',
+                Some(b'n') => '\n',
+                Some(b'r') => '\r',
+                Some(b't') => '\t',
+                Some(b'0') => '\0',
                 // `\u{…}`, `\x..` and line continuations: left to `ron`.
                 _ => return fail("an escape this reader leaves to ron"),
             };
@@ -350,7 +422,7 @@ impl<R: Read> Deserializer<R> {
         }
     }
 
-    fn read_raw(&mut self, out: &mut Vec<u8>) -> Result<()> {
+    fn read_raw(&mut self, out: &mut String) -> Result<()> {
         let mut hashes = 0;
         while self.peek()? == Some(b'#') {
             hashes += 1;
@@ -361,23 +433,22 @@ impl<R: Read> Deserializer<R> {
             if !self.ensure(1)? {
                 return fail("unterminated raw string");
             }
-            let window = &self.buf[self.pos..self.end];
-            let Some(stop) = window.iter().position(|&b| b == b'"') else {
-                out.extend_from_slice(window);
-                self.pos = self.end;
+            let window = &self.text[self.pos..];
+            let Some(stop) = window.bytes().position(|b| b == b'"') else {
+                out.push_str(window);
+                self.pos = self.text.len();
                 continue;
             };
-            out.extend_from_slice(&window[..stop]);
+            out.push_str(&window[..stop]);
             self.pos += stop;
             // Is this quote followed by as many hashes as opened the string?
             self.ensure(1 + hashes)?;
-            let closes = (1..=hashes).all(|i| self.buf.get(self.pos + i) == Some(&b'#'))
-                && self.pos + hashes < self.end;
+            let closes = (1..=hashes).all(|i| self.rest().get(i) == Some(&b'#'));
             if closes {
                 self.pos += 1 + hashes;
                 return Ok(());
             }
-            out.push(b'"');
+            out.push('"');
             self.pos += 1;
         }
     }
@@ -855,8 +926,10 @@ impl<'de, R: Read> MapAccess<'de> for &mut Fields<'_, R> {
             self.closed = true;
             return Ok(None);
         }
-        self.de.read_ident()?;
-        let key = seed.deserialize(self.de.ident.as_str().into_deserializer())?;
+        let len = self.de.ident_len()?;
+        let start = self.de.pos;
+        let key = seed.deserialize(self.de.text[start..start + len].into_deserializer())?;
+        self.de.pos += len;
         self.de.skip_ws()?;
         self.de.expect(b':')?;
         Ok(Some(key))
@@ -1032,26 +1105,54 @@ mod tests {
 
     #[test]
     fn tokens_split_across_buffer_refills_are_read_whole() {
-        // A reader that hands out one byte at a time.
-        struct Trickle<'a>(&'a [u8]);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let Some((&b, rest)) = self.0.split_first() else {
-                    return Ok(0);
-                };
-                buf[0] = b;
-                self.0 = rest;
-                Ok(1)
-            }
-        }
         let long = "ab\"#".repeat(40_000);
         let text = format!(
-            "(n: 12345, s: r##\"{long}\"##, map: {{\"k\": New(\"{}\")}}, opt: Some(\"x\"), /* c */)",
+            "(n: 12345, s: r##\"{long}\"##, map: {{\"k\": New(\"{}\")}}, opt: Some(\"é 中 😊\"), /* c */)",
             "q\\\"".repeat(30_000)
         );
-        let parsed: Sample = from_reader(Trickle(text.as_bytes()), 0).unwrap();
+        let parsed: Sample = from_reader(ChunkedReader(text.as_bytes(), 1), 0).unwrap();
         assert_eq!(parsed.s, long);
         assert_eq!(parsed.map["k"], Kind::New("q\"".repeat(30_000)));
+        assert_eq!(parsed.opt.as_deref(), Some("é 中 😊"));
         assert_eq!(parsed, ron::from_str::<Sample>(&text).unwrap());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_wherever_a_read_cuts_them() {
+        let good = "(n: 1, s: \"中\", map: {}, opt: None)".as_bytes();
+        let at = good.iter().position(|&b| b >= 0x80).unwrap();
+        for bad in [
+            // A char cut short by the end of the file, inside and outside a string.
+            [&good[..at + 2], b"\", map: {}, opt: None)".as_slice()].concat(),
+            [good, &good[at..at + 1]].concat(),
+            // A stray continuation byte, an overlong encoding, a byte UTF-8 never uses.
+            [&good[..at], b"\x80\", map: {}, opt: None)".as_slice()].concat(),
+            [&good[..at], b"\xC0\xAF\", map: {}, opt: None)".as_slice()].concat(),
+            [&good[..at], b"\xFF\", map: {}, opt: None)".as_slice()].concat(),
+        ] {
+            for chunk in [1, 2, 3, 1024] {
+                let read = ChunkedReader(&bad, chunk);
+                assert!(
+                    from_reader::<Sample, _>(read, 0).is_err(),
+                    "{bad:?} by {chunk}"
+                );
+            }
+        }
+        for chunk in [1, 2, 3, 1024] {
+            let parsed: Sample = from_reader(ChunkedReader(good, chunk), 0).unwrap();
+            assert_eq!(parsed.s, "中");
+        }
+    }
+
+    /// A reader that hands out `.1` bytes at a time.
+    struct ChunkedReader<'a>(&'a [u8], usize);
+
+    impl Read for ChunkedReader<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
     }
 }
