@@ -311,9 +311,10 @@ pub fn project_ledger(root: &Path, annotators: &[String]) -> Result<Vec<LedgerRo
         let mut stores = Vec::with_capacity(project.documents.len());
         for slot in &project.documents {
             let path = project.annotation_path(annotator, slot.file());
-            stores.push(match project.has(&path) {
-                true => Some(AnnotationFile::load_store_in(&project.dir, &path)?.store),
-                false => None,
+            stores.push(match AnnotationFile::load_store_in(&project.dir, &path) {
+                Ok(loaded) => Some(loaded.store),
+                Err(e) if e.is_absent() => None,
+                Err(e) => return Err(e.into()),
             });
         }
         let links = project.links_path(annotator);

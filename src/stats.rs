@@ -71,11 +71,9 @@ pub fn stats(root: &Path) -> Result<Stats, ProjectError> {
             let mut count = DocumentCount::default();
             for annotator in &annotators {
                 let path = project.annotation_path(annotator, slot.file());
-                if !project.has(&path) {
-                    continue;
-                }
                 let file = match AnnotationFile::load_in(&project.dir, &path) {
                     Ok(f) => f,
+                    Err(e) if e.is_absent() => continue,
                     Err(e) => {
                         count.unreadable.push(e.to_string());
                         continue;

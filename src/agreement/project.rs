@@ -178,12 +178,14 @@ fn count_document(
         let path = project.annotation_path(annotator, slot.file());
         // No file is no annotations; anything else in its place (a folder, a FIFO, a link
         // out) is an error the door names.
-        if !project.has(&path) {
-            stores.push(None);
-            continue;
-        }
-        let file = AnnotationFile::load_compared_in(&project.dir, &path)
-            .map_err(|source| AgreementError::AnnotationFile { source })?;
+        let file = match AnnotationFile::load_compared_in(&project.dir, &path) {
+            Ok(file) => file,
+            Err(e) if e.is_absent() => {
+                stores.push(None);
+                continue;
+            }
+            Err(source) => return Err(AgreementError::AnnotationFile { source }),
+        };
         if let Some(doc) = slot.doc()
             && !file.document.matches(doc)
         {

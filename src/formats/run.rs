@@ -169,18 +169,19 @@ fn read_corpus(
             detail: "left out: the curated set has no decision here yet (include it with --include-undecided, as a document without spans)".into(),
         }
         };
-        if gold_only && !include_undecided && !project.has(&path) {
+        let file = match AnnotationFile::load_in(&project.dir, &path) {
+            Ok(f) => Some(f),
+            Err(e) if e.is_absent() => None,
+            Err(e) => {
+                losses.push(skip(format!("annotations left out: {e}")));
+                return (Some(cd), losses);
+            }
+        };
+        if gold_only && !include_undecided && file.is_none() {
             losses.push(undecided());
             return (None, losses);
         }
-        if project.has(&path) {
-            let file = match AnnotationFile::load_in(&project.dir, &path) {
-                Ok(f) => f,
-                Err(e) => {
-                    losses.push(skip(format!("annotations left out: {e}")));
-                    return (Some(cd), losses);
-                }
-            };
+        if let Some(file) = file {
             if !file.document.matches(doc) {
                 losses.push(skip(format!(
                     "annotations left out: {} was annotated on another version of the document; run `accord validate`",

@@ -283,6 +283,15 @@ pub enum StoreError {
     File(#[from] crate::project_dir::FsError),
 }
 
+impl StoreError {
+    /// True when there is no file at all (nor a folder on the way to it): to a project, no
+    /// annotations yet. Reading and treating this as absent costs one look at the file,
+    /// where asking first and then reading looked twice.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
 /// What to do about a failed read or write of an annotation or link file.
 fn io_advice(action: &str, source: &std::io::Error) -> &'static str {
     match (action, source.kind()) {

@@ -219,9 +219,7 @@ pub fn saved_labels(project: &Project, annotator: &str) -> Labels {
         .par_iter()
         .map(|d| {
             let path = project.annotation_path(annotator, d.file());
-            if !project.has(&path) {
-                return Vec::new();
-            }
+            // No file, or one that cannot be read: nothing learned.
             crate::store::AnnotationFile::load_in(&project.dir, &path)
                 .map(|f| {
                     f.annotations
