@@ -24,7 +24,7 @@ use accord::suggest::{Engine, Settings};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// `n` documents of about `chars` chars each, from the sample texts, none alike.
-fn corpus_texts(n: usize, chars: usize) -> Vec<(String, Option<Arc<str>>, Option<String>)> {
+fn corpus_texts(n: usize, chars: usize) -> Vec<(String, Option<Arc<String>>, Option<String>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
     let samples: Vec<(String, String)> = [
         ("kz-tj-joint-statement.zh.txt", "zh"),
@@ -54,7 +54,7 @@ fn corpus_texts(n: usize, chars: usize) -> Vec<(String, Option<Arc<str>>, Option
             }
             (
                 format!("doc-{i}.txt"),
-                Some(Arc::from(out)),
+                Some(Arc::new(out)),
                 Some(language.clone()),
             )
         })
@@ -283,7 +283,7 @@ fn report_quality(_: &mut Criterion) {
             if line.trim().chars().count() > 20 {
                 docs.push((
                     format!("{}-{start}.txt", corpus.files[doc]),
-                    Some(Arc::from(line)),
+                    Some(Arc::new(line.to_owned())),
                     Some(corpus.languages[doc].clone()),
                 ));
                 labels.push(

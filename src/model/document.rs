@@ -2,6 +2,7 @@
 //! encoding it was read in ([`super::encoding`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -358,7 +359,9 @@ impl CharIndex {
 pub struct Document {
     /// File name inside the project folder, e.g. `tj-kz-talks-astana.ar.txt`.
     pub file_name: String,
-    text: String,
+    /// Shared, not copied, by the clones of the document and by whatever analyses it (the
+    /// suggestions' corpus): a document can be hundreds of megabytes.
+    text: Arc<String>,
     index: CharIndex,
     /// Char offset where each paragraph (line ending in `\n`, or the last one) starts.
     paragraph_starts: Vec<usize>,
@@ -478,7 +481,7 @@ impl Document {
         );
         Self {
             file_name,
-            text,
+            text: Arc::new(text),
             index,
             paragraph_starts: paragraphs.chars,
             paragraph_start_bytes: paragraphs.bytes,
@@ -492,6 +495,11 @@ impl Document {
     /// The whole text (without a BOM).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, shared: for a reader that outlives this borrow of the document.
+    pub fn shared_text(&self) -> Arc<String> {
+        Arc::clone(&self.text)
     }
 
     /// Number of chars in the text.

@@ -17,7 +17,7 @@ use super::learned::{Taggers, TrainingDoc};
 use super::morph::Morphology;
 use super::rejections::RejectionsFile;
 use super::{Kind, Settings, Suggestion};
-use crate::model::{CharRange, Suggester};
+use crate::model::{CharRange, Document, Suggester};
 use crate::project::Project;
 use crate::store::AnnotationStore;
 
@@ -33,7 +33,7 @@ pub struct Corpus {
     /// Each document's file, as in `accord.ron`.
     pub files: Vec<String>,
     /// Each document's text; `None` when it could not be opened.
-    pub texts: Vec<Option<Arc<str>>>,
+    pub texts: Vec<Option<Arc<String>>>,
     /// Each document's language (from `accord.ron`, else guessed; `""` when unknown).
     pub languages: Vec<String>,
     tokens: Vec<DocTokens>,
@@ -57,13 +57,13 @@ fn char_index(text: &str) -> Vec<usize> {
 impl Corpus {
     /// The documents of `project`, analysed on every core.
     pub fn of(project: &Project) -> Corpus {
-        let docs: Vec<(String, Option<Arc<str>>, Option<String>)> = project
+        let docs: Vec<(String, Option<Arc<String>>, Option<String>)> = project
             .documents
             .iter()
             .map(|d| {
                 (
                     d.file().to_owned(),
-                    d.doc().map(|doc| Arc::from(doc.text())),
+                    d.doc().map(Document::shared_text),
                     d.entry.language.clone(),
                 )
             })
@@ -72,11 +72,11 @@ impl Corpus {
     }
 
     /// Documents given as (file, text, language).
-    pub fn new(docs: Vec<(String, Option<Arc<str>>, Option<String>)>) -> Corpus {
+    pub fn new(docs: Vec<(String, Option<Arc<String>>, Option<String>)>) -> Corpus {
         let analysed: Vec<(String, DocTokens, Morphology, Vec<usize>)> = docs
             .par_iter()
             .map(|(_, text, language)| {
-                let text = text.as_deref().unwrap_or("");
+                let text = text.as_ref().map_or("", |t| t.as_str());
                 let language = language
                     .clone()
                     .or_else(|| crate::model::language::guess(text).map(str::to_owned))
@@ -128,7 +128,10 @@ impl Corpus {
 
     /// The text of document `doc` ("" when it could not be opened).
     pub fn text(&self, doc: usize) -> &str {
-        self.texts.get(doc).and_then(|t| t.as_deref()).unwrap_or("")
+        self.texts
+            .get(doc)
+            .and_then(Option::as_ref)
+            .map_or("", |t| t.as_str())
     }
 
     /// The text `range` of `doc` covers ("" past its end).
@@ -788,7 +791,13 @@ mod tests {
         ];
         Arc::new(Corpus::new(
             docs.iter()
-                .map(|(f, t, l)| ((*f).to_owned(), Some(Arc::from(*t)), Some((*l).to_owned())))
+                .map(|(f, t, l)| {
+                    (
+                        (*f).to_owned(),
+                        Some(Arc::new((*t).to_owned())),
+                        Some((*l).to_owned()),
+                    )
+                })
                 .collect(),
         ))
     }
@@ -805,6 +814,18 @@ mod tests {
     /// After an edit that adds spans, learning only what changed shows the same suggestions
     /// in the edited document as learning everything again; a removed span learns everything
     /// again.
+    #[test]
+    fn the_corpus_shares_the_project_texts_instead_of_copying_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
+        let project = Project::open(&root).unwrap();
+        let corpus = Corpus::of(&project);
+        assert_eq!(corpus.texts.len(), project.documents.len());
+        for (slot, text) in project.documents.iter().zip(&corpus.texts) {
+            let (doc, text) = (slot.doc().unwrap(), text.as_ref().unwrap());
+            assert!(Arc::ptr_eq(&doc.shared_text(), text), "{}", slot.file());
+        }
+    }
+
     #[test]
     fn learning_what_an_edit_added_suggests_as_learning_everything() {
         let corpus = corpus();
