@@ -741,7 +741,9 @@ fn bench_open_many(c: &mut Criterion) {
     });
     assert_eq!(app.state().workspace.as_ref().unwrap().len(), 10_000);
     println!("app/first_frame_of_10000_documents (the list): {first:?}");
-    println!("app/open_project_of_10000_documents (read in the background, then a frame): {opened:?}");
+    println!(
+        "app/open_project_of_10000_documents (read in the background, then a frame): {opened:?}"
+    );
     for _ in 0..3 {
         frame(&mut app, input());
     }

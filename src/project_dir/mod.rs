@@ -13,6 +13,7 @@
 //!
 //! `tests/core/architecture.rs` checks that nothing else in the library opens files.
 
+use std::fs::Metadata;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -164,6 +165,13 @@ impl ProjectDir {
     /// `path` checked to stay inside the folder: the real path to use, with every existing
     /// component resolved. Missing components are allowed (the file is to be created).
     pub fn resolve(&self, path: &Path) -> Result<PathBuf, FsError> {
+        self.resolve_looking(path).map(|(real, _)| real)
+    }
+
+    /// [`Self::resolve`], with what the look at the path's last component saw when it is
+    /// there and no link: the caller need not look again (a project's files are read by the
+    /// thousand).
+    fn resolve_looking(&self, path: &Path) -> Result<(PathBuf, Option<Metadata>), FsError> {
         let outside = |detail: String| FsError::Outside {
             path: path.to_path_buf(),
             detail,
@@ -179,6 +187,7 @@ impl ProjectDir {
             .map_err(|_| outside("it is not under the project folder".into()))?;
         let mut at = self.real.clone();
         let mut missing = false;
+        let mut last = None;
         for component in rel.components() {
             let name = match component {
                 Component::Normal(name) => name,
@@ -192,6 +201,7 @@ impl ProjectDir {
             if missing {
                 continue;
             }
+            last = None;
             match std::fs::symlink_metadata(&at) {
                 // Nothing there (or a file where a folder on the way should be: nothing can).
                 Err(e) if absent(&e) => missing = true,
@@ -215,15 +225,18 @@ impl ProjectDir {
                         )));
                     }
                 },
-                Ok(_) => {}
+                Ok(meta) => last = Some(meta),
             }
         }
-        Ok(at)
+        Ok((at, last))
     }
 
     /// What is at `path`, or `None` when nothing is.
     pub fn kind(&self, path: &Path) -> Result<Option<Kind>, FsError> {
-        let real = self.resolve(path)?;
+        let (real, looked) = self.resolve_looking(path)?;
+        if let Some(meta) = looked {
+            return Ok(Some(kind_of(&meta.file_type())));
+        }
         match std::fs::symlink_metadata(&real) {
             Ok(meta) => Ok(Some(kind_of(&meta.file_type()))),
             Err(e) if absent(&e) => Ok(None),
@@ -247,8 +260,8 @@ impl ProjectDir {
 
     /// Opens `path` to read at most `limit` bytes, or `None` when there is no such file.
     pub fn open(&self, path: &Path, limit: Limit) -> Result<Option<FileReader>, FsError> {
-        let real = self.resolve(path)?;
-        open_regular(path, &real, limit)
+        let (real, looked) = self.resolve_looking(path)?;
+        open_regular(path, &real, looked, limit)
     }
 
     /// The bytes of `path` (at most `limit`), or `None` when there is no such file.
@@ -460,7 +473,7 @@ impl ProjectDir {
 /// checks as inside one — a regular file, opened without blocking, at most `limit` bytes —
 /// but no folder to stay in. `None` when it does not exist.
 pub fn read_outside(path: &Path, limit: Limit) -> Result<Option<Vec<u8>>, FsError> {
-    match open_regular(path, path, limit)? {
+    match open_regular(path, path, None, limit)? {
         Some(reader) => reader.read_all().map(Some),
         None => Ok(None),
     }
@@ -513,15 +526,20 @@ impl Read for FileReader {
 }
 
 /// Opens `real` (the checked path of `path`) when it is a regular file of at most `limit`
-/// bytes; `None` when there is nothing there.
-fn open_regular(path: &Path, real: &Path, limit: Limit) -> Result<Option<FileReader>, FsError> {
+/// bytes; `None` when there is nothing there. `looked`: what the check saw there, if it did.
+fn open_regular(
+    path: &Path,
+    real: &Path,
+    looked: Option<Metadata>,
+    limit: Limit,
+) -> Result<Option<FileReader>, FsError> {
     let io = |source| FsError::Io {
         path: path.to_path_buf(),
         verb: "read",
         source,
     };
     // Look before opening: opening a device can do things, opening a FIFO blocks.
-    match std::fs::metadata(real) {
+    match looked.map_or_else(|| std::fs::metadata(real), Ok) {
         Err(e) if absent(&e) => return Ok(None),
         Err(e) => return Err(io(e)),
         Ok(meta) if !meta.is_file() => {
