@@ -90,7 +90,13 @@ pub(super) fn export(
             ),
         });
     }
-    let json = serde_json::to_vec(&tasks).map_err(|e| FormatError::Parse {
+    // Room for all tasks at once (each document's text, about 250 bytes an annotation),
+    // rather than growing tens of megabytes a doubling at a time.
+    let room: usize = (corpus.documents.iter())
+        .map(|d| d.text.len() + 256 * d.annotations.len() + 1024)
+        .sum();
+    let mut json = Vec::with_capacity(room);
+    serde_json::to_writer(&mut json, &tasks).map_err(|e| FormatError::Parse {
         path: PathBuf::from("tasks.json"),
         line: 0,
         message: format!("cannot encode as JSON: {e}"),
