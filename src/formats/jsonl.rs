@@ -185,9 +185,8 @@ pub(super) fn export(
                 offsets: Some(OFFSETS.to_owned()),
             },
         };
-        // Room for the line at once (the text, about 150 bytes an annotation), rather than
-        // growing it a dozen times. Writing to a Vec cannot fail, and every key is a string.
-        let mut out = Vec::with_capacity(doc.text.len() + 256 * doc.annotations.len() + 1024);
+        // Writing to a Vec cannot fail, and every key is a string.
+        let mut out = Vec::with_capacity(doc.json_size_hint());
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Parse {
             path: doc.file.clone().into(),
             line: 0,

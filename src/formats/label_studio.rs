@@ -90,12 +90,8 @@ pub(super) fn export(
             ),
         });
     }
-    // Room for all tasks at once (each document's text, about 250 bytes an annotation),
-    // rather than growing tens of megabytes a doubling at a time.
-    let room: usize = (corpus.documents.iter())
-        .map(|d| d.text.len() + 256 * d.annotations.len() + 1024)
-        .sum();
-    let mut json = Vec::with_capacity(room);
+    let room = corpus.documents.iter().map(CorpusDocument::json_size_hint);
+    let mut json = Vec::with_capacity(room.sum());
     serde_json::to_writer(&mut json, &tasks).map_err(|e| FormatError::Parse {
         path: PathBuf::from("tasks.json"),
         line: 0,

@@ -156,17 +156,19 @@ impl<R: Read> Deserializer<R> {
             self.raw.resize(kept + self.chunk, 0);
             let read = match self.src.read(&mut self.raw[kept..]) {
                 Ok(read) => read,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    self.raw.truncate(kept);
+                    continue;
+                }
                 Err(e) => return Err(Error(e.to_string())),
             };
             self.raw.truncate(kept + read);
             if read == 0 {
-                // (An interrupted read is tried again.)
-                self.eof = self.raw.len() == kept;
-                if self.eof && kept > 0 {
+                self.eof = true;
+                if kept > 0 {
                     return fail("the source ends inside a character");
                 }
-                continue;
+                break;
             }
             let whole = whole_chars(&self.raw);
             let text = std::str::from_utf8(&self.raw[..whole])
@@ -1141,6 +1143,27 @@ mod tests {
         for chunk in [1, 2, 3, 1024] {
             let parsed: Sample = from_reader(ChunkedReader(good, chunk), 0).unwrap();
             assert_eq!(parsed.s, "中");
+        }
+    }
+
+    #[test]
+    fn an_interrupted_read_is_tried_again() {
+        let text = "(n: 1, s: \"中\", map: {}, opt: None)";
+        let parsed: Sample = from_reader(Interrupting(ChunkedReader(text.as_bytes(), 4), 0), 0)
+            .expect("every other read is interrupted; each is tried again");
+        assert_eq!(parsed, ron::from_str::<Sample>(text).unwrap());
+    }
+
+    /// A reader whose every other read fails with `Interrupted` (a signal), as a read may.
+    struct Interrupting<R>(R, usize);
+
+    impl<R: Read> Read for Interrupting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 += 1;
+            if self.1 % 2 == 1 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            self.0.read(buf)
         }
     }
 

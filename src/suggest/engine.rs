@@ -811,9 +811,6 @@ mod tests {
         )
     }
 
-    /// After an edit that adds spans, learning only what changed shows the same suggestions
-    /// in the edited document as learning everything again; a removed span learns everything
-    /// again.
     #[test]
     fn the_corpus_shares_the_project_texts_instead_of_copying_them() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
@@ -826,6 +823,9 @@ mod tests {
         }
     }
 
+    /// After an edit that adds spans, learning only what changed shows the same suggestions
+    /// in the edited document as learning everything again; a removed span learns everything
+    /// again.
     #[test]
     fn learning_what_an_edit_added_suggests_as_learning_everything() {
         let corpus = corpus();
