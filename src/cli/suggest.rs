@@ -223,12 +223,12 @@ pub(super) fn prepare(
     docs: &[usize],
     timeout: Duration,
 ) -> Prepared {
+    let mut engine = Engine::for_project(&project);
     let others = if project.file.suggestions.others {
-        others_labels(&project, annotator)
+        others_labels(&project.dir, &engine.corpus.files, annotator)
     } else {
         Labels::new()
     };
-    let mut engine = Engine::for_project(&project);
     let schema_labels: Vec<String> = project
         .schema
         .labels

@@ -569,10 +569,7 @@ impl Project {
 
     /// Path of an annotator's annotation file for a document.
     pub fn annotation_path(&self, annotator: &str, document_file: &str) -> PathBuf {
-        self.root
-            .join(ANNOTATIONS_DIR)
-            .join(annotator)
-            .join(format!("{document_file}.ron"))
+        annotation_path_in(&self.root, annotator, document_file)
     }
 
     /// Path of an annotator's cross-document link file.
@@ -589,16 +586,7 @@ impl Project {
 
     /// Annotators who have a folder under `annotations/`, sorted.
     pub fn annotators(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.root.join(ANNOTATIONS_DIR))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-            .filter(|n| check_annotator_name(n).is_ok())
-            .collect();
-        names.sort();
-        names
+        annotators_in(&self.root)
     }
 
     /// The project's `guidelines.md`, or `None` when it has none.
@@ -641,6 +629,27 @@ impl Project {
             .write(&self.dir.path(PROJECT_FILE), text.as_bytes())
             .map_err(crate::store::StoreError::from)
     }
+}
+
+/// Path of an annotator's annotation file for a document of the project at `root`.
+pub fn annotation_path_in(root: &Path, annotator: &str, document_file: &str) -> PathBuf {
+    root.join(ANNOTATIONS_DIR)
+        .join(annotator)
+        .join(format!("{document_file}.ron"))
+}
+
+/// Annotators who have a folder under `annotations/` of the project at `root`, sorted.
+pub fn annotators_in(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(ANNOTATIONS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| check_annotator_name(n).is_ok())
+        .collect();
+    names.sort();
+    names
 }
 
 /// The schema of the project in `root`, read without opening its documents (a new project

@@ -19,6 +19,7 @@ use super::rejections::RejectionsFile;
 use super::{Kind, Settings, Suggestion};
 use crate::model::{CharRange, Document, Suggester};
 use crate::project::Project;
+use crate::project_dir::ProjectDir;
 use crate::store::AnnotationStore;
 
 /// One labelled span: what the suggesters learn from and are measured against.
@@ -54,10 +55,20 @@ fn char_index(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// A document as the corpus takes it: its file, its text (shared with the project; `None` when
+/// it could not be opened) and its language as `accord.ron` gives it.
+pub type SourceDocument = (String, Option<Arc<String>>, Option<String>);
+
 impl Corpus {
     /// The documents of `project`, analysed on every core.
     pub fn of(project: &Project) -> Corpus {
-        let docs: Vec<(String, Option<Arc<String>>, Option<String>)> = project
+        Corpus::new(Corpus::sources_of(project))
+    }
+
+    /// What the corpus of `project` is made from: its texts shared, not copied, so that a
+    /// worker analysing them in the background reads no document again.
+    pub fn sources_of(project: &Project) -> Vec<SourceDocument> {
+        project
             .documents
             .iter()
             .map(|d| {
@@ -67,12 +78,11 @@ impl Corpus {
                     d.entry.language.clone(),
                 )
             })
-            .collect();
-        Corpus::new(docs)
+            .collect()
     }
 
     /// Documents given as (file, text, language).
-    pub fn new(docs: Vec<(String, Option<Arc<String>>, Option<String>)>) -> Corpus {
+    pub fn new(docs: Vec<SourceDocument>) -> Corpus {
         let analysed: Vec<(String, DocTokens, Morphology, Vec<usize>)> = docs
             .par_iter()
             .map(|(_, text, language)| {
@@ -197,33 +207,32 @@ fn is_learned(annotation: &crate::model::Annotation) -> bool {
     annotation.fragments.len() == 1
 }
 
-/// The labels of every other annotator (and the curated set) in `project`, by document: what
-/// the string suggester also learns from when the project says `others: true`. A file that
-/// cannot be read is left out (validation names it).
-pub fn others_labels(project: &Project, annotator: &str) -> Labels {
-    let mut labels: Labels = vec![Vec::new(); project.documents.len()];
-    for other in project.annotators() {
+/// The labels of every other annotator (and the curated set) of the project behind `dir`, by
+/// document (`files`, in slot order): what the string suggester also learns from when the
+/// project says `others: true`. A file that cannot be read is left out (validation names it).
+pub fn others_labels(dir: &ProjectDir, files: &[String], annotator: &str) -> Labels {
+    let mut labels: Labels = vec![Vec::new(); files.len()];
+    for other in crate::project::annotators_in(dir.root()) {
         if other == annotator {
             continue;
         }
-        for (doc, spans) in saved_labels(project, &other).into_iter().enumerate() {
+        for (doc, spans) in saved_labels(dir, files, &other).into_iter().enumerate() {
             labels[doc].extend(spans);
         }
     }
     labels
 }
 
-/// The labels of `annotator`'s files in `project`, by document, as [`labels_of`] takes them
-/// from a store (read on every core). A file that cannot be read is left out (validation
-/// names it).
-pub fn saved_labels(project: &Project, annotator: &str) -> Labels {
-    project
-        .documents
+/// The labels of `annotator`'s files of the documents `files` (in slot order) of the project
+/// behind `dir`, as [`labels_of`] takes them from a store (read on every core). A file that
+/// cannot be read is left out (validation names it).
+pub fn saved_labels(dir: &ProjectDir, files: &[String], annotator: &str) -> Labels {
+    files
         .par_iter()
-        .map(|d| {
-            let path = project.annotation_path(annotator, d.file());
+        .map(|file| {
+            let path = crate::project::annotation_path_in(dir.root(), annotator, file);
             // No file, or one that cannot be read: nothing learned.
-            crate::store::AnnotationFile::load_in(&project.dir, &path)
+            crate::store::AnnotationFile::load_in(dir, &path)
                 .map(|f| {
                     f.annotations
                         .into_iter()
@@ -524,17 +533,30 @@ impl Engine {
     /// An engine for `project`: its documents analysed, its gazetteers read, nothing learned
     /// yet.
     pub fn for_project(project: &Project) -> Engine {
-        let settings = project.file.suggestions.clone();
+        Engine::for_documents(
+            &project.dir,
+            project.file.suggestions.clone(),
+            Corpus::sources_of(project),
+        )
+    }
+
+    /// An engine for `documents` of the project behind `dir` under `settings`: the documents
+    /// analysed, the gazetteers read, nothing learned yet.
+    pub fn for_documents(
+        dir: &ProjectDir,
+        settings: Settings,
+        documents: Vec<SourceDocument>,
+    ) -> Engine {
         let mut gazetteers = Vec::new();
         let mut problems = Vec::new();
         for path in &settings.gazetteers {
-            match Gazetteer::load(&project.dir, path) {
+            match Gazetteer::load(dir, path) {
                 Ok(g) => gazetteers.push(g),
                 Err(e) => problems.push(e.to_string()),
             }
         }
         Engine::new(
-            Arc::new(Corpus::of(project)),
+            Arc::new(Corpus::new(documents)),
             settings,
             gazetteers,
             problems,

@@ -8,11 +8,14 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use crate::project::{Project, StoreStatus, Workspace};
-use crate::suggest::engine::{Labelled, Labels, labels_of, others_labels, saved_labels};
+use crate::project::{StoreStatus, Workspace};
+use crate::project_dir::ProjectDir;
+use crate::suggest::engine::{
+    Corpus, Labelled, Labels, SourceDocument, labels_of, others_labels, saved_labels,
+};
 use crate::suggest::evaluate::Evaluation;
 use crate::suggest::rejections::RejectionsFile;
-use crate::suggest::{Engine, Suggestion};
+use crate::suggest::{Engine, Settings, Suggestion};
 
 /// The annotator's labels of the documents whose annotations changed since the worker last
 /// heard of them (every document's, the first time), by document slot: the worker keeps the
@@ -78,7 +81,7 @@ pub struct SuggestJob {
     /// The save after which the tagger was last trained (`Some(None)`: trained before any
     /// save; `None`: never trained).
     pub trained: Option<Option<String>>,
-    /// Why the worker stopped, if it did (its project could not be opened, or it failed).
+    /// Why the worker stopped, if it did (it failed).
     pub stopped: Option<String>,
     /// An evaluation is under way.
     pub evaluating: bool,
@@ -89,13 +92,26 @@ pub struct SuggestJob {
 }
 
 impl SuggestJob {
-    /// Starts a worker for the project of `ws`: it opens the project itself, analyses its
-    /// documents and reads the annotator's saved labels itself (a copy of every label of a
+    /// Starts a worker for the project of `ws`: it analyses the window's documents (their
+    /// texts shared, not read again: a second copy of a 100 MB document cost 100 MB) and
+    /// reads the annotator's saved labels itself (a copy of every label of a
     /// 100,000-document project held up the window for seconds); the window sends only
     /// what differs from the files.
     pub fn start(ws: &Workspace) -> Self {
         let root = ws.project.root.clone();
-        let annotator = ws.annotator.clone();
+        let source = Source {
+            dir: ws.project.dir.clone(),
+            settings: ws.project.file.suggestions.clone(),
+            labels: ws
+                .project
+                .schema
+                .labels
+                .iter()
+                .map(|l| l.name.clone())
+                .collect(),
+            documents: Corpus::sources_of(&ws.project),
+            annotator: ws.annotator.clone(),
+        };
         // A saved store read from its file holds what the worker reads there: editable, or
         // read-only because another window holds the lock. The others (unsaved, or a file or
         // document that did not open here) are sent.
@@ -114,10 +130,9 @@ impl SuggestJob {
             .collect();
         let (requests, inbox) = channel::<Request>();
         let (outbox, answers) = channel();
-        let thread_root = root.clone();
         std::thread::Builder::new()
             .name("suggestions".into())
-            .spawn(move || work(&thread_root, &annotator, &inbox, &outbox))
+            .spawn(move || work(source, &inbox, &outbox))
             .ok();
         Self {
             root,
@@ -244,30 +259,32 @@ fn take(own: &mut Labels, changed: LabelChanges) {
 /// How long the external recommender may take over one document.
 const EXTERNAL_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn work(
-    root: &std::path::Path,
-    annotator: &str,
-    inbox: &Receiver<Request>,
-    outbox: &Sender<Answer>,
-) {
-    let project = match Project::open(root) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = outbox.send(Answer::Ready {
-                problems: vec![e.to_string()],
-            });
-            return;
-        }
-    };
-    let mut engine = Engine::for_project(&project);
+/// What the worker needs of the window's project.
+struct Source {
+    /// The door to the project's files (annotation files, gazetteers).
+    dir: ProjectDir,
+    settings: Settings,
+    /// The schema's label names, for the external recommender.
+    labels: Vec<String>,
+    /// The documents, in the window's slots.
+    documents: Vec<SourceDocument>,
+    annotator: String,
+}
+
+fn work(source: Source, inbox: &Receiver<Request>, outbox: &Sender<Answer>) {
+    let Source {
+        dir,
+        settings,
+        labels,
+        documents,
+        annotator,
+    } = source;
+    let annotator = annotator.as_str();
+    let mut engine = Engine::for_documents(&dir, settings, documents);
+    let corpus = engine.corpus.clone();
+    let files = corpus.files.as_slice();
     // The annotator's labels as saved; the window sends the documents that differ.
-    let mut own = saved_labels(&project, annotator);
-    let labels: Vec<String> = project
-        .schema
-        .labels
-        .iter()
-        .map(|l| l.name.clone())
-        .collect();
+    let mut own = saved_labels(&dir, files, annotator);
     let _ = outbox.send(Answer::Ready {
         problems: engine.problems.clone(),
     });
@@ -303,7 +320,7 @@ fn work(
                     }
                     if any_train || others.is_none() {
                         others = Some(if engine.settings.others {
-                            others_labels(&project, annotator)
+                            others_labels(&dir, files, annotator)
                         } else {
                             Labels::new()
                         });
