@@ -39,20 +39,6 @@ pub struct Corpus {
     pub languages: Vec<String>,
     tokens: Vec<DocTokens>,
     morphologies: Vec<Morphology>,
-    /// Per document, the byte offset of every [`INDEX_STEP`]-th char: a range's text is found
-    /// without counting from the start.
-    char_index: Vec<Vec<usize>>,
-}
-
-/// Chars between two entries of [`Corpus`]'s char index.
-const INDEX_STEP: usize = 256;
-
-/// The byte offset of every [`INDEX_STEP`]-th char of `text`.
-fn char_index(text: &str) -> Vec<usize> {
-    text.char_indices()
-        .step_by(INDEX_STEP)
-        .map(|(byte, _)| byte)
-        .collect()
 }
 
 /// A document as the corpus takes it: its file, its text (shared with the project; `None` when
@@ -83,7 +69,7 @@ impl Corpus {
 
     /// Documents given as (file, text, language).
     pub fn new(docs: Vec<SourceDocument>) -> Corpus {
-        let analysed: Vec<(String, DocTokens, Morphology, Vec<usize>)> = docs
+        let analysed: Vec<(String, DocTokens, Morphology)> = docs
             .par_iter()
             .map(|(_, text, language)| {
                 let text = text.as_ref().map_or("", |t| t.as_str());
@@ -96,12 +82,7 @@ impl Corpus {
                     Some(language.as_str()).filter(|l| !l.is_empty()),
                     &sample,
                 );
-                (
-                    language,
-                    DocTokens::analyse(text, morphology),
-                    morphology,
-                    char_index(text),
-                )
+                (language, DocTokens::analyse(text, morphology), morphology)
             })
             .collect();
         let mut morphologies: Vec<Morphology> = analysed.iter().map(|a| a.2).collect();
@@ -109,11 +90,9 @@ impl Corpus {
         morphologies.dedup();
         let mut languages = Vec::new();
         let mut tokens = Vec::new();
-        let mut char_index = Vec::new();
-        for (l, t, _, i) in analysed {
+        for (l, t, _) in analysed {
             languages.push(l);
             tokens.push(t);
-            char_index.push(i);
         }
         let (files, texts) = docs.into_iter().map(|(f, t, _)| (f, t)).unzip();
         Corpus {
@@ -122,7 +101,6 @@ impl Corpus {
             languages,
             tokens,
             morphologies,
-            char_index,
         }
     }
 
@@ -147,17 +125,10 @@ impl Corpus {
     /// The text `range` of `doc` covers ("" past its end).
     pub fn slice(&self, doc: usize, range: CharRange) -> &str {
         let text = self.text(doc);
-        let byte_of = |char_offset: usize| -> usize {
-            let index = self.char_index.get(doc).map_or(&[][..], Vec::as_slice);
-            let (from_char, from_byte) = match index.get(char_offset / INDEX_STEP) {
-                Some(&b) => (char_offset / INDEX_STEP * INDEX_STEP, b),
-                None => return text.len(),
-            };
-            text[from_byte..]
-                .char_indices()
-                .nth(char_offset - from_char)
-                .map_or(text.len(), |(b, _)| from_byte + b)
+        let Some(tokens) = self.tokens.get(doc) else {
+            return "";
         };
+        let byte_of = |char_offset: usize| tokens.byte_at_char(text, char_offset);
         let start = byte_of(range.start);
         let end = byte_of(range.end).max(start);
         &text[start..end]
@@ -271,7 +242,7 @@ fn learn_spans(index: &mut FormIndex, corpus: &Corpus, doc: usize, spans: &[Labe
             text: form,
             label,
             suggester: Suggester::Project,
-            convention: convention_of(&corpus.tokens[doc], form, *range),
+            convention: convention_of(&corpus.tokens[doc], corpus.text(doc), form, *range),
             labelled_in: None,
         });
     }

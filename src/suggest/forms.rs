@@ -24,31 +24,19 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use super::morph::{self, Morphology, Reading};
+use super::morph::{self, Morphology};
 use crate::model::{CharRange, Suggester, tokens::tokens_with_bytes};
 
-/// A token's reading reduced to what matching needs. Offsets are in chars from the token's
-/// start.
+/// Where the parts of a token's reading are, in chars from the token's start (a token with
+/// readings has at most [`LONGEST_WORD`] chars): what a match covers of its first and last
+/// token.
 #[derive(Clone, Copy, Debug)]
-struct KeyReading {
-    key: u64,
+struct ReadingShape {
     /// Chars of proclitics, then of the article, before the stem.
     proclitics: u8,
     article: u8,
     /// Where the stem's surface ends.
-    stem_end: u16,
-}
-
-/// A token of a document: its char range, where its text is (bytes), and its readings
-/// (`readings[first..first + count]`).
-#[derive(Clone, Copy, Debug)]
-struct TokenEntry {
-    start: u32,
-    end: u32,
-    byte_start: u32,
-    byte_end: u32,
-    first: u32,
-    count: u8,
+    stem_end: u8,
 }
 
 /// Tokens longer than this are never part of a form (a run of garbage, a URL): they are left
@@ -56,84 +44,153 @@ struct TokenEntry {
 const LONGEST_WORD: usize = 64;
 /// The most tokens one form may have.
 const LONGEST_FORM: usize = 24;
+/// The most readings a token keeps (its count is a byte).
+const MOST_READINGS: usize = u8::MAX as usize;
+/// Chars between two checkpoints of [`DocTokens::char_checkpoints`].
+const CHAR_STEP: usize = 256;
 
-/// A document analysed once for matching: its tokens and their readings.
+/// A document analysed once for matching: where its tokens are and the key of each of their
+/// readings.
+///
+/// A 100 MB Russian document has 7.7 million tokens and about twice as many readings: kept
+/// whole (char and byte offsets, keys, where the stem is), they took 410 MB in the
+/// suggestions' worker, four times the text. Here a token takes 7 bytes and a reading 11:
+/// chars are counted from a sparse index, only for a match.
 #[derive(Clone, Debug, Default)]
 pub struct DocTokens {
     morphology: Option<Morphology>,
-    tokens: Vec<TokenEntry>,
-    readings: Vec<KeyReading>,
+    /// Each token's first byte.
+    starts: Vec<u32>,
+    /// Each token's length in bytes; `u16::MAX` for one at least that long, whose end is
+    /// in `long_ends`.
+    lens: Vec<u16>,
+    long_ends: HashMap<u32, u32>,
+    /// How many readings each token has.
+    counts: Vec<u8>,
+    /// Each reading's key, token after token (a token's are found by counting: matching goes
+    /// through the tokens in order).
+    keys: Vec<u64>,
+    /// Each reading's shape, as `keys`.
+    shapes: Vec<ReadingShape>,
+    /// The byte offset of every [`CHAR_STEP`]-th char: a char offset is found without
+    /// counting from the start.
+    char_checkpoints: Vec<u32>,
 }
 
 impl DocTokens {
     /// Cuts `text` into tokens and each into its readings under `morphology`. Offsets are
     /// kept in 32 bits: a text of 4 GiB or more is analysed up to there.
     pub fn analyse(text: &str, morphology: Morphology) -> DocTokens {
+        // Reserved for the most a text could hold (a token every few bytes): pages never
+        // written are never resident, and what is left over is given back at the end.
+        let tokens = text.len() / 3 + 1;
         let mut out = DocTokens {
             morphology: Some(morphology),
+            starts: Vec::with_capacity(tokens),
+            lens: Vec::with_capacity(tokens),
+            counts: Vec::with_capacity(tokens),
+            keys: Vec::with_capacity(tokens * 2),
+            shapes: Vec::with_capacity(tokens * 2),
             ..DocTokens::default()
         };
         for (chars, bytes) in tokens_with_bytes(text) {
             if bytes.end > u32::MAX as usize {
                 break;
             }
-            let first = out.readings.len() as u32;
-            let word = &text[bytes.clone()];
+            let token = out.starts.len();
+            let before = out.keys.len();
             if chars.len() <= LONGEST_WORD {
-                for reading in morph::readings(word, morphology) {
-                    out.readings.push(key_reading(morphology, &reading));
+                let readings = morph::readings(&text[bytes.clone()], morphology);
+                for reading in readings.iter().take(MOST_READINGS) {
+                    out.keys.push(key_hash(morphology, &reading.key));
+                    out.shapes.push(ReadingShape {
+                        proclitics: reading.proclitics.min(LONGEST_WORD) as u8,
+                        article: reading.article.min(LONGEST_WORD) as u8,
+                        stem_end: reading.stem_end.min(LONGEST_WORD) as u8,
+                    });
                 }
             }
-            out.tokens.push(TokenEntry {
-                start: chars.start as u32,
-                end: chars.end as u32,
-                byte_start: bytes.start as u32,
-                byte_end: bytes.end as u32,
-                first,
-                count: (out.readings.len() as u32 - first) as u8,
-            });
+            out.counts.push((out.keys.len() - before) as u8);
+            out.starts.push(bytes.start as u32);
+            match u16::try_from(bytes.len()) {
+                Ok(len) if len < u16::MAX => out.lens.push(len),
+                _ => {
+                    out.lens.push(u16::MAX);
+                    out.long_ends.insert(token as u32, bytes.end as u32);
+                }
+            }
         }
+        out.char_checkpoints = text
+            .char_indices()
+            .step_by(CHAR_STEP)
+            .map_while(|(byte, _)| u32::try_from(byte).ok())
+            .collect();
+        out.starts.shrink_to_fit();
+        out.lens.shrink_to_fit();
+        out.counts.shrink_to_fit();
+        out.keys.shrink_to_fit();
+        out.shapes.shrink_to_fit();
         out
     }
 
     /// How many tokens it has.
     pub fn len(&self) -> usize {
-        self.tokens.len()
+        self.starts.len()
     }
 
     /// True when it has no tokens.
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
+        self.starts.is_empty()
     }
 
-    /// The token ranges, in order.
-    pub fn token_ranges(&self) -> impl Iterator<Item = CharRange> + '_ {
-        self.tokens
-            .iter()
-            .map(|t| CharRange::new(t.start as usize, t.end as usize))
+    /// Where token `token` is, in bytes.
+    fn byte_range(&self, token: usize) -> std::ops::Range<usize> {
+        let start = self.starts[token] as usize;
+        let end = match self.lens[token] {
+            u16::MAX => self.long_ends[&(token as u32)] as usize,
+            len => start + usize::from(len),
+        };
+        start..end
     }
 
-    /// The index of the token holding char `offset`, if one does.
-    fn token_at(&self, offset: usize) -> Option<usize> {
-        let i = self.tokens.partition_point(|t| (t.end as usize) <= offset);
-        self.tokens
-            .get(i)
-            .filter(|t| (t.start as usize) <= offset)
-            .map(|_| i)
+    /// Where token `token` is, in chars of `text` (the text it was analysed from).
+    fn char_range(&self, text: &str, token: usize) -> CharRange {
+        let bytes = self.byte_range(token);
+        let start = self.char_at_byte(text, bytes.start);
+        CharRange::new(start, start + text[bytes].chars().count())
     }
 
-    fn readings_of(&self, token: usize) -> &[KeyReading] {
-        let t = &self.tokens[token];
-        &self.readings[t.first as usize..t.first as usize + t.count as usize]
+    /// The char offset of byte `byte` (a char boundary) of `text`.
+    fn char_at_byte(&self, text: &str, byte: usize) -> usize {
+        let checkpoint = self
+            .char_checkpoints
+            .partition_point(|&b| b as usize <= byte)
+            .saturating_sub(1);
+        let from = self
+            .char_checkpoints
+            .get(checkpoint)
+            .map_or(0, |&b| b as usize);
+        checkpoint * CHAR_STEP + text[from..byte].chars().count()
     }
-}
 
-fn key_reading(morphology: Morphology, reading: &Reading) -> KeyReading {
-    KeyReading {
-        key: key_hash(morphology, &reading.key),
-        proclitics: reading.proclitics.min(255) as u8,
-        article: reading.article.min(255) as u8,
-        stem_end: reading.stem_end.min(u16::MAX as usize) as u16,
+    /// The byte offset of char `offset` of `text` (its length past the end).
+    pub fn byte_at_char(&self, text: &str, offset: usize) -> usize {
+        let Some(&from) = self.char_checkpoints.get(offset / CHAR_STEP) else {
+            return text.len();
+        };
+        let from = from as usize;
+        text[from..]
+            .char_indices()
+            .nth(offset % CHAR_STEP)
+            .map_or(text.len(), |(b, _)| from + b)
+    }
+
+    /// The index of the token holding char `offset` of `text`, if one does.
+    fn token_at(&self, text: &str, offset: usize) -> Option<usize> {
+        let byte = self.byte_at_char(text, offset);
+        let after = self.starts.partition_point(|&s| s as usize <= byte);
+        let token = after.checked_sub(1)?;
+        self.byte_range(token).contains(&byte).then_some(token)
     }
 }
 
@@ -304,34 +361,47 @@ impl FormIndex {
             return found;
         }
         let mut at = 0;
-        while at < doc.tokens.len() {
-            match self.longest_from(doc, at) {
+        // Where the readings of token `at` start.
+        let mut reading = 0;
+        while at < doc.len() {
+            let next = match self.longest_from(doc, at, reading) {
                 Some(best) => {
                     self.push_matches(doc, text, at, &best, &mut found);
-                    at = best.last + 1;
+                    best.last + 1
                 }
-                None => at += 1,
-            }
+                None => at + 1,
+            };
+            reading += doc.counts[at..next]
+                .iter()
+                .map(|&c| usize::from(c))
+                .sum::<usize>();
+            at = next;
         }
         found
     }
 
-    /// The longest path of keys from the root starting at token `first`, over every reading
-    /// of each token.
-    fn longest_from(&self, doc: &DocTokens, first: usize) -> Option<Best> {
+    /// The longest path of keys from the root starting at token `first` (whose readings
+    /// start at `first_reading`), over every reading of each token. The readings it names
+    /// are indexes into the document's.
+    fn longest_from(&self, doc: &DocTokens, first: usize, first_reading: usize) -> Option<Best> {
         let mut best: Option<Best> = None;
-        // Depth-first over (node, next token, reading of the first token, reading of the token
-        // just taken); forms are short, so the stack stays small.
-        let mut stack: Vec<(u32, usize, usize, usize)> = vec![(0, first, 0, 0)];
-        while let Some((node, token, first_reading, _)) = stack.pop() {
-            if token >= doc.tokens.len() || token - first >= LONGEST_FORM {
+        // Depth-first over (node, next token, where its readings start, reading of the first
+        // token); forms are short, so the stack stays small.
+        let mut stack: Vec<(u32, usize, usize, usize)> = vec![(0, first, first_reading, 0)];
+        while let Some((node, token, readings_at, first_r)) = stack.pop() {
+            if token >= doc.len() || token - first >= LONGEST_FORM {
                 continue;
             }
-            for (r, reading) in doc.readings_of(token).iter().enumerate() {
-                let Some(&child) = self.edges.get(&(node, reading.key)) else {
+            let count = usize::from(doc.counts[token]);
+            for (r, key) in doc.keys[readings_at..readings_at + count]
+                .iter()
+                .enumerate()
+            {
+                let Some(&child) = self.edges.get(&(node, *key)) else {
                     continue;
                 };
-                let first_r = if token == first { r } else { first_reading };
+                let r = readings_at + r;
+                let first_r = if token == first { r } else { first_r };
                 if self.terminals.contains_key(&child) {
                     let better = match &best {
                         None => true,
@@ -348,7 +418,7 @@ impl FormIndex {
                         });
                     }
                 }
-                stack.push((child, token + 1, first_r, r));
+                stack.push((child, token + 1, readings_at + count, first_r));
             }
         }
         best
@@ -365,10 +435,10 @@ impl FormIndex {
         let Some(terminal) = self.terminals.get(&best.node) else {
             return;
         };
-        let first_token = doc.tokens[first];
-        let last_token = doc.tokens[best.last];
-        let first_reading = doc.readings_of(first)[best.first_reading];
-        let last_reading = doc.readings_of(best.last)[best.last_reading];
+        let first_reading = doc.shapes[best.first_reading];
+        let last_reading = doc.shapes[best.last_reading];
+        let first_token = doc.char_range(text, first);
+        let last_token = doc.char_range(text, best.last);
         // Per suggester, its most often learned label here.
         let mut chosen: Vec<(usize, &FormInfo, u32)> = Vec::new();
         for (i, (info, n)) in terminal.forms.iter().enumerate() {
@@ -382,19 +452,18 @@ impl FormIndex {
             }
         }
         for (i, info, _) in chosen {
-            let mut start = first_token.start as usize + usize::from(first_reading.proclitics);
+            let mut start = first_token.start + usize::from(first_reading.proclitics);
             if !info.convention.keeps_article {
                 start += usize::from(first_reading.article);
             }
             let end = match &info.convention.end {
-                End::Word => last_token.end as usize,
+                End::Word => last_token.end,
                 End::Prefix(prefix) => {
-                    let word = &text[last_token.byte_start as usize..last_token.byte_end as usize];
-                    let len = (last_token.end - last_token.start) as usize;
-                    last_token.start as usize
+                    let word = &text[doc.byte_range(best.last)];
+                    last_token.start
                         + shared_prefix(word, prefix)
                             .max(usize::from(last_reading.stem_end))
-                            .min(len)
+                            .min(last_token.len())
                 }
             };
             if start < end {
@@ -490,9 +559,10 @@ fn shared_prefix(word: &str, prefix: &str) -> usize {
         .unwrap_or_else(|| word.chars().count())
 }
 
-/// How the annotator labelled `range` of a document analysed as `doc`, whose text there is
-/// `labelled`: with the Arabic article or without it, to the end of its last word or not.
-pub fn convention_of(doc: &DocTokens, labelled: &str, range: CharRange) -> Convention {
+/// How the annotator labelled `range` of a document analysed as `doc` from `text`, whose text
+/// there is `labelled`: with the Arabic article or without it, to the end of its last word or
+/// not.
+pub fn convention_of(doc: &DocTokens, text: &str, labelled: &str, range: CharRange) -> Convention {
     let Some(morphology) = doc.morphology else {
         return Convention::default();
     };
@@ -502,8 +572,12 @@ pub fn convention_of(doc: &DocTokens, labelled: &str, range: CharRange) -> Conve
             .iter()
             .any(|r| r.proclitics == 0 && r.article > 0)
     });
-    let end = match range.end.checked_sub(1).and_then(|last| doc.token_at(last)) {
-        Some(t) if (doc.tokens[t].end as usize) > range.end => {
+    let end = match range
+        .end
+        .checked_sub(1)
+        .and_then(|last| doc.token_at(text, last))
+    {
+        Some(t) if doc.char_range(text, t).end > range.end => {
             let last_word = tokens_with_bytes(labelled).last();
             match last_word {
                 Some((_, bytes)) => End::Prefix(morph::fold(&labelled[bytes]).text),
@@ -553,6 +627,7 @@ mod tests {
         let labelled: String = text.chars().skip(range.0).take(range.1 - range.0).collect();
         convention_of(
             &DocTokens::analyse(text, m),
+            text,
             &labelled,
             CharRange::new(range.0, range.1),
         )
@@ -619,6 +694,24 @@ mod tests {
             [("Қазақстан", "COUNTRY"), ("Тәжікстанның", "COUNTRY")]
                 .map(|(a, b)| (a.to_owned(), b.to_owned()))
         );
+    }
+
+    /// Char offsets come from a sparse index of the text: a match far into a long document,
+    /// after chars of one, two, three and four bytes, is where it is in chars.
+    #[test]
+    fn a_match_far_into_a_long_text_has_its_char_offsets() {
+        let m = Morphology::Russian;
+        let index = index_of(&[("Казахстан", "COUNTRY", m, Convention::default())]);
+        let filler = "a é 中 😊 ".repeat(1000);
+        let text = format!("{filler}с Казахстаном {filler}");
+        let doc = DocTokens::analyse(&text, m);
+        let matches = index.find(&doc, &text);
+        let start = filler.chars().count() + 2;
+        assert_eq!(
+            matches.iter().map(|f| f.range).collect::<Vec<_>>(),
+            [CharRange::new(start, start + "Казахстаном".chars().count())]
+        );
+        assert_eq!(doc.token_at(&text, start + 3), Some(doc.len() / 2));
     }
 
     #[test]
