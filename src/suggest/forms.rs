@@ -46,6 +46,8 @@ const LONGEST_WORD: usize = 64;
 const LONGEST_FORM: usize = 24;
 /// The most readings a token keeps (its count is a byte).
 const MOST_READINGS: usize = u8::MAX as usize;
+/// Tokens analysed before [`DocTokens::analyse`] reserves for the rest of a text.
+const SAMPLE_TOKENS: usize = 4096;
 /// Chars between two checkpoints of [`DocTokens::char_checkpoints`].
 const CHAR_STEP: usize = 256;
 
@@ -81,16 +83,8 @@ impl DocTokens {
     /// Cuts `text` into tokens and each into its readings under `morphology`. Offsets are
     /// kept in 32 bits: a text of 4 GiB or more is analysed up to there.
     pub fn analyse(text: &str, morphology: Morphology) -> DocTokens {
-        // Reserved for the most a text could hold (a token every few bytes): pages never
-        // written are never resident, and what is left over is given back at the end.
-        let tokens = text.len() / 3 + 1;
         let mut out = DocTokens {
             morphology: Some(morphology),
-            starts: Vec::with_capacity(tokens),
-            lens: Vec::with_capacity(tokens),
-            counts: Vec::with_capacity(tokens),
-            keys: Vec::with_capacity(tokens * 2),
-            shapes: Vec::with_capacity(tokens * 2),
             ..DocTokens::default()
         };
         for (chars, bytes) in tokens_with_bytes(text) {
@@ -98,6 +92,9 @@ impl DocTokens {
                 break;
             }
             let token = out.starts.len();
+            if token == SAMPLE_TOKENS {
+                out.reserve_for_the_rest(bytes.start, text.len());
+            }
             let before = out.keys.len();
             if chars.len() <= LONGEST_WORD {
                 let readings = morph::readings(&text[bytes.clone()], morphology);
@@ -131,6 +128,21 @@ impl DocTokens {
         out.keys.shrink_to_fit();
         out.shapes.shrink_to_fit();
         out
+    }
+
+    /// Reserves room for the tokens and readings of the text after byte `done` of `total`,
+    /// at the rate seen up to there and a fifth more. Growing by doubling (or reserving for
+    /// the most a text could hold, then giving back what was left) held two copies of a
+    /// big document's index at once: 180 MB more for a moment at 100 MB.
+    fn reserve_for_the_rest(&mut self, done: usize, total: usize) {
+        let rate = total.saturating_sub(done) as f64 / done.max(1) as f64 * 1.2;
+        let more = |n: usize| (n as f64 * rate) as usize;
+        let (tokens, readings) = (more(self.starts.len()), more(self.keys.len()));
+        self.starts.reserve(tokens);
+        self.lens.reserve(tokens);
+        self.counts.reserve(tokens);
+        self.keys.reserve(readings);
+        self.shapes.reserve(readings);
     }
 
     /// How many tokens it has.
