@@ -33,6 +33,11 @@ use accord::ui::commands::Command;
 use accord::ui::{AccordApp, Action, DocView, Selection, Settings, TextEngine, ViewInput};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+// Frames are measured with the allocator the app ships with (`src/main.rs`).
+#[cfg(feature = "cli")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const WIDTH: f32 = 800.0;
 const HEIGHT: f32 = 1000.0;
 
