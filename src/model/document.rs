@@ -120,7 +120,7 @@ pub struct ReadOptions {
 ///
 /// Keeps the byte offset of every 64th char; a lookup jumps to the nearest checkpoint and walks
 /// at most 63 chars. Pure-ASCII text needs no table at all.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CharIndex {
     len_chars: usize,
     len_bytes: usize,

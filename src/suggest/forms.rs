@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use super::morph::{self, Morphology};
-use crate::model::{CharRange, Suggester, tokens::tokens_with_bytes};
+use crate::model::{CharIndex, CharRange, Suggester, tokens::tokens_with_bytes};
 
 /// Where the parts of a token's reading are, in chars from the token's start (a token with
 /// readings has at most [`LONGEST_WORD`] chars): what a match covers of its first and last
@@ -48,8 +48,6 @@ const LONGEST_FORM: usize = 24;
 const MOST_READINGS: usize = u8::MAX as usize;
 /// Tokens analysed before [`DocTokens::analyse`] reserves for the rest of a text.
 const SAMPLE_TOKENS: usize = 4096;
-/// Chars between two checkpoints of [`DocTokens::char_checkpoints`].
-const CHAR_STEP: usize = 256;
 
 /// A document analysed once for matching: where its tokens are and the key of each of their
 /// readings.
@@ -57,7 +55,7 @@ const CHAR_STEP: usize = 256;
 /// A 100 MB Russian document has 7.7 million tokens and about twice as many readings: kept
 /// whole (char and byte offsets, keys, where the stem is), they took 410 MB in the
 /// suggestions' worker, four times the text. Here a token takes 7 bytes and a reading 11:
-/// chars are counted from a sparse index, only for a match.
+/// chars are counted from the documents' sparse [`CharIndex`], only for a match.
 #[derive(Clone, Debug, Default)]
 pub struct DocTokens {
     morphology: Option<Morphology>,
@@ -74,9 +72,9 @@ pub struct DocTokens {
     keys: Vec<u64>,
     /// Each reading's shape, as `keys`.
     shapes: Vec<ReadingShape>,
-    /// The byte offset of every [`CHAR_STEP`]-th char: a char offset is found without
-    /// counting from the start.
-    char_checkpoints: Vec<u32>,
+    /// Char offsets to bytes and back without counting from the start (the documents' own
+    /// index: nothing for ASCII, a checkpoint every 64 chars otherwise).
+    chars: CharIndex,
 }
 
 impl DocTokens {
@@ -117,11 +115,7 @@ impl DocTokens {
                 }
             }
         }
-        out.char_checkpoints = text
-            .char_indices()
-            .step_by(CHAR_STEP)
-            .map_while(|(byte, _)| u32::try_from(byte).ok())
-            .collect();
+        out.chars = CharIndex::new(text);
         out.starts.shrink_to_fit();
         out.lens.shrink_to_fit();
         out.counts.shrink_to_fit();
@@ -168,33 +162,14 @@ impl DocTokens {
     /// Where token `token` is, in chars of `text` (the text it was analysed from).
     fn char_range(&self, text: &str, token: usize) -> CharRange {
         let bytes = self.byte_range(token);
-        let start = self.char_at_byte(text, bytes.start);
+        let start = self.chars.byte_to_char(text, bytes.start);
         CharRange::new(start, start + text[bytes].chars().count())
-    }
-
-    /// The char offset of byte `byte` (a char boundary) of `text`.
-    fn char_at_byte(&self, text: &str, byte: usize) -> usize {
-        let checkpoint = self
-            .char_checkpoints
-            .partition_point(|&b| b as usize <= byte)
-            .saturating_sub(1);
-        let from = self
-            .char_checkpoints
-            .get(checkpoint)
-            .map_or(0, |&b| b as usize);
-        checkpoint * CHAR_STEP + text[from..byte].chars().count()
     }
 
     /// The byte offset of char `offset` of `text` (its length past the end).
     pub fn byte_at_char(&self, text: &str, offset: usize) -> usize {
-        let Some(&from) = self.char_checkpoints.get(offset / CHAR_STEP) else {
-            return text.len();
-        };
-        let from = from as usize;
-        text[from..]
-            .char_indices()
-            .nth(offset % CHAR_STEP)
-            .map_or(text.len(), |(b, _)| from + b)
+        self.chars
+            .char_to_byte(text, offset.min(self.chars.len_chars()))
     }
 
     /// The index of the token holding char `offset` of `text`, if one does.
