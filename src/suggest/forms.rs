@@ -13,15 +13,15 @@
 //! cost is its tokens times the depth of the longest match, whatever the number of forms.
 //!
 //! Analysing a document (cutting and reducing its words) is the costly part and is done once
-//! per document ([`DocTokens`]); learning forms again after an edit and matching them again
-//! use only integer keys.
+//! per document and once per distinct word in it ([`DocTokens`]); learning forms again after
+//! an edit and matching them again use only integer keys.
 //!
 //! **How much a match covers** is learned from how the annotator labelled the form: with or
 //! without the Arabic article, and the whole inflected word or only its stem (a Kazakh
 //! annotator who labels `Қазақстан` inside `Қазақстанның` gets `Қазақстан` inside
 //! `Қазақстанмен` too).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 
 use super::morph::{self, Morphology};
@@ -49,26 +49,35 @@ const MOST_READINGS: usize = u8::MAX as usize;
 /// Tokens analysed before [`DocTokens::analyse`] reserves for the rest of a text.
 const SAMPLE_TOKENS: usize = 4096;
 
+/// One distinct token text of a document, analysed once however often it occurs.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    /// Its length in bytes.
+    len: u32,
+    /// Where its readings start in [`DocTokens::keys`] and how many it has.
+    first_reading: u32,
+    readings: u8,
+}
+
 /// A document analysed once for matching: where its tokens are and the key of each of their
 /// readings.
 ///
-/// A 100 MB Russian document has 7.7 million tokens and about twice as many readings: kept
-/// whole (char and byte offsets, keys, where the stem is), they took 410 MB in the
-/// suggestions' worker, four times the text. Here a token takes 7 bytes and a reading 11:
-/// chars are counted from the documents' sparse [`CharIndex`], only for a match.
+/// A 100 MB Russian document has 7.7 million tokens and about twice as many readings. Kept
+/// per token (char and byte offsets, keys, where the stem is) they took 410 MB in the
+/// suggestions' worker, four times the text; 208 MB at 7 bytes a token and 11 a reading.
+/// Here a token is 8 bytes, where it starts and which word it is: a word's readings are kept
+/// once (a text repeats its words, so most tokens are not analysed at all), and chars are
+/// counted from the documents' sparse [`CharIndex`], only for a match.
 #[derive(Clone, Debug, Default)]
 pub struct DocTokens {
     morphology: Option<Morphology>,
     /// Each token's first byte.
     starts: Vec<u32>,
-    /// Each token's length in bytes; `u16::MAX` for one at least that long, whose end is
-    /// in `long_ends`.
-    lens: Vec<u16>,
-    long_ends: HashMap<u32, u32>,
-    /// How many readings each token has.
-    counts: Vec<u8>,
-    /// Each reading's key, token after token (a token's are found by counting: matching goes
-    /// through the tokens in order).
+    /// Each token's word, an index into `vocabulary`.
+    words: Vec<u32>,
+    /// Each distinct token text, in the order first met.
+    vocabulary: Vec<Word>,
+    /// Each reading's key, word after word.
     keys: Vec<u64>,
     /// Each reading's shape, as `keys`.
     shapes: Vec<ReadingShape>,
@@ -78,65 +87,75 @@ pub struct DocTokens {
 }
 
 impl DocTokens {
-    /// Cuts `text` into tokens and each into its readings under `morphology`. Offsets are
-    /// kept in 32 bits: a text of 4 GiB or more is analysed up to there.
+    /// Cuts `text` into tokens and each distinct one into its readings under `morphology`.
+    /// Offsets are kept in 32 bits: a text of 4 GiB or more is analysed up to there.
     pub fn analyse(text: &str, morphology: Morphology) -> DocTokens {
         let mut out = DocTokens {
             morphology: Some(morphology),
             ..DocTokens::default()
         };
-        for (chars, bytes) in tokens_with_bytes(text) {
+        // Each word met so far (borrowed from the text, dropped with the analysis).
+        let mut met: HashMap<&str, u32> = HashMap::default();
+        for (_, bytes) in tokens_with_bytes(text) {
             if bytes.end > u32::MAX as usize {
                 break;
             }
-            let token = out.starts.len();
-            if token == SAMPLE_TOKENS {
+            if out.starts.len() == SAMPLE_TOKENS {
                 out.reserve_for_the_rest(bytes.start, text.len());
             }
-            let before = out.keys.len();
-            if chars.len() <= LONGEST_WORD {
-                let readings = morph::readings(&text[bytes.clone()], morphology);
-                for reading in readings.iter().take(MOST_READINGS) {
-                    out.keys.push(key_hash(morphology, &reading.key));
-                    out.shapes.push(ReadingShape {
-                        proclitics: reading.proclitics.min(LONGEST_WORD) as u8,
-                        article: reading.article.min(LONGEST_WORD) as u8,
-                        stem_end: reading.stem_end.min(LONGEST_WORD) as u8,
-                    });
+            let surface = &text[bytes.clone()];
+            let word = match met.get(surface) {
+                Some(&word) => word,
+                None => {
+                    let word = out.add_word(surface, morphology);
+                    met.insert(surface, word);
+                    word
                 }
-            }
-            out.counts.push((out.keys.len() - before) as u8);
+            };
             out.starts.push(bytes.start as u32);
-            match u16::try_from(bytes.len()) {
-                Ok(len) if len < u16::MAX => out.lens.push(len),
-                _ => {
-                    out.lens.push(u16::MAX);
-                    out.long_ends.insert(token as u32, bytes.end as u32);
-                }
-            }
+            out.words.push(word);
         }
         out.chars = CharIndex::new(text);
         out.starts.shrink_to_fit();
-        out.lens.shrink_to_fit();
-        out.counts.shrink_to_fit();
+        out.words.shrink_to_fit();
+        out.vocabulary.shrink_to_fit();
         out.keys.shrink_to_fit();
         out.shapes.shrink_to_fit();
         out
     }
 
-    /// Reserves room for the tokens and readings of the text after byte `done` of `total`,
-    /// at the rate seen up to there and a fifth more. Growing by doubling (or reserving for
-    /// the most a text could hold, then giving back what was left) held two copies of a
-    /// big document's index at once: 180 MB more for a moment at 100 MB.
+    /// Adds `surface` to the vocabulary with its readings (none when it is too long to be part
+    /// of a form), returning its index.
+    fn add_word(&mut self, surface: &str, morphology: Morphology) -> u32 {
+        let first_reading = self.keys.len();
+        if surface.chars().nth(LONGEST_WORD).is_none() {
+            let readings = morph::readings(surface, morphology);
+            for reading in readings.iter().take(MOST_READINGS) {
+                self.keys.push(key_hash(morphology, &reading.key));
+                self.shapes.push(ReadingShape {
+                    proclitics: reading.proclitics.min(LONGEST_WORD) as u8,
+                    article: reading.article.min(LONGEST_WORD) as u8,
+                    stem_end: reading.stem_end.min(LONGEST_WORD) as u8,
+                });
+            }
+        }
+        self.vocabulary.push(Word {
+            len: surface.len() as u32,
+            first_reading: first_reading as u32,
+            readings: (self.keys.len() - first_reading) as u8,
+        });
+        (self.vocabulary.len() - 1) as u32
+    }
+
+    /// Reserves room for the tokens of the text after byte `done` of `total`, at the rate
+    /// seen up to there and a fifth more. Growing by doubling (or reserving for the most a
+    /// text could hold, then giving back what was left) held two copies of a big document's
+    /// index at once.
     fn reserve_for_the_rest(&mut self, done: usize, total: usize) {
         let rate = total.saturating_sub(done) as f64 / done.max(1) as f64 * 1.2;
-        let more = |n: usize| (n as f64 * rate) as usize;
-        let (tokens, readings) = (more(self.starts.len()), more(self.keys.len()));
+        let tokens = (self.starts.len() as f64 * rate) as usize;
         self.starts.reserve(tokens);
-        self.lens.reserve(tokens);
-        self.counts.reserve(tokens);
-        self.keys.reserve(readings);
-        self.shapes.reserve(readings);
+        self.words.reserve(tokens);
     }
 
     /// How many tokens it has.
@@ -149,14 +168,22 @@ impl DocTokens {
         self.starts.is_empty()
     }
 
+    /// The word token `token` is.
+    fn word(&self, token: usize) -> Word {
+        self.vocabulary[self.words[token] as usize]
+    }
+
+    /// Where the readings of token `token` are in `keys` and `shapes`.
+    fn readings(&self, token: usize) -> std::ops::Range<usize> {
+        let word = self.word(token);
+        let first = word.first_reading as usize;
+        first..first + usize::from(word.readings)
+    }
+
     /// Where token `token` is, in bytes.
     fn byte_range(&self, token: usize) -> std::ops::Range<usize> {
         let start = self.starts[token] as usize;
-        let end = match self.lens[token] {
-            u16::MAX => self.long_ends[&(token as u32)] as usize,
-            len => start + usize::from(len),
-        };
-        start..end
+        start..start + self.word(token).len as usize
     }
 
     /// Where token `token` is, in chars of `text` (the text it was analysed from).
@@ -348,46 +375,33 @@ impl FormIndex {
             return found;
         }
         let mut at = 0;
-        // Where the readings of token `at` start.
-        let mut reading = 0;
         while at < doc.len() {
-            let next = match self.longest_from(doc, at, reading) {
+            at = match self.longest_from(doc, at) {
                 Some(best) => {
                     self.push_matches(doc, text, at, &best, &mut found);
                     best.last + 1
                 }
                 None => at + 1,
             };
-            reading += doc.counts[at..next]
-                .iter()
-                .map(|&c| usize::from(c))
-                .sum::<usize>();
-            at = next;
         }
         found
     }
 
-    /// The longest path of keys from the root starting at token `first` (whose readings
-    /// start at `first_reading`), over every reading of each token. The readings it names
-    /// are indexes into the document's.
-    fn longest_from(&self, doc: &DocTokens, first: usize, first_reading: usize) -> Option<Best> {
+    /// The longest path of keys from the root starting at token `first`, over every reading
+    /// of each token. The readings it names are indexes into the document's.
+    fn longest_from(&self, doc: &DocTokens, first: usize) -> Option<Best> {
         let mut best: Option<Best> = None;
-        // Depth-first over (node, next token, where its readings start, reading of the first
-        // token); forms are short, so the stack stays small.
-        let mut stack: Vec<(u32, usize, usize, usize)> = vec![(0, first, first_reading, 0)];
-        while let Some((node, token, readings_at, first_r)) = stack.pop() {
+        // Depth-first over (node, next token, reading of the first token); forms are short,
+        // so the stack stays small.
+        let mut stack: Vec<(u32, usize, usize)> = vec![(0, first, 0)];
+        while let Some((node, token, first_r)) = stack.pop() {
             if token >= doc.len() || token - first >= LONGEST_FORM {
                 continue;
             }
-            let count = usize::from(doc.counts[token]);
-            for (r, key) in doc.keys[readings_at..readings_at + count]
-                .iter()
-                .enumerate()
-            {
-                let Some(&child) = self.edges.get(&(node, *key)) else {
+            for r in doc.readings(token) {
+                let Some(&child) = self.edges.get(&(node, doc.keys[r])) else {
                     continue;
                 };
-                let r = readings_at + r;
                 let first_r = if token == first { r } else { first_r };
                 if self.terminals.contains_key(&child) {
                     let better = match &best {
@@ -405,7 +419,7 @@ impl FormIndex {
                         });
                     }
                 }
-                stack.push((child, token + 1, readings_at + count, first_r));
+                stack.push((child, token + 1, first_r));
             }
         }
         best
@@ -699,6 +713,37 @@ mod tests {
             [CharRange::new(start, start + "Казахстаном".chars().count())]
         );
         assert_eq!(doc.token_at(&text, start + 3), Some(doc.len() / 2));
+    }
+
+    /// A word is analysed once however often it occurs: each occurrence, and each token too
+    /// long to be a word, still has its own place.
+    #[test]
+    fn repeated_words_and_overlong_tokens_keep_their_own_places() {
+        let m = Morphology::Russian;
+        let index = index_of(&[("Казахстан", "COUNTRY", m, Convention::default())]);
+        let long = |n: usize| "x".repeat(LONGEST_WORD + n);
+        let text = format!(
+            "Казахстан {} Казахстаном {} Казахстан {}",
+            long(1),
+            long(30),
+            long(1)
+        );
+        let doc = DocTokens::analyse(&text, m);
+        let at = |needle: &str, nth: usize| {
+            let byte = text.match_indices(needle).nth(nth).unwrap().0;
+            text[..byte].chars().count()
+        };
+        let found: Vec<CharRange> = index.find(&doc, &text).iter().map(|f| f.range).collect();
+        assert_eq!(
+            found,
+            [
+                CharRange::new(0, 9),
+                CharRange::new(at("Казахстаном", 0), at("Казахстаном", 0) + 11),
+                CharRange::new(at("Казахстан ", 1), at("Казахстан ", 1) + 9),
+            ]
+        );
+        assert_eq!(doc.token_at(&text, at("x", 0) + LONGEST_WORD), Some(1));
+        assert_eq!(doc.token_at(&text, at("Казахстаном", 0) - 1), None);
     }
 
     #[test]
