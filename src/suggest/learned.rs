@@ -39,30 +39,28 @@ struct Sentence<'a> {
     texts: Vec<&'a str>,
 }
 
-/// The sentences of `text`, each with its tokens, in char offsets of `text`.
-fn sentences(text: &str) -> Vec<Sentence<'_>> {
-    let mut out = Vec::new();
+/// The sentences of `text`, each with its tokens, in char offsets of `text`; one at a time (a
+/// 100 MB document's 7.7 million tokens held at once took 250 MB while its tagger ran).
+fn sentences(text: &str) -> impl Iterator<Item = Sentence<'_>> {
     let mut chars_before = 0;
     let mut bytes_seen = 0;
-    for (byte, sentence) in text.split_sentence_bound_indices() {
-        chars_before += text[bytes_seen..byte].chars().count();
-        bytes_seen = byte;
-        let mut s = Sentence {
-            ranges: Vec::new(),
-            texts: Vec::new(),
-        };
-        for (chars, bytes) in tokens_with_bytes(sentence) {
-            s.ranges.push(CharRange::new(
-                chars.start + chars_before,
-                chars.end + chars_before,
-            ));
-            s.texts.push(&sentence[bytes]);
-        }
-        if !s.ranges.is_empty() {
-            out.push(s);
-        }
-    }
-    out
+    text.split_sentence_bound_indices()
+        .filter_map(move |(byte, sentence)| {
+            chars_before += text[bytes_seen..byte].chars().count();
+            bytes_seen = byte;
+            let mut s = Sentence {
+                ranges: Vec::new(),
+                texts: Vec::new(),
+            };
+            for (chars, bytes) in tokens_with_bytes(sentence) {
+                s.ranges.push(CharRange::new(
+                    chars.start + chars_before,
+                    chars.end + chars_before,
+                ));
+                s.texts.push(&sentence[bytes]);
+            }
+            (!s.ranges.is_empty()).then_some(s)
+        })
 }
 
 /// The tokens `range` touches in `sentence`, as token indices.
@@ -202,7 +200,7 @@ mod tests {
     #[test]
     fn sentences_keep_char_offsets_of_the_whole_text() {
         let text = "Қазақстан мен Тәжікстан. 哈萨克斯坦。Rahmon спал.";
-        let all = sentences(text);
+        let all: Vec<Sentence<'_>> = sentences(text).collect();
         assert_eq!(all.len(), 3);
         let chars: Vec<char> = text.chars().collect();
         for s in &all {
