@@ -175,9 +175,9 @@ impl Panes {
         describe_lines(ui, state, &lines);
     }
 
-    /// For each group, each pair of its members on screen in two panes (the left one's pane
-    /// first): the line joining them, from the side of each span that faces the other pane,
-    /// routed through the gaps between lines.
+    /// For each group, its members on screen joined pane to neighbouring pane (see
+    /// [`neighbour_pairs`]; the left one's pane first): the line joining two, from the side of
+    /// each span that faces the other pane, routed through the gaps between lines.
     fn lines_between_panes(&self, state: &AppState) -> Vec<GroupLine> {
         let Some(ws) = &state.workspace else {
             return Vec::new();
@@ -204,23 +204,19 @@ impl Panes {
                     }
                 }
             }
-            for (i, a) in shown.iter().enumerate() {
-                for b in &shown[i + 1..] {
-                    let (l, r) = if a.0 < b.0 { (a, b) } else { (b, a) };
-                    if l.0 == r.0 {
-                        continue;
-                    }
-                    let view = |pane| self.view(pane).map(DocView::screen_viewport);
-                    let (Some(left_view), Some(right_view)) = (view(l.1), view(r.1)) else {
-                        continue;
-                    };
-                    lines.push(GroupLine {
-                        group: group.id,
-                        left: (l.1, l.2),
-                        right: (r.1, r.2),
-                        route: route_between(l.3, left_view, r.3, right_view),
-                    });
-                }
+            let panes: Vec<usize> = shown.iter().map(|s| s.0).collect();
+            for (a, b) in neighbour_pairs(&panes) {
+                let (l, r) = (&shown[a], &shown[b]);
+                let view = |pane| self.view(pane).map(DocView::screen_viewport);
+                let (Some(left_view), Some(right_view)) = (view(l.1), view(r.1)) else {
+                    continue;
+                };
+                lines.push(GroupLine {
+                    group: group.id,
+                    left: (l.1, l.2),
+                    right: (r.1, r.2),
+                    route: route_between(l.3, left_view, r.3, right_view),
+                });
             }
         }
         lines
@@ -417,6 +413,27 @@ pub fn route_between(
     ]
 }
 
+/// Which members to join, given the index of the pane each is shown in: each to those in the
+/// next pane to its right that shows one, as `(left, right)` indexes into `panes`. Every pair
+/// would draw lines across the panes between them, through their text (six lines for a group
+/// in four panes, where three read as the thread it is).
+fn neighbour_pairs(panes: &[usize]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for (a, &left) in panes.iter().enumerate() {
+        let Some(next) = panes.iter().copied().filter(|&p| p > left).min() else {
+            continue;
+        };
+        pairs.extend(
+            panes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &p)| p == next)
+                .map(|(b, _)| (a, b)),
+        );
+    }
+    pairs
+}
+
 /// The lines between panes told to AccessKit (screen readers, tests): one node each, named
 /// by the group and the two members it joins, at the line's place on screen.
 fn describe_lines(ui: &Ui, state: &AppState, lines: &[GroupLine]) {
@@ -435,19 +452,21 @@ fn describe_lines(ui: &Ui, state: &AppState, lines: &[GroupLine]) {
             .store
             .get(line.group)
             .map_or("group", |g| g.kind.as_str());
-        let name = format!(
-            "thread {kind} #{}: {} ↔ {}",
-            line.group.0,
-            member(line.left),
-            member(line.right)
-        );
         let rect = line.route.iter().fold(egui::Rect::NOTHING, |r, p| {
             r.union(egui::Rect::from_min_max(*p, *p))
         });
         let id = ui
             .scope_id()
             .with(("group line", line.group, line.left, line.right));
+        // Named only when asked (AccessKit on): a frame with a hundred lines formatted them
+        // all.
         ui.interact(rect, id, Sense::hover()).widget_info(|| {
+            let name = format!(
+                "thread {kind} #{}: {} ↔ {}",
+                line.group.0,
+                member(line.left),
+                member(line.right)
+            );
             egui::WidgetInfo::labeled(egui::accesskit::Role::GraphicsObject, true, &name)
         });
     }
@@ -510,5 +529,20 @@ fn group_color(group: GroupId, dark: bool) -> Color32 {
         c.lerp_to_gamma(Color32::WHITE, 0.35)
     } else {
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neighbour_pairs;
+
+    /// A group in four panes is a thread of three lines, each between neighbouring panes; a
+    /// pane without a member is crossed; two members in one pane each meet the next pane's.
+    #[test]
+    fn members_are_joined_pane_to_neighbouring_pane() {
+        assert_eq!(neighbour_pairs(&[2, 0, 3, 1]), [(0, 2), (1, 3), (3, 0)]);
+        assert_eq!(neighbour_pairs(&[0, 2]), [(0, 1)]);
+        assert_eq!(neighbour_pairs(&[1, 1, 2]), [(0, 2), (1, 2)]);
+        assert_eq!(neighbour_pairs(&[3]), []);
     }
 }
