@@ -835,6 +835,15 @@ mod tests {
         )
     }
 
+    /// The string suggesters only, no rejections, and no labels yet in the three documents.
+    fn strings_only() -> (Settings, RejectionsFile, Labels) {
+        let settings = Settings {
+            tagger: false,
+            ..Settings::default()
+        };
+        (settings, RejectionsFile::default(), vec![Vec::new(); 3])
+    }
+
     #[test]
     fn the_corpus_shares_the_project_texts_instead_of_copying_them() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs");
@@ -853,12 +862,7 @@ mod tests {
     #[test]
     fn documents_are_analysed_when_there_first_is_a_form_to_find() {
         let corpus = corpus();
-        let settings = Settings {
-            tagger: false,
-            ..Settings::default()
-        };
-        let none = RejectionsFile::default();
-        let mut own: Labels = vec![Vec::new(); 3];
+        let (settings, none, mut own) = strings_only();
         let mut engine = Engine::new(corpus.clone(), settings, Vec::new(), Vec::new());
         engine.learn(&own, &Vec::new(), &none, true);
         for (doc, labels) in own.iter().enumerate() {
@@ -882,12 +886,7 @@ mod tests {
     #[test]
     fn learning_what_an_edit_added_suggests_as_learning_everything() {
         let corpus = corpus();
-        let settings = Settings {
-            tagger: false,
-            ..Settings::default()
-        };
-        let none = RejectionsFile::default();
-        let mut own: Labels = vec![Vec::new(); 3];
+        let (settings, none, mut own) = strings_only();
         own[0].push(span(&corpus, 0, "Казахстан", "COUNTRY"));
         let mut quick = Engine::new(corpus.clone(), settings.clone(), Vec::new(), Vec::new());
         quick.learn(&own, &Vec::new(), &none, false);
